@@ -1,0 +1,41 @@
+# Touchpoint Workbench. `make reports` and `make test` set everything up on a fresh machine.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+STUDY ?= sample
+JOBS ?=
+
+.PHONY: setup reports test lab lint bench sample clean
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	# The kernel lives inside the venv (--sys-prefix), not in the user's home.
+	$(BIN)/python -m ipykernel install --sys-prefix --name research --display-name "Python (research)"
+	@touch $(STAMP)
+
+setup: $(STAMP)
+
+reports: setup
+	$(BIN)/research reports --study $(STUDY) $(if $(JOBS),--jobs $(JOBS))
+
+test: setup
+	$(BIN)/python -m pytest -n 2 --dist loadfile
+
+lab: setup
+	$(BIN)/jupyter lab --notebook-dir=. notebooks/
+
+lint: setup
+	$(BIN)/ruff check .
+
+bench: setup
+	for script in benchmarks/bench_*.py; do $(BIN)/python $$script || exit 1; done
+
+# Regenerates the committed sample study from its seeded generator (developers only).
+sample: setup
+	$(BIN)/python -m research.sample --out data/raw/sample --allow-raw
+
+clean:
+	rm -rf reports/* data/processed/* && touch reports/.gitkeep data/processed/.gitkeep

@@ -1,0 +1,259 @@
+"""Reading research inputs and writing derived files safely.
+
+Readers detect text encodings (UTF-8 with or without BOM, GBK/GB18030 exports from Chinese
+Excel and survey tools) and turn every failure into a :class:`research.errors.DataError` naming
+the file and what to do. Writers are atomic (temporary file, then rename) and refuse to write
+under ``data/raw``.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO, Any
+
+import pandas as pd
+
+from research.errors import DataError
+from research.paths import is_inside_raw
+
+#: Encodings tried, in order, when a file does not declare one. GB18030 is a superset of GBK
+#: and GB2312, so it reads all three; UTF-8 is tried first because GB18030 accepts almost any
+#: byte sequence and would mis-read UTF-8 text.
+FALLBACK_ENCODINGS = ("utf-8-sig", "gb18030")
+
+
+def detect_encoding(data: bytes, *, file: str | Path | None = None) -> str:
+    """Return the encoding of *data*: ``utf-8-sig`` (with or without BOM) or ``gb18030``.
+
+    UTF-16 with a BOM is recognised too. Anything else raises :class:`DataError`.
+
+    Examples
+    --------
+    >>> detect_encoding("满意".encode("gbk"))
+    'gb18030'
+    >>> detect_encoding("\\ufeff满意".encode("utf-8"))
+    'utf-8-sig'
+    """
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    for encoding in FALLBACK_ENCODINGS:
+        try:
+            data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        return encoding
+    raise DataError(
+        "Cannot decode the file as UTF-8 or GBK/GB18030",
+        file=file,
+        hint="Re-export it as UTF-8, or declare its encoding in study.yml (files: ... encoding:).",
+    )
+
+
+def read_text(path: str | Path, encoding: str | None = None) -> str:
+    """Read a text file, detecting UTF-8/UTF-8-BOM/GBK when *encoding* is not given.
+
+    Line endings are returned exactly as stored (CRLF is not rewritten), so character offsets
+    match the file; callers that need ``\\n`` normalise with an offset map.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "t.txt"
+    >>> _ = p.write_bytes("受访者：营业厅排队太久".encode("gbk"))
+    >>> read_text(p)
+    '受访者：营业厅排队太久'
+    """
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise DataError("File not found", file=path, hint="Check the path in study.yml.") from None
+    except OSError as exc:
+        raise DataError(f"Cannot read the file: {exc.strerror}", file=path) from None
+    if encoding is None:
+        encoding = detect_encoding(data, file=path)
+    try:
+        text = data.decode(encoding)
+    except (UnicodeDecodeError, LookupError) as exc:
+        raise DataError(
+            f"Cannot decode the file as {encoding}: {exc}",
+            file=path,
+            hint="Fix the declared encoding in study.yml or leave it out to auto-detect.",
+        ) from None
+    return text.removeprefix("\ufeff")
+
+
+def read_table(
+    path: str | Path,
+    *,
+    encoding: str | None = None,
+    sheet: str | int | None = None,
+    required_columns: list[str] | None = None,
+    **kwargs: Any,
+) -> pd.DataFrame:
+    """Read a CSV (optionally gzipped), TSV or Excel table into a DataFrame.
+
+    CSV encodings are detected as in :func:`read_text`. Missing *required_columns* raise
+    :class:`DataError` listing what is missing and what the file has. SPSS ``.sav`` files have
+    their own reader in :mod:`research.survey` because value labels need the survey schema.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "t.csv"
+    >>> _ = p.write_bytes("id,满意度\\n1,5\\n".encode("gbk"))
+    >>> read_table(p).columns.tolist()
+    ['id', '满意度']
+    """
+    path = Path(path)
+    if not path.exists():
+        raise DataError("File not found", file=path, hint="Check the path in study.yml.")
+    suffixes = [s.lower() for s in path.suffixes]
+    try:
+        if suffixes and suffixes[-1] in (".xlsx", ".xlsm", ".xls"):
+            frame = pd.read_excel(path, sheet_name=sheet if sheet is not None else 0, **kwargs)
+        elif ".csv" in suffixes or ".tsv" in suffixes or ".txt" in suffixes:
+            sep = "\t" if ".tsv" in suffixes else kwargs.pop("sep", ",")
+            if encoding is None:
+                opener = gzip.open if suffixes[-1] == ".gz" else open
+                with opener(path, "rb") as handle:
+                    head = handle.read(1 << 20)
+                encoding = _encoding_of_head(head, path)
+            frame = pd.read_csv(path, sep=sep, encoding=encoding, **kwargs)
+        else:
+            raise DataError(
+                f"Unsupported table format {path.suffix!r}",
+                file=path,
+                hint="Use .csv, .csv.gz, .tsv, .xlsx (SPSS .sav through the survey reader).",
+            )
+    except DataError:
+        raise
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError) as exc:
+        raise DataError(f"Cannot parse the table: {exc}", file=path) from None
+    if required_columns:
+        require_columns(frame, required_columns, file=path)
+    return frame
+
+
+def _encoding_of_head(head: bytes, path: Path) -> str:
+    # A 1 MiB head may end inside a multi-byte character; trim up to 3 bytes before deciding.
+    for cut in range(4):
+        try:
+            return detect_encoding(head[: len(head) - cut] if cut else head, file=path)
+        except DataError:
+            continue
+    return detect_encoding(head, file=path)
+
+
+def require_columns(frame: pd.DataFrame, columns: list[str], *, file: str | Path | None) -> None:
+    """Raise :class:`DataError` if any of *columns* is missing from *frame*."""
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise DataError(
+            f"Missing required column(s) {missing}",
+            file=file,
+            column=missing[0],
+            hint=f"The file has columns {list(map(str, frame.columns))[:30]}; rename or map them in study.yml.",
+        )
+
+
+def file_sha256(path: str | Path) -> str:
+    """Hex SHA-256 of a file's bytes (or of every file below a folder, in sorted order)."""
+    path = Path(path)
+    digest = hashlib.sha256()
+    files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+    for file in files:
+        if path.is_dir():
+            digest.update(str(file.relative_to(path)).encode())
+        with open(file, "rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+    return digest.hexdigest()
+
+
+def _refuse_raw(path: Path) -> None:
+    if is_inside_raw(path):
+        raise DataError(
+            "Refusing to write under data/raw (raw inputs are immutable)",
+            file=path,
+            hint="Write derived files to data/processed/ or reports/.",
+        )
+
+
+@contextmanager
+def atomic_open(path: str | Path, mode: str = "w", **kwargs: Any) -> Iterator[IO[Any]]:
+    """Open a temporary file next to *path*; on success rename it over *path*.
+
+    Readers never see a half-written file, and a failure leaves the old file untouched.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> target = pathlib.Path(tempfile.mkdtemp()) / "out.txt"
+    >>> with atomic_open(target) as f:
+    ...     _ = f.write("done")
+    >>> target.read_text()
+    'done'
+    """
+    path = Path(path)
+    _refuse_raw(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if "b" not in mode:
+        kwargs.setdefault("encoding", "utf-8")
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, mode, **kwargs) as handle:
+            yield handle
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_text(path: str | Path, text: str) -> Path:
+    """Atomically write UTF-8 *text* to *path*; return the path."""
+    with atomic_open(path, "w") as handle:
+        handle.write(text)
+    return Path(path)
+
+
+def write_bytes(path: str | Path, data: bytes) -> Path:
+    """Atomically write *data* to *path*; return the path."""
+    with atomic_open(path, "wb") as handle:
+        handle.write(data)
+    return Path(path)
+
+
+def write_json(path: str | Path, obj: Any) -> Path:
+    """Atomically write *obj* as pretty UTF-8 JSON (non-ASCII kept readable)."""
+    return write_text(path, json.dumps(obj, ensure_ascii=False, indent=2, default=_json_default) + "\n")
+
+
+def _json_default(value: Any) -> Any:
+    # numpy scalars and pandas timestamps appear in results dicts; make them plain JSON.
+    if hasattr(value, "item"):
+        return value.item()
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if isinstance(value, Path):
+        return str(value)
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
+def write_table(path: str | Path, frame: pd.DataFrame, **kwargs: Any) -> Path:
+    """Atomically write *frame* as CSV (UTF-8) or Excel, chosen by the file suffix."""
+    path = Path(path)
+    if path.suffix.lower() == ".xlsx":
+        with atomic_open(path, "wb") as handle:
+            frame.to_excel(handle, index=False, **kwargs)
+    else:
+        with atomic_open(path, "w", newline="") as handle:
+            frame.to_csv(handle, index=False, **kwargs)
+    return path

@@ -1,0 +1,131 @@
+"""What every report notebook does at its end: save key figures, show provenance.
+
+A report notebook has two standard parameters, ``study`` and ``output_dir``. The batch runner
+sets ``output_dir`` to the report's folder under ``reports/<study>/<run id>/``; run
+interactively with ``output_dir = ""``, results go to ``data/processed/<study>/<notebook>/``.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import platform
+import subprocess
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from research.io import file_sha256, write_json
+from research.study import Study
+
+#: Packages whose versions every report records.
+PROVENANCE_PACKAGES = (
+    "research",
+    "pandas",
+    "numpy",
+    "scipy",
+    "statsmodels",
+    "pingouin",
+    "matplotlib",
+    "papermill",
+    "nbconvert",
+)
+
+
+def output_folder(study: Study, output_dir: str | Path, notebook: str) -> Path:
+    """The folder a notebook writes ``results.json`` to (created if missing)."""
+    folder = Path(output_dir) if output_dir else study.processed_dir / Path(notebook).stem
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _git_commit(root: Path) -> str | None:
+    try:
+        done = subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, timeout=10
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return done.stdout.strip() or None if done.returncode == 0 else None
+
+
+def _version(package: str) -> str | None:
+    try:
+        return importlib.metadata.version(package)
+    except importlib.metadata.PackageNotFoundError:
+        return None
+
+
+def provenance(
+    study: Study, parameters: dict[str, Any], inputs: list[str] | None = None
+) -> dict[str, Any]:
+    """What a report was made from: input file hashes, parameters, versions, git commit.
+
+    Parameters
+    ----------
+    study : Study
+    parameters : dict
+        The notebook's parameters as executed.
+    inputs : list of str, optional
+        Ids of the study's data files the report read (default: all declared files).
+
+    Examples
+    --------
+    >>> from research import load_study
+    >>> info = provenance(load_study("sample"), {"study": "sample"}, inputs=[])
+    >>> sorted(info)
+    ['generated_at', 'git_commit', 'inputs', 'packages', 'parameters', 'python', 'study']
+    """
+    ids = sorted(study.definition.files) if inputs is None else inputs
+    files = [("study.yml", study.yml_path)] + [(i, study.file(i)) for i in ids]
+    return {
+        "study": study.name,
+        "parameters": parameters,
+        "inputs": [
+            {"id": file_id, "path": str(path.relative_to(study.root)), "sha256": file_sha256(path)}
+            for file_id, path in files
+        ],
+        "packages": {name: _version(name) for name in PROVENANCE_PACKAGES},
+        "python": platform.python_version(),
+        "git_commit": _git_commit(study.root),
+        "generated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+    }
+
+
+def finish(
+    results: dict[str, Any],
+    *,
+    study: Study,
+    parameters: dict[str, Any],
+    output_dir: str | Path,
+    notebook: str,
+    inputs: list[str] | None = None,
+) -> pd.DataFrame:
+    """Write ``results.json`` (key figures + provenance) and return the provenance table.
+
+    The returned DataFrame is what the notebook's final "Provenance" cell displays.
+
+    Parameters
+    ----------
+    results : dict
+        The report's key figures (plain JSON types, numpy scalars are converted).
+    study : Study
+    parameters : dict
+        The notebook's parameters as executed.
+    output_dir : str or Path
+        The ``output_dir`` parameter ("" when run interactively).
+    notebook : str
+        The notebook's file name, e.g. ``"00_touchpoint_inventory.ipynb"``.
+    inputs : list of str, optional
+        Ids of the data files the report used (default: all).
+    """
+    info = provenance(study, parameters, inputs)
+    folder = output_folder(study, output_dir, notebook)
+    write_json(folder / "results.json", {"results": results, "provenance": info})
+    rows = [("study", info["study"]), ("generated at (UTC)", info["generated_at"])]
+    rows += [("git commit", info["git_commit"] or "not a git checkout"), ("python", info["python"])]
+    rows += [(f"parameter {k}", repr(v)) for k, v in parameters.items()]
+    rows += [(f"input {i['path']}", i["sha256"][:16]) for i in info["inputs"]]
+    rows += [(f"package {k}", v or "not installed") for k, v in info["packages"].items()]
+    return pd.DataFrame(rows, columns=["item", "value"])

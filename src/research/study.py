@@ -1,0 +1,413 @@
+"""The study definition: one ``study.yml`` per study folder under ``data/raw/<study>/``.
+
+A study names its language(s), its journey stages, its touchpoint catalog, its data files and
+their roles, and its report runs. Pillar sections (``coding``, ``survey``, ``evaluation``,
+``journeys``) are validated by the pillar that owns them, registered in
+:data:`SECTION_VALIDATORS`, so that one load validates the whole study.
+
+The catalog follows the usual classification of touchpoints in customer-experience research:
+journey stage, purchase phase (pre-purchase, purchase, usage, feedback; Lemon & Verhoef 2016),
+channel (online/offline), type (physical, digital, interpersonal), visibility (front-stage or
+back-stage, after service blueprinting; Bitner, Ostrom & Morgan 2008), lifecycle (creation,
+development, maturity, decline), owner, and the synonyms used to find mentions in text.
+"""
+
+from __future__ import annotations
+
+import importlib
+from functools import cached_property
+from pathlib import Path
+from typing import Any, Literal
+
+import pandas as pd
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from research.errors import DataError
+from research.paths import processed_dir, project_root, raw_dir, reports_dir
+
+DEFAULT_STAGES = ["awareness", "consideration", "decision", "purchase", "after-sales"]
+PHASES = ("pre-purchase", "purchase", "usage", "feedback")
+CHANNELS = ("online", "offline")
+TOUCHPOINT_TYPES = ("physical", "digital", "interpersonal")
+VISIBILITIES = ("front-stage", "back-stage")
+LIFECYCLES = ("creation", "development", "maturity", "decline")
+FILE_ROLES = (
+    "transcripts",
+    "respondents",
+    "codebook",
+    "codings",
+    "survey",
+    "margins",
+    "kpi_series",
+    "event_log",
+    "other",
+)
+
+#: Pillar sections of study.yml and the function ("module:function") that validates each.
+#: The function takes ``(study, section_dict)`` and raises :class:`DataError` when it is wrong.
+SECTION_VALIDATORS: dict[str, str] = {
+    "coding": "research.coding.schema:validate_section",
+    "survey": "research.survey.schema:validate_section",
+    "evaluation": "research.evaluation.schema:validate_section",
+}
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Names(_Strict):
+    """A label in each language of the study."""
+
+    zh: str | None = None
+    en: str | None = None
+
+    def get(self, language: str) -> str:
+        """The label in *language*, falling back to the other language."""
+        primary = getattr(self, language, None)
+        return primary or self.en or self.zh or ""
+
+
+class Touchpoint(_Strict):
+    """One place where the customer meets the company."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    name: Names
+    stage: str
+    phase: Literal["pre-purchase", "purchase", "usage", "feedback"]
+    channel: Literal["online", "offline"]
+    type: Literal["physical", "digital", "interpersonal"]
+    visibility: Literal["front-stage", "back-stage"] = "front-stage"
+    lifecycle: Literal["creation", "development", "maturity", "decline"] = "maturity"
+    owner: str = ""
+    synonyms: dict[str, list[str]] = Field(default_factory=dict)
+    description: str = ""
+
+
+class DataFile(_Strict):
+    """A data file (or folder of files) of the study and its role."""
+
+    path: str
+    role: Literal[
+        "transcripts",
+        "respondents",
+        "codebook",
+        "codings",
+        "survey",
+        "margins",
+        "kpi_series",
+        "event_log",
+        "other",
+    ]
+    description: str = ""
+    encoding: str | None = None
+    sheet: str | int | None = None
+    options: dict[str, Any] = Field(default_factory=dict)
+
+
+class ReportRun(_Strict):
+    """One report: a notebook executed with one parameter set."""
+
+    id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+    notebook: str
+    title: str
+    parameters: dict[str, Any] = Field(default_factory=dict)
+
+
+class StudyDefinition(_Strict):
+    """The validated content of ``study.yml``."""
+
+    name: str
+    title: str
+    languages: list[Literal["zh", "en"]] = Field(min_length=1)
+    description: str = ""
+    stages: list[str] = Field(default_factory=lambda: list(DEFAULT_STAGES), min_length=1)
+    stage_names: dict[str, Names] = Field(default_factory=dict)
+    touchpoints: list[Touchpoint] = Field(min_length=1)
+    files: dict[str, DataFile] = Field(default_factory=dict)
+    runs: list[ReportRun] = Field(default_factory=list)
+    coding: dict[str, Any] | None = None
+    survey: dict[str, Any] | None = None
+    evaluation: dict[str, Any] | None = None
+    journeys: dict[str, Any] | None = None
+
+    @field_validator("stages")
+    @classmethod
+    def _unique_stages(cls, stages: list[str]) -> list[str]:
+        if len(set(stages)) != len(stages):
+            raise ValueError(f"stages must be unique, got {stages}")
+        return stages
+
+    @model_validator(mode="after")
+    def _cross_checks(self) -> StudyDefinition:
+        ids = [t.id for t in self.touchpoints]
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        if dupes:
+            raise ValueError(f"duplicate touchpoint id(s) {dupes}")
+        for index, touchpoint in enumerate(self.touchpoints):
+            if touchpoint.stage not in self.stages:
+                raise _FieldProblem(
+                    f"touchpoints[{index}].stage",
+                    touchpoint.stage,
+                    f"unknown journey stage; allowed: {self.stages}",
+                )
+        for key in self.stage_names:
+            if key not in self.stages:
+                raise _FieldProblem(f"stage_names.{key}", key, f"not a stage; allowed: {self.stages}")
+        run_ids = [r.id for r in self.runs]
+        dupes = sorted({i for i in run_ids if run_ids.count(i) > 1})
+        if dupes:
+            raise ValueError(f"duplicate run id(s) {dupes}")
+        return self
+
+
+class _FieldProblem(ValueError):
+    """A cross-field problem that knows which field it is about."""
+
+    def __init__(self, field: str, value: Any, message: str) -> None:
+        self.field, self.value = field, value
+        super().__init__(message)
+
+
+class Study:
+    """A loaded, validated study: definition plus the folders it lives in.
+
+    Use :func:`load_study` to create one.
+    """
+
+    def __init__(self, definition: StudyDefinition, folder: Path, root: Path) -> None:
+        self.definition = definition
+        self.folder = folder
+        self.root = root
+
+    def __repr__(self) -> str:
+        return f"Study({self.name!r}, {len(self.touchpoints)} touchpoints, {len(self.runs)} runs)"
+
+    @property
+    def name(self) -> str:
+        return self.definition.name
+
+    @property
+    def title(self) -> str:
+        return self.definition.title
+
+    @property
+    def language(self) -> str:
+        """The study's first (main) language: labels of figures and verdicts use it."""
+        return self.definition.languages[0]
+
+    @property
+    def stages(self) -> list[str]:
+        return list(self.definition.stages)
+
+    @property
+    def touchpoints(self) -> list[Touchpoint]:
+        return list(self.definition.touchpoints)
+
+    @property
+    def runs(self) -> list[ReportRun]:
+        return list(self.definition.runs)
+
+    @property
+    def yml_path(self) -> Path:
+        return self.folder / "study.yml"
+
+    @property
+    def processed_dir(self) -> Path:
+        """``data/processed/<study>``: derived files of this study."""
+        return processed_dir(self.root) / self.name
+
+    @property
+    def reports_dir(self) -> Path:
+        """``reports/<study>``: rendered reports of this study."""
+        return reports_dir(self.root) / self.name
+
+    def stage_label(self, stage: str, language: str | None = None) -> str:
+        """Display name of a journey stage in *language* (default: the study's)."""
+        names = self.definition.stage_names.get(stage)
+        return names.get(language or self.language) if names else stage
+
+    def touchpoint(self, touchpoint_id: str) -> Touchpoint:
+        """The touchpoint with this id; unknown ids raise :class:`DataError`."""
+        for touchpoint in self.definition.touchpoints:
+            if touchpoint.id == touchpoint_id:
+                return touchpoint
+        raise DataError(
+            "Unknown touchpoint",
+            file=self.yml_path,
+            column="touchpoints",
+            value=touchpoint_id,
+            hint=f"Known touchpoints: {[t.id for t in self.touchpoints]}",
+        )
+
+    def touchpoint_label(self, touchpoint_id: str, language: str | None = None) -> str:
+        """Display name of a touchpoint in *language* (default: the study's)."""
+        return self.touchpoint(touchpoint_id).name.get(language or self.language)
+
+    @cached_property
+    def catalog(self) -> pd.DataFrame:
+        """The touchpoint catalog as a tidy table, one row per touchpoint, in stage order."""
+        rows = []
+        for t in self.definition.touchpoints:
+            rows.append(
+                {
+                    "touchpoint": t.id,
+                    "name_zh": t.name.zh,
+                    "name_en": t.name.en,
+                    "stage": t.stage,
+                    "phase": t.phase,
+                    "channel": t.channel,
+                    "type": t.type,
+                    "visibility": t.visibility,
+                    "lifecycle": t.lifecycle,
+                    "owner": t.owner,
+                    "synonyms": "; ".join(s for words in t.synonyms.values() for s in words),
+                }
+            )
+        frame = pd.DataFrame(rows)
+        frame["stage"] = pd.Categorical(frame["stage"], categories=self.stages, ordered=True)
+        return frame.sort_values(["stage", "touchpoint"], kind="stable").reset_index(drop=True)
+
+    def file_spec(self, file_id: str) -> DataFile:
+        """The declared data file *file_id* (see ``files:`` in study.yml)."""
+        try:
+            return self.definition.files[file_id]
+        except KeyError:
+            raise DataError(
+                "Unknown data file id",
+                file=self.yml_path,
+                column="files",
+                value=file_id,
+                hint=f"Declared files: {sorted(self.definition.files)}",
+            ) from None
+
+    def file(self, file_id: str) -> Path:
+        """Absolute path of the declared data file (or folder) *file_id*."""
+        return self.folder / self.file_spec(file_id).path
+
+    def files_with_role(self, role: str) -> dict[str, DataFile]:
+        """The declared files whose role is *role*, by id."""
+        return {k: v for k, v in self.definition.files.items() if v.role == role}
+
+    def section(self, name: str) -> dict[str, Any]:
+        """A pillar section of study.yml (``coding``, ``survey``, ...), empty if absent."""
+        return dict(getattr(self.definition, name) or {})
+
+
+def _describe_pydantic_error(error: dict[str, Any]) -> tuple[str, Any, str]:
+    field = ""
+    for part in error["loc"]:
+        field += f"[{part}]" if isinstance(part, int) else (f".{part}" if field else str(part))
+    message = error["msg"]
+    ctx = error.get("ctx") or {}
+    if error["type"] == "literal_error" and "expected" in ctx:
+        message = f"not allowed; allowed values: {ctx['expected']}"
+    elif error["type"] == "extra_forbidden":
+        message = "unknown field (check its spelling and indentation)"
+    elif error["type"] == "missing":
+        message = "required field is missing"
+    if isinstance(ctx.get("error"), _FieldProblem):
+        problem = ctx["error"]
+        return problem.field, problem.value, str(problem)
+    return field, error.get("input"), message
+
+
+def resolve_study_folder(study: str | Path, root: Path | None = None) -> Path:
+    """Folder of a study given its name (``sample``) or a path to its folder or study.yml."""
+    candidate = Path(study)
+    if candidate.name == "study.yml":
+        candidate = candidate.parent
+    if candidate.is_dir() and (candidate / "study.yml").exists():
+        return candidate.resolve()
+    folder = raw_dir(root) / str(study)
+    if (folder / "study.yml").exists():
+        return folder
+    known = sorted(p.parent.name for p in raw_dir(root).glob("*/study.yml"))
+    raise DataError(
+        "No such study",
+        file=folder / "study.yml",
+        value=str(study),
+        hint=f"Known studies under data/raw: {known}. A study is a folder with a study.yml.",
+    )
+
+
+def load_study(study: str | Path = "sample", root: Path | None = None) -> Study:
+    """Load and validate a study definition.
+
+    Parameters
+    ----------
+    study : str or Path
+        A study name under ``data/raw`` (``"sample"``), or a path to a study folder or its
+        ``study.yml``.
+    root : Path, optional
+        Project folder; found automatically if omitted (see :func:`research.paths.project_root`).
+
+    Returns
+    -------
+    Study
+
+    Raises
+    ------
+    DataError
+        For YAML syntax errors, a wrong or unknown field, an unknown touchpoint or stage, a
+        declared data file that does not exist, or a problem in a pillar section. The message
+        names the file, the field and what is allowed.
+
+    Examples
+    --------
+    >>> study = load_study("sample")
+    >>> study.touchpoint("hotline").channel
+    'offline'
+    """
+    root = root or project_root()
+    folder = resolve_study_folder(study, root)
+    yml_path = folder / "study.yml"
+    from research.io import read_text  # local: io imports paths only, keep study import-light
+
+    try:
+        content = yaml.safe_load(read_text(yml_path))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise DataError(
+            f"study.yml is not valid YAML: {getattr(exc, 'problem', exc)}",
+            file=yml_path,
+            row=mark.line + 1 if mark else None,
+            hint="Check indentation and quoting around that line.",
+        ) from None
+    if not isinstance(content, dict):
+        raise DataError("study.yml must be a mapping of fields", file=yml_path)
+    try:
+        definition = StudyDefinition.model_validate(content)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field, value, message = _describe_pydantic_error(first)
+        more = f" ({exc.error_count() - 1} more problem(s) after this one)" if exc.error_count() > 1 else ""
+        raise DataError(
+            f"Invalid study definition: {field}: {message}{more}",
+            file=yml_path,
+            column=field,
+            value=value if not isinstance(value, dict | list) else None,
+            hint="See data/raw/sample/study.yml for a complete, valid example.",
+        ) from None
+    loaded = Study(definition, folder, root)
+    for file_id, spec in definition.files.items():
+        if not (folder / spec.path).exists():
+            raise DataError(
+                "Declared data file does not exist",
+                file=yml_path,
+                column=f"files.{file_id}.path",
+                value=spec.path,
+                hint=f"Paths are relative to {folder}; fix the path or remove the entry.",
+            )
+    for section, target in SECTION_VALIDATORS.items():
+        content_of_section = getattr(definition, section)
+        if content_of_section is None:
+            continue
+        module_name, function_name = target.split(":")
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError:
+            continue  # pillar not installed in this build: its section is kept unvalidated
+        getattr(module, function_name)(loaded, content_of_section)
+    return loaded
