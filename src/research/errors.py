@@ -33,9 +33,9 @@ class DataError(ValueError):
     Examples
     --------
     >>> err = DataError("Likert code out of range", file="wave1.csv", row=12, column="q3",
-    ...                 value=9, hint="Allowed codes are 1-5; map 9 to missing in study.yml.")
+    ...                 value=9, hint="Allowed codes are 1-5.")
     >>> print(err)
-    Likert code out of range [file wave1.csv, row 12, column 'q3', value 9]. Allowed codes are 1-5; map 9 to missing in study.yml.
+    Likert code out of range [file wave1.csv, row 12, column 'q3', value 9]. Allowed codes are 1-5.
     """
 
     def __init__(

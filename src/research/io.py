@@ -160,7 +160,7 @@ def require_columns(frame: pd.DataFrame, columns: list[str], *, file: str | Path
             f"Missing required column(s) {missing}",
             file=file,
             column=missing[0],
-            hint=f"The file has columns {list(map(str, frame.columns))[:30]}; rename or map them in study.yml.",
+            hint=f"The file has columns {list(map(str, frame.columns))[:30]}; rename or map them.",
         )
 
 

@@ -46,9 +46,9 @@ def use_style() -> None:
     family = cjk_font_name()
     plt.rcParams.update(
         {
-            "font.family": "sans-serif",
-            # Latin glyphs from DejaVu Sans, Chinese from Noto Sans CJK (matplotlib falls back
-            # per glyph through this list).
+            # Latin glyphs from DejaVu Sans, Chinese from Noto Sans CJK: matplotlib falls back
+            # per glyph only through a list of concrete families, not through a generic one.
+            "font.family": ["DejaVu Sans", family],
             "font.sans-serif": ["DejaVu Sans", family],
             "axes.unicode_minus": False,
             "axes.prop_cycle": matplotlib.cycler(color=PALETTE),
