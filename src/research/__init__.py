@@ -9,5 +9,5 @@ The public API is re-exported here for notebooks:
 from research.errors import DataError
 from research.study import Study, load_study
 
-__all__ = ["DataError", "Study", "load_study", "__version__"]
+__all__ = ["DataError", "Study", "__version__", "load_study"]
 __version__ = "0.1.0"

@@ -1,9 +1,23 @@
 """Batch reports: run notebooks with papermill, render HTML, keep an index and a manifest.
 
-Notebooks call :func:`finish` as their last step; the ``research reports`` command uses
-:mod:`research.reports.runner`.
+Notebooks call :func:`finish` as their last step; the ``research reports`` command calls
+:func:`run_reports` (:mod:`research.reports.runner`), which validates parameters
+(:mod:`~research.reports.params`), skips unchanged runs (:mod:`~research.reports.manifest`),
+renders HTML (:mod:`~research.reports.render`) and writes ``reports/index.html``
+(:mod:`~research.reports.index`). papermill and nbconvert are imported only when a run executes.
 """
 
+from research.reports.index import write_index
 from research.reports.notebook import finish, output_folder, provenance
+from research.reports.params import notebook_parameters
+from research.reports.runner import BatchResult, run_reports
 
-__all__ = ["finish", "output_folder", "provenance"]
+__all__ = [
+    "BatchResult",
+    "finish",
+    "notebook_parameters",
+    "output_folder",
+    "provenance",
+    "run_reports",
+    "write_index",
+]

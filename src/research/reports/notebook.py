@@ -10,7 +10,7 @@ from __future__ import annotations
 import importlib.metadata
 import platform
 import subprocess
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -89,7 +89,7 @@ def provenance(
         "packages": {name: _version(name) for name in PROVENANCE_PACKAGES},
         "python": platform.python_version(),
         "git_commit": _git_commit(study.root),
-        "generated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
     }
 
 

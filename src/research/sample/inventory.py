@@ -15,9 +15,15 @@ def generate(ctx: SampleContext) -> SamplePart:
             {
                 "id": "inventory",
                 "notebook": "00_touchpoint_inventory.ipynb",
-                "title": "触点清单 / Touchpoint inventory",
+                "title": "触点清单",
                 "parameters": {"language": "zh"},
-            }
+            },
+            {
+                "id": "inventory-en",
+                "notebook": "00_touchpoint_inventory.ipynb",
+                "title": "Touchpoint inventory",
+                "parameters": {"language": "en"},
+            },
         ],
         truths=(
             f"- The catalog has {len(story.CATALOG)} touchpoints across {len(story.STAGES)} journey "

@@ -1,0 +1,122 @@
+"""The ``research`` command (also ``python -m research``).
+
+Subcommands::
+
+    research reports [--study NAME] [--only PATTERN] [--jobs N] [--force] [--show-code]
+    research validate [--study NAME]
+    research sample --out DIR [--scale X] [--seed N] [--allow-raw]
+
+Problems with the data or the study definition print one clear line to stderr and exit with
+code 2; a batch in which some report failed exits with code 1 after its summary.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from research.errors import DataError
+
+EXIT_FAILED_REPORTS = 1
+EXIT_DATA_ERROR = 2
+
+
+def _reports(args: argparse.Namespace) -> int:
+    from research.reports.runner import run_reports
+
+    if args.jobs is not None and args.jobs < 1:
+        raise DataError("--jobs must be at least 1", value=args.jobs)
+    result = run_reports(
+        args.study,
+        only=args.only,
+        jobs=args.jobs,
+        force=args.force,
+        show_code=args.show_code,
+        progress=not args.no_progress,
+    )
+    print(result.summary())
+    if not result.ok:
+        failed = ", ".join(o.run_id for o in result.failed)
+        print(f"research reports: {len(result.failed)} report(s) failed: {failed}", file=sys.stderr)
+        return EXIT_FAILED_REPORTS
+    return 0
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from research.study import load_study
+
+    study = load_study(args.study)
+    print(
+        f"OK: study {study.name!r} ({study.yml_path}): {len(study.touchpoints)} touchpoints, "
+        f"{len(study.definition.files)} data files, {len(study.runs)} report runs"
+    )
+    return 0
+
+
+def _sample(args: argparse.Namespace) -> int:
+    from research.sample import generate
+
+    folder = generate(args.out, seed=args.seed, scale=args.scale, allow_raw=args.allow_raw)
+    print(f"sample study written to {folder}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``research`` command."""
+    parser = argparse.ArgumentParser(
+        prog="research", description="Touchpoint Workbench: customer touchpoint research in Jupyter."
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    reports = commands.add_parser(
+        "reports",
+        help="run the study's report notebooks and render HTML reports",
+        description="Run every report run of the study with papermill in parallel, render HTML to "
+        "reports/<study>/, update reports/index.html. Unchanged runs are skipped.",
+    )
+    reports.add_argument(
+        "--study", default="sample", help="study name under data/raw or folder (default: sample)"
+    )
+    reports.add_argument(
+        "--only", metavar="PATTERN", help="run only runs whose id matches this glob (e.g. 'survey-*')"
+    )
+    reports.add_argument(
+        "--jobs", type=int, metavar="N", help="parallel worker processes (default: CPU cores)"
+    )
+    reports.add_argument("--force", action="store_true", help="re-run unchanged runs too")
+    reports.add_argument("--show-code", action="store_true", help="show code cells in the HTML")
+    reports.add_argument("--no-progress", action="store_true", help="no progress bar")
+    reports.set_defaults(handler=_reports)
+
+    validate = commands.add_parser("validate", help="load and validate a study definition")
+    validate.add_argument(
+        "--study", default="sample", help="study name under data/raw or folder (default: sample)"
+    )
+    validate.set_defaults(handler=_validate)
+
+    sample = commands.add_parser("sample", help="generate the fictional sample study")
+    sample.add_argument("--out", required=True, help="target study folder (replaced)")
+    sample.add_argument("--scale", type=float, default=1.0, help="size multiplier (1 = committed sample)")
+    sample.add_argument("--seed", type=int, default=20261126, help="random seed")
+    sample.add_argument("--allow-raw", action="store_true", help="allow writing under data/raw")
+    sample.set_defaults(handler=_sample)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``research`` console script; returns the exit code.
+
+    Examples
+    --------
+    >>> main(["validate", "--study", "no-such-study"])
+    2
+    """
+    args = build_parser().parse_args(argv)
+    try:
+        return args.handler(args)
+    except DataError as exc:
+        print(f"research {args.command}: {exc}", file=sys.stderr)
+        return EXIT_DATA_ERROR
+    except KeyboardInterrupt:
+        print(f"research {args.command}: interrupted", file=sys.stderr)
+        return 130

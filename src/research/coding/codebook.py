@@ -1,0 +1,421 @@
+"""The codebook: hierarchical themes and codes, with their definitions and auto-coding rules.
+
+A codebook is a YAML file (file role ``codebook`` in study.yml)::
+
+    codebook: 触点体验编码簿 / Touchpoint experience codebook
+    version: 1
+    codes:
+      - id: service_access            # theme (folder): not codable
+        name: {zh: 服务可达性, en: Service access}
+        codable: false
+      - id: hotline_wait
+        parent: service_access
+        name: {zh: 热线等待久, en: Long hotline wait}
+        definition: ...
+        include: ...
+        exclude: ...
+        example: ...
+        valence: pain_point           # pain_point | delight | neutral
+        touchpoints: [hotline]
+        stages: [after-sales]
+        keywords: {zh: [等了半天, 打不进去], en: [on hold, waited]}
+        patterns: {zh: ['等了?\\d+分钟'], en: ['\\bon hold for \\d+']}
+        color: "#D55E00"
+
+Validation (:func:`load_codebook`) reports the file and the field path (``codes[3].parent``)
+of duplicate ids, unknown parents, cycles, unknown touchpoints or stages (against the study's
+catalog when a study is given), regexes that do not compile, bad valences and colours.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import pandas as pd
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from research.errors import DataError
+from research.io import read_text, write_text
+
+VALENCES = ("pain_point", "delight", "neutral")
+LANGUAGES = ("zh", "en")
+
+
+@dataclass(frozen=True)
+class Code:
+    """One code (or, with ``codable=False``, a theme that groups codes)."""
+
+    id: str
+    parent: str | None
+    name: dict[str, str]
+    definition: str = ""
+    include: str = ""
+    exclude: str = ""
+    example: str = ""
+    valence: str = "neutral"
+    touchpoints: tuple[str, ...] = ()
+    stages: tuple[str, ...] = ()
+    keywords: dict[str, list[str]] = field(default_factory=dict)
+    patterns: dict[str, list[str]] = field(default_factory=dict)
+    color: str | None = None
+    codable: bool = True
+
+    def label(self, language: str = "zh") -> str:
+        """The name in *language*, falling back to the other language, then the id."""
+        return self.name.get(language) or self.name.get("en") or self.name.get("zh") or self.id
+
+
+class Codebook:
+    """An ordered, validated set of codes with their hierarchy.
+
+    Examples
+    --------
+    >>> cb = Codebook([Code("access", None, {"en": "Access"}, codable=False),
+    ...                Code("hotline_wait", "access", {"en": "Long wait"}, valence="pain_point")])
+    >>> cb.ancestors("hotline_wait"), [c.id for c in cb.children("access")]
+    (['access'], ['hotline_wait'])
+    """
+
+    def __init__(
+        self,
+        codes: list[Code],
+        *,
+        title: str = "",
+        version: str | int | None = None,
+        path: Path | None = None,
+    ) -> None:
+        self.codes = list(codes)
+        self.title = title
+        self.version = version
+        self.path = path
+        self._by_id = {c.id: c for c in self.codes}
+
+    def __repr__(self) -> str:
+        return f"Codebook({self.title!r}, {len(self.codes)} codes)"
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+    def __iter__(self):
+        return iter(self.codes)
+
+    def __contains__(self, code_id: object) -> bool:
+        return code_id in self._by_id
+
+    @property
+    def ids(self) -> list[str]:
+        return [c.id for c in self.codes]
+
+    @property
+    def codable_ids(self) -> list[str]:
+        """Ids of the codes coders can apply (themes excluded)."""
+        return [c.id for c in self.codes if c.codable]
+
+    def code(self, code_id: str) -> Code:
+        """The code with this id; unknown ids raise :class:`DataError`."""
+        try:
+            return self._by_id[code_id]
+        except KeyError:
+            raise DataError(
+                "Unknown code",
+                file=self.path,
+                value=code_id,
+                hint=f"The codebook has {len(self.codes)} codes, e.g. {self.ids[:8]}.",
+            ) from None
+
+    def children(self, code_id: str | None) -> list[Code]:
+        """Direct children of *code_id* (``None``: the top-level codes), in codebook order."""
+        return [c for c in self.codes if c.parent == code_id]
+
+    def ancestors(self, code_id: str) -> list[str]:
+        """Ids from the parent of *code_id* up to its top-level theme."""
+        chain = []
+        parent = self.code(code_id).parent
+        while parent is not None:
+            chain.append(parent)
+            parent = self._by_id[parent].parent
+        return chain
+
+    def descendants(self, code_id: str) -> list[str]:
+        """Ids of all codes below *code_id*, depth first."""
+        out = []
+        for child in self.children(code_id):
+            out.append(child.id)
+            out.extend(self.descendants(child.id))
+        return out
+
+    def theme(self, code_id: str) -> str:
+        """The top-level ancestor of *code_id* (itself if it is top-level)."""
+        chain = self.ancestors(code_id)
+        return chain[-1] if chain else code_id
+
+    def frame(self) -> pd.DataFrame:
+        """One row per code: ``id, parent, theme, level, name_zh, name_en, valence, touchpoints,
+        stages, codable, definition, include, exclude, example, color`` (lists joined by ``; ``)."""
+        rows = [
+            {
+                "id": c.id,
+                "parent": c.parent,
+                "theme": self.theme(c.id),
+                "level": len(self.ancestors(c.id)),
+                "name_zh": c.name.get("zh"),
+                "name_en": c.name.get("en"),
+                "valence": c.valence,
+                "touchpoints": "; ".join(c.touchpoints),
+                "stages": "; ".join(c.stages),
+                "codable": c.codable,
+                "definition": c.definition,
+                "include": c.include,
+                "exclude": c.exclude,
+                "example": c.example,
+                "color": c.color,
+            }
+            for c in self.codes
+        ]
+        return pd.DataFrame(rows)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The YAML form (the inverse of :func:`codebook_from_dict`); defaults are left out."""
+        codes = []
+        for c in self.codes:
+            entry: dict[str, Any] = {"id": c.id}
+            if c.parent is not None:
+                entry["parent"] = c.parent
+            entry["name"] = dict(c.name)
+            for key in ("definition", "include", "exclude", "example"):
+                if getattr(c, key):
+                    entry[key] = getattr(c, key)
+            if not c.codable:
+                entry["codable"] = False
+            if c.valence != "neutral":
+                entry["valence"] = c.valence
+            for key in ("touchpoints", "stages"):
+                if getattr(c, key):
+                    entry[key] = list(getattr(c, key))
+            for key in ("keywords", "patterns"):
+                if getattr(c, key):
+                    entry[key] = {lang: list(words) for lang, words in getattr(c, key).items()}
+            if c.color:
+                entry["color"] = c.color
+            codes.append(entry)
+        out: dict[str, Any] = {"codebook": self.title}
+        if self.version is not None:
+            out["version"] = self.version
+        out["codes"] = codes
+        return out
+
+
+class _CodeModel(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(pattern=r"^[A-Za-z][A-Za-z0-9_.-]*$")
+    parent: str | None = None
+    name: dict[Literal["zh", "en"], str] = Field(min_length=1)
+    definition: str = ""
+    include: str = ""
+    exclude: str = ""
+    example: str = ""
+    valence: Literal["pain_point", "delight", "neutral"] = "neutral"
+    touchpoints: list[str] = Field(default_factory=list)
+    stages: list[str] = Field(default_factory=list)
+    keywords: dict[Literal["zh", "en"], list[str]] = Field(default_factory=dict)
+    patterns: dict[Literal["zh", "en"], list[str]] = Field(default_factory=dict)
+    color: str | None = Field(default=None, pattern=r"^#[0-9A-Fa-f]{6}$")
+    codable: bool = True
+
+
+class _CodebookModel(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    codebook: str = ""
+    version: str | int | None = None
+    description: str = ""
+    codes: list[_CodeModel] = Field(min_length=1)
+
+
+def _field_path(loc: tuple[Any, ...]) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def codebook_from_dict(data: Any, *, file: str | Path | None = None, study: Any = None) -> Codebook:
+    """Validate the YAML form of a codebook and build a :class:`Codebook`.
+
+    Examples
+    --------
+    >>> codebook_from_dict({"codes": [{"id": "a", "name": {"en": "A"}, "parent": "b"}]})
+    Traceback (most recent call last):
+    ...
+    research.errors.DataError: Unknown parent code [column 'codes[0].parent', value 'b']. Parents must ...
+    """
+    if not isinstance(data, dict):
+        raise DataError("A codebook must be a mapping with a 'codes' list", file=file)
+    try:
+        model = _CodebookModel.model_validate(data)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        message = error["msg"]
+        if error["type"] == "extra_forbidden":
+            message = "unknown field (check its spelling and indentation)"
+        elif error["type"] == "literal_error":
+            message = f"not allowed; allowed values: {error.get('ctx', {}).get('expected')}"
+        raw = error.get("input")
+        raise DataError(
+            f"Invalid codebook: {message}",
+            file=file,
+            column=_field_path(error["loc"]),
+            value=raw if not isinstance(raw, dict | list) else None,
+            hint="See data/raw/sample/interviews/codebook.yml for a valid example.",
+        ) from None
+    codes = model.codes
+    seen: dict[str, int] = {}
+    for index, code in enumerate(codes):
+        if code.id in seen:
+            raise DataError(
+                "Duplicate code id",
+                file=file,
+                column=f"codes[{index}].id",
+                value=code.id,
+                hint=f"codes[{seen[code.id]}] has the same id; ids must be unique.",
+            )
+        seen[code.id] = index
+    for index, code in enumerate(codes):
+        if code.parent is not None and code.parent not in seen:
+            raise DataError(
+                "Unknown parent code",
+                file=file,
+                column=f"codes[{index}].parent",
+                value=code.parent,
+                hint="Parents must be ids of codes in this codebook.",
+            )
+    parents = {c.id: c.parent for c in codes}
+    for index, code in enumerate(codes):
+        chain, current = [code.id], code.parent
+        while current is not None:
+            if current in chain:
+                raise DataError(
+                    "Cycle in the code hierarchy",
+                    file=file,
+                    column=f"codes[{index}].parent",
+                    value=" -> ".join([*chain, current]),
+                    hint="A code cannot be its own ancestor; fix one of these parents.",
+                )
+            chain.append(current)
+            current = parents[current]
+    for index, code in enumerate(codes):
+        for language, patterns in code.patterns.items():
+            for number, pattern in enumerate(patterns):
+                try:
+                    re.compile(pattern)
+                except re.error as exc:
+                    raise DataError(
+                        f"Regular expression does not compile: {exc}",
+                        file=file,
+                        column=f"codes[{index}].patterns.{language}[{number}]",
+                        value=pattern,
+                        hint="Quote patterns in single quotes in YAML and escape special characters.",
+                    ) from None
+    if study is not None:
+        _check_against_study(codes, study, file)
+    built = [
+        Code(
+            id=c.id,
+            parent=c.parent,
+            name=dict(c.name),
+            definition=c.definition,
+            include=c.include,
+            exclude=c.exclude,
+            example=c.example,
+            valence=c.valence,
+            touchpoints=tuple(c.touchpoints),
+            stages=tuple(c.stages),
+            keywords={k: list(v) for k, v in c.keywords.items()},
+            patterns={k: list(v) for k, v in c.patterns.items()},
+            color=c.color,
+            codable=c.codable,
+        )
+        for c in codes
+    ]
+    return Codebook(built, title=model.codebook, version=model.version, path=Path(file) if file else None)
+
+
+def _check_against_study(codes: list[_CodeModel], study: Any, file: str | Path | None) -> None:
+    touchpoints = {t.id for t in study.touchpoints}
+    stages = set(study.stages)
+    for index, code in enumerate(codes):
+        for number, touchpoint in enumerate(code.touchpoints):
+            if touchpoint not in touchpoints:
+                raise DataError(
+                    "Unknown touchpoint",
+                    file=file,
+                    column=f"codes[{index}].touchpoints[{number}]",
+                    value=touchpoint,
+                    hint=f"Use ids of the study's catalog: {sorted(touchpoints)}.",
+                )
+        for number, stage in enumerate(code.stages):
+            if stage not in stages:
+                raise DataError(
+                    "Unknown journey stage",
+                    file=file,
+                    column=f"codes[{index}].stages[{number}]",
+                    value=stage,
+                    hint=f"Use the study's stages: {study.stages}.",
+                )
+
+
+def load_codebook(path: str | Path, *, study: Any = None) -> Codebook:
+    """Read and validate a YAML codebook.
+
+    Parameters
+    ----------
+    path : str or Path
+        The YAML file.
+    study : Study, optional
+        When given, touchpoints and stages of codes are checked against its catalog.
+
+    Returns
+    -------
+    Codebook
+
+    Raises
+    ------
+    DataError
+        Invalid YAML, unknown field, duplicate id, unknown parent, cycle, unknown touchpoint
+        or stage, bad regex, valence or colour; the message names the file and field path.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "codebook.yml"
+    >>> _ = p.write_text('''
+    ... codes:
+    ...   - {id: access, name: {en: Access}, codable: false}
+    ...   - {id: hotline_wait, parent: access, name: {zh: 热线等待久, en: Long wait}, valence: pain_point}
+    ... ''', encoding="utf-8")
+    >>> load_codebook(p).code("hotline_wait").label("zh")
+    '热线等待久'
+    """
+    path = Path(path)
+    try:
+        data = yaml.safe_load(read_text(path))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise DataError(
+            f"The codebook is not valid YAML: {getattr(exc, 'problem', exc)}",
+            file=path,
+            row=mark.line + 1 if mark else None,
+            hint="Check indentation and quoting around that line (quote regexes in single quotes).",
+        ) from None
+    return codebook_from_dict(data, file=path, study=study)
+
+
+def write_codebook(path: str | Path, codebook: Codebook) -> Path:
+    """Write *codebook* as YAML (atomic; refuses ``data/raw``); :func:`load_codebook` reads it back."""
+    text = yaml.safe_dump(codebook.to_dict(), allow_unicode=True, sort_keys=False, width=100)
+    return write_text(path, text)

@@ -1,0 +1,134 @@
+"""The ``coding:`` section of study.yml, validated when the study is loaded.
+
+Shape (every field optional)::
+
+    coding:
+      transcripts: transcripts          # file id of the transcripts folder (default "transcripts")
+      respondents: respondents          # file id of the case table (role respondents)
+      codebook: codebook                # file id of the YAML codebook (role codebook)
+      codings: [codings_coder_a, codings_coder_b]   # file ids, one per coder file (role codings)
+      unit: turn                        # coding unit: "turn" or "sentence"
+      speaker_patterns:                 # extra speaker labels, tried before the built-in ones
+        - {pattern: '客服(?:\\d+)?', role: interviewer}
+      redact_names: [王芳, Zhang Wei]    # names masked as [name] in reports and shared exports
+      pseudonym_key_env: RESEARCH_PSEUDONYM_KEY   # env var holding the pseudonymisation key
+
+Roles are ``interviewer``, ``respondent`` or ``other``. Errors name the field path, e.g.
+``coding.speaker_patterns[0].pattern``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from research.errors import DataError
+
+_EXPECTED_ROLES = {"transcripts": "transcripts", "respondents": "respondents", "codebook": "codebook"}
+
+
+class SpeakerPattern(BaseModel):
+    """A speaker label (regex of the text before the colon) and the role it marks."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    pattern: str = Field(min_length=1)
+    role: Literal["interviewer", "respondent", "other"] = "other"
+
+
+class CodingSection(BaseModel):
+    """The validated ``coding:`` section (defaults filled in)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    transcripts: str = "transcripts"
+    respondents: str | None = None
+    codebook: str | None = None
+    codings: list[str] = Field(default_factory=list)
+    unit: Literal["turn", "sentence"] = "turn"
+    speaker_patterns: list[SpeakerPattern] = Field(default_factory=list)
+    redact_names: list[str] = Field(default_factory=list)
+    pseudonym_key_env: str | None = None
+
+    def pseudonym_key(self) -> str | None:
+        """The key from the environment variable named by ``pseudonym_key_env`` (None if unset)."""
+        return os.environ.get(self.pseudonym_key_env) if self.pseudonym_key_env else None
+
+
+def validate_section(study: Any, section: dict[str, Any]) -> CodingSection:
+    """Validate study.yml's ``coding:`` section against the model and the study's files.
+
+    Examples
+    --------
+    >>> from research.study import load_study
+    >>> validate_section(load_study("sample"), {"unit": "paragraph"})
+    Traceback (most recent call last):
+    ...
+    research.errors.DataError: Invalid coding section: coding.unit: not allowed; allowed values: 'turn' or
+    'sentence' [file ..., column 'coding.unit', value 'paragraph']. ...
+    """
+    yml = getattr(study, "yml_path", None)
+    try:
+        model = CodingSection.model_validate(section or {})
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        field = "coding"
+        for part in error["loc"]:
+            field += f"[{part}]" if isinstance(part, int) else f".{part}"
+        message = error["msg"]
+        if error["type"] == "literal_error":
+            message = f"not allowed; allowed values: {error.get('ctx', {}).get('expected')}"
+        elif error["type"] == "extra_forbidden":
+            message = "unknown field (check its spelling and indentation)"
+        raw = error.get("input")
+        raise DataError(
+            f"Invalid coding section: {field}: {message}",
+            file=yml,
+            column=field,
+            value=raw if not isinstance(raw, dict | list) else None,
+            hint="See data/raw/sample/study.yml for a valid coding section.",
+        ) from None
+    files = study.definition.files if hasattr(study, "definition") else {}
+    references = [(name, getattr(model, name)) for name in _EXPECTED_ROLES]
+    references += [(f"codings[{i}]", file_id) for i, file_id in enumerate(model.codings)]
+    for field, file_id in references:
+        implicit_default = field == "transcripts" and not section.get(field)
+        if file_id is None or (implicit_default and file_id not in files):
+            continue
+        if file_id not in files:
+            raise DataError(
+                "The coding section names an undeclared data file",
+                file=yml,
+                column=f"coding.{field}",
+                value=file_id,
+                hint=f"Declare it under files: (declared: {sorted(files)}).",
+            )
+        expected = _EXPECTED_ROLES.get(field, "codings")
+        if files[file_id].role != expected:
+            raise DataError(
+                f"The file has role {files[file_id].role!r}, expected {expected!r}",
+                file=yml,
+                column=f"files.{file_id}.role",
+                value=files[file_id].role,
+                hint=f"coding.{field} must name a file of role {expected}.",
+            )
+    for index, item in enumerate(model.speaker_patterns):
+        try:
+            re.compile(item.pattern)
+        except re.error as exc:
+            raise DataError(
+                f"Invalid speaker pattern: {exc}",
+                file=yml,
+                column=f"coding.speaker_patterns[{index}].pattern",
+                value=item.pattern,
+                hint="Write a Python regular expression for the label before the colon.",
+            ) from None
+    return model
+
+
+def coding_settings(study: Any) -> CodingSection:
+    """The study's coding section with defaults (an empty section if study.yml has none)."""
+    return validate_section(study, study.section("coding"))

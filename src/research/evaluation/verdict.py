@@ -1,0 +1,287 @@
+"""Plain verdicts on KPI changes: improved, worsened, no detectable change, or inconclusive.
+
+A verdict reads the confidence interval against a *practical-significance threshold* (the
+smallest change that matters to the business, in the KPI's unit), never the p-value alone.
+With ``good`` meaning the direction in which the KPI gets better (up when higher is better):
+
+``improved``
+    the interval excludes 0 on the good side **and** the estimate is at least the threshold in
+    the good direction;
+``worsened``
+    the mirror image: the interval excludes 0 on the bad side and the estimate is at least the
+    threshold in the bad direction;
+``no detectable change``
+    the whole interval lies strictly within ``(-threshold, +threshold)``: any change is smaller
+    than what matters (an equivalence conclusion, as in two one-sided tests at ``(1 - ci) / 2``);
+    this includes a statistically significant but practically negligible change;
+``inconclusive``
+    anything else: the interval is too wide to tell a relevant change from none, or a real change
+    may or may not reach the threshold.
+
+Many KPIs at once (:func:`verdict_table`): the p-values are adjusted for multiplicity with
+:func:`research.multitest.adjust_pvalues` (Holm by default, Benjamini-Hochberg FDR as an option)
+and a directional verdict (improved / worsened) additionally needs the *adjusted* p-value below
+``1 - ci``; otherwise it falls back to the interval-only rules above (usually ``inconclusive``).
+The sentence then says the change did not survive the correction. Rows without a p-value are
+judged by their interval only.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Literal
+
+import numpy as np
+import pandas as pd
+
+from research.errors import DataError
+from research.evaluation.proportions import check_ci_level
+from research.multitest import adjust_pvalues
+
+if TYPE_CHECKING:
+    from research.study import Study
+
+IMPROVED = "improved"
+WORSENED = "worsened"
+NO_CHANGE = "no detectable change"
+INCONCLUSIVE = "inconclusive"
+VERDICTS = (IMPROVED, WORSENED, NO_CHANGE, INCONCLUSIVE)
+
+VERDICT_LABELS = {
+    IMPROVED: {"zh": "改善", "en": "improved"},
+    WORSENED: {"zh": "变差", "en": "worsened"},
+    NO_CHANGE: {"zh": "无可察觉的变化", "en": "no detectable change"},
+    INCONCLUSIVE: {"zh": "尚无定论", "en": "inconclusive"},
+}
+
+
+def _finite(*values: float) -> bool:
+    return all(v is not None and not (isinstance(v, float) and math.isnan(v)) for v in values)
+
+
+def verdict(estimate: float, ci_low: float, ci_high: float, threshold: float,
+            higher_is_better: bool = True) -> str:
+    """Classify one KPI change by its interval and a practical-significance threshold.
+
+    Parameters
+    ----------
+    estimate : float
+        The change (after minus before) in the KPI's unit.
+    ci_low, ci_high : float
+        Its confidence interval.
+    threshold : float
+        Smallest change that matters, in the KPI's unit (>= 0).
+    higher_is_better : bool
+        ``False`` for KPIs such as wait time or complaint rate, where a decrease is good.
+
+    Returns
+    -------
+    str
+        ``"improved"``, ``"worsened"``, ``"no detectable change"`` or ``"inconclusive"``; see the
+        module docstring for the rule. Missing (NaN) inputs give ``"inconclusive"``.
+
+    Examples
+    --------
+    Wait time (lower is better) fell 90 s, interval -110 to -70 s, threshold 30 s:
+
+    >>> verdict(-90, -110, -70, threshold=30, higher_is_better=False)
+    'improved'
+    >>> verdict(0.02, -0.05, 0.09, threshold=0.25)
+    'no detectable change'
+    >>> verdict(0.20, -0.10, 0.50, threshold=0.25)
+    'inconclusive'
+    """
+    threshold = float(threshold)
+    if math.isnan(threshold) or threshold < 0:
+        raise DataError("The practical-significance threshold must be a number >= 0", column="threshold",
+                        value=threshold, hint="Give the smallest change that matters, in the KPI's unit.")
+    if not _finite(float(estimate), float(ci_low), float(ci_high)):
+        return INCONCLUSIVE
+    if ci_low > ci_high:
+        raise DataError("The interval's lower bound is above its upper bound", column="ci_low",
+                        value=(ci_low, ci_high), hint="Pass ci_low before ci_high.")
+    sign = 1.0 if higher_is_better else -1.0
+    # Orient everything so that positive means "better".
+    good_est = sign * estimate
+    good_low, good_high = sorted((sign * ci_low, sign * ci_high))
+    if good_low > 0 and good_est >= threshold:
+        return IMPROVED
+    if good_high < 0 and good_est <= -threshold:
+        return WORSENED
+    if -threshold < good_low and good_high < threshold:
+        return NO_CHANGE
+    return INCONCLUSIVE
+
+
+def _per_kpi(option: Mapping[str, object] | object, kpis: pd.Series, name: str) -> list:
+    if not isinstance(option, Mapping):
+        return [option] * len(kpis)
+    missing = sorted(set(kpis) - set(option))
+    if missing:
+        raise DataError(f"No {name} given for some KPIs", column=name, value=missing,
+                        hint=f"Add them to the {name} mapping (KPI -> value) or pass a single value.")
+    return [option[k] for k in kpis]
+
+
+def _decimals(reference: float) -> int:
+    """Decimals that show a number at the resolution of the threshold (or the estimate)."""
+    reference = abs(reference)
+    if not reference or math.isnan(reference):
+        return 2
+    return int(np.clip(1 - math.floor(math.log10(reference)), 0, 4))
+
+
+def _sentence(row: pd.Series, language: str, ci: float) -> str:
+    digits = _decimals(row["threshold"] or row["estimate"])
+
+    def num(x: float) -> str:
+        return f"{x:.{digits}f}"
+
+    unit = str(row["unit"]) if _finite(row["unit"]) and str(row["unit"]) else ""
+    level = f"{round(ci * 100):d}%"
+    subject = " · ".join(str(s) for s in (row["touchpoint_label"], row["kpi_label"]) if str(s))
+    lo, hi, thr = num(row["ci_low"]), num(row["ci_high"]), num(row["threshold"])
+    estimate = row["estimate"]
+    went_up = estimate >= 0
+    mag = num(abs(estimate))
+    code = row["verdict"]
+    failed_adjustment = bool(row["_direction_failed_adjustment"])
+    p_adj = row["p_adjusted"]
+    if language == "zh":
+        # Latin units (s, points) keep a space after the number; Chinese ones (秒, 分) do not.
+        unit = f" {unit}" if unit and unit[0].isascii() else unit
+        move = "上升" if went_up else "下降"
+        ci_text = f"{level} 置信区间 {lo} 至 {hi}"
+        texts = {
+            IMPROVED: f"{subject}：改善，{move} {mag}{unit}（{ci_text}），达到实际意义阈值 {thr}{unit}。",
+            WORSENED: f"{subject}：变差，{move} {mag}{unit}（{ci_text}），达到实际意义阈值 {thr}{unit}。",
+            NO_CHANGE: f"{subject}：无可察觉的变化，{ci_text}，落在 ±{thr}{unit} 之内。",
+            INCONCLUSIVE: f"{subject}：尚无定论，{move} {mag}{unit}（{ci_text}），"
+                          f"无法判断是否达到 {thr}{unit} 的实际意义阈值。",
+        }
+        text = texts[code]
+        if failed_adjustment:
+            text += f"多重比较校正后不显著（校正后 p = {p_adj:.3f}）。"
+        return text
+    unit_text = f" {unit}" if unit else ""
+    move = "up" if went_up else "down"
+    ci_text = f"{level} CI {lo} to {hi}"
+    texts = {
+        IMPROVED: f"{subject}: improved, {move} {mag}{unit_text} ({ci_text}), at least the practical "
+                  f"threshold of {thr}{unit_text}.",
+        WORSENED: f"{subject}: worsened, {move} {mag}{unit_text} ({ci_text}), at least the practical "
+                  f"threshold of {thr}{unit_text}.",
+        NO_CHANGE: f"{subject}: no detectable change; the {ci_text} lies within ±{thr}{unit_text}.",
+        INCONCLUSIVE: f"{subject}: inconclusive, {move} {mag}{unit_text} ({ci_text}); the data cannot tell "
+                      f"whether the change reaches the practical threshold of {thr}{unit_text}.",
+    }
+    text = texts[code]
+    if failed_adjustment:
+        text += f" Not significant after correcting for multiple comparisons (adjusted p = {p_adj:.3f})."
+    return text
+
+
+def verdict_table(
+    results: pd.DataFrame,
+    thresholds: Mapping[str, float] | float,
+    higher_is_better: Mapping[str, bool] | bool = True,
+    language: Literal["zh", "en"] = "zh",
+    adjust: Literal["holm", "fdr", "bonferroni", "none"] = "holm",
+    ci: float = 0.95,
+    study: Study | None = None,
+) -> pd.DataFrame:
+    """One verdict and one plain-language sentence per KPI, with multiplicity-adjusted p-values.
+
+    Parameters
+    ----------
+    results : pandas.DataFrame
+        One row per KPI (and touchpoint) with columns ``kpi``, ``estimate`` (or ``difference``, as
+        returned by :func:`compare_proportions`), ``ci_low``, ``ci_high``, ``p_value``; optional
+        ``touchpoint`` (catalog id), ``unit``, ``kpi_label`` and ``touchpoint_label``.
+    thresholds : float or dict
+        Practical-significance threshold per KPI (``{kpi: value}``) in the KPI's unit, or one
+        value for all.
+    higher_is_better : bool or dict
+        Direction per KPI (``{kpi: bool}``) or one value for all.
+    language : {"zh", "en"}
+        Language of the verdict labels and sentences (the study's language).
+    adjust : {"holm", "fdr", "bonferroni", "none"}
+        Multiple-comparison correction across the rows (Holm by default).
+    ci : float
+        Confidence level of the intervals in ``results`` (also the decision level:
+        ``alpha = 1 - ci``).
+    study : Study, optional
+        Used to label touchpoint ids in the study's language when ``touchpoint_label`` is absent.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The input columns plus ``threshold``, ``higher_is_better``, ``p_adjusted``, ``verdict``
+        (code: improved / worsened / no detectable change / inconclusive), ``verdict_label`` (in
+        ``language``) and ``sentence``.
+
+    Examples
+    --------
+    >>> rows = pd.DataFrame({
+    ...     "kpi": ["wait_time", "fcr"], "touchpoint": ["hotline", "hotline"],
+    ...     "estimate": [-90.0, 0.01], "ci_low": [-110.0, -0.01], "ci_high": [-70.0, 0.03],
+    ...     "p_value": [0.0001, 0.33], "unit": ["s", ""]})
+    >>> out = verdict_table(rows, thresholds={"wait_time": 30, "fcr": 0.05},
+    ...                     higher_is_better={"wait_time": False, "fcr": True}, language="en")
+    >>> out["verdict"].tolist()
+    ['improved', 'no detectable change']
+    >>> print(out["sentence"].iloc[0])
+    hotline · wait_time: improved, down 90 s (95% CI -110 to -70), at least the practical threshold of 30 s.
+    """
+    if not isinstance(results, pd.DataFrame):
+        raise DataError("verdict_table needs a DataFrame with one row per KPI", value=type(results).__name__)
+    if language not in ("zh", "en"):
+        raise DataError("Unknown language", column="language", value=language, hint="Use 'zh' or 'en'.")
+    ci = check_ci_level(ci)
+    table = results.copy()
+    if "estimate" not in table.columns and "difference" in table.columns:
+        table["estimate"] = table["difference"]
+    required = ["kpi", "estimate", "ci_low", "ci_high"] + (["p_value"] if adjust != "none" else [])
+    missing = [c for c in required if c not in table.columns]
+    if missing:
+        raise DataError("The results table lacks columns the verdict needs", column=", ".join(missing),
+                        hint="Rows need kpi, estimate, ci_low, ci_high and p_value (for the "
+                             "multiple-comparison correction); stack the compare_* outputs with a "
+                             "kpi column.")
+    table = table.reset_index(drop=True)
+    if "p_value" not in table.columns:
+        table["p_value"] = np.nan
+    for column in ("touchpoint", "unit"):
+        if column not in table.columns:
+            table[column] = ""
+    if "kpi_label" not in table.columns:
+        table["kpi_label"] = table["kpi"].astype(str)
+    if "touchpoint_label" not in table.columns:
+        if study is not None:
+            table["touchpoint_label"] = [study.touchpoint_label(t, language) if t else ""
+                                         for t in table["touchpoint"]]
+        else:
+            table["touchpoint_label"] = table["touchpoint"].fillna("").astype(str)
+    table["threshold"] = [float(t) for t in _per_kpi(thresholds, table["kpi"], "thresholds")]
+    directions = _per_kpi(higher_is_better, table["kpi"], "higher_is_better")
+    table["higher_is_better"] = [bool(h) for h in directions]
+    table["p_adjusted"] = adjust_pvalues(table["p_value"].astype(float).to_numpy(), method=adjust)
+
+    alpha = 1 - ci
+    verdicts, failed = [], []
+    for row in table.itertuples(index=False):
+        code = verdict(row.estimate, row.ci_low, row.ci_high, row.threshold, row.higher_is_better)
+        demoted = False
+        if code in (IMPROVED, WORSENED) and _finite(row.p_adjusted) and row.p_adjusted >= alpha:
+            # A directional estimate reaches the threshold, so its interval cannot lie within
+            # the equivalence band: without the direction only "inconclusive" remains.
+            demoted = True
+            code = INCONCLUSIVE
+        verdicts.append(code)
+        failed.append(demoted)
+    table["verdict"] = verdicts
+    table["verdict_label"] = [VERDICT_LABELS[v][language] for v in verdicts]
+    table["_direction_failed_adjustment"] = failed
+    table["sentence"] = [_sentence(row, language, ci) for _, row in table.iterrows()]
+    return table.drop(columns="_direction_failed_adjustment")

@@ -1,0 +1,143 @@
+"""Figures of the interview-coding pillar: code frequencies, pain-point ranking, co-occurrence and
+code x stage heatmaps. Each takes the table of :mod:`research.coding.analysis` and returns a
+matplotlib Figure labelled in the study's language."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from research.plots import NEGATIVE, NEUTRAL, POSITIVE, text, use_style
+
+VALENCE_COLORS = {"pain_point": NEGATIVE, "delight": POSITIVE, "neutral": NEUTRAL}
+
+
+def code_frequency_bars(frequencies: pd.DataFrame, language: str = "zh", top: int = 20) -> Figure:
+    """Horizontal bars of mentions per code, coloured by valence.
+
+    Parameters
+    ----------
+    frequencies : DataFrame
+        From :func:`research.coding.code_frequencies` (``name, mentions, respondents, valence``).
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"name": ["Long wait", "Nice staff"], "mentions": [5, 2],
+    ...                       "respondents": [3, 2], "valence": ["pain_point", "delight"]})
+    >>> code_frequency_bars(table, "en").axes[0].get_xlabel()
+    'Mentions (coded turns)'
+    """
+    use_style()
+    data = frequencies.head(top).iloc[::-1]
+    fig, ax = plt.subplots(figsize=(8, max(2.5, 0.32 * len(data) + 1)))
+    colors = [VALENCE_COLORS.get(v, NEUTRAL) for v in data["valence"]]
+    ax.barh(data["name"], data["mentions"], color=colors)
+    for y, (mentions, people) in enumerate(zip(data["mentions"], data["respondents"], strict=True)):
+        ax.text(mentions, y, f" {people}", va="center", fontsize=8, color="#333333")
+    ax.set_xlabel(text(language, "提及次数（编码的话轮数）", "Mentions (coded turns)"))
+    ax.set_title(
+        text(
+            language,
+            "编码频次（数字为受访者人数；红=痛点，蓝=亮点，灰=中性）",
+            "Code frequencies (labels: respondents; red pain point, blue delight, grey neutral)",
+        )
+    )
+    ax.grid(axis="y", visible=False)
+    fig.tight_layout()
+    return fig
+
+
+def pain_point_ranking_bars(ranking: pd.DataFrame, language: str = "zh", top: int = 10) -> Figure:
+    """Bars of the pain-point score (reach x frequency x negativity), highest on top.
+
+    Examples
+    --------
+    >>> ranking = pd.DataFrame({"name": ["Wait", "Bill"], "score": [1.4, 0.9], "reach": [0.8, 0.6]})
+    >>> len(pain_point_ranking_bars(ranking, "en").axes[0].patches)
+    2
+    """
+    use_style()
+    data = ranking.head(top).iloc[::-1]
+    fig, ax = plt.subplots(figsize=(8, max(2.5, 0.4 * len(data) + 1)))
+    ax.barh(data["name"], data["score"], color=NEGATIVE)
+    for y, (score, reach) in enumerate(zip(data["score"], data["reach"], strict=True)):
+        ax.text(
+            score, y, f" {score:.2f} ({text(language, '覆盖', 'reach')} {reach:.0%})", va="center", fontsize=8
+        )
+    ax.set_xlabel(
+        text(
+            language,
+            "痛点得分 = 覆盖率 × 频次 × 负面比例（每位受访者的负面提及数）",
+            "Pain-point score = reach x frequency x negativity (negative mentions per respondent)",
+        )
+    )
+    ax.set_title(text(language, "痛点排序", "Pain-point ranking"))
+    ax.grid(axis="y", visible=False)
+    ax.margins(x=0.25)
+    fig.tight_layout()
+    return fig
+
+
+def _heatmap(matrix: pd.DataFrame, title: str, colorbar: str, fmt: str) -> Figure:
+    use_style()
+    values = matrix.to_numpy(dtype=float)
+    fig, ax = plt.subplots(figsize=(max(5, 0.45 * matrix.shape[1] + 3), max(3, 0.35 * matrix.shape[0] + 1.5)))
+    image = ax.imshow(values, cmap="Blues", aspect="auto", vmin=0)
+    ax.set_xticks(range(matrix.shape[1]), [str(c) for c in matrix.columns], rotation=45, ha="right")
+    ax.set_yticks(range(matrix.shape[0]), [str(i) for i in matrix.index])
+    ax.grid(False)
+    top = np.nanmax(values) if values.size else 0
+    for (row, col), value in np.ndenumerate(values):
+        if value:
+            ax.text(
+                col,
+                row,
+                format(value, fmt),
+                ha="center",
+                va="center",
+                fontsize=7,
+                color="white" if value > 0.6 * top else "black",
+            )
+    fig.colorbar(image, ax=ax, label=colorbar)
+    ax.set_title(title)
+    fig.tight_layout()
+    return fig
+
+
+def cooccurrence_heatmap(
+    matrix: pd.DataFrame, language: str = "zh", level: str = "unit", measure: str = "count"
+) -> Figure:
+    """Heatmap of code co-occurrence (counts or Jaccard), diagonal blanked.
+
+    Examples
+    --------
+    >>> m = pd.DataFrame([[3, 1], [1, 2]], index=["a", "b"], columns=["a", "b"])
+    >>> cooccurrence_heatmap(m, "en").axes[0].get_title()
+    'Code co-occurrence (same coded turn)'
+    """
+    values = matrix.to_numpy(dtype=float, copy=True)
+    np.fill_diagonal(values, 0.0)
+    shown = pd.DataFrame(values, index=matrix.index, columns=matrix.columns)
+    where = (
+        text(language, "同一话轮", "same coded turn")
+        if level == "unit"
+        else text(language, "同一访谈", "same interview")
+    )
+    title = text(language, f"编码共现（{where}）", f"Code co-occurrence ({where})")
+    label = text(language, "共现次数", "Co-occurrences") if measure == "count" else "Jaccard (0-1)"
+    return _heatmap(shown, title, label, "g" if measure == "count" else ".2f")
+
+
+def code_stage_heatmap(crosstab: pd.DataFrame, language: str = "zh") -> Figure:
+    """Heatmap of mentions by code (rows) and journey stage (columns).
+
+    Examples
+    --------
+    >>> m = pd.DataFrame([[5, 0], [0, 2]], index=["wait", "queue"], columns=["after-sales", "purchase"])
+    >>> code_stage_heatmap(m, "en").axes[0].get_title()
+    'Mentions by code and journey stage'
+    """
+    title = text(language, "各旅程阶段的编码提及", "Mentions by code and journey stage")
+    return _heatmap(crosstab, title, text(language, "提及次数（话轮）", "Mentions (coded turns)"), "g")

@@ -1,0 +1,116 @@
+"""``reports/index.html``: one page listing every report of every study, with links.
+
+Built from the studies' manifests (``data/processed/*/manifest.json``), so it lists the last
+known state of each run: title, parameters, status, duration, time generated. Self-contained
+(inline CSS, no scripts) and every value is HTML-escaped.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from pathlib import Path
+from typing import Any
+
+from research.io import write_text
+from research.paths import processed_dir, reports_dir
+from research.reports.manifest import MANIFEST_NAME, read_manifest
+
+INDEX_NAME = "index.html"
+
+_PAGE = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<title>Touchpoint Workbench reports</title>
+<style>
+body {{ font-family: -apple-system, "Segoe UI", "Noto Sans CJK SC", "Microsoft YaHei", sans-serif;
+  margin: 2em auto; max-width: 1200px; padding: 0 1em; color: #222; }}
+h1 {{ font-size: 1.6em; }} h2 {{ font-size: 1.2em; margin-top: 2em; }}
+table {{ border-collapse: collapse; width: 100%; font-size: 0.9em; }}
+th, td {{ text-align: left; padding: 4px 10px; border-bottom: 1px solid #ddd; vertical-align: top; }}
+th {{ background: #f3f3f3; }}
+td.num {{ text-align: right; font-variant-numeric: tabular-nums; }}
+.status-ok {{ color: #0072B2; font-weight: 600; }}
+.status-failed {{ color: #D55E00; font-weight: 600; }}
+code {{ font-size: 0.9em; }}
+</style>
+</head>
+<body>
+<h1>Touchpoint Workbench reports</h1>
+<p>{summary}</p>
+{sections}
+</body>
+</html>
+"""
+
+
+def _e(value: Any) -> str:
+    return html.escape(str(value), quote=True)
+
+
+def _parameters(parameters: dict[str, Any]) -> str:
+    shown = {k: v for k, v in parameters.items() if k not in ("study", "output_dir")}
+    if not shown:
+        return ""
+    return "<br>".join(
+        f"<code>{_e(k)}</code> = {_e(json.dumps(v, ensure_ascii=False, default=str))}"
+        for k, v in shown.items()
+    )
+
+
+def _run_row(run_id: str, entry: dict[str, Any]) -> str:
+    status = entry.get("status", "unknown")
+    link = entry.get("html")
+    title = _e(entry.get("title", run_id))
+    title_cell = f'<a href="{_e(link)}">{title}</a>' if link else title
+    duration = entry.get("duration_s")
+    duration_cell = f"{duration:.1f} s" if isinstance(duration, int | float) else ""
+    error = f"<br><small>{_e(entry['error'])}</small>" if entry.get("error") else ""
+    return (
+        f"<tr><td>{title_cell}</td><td><code>{_e(run_id)}</code></td>"
+        f"<td>{_parameters(entry.get('parameters', {}))}</td>"
+        f'<td class="status-{_e(status)}">{_e(status)}{error}</td>'
+        f'<td class="num">{duration_cell}</td><td>{_e(entry.get("generated_at", ""))}</td></tr>'
+    )
+
+
+def _study_section(study: str, manifest: dict[str, Any]) -> str:
+    rows = "\n".join(_run_row(run_id, entry) for run_id, entry in manifest.get("runs", {}).items())
+    title = manifest.get("title") or study
+    return (
+        f"<h2>{_e(title)} <small>(<code>{_e(study)}</code>)</small></h2>\n<table>\n"
+        "<tr><th>Report</th><th>Run</th><th>Parameters</th><th>Status</th><th>Duration</th>"
+        f"<th>Generated (UTC)</th></tr>\n{rows}\n</table>"
+    )
+
+
+def collect_manifests(root: Path | None = None) -> dict[str, dict[str, Any]]:
+    """Every study's reports manifest under ``data/processed``, by study name."""
+    found = {}
+    for path in sorted(processed_dir(root).glob(f"*/{MANIFEST_NAME}")):
+        manifest = read_manifest(path)
+        if manifest.get("runs"):
+            found[manifest.get("study") or path.parent.name] = manifest
+    return found
+
+
+def write_index(root: Path | None = None) -> Path:
+    """Write ``reports/index.html`` listing every study's reports; return its path.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> root = pathlib.Path(tempfile.mkdtemp())
+    >>> (root / "data" / "raw").mkdir(parents=True)
+    >>> write_index(root).name
+    'index.html'
+    """
+    manifests = collect_manifests(root)
+    runs = [entry for m in manifests.values() for entry in m["runs"].values()]
+    failed = sum(1 for entry in runs if entry.get("status") != "ok")
+    summary = f"{len(runs)} report(s) in {len(manifests)} stud{'y' if len(manifests) == 1 else 'ies'}"
+    summary += f", {failed} failed." if failed else ", all ok." if runs else "."
+    sections = "\n".join(_study_section(name, m) for name, m in manifests.items())
+    return write_text(reports_dir(root) / INDEX_NAME, _PAGE.format(summary=_e(summary), sections=sections))

@@ -1,0 +1,190 @@
+"""Render an executed notebook as one self-contained HTML report for non-programmers.
+
+The report hides code (unless asked), embeds figures as base64 PNG, and needs no network: the
+JupyterLab template's CDN scripts (require.js, MathJax, Mermaid, widget manager) are dropped,
+its CSS is inlined. Papermill's injected-parameters cell and the notebook's own parameters cell
+are removed; the parameters appear in a small header table instead. A failed run gets a red
+banner naming the error and the cell it happened in. All data text is HTML-escaped (DataFrame
+output escapes itself; the header and banner are escaped here).
+
+nbconvert is imported only when rendering, so the warm path of the runner never loads it.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from research.io import write_text
+
+#: Cells removed from every report: papermill's injected parameters and the defaults cell.
+HIDDEN_CELL_TAGS = frozenset({"injected-parameters", "parameters"})
+
+_TEMPLATE_NAME = "research_report.html.j2"
+# Extends JupyterLab's template; empties every block that would load a script from a CDN.
+_TEMPLATE = """{%- extends 'index.html.j2' -%}
+{%- block html_head_js -%}{%- endblock html_head_js -%}
+{%- block jupyter_widgets -%}{%- endblock jupyter_widgets -%}
+{%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
+{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
+{%- block html_head_css -%}
+<style type="text/css">{{ resources.research_css }}</style>
+{%- endblock html_head_css -%}
+{%- block body_header -%}
+{{ super() }}
+{{ resources.research_header }}
+{%- endblock body_header -%}
+"""
+
+_CSS = """
+.research-header { max-width: 1100px; margin: 1em auto 1.5em auto; padding: 0 1em;
+  font-family: var(--jp-ui-font-family); }
+.research-header h1 { font-size: 1.6em; margin: 0.2em 0 0.4em 0; }
+.research-header table { border-collapse: collapse; font-size: 0.85em; color: #444; }
+.research-header th { text-align: left; font-weight: 600; padding: 1px 1em 1px 0; }
+.research-header td { padding: 1px 1em 1px 0; }
+.research-banner { background: #fdecea; border-left: 6px solid #D55E00; padding: 0.8em 1em;
+  margin: 1em 0; color: #5f1f00; }
+.research-banner pre { white-space: pre-wrap; background: #fff6f3; padding: 0.5em; }
+"""
+
+
+def _escape(value: Any) -> str:
+    return html.escape(str(value), quote=True)
+
+
+def _format_parameter(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, default=str)
+
+
+def failed_cell(notebook: Any) -> tuple[int | None, str, str]:
+    """(1-based code cell number, source, "Error: message") of the first cell that errored."""
+    number = 0
+    for cell in notebook.cells:
+        if cell.cell_type != "code":
+            continue
+        number += 1
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "error":
+                message = f"{output.get('ename', 'Error')}: {output.get('evalue', '')}"
+                return number, cell.source, message
+    return None, "", ""
+
+
+def report_header(
+    *,
+    title: str,
+    study: str,
+    run_id: str,
+    parameters: dict[str, Any],
+    status: str,
+    generated_at: str,
+    error: str | None = None,
+    failed_source: str | None = None,
+) -> str:
+    """The escaped HTML header of a report: title, parameters table, failure banner.
+
+    Examples
+    --------
+    >>> head = report_header(title="<b>T</b>", study="s", run_id="r", parameters={"x": 1},
+    ...                      status="ok", generated_at="2026-01-01T00:00:00+00:00")
+    >>> "<b>T</b>" in head, "&lt;b&gt;T&lt;/b&gt;" in head
+    (False, True)
+    """
+    rows = [("Study", study), ("Report", run_id), ("Generated (UTC)", generated_at), ("Status", status)]
+    rows += [
+        (f"Parameter {name}", _format_parameter(value))
+        for name, value in parameters.items()
+        if name not in ("study", "output_dir")  # shown above / a local path of no use to readers
+    ]
+    table = "".join(f"<tr><th>{_escape(k)}</th><td>{_escape(v)}</td></tr>" for k, v in rows)
+    parts = ['<header class="research-header">', f"<h1>{_escape(title)}</h1>", f"<table>{table}</table>"]
+    if status != "ok":
+        parts.append('<div class="research-banner" role="alert">')
+        parts.append(f"<strong>This report failed and is incomplete.</strong> {_escape(error or '')}")
+        if failed_source:
+            parts.append(f"<p>The failing step:</p><pre>{_escape(failed_source)}</pre>")
+        parts.append("<p>The results below stop where the error happened.</p></div>")
+    parts.append("</header>")
+    return "\n".join(parts)
+
+
+@lru_cache(maxsize=2)
+def _exporter(show_code: bool) -> Any:
+    import jinja2
+    from nbconvert import HTMLExporter
+    from nbconvert.preprocessors import TagRemovePreprocessor
+
+    exporter = HTMLExporter(
+        template_name="lab",
+        exclude_input=not show_code,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        extra_loaders=[jinja2.DictLoader({_TEMPLATE_NAME: _TEMPLATE})],
+        template_file=_TEMPLATE_NAME,
+    )
+    remover = TagRemovePreprocessor(remove_cell_tags=set(HIDDEN_CELL_TAGS), enabled=True)
+    exporter.register_preprocessor(remover, enabled=True)
+    return exporter
+
+
+def render_report(
+    executed: str | Path,
+    html_path: str | Path,
+    *,
+    title: str,
+    study: str,
+    run_id: str,
+    parameters: dict[str, Any],
+    status: str,
+    generated_at: str,
+    error: str | None = None,
+    show_code: bool = False,
+) -> Path:
+    """Render the executed notebook *executed* to the self-contained HTML file *html_path*.
+
+    Parameters
+    ----------
+    executed : str or Path
+        The executed (possibly partial, if it failed) notebook written by papermill.
+    html_path : str or Path
+        Where to write the report (atomically).
+    title, study, run_id : str
+        Shown in the header.
+    parameters : dict
+        The parameters the notebook ran with, shown in the header table.
+    status : str
+        ``"ok"`` or ``"failed"``; a failed report gets a banner.
+    generated_at : str
+        ISO time the report was generated (UTC).
+    error : str, optional
+        One-line error summary for the banner (default: taken from the notebook).
+    show_code : bool
+        Include code cells (default: hidden, the report is for people who never open Python).
+
+    Returns
+    -------
+    Path
+        *html_path*.
+    """
+    import nbformat
+
+    notebook = nbformat.read(str(executed), as_version=4)
+    _, failed_source, failed_message = failed_cell(notebook)
+    header = report_header(
+        title=title,
+        study=study,
+        run_id=run_id,
+        parameters=parameters,
+        status=status,
+        generated_at=generated_at,
+        error=error or failed_message,
+        failed_source=failed_source if status != "ok" else None,
+    )
+    notebook.metadata["title"] = title
+    resources = {"research_header": header, "research_css": _CSS}
+    body, _ = _exporter(show_code).from_notebook_node(notebook, resources=resources)
+    return write_text(html_path, body)

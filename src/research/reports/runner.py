@@ -1,0 +1,425 @@
+"""Run a study's report notebooks in parallel, render them to HTML, keep manifest and index.
+
+``research reports`` calls :func:`run_reports`. For each report run of the study (``runs:`` in
+study.yml) it:
+
+1. checks the run's parameters against the notebook's ``parameters`` cell (all runs, before
+   anything executes: one bad run stops the batch with a clear message);
+2. skips the run if its notebook, parameters, input files and the workbench code are unchanged
+   since its last successful execution (see :mod:`research.reports.manifest`), unless forced;
+3. executes the others with papermill in a pool of worker processes (kernel ``research``,
+   working directory ``notebooks/``, ``RESEARCH_PROJECT_ROOT`` set), each worker rendering its
+   HTML right after execution; a failing notebook is rendered too, with a banner, and does not
+   stop the others;
+4. updates ``data/processed/<study>/manifest.json`` and ``reports/index.html``.
+
+Layout: ``reports/<study>/<run>.html``, ``reports/<study>/<run>/results.json`` (the notebook's
+``output_dir``), executed notebooks in ``data/processed/<study>/executed/<run>.ipynb``.
+papermill and nbconvert are imported in the workers only: the warm (nothing changed) path
+loads the study, hashes files and reads the manifest.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import fnmatch
+import os
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from research.errors import DataError
+from research.paths import ENV_ROOT, is_inside_raw, project_root, raw_dir
+from research.reports.index import write_index
+from research.reports.manifest import (
+    code_fingerprint,
+    input_hashes,
+    is_up_to_date,
+    manifest_path,
+    read_manifest,
+    run_fingerprint,
+    write_manifest,
+)
+from research.reports.params import check_parameters, notebook_parameters
+from research.study import Study, load_study
+
+#: The Jupyter kernel every report runs in (registered by ``make setup``).
+KERNEL_NAME = "research"
+#: Seconds a kernel may take to start: generous, parallel batches on a busy machine are slow.
+KERNEL_START_TIMEOUT_S = 300
+#: Parameters every report notebook declares; the runner sets them.
+STANDARD_PARAMETERS = ("study", "output_dir")
+
+
+@dataclass(frozen=True)
+class Job:
+    """One report run, resolved to files: what a worker process needs (picklable)."""
+
+    run_id: str
+    title: str
+    study: str
+    notebook: Path
+    parameters: dict[str, Any]
+    executed: Path
+    html: Path
+    output_dir: Path
+    cwd: Path
+    root: Path
+    show_code: bool = False
+    fingerprint: str = ""
+
+    @property
+    def results(self) -> Path:
+        return self.output_dir / "results.json"
+
+
+@dataclass
+class Outcome:
+    """What happened to one run in this batch: ``ok``, ``failed`` or ``skipped`` (unchanged)."""
+
+    run_id: str
+    status: str
+    duration_s: float = 0.0
+    generated_at: str = ""
+    error: str | None = None
+
+
+@dataclass
+class BatchResult:
+    """The outcome of :func:`run_reports`: one :class:`Outcome` per selected run."""
+
+    study: str
+    outcomes: list[Outcome] = field(default_factory=list)
+    index: Path | None = None
+    wall_s: float = 0.0
+
+    @property
+    def failed(self) -> list[Outcome]:
+        return [o for o in self.outcomes if o.status == "failed"]
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+    def summary(self) -> str:
+        """A plain-text table of the runs, then one line of counts."""
+        width = max([len(o.run_id) for o in self.outcomes] + [3])
+        lines = [f"{'run':<{width}}  {'status':<8}  {'seconds':>8}  note"]
+        for o in self.outcomes:
+            note = o.error or ("unchanged since last run" if o.status == "skipped" else "")
+            seconds = f"{o.duration_s:8.1f}" if o.status != "skipped" else f"{'-':>8}"
+            lines.append(f"{o.run_id:<{width}}  {o.status:<8}  {seconds}  {note}")
+        counts = {s: sum(1 for o in self.outcomes if o.status == s) for s in ("ok", "failed", "skipped")}
+        lines.append(
+            f"{counts['ok']} ok, {counts['failed']} failed, {counts['skipped']} skipped (unchanged) "
+            f"in {self.wall_s:.1f} s; index: {self.index}"
+        )
+        return "\n".join(lines)
+
+
+def default_jobs() -> int:
+    """Worker processes by default: the CPU cores this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def check_kernel(name: str = KERNEL_NAME) -> None:
+    """Raise :class:`DataError` with the fix if the Jupyter kernel *name* is not installed."""
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    if name not in KernelSpecManager().find_kernel_specs():
+        raise DataError(
+            f"Kernel {name!r} not found",
+            hint="Run `make setup` (or `python -m ipykernel install --sys-prefix --name research`).",
+        )
+
+
+def _study_argument(study: Study) -> str:
+    """How the notebook should name the study so that ``load_study`` finds it again."""
+    inside = study.folder.parent.resolve() == raw_dir(study.root).resolve()
+    return study.name if inside and study.folder.name == study.name else str(study.folder)
+
+
+def plan_jobs(study: Study, *, only: str | None = None, show_code: bool = False) -> list[Job]:
+    """Resolve and validate the study's report runs (optionally those whose id matches *only*).
+
+    Every run's notebook must exist and declare ``study`` and ``output_dir``; every run
+    parameter must exist in the notebook's parameters cell with a matching type. The first
+    problem raises :class:`DataError`, before anything is executed.
+    """
+    runs = study.runs
+    if only:
+        runs = [r for r in runs if fnmatch.fnmatchcase(r.id, only)]
+        if not runs:
+            raise DataError(
+                "No report run matches --only",
+                file=study.yml_path,
+                value=only,
+                hint=f"Run ids: {', '.join(r.id for r in study.runs) or '(none)'}; patterns use * and ?.",
+            )
+    notebooks = study.root / "notebooks"
+    executed_dir = study.processed_dir / "executed"
+    jobs = []
+    for index, run in ((study.runs.index(r), r) for r in runs):
+        notebook = notebooks / run.notebook
+        if not notebook.is_file():
+            raise DataError(
+                "Notebook of a report run not found",
+                file=study.yml_path,
+                column=f"runs[{index}].notebook",
+                value=run.notebook,
+                hint=f"Notebooks are looked up in {notebooks}.",
+            )
+        defaults = notebook_parameters(notebook)
+        missing = [name for name in STANDARD_PARAMETERS if name not in defaults]
+        if missing:
+            raise DataError(
+                f"The notebook's parameters cell lacks {missing}",
+                file=notebook,
+                column="parameters",
+                hint='Every report notebook declares  study = "sample"  and  output_dir = "".',
+            )
+        check_parameters(run.parameters, defaults, file=study.yml_path, where=f"runs[{index}].parameters")
+        output_dir = study.reports_dir / run.id
+        parameters = {"study": _study_argument(study), "output_dir": str(output_dir), **run.parameters}
+        jobs.append(
+            Job(
+                run_id=run.id,
+                title=run.title,
+                study=study.name,
+                notebook=notebook,
+                parameters=parameters,
+                executed=executed_dir / f"{run.id}.ipynb",
+                html=study.reports_dir / f"{run.id}.html",
+                output_dir=output_dir,
+                cwd=notebooks,
+                root=study.root,
+                show_code=show_code,
+            )
+        )
+    return jobs
+
+
+# ---------------------------------------------------------------- worker side (own process)
+
+
+def _init_worker(root: str, log: str) -> None:
+    os.environ[ENV_ROOT] = root  # inherited by the kernels papermill starts
+    # Kernels inherit this process's stderr; their start-up chatter goes to a log file instead of
+    # garbling the progress bar (a notebook's own errors are in its executed copy and HTML).
+    Path(log).parent.mkdir(parents=True, exist_ok=True)
+    handle = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+    os.dup2(handle, 2)
+    os.close(handle)
+    import nbconvert  # noqa: F401  (import once per worker, not once per run)
+    import papermill  # noqa: F401
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def execute_job(job: Job) -> Outcome:
+    """Execute one run with papermill and render its HTML (in a worker process).
+
+    A failed execution still renders the partial notebook, with a banner; only the outcome's
+    status tells the parent.
+    """
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    from research.reports.render import render_report
+
+    started = time.perf_counter()
+    status, error = "ok", None
+    job.results.unlink(missing_ok=True)  # a stale results.json must not outlive a failed run
+    job.executed.parent.mkdir(parents=True, exist_ok=True)
+    job.output_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        papermill.execute_notebook(
+            str(job.notebook),
+            str(job.executed),
+            parameters=job.parameters,
+            kernel_name=KERNEL_NAME,
+            cwd=str(job.cwd),
+            start_timeout=KERNEL_START_TIMEOUT_S,
+            progress_bar=False,
+            log_output=False,
+            request_save_on_cell_execute=False,
+        )
+    except PapermillExecutionError as exc:
+        status, error = "failed", f"{exc.ename}: {exc.evalue}".strip()
+    except Exception as exc:  # kernel died, bad notebook JSON...: the batch goes on
+        status, error = "failed", f"{type(exc).__name__}: {exc}"
+    if status == "ok" and not job.results.exists():
+        status = "failed"
+        error = "The notebook wrote no results.json (its last cell should call research.reports.finish)"
+    generated_at = _now()
+    if job.executed.exists():
+        try:
+            render_report(
+                job.executed,
+                job.html,
+                title=job.title,
+                study=job.study,
+                run_id=job.run_id,
+                parameters=job.parameters,
+                status=status,
+                generated_at=generated_at,
+                error=error,
+                show_code=job.show_code,
+            )
+        except Exception as exc:
+            status, error = "failed", f"rendering HTML failed: {type(exc).__name__}: {exc}"
+    else:
+        job.html.unlink(missing_ok=True)
+    return Outcome(job.run_id, status, time.perf_counter() - started, generated_at, error)
+
+
+# ---------------------------------------------------------------- parent side
+
+
+class _BatchLock:
+    """One ``research reports`` per study at a time (the manifest has a single writer)."""
+
+    def __init__(self, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        self.path = folder / ".reports.lock"
+
+    def __enter__(self) -> _BatchLock:
+        self.handle = open(self.path, "w")
+        fcntl.flock(self.handle, fcntl.LOCK_EX)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        fcntl.flock(self.handle, fcntl.LOCK_UN)
+        self.handle.close()
+
+
+def _manifest_entry(job: Job, outcome: Outcome) -> dict[str, Any]:
+    reports = job.html.parent.parent
+    return {
+        "title": job.title,
+        "notebook": job.notebook.name,
+        "parameters": job.parameters | {"output_dir": str(job.output_dir.relative_to(job.root))},
+        "fingerprint": job.fingerprint,
+        "status": outcome.status,
+        "error": outcome.error,
+        "duration_s": round(outcome.duration_s, 2),
+        "generated_at": outcome.generated_at,
+        "html": str(job.html.relative_to(reports)) if job.html.exists() else None,
+        "results": str(job.results.relative_to(reports)) if job.results.exists() else None,
+        "executed": str(job.executed.relative_to(job.root)),
+    }
+
+
+def _execute(jobs: list[Job], workers: int, progress: bool, log: Path, on_done: Any) -> None:
+    from tqdm import tqdm
+
+    initargs = (str(jobs[0].root), str(log))
+    with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=initargs) as pool:
+        # Submit first: the workers are forked before the progress bar starts its monitor thread.
+        futures = {pool.submit(execute_job, job): job for job in jobs}
+        with tqdm(
+            total=len(jobs), desc="reports", unit="report", file=sys.stderr, disable=not progress
+        ) as bar:
+            for future in as_completed(futures):
+                job = futures[future]
+                try:
+                    outcome = future.result()
+                except Exception as exc:  # the worker process itself died
+                    outcome = Outcome(job.run_id, "failed", 0.0, _now(), f"worker crashed: {exc}")
+                bar.set_postfix_str(f"{job.run_id} {outcome.status}", refresh=False)
+                bar.update()
+                on_done(job, outcome)
+
+
+def run_reports(
+    study: str | Path = "sample",
+    *,
+    only: str | None = None,
+    jobs: int | None = None,
+    force: bool = False,
+    show_code: bool = False,
+    progress: bool = True,
+    root: Path | None = None,
+) -> BatchResult:
+    """Run the study's report notebooks and render them; skip unchanged runs.
+
+    Parameters
+    ----------
+    study : str or Path
+        Study name under ``data/raw`` or path to its folder.
+    only : str, optional
+        Glob pattern on run ids (``"survey-*"``): run only those.
+    jobs : int, optional
+        Worker processes (default: number of CPU cores).
+    force : bool
+        Re-run even unchanged runs.
+    show_code : bool
+        Show code cells in the HTML (default hidden).
+    progress : bool
+        Show a progress bar on stderr.
+    root : Path, optional
+        Project folder (default: found automatically).
+
+    Returns
+    -------
+    BatchResult
+        Per-run outcomes; ``result.ok`` is False if any run failed.
+
+    Raises
+    ------
+    DataError
+        If the study or a run's parameters are invalid, or the kernel is missing; nothing is
+        executed then.
+    """
+    started = time.perf_counter()
+    root = Path(root or project_root()).resolve()
+    loaded = load_study(study, root)
+    if is_inside_raw(loaded.processed_dir):
+        raise DataError("Study outputs would land under data/raw", file=loaded.processed_dir)
+    planned = plan_jobs(loaded, only=only, show_code=show_code)
+    inputs, code = input_hashes(loaded), code_fingerprint()
+    planned = [
+        replace(job, fingerprint=run_fingerprint(job.notebook, job.parameters, inputs, code))
+        for job in planned
+    ]
+    result = BatchResult(study=loaded.name)
+    path = manifest_path(loaded)
+    with _BatchLock(loaded.processed_dir):
+        manifest = read_manifest(path)
+        known = {r.id for r in loaded.runs}
+        manifest.update(study=loaded.name, title=loaded.title)
+        manifest["runs"] = {k: v for k, v in manifest["runs"].items() if k in known}
+        to_run, outcomes = [], {}
+        for job in planned:
+            entry = manifest["runs"].get(job.run_id)
+            if not force and is_up_to_date(entry, job.fingerprint, [job.html, job.results]):
+                outcomes[job.run_id] = Outcome(job.run_id, "skipped", 0.0, entry.get("generated_at", ""))
+            else:
+                to_run.append(job)
+        if to_run:
+            check_kernel()
+
+            def record(job: Job, outcome: Outcome) -> None:
+                outcomes[job.run_id] = outcome
+                manifest["runs"][job.run_id] = _manifest_entry(job, outcome)
+                write_manifest(path, manifest)
+
+            workers = max(1, min(jobs or default_jobs(), len(to_run)))
+            log = loaded.processed_dir / "reports.log"
+            _execute(to_run, workers, progress, log, record)
+        # Keep the study's run order in the manifest (and so in the index).
+        manifest["runs"] = {r.id: manifest["runs"][r.id] for r in loaded.runs if r.id in manifest["runs"]}
+        write_manifest(path, manifest)
+        result.index = write_index(root)
+    result.outcomes = [outcomes[job.run_id] for job in planned]
+    result.wall_s = time.perf_counter() - started
+    return result

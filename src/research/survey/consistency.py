@@ -1,0 +1,238 @@
+"""Experience consistency: is the service equally good at every touchpoint a customer meets?
+
+Two views:
+
+- :func:`experience_spread` / :func:`spread_by_segment`: how much one respondent's scores
+  vary across the touchpoints they rated (standard deviation or range per respondent, on the
+  scale of the scores), summarised by segment with confidence intervals.
+- :func:`channel_gap` / :func:`channel_gaps`: online versus offline touchpoints on a shared
+  attribute (e.g. speed): per respondent the mean of their online items minus the mean of
+  their offline items on that attribute, averaged over respondents who rated both (a paired
+  comparison), with the interval of the gap.
+
+Means and intervals come from :func:`research.survey.metrics.mean_ci` (weighted when survey
+weights are given, standard errors from the effective sample size).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from research.errors import DataError
+from research.survey.metrics import mean_ci
+from research.survey.schema import SurveyData
+
+Measure = Literal["sd", "range"]
+
+
+def experience_spread(
+    scores: pd.DataFrame, *, measure: Measure = "sd", min_touchpoints: int = 2
+) -> pd.Series:
+    """Each respondent's spread of scores across the touchpoints they rated.
+
+    Parameters
+    ----------
+    scores : DataFrame
+        Respondent x touchpoint scores (e.g. ``SurveyData.touchpoint_scores()``), NaN where a
+        touchpoint was not rated.
+    measure : {"sd", "range"}
+        Sample standard deviation (n - 1) or max - min, in scale points.
+    min_touchpoints : int
+        Respondents who rated fewer touchpoints get NaN.
+
+    Returns
+    -------
+    Series
+        One value per respondent (same index as ``scores``), named ``spread``.
+
+    Examples
+    --------
+    >>> scores = pd.DataFrame({"store": [4, 5, 3], "hotline": [2, 5, None], "app": [3, 5, None]})
+    >>> experience_spread(scores).round(3).tolist()
+    [1.0, 0.0, nan]
+    >>> experience_spread(scores, measure="range").tolist()
+    [2.0, 0.0, nan]
+    """
+    if measure not in ("sd", "range"):
+        raise DataError("Unknown spread measure", value=measure, hint="Use 'sd' or 'range'.")
+    if min_touchpoints < 2:
+        raise DataError("A spread needs at least two touchpoints per respondent", value=min_touchpoints)
+    values = scores.apply(pd.to_numeric, errors="coerce")
+    rated = values.notna().sum(axis=1)
+    spread = values.std(axis=1, ddof=1) if measure == "sd" else values.max(axis=1) - values.min(axis=1)
+    return spread.where(rated >= min_touchpoints).rename("spread")
+
+
+def spread_by_segment(
+    scores: pd.DataFrame,
+    segment: pd.Series | None = None,
+    *,
+    weights: pd.Series | np.ndarray | None = None,
+    measure: Measure = "sd",
+    min_touchpoints: int = 2,
+    ci: float = 0.95,
+    labels: Mapping | None = None,
+) -> pd.DataFrame:
+    """Mean experience spread per segment (and overall) with confidence intervals.
+
+    Higher values mean a less consistent experience across touchpoints.
+
+    Returns
+    -------
+    DataFrame
+        One row per segment plus a final ``all`` row: ``segment``, ``label``, ``estimate``
+        (mean spread in scale points), ``se``, ``ci_low``, ``ci_high``, ``n``, ``n_eff``.
+
+    Examples
+    --------
+    >>> scores = pd.DataFrame({"store": [4, 5, 3, 4], "hotline": [2, 5, 3, 1], "app": [3, 5, 3, 4]})
+    >>> table = spread_by_segment(scores, pd.Series(["east", "east", "west", "west"]))
+    >>> table[["segment", "estimate", "n"]].round(3).values.tolist()
+    [['east', 0.5, 2], ['west', 0.866, 2], ['all', 0.683, 4]]
+    """
+    spread = experience_spread(scores, measure=measure, min_touchpoints=min_touchpoints)
+    w = pd.Series(1.0 if weights is None else np.asarray(weights, dtype=float), index=scores.index)
+    keys = pd.Series("all", index=scores.index) if segment is None else pd.Series(
+        np.asarray(segment, dtype=object), index=scores.index)
+    rows = []
+    groups = [] if segment is None else sorted(keys.dropna().unique(), key=str)
+    for key in [*groups, "all"]:
+        mask = spread.notna() & (keys == key if key != "all" else True)
+        if mask.sum() == 0:
+            continue
+        row = mean_ci(spread[mask], weights=w[mask], ci=ci).iloc[0].to_dict()
+        row["n"] = int(row["n"])
+        label = "all" if key == "all" else str(labels.get(key, key)) if labels else str(key)
+        rows.append({"segment": key, "label": label, **row})
+    if not rows:
+        raise DataError("No respondent rated enough touchpoints for a spread",
+                        value=min_touchpoints, hint="Lower min_touchpoints or check the scores.")
+    return pd.DataFrame(rows)
+
+
+def channel_gap(
+    responses: pd.DataFrame,
+    items: pd.DataFrame,
+    channels: Mapping[str, str],
+    attribute: str,
+    *,
+    weights: str | pd.Series | np.ndarray | None = None,
+    ci: float = 0.95,
+) -> pd.DataFrame:
+    """Online minus offline score on one shared attribute, paired within respondents.
+
+    For each respondent, the mean of their answers to the attribute's items on online
+    touchpoints and on offline touchpoints; the gap is the (weighted) mean of the
+    per-respondent differences among respondents who answered both, with a t interval and a
+    paired t-test p-value (Student 1908; equal to ``scipy.stats.ttest_rel`` unweighted).
+
+    Parameters
+    ----------
+    responses : DataFrame
+        One row per respondent, one numeric column per item.
+    items : DataFrame
+        Item catalogue with columns ``item``, ``touchpoint``, ``attribute``.
+    channels : mapping
+        Touchpoint id -> ``"online"`` or ``"offline"`` (the study catalog's ``channel``).
+    attribute : str
+        The shared attribute, e.g. ``"speed"``.
+    weights : str or array, optional
+        Survey weights (column of ``responses`` or array).
+
+    Returns
+    -------
+    DataFrame
+        One row: ``attribute``, ``online_items``, ``offline_items``, ``online_mean``,
+        ``offline_mean``, ``gap`` (online - offline, scale points), ``se``, ``ci_low``,
+        ``ci_high``, ``p_value``, ``n`` (respondents with both), ``n_eff``.
+
+    Examples
+    --------
+    >>> responses = pd.DataFrame({"app_speed": [4, 5, 4, 3], "store_wait": [3, 3, 4, 2],
+    ...                           "hotline_wait": [2, None, 3, 2]})
+    >>> items = pd.DataFrame({"item": ["app_speed", "store_wait", "hotline_wait"],
+    ...                       "touchpoint": ["app", "store", "hotline"], "attribute": ["speed"] * 3})
+    >>> gap = channel_gap(responses, items, {"app": "online", "store": "offline", "hotline": "offline"},
+    ...                   "speed")
+    >>> gap[["gap", "n"]].round(3).values.tolist()
+    [[1.25, 4.0]]
+    """
+    chosen = items[(items["attribute"] == attribute) & items["touchpoint"].notna()]
+    side = chosen["touchpoint"].map(lambda tp: channels.get(tp))
+    online = chosen.loc[side == "online", "item"].tolist()
+    offline = chosen.loc[side == "offline", "item"].tolist()
+    if not online or not offline:
+        raise DataError(
+            "The attribute needs items on both online and offline touchpoints",
+            column="attribute", value=attribute,
+            hint=f"Online items: {online or 'none'}; offline items: {offline or 'none'}.",
+        )
+    for item in online + offline:
+        if item not in responses.columns:
+            raise DataError("Item column missing from the responses", column=item)
+    w_all = (pd.Series(1.0, index=responses.index) if weights is None
+             else responses[weights] if isinstance(weights, str)
+             else pd.Series(np.asarray(weights, dtype=float), index=responses.index))
+    online_mean = responses[online].mean(axis=1)
+    offline_mean = responses[offline].mean(axis=1)
+    both = online_mean.notna() & offline_mean.notna()
+    if both.sum() < 2:
+        raise DataError("Fewer than two respondents rated both channels on this attribute",
+                        column="attribute", value=attribute)
+    difference = online_mean[both] - offline_mean[both]
+    w = w_all[both]
+    summary = mean_ci(difference, weights=w, ci=ci).iloc[0]
+    n = int(summary["n"])
+    p_value = float(2 * stats.t.sf(abs(summary["estimate"] / summary["se"]), n - 1)) \
+        if summary["se"] > 0 else float("nan")
+    return pd.DataFrame([{
+        "attribute": attribute, "online_items": ", ".join(online), "offline_items": ", ".join(offline),
+        "online_mean": float(np.average(online_mean[both], weights=w)),
+        "offline_mean": float(np.average(offline_mean[both], weights=w)),
+        "gap": float(summary["estimate"]), "se": float(summary["se"]),
+        "ci_low": float(summary["ci_low"]), "ci_high": float(summary["ci_high"]),
+        "p_value": p_value, "n": n, "n_eff": float(summary["n_eff"]),
+    }])
+
+
+def channel_gaps(
+    data: SurveyData,
+    channels: Mapping[str, str],
+    *,
+    attributes: list[str] | None = None,
+    weighted: bool = True,
+    ci: float = 0.95,
+) -> pd.DataFrame:
+    """:func:`channel_gap` for every attribute rated on both online and offline touchpoints.
+
+    ``channels`` maps touchpoint ids to their channel, e.g.
+    ``{t.id: t.channel for t in study.touchpoints}``.
+
+    Examples
+    --------
+    >>> from research import load_study
+    >>> from research.survey.schema import load_survey
+    >>> study = load_study("sample")
+    >>> data = load_survey(study, "before")
+    >>> gaps = channel_gaps(data, {t.id: t.channel for t in study.touchpoints})
+    >>> "speed" in gaps["attribute"].tolist()
+    True
+    """
+    rated = data.items.dropna(subset=["touchpoint"])
+    if attributes is None:
+        sides = rated.assign(side=rated["touchpoint"].map(lambda tp: channels.get(tp)))
+        both = sides.groupby("attribute")["side"].agg(lambda s: {"online", "offline"} <= set(s))
+        attributes = [a for a in dict.fromkeys(rated["attribute"]) if both.get(a, False)]
+    if not attributes:
+        raise DataError("No attribute is rated on both online and offline touchpoints",
+                        hint="Channel gaps need a shared attribute such as speed or ease.")
+    weights = "weight" if weighted and "weight" in data.responses.columns else None
+    return pd.concat(
+        [channel_gap(data.responses, data.items, channels, a, weights=weights, ci=ci) for a in attributes],
+        ignore_index=True,
+    )

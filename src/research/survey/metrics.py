@@ -1,0 +1,406 @@
+"""Touchpoint satisfaction metrics with confidence intervals: NPS, mean, top/bottom-box, CSAT, CES.
+
+Scales of the results: NPS on -100..100; CSAT on 0..100 (percent satisfied); top-box and
+bottom-box shares as proportions 0..1; means on the item's own scale.
+
+Weights are survey weights, not frequency counts: a respondent with weight 3 is one person.
+Standard errors of shares use Kish's effective sample size ``n_eff`` (research.weighting);
+standard errors of means use Taylor linearisation (as R ``survey::svymean`` does for a design
+with weights only), which reduces to ``s / sqrt(n)`` without weights. Missing values (NaN,
+including "don't know" and "not applicable") are dropped together with their weights.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+from statsmodels.stats.proportion import proportion_confint
+
+from research.errors import DataError
+from research.survey.schema import SurveyData
+from research.weighting import effective_n
+
+ArrayLike = pd.Series | np.ndarray | list
+
+
+def _observed(values: ArrayLike, weights: ArrayLike | None, what: str) -> tuple[np.ndarray, np.ndarray]:
+    """Non-missing values and their weights (1.0 when unweighted)."""
+    try:
+        x = np.asarray(values, dtype=float)
+    except (TypeError, ValueError):
+        raise DataError(f"{what} must be numbers (NaN for missing)",
+                        hint="Code text answers to numbers first (load_survey does).") from None
+    if weights is None:
+        w = np.ones_like(x)
+    else:
+        w = np.asarray(weights, dtype=float)
+        if w.shape != x.shape:
+            raise DataError("Weights and values differ in length", value=(len(w), len(x)))
+        if np.isnan(w).any() or (w < 0).any():
+            raise DataError("Weights must be non-negative numbers without missing values",
+                            hint="Drop respondents without a weight first.")
+    keep = ~np.isnan(x)
+    return x[keep], w[keep]
+
+
+def _check_range(x: np.ndarray, low: float, high: float, what: str) -> None:
+    outside = (x < low) | (x > high)
+    if outside.any():
+        raise DataError(f"{what} outside the scale {low:g}-{high:g}", value=float(x[outside][0]),
+                        hint="Map out-of-range codes (e.g. 99 = don't know) to missing first.")
+
+
+def _z(ci: float) -> float:
+    if not 0 < ci < 1:
+        raise DataError("Confidence level must be between 0 and 1", value=ci, hint="E.g. ci=0.95.")
+    return float(stats.norm.ppf(0.5 + ci / 2))
+
+
+def nps(
+    scores: ArrayLike,
+    weights: ArrayLike | None = None,
+    ci: float = 0.95,
+    method: Literal["wald", "adjusted_wald"] = "wald",
+) -> pd.DataFrame:
+    """Net Promoter Score (-100..100) with a confidence interval.
+
+    Promoters answer 9-10, passives 7-8, detractors 0-6 on the 0-10 likelihood-to-recommend
+    question (Reichheld 2003). NPS = 100 x (share of promoters - share of detractors). Its
+    variance follows from the trinomial distribution (Rocks 2016, eq. 2):
+    ``Var = (p_P + p_D - (p_P - p_D)^2) / n``.
+
+    Parameters
+    ----------
+    scores : array-like
+        Answers 0-10; NaN are dropped.
+    weights : array-like, optional
+        Survey weights; then shares are weighted and ``n`` in the variance is Kish's ``n_eff``.
+    ci : float
+        Confidence level.
+    method : {"wald", "adjusted_wald"}
+        ``"adjusted_wald"`` adds 3/4 to the promoter and detractor counts and 3 to n before
+        computing the interval, which keeps coverage near nominal in small samples (Rocks 2016;
+        Sauro & Lewis 2016, *Quantifying the User Experience*, 2nd ed.). The reported ``nps``
+        is always the unadjusted score.
+
+    Returns
+    -------
+    DataFrame
+        One row: ``nps``, ``se`` (both -100..100 scale), ``ci_low``, ``ci_high``, ``n``,
+        ``n_eff``, and the shares (0..1) ``promoters``, ``passives``, ``detractors``.
+
+    Examples
+    --------
+    50 promoters, 30 passives, 20 detractors: NPS 30, SE = sqrt(0.70 - 0.09)/10 = 0.0781:
+
+    >>> scores = [10] * 50 + [7] * 30 + [3] * 20
+    >>> nps(scores).round(2).loc[0, ["nps", "se", "ci_low", "ci_high", "n"]].tolist()
+    [30.0, 7.81, 14.69, 45.31, 100.0]
+    """
+    x, w = _observed(scores, weights, "NPS scores")
+    _check_range(x, 0, 10, "Likelihood-to-recommend answer")
+    if method not in ("wald", "adjusted_wald"):
+        raise DataError("Unknown NPS interval method", value=method, hint="Use 'wald' or 'adjusted_wald'.")
+    n = len(x)
+    if n == 0:
+        raise DataError("No NPS answers to score", hint="All answers are missing for this group.")
+    total = w.sum()
+    promoters, detractors = w[x >= 9].sum() / total, w[x <= 6].sum() / total
+    n_eff = effective_n(w)
+    if method == "wald":
+        p, d, m = promoters, detractors, n_eff
+    else:
+        m = n_eff + 3
+        p, d = (promoters * n_eff + 0.75) / m, (detractors * n_eff + 0.75) / m
+    se = np.sqrt(max(p + d - (p - d) ** 2, 0.0) / m)
+    half = _z(ci) * se
+    return pd.DataFrame([{
+        "nps": 100 * (promoters - detractors), "se": 100 * se,
+        "ci_low": max(-100.0, 100 * (p - d - half)), "ci_high": min(100.0, 100 * (p - d + half)),
+        "n": n, "n_eff": n_eff, "promoters": promoters, "passives": 1 - promoters - detractors,
+        "detractors": detractors,
+    }])
+
+
+def nps_difference(
+    a: ArrayLike,
+    b: ArrayLike,
+    weights_a: ArrayLike | None = None,
+    weights_b: ArrayLike | None = None,
+    ci: float = 0.95,
+    method: Literal["wald", "adjusted_wald"] = "wald",
+) -> pd.DataFrame:
+    """Difference of two NPS from independent samples, ``NPS(a) - NPS(b)``, with a z-test.
+
+    The standard error is ``sqrt(se_a^2 + se_b^2)`` with each group's trinomial SE
+    (Rocks 2016, section 4). The samples must be independent: for the same respondents
+    measured twice (a panel) use a paired analysis instead.
+
+    Returns
+    -------
+    DataFrame
+        One row: ``nps_a``, ``nps_b``, ``difference``, ``se``, ``z``, ``p_value`` (two-sided),
+        ``ci_low``, ``ci_high`` (-100..100 scale), ``n_a``, ``n_b``.
+
+    Examples
+    --------
+    SE = sqrt(0.61 + 0.69) / 10 = 0.1140 (on -100..100: 11.40):
+
+    >>> after = [10] * 50 + [7] * 30 + [3] * 20
+    >>> before = [10] * 40 + [7] * 30 + [3] * 30
+    >>> nps_difference(after, before).round(3).loc[0, ["difference", "se", "z", "p_value"]].tolist()
+    [20.0, 11.402, 1.754, 0.079]
+    """
+    first, second = nps(a, weights_a, ci, method), nps(b, weights_b, ci, method)
+    difference = float(first["nps"].iloc[0] - second["nps"].iloc[0])
+    se = float(np.hypot(first["se"].iloc[0], second["se"].iloc[0]))
+    z = difference / se if se > 0 else np.nan
+    half = _z(ci) * se
+    return pd.DataFrame([{
+        "nps_a": float(first["nps"].iloc[0]), "nps_b": float(second["nps"].iloc[0]),
+        "difference": difference, "se": se, "z": z,
+        "p_value": float(2 * stats.norm.sf(abs(z))) if se > 0 else np.nan,
+        "ci_low": difference - half, "ci_high": difference + half,
+        "n_a": int(first["n"].iloc[0]), "n_b": int(second["n"].iloc[0]),
+    }])
+
+
+def mean_ci(values: ArrayLike, weights: ArrayLike | None = None, ci: float = 0.95) -> pd.DataFrame:
+    """(Weighted) mean with a t-based confidence interval.
+
+    The standard error is the Taylor-linearised SE of a ratio mean,
+    ``sqrt(n/(n-1) * sum w_i^2 (y_i - ybar)^2) / sum w_i`` (Lumley 2010, *Complex Surveys*,
+    sec. 2.3; with equal weights it is ``s / sqrt(n)``); the interval uses t with n - 1 df.
+
+    Returns
+    -------
+    DataFrame
+        One row: ``estimate``, ``se``, ``ci_low``, ``ci_high``, ``n``, ``n_eff``.
+
+    Examples
+    --------
+    >>> mean_ci([1, 2, 3, 4, 5]).round(3).loc[0, ["estimate", "se", "ci_low", "ci_high"]].tolist()
+    [3.0, 0.707, 1.037, 4.963]
+    """
+    x, w = _observed(values, weights, "Values")
+    _z(ci)
+    n = len(x)
+    if n == 0 or w.sum() == 0:
+        raise DataError("No values to average", hint="All answers are missing for this group.")
+    estimate = float(np.sum(w * x) / w.sum())
+    if n > 1:
+        se = float(np.sqrt(n / (n - 1) * np.sum(w**2 * (x - estimate) ** 2)) / w.sum())
+        half = float(stats.t.ppf(0.5 + ci / 2, n - 1)) * se
+    else:
+        se = half = np.nan
+    return pd.DataFrame([{"estimate": estimate, "se": se, "ci_low": estimate - half,
+                          "ci_high": estimate + half, "n": n, "n_eff": effective_n(w)}])
+
+
+def _share_ci(hits: np.ndarray, w: np.ndarray, ci: float) -> pd.DataFrame:
+    n = len(hits)
+    if n == 0 or w.sum() == 0:
+        raise DataError("No answers to compute a share from", hint="All answers are missing for this group.")
+    share = float(np.sum(w * hits) / w.sum())
+    n_eff = effective_n(w)
+    _z(ci)
+    low, high = proportion_confint(share * n_eff, n_eff, alpha=1 - ci, method="wilson")
+    return pd.DataFrame([{"estimate": share, "se": float(np.sqrt(share * (1 - share) / n_eff)),
+                          "ci_low": float(low), "ci_high": float(high), "n": n, "n_eff": n_eff}])
+
+
+def top_box(
+    values: ArrayLike, scale_max: int, boxes: int = 2, weights: ArrayLike | None = None, ci: float = 0.95
+) -> pd.DataFrame:
+    """Share (0..1) of answers in the top *boxes* categories, with a Wilson interval.
+
+    With weights, the Wilson interval (Wilson 1927; Newcombe 1998, method 3) is computed
+    with the effective sample size in place of n (Kish 1965).
+
+    Returns
+    -------
+    DataFrame
+        One row: ``estimate`` (proportion), ``se``, ``ci_low``, ``ci_high``, ``n``, ``n_eff``.
+
+    Examples
+    --------
+    >>> result = top_box([5, 4, 4, 3, 2, 1, 5, 5, 4, 3], scale_max=5)
+    >>> result.round(4).loc[0, ["estimate", "ci_low", "ci_high"]].tolist()
+    [0.6, 0.3127, 0.8318]
+    """
+    x, w = _observed(values, weights, "Values")
+    _check_range(x, -np.inf, scale_max, "Answer")
+    return _share_ci((x >= scale_max - boxes + 1).astype(float), w, ci)
+
+
+def bottom_box(
+    values: ArrayLike, scale_min: int, boxes: int = 2, weights: ArrayLike | None = None, ci: float = 0.95
+) -> pd.DataFrame:
+    """Share (0..1) of answers in the bottom *boxes* categories, with a Wilson interval.
+
+    Examples
+    --------
+    >>> bottom_box([5, 4, 4, 3, 2, 1, 5, 5, 4, 3], scale_min=1).loc[0, "estimate"]
+    np.float64(0.2)
+    """
+    x, w = _observed(values, weights, "Values")
+    _check_range(x, scale_min, np.inf, "Answer")
+    return _share_ci((x <= scale_min + boxes - 1).astype(float), w, ci)
+
+
+def csat(
+    values: ArrayLike, scale_max: int = 5, boxes: int = 2, weights: ArrayLike | None = None, ci: float = 0.95
+) -> pd.DataFrame:
+    """Customer Satisfaction Score: percent satisfied (0..100), the top-2-box share x 100.
+
+    "Satisfied" means one of the top *boxes* answers (4 or 5 on a 1-5 scale). The interval is
+    the Wilson interval of the share, times 100.
+
+    Examples
+    --------
+    >>> csat([5, 4, 4, 3, 2, 1, 5, 5, 4, 3]).round(1).loc[0, ["estimate", "ci_low", "ci_high"]].tolist()
+    [60.0, 31.3, 83.2]
+    """
+    result = top_box(values, scale_max, boxes, weights, ci)
+    for column in ("estimate", "se", "ci_low", "ci_high"):
+        result[column] = 100 * result[column]
+    return result
+
+
+def ces(
+    values: ArrayLike,
+    scale_min: int = 1,
+    scale_max: int = 7,
+    weights: ArrayLike | None = None,
+    ci: float = 0.95,
+) -> pd.DataFrame:
+    """Customer Effort Score: the mean answer with a confidence interval.
+
+    The direction depends on the question: CES 2.0 asks for agreement with "The company made
+    it easy to handle my issue" on 1-7, so higher = *less* effort (the sample study's
+    ``effort`` item); the original CES asked "How much effort..." where higher = *more*
+    effort. Say which in the report.
+
+    Examples
+    --------
+    >>> ces([7, 6, 5, 6, 2]).round(2).loc[0, ["estimate", "n"]].tolist()
+    [5.2, 5.0]
+    """
+    x, _ = _observed(values, weights, "Effort answers")
+    _check_range(x, scale_min, scale_max, "Effort answer")
+    return mean_ci(values, weights, ci)
+
+
+def _groups(keys: pd.DataFrame, groups: list[str]) -> list[tuple[tuple, pd.Index]]:
+    """(key tuple, row index) per group, in order of appearance; one group of all rows if none."""
+    if not groups:
+        return [((), keys.index)]
+    return [(key if isinstance(key, tuple) else (key,), frame.index)
+            for key, frame in keys.groupby(groups, sort=False, dropna=True)]
+
+
+def scorecard(
+    data: SurveyData, by: str | list[str] | None = None, weighted: bool = True, ci: float = 0.95
+) -> pd.DataFrame:
+    """Per touchpoint (and wave, and segment): mean, top-2-box, bottom-2-box, n and n_eff.
+
+    The touchpoint score of a respondent is the mean of the touchpoint's answered items
+    (:meth:`SurveyData.touchpoint_scores`). Top-2-box is the share (0..1) of respondents whose
+    score is at least ``scale_max - 1`` (4 on a 1-5 scale), bottom-2-box at most
+    ``scale_min + 1``; both with Wilson intervals on ``n_eff``. When the data holds several
+    waves, rows are per wave too.
+
+    Returns
+    -------
+    DataFrame
+        ``[wave], [by...], touchpoint, n, n_eff, mean, se, ci_low, ci_high, top2, top2_ci_low,
+        top2_ci_high, bottom2, bottom2_ci_low, bottom2_ci_high``.
+
+    Examples
+    --------
+    >>> from research.survey import load_survey
+    >>> card = scorecard(load_survey("sample", "before"))
+    >>> card.sort_values("mean").iloc[0]["touchpoint"] in {"hotline", "complaints"}
+    True
+    """
+    by = [] if by is None else [by] if isinstance(by, str) else list(by)
+    groups = (["wave"] if len(data.waves) > 1 and "wave" not in by else []) + by
+    for column in groups:
+        if column not in data.responses.columns:
+            raise DataError("Cannot break the scorecard down by an unknown column", column=column,
+                            hint=f"Use a segment: {data.segments}, or 'wave'.")
+    scores = data.touchpoint_scores()
+    weight = data.responses["weight"] if weighted else pd.Series(1.0, index=data.responses.index)
+    rows = []
+    keys = data.responses[groups] if groups else pd.DataFrame(index=data.responses.index)
+    grouped = _groups(keys, groups)
+    for key, index in grouped:
+        for touchpoint in data.touchpoints:
+            items = data.items[data.items["touchpoint"] == touchpoint]
+            low, high = int(items["scale_min"].min()), int(items["scale_max"].max())
+            values, w = scores.loc[index, touchpoint], weight.loc[index]
+            row = dict(zip(groups, key, strict=True)) | {"touchpoint": touchpoint}
+            if values.notna().sum() < 2:
+                rows.append(row | {"n": int(values.notna().sum())})
+                continue
+            mean = mean_ci(values, w, ci).iloc[0]
+            top = top_box(values, high, 2, w, ci).iloc[0]
+            bottom = bottom_box(values, low, 2, w, ci).iloc[0]
+            rows.append(row | {
+                "n": int(mean["n"]), "n_eff": mean["n_eff"], "mean": mean["estimate"], "se": mean["se"],
+                "ci_low": mean["ci_low"], "ci_high": mean["ci_high"],
+                "top2": top["estimate"], "top2_ci_low": top["ci_low"], "top2_ci_high": top["ci_high"],
+                "bottom2": bottom["estimate"], "bottom2_ci_low": bottom["ci_low"],
+                "bottom2_ci_high": bottom["ci_high"],
+            })
+    return pd.DataFrame(rows)
+
+
+def outcome_summary(
+    data: SurveyData, by: str | list[str] | None = None, weighted: bool = True, ci: float = 0.95
+) -> pd.DataFrame:
+    """Study-level outcomes per wave (and segment): NPS, CSAT, overall mean and CES.
+
+    One row per group and metric: ``metric`` is ``nps`` (-100..100), ``csat`` (percent
+    satisfied with the overall-satisfaction item, 0..100), ``overall_mean`` (its mean on the
+    item's scale) or ``ces`` (mean of the effort item, scale as declared in study.yml).
+
+    Examples
+    --------
+    >>> from research.survey import load_survey
+    >>> summary = outcome_summary(load_survey("sample"))
+    >>> sorted(summary["metric"].unique())
+    ['ces', 'csat', 'nps', 'overall_mean']
+    """
+    by = [] if by is None else [by] if isinstance(by, str) else list(by)
+    groups = (["wave"] if len(data.waves) > 1 and "wave" not in by else []) + by
+    weight = data.responses["weight"] if weighted else pd.Series(1.0, index=data.responses.index)
+    items = data.items.set_index("item")
+    keys = data.responses[groups] if groups else pd.DataFrame(index=data.responses.index)
+    grouped = _groups(keys, groups)
+    rows = []
+    for key, index in grouped:
+        label = dict(zip(groups, key, strict=True))
+        w = weight.loc[index]
+        results = {}
+        if data.outcome.get("nps"):
+            results["nps"] = nps(data.responses.loc[index, data.outcome["nps"]], w, ci).rename(
+                columns={"nps": "estimate"})
+        if data.outcome.get("overall"):
+            item = data.outcome["overall"]
+            values = data.responses.loc[index, item]
+            results["csat"] = csat(values, int(items.loc[item, "scale_max"]), 2, w, ci)
+            results["overall_mean"] = mean_ci(values, w, ci)
+        if data.outcome.get("ces"):
+            item = data.outcome["ces"]
+            results["ces"] = ces(data.responses.loc[index, item], int(items.loc[item, "scale_min"]),
+                                 int(items.loc[item, "scale_max"]), w, ci)
+        for metric, frame in results.items():
+            first = frame.iloc[0]
+            rows.append(label | {"metric": metric, "estimate": first["estimate"], "se": first["se"],
+                                 "ci_low": first["ci_low"], "ci_high": first["ci_high"], "n": int(first["n"]),
+                                 "n_eff": first["n_eff"]})
+    return pd.DataFrame(rows)

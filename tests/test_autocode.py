@@ -1,0 +1,133 @@
+"""Auto-coding: keyword automaton, regex patterns, negation, touchpoint attribution, and recall on
+the sample study (where the planted coder A coding is the reference)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from research import DataError, load_study
+from research.coding import (
+    Code,
+    Codebook,
+    attribute_touchpoints,
+    autocode,
+    autocode_performance,
+    codings_to_units,
+    load_codebook,
+    load_transcripts,
+    read_codings,
+    units_frame,
+)
+
+
+def _units(*texts: str, start: int = 0) -> pd.DataFrame:
+    return pd.DataFrame({
+        "transcript_id": ["t1"] * len(texts),
+        "unit_id": [f"t1-T{i:03d}" for i in range(1, len(texts) + 1)],
+        "start": [start + 100 * i for i in range(len(texts))],
+        "text": list(texts),
+    })
+
+
+CODEBOOK = Codebook([
+    Code("theme", None, {"en": "Theme"}, codable=False, keywords={"en": ["never matched"]}),
+    Code("wait", "theme", {"en": "Wait"}, valence="pain_point",
+         keywords={"zh": ["等很久", "转人工"], "en": ["on hold", "phone menu"]},
+         patterns={"zh": [r"等了?\d+分钟"], "en": [r"\bon hold for (?P<n>\d+) minutes"]}),
+    Code("ads", "theme", {"en": "Ads"}, keywords={"en": ["ad"]}),
+    Code("nice", "theme", {"en": "Nice"}, valence="delight", keywords={"zh": ["很耐心"]}),
+])
+
+
+def test_chinese_keywords_match_without_segmentation_and_offsets_are_absolute():
+    units = _units("受访者说热线要等很久，转人工也难。", start=7)
+    found = autocode(units, CODEBOOK)
+    assert found["matched"].tolist() == ["等很久", "转人工"]
+    text = units["text"][0]
+    for row in found.itertuples():
+        assert text[row.start - 7 : row.end - 7] == row.matched
+    assert set(found["coder"]) == {"auto"} and set(found["rule"]) == {"keyword:zh"}
+
+
+def test_latin_keywords_need_word_boundaries_and_ignore_case():
+    found = autocode(_units("I had been ON HOLD; ads everywhere; an Ad. Phone menus"), CODEBOOK)
+    assert found["matched"].tolist() == ["ON HOLD", "Ad"]  # not "had", "ads", "Phone menus"
+
+
+def test_patterns_are_combined_and_user_groups_do_not_break_the_mapping():
+    found = autocode(_units("等了40分钟", "I was on hold for 35 minutes."), CODEBOOK)
+    assert found[["matched", "rule"]].values.tolist() == [
+        ["等了40分钟", "pattern:zh"], ["on hold", "keyword:en"], ["on hold for 35 minutes", "pattern:en"],
+    ]
+
+
+def test_themes_are_not_suggested():
+    assert autocode(_units("never matched"), CODEBOOK).empty
+
+
+def test_negation_window_drops_or_flags_pain_keywords_only():
+    units = _units("这次没有等很久。", "This time I was not on hold for long.", "打过去等很久，没有人接。",
+                   "不是很耐心")
+    kept = autocode(units, CODEBOOK, negation=True)
+    assert kept["unit_id"].tolist() == ["t1-T003", "t1-T004"]  # the cue after the keyword does not count
+    flagged = autocode(units, CODEBOOK, negation="flag")
+    assert flagged.loc[flagged["negated"], "unit_id"].tolist() == ["t1-T001", "t1-T002"]
+    assert not autocode(units, CODEBOOK)["negated"].any()  # delights are never dropped
+
+
+def test_bad_input_raises_data_error():
+    with pytest.raises(DataError, match="unit_id"):
+        autocode(pd.DataFrame({"text": ["x"]}), CODEBOOK)
+    broken = Codebook([Code("c", None, {"en": "C"}, patterns={"en": ["(unclosed"]})])
+    with pytest.raises(DataError, match="Invalid regex"):
+        autocode(_units("x"), broken)
+    with pytest.raises(DataError, match="negation"):
+        autocode(_units("x"), CODEBOOK, negation="maybe")
+
+
+def test_attribute_touchpoints_keeps_the_longest_overlapping_mention():
+    study = load_study("sample")
+    found = attribute_touchpoints(_units("我在抖音广告和地铁广告上都看到了，还打了10086"), study)
+    assert found["touchpoint"].tolist() == ["online_ads", "outdoor_ads", "hotline"]
+    assert found["stage"].tolist() == ["awareness", "awareness", "after-sales"]
+
+
+def test_performance_counts_by_hand():
+    # Hand count: suggestions {u1 wait, u2 wait, u3 bill}; reference {u1 wait, u3 bill, u4 bill}.
+    s = pd.DataFrame({"unit_id": ["u1", "u2", "u3", "u3"], "code": ["wait", "wait", "bill", "bill"]})
+    r = pd.DataFrame({"unit_id": ["u1", "u3", "u4"], "code": ["wait", "bill", "bill"]})
+    table = autocode_performance(s, r).set_index("code")
+    assert table.loc["overall", ["suggested", "reference", "true_positive"]].tolist() == [3, 3, 2]
+    assert table.loc["bill", "precision"] == 1.0 and table.loc["bill", "recall"] == 0.5
+    assert table.loc["overall", "f1"] == pytest.approx(2 / 3)
+
+
+@pytest.fixture(scope="module")
+def sample():
+    study = load_study("sample")
+    transcripts = load_transcripts(study)
+    units = units_frame(transcripts)
+    respondent_units = units[units["role"] == "respondent"]
+    codebook = load_codebook(study.file("codebook"), study=study)
+    reference = codings_to_units(read_codings(study.file("codings_coder_a")), respondent_units)
+    return study, respondent_units, codebook, reference
+
+
+def test_sample_auto_coding_finds_most_reference_codings(sample):
+    study, units, codebook, reference = sample
+    suggestions = autocode(units, codebook, study=study, negation=True)
+    overall = autocode_performance(suggestions, reference).set_index("code").loc["overall"]
+    # The sample's sentence banks phrase about one in ten coded passages without a keyword.
+    assert overall["precision"] > 0.9 and 0.85 < overall["recall"] < 0.95
+    main = suggestions[suggestions["code"] == "hotline_wait"]
+    assert set(main["touchpoint"]) == {"hotline"} and set(main["stage"]) == {"after-sales"}
+
+
+def test_sample_negated_hotline_sentences_are_the_ones_flagged(sample):
+    _, units, codebook, reference = sample
+    flagged = autocode(units, codebook, negation="flag")
+    negated = flagged[flagged["negated"]]
+    assert len(negated) >= 2
+    assert set(negated["code"]) == {"hotline_wait"}
+    assert set(negated["matched"]) <= {"等很久", "转人工", "on hold"}

@@ -1,0 +1,38 @@
+"""Notebook 10 runs end to end on the sample study and recovers the planted pain points."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import nbformat
+import papermill
+
+from research.sample import story
+
+NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "10_interview_coding.ipynb"
+
+
+def test_notebook_is_committed_clean_with_a_parameters_cell():
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    assert nb.metadata.kernelspec["name"] == "research"
+    code_cells = [c for c in nb.cells if c.cell_type == "code"]
+    assert "parameters" in code_cells[0].metadata.get("tags", [])
+    assert 'study = "sample"' in code_cells[0].source and 'output_dir = ""' in code_cells[0].source
+    assert all(c.outputs == [] and c.execution_count is None for c in code_cells)
+
+
+def test_notebook_recovers_planted_pain_points(tmp_path: Path):
+    papermill.execute_notebook(
+        str(NOTEBOOK), str(tmp_path / "out.ipynb"), parameters={"output_dir": str(tmp_path), "n_boot": 200},
+        kernel_name="research", cwd=str(NOTEBOOK.parent), progress_bar=False,
+    )
+    results = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))["results"]
+    assert results["top_pain_touchpoints"] == [tp for tp, _ in story.MAIN_PAIN_POINTS]
+    assert results["top_pain_points"] == ["hotline_wait", "bill_shock", "install_missed", "porting_obstruction"]
+    assert results["n_transcripts"] == 24 and results["language"] == "zh"
+    assert results["agreement"]["cohen_kappa"] > 0.8
+    assert results["autocode"]["precision"] > 0.9 and results["autocode"]["recall"] > 0.85
+    assert 0.4 < results["sentiment"]["cohen_kappa"] < 0.8
+    html_unsafe = (tmp_path / "out.ipynb").read_text(encoding="utf-8")
+    assert "13812345678" not in html_unsafe and "王建国" not in html_unsafe  # quotes and tables redacted

@@ -1,0 +1,90 @@
+"""Sentiment suggestion: VADER and pysenti scores, negation, codebook keywords, agreement with
+human valence."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from statsmodels.stats.inter_rater import cohens_kappa
+
+from research import DataError, load_study
+from research.coding import (
+    Code,
+    Codebook,
+    codings_to_units,
+    load_codebook,
+    load_transcripts,
+    read_codings,
+    sentiment_agreement,
+    unit_sentiment,
+    units_frame,
+)
+from research.coding.sentiment import LABELS, normalise, score_text
+
+
+def test_english_scores_are_vader_compound_as_published():
+    # VADER README (Hutto & Gilbert 2014, github.com/cjhutto/vaderSentiment), example outputs.
+    assert score_text("VADER is smart, handsome, and funny.", "en") == pytest.approx(0.8316, abs=1e-4)
+    assert score_text("VADER is not smart, handsome, nor funny.", "en") == pytest.approx(-0.7424, abs=1e-4)
+
+
+def test_normalisation_is_vaders():
+    # vaderSentiment.normalize(score, alpha=15) = score / sqrt(score^2 + alpha)
+    assert normalise(4.0) == pytest.approx(4 / np.sqrt(31))
+    assert normalise(-100.0) > -1.0 and normalise(0.0) == 0.0
+
+
+def test_chinese_negation_flips_the_sentiment_word():
+    # pysenti's own classify() ignores negators (it passes no word position): 不满意 came out positive.
+    assert score_text("我很满意。", "zh") > 0.05
+    assert score_text("我不满意。", "zh") < -0.05
+    assert score_text("客服很耐心，一次就解决了。", "zh") > 0.05
+
+
+def test_codebook_keywords_extend_both_lexicons():
+    cb = Codebook([Code("wait", None, {"en": "Wait"}, valence="pain_point",
+                        keywords={"zh": ["打不进去"], "en": ["rescheduled"]})])
+    assert score_text("热线打不进去", "zh", cb) < -0.05
+    assert score_text("They rescheduled it", "en") == 0.0
+    assert score_text("They rescheduled it", "en", cb) < -0.05
+
+
+def test_unit_sentiment_detects_language_and_labels():
+    units = pd.DataFrame({"unit_id": ["a", "b", "c"], "text": ["等了半天，太失望了。", "Very helpful staff.", "OK."]})
+    table = unit_sentiment(units)
+    assert table["language"].tolist() == ["zh", "en", "en"]
+    assert table["label"].tolist() == ["negative", "positive", "neutral"]
+    assert table["score"].between(-1, 1).all()
+    with pytest.raises(DataError, match="text"):
+        unit_sentiment(pd.DataFrame({"unit_id": ["a"]}))
+
+
+def test_agreement_matches_statsmodels_kappa():
+    cb = Codebook([Code("wait", None, {"en": "W"}, valence="pain_point"),
+                   Code("nice", None, {"en": "N"}, valence="delight"),
+                   Code("info", None, {"en": "I"}, valence="neutral")])
+    coded = pd.DataFrame({"unit_id": list("abcdefgh") + ["h"],
+                          "code": ["wait", "wait", "wait", "nice", "nice", "info", "wait", "wait", "nice"]})
+    suggested = pd.DataFrame({"unit_id": list("abcdefgh"),
+                              "label": ["negative", "negative", "neutral", "positive", "negative", "neutral",
+                                        "positive", "negative"]})
+    result = sentiment_agreement(suggested, coded, cb)
+    assert result.n == 7  # unit h has a pain point and a delight: mixed, left out
+    assert result.accuracy == pytest.approx(4 / 7)
+    table = result.confusion.reindex(index=LABELS, columns=LABELS).to_numpy()
+    # Independent reference: statsmodels' Cohen's kappa on the same confusion table.
+    assert result.kappa == pytest.approx(cohens_kappa(table).kappa, abs=1e-9)
+
+
+def test_sample_sentiment_agrees_moderately_and_keywords_help():
+    study = load_study("sample")
+    units = units_frame(load_transcripts(study))
+    units = units[units["role"] == "respondent"]
+    codebook = load_codebook(study.file("codebook"), study=study)
+    coded = codings_to_units(read_codings(study.file("codings_coder_a")), units)
+    plain = sentiment_agreement(unit_sentiment(units), coded, codebook)
+    extended = sentiment_agreement(unit_sentiment(units, codebook), coded, codebook)
+    assert plain.n == extended.n > 150
+    assert extended.accuracy > plain.accuracy
+    assert 0.4 < extended.kappa < 0.8  # a suggestion, not a replacement for coding
