@@ -22,22 +22,31 @@ from research.coding import (
 
 
 def _units(*texts: str, start: int = 0) -> pd.DataFrame:
-    return pd.DataFrame({
-        "transcript_id": ["t1"] * len(texts),
-        "unit_id": [f"t1-T{i:03d}" for i in range(1, len(texts) + 1)],
-        "start": [start + 100 * i for i in range(len(texts))],
-        "text": list(texts),
-    })
+    return pd.DataFrame(
+        {
+            "transcript_id": ["t1"] * len(texts),
+            "unit_id": [f"t1-T{i:03d}" for i in range(1, len(texts) + 1)],
+            "start": [start + 100 * i for i in range(len(texts))],
+            "text": list(texts),
+        }
+    )
 
 
-CODEBOOK = Codebook([
-    Code("theme", None, {"en": "Theme"}, codable=False, keywords={"en": ["never matched"]}),
-    Code("wait", "theme", {"en": "Wait"}, valence="pain_point",
-         keywords={"zh": ["等很久", "转人工"], "en": ["on hold", "phone menu"]},
-         patterns={"zh": [r"等了?\d+分钟"], "en": [r"\bon hold for (?P<n>\d+) minutes"]}),
-    Code("ads", "theme", {"en": "Ads"}, keywords={"en": ["ad"]}),
-    Code("nice", "theme", {"en": "Nice"}, valence="delight", keywords={"zh": ["很耐心"]}),
-])
+CODEBOOK = Codebook(
+    [
+        Code("theme", None, {"en": "Theme"}, codable=False, keywords={"en": ["never matched"]}),
+        Code(
+            "wait",
+            "theme",
+            {"en": "Wait"},
+            valence="pain_point",
+            keywords={"zh": ["等很久", "转人工"], "en": ["on hold", "phone menu"]},
+            patterns={"zh": [r"等了?\d+分钟"], "en": [r"\bon hold for (?P<n>\d+) minutes"]},
+        ),
+        Code("ads", "theme", {"en": "Ads"}, keywords={"en": ["ad"]}),
+        Code("nice", "theme", {"en": "Nice"}, valence="delight", keywords={"zh": ["很耐心"]}),
+    ]
+)
 
 
 def test_chinese_keywords_match_without_segmentation_and_offsets_are_absolute():
@@ -58,7 +67,9 @@ def test_latin_keywords_need_word_boundaries_and_ignore_case():
 def test_patterns_are_combined_and_user_groups_do_not_break_the_mapping():
     found = autocode(_units("等了40分钟", "I was on hold for 35 minutes."), CODEBOOK)
     assert found[["matched", "rule"]].values.tolist() == [
-        ["等了40分钟", "pattern:zh"], ["on hold", "keyword:en"], ["on hold for 35 minutes", "pattern:en"],
+        ["等了40分钟", "pattern:zh"],
+        ["on hold", "keyword:en"],
+        ["on hold for 35 minutes", "pattern:en"],
     ]
 
 
@@ -67,8 +78,9 @@ def test_themes_are_not_suggested():
 
 
 def test_negation_window_drops_or_flags_pain_keywords_only():
-    units = _units("这次没有等很久。", "This time I was not on hold for long.", "打过去等很久，没有人接。",
-                   "不是很耐心")
+    units = _units(
+        "这次没有等很久。", "This time I was not on hold for long.", "打过去等很久，没有人接。", "不是很耐心"
+    )
     kept = autocode(units, CODEBOOK, negation=True)
     assert kept["unit_id"].tolist() == ["t1-T003", "t1-T004"]  # the cue after the keyword does not count
     flagged = autocode(units, CODEBOOK, negation="flag")
@@ -125,7 +137,7 @@ def test_sample_auto_coding_finds_most_reference_codings(sample):
 
 
 def test_sample_negated_hotline_sentences_are_the_ones_flagged(sample):
-    _, units, codebook, reference = sample
+    _, units, codebook, _reference = sample
     flagged = autocode(units, codebook, negation="flag")
     negated = flagged[flagged["negated"]]
     assert len(negated) >= 2

@@ -33,20 +33,44 @@ from research.plots.coding import (
 )
 from research.sample import story
 
-CB = Codebook([
-    Code("access", None, {"en": "Access", "zh": "可达"}, codable=False),
-    Code("wait", "access", {"en": "Wait", "zh": "等待"}, valence="pain_point", touchpoints=("hotline",),
-         stages=("after-sales",), keywords={"en": ["on hold"]}),
-    Code("queue", "access", {"en": "Queue"}, valence="pain_point", touchpoints=("store",), stages=("purchase",)),
-    Code("nice", "access", {"en": "Nice"}, valence="delight", touchpoints=("store", "sales_rep"),
-         stages=("purchase",)),
-])
+CB = Codebook(
+    [
+        Code("access", None, {"en": "Access", "zh": "可达"}, codable=False),
+        Code(
+            "wait",
+            "access",
+            {"en": "Wait", "zh": "等待"},
+            valence="pain_point",
+            touchpoints=("hotline",),
+            stages=("after-sales",),
+            keywords={"en": ["on hold"]},
+        ),
+        Code(
+            "queue",
+            "access",
+            {"en": "Queue"},
+            valence="pain_point",
+            touchpoints=("store",),
+            stages=("purchase",),
+        ),
+        Code(
+            "nice",
+            "access",
+            {"en": "Nice"},
+            valence="delight",
+            touchpoints=("store", "sales_rep"),
+            stages=("purchase",),
+        ),
+    ]
+)
 # r1: u1 wait+nice, u2 wait; r2: u3 wait+queue; r3: u4 nice; r4 says nothing coded.
-CODED = pd.DataFrame({
-    "transcript_id": ["r1", "r1", "r1", "r2", "r2", "r3"],
-    "unit_id": ["u1", "u1", "u2", "u3", "u3", "u4"],
-    "code": ["wait", "nice", "wait", "wait", "queue", "nice"],
-})
+CODED = pd.DataFrame(
+    {
+        "transcript_id": ["r1", "r1", "r1", "r2", "r2", "r3"],
+        "unit_id": ["u1", "u1", "u2", "u3", "u3", "u4"],
+        "code": ["wait", "nice", "wait", "wait", "queue", "nice"],
+    }
+)
 ALL = ["r1", "r2", "r3", "r4"]
 
 
@@ -64,16 +88,18 @@ def test_crosstabs_follow_codebook_links_or_attribution():
     by_stage = code_crosstab(CODED, CB, by="stage", categories=["awareness", "purchase", "after-sales"])
     assert by_stage.columns.tolist() == ["awareness", "purchase", "after-sales"]
     assert by_stage.loc["wait", "after-sales"] == 3 and by_stage["awareness"].sum() == 0
-    attribution = pd.DataFrame({"unit_id": ["u1", "u3"], "touchpoint": ["app", "hotline"],
-                                "stage": ["purchase", "after-sales"]})
+    attribution = pd.DataFrame(
+        {"unit_id": ["u1", "u3"], "touchpoint": ["app", "hotline"], "stage": ["purchase", "after-sales"]}
+    )
     assert code_crosstab(CODED, CB, attribution=attribution).loc["wait"].to_dict() == {"app": 1, "hotline": 1}
     with pytest.raises(DataError, match="code_by_segment"):
         code_crosstab(CODED, CB, by="region")
 
 
 def test_segments_reach_with_zeros():
-    cases = pd.DataFrame({"tier": ["gold", "gold", "silver", "silver"]},
-                         index=pd.Index(ALL, name="transcript_id"))
+    cases = pd.DataFrame(
+        {"tier": ["gold", "gold", "silver", "silver"]}, index=pd.Index(ALL, name="transcript_id")
+    )
     table = code_by_segment(CODED, cases, "tier").set_index(["code", "tier"])
     assert table.loc[("wait", "gold"), ["respondents", "n", "reach"]].tolist() == [2, 2, 1.0]
     assert table.loc[("queue", "silver"), "respondents"] == 0
@@ -89,7 +115,9 @@ def test_cooccurrence_counts_and_jaccard_by_hand():
     # wait in {r1,r2}, nice in {r1,r3}: 1 shared of 3
     assert transcript_level.jaccard.loc["nice", "wait"] == pytest.approx(1 / 3)
     assert unit_level.pairs().iloc[0][["code_a", "code_b", "count"]].tolist() in (
-        ["nice", "wait", 1], ["queue", "wait", 1])
+        ["nice", "wait", 1],
+        ["queue", "wait", 1],
+    )
 
 
 def test_ranking_formula_by_hand():
@@ -126,8 +154,12 @@ def test_sample_ranking_recovers_the_planted_main_pain_points(sample):
     by_touchpoint = pain_point_ranking(coded, codebook, respondents=ids, sentiment=sentiment, by="touchpoint")
     assert by_touchpoint["touchpoint"].head(4).tolist() == [tp for tp, _ in story.MAIN_PAIN_POINTS]
     by_code = pain_point_ranking(coded, codebook, respondents=ids)
-    assert by_code["code"].head(4).tolist() == ["hotline_wait", "bill_shock", "install_missed",
-                                                "porting_obstruction"]
+    assert by_code["code"].head(4).tolist() == [
+        "hotline_wait",
+        "bill_shock",
+        "install_missed",
+        "porting_obstruction",
+    ]
     # Planted prevalence (research.sample.interviews.PREVALENCE): turns / respondents of 24.
     frequencies = code_frequencies(coded, codebook, respondents=ids).set_index("code")
     assert frequencies.loc["hotline_wait", ["mentions", "respondents"]].tolist() == [50, 20]
@@ -154,8 +186,9 @@ def test_sample_quotes_are_redacted_and_deterministic(sample):
         assert secret not in joined
     # The passages that carry planted personal data (R02 phone, R04 and R14 staff names, R17 both).
     carriers = reference[reference["transcript_id"].isin(["R02", "R04", "R14", "R17"])]
-    masked = "\n".join(representative_quotes(carriers, transcripts, codebook, n=50, names=names,
-                                               max_chars=500)["quote"])
+    masked = "\n".join(
+        representative_quotes(carriers, transcripts, codebook, n=50, names=names, max_chars=500)["quote"]
+    )
     assert "[name]" in masked and "[phone]" in masked
     assert not any(secret in masked for secret in ["13812345678", "王建国", "李娜", "Kevin Zhou"])
     again = representative_quotes(reference, transcripts, codebook, n=2, names=names)
@@ -164,7 +197,7 @@ def test_sample_quotes_are_redacted_and_deterministic(sample):
 
 
 def test_figures_are_figures_labelled_in_the_language(sample):
-    study, transcripts, units, codebook, _, coded = sample
+    study, _transcripts, _units, codebook, _, coded = sample
     frequencies = code_frequencies(coded, codebook, language="zh")
     fig = code_frequency_bars(frequencies, "zh")
     assert isinstance(fig, matplotlib.figure.Figure) and "提及" in fig.axes[0].get_xlabel()

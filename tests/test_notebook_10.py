@@ -24,12 +24,21 @@ def test_notebook_is_committed_clean_with_a_parameters_cell():
 
 def test_notebook_recovers_planted_pain_points(tmp_path: Path):
     papermill.execute_notebook(
-        str(NOTEBOOK), str(tmp_path / "out.ipynb"), parameters={"output_dir": str(tmp_path), "n_boot": 200},
-        kernel_name="research", cwd=str(NOTEBOOK.parent), progress_bar=False,
+        str(NOTEBOOK),
+        str(tmp_path / "out.ipynb"),
+        parameters={"output_dir": str(tmp_path), "n_boot": 200},
+        kernel_name="research",
+        cwd=str(NOTEBOOK.parent),
+        progress_bar=False,
     )
     results = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))["results"]
     assert results["top_pain_touchpoints"] == [tp for tp, _ in story.MAIN_PAIN_POINTS]
-    assert results["top_pain_points"] == ["hotline_wait", "bill_shock", "install_missed", "porting_obstruction"]
+    assert results["top_pain_points"] == [
+        "hotline_wait",
+        "bill_shock",
+        "install_missed",
+        "porting_obstruction",
+    ]
     assert results["n_transcripts"] == 24 and results["language"] == "zh"
     assert results["agreement"]["cohen_kappa"] > 0.8
     assert results["autocode"]["precision"] > 0.9 and results["autocode"]["recall"] > 0.85

@@ -226,3 +226,17 @@ def test_missing_kernel_says_how_to_fix():
     with pytest.raises(DataError, match=r"make setup.*ipykernel install --sys-prefix --name research"):
         check_kernel("no-such-kernel-xyz")
     check_kernel()  # the research kernel is installed in the venv
+
+
+def test_full_validation_before_running_not_on_the_warm_path(tmp_path, monkeypatch):
+    import research.reports.runner as runner
+
+    root = _make_project(tmp_path, [RUNS[0]])
+    calls = []
+    full_load = runner.load_study
+    monkeypatch.setattr(runner, "load_study", lambda *a, **k: calls.append(a) or full_load(*a, **k))
+    assert run_reports("mini", progress=False, root=root).ok
+    assert len(calls) == 1  # pillar sections validated before anything executed
+    warm = run_reports("mini", progress=False, root=root)
+    assert [o.status for o in warm.outcomes] == ["skipped"]
+    assert len(calls) == 1  # unchanged inputs: the heavy validators are not imported again

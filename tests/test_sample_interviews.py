@@ -49,7 +49,7 @@ def test_codings_point_at_their_text_exactly(sample):
     codings = load_codings(study, codebook=codebook, transcripts=transcripts)  # validates spans and codes
     text = {t.id: t.text for t in transcripts}
     for row in codings.itertuples():
-        assert text[row.transcript_id][row.start:row.end] == row.text
+        assert text[row.transcript_id][row.start : row.end] == row.text
     assert set(codings.loc[codings["coder"] == "A", "transcript_id"]) == {t.id for t in transcripts}
     assert sorted(codings.loc[codings["coder"] == "B", "transcript_id"].unique()) == interviews.DOUBLE_CODED
 

@@ -43,15 +43,26 @@ def test_chinese_negation_flips_the_sentiment_word():
 
 
 def test_codebook_keywords_extend_both_lexicons():
-    cb = Codebook([Code("wait", None, {"en": "Wait"}, valence="pain_point",
-                        keywords={"zh": ["打不进去"], "en": ["rescheduled"]})])
+    cb = Codebook(
+        [
+            Code(
+                "wait",
+                None,
+                {"en": "Wait"},
+                valence="pain_point",
+                keywords={"zh": ["打不进去"], "en": ["rescheduled"]},
+            )
+        ]
+    )
     assert score_text("热线打不进去", "zh", cb) < -0.05
     assert score_text("They rescheduled it", "en") == 0.0
     assert score_text("They rescheduled it", "en", cb) < -0.05
 
 
 def test_unit_sentiment_detects_language_and_labels():
-    units = pd.DataFrame({"unit_id": ["a", "b", "c"], "text": ["等了半天，太失望了。", "Very helpful staff.", "OK."]})
+    units = pd.DataFrame(
+        {"unit_id": ["a", "b", "c"], "text": ["等了半天，太失望了。", "Very helpful staff.", "OK."]}
+    )
     table = unit_sentiment(units)
     assert table["language"].tolist() == ["zh", "en", "en"]
     assert table["label"].tolist() == ["negative", "positive", "neutral"]
@@ -61,14 +72,34 @@ def test_unit_sentiment_detects_language_and_labels():
 
 
 def test_agreement_matches_statsmodels_kappa():
-    cb = Codebook([Code("wait", None, {"en": "W"}, valence="pain_point"),
-                   Code("nice", None, {"en": "N"}, valence="delight"),
-                   Code("info", None, {"en": "I"}, valence="neutral")])
-    coded = pd.DataFrame({"unit_id": list("abcdefgh") + ["h"],
-                          "code": ["wait", "wait", "wait", "nice", "nice", "info", "wait", "wait", "nice"]})
-    suggested = pd.DataFrame({"unit_id": list("abcdefgh"),
-                              "label": ["negative", "negative", "neutral", "positive", "negative", "neutral",
-                                        "positive", "negative"]})
+    cb = Codebook(
+        [
+            Code("wait", None, {"en": "W"}, valence="pain_point"),
+            Code("nice", None, {"en": "N"}, valence="delight"),
+            Code("info", None, {"en": "I"}, valence="neutral"),
+        ]
+    )
+    coded = pd.DataFrame(
+        {
+            "unit_id": [*list("abcdefgh"), "h"],
+            "code": ["wait", "wait", "wait", "nice", "nice", "info", "wait", "wait", "nice"],
+        }
+    )
+    suggested = pd.DataFrame(
+        {
+            "unit_id": list("abcdefgh"),
+            "label": [
+                "negative",
+                "negative",
+                "neutral",
+                "positive",
+                "negative",
+                "neutral",
+                "positive",
+                "negative",
+            ],
+        }
+    )
     result = sentiment_agreement(suggested, coded, cb)
     assert result.n == 7  # unit h has a pain point and a delight: mixed, left out
     assert result.accuracy == pytest.approx(4 / 7)

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from research.errors import DataError
-from research.survey.ipa import QUADRANTS, ipa, quadrant_label
+from research.survey.importance_performance import QUADRANTS, ipa, quadrant_label
 
 # Martilla & James (1977, J. Marketing 41(1), Fig. 1): quadrant A = high importance / fair
 # performance "Concentrate here", B = high / excellent "Keep up the good work", C = low / fair

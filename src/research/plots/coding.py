@@ -1,10 +1,10 @@
 """Figures of the interview-coding pillar: code frequencies, pain-point ranking, co-occurrence and
 code x stage heatmaps. Each takes the table of :mod:`research.coding.analysis` and returns a
-matplotlib Figure labelled in the study's language."""
+matplotlib Figure labelled in the study's language. Figures are built outside pyplot, so a
+notebook shows each once (as the cell's value) and nothing accumulates in pyplot's registry."""
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
@@ -31,7 +31,8 @@ def code_frequency_bars(frequencies: pd.DataFrame, language: str = "zh", top: in
     """
     use_style()
     data = frequencies.head(top).iloc[::-1]
-    fig, ax = plt.subplots(figsize=(8, max(2.5, 0.32 * len(data) + 1)))
+    fig = Figure(layout="constrained", figsize=(8, max(2.5, 0.32 * len(data) + 1)))
+    ax = fig.subplots()
     colors = [VALENCE_COLORS.get(v, NEUTRAL) for v in data["valence"]]
     ax.barh(data["name"], data["mentions"], color=colors)
     for y, (mentions, people) in enumerate(zip(data["mentions"], data["respondents"], strict=True)):
@@ -45,7 +46,6 @@ def code_frequency_bars(frequencies: pd.DataFrame, language: str = "zh", top: in
         )
     )
     ax.grid(axis="y", visible=False)
-    fig.tight_layout()
     return fig
 
 
@@ -60,7 +60,8 @@ def pain_point_ranking_bars(ranking: pd.DataFrame, language: str = "zh", top: in
     """
     use_style()
     data = ranking.head(top).iloc[::-1]
-    fig, ax = plt.subplots(figsize=(8, max(2.5, 0.4 * len(data) + 1)))
+    fig = Figure(layout="constrained", figsize=(8, max(2.5, 0.4 * len(data) + 1)))
+    ax = fig.subplots()
     ax.barh(data["name"], data["score"], color=NEGATIVE)
     for y, (score, reach) in enumerate(zip(data["score"], data["reach"], strict=True)):
         ax.text(
@@ -76,14 +77,17 @@ def pain_point_ranking_bars(ranking: pd.DataFrame, language: str = "zh", top: in
     ax.set_title(text(language, "痛点排序", "Pain-point ranking"))
     ax.grid(axis="y", visible=False)
     ax.margins(x=0.25)
-    fig.tight_layout()
     return fig
 
 
 def _heatmap(matrix: pd.DataFrame, title: str, colorbar: str, fmt: str) -> Figure:
     use_style()
     values = matrix.to_numpy(dtype=float)
-    fig, ax = plt.subplots(figsize=(max(5, 0.45 * matrix.shape[1] + 3), max(3, 0.35 * matrix.shape[0] + 1.5)))
+    fig = Figure(
+        layout="constrained",
+        figsize=(max(5, 0.45 * matrix.shape[1] + 3), max(3, 0.35 * matrix.shape[0] + 1.5)),
+    )
+    ax = fig.subplots()
     image = ax.imshow(values, cmap="Blues", aspect="auto", vmin=0)
     ax.set_xticks(range(matrix.shape[1]), [str(c) for c in matrix.columns], rotation=45, ha="right")
     ax.set_yticks(range(matrix.shape[0]), [str(i) for i in matrix.index])
@@ -102,7 +106,6 @@ def _heatmap(matrix: pd.DataFrame, title: str, colorbar: str, fmt: str) -> Figur
             )
     fig.colorbar(image, ax=ax, label=colorbar)
     ax.set_title(title)
-    fig.tight_layout()
     return fig
 
 

@@ -10,7 +10,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from research.plots import NEGATIVE, NEUTRAL, PALETTE, POSITIVE, text, use_style
-from research.survey.ipa import QUADRANTS, quadrant_label
+from research.survey.importance_performance import QUADRANTS, quadrant_label
 
 #: Colour of each IPA quadrant (colour-blind safe: Okabe & Ito).
 _QUADRANT_COLOURS = {"concentrate_here": NEGATIVE, "keep_up_the_good_work": POSITIVE,
@@ -129,14 +129,14 @@ def ipa_chart(
     Parameters
     ----------
     table : DataFrame
-        The result of :func:`research.survey.ipa`: ``item``, ``importance``, ``performance``,
+        The result of :func:`research.survey.importance_performance`: ``item``, ``importance``, ``performance``,
         ``quadrant``, ``importance_cut``, ``performance_cut``.
     importance_label, performance_label : str, optional
         Axis titles with units (defaults: relative weight in % / mean score).
 
     Examples
     --------
-    >>> from research.survey.ipa import ipa
+    >>> from research.survey.importance_performance import ipa
     >>> table = ipa(pd.Series({"hotline": 30.0, "app": 10.0}), pd.Series({"hotline": 2.9, "app": 3.9}))
     >>> fig = ipa_chart(table, "en")
     >>> sorted(t.get_text() for t in fig.axes[0].texts)[:2]

@@ -2,10 +2,11 @@
 
 The report hides code (unless asked), embeds figures as base64 PNG, and needs no network: the
 JupyterLab template's CDN scripts (require.js, MathJax, Mermaid, widget manager) are dropped,
-its CSS is inlined. Papermill's injected-parameters cell and the notebook's own parameters cell
-are removed; the parameters appear in a small header table instead. A failed run gets a red
-banner naming the error and the cell it happened in. All data text is HTML-escaped (DataFrame
-output escapes itself; the header and banner are escaped here).
+its CSS is inlined (TeX in Markdown therefore shows as source). Papermill's injected-parameters
+cell and the notebook's own parameters cell are removed; the parameters appear in a small
+header table instead. A failed run gets a red banner naming the error and the cell it happened
+in. All data text is HTML-escaped (DataFrame output escapes itself; the header and banner are
+escaped here).
 
 nbconvert is imported only when rendering, so the warm path of the runner never loads it.
 """
@@ -169,6 +170,22 @@ def render_report(
     -------
     Path
         *html_path*.
+
+    Examples
+    --------
+    Not run as a doctest: importing nbconvert alone takes about a second (the report tests
+    cover this function).
+
+    >>> import tempfile, pathlib, nbformat  # doctest: +SKIP
+    >>> folder = pathlib.Path(tempfile.mkdtemp())  # doctest: +SKIP
+    >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(  # doctest: +SKIP
+    ...     "1 + 1", outputs=[nbformat.v4.new_output("execute_result", {"text/plain": "2"})])])
+    >>> nbformat.write(nb, folder / "run.ipynb")  # doctest: +SKIP
+    >>> page = render_report(folder / "run.ipynb", folder / "run.html", title="Demo", study="s",
+    ...                      run_id="run", parameters={}, status="ok", generated_at="now")  # doctest: +SKIP
+    >>> text = page.read_text(encoding="utf-8")  # doctest: +SKIP
+    >>> "<h1>Demo</h1>" in text, "1 + 1" in text, "<script" in text  # doctest: +SKIP
+    (True, False, False)
     """
     import nbformat
 

@@ -32,7 +32,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from research.errors import DataError
+from research.io import read_text
 from research.paths import ENV_ROOT, is_inside_raw, project_root, raw_dir
 from research.reports.index import write_index
 from research.reports.manifest import (
@@ -45,7 +48,7 @@ from research.reports.manifest import (
     write_manifest,
 )
 from research.reports.params import check_parameters, notebook_parameters
-from research.study import Study, load_study
+from research.study import Study, StudyDefinition, load_study, resolve_study_folder
 
 #: The Jupyter kernel every report runs in (registered by ``make setup``).
 KERNEL_NAME = "research"
@@ -122,7 +125,13 @@ class BatchResult:
 
 
 def default_jobs() -> int:
-    """Worker processes by default: the CPU cores this process may use."""
+    """Worker processes by default: the CPU cores this process may use.
+
+    Examples
+    --------
+    >>> default_jobs() >= 1
+    True
+    """
     try:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # not on Linux
@@ -130,7 +139,16 @@ def default_jobs() -> int:
 
 
 def check_kernel(name: str = KERNEL_NAME) -> None:
-    """Raise :class:`DataError` with the fix if the Jupyter kernel *name* is not installed."""
+    """Raise :class:`DataError` with the fix if the Jupyter kernel *name* is not installed.
+
+    Examples
+    --------
+    >>> check_kernel()  # the research kernel is registered by `make setup`
+    >>> check_kernel("no-such-kernel")
+    Traceback (most recent call last):
+    ...
+    research.errors.DataError: Kernel 'no-such-kernel' not found. Run `make setup` ...
+    """
     from jupyter_client.kernelspec import KernelSpecManager
 
     if name not in KernelSpecManager().find_kernel_specs():
@@ -152,6 +170,12 @@ def plan_jobs(study: Study, *, only: str | None = None, show_code: bool = False)
     Every run's notebook must exist and declare ``study`` and ``output_dir``; every run
     parameter must exist in the notebook's parameters cell with a matching type. The first
     problem raises :class:`DataError`, before anything is executed.
+
+    Examples
+    --------
+    >>> from research import load_study
+    >>> [job.run_id for job in plan_jobs(load_study("sample"), only="inventory*")]
+    ['inventory', 'inventory-en']
     """
     runs = study.runs
     if only:
@@ -252,6 +276,7 @@ def execute_job(job: Job) -> Outcome:
             progress_bar=False,
             log_output=False,
             request_save_on_cell_execute=False,
+            shutdown_kernel="immediate",  # outputs are saved; a graceful shutdown only adds wait
         )
     except PapermillExecutionError as exc:
         status, error = "failed", f"{exc.ename}: {exc.evalue}".strip()
@@ -261,10 +286,12 @@ def execute_job(job: Job) -> Outcome:
         status = "failed"
         error = "The notebook wrote no results.json (its last cell should call research.reports.finish)"
     generated_at = _now()
-    if job.executed.exists():
+    # No executed copy means the kernel never started: render the notebook itself with the banner.
+    source = job.executed if job.executed.exists() else job.notebook
+    if source.exists():
         try:
             render_report(
-                job.executed,
+                source,
                 job.html,
                 title=job.title,
                 study=job.study,
@@ -340,6 +367,30 @@ def _execute(jobs: list[Job], workers: int, progress: bool, log: Path, on_done: 
                 on_done(job, outcome)
 
 
+def _definition_only(study: str | Path, root: Path) -> Study | None:
+    """The study without its pillar-section validation, or None if anything looks wrong.
+
+    Pillar validators import the whole statistics stack (seconds); a batch where nothing changed
+    needs only the runs and the input files. Skipping them is safe: an unchanged fingerprint
+    means study.yml, data and code are those of the last successful, fully validated run. Any
+    problem here falls back to :func:`load_study`, which raises the clear error.
+    """
+    try:
+        folder = resolve_study_folder(study, root)
+        content = yaml.safe_load(read_text(folder / "study.yml"))
+        loaded = Study(StudyDefinition.model_validate(content), folder, root)
+    except Exception:
+        return None
+    if not all(loaded.file(file_id).exists() for file_id in loaded.definition.files):
+        return None
+    return loaded
+
+
+def _last_duration(entry: dict[str, Any] | None) -> float:
+    duration = (entry or {}).get("duration_s")
+    return float(duration) if isinstance(duration, int | float) else float("inf")
+
+
 def run_reports(
     study: str | Path = "sample",
     *,
@@ -379,10 +430,20 @@ def run_reports(
     DataError
         If the study or a run's parameters are invalid, or the kernel is missing; nothing is
         executed then.
+
+    Examples
+    --------
+    >>> result = run_reports("sample", jobs=2)  # doctest: +SKIP
+    >>> print(result.summary())  # doctest: +SKIP
+    run           status     seconds  note
+    inventory     ok             4.0
+    inventory-en  skipped          -  unchanged since last run
+    1 ok, 0 failed, 1 skipped (unchanged) in 4.9 s; index: .../reports/index.html
     """
     started = time.perf_counter()
     root = Path(root or project_root()).resolve()
-    loaded = load_study(study, root)
+    quick = _definition_only(study, root)
+    loaded = quick or load_study(study, root)
     if is_inside_raw(loaded.processed_dir):
         raise DataError("Study outputs would land under data/raw", file=loaded.processed_dir)
     planned = plan_jobs(loaded, only=only, show_code=show_code)
@@ -406,7 +467,11 @@ def run_reports(
             else:
                 to_run.append(job)
         if to_run:
+            if quick is not None:
+                load_study(study, root)  # full validation, pillar sections included, before running
             check_kernel()
+            # Longest first (by last duration; new runs count as long): the batch ends sooner.
+            to_run.sort(key=lambda job: -_last_duration(manifest["runs"].get(job.run_id)))
 
             def record(job: Job, outcome: Outcome) -> None:
                 outcomes[job.run_id] = outcome

@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 import statsmodels.api as sm
 from statsmodels.stats.outliers_influence import variance_inflation_factor
+from threadpoolctl import threadpool_limits
 
 from research.errors import DataError
 from research.survey.schema import SurveyData
@@ -414,7 +415,7 @@ def bootstrap_importance(
     seed: int = 0,
     weights: str | pd.Series | np.ndarray | None = None,
     missing: Missing = "listwise",
-    chunk_size: int = 50,
+    chunk_size: int | None = None,
 ) -> pd.DataFrame:
     """Percentile bootstrap intervals for relative weights or Shapley (LMG) importances.
 
@@ -430,8 +431,9 @@ def bootstrap_importance(
     ci : float
     seed : int
         Seed of ``numpy.random.default_rng``: the same seed gives the same intervals.
-    chunk_size : int
-        Resamples per matrix product (memory: ``chunk_size x n`` counts).
+    chunk_size : int, optional
+        Resamples per matrix product (memory: ``chunk_size x n`` counts); default keeps the
+        counts of a chunk near 10 million (100 resamples of 100,000 respondents).
 
     Returns
     -------
@@ -473,15 +475,19 @@ def bootstrap_importance(
     products *= w[:, None]
     rng = np.random.default_rng(seed)
     n_rows = len(x)
+    chunk_size = chunk_size or int(np.clip(10_000_000 // max(n_rows, 1), 1, 100))
     draws = []
-    for start in range(0, n_resamples, chunk_size):
-        size = min(chunk_size, n_resamples - start)
-        picks = rng.integers(0, n_rows, size=(size, n_rows), dtype=np.int32)
-        counts = np.empty((size, n_rows))
-        for i, row in enumerate(picks):  # row-wise bincount stays in cache
-            counts[i] = np.bincount(row, minlength=n_rows)
-        corr_b = _correlations_from_sums(counts @ products, q, missing)
-        draws.append(importance(corr_b).reshape(size, -1))
+    # One BLAS thread: the many mid-sized products are fast single-threaded, and on a busy
+    # machine (papermill workers, parallel tests) multi-threaded BLAS spins and stalls.
+    with threadpool_limits(limits=1, user_api="blas"):
+        for start in range(0, n_resamples, chunk_size):
+            size = min(chunk_size, n_resamples - start)
+            picks = rng.integers(0, n_rows, size=(size, n_rows), dtype=np.int32)
+            counts = np.empty((size, n_rows))
+            for i, row in enumerate(picks):  # row-wise bincount stays in cache
+                counts[i] = np.bincount(row, minlength=n_rows)
+            corr_b = _correlations_from_sums(counts @ products, q, missing)
+            draws.append(importance(corr_b).reshape(size, -1))
     boot = np.vstack(draws)
     share = 100 * boot / boot.sum(axis=1, keepdims=True)
     tail = 100 * (1 - ci) / 2
