@@ -105,3 +105,14 @@ def test_file_sha256_changes_with_content(tmp_path):
     folder_hash = file_sha256(tmp_path)
     (tmp_path / "b.txt").write_text("b")
     assert file_sha256(tmp_path) != folder_hash
+
+
+def test_atomic_write_gives_ordinary_permissions(tmp_path):
+    import os
+
+    mask = os.umask(0o022)
+    try:
+        path = write_text(tmp_path / "report.html", "<p>x</p>")
+    finally:
+        os.umask(mask)
+    assert (path.stat().st_mode & 0o777) == 0o644

@@ -7,10 +7,10 @@ import warnings
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-from matplotlib import font_manager  # noqa: E402
+import matplotlib.pyplot as plt
+from matplotlib import font_manager
 
-from research.plots import cjk_font_name, use_style  # noqa: E402
+from research.plots import cjk_font_name, use_style
 
 
 def test_chinese_labels_render_with_cjk_font(tmp_path):

@@ -211,10 +211,19 @@ def atomic_open(path: str | Path, mode: str = "w", **kwargs: Any) -> Iterator[IO
     try:
         with os.fdopen(fd, mode, **kwargs) as handle:
             yield handle
+        # mkstemp creates 0600 files; give the result the permissions of an ordinary new file
+        # so shared reports stay readable.
+        os.chmod(tmp, 0o666 & ~_current_umask())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _current_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def write_text(path: str | Path, text: str) -> Path:

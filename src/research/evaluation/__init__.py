@@ -55,6 +55,11 @@ _EXPORTS = {
         "kpi_its",
         "newey_west_lags",
     ],
+    "kpi_checks": [
+        "PretrendChecks",
+        "kpi_regression_to_mean",
+        "pretrend_checks",
+    ],
     "schema": [
         "EvaluationSection",
         "KpiSeries",

@@ -185,7 +185,12 @@ def wild_cluster_bootstrap(
         t_obs = (beta[column] - b0) / se
         # ties count as "at least as extreme": with full enumeration the draws v = +-1 reproduce
         # |t| exactly, and rounding must not decide them (fwildclusterboot uses a tolerance too)
-        return float(np.mean(np.abs(t_boot(b0)) >= abs(t_obs) * (1 - 1e-9)))
+        extreme = np.abs(t_boot(b0)) >= abs(t_obs) * (1 - 1e-9)
+        if enumerated:
+            return float(np.mean(extreme))
+        # Sampled draws: (count + 1) / (B + 1), so p is never reported as exactly 0 (Davison &
+        # Hinkley 1997, eq. 4.11); the smallest reportable p is 1 / (B + 1).
+        return float((np.sum(extreme) + 1) / (extreme.size + 1))
 
     ci_low = ci_high = np.nan
     if ci is not None:

@@ -184,8 +184,8 @@ def _sentence(row: pd.Series, language: str, ci: float) -> str:
 
 def verdict_table(
     results: pd.DataFrame,
-    thresholds: Mapping[str, float] | float,
-    higher_is_better: Mapping[str, bool] | bool = True,
+    thresholds: Mapping[str, float] | float | None = None,
+    higher_is_better: Mapping[str, bool] | bool | None = None,
     language: Literal["zh", "en"] = "zh",
     adjust: Literal["holm", "fdr", "bonferroni", "none"] = "holm",
     ci: float = 0.95,
@@ -199,11 +199,13 @@ def verdict_table(
         One row per KPI (and touchpoint) with columns ``kpi``, ``estimate`` (or ``difference``, as
         returned by :func:`compare_proportions`), ``ci_low``, ``ci_high``, ``p_value``; optional
         ``touchpoint`` (catalog id), ``unit``, ``kpi_label`` and ``touchpoint_label``.
-    thresholds : float or dict
+    thresholds : float or dict, optional
         Practical-significance threshold per KPI (``{kpi: value}``) in the KPI's unit, or one
-        value for all.
-    higher_is_better : bool or dict
-        Direction per KPI (``{kpi: bool}``) or one value for all.
+        value for all. Default: the ``threshold`` column of *results* (as
+        :func:`research.evaluation.evaluate_kpis` returns it from the study definition).
+    higher_is_better : bool or dict, optional
+        Direction per KPI (``{kpi: bool}``) or one value for all. Default: the
+        ``higher_is_better`` column of *results*, else True.
     language : {"zh", "en"}
         Language of the verdict labels and sentences (the study's language).
     adjust : {"holm", "fdr", "bonferroni", "none"}
@@ -263,6 +265,14 @@ def verdict_table(
                                          for t in table["touchpoint"]]
         else:
             table["touchpoint_label"] = table["touchpoint"].fillna("").astype(str)
+    if thresholds is None:
+        if "threshold" not in table.columns:
+            raise DataError("No practical-significance thresholds given", column="threshold",
+                            hint="Pass thresholds={kpi: value} or a results table with a threshold column.")
+        thresholds = dict(zip(table["kpi"], table["threshold"], strict=True))
+    if higher_is_better is None:
+        higher_is_better = (dict(zip(table["kpi"], table["higher_is_better"], strict=True))
+                            if "higher_is_better" in table.columns else True)
     table["threshold"] = [float(t) for t in _per_kpi(thresholds, table["kpi"], "thresholds")]
     directions = _per_kpi(higher_is_better, table["kpi"], "higher_is_better")
     table["higher_is_better"] = [bool(h) for h in directions]

@@ -129,7 +129,7 @@ def ipa_chart(
     Parameters
     ----------
     table : DataFrame
-        The result of :func:`research.survey.importance_performance`: ``item``, ``importance``, ``performance``,
+        The result of :func:`research.survey.ipa`: ``item``, ``importance``, ``performance``,
         ``quadrant``, ``importance_cut``, ``performance_cut``.
     importance_label, performance_label : str, optional
         Axis titles with units (defaults: relative weight in % / mean score).

@@ -14,6 +14,7 @@ from typing import Any
 
 from research.io import write_text
 from research.paths import processed_dir, reports_dir
+from research.reports.fonts import embed_cjk_font
 from research.reports.manifest import MANIFEST_NAME, read_manifest
 
 INDEX_NAME = "index.html"
@@ -113,4 +114,5 @@ def write_index(root: Path | None = None) -> Path:
     summary = f"{len(runs)} report(s) in {len(manifests)} stud{'y' if len(manifests) == 1 else 'ies'}"
     summary += f", {failed} failed." if failed else ", all ok." if runs else "."
     sections = "\n".join(_study_section(name, m) for name, m in manifests.items())
-    return write_text(reports_dir(root) / INDEX_NAME, _PAGE.format(summary=_e(summary), sections=sections))
+    page = _PAGE.format(summary=_e(summary), sections=sections)
+    return write_text(reports_dir(root) / INDEX_NAME, embed_cjk_font(page))

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from research.io import write_text
+from research.reports.fonts import embed_cjk_font
 
 #: Cells removed from every report: papermill's injected parameters and the defaults cell.
 HIDDEN_CELL_TAGS = frozenset({"injected-parameters", "parameters"})
@@ -204,4 +205,4 @@ def render_report(
     notebook.metadata["title"] = title
     resources = {"research_header": header, "research_css": _CSS}
     body, _ = _exporter(show_code).from_notebook_node(notebook, resources=resources)
-    return write_text(html_path, body)
+    return write_text(html_path, embed_cjk_font(body))

@@ -33,6 +33,9 @@ _EXPORTS = {
         "load_survey",
         "parse_section",
     ],
+    "summary": [
+        "plain_summary",
+    ],
     "weights": [
         "RakeResult",
         "rake",
