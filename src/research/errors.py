@@ -73,3 +73,75 @@ class DataError(ValueError):
         if self.hint:
             text += ". " + self.hint
         return text
+
+
+class FieldProblem(ValueError):
+    """Raised inside a pydantic validator for a cross-field problem that knows its field path.
+
+    :func:`from_validation_error` reports it under that path instead of the model's root.
+    """
+
+    def __init__(self, field: str, value: Any, message: str) -> None:
+        self.field, self.value = field, value
+        super().__init__(message)
+
+
+def from_validation_error(
+    exc: Any, *, file: str | Path | None, what: str, prefix: str = "", hint: str | None = None
+) -> DataError:
+    """Turn a pydantic ``ValidationError`` into one :class:`DataError` for its first problem.
+
+    Parameters
+    ----------
+    exc : pydantic.ValidationError
+    file : str or Path
+        The file the validated content came from.
+    what : str
+        What was validated, for the message (``"study definition"``, ``"codebook"``).
+    prefix : str
+        Field path prefix (``"survey"`` for a section of study.yml).
+    hint : str, optional
+        Where a valid example is.
+
+    Examples
+    --------
+    >>> from typing import Literal
+    >>> from pydantic import BaseModel, ValidationError
+    >>> class Touchpoint(BaseModel):
+    ...     channel: Literal["online", "offline"]
+    >>> try:
+    ...     Touchpoint.model_validate({"channel": "mobile"})
+    ... except ValidationError as exc:
+    ...     error = from_validation_error(exc, file="study.yml", what="study definition", prefix="tp")
+    >>> error.column, error.value
+    ('tp.channel', 'mobile')
+    >>> error.message
+    "Invalid study definition: tp.channel: not allowed; allowed values: 'online' or 'offline'"
+    """
+    error = exc.errors()[0]
+    ctx = error.get("ctx") or {}
+    field = prefix
+    for part in error["loc"]:
+        field += f"[{part}]" if isinstance(part, int) else (f".{part}" if field else str(part))
+    value = error.get("input")
+    message = error["msg"]
+    if error["type"] == "literal_error" and "expected" in ctx:
+        message = f"not allowed; allowed values: {ctx['expected']}"
+    elif error["type"] == "extra_forbidden":
+        message = "unknown field (check its spelling and indentation)"
+    elif error["type"] == "missing":
+        message = "required field is missing"
+    if isinstance(ctx.get("error"), FieldProblem):
+        problem = ctx["error"]
+        field = f"{prefix}.{problem.field}" if prefix else problem.field
+        value, message = problem.value, str(problem)
+    more = exc.error_count() - 1
+    if more:
+        message += f" ({more} more problem(s) after this one)"
+    return DataError(
+        f"Invalid {what}: {field}: {message}" if field else f"Invalid {what}: {message}",
+        file=file,
+        column=field or None,
+        value=value if not isinstance(value, dict | list) else None,
+        hint=hint,
+    )

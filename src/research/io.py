@@ -90,6 +90,34 @@ def read_text(path: str | Path, encoding: str | None = None) -> str:
     return text.removeprefix("\ufeff")
 
 
+def read_yaml(path: str | Path, *, what: str = "file", hint: str | None = None) -> Any:
+    """Parse a YAML file (encoding detected as in :func:`read_text`); syntax errors name the line.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "study.yml"
+    >>> _ = p.write_text("name: [unclosed", encoding="utf-8")
+    >>> try:
+    ...     read_yaml(p, what="study.yml")
+    ... except DataError as error:
+    ...     print(error.message, error.row)
+    study.yml is not valid YAML: expected ',' or ']', but got '<stream end>' 1
+    """
+    import yaml
+
+    try:
+        return yaml.safe_load(read_text(path))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise DataError(
+            f"{what} is not valid YAML: {getattr(exc, 'problem', exc)}",
+            file=path,
+            row=mark.line + 1 if mark else None,
+            hint=hint or "Check indentation and quoting around that line.",
+        ) from None
+
+
 def read_table(
     path: str | Path,
     *,

@@ -20,10 +20,10 @@ from pathlib import Path
 from typing import Any, Literal
 
 import pandas as pd
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from research.errors import DataError
+from research.errors import DataError, FieldProblem, from_validation_error
+from research.io import read_yaml
 from research.paths import processed_dir, project_root, raw_dir, reports_dir
 
 DEFAULT_STAGES = ["awareness", "consideration", "decision", "purchase", "after-sales"]
@@ -147,27 +147,19 @@ class StudyDefinition(_Strict):
             raise ValueError(f"duplicate touchpoint id(s) {dupes}")
         for index, touchpoint in enumerate(self.touchpoints):
             if touchpoint.stage not in self.stages:
-                raise _FieldProblem(
+                raise FieldProblem(
                     f"touchpoints[{index}].stage",
                     touchpoint.stage,
                     f"unknown journey stage; allowed: {self.stages}",
                 )
         for key in self.stage_names:
             if key not in self.stages:
-                raise _FieldProblem(f"stage_names.{key}", key, f"not a stage; allowed: {self.stages}")
+                raise FieldProblem(f"stage_names.{key}", key, f"not a stage; allowed: {self.stages}")
         run_ids = [r.id for r in self.runs]
         dupes = sorted({i for i in run_ids if run_ids.count(i) > 1})
         if dupes:
             raise ValueError(f"duplicate run id(s) {dupes}")
         return self
-
-
-class _FieldProblem(ValueError):
-    """A cross-field problem that knows which field it is about."""
-
-    def __init__(self, field: str, value: Any, message: str) -> None:
-        self.field, self.value = field, value
-        super().__init__(message)
 
 
 class Study:
@@ -295,24 +287,6 @@ class Study:
         return dict(getattr(self.definition, name) or {})
 
 
-def _describe_pydantic_error(error: dict[str, Any]) -> tuple[str, Any, str]:
-    field = ""
-    for part in error["loc"]:
-        field += f"[{part}]" if isinstance(part, int) else (f".{part}" if field else str(part))
-    message = error["msg"]
-    ctx = error.get("ctx") or {}
-    if error["type"] == "literal_error" and "expected" in ctx:
-        message = f"not allowed; allowed values: {ctx['expected']}"
-    elif error["type"] == "extra_forbidden":
-        message = "unknown field (check its spelling and indentation)"
-    elif error["type"] == "missing":
-        message = "required field is missing"
-    if isinstance(ctx.get("error"), _FieldProblem):
-        problem = ctx["error"]
-        return problem.field, problem.value, str(problem)
-    return field, error.get("input"), message
-
-
 def resolve_study_folder(study: str | Path, root: Path | None = None) -> Path:
     """Folder of a study given its name (``sample``) or a path to its folder or study.yml."""
     candidate = Path(study)
@@ -363,31 +337,14 @@ def load_study(study: str | Path = "sample", root: Path | None = None) -> Study:
     root = root or project_root()
     folder = resolve_study_folder(study, root)
     yml_path = folder / "study.yml"
-    from research.io import read_text  # local: io imports paths only, keep study import-light
-
-    try:
-        content = yaml.safe_load(read_text(yml_path))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise DataError(
-            f"study.yml is not valid YAML: {getattr(exc, 'problem', exc)}",
-            file=yml_path,
-            row=mark.line + 1 if mark else None,
-            hint="Check indentation and quoting around that line.",
-        ) from None
+    content = read_yaml(yml_path, what="study.yml")
     if not isinstance(content, dict):
         raise DataError("study.yml must be a mapping of fields", file=yml_path)
     try:
         definition = StudyDefinition.model_validate(content)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        field, value, message = _describe_pydantic_error(first)
-        more = f" ({exc.error_count() - 1} more problem(s) after this one)" if exc.error_count() > 1 else ""
-        raise DataError(
-            f"Invalid study definition: {field}: {message}{more}",
-            file=yml_path,
-            column=field,
-            value=value if not isinstance(value, dict | list) else None,
+        raise from_validation_error(
+            exc, file=yml_path, what="study definition",
             hint="See data/raw/sample/study.yml for a complete, valid example.",
         ) from None
     loaded = Study(definition, folder, root)

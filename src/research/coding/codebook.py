@@ -38,8 +38,8 @@ import pandas as pd
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from research.errors import DataError
-from research.io import read_text, write_text
+from research.errors import DataError, from_validation_error
+from research.io import read_yaml, write_text
 
 VALENCES = ("pain_point", "delight", "neutral")
 LANGUAGES = ("zh", "en")
@@ -237,13 +237,6 @@ class _CodebookModel(BaseModel):
     codes: list[_CodeModel] = Field(min_length=1)
 
 
-def _field_path(loc: tuple[Any, ...]) -> str:
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
-
-
 def codebook_from_dict(data: Any, *, file: str | Path | None = None, study: Any = None) -> Codebook:
     """Validate the YAML form of a codebook and build a :class:`Codebook`.
 
@@ -259,18 +252,8 @@ def codebook_from_dict(data: Any, *, file: str | Path | None = None, study: Any 
     try:
         model = _CodebookModel.model_validate(data)
     except ValidationError as exc:
-        error = exc.errors()[0]
-        message = error["msg"]
-        if error["type"] == "extra_forbidden":
-            message = "unknown field (check its spelling and indentation)"
-        elif error["type"] == "literal_error":
-            message = f"not allowed; allowed values: {error.get('ctx', {}).get('expected')}"
-        raw = error.get("input")
-        raise DataError(
-            f"Invalid codebook: {message}",
-            file=file,
-            column=_field_path(error["loc"]),
-            value=raw if not isinstance(raw, dict | list) else None,
+        raise from_validation_error(
+            exc, file=file, what="codebook",
             hint="See data/raw/sample/interviews/codebook.yml for a valid example.",
         ) from None
     codes = model.codes
@@ -402,16 +385,10 @@ def load_codebook(path: str | Path, *, study: Any = None) -> Codebook:
     '热线等待久'
     """
     path = Path(path)
-    try:
-        data = yaml.safe_load(read_text(path))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise DataError(
-            f"The codebook is not valid YAML: {getattr(exc, 'problem', exc)}",
-            file=path,
-            row=mark.line + 1 if mark else None,
-            hint="Check indentation and quoting around that line (quote regexes in single quotes).",
-        ) from None
+    data = read_yaml(
+        path, what="The codebook",
+        hint="Check indentation and quoting around that line (quote regexes in single quotes).",
+    )
     return codebook_from_dict(data, file=path, study=study)
 
 

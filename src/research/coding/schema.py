@@ -25,7 +25,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from research.errors import DataError
+from research.errors import DataError, from_validation_error
 
 _EXPECTED_ROLES = {"transcripts": "transcripts", "respondents": "respondents", "codebook": "codebook"}
 
@@ -74,21 +74,8 @@ def validate_section(study: Any, section: dict[str, Any]) -> CodingSection:
     try:
         model = CodingSection.model_validate(section or {})
     except ValidationError as exc:
-        error = exc.errors()[0]
-        field = "coding"
-        for part in error["loc"]:
-            field += f"[{part}]" if isinstance(part, int) else f".{part}"
-        message = error["msg"]
-        if error["type"] == "literal_error":
-            message = f"not allowed; allowed values: {error.get('ctx', {}).get('expected')}"
-        elif error["type"] == "extra_forbidden":
-            message = "unknown field (check its spelling and indentation)"
-        raw = error.get("input")
-        raise DataError(
-            f"Invalid coding section: {field}: {message}",
-            file=yml,
-            column=field,
-            value=raw if not isinstance(raw, dict | list) else None,
+        raise from_validation_error(
+            exc, file=yml, what="coding section", prefix="coding",
             hint="See data/raw/sample/study.yml for a valid coding section.",
         ) from None
     files = study.definition.files if hasattr(study, "definition") else {}

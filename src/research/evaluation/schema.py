@@ -33,9 +33,9 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from research.errors import DataError
+from research.errors import DataError, from_validation_error
 from research.io import read_table
-from research.study import Names, _describe_pydantic_error
+from research.study import Names
 
 if TYPE_CHECKING:
     from research.study import Study
@@ -92,13 +92,9 @@ def parse_section(study: Study, section: dict[str, Any]) -> EvaluationSection:
     try:
         return EvaluationSection.model_validate(section)
     except ValidationError as exc:
-        field, value, message = _describe_pydantic_error(exc.errors()[0])
-        raise _problem(
-            study,
-            field,
-            value if not isinstance(value, dict | list) else None,
-            f"Invalid evaluation section: {message}",
-            "See the evaluation: section of data/raw/sample/study.yml.",
+        raise from_validation_error(
+            exc, file=study.yml_path, what="evaluation section", prefix=SECTION,
+            hint="See the evaluation: section of data/raw/sample/study.yml.",
         ) from None
 
 

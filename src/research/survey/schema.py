@@ -37,7 +37,7 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from research.errors import DataError
+from research.errors import DataError, from_validation_error
 
 if TYPE_CHECKING:
     from research.study import Study
@@ -136,20 +136,6 @@ class SurveySection(_Strict):
     weighting: Weighting | None = None
 
 
-def _pydantic_problem(exc: ValidationError) -> tuple[str, Any, str]:
-    error = exc.errors()[0]
-    path = "survey"
-    for part in error["loc"]:
-        path += f"[{part}]" if isinstance(part, int) else f".{part}"
-    message = error["msg"]
-    if error["type"] == "extra_forbidden":
-        message = "unknown field (check its spelling and indentation)"
-    elif error["type"] == "missing":
-        message = "required field is missing"
-    value = error.get("input")
-    return path, value if not isinstance(value, dict | list) else None, message
-
-
 def parse_section(study: Study, section: dict[str, Any]) -> SurveySection:
     """Validate a ``survey:`` section against the study (catalog, files) and return it.
 
@@ -163,9 +149,8 @@ def parse_section(study: Study, section: dict[str, Any]) -> SurveySection:
     try:
         parsed = SurveySection.model_validate(section)
     except ValidationError as exc:
-        path, value, message = _pydantic_problem(exc)
-        raise DataError(
-            f"Invalid survey section: {message}", file=yml, column=path, value=value,
+        raise from_validation_error(
+            exc, file=yml, what="survey section", prefix="survey",
             hint="See the survey: section of data/raw/sample/study.yml for a valid example.",
         ) from None
 
