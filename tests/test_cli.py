@@ -9,10 +9,12 @@ import shutil
 import subprocess
 import sys
 
-import pytest
 from conftest import PROJECT, copy_sample
 
 from research.cli import main
+from research.coding import load_transcripts
+from research.io import file_sha256
+from research.privacy import find_personal_data
 from research.reports.manifest import code_fingerprint
 from research.study import load_study
 
@@ -49,8 +51,8 @@ def test_sample_batch_end_to_end(tmp_path):
     shutil.copytree(PROJECT / "notebooks", tmp_path / "notebooks")
     study = load_study(tmp_path / "data" / "raw" / "sample")
     missing = sorted({r.notebook for r in study.runs} - {p.name for p in (tmp_path / "notebooks").iterdir()})
-    if missing:
-        pytest.skip(f"notebooks registered in the sample study but not in notebooks/ yet: {missing}")
+    assert not missing, f"notebooks registered in the sample study but missing: {missing}"
+    raw_before = file_sha256(tmp_path / "data" / "raw")
     code_before = code_fingerprint.__wrapped__()  # uncached: the workbench source right now
     env = {**os.environ, "RESEARCH_PROJECT_ROOT": str(tmp_path)}
     command = [sys.executable, "-m", "research", "reports", "--study", "sample", "--jobs", "2"]
@@ -70,6 +72,18 @@ def test_sample_batch_end_to_end(tmp_path):
         assert results["results"] and results["provenance"]["study"] == "sample"
         assert f'href="sample/{run.id}.html"' in index
     assert f"{len(study.runs)} ok, 0 failed" in done.stdout
+    assert file_sha256(tmp_path / "data" / "raw") == raw_before, "the batch wrote under data/raw"
+    # No planted personal data item of the transcripts reaches any shared report.
+    names = study.section("coding").get("redact_names", [])
+    planted = {
+        t.text[item.start : item.end]
+        for t in load_transcripts(study)
+        for item in find_personal_data(t.text, names)
+    }
+    assert len(planted) >= 6
+    for page in (reports / "sample").glob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        assert not [item for item in planted if item in text], page.name
     warm = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=900)
     assert warm.returncode == 0, warm.stdout + warm.stderr
     if code_fingerprint.__wrapped__() == code_before:  # in a shared dev tree the source may change

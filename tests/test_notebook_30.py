@@ -33,3 +33,14 @@ def test_notebook_recovers_planted_did_effects(tmp_path):
         assert effect["ci_low"] < kpis.planted_did_effect(kpi) < effect["ci_high"], kpi
         assert effect["verdict"] == "improved"
     assert all(p > 0.05 for p in results["pretrend_p"].values())
+    # The survey waves recover the planted hotline shift (latent +0.37 on the 1-5 items) in both
+    # the panel and the fresh-respondent comparison, reported as separate rows.
+    from research.sample.surveys import HOTLINE_SHIFT
+
+    waves = {(w["kpi"], w["design"]): w for w in results["survey_waves"]}
+    assert set(waves) == {("touchpoint_mean", "panel"), ("touchpoint_mean", "independent"),
+                          ("nps", "panel"), ("nps", "independent")}
+    for design in ("panel", "independent"):
+        row = waves[("touchpoint_mean", design)]
+        assert row["ci_low"] < HOTLINE_SHIFT < row["ci_high"], design
+        assert row["verdict"] == "improved"

@@ -29,8 +29,9 @@ def test_alpha_reproduces_pingouin_documented_value():
     # the n before deletion; we count only respondents who enter the estimate).
     n, k = data.dropna().shape
     f_high, f_low = stats.f.isf(0.025, n - 1, (n - 1) * (k - 1)), stats.f.isf(0.975, n - 1, (n - 1) * (k - 1))
-    assert low == pytest.approx(1 - (1 - alpha) * f_high, abs=1e-3)
-    assert high == pytest.approx(1 - (1 - alpha) * f_low, abs=1e-3)
+    assert low == pytest.approx(1 - (1 - alpha) * f_high, abs=1e-10)
+    assert high == pytest.approx(1 - (1 - alpha) * f_low, abs=1e-10)
+    assert low < alpha < high  # unrounded: pingouin rounds its bounds to 3 decimals
 
 
 def _exact_one_factor_items(loadings: list[float], n: int = 400) -> pd.DataFrame:

@@ -60,6 +60,9 @@ _EXPORTS = {
         "kpi_regression_to_mean",
         "pretrend_checks",
     ],
+    "waves": [
+        "survey_wave_effects",
+    ],
     "schema": [
         "EvaluationSection",
         "KpiSeries",

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 import pingouin
+from scipy import stats
 from statsmodels.multivariate.factor import Factor
 from statsmodels.tools.sm_exceptions import ConvergenceWarning
 
@@ -69,8 +70,15 @@ def cronbach_alpha(items: pd.DataFrame, ci: float = 0.95) -> tuple[float, float,
     0.8017
     """
     complete = _complete(items)
-    alpha, interval = pingouin.cronbach_alpha(data=complete, ci=ci)
-    return float(alpha), float(interval[0]), float(interval[1])
+    alpha, _ = pingouin.cronbach_alpha(data=complete, ci=ci)
+    # pingouin rounds its interval to 3 decimals, which can exclude the unrounded alpha on large
+    # samples; the same Feldt (1965) interval unrounded: (1 - alpha) scaled by F quantiles.
+    n, k = complete.shape
+    df1, df2 = n - 1, (n - 1) * (k - 1)
+    tail = (1 - ci) / 2
+    low = 1 - (1 - alpha) * stats.f.ppf(1 - tail, df1, df2)
+    high = 1 - (1 - alpha) * stats.f.ppf(tail, df1, df2)
+    return float(alpha), float(low), float(high)
 
 
 def mcdonald_omega(items: pd.DataFrame) -> float:
