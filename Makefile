@@ -25,7 +25,8 @@ test: setup
 	$(BIN)/python -m pytest -n 2 --dist loadfile
 
 lab: setup
-	$(BIN)/jupyter lab --notebook-dir=. notebooks/
+	$(BIN)/jupyter lab --ServerApp.root_dir=$(CURDIR) --LabApp.default_url=/lab/tree/notebooks \
+		--MultiKernelManager.default_kernel_name=research $(if $(filter 0,$(shell id -u)),--allow-root)
 
 lint: setup
 	$(BIN)/ruff check .
