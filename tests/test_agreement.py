@@ -62,6 +62,18 @@ def test_cohen_kappa_quadratic_matches_the_textbook_formula():
     assert cohen_kappa(a, b, weights="quadratic") == pytest.approx(reference, abs=1e-9)
 
 
+def test_weighted_kappa_of_text_labels_needs_the_scale_order():
+    # Alphabetical order (high < low < medium) is not the scale: refuse rather than weight wrongly.
+    a, b = _labels_from_table([[0, 4, 1], [0, 8, 0], [0, 1, 5]])
+    scale = ["low", "medium", "high"]
+    a_text, b_text = [scale[i] for i in a], [scale[i] for i in b]
+    with pytest.raises(DataError, match="scale order"):
+        cohen_kappa(a_text, b_text, weights="linear")
+    # SAS PROC FREQ value as above (0.4701) once the order is given.
+    assert cohen_kappa(a_text, b_text, weights="linear", categories=scale) == pytest.approx(0.4701, abs=5e-4)
+    assert cohen_kappa(a_text, b_text) == pytest.approx(0.4842, abs=5e-4)  # unweighted: order irrelevant
+
+
 def test_cohen_kappa_unused_category_and_errors():
     assert np.isnan(cohen_kappa([0, 0, 0], [0, 0, 0]))
     assert cohen_kappa([1, 2, None], [1, 2, 2]) == pytest.approx(1.0)  # missing pair dropped
@@ -99,6 +111,14 @@ def test_fleiss_kappa_wikipedia_example():
         [7, 7, 0, 0, 0], [3, 2, 6, 3, 0], [2, 5, 3, 2, 2], [6, 5, 2, 1, 0], [0, 2, 2, 3, 7],
     ]
     assert fleiss_kappa(pd.DataFrame(table)) == pytest.approx(0.210, abs=5e-4)
+
+
+def test_fleiss_kappa_without_variation_is_nan_without_warning():
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert np.isnan(fleiss_kappa([[3, 0], [3, 0], [3, 0]]))
 
 
 def test_fleiss_kappa_unequal_raters_is_an_error():
@@ -219,6 +239,66 @@ def test_code_agreement_three_coders_and_errors():
     other = codings[codings["coder"] == "B"].assign(transcript_id="t2")
     with pytest.raises(DataError, match="No transcript was coded by all coders"):
         code_agreement(pd.concat([codings[codings["coder"] == "A"], other]), units)
+
+
+def test_code_agreement_three_coders_with_numeric_ids_against_the_package():
+    # Coder ids read from a file as integers (1, 2, 3) must work like text ids.
+    codings, units = _toy_codings()
+    third = codings[codings["coder"] == "A"].assign(coder="C")
+    numeric = pd.concat([codings, third]).replace({"coder": {"A": 1, "B": 2, "C": 3}})
+    result = code_agreement(numeric, units, n_boot=0)
+    assert result.coders == ["1", "2", "3"]
+    table = result.table.set_index("code")
+    for code in ("bill", "wait"):
+        matrix = []
+        for coder in (1, 2, 3):
+            chosen = numeric[(numeric["code"] == code) & (numeric["coder"] == coder)]
+            covered = set()
+            for row in chosen.itertuples():
+                covered |= set(units.loc[(units["start"] < row.end) & (row.start < units["end"]), "unit_id"])
+            matrix.append([u in covered for u in units["unit_id"]])
+        matrix = np.array(matrix, dtype=float)
+        # Independent reference: the krippendorff package on the 3 coders x units matrix; percent
+        # agreement = share of units where all three coders agree.
+        assert table.loc[code, "krippendorff_alpha"] == pytest.approx(
+            krippendorff.alpha(matrix, level_of_measurement="nominal"), abs=1e-12
+        )
+        all_agree = (matrix.min(0) == matrix.max(0)).mean()
+        assert table.loc[code, "percent_agreement"] == pytest.approx(all_agree, abs=1e-12)
+
+
+def test_bootstrap_interval_equals_a_brute_force_bootstrap():
+    # Independent reference: resample units (columns) with the same random draws and recompute
+    # alpha with the krippendorff package each time; 2.5/97.5 percentiles (numpy's default,
+    # linear interpolation). code_agreement draws rng.integers(0, n_units, (n_boot, n_units)) in
+    # one chunk when n_boot * n_units <= 4e6.
+    codings, units = _toy_codings()
+    n_boot, seed = 300, 11
+    result = code_agreement(codings, units, n_boot=n_boot, seed=seed)
+    table = result.table.set_index("code")
+    vectors = {}
+    for code in ("bill", "wait"):
+        rows = []
+        for coder in ("A", "B"):
+            chosen = codings[(codings["code"] == code) & (codings["coder"] == coder)]
+            covered = set()
+            for row in chosen.itertuples():
+                covered |= set(units.loc[(units["start"] < row.end) & (row.start < units["end"]), "unit_id"])
+            rows.append([u in covered for u in units["unit_id"]])
+        vectors[code] = np.array(rows, dtype=float)
+    picks = np.random.default_rng(seed).integers(0, len(units), size=(n_boot, len(units)))
+    for code in ("bill", "wait", "overall"):
+        alphas = []
+        for pick in picks:
+            if code == "overall":
+                data = np.hstack([vectors["bill"][:, pick], vectors["wait"][:, pick]])
+            else:
+                data = vectors[code][:, pick]
+            varied = np.unique(data).size > 1
+            alphas.append(krippendorff.alpha(data, level_of_measurement="nominal") if varied else np.nan)
+        low, high = np.nanpercentile(alphas, [2.5, 97.5])
+        assert table.loc[code, "alpha_ci_low"] == pytest.approx(low, abs=1e-9)
+        assert table.loc[code, "alpha_ci_high"] == pytest.approx(high, abs=1e-9)
 
 
 def test_disagreement_texts_are_redacted():

@@ -115,6 +115,17 @@ def test_performance_counts_by_hand():
     assert table.loc["overall", "f1"] == pytest.approx(2 / 3)
 
 
+def test_performance_f1_is_zero_not_missing_when_nothing_is_right():
+    # F1 = 2TP / (2TP + FP + FN) (van Rijsbergen 1979): a code suggested and coded, never on the
+    # same unit, has precision = recall = F1 = 0; a code never suggested has no precision.
+    s = pd.DataFrame({"unit_id": ["u1", "u2"], "code": ["wait", "bill"]})
+    r = pd.DataFrame({"unit_id": ["u2", "u3", "u4"], "code": ["wait", "bill", "nice"]})
+    table = autocode_performance(s, r).set_index("code")
+    assert table.loc["wait", ["precision", "recall", "f1"]].tolist() == [0.0, 0.0, 0.0]
+    assert pd.isna(table.loc["nice", "precision"]) and table.loc["nice", "f1"] == 0.0
+    assert table.loc["overall", "f1"] == 0.0
+
+
 @pytest.fixture(scope="module")
 def sample():
     study = load_study("sample")

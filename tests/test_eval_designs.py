@@ -284,3 +284,55 @@ def test_sample_survey_recovers_planted_hotline_improvement():
         assert row.ci_low > 0
     store = compare_waves(before, after, "store_wait", id_column="respondent_id")
     assert ((store["ci_low"] < 0) & (store["ci_high"] > 0)).all()
+
+
+def test_weighted_welch_by_hand():
+    # Hand computation from the textbook formulas: Taylor-linearised SE of a weighted (ratio)
+    # mean, sqrt(n/(n-1) sum w^2 (y - ybar)^2) / sum w (Lumley 2010, Complex Surveys, 2.3), and
+    # the Welch-Satterthwaite df with Kish's effective sizes n_eff = (sum w)^2 / sum w^2.
+    wb = np.r_[np.full(30, 1.0), np.full(30, 2.5)]
+    wa = np.linspace(0.5, 2.0, 45)
+    res = compare_independent(BEFORE, AFTER, weights_before=wb, weights_after=wa).iloc[0]
+
+    def by_hand(y, w):
+        mean = np.sum(w * y) / w.sum()
+        se = np.sqrt(y.size / (y.size - 1) * np.sum(w**2 * (y - mean) ** 2)) / w.sum()
+        return mean, se, w.sum() ** 2 / np.sum(w**2)
+
+    (mb, sb, nb), (ma, sa, na) = by_hand(BEFORE, wb), by_hand(AFTER, wa)
+    se = np.sqrt(sa**2 + sb**2)
+    df = se**4 / (sa**4 / (na - 1) + sb**4 / (nb - 1))
+    half = stats.t.ppf(0.975, df) * se
+    assert res["estimate"] == pytest.approx(ma - mb, rel=1e-12)
+    assert res["se"] == pytest.approx(se, rel=1e-12)
+    assert res["df"] == pytest.approx(df, rel=1e-12)
+    assert res["p_value"] == pytest.approx(2 * stats.t.sf(abs((ma - mb) / se), df), rel=1e-10)
+    assert (res["ci_low"], res["ci_high"]) == pytest.approx((ma - mb - half, ma - mb + half), rel=1e-12)
+
+
+def test_ids_read_as_float_still_match_the_panel():
+    # A missing id makes pandas read the id column as float (1.0, 2.0, ...); the same people must
+    # still be matched with the integer ids of the other wave, or a panel is analysed as if the
+    # waves were independent samples.
+    before = pd.DataFrame({"id": [1, 2, 3, 4, None, 6], "score": [3, 2, 4, 3, 2, 3]})
+    after = pd.DataFrame({"id": [1, 2, 3, 7, 8, 9], "score": [4, 3, 4, 4, 3, 5]})
+    choice = choose_design(before["id"], after["id"])
+    assert (choice.design, choice.n_panel, choice.n_fresh_before, choice.n_fresh_after) == ("mixed", 3, 2, 3)
+    res = compare_waves(before, after, "score", id_column="id")
+    assert res["design"].tolist() == ["panel", "independent"]
+    # panel: ids 1-3, 3 -> 4, 2 -> 3, 4 -> 4; fresh: 4, (no id), 6 vs 7, 8, 9
+    ref = stats.ttest_rel([4, 3, 4], [3, 2, 4])
+    assert res.loc[0, "estimate"] == pytest.approx(2 / 3)
+    assert res.loc[0, "p_value"] == pytest.approx(ref.pvalue)
+    assert res.loc[0, "n_only_before"] == 2  # ids 4 and 6; the row without an id cannot be matched
+    welch = stats.ttest_ind([4, 3, 5], [3, 2, 3], equal_var=False)
+    assert res.loc[1, "estimate"] == pytest.approx(4 - 8 / 3)
+    assert res.loc[1, "p_value"] == pytest.approx(welch.pvalue)
+    assert choose_design(pd.Series([1.0, 2.0]), pd.Series([2, 1])).design == "panel"
+
+
+def test_adjusted_difference_names_the_spreadsheet_row():
+    df = pd.DataFrame({"score": [3, 4, None, "x", 5], "post": [0, 0, 1, 1, 1]})
+    with pytest.raises(DataError, match="numeric") as info:
+        adjusted_difference(df, "score", "post")
+    assert info.value.row == 5  # header = row 1, "x" is the fourth data row

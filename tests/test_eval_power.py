@@ -114,3 +114,21 @@ def test_power_errors():
         mde_means(100, sd=0)
     with pytest.raises(DataError, match="more than 1"):
         mde_nps(0.7, 0.5, 100)
+
+
+def test_one_sided_solutions_point_the_tested_way():
+    # Independent check: the solved after-proportion must have the requested power under the same
+    # one-sided test, which statsmodels' NormalIndPower computes from Cohen's h directly.
+    from statsmodels.stats.power import NormalIndPower
+
+    p2 = power_proportions(0.3, None, n=200, power=0.8, alternative="smaller")
+    assert p2 < 0.3
+    h = proportion_effectsize(p2, 0.3)
+    power = NormalIndPower().power(h, nobs1=200, alpha=0.05, alternative="smaller")
+    assert power == pytest.approx(0.8, abs=1e-4)
+    down = mde_proportion(0.3, 200, direction="decrease", alternative="smaller")
+    assert down == pytest.approx(p2 - 0.3, rel=1e-9)
+    up = mde_proportion(0.3, 200, alternative="larger")
+    assert power_proportions(0.3, 0.3 + up, n=200, alternative="larger") == pytest.approx(0.8, abs=1e-4)
+    with pytest.raises(DataError, match="other direction"):
+        mde_proportion(0.3, 200, direction="decrease", alternative="larger")

@@ -106,3 +106,31 @@ def test_verdict_table_errors():
         verdict_table(_results(), {"wait_time": 30}, HIGHER)
     with pytest.raises(DataError, match="language"):
         verdict_table(_results(), THRESHOLDS, HIGHER, language="fr")
+
+
+def test_threshold_and_direction_columns_apply_row_by_row():
+    # The same KPI for two touchpoints with different thresholds / directions (as when tables of
+    # several touchpoints are stacked): each row must be judged by its own settings.
+    rows = pd.DataFrame({"kpi": ["score", "score"], "touchpoint": ["hotline", "store"],
+                         "estimate": [0.3, 0.3], "ci_low": [0.1, 0.1], "ci_high": [0.5, 0.5],
+                         "p_value": [0.001, 0.001], "threshold": [0.2, 0.5],
+                         "higher_is_better": [True, False]})
+    out = verdict_table(rows, language="en")
+    assert out["threshold"].tolist() == [0.2, 0.5]
+    assert out["higher_is_better"].tolist() == [True, False]
+    # hotline: CI above 0 and 0.3 >= 0.2 -> improved; store (lower is better): 0.3 up is bad but
+    # below its 0.5 threshold, and the interval reaches past it -> inconclusive.
+    assert out["verdict"].tolist() == ["improved", "inconclusive"]
+
+
+def test_demotion_by_the_rows_own_test_is_not_blamed_on_multiplicity():
+    # A Newcombe interval can exclude 0 while the pooled z-test is not significant (different
+    # methods); with one row there is no multiple-comparison correction to blame.
+    rows = pd.DataFrame({"kpi": ["fcr"], "estimate": [0.2], "ci_low": [0.01], "ci_high": [0.39],
+                         "p_value": [0.06]})
+    out = verdict_table(rows, thresholds=0.1, higher_is_better=True, language="en")
+    assert out.loc[0, "verdict"] == "inconclusive"
+    assert "multiple comparisons" not in out.loc[0, "sentence"]
+    assert out.loc[0, "sentence"].endswith("The test is not significant (p = 0.060).")
+    zh = verdict_table(rows, thresholds=0.1, higher_is_better=True, language="zh")
+    assert zh.loc[0, "sentence"].endswith("检验不显著（p = 0.060）。")

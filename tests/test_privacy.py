@@ -63,6 +63,15 @@ def test_bank_cards():
         ("(021)87654321", "[phone]"),
         ("（0755）1234567", "[phone]"),
         ("mail li.na@example.com.cn!", "mail [email]!"),
+        # Landlines written without a separator (area code + 8 / 7-8 digits) or grouped 4-4.
+        ("座机01012345678。", "座机[phone]。"),
+        ("座机075588886666", "座机[phone]"),
+        ("座机0755-8888 6666", "座机[phone]"),
+        # Full-width digits typed with a Chinese input method.
+        ("手机１３８１２３４５６７８", "手机[phone]"),
+        ("身份证１１０１０５１９４９１２３１００２Ｘ", "身份证[id]"),
+        # An ID right after Latin letters is still an ID (its check digit is valid).
+        ("ID11010519491231002X。", "ID[id]。"),
     ],
 )
 def test_phones_and_emails(text, expected):
@@ -75,6 +84,8 @@ def test_not_personal_data():
     assert redact(text) == text
     # A 12-digit number is not a mobile number (no partial match inside longer digit runs).
     assert redact("流水号913812345678") == "流水号913812345678"
+    # A 10-digit number starting with 0 is too short for area code + local number.
+    assert redact("编号0123456789") == "编号0123456789"
 
 
 def test_names_chinese_and_latin():

@@ -106,6 +106,11 @@ def test_agreement_matches_statsmodels_kappa():
     table = result.confusion.reindex(index=LABELS, columns=LABELS).to_numpy()
     # Independent reference: statsmodels' Cohen's kappa on the same confusion table.
     assert result.kappa == pytest.approx(cohens_kappa(table).kappa, abs=1e-9)
+    # And by hand (Cohen 1960), units a..g as (human, suggested): neg/neg, neg/neg, neg/neu,
+    # pos/pos, pos/neg, neu/neu, neg/pos -> p_o = 4/7;
+    # human margins neg 4, neu 1, pos 2; suggested neg 3, neu 2, pos 2 -> p_e = (12 + 2 + 4) / 49.
+    p_o, p_e = 4 / 7, 18 / 49
+    assert result.kappa == pytest.approx((p_o - p_e) / (1 - p_e), abs=1e-12)
 
 
 def test_sample_sentiment_agrees_moderately_and_keywords_help():

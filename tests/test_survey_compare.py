@@ -156,3 +156,45 @@ def test_bad_input():
         compare_means(PAIN.assign(pain=PAIN.pain.astype(str).replace("62", "sixty-two")), "pain", "hair")
     with pytest.raises(DataError, match="same answer"):
         compare_proportions(PARTY, "gender", "party", success="other")
+
+
+def test_interval_matches_the_correction_for_none_and_bonferroni():
+    # With padjust="none" the pairwise interval is the plain Welch t interval, which scipy
+    # computes independently (ttest_ind(equal_var=False).confidence_interval); it excludes 0
+    # exactly when the unadjusted p < 0.05, and the reading does not call p "adjusted".
+    plain = compare_means(PAIN, "pain", "hair", padjust="none").pairwise
+    row = plain[(plain.group_a == "Dark Blond") & (plain.group_b == "Dark Brunette")].iloc[0]
+    welch = stats.ttest_ind(PAIN.pain[PAIN.hair == "Dark Blond"], PAIN.pain[PAIN.hair == "Dark Brunette"],
+                            equal_var=False)
+    interval = welch.confidence_interval(0.95)
+    assert (row.ci_low, row.ci_high) == pytest.approx((interval.low, interval.high), rel=1e-9)
+    assert row.p_value == pytest.approx(welch.pvalue, rel=1e-9) and row.significant  # p = 0.0388
+    assert "p = 0.039" in row.reading and "adjusted" not in row.reading
+    for pairs in (plain, compare_means(PAIN, "pain", "hair", padjust="bonferroni").pairwise):
+        excludes_zero = (pairs.ci_low > 0) | (pairs.ci_high < 0)
+        assert (excludes_zero == pairs.significant).all()
+    # Bonferroni over the 6 pairs: the Welch interval at level 1 - 0.05 / 6 (scipy again).
+    bonferroni = compare_means(PAIN, "pain", "hair", padjust="bonferroni").pairwise.iloc[0]
+    wide = welch.confidence_interval(1 - 0.05 / 6)
+    assert (bonferroni.ci_low, bonferroni.ci_high) == pytest.approx((wide.low, wide.high), rel=1e-9)
+    assert "adjusted p = 0.233" in bonferroni.reading  # 6 x 0.0388
+
+
+def test_pairwise_z_test_equals_the_two_by_two_chi_square():
+    # Pearson's chi-square of the 2x2 table equals z^2 of the pooled two-proportion z-test
+    # (Agresti 2007, sec. 2.4.1); scipy computes the chi-square independently.
+    pairs = compare_proportions(PARTY, "gender", "party", success="female").pairwise
+    pair = pairs.set_index(["group_a", "group_b"]).loc[("democrat", "republican")]
+    chi2, p, _, _ = stats.chi2_contingency([[762, 1246 - 762], [468, 945 - 468]], correction=False)
+    assert pair.statistic**2 == pytest.approx(chi2, rel=1e-9)
+    assert pair.p_value == pytest.approx(p, rel=1e-9)
+
+
+def test_boolean_success_on_a_rating_scale_is_refused():
+    # True == 1 in pandas: on a 1-5 item success=True would silently compare the share of 1s.
+    df = pd.DataFrame({"overall_sat": [1, 2, 5, 4, 5, 3], "tier": list("aabbcc")})
+    with pytest.raises(DataError, match="yes/no"):
+        compare_proportions(df, "overall_sat", "tier")
+    top_two = df.assign(top=(df.overall_sat >= 4).astype(int))
+    binary = compare_proportions(top_two, "top", "tier", success=True)
+    assert binary.groups["successes"].tolist() == [0, 2, 1]

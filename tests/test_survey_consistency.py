@@ -102,3 +102,19 @@ def test_channel_gaps_on_the_sample_study():
     assert "speed" in gaps.index
     assert (gaps["n"] > 100).all()
     assert np.isfinite(gaps[["gap", "ci_low", "ci_high"]].to_numpy()).all()
+
+
+def test_weighted_channel_gap_se_is_the_wls_sandwich():
+    # The weighted gap's SE is the Taylor-linearised SE of a weighted mean, which equals the HC1
+    # sandwich SE of the intercept of a WLS fit (statsmodels, independent); p from t with n - 1 df.
+    import statsmodels.api as sm
+
+    responses = _responses()
+    gap = channel_gap(responses, ITEMS, CHANNELS, "speed", weights="weight").iloc[0]
+    online = responses[["app_speed", "web_speed"]].mean(axis=1)
+    offline = responses[["store_wait", "hotline_wait"]].mean(axis=1)
+    both = online.notna() & offline.notna()
+    diff = (online - offline)[both].to_numpy()
+    fit = sm.WLS(diff, np.ones_like(diff), weights=responses.weight[both].to_numpy()).fit(cov_type="HC1")
+    assert gap.se == pytest.approx(fit.bse[0])
+    assert gap.p_value == pytest.approx(2 * stats.t.sf(abs(fit.params[0] / fit.bse[0]), both.sum() - 1))

@@ -301,3 +301,16 @@ def test_bad_input_errors():
     many = pd.DataFrame(np.random.default_rng(0).normal(size=(50, 14)), columns=[f"x{i}" for i in range(14)])
     with pytest.raises(DataError, match="limited to 12"):
         shapley_r2(many, "x0", [f"x{i}" for i in range(1, 14)])
+
+
+def test_hc3_inference_uses_t_with_residual_df():
+    # lmtest::coeftest(fit, vcov = vcovHC(fit, "HC3")) in R tests b / se against t with n - p - 1
+    # df (here 47 - 5 - 1 = 41); recomputed with scipy from the table's own estimate and HC3 SE.
+    from scipy import stats
+
+    table = standardized_coefficients(SWISS, "fertility", SWISS_DRIVERS)
+    t = table["estimate"] / table["se"]
+    np.testing.assert_allclose(table["p_value"], 2 * stats.t.sf(np.abs(t), 41), rtol=1e-9)
+    half = stats.t.ppf(0.975, 41) * table["se"]
+    np.testing.assert_allclose(table["ci_low"], table["estimate"] - half, rtol=1e-9)
+    np.testing.assert_allclose(table["ci_high"], table["estimate"] + half, rtol=1e-9)

@@ -183,3 +183,47 @@ def test_outcome_summary_nps_rises_after_the_improvement():
     unweighted = outcome_summary(load_survey("sample", "before"), weighted=False).set_index("metric")
     assert unweighted.loc["csat", "estimate"] == pytest.approx(100 * (before >= 4).mean())
     assert unweighted.loc["overall_mean", "estimate"] == pytest.approx(before.mean())
+
+
+def test_nps_difference_adjusted_wald_is_centred_on_the_adjusted_scores():
+    # Adjusted-Wald per group (3/4 added to promoters and detractors, 3 to n; Sauro & Lewis,
+    # measuringu.com/nps-significance-test): the 3/4s cancel in P - D, so the adjusted NPS is
+    # (P - D) / (n + 3). a: 6 P, 2 D of 10; b: 3 P, 4 D of 10.
+    a = [10] * 6 + [8] * 2 + [5] * 2
+    b = [9] * 3 + [7] * 3 + [2] * 4
+    pa, da, pb, db = 6.75 / 13, 2.75 / 13, 3.75 / 13, 4.75 / 13
+    se = np.sqrt((pa + da - (pa - da) ** 2) / 13 + (pb + db - (pb - db) ** 2) / 13)
+    centre = (pa - da) - (pb - db)  # 0.4 * 10 / 13 - (-0.1 * 10 / 13) = 5 / 13
+    z = stats.norm.ppf(0.975)
+    row = nps_difference(a, b, method="adjusted_wald").iloc[0]
+    assert row["difference"] == pytest.approx(50.0)  # unadjusted 40 - (-10)
+    assert row["se"] == pytest.approx(100 * se)
+    expected = (100 * (centre - z * se), 100 * (centre + z * se))
+    assert (row["ci_low"], row["ci_high"]) == pytest.approx(expected)
+    assert row["z"] == pytest.approx(centre / se)
+    assert row["p_value"] == pytest.approx(2 * stats.norm.sf(centre / se))
+
+
+def test_box_shares_refuse_codes_outside_the_declared_scale():
+    # 99 = "don't know" must not silently count as "not in the bottom box".
+    with pytest.raises(DataError, match="outside the scale"):
+        bottom_box([1, 2, 5, 99], scale_min=1, scale_max=5)
+    with pytest.raises(DataError, match="outside the scale"):
+        top_box([1, 5, -9], scale_max=5, scale_min=1)
+    with pytest.raises(DataError, match="outside the scale"):
+        csat([1, 5, 0], scale_min=1)
+    assert bottom_box([1, 2, 5, 4], scale_min=1, scale_max=5).iloc[0]["estimate"] == pytest.approx(0.5)
+
+
+def test_weighted_scorecard_row_by_hand():
+    # One scorecard row recomputed with numpy from the touchpoint scores and weights: weighted
+    # mean, weighted top-2 share (score >= 4 on 1-5), and Kish's n_eff.
+    data = load_survey("sample", "before")
+    card = scorecard(data).set_index("touchpoint").loc["hotline"]
+    scores = data.touchpoint_scores()["hotline"]
+    keep = scores.notna()
+    x, w = scores[keep].to_numpy(), data.responses.loc[keep, "weight"].to_numpy()
+    assert card["mean"] == pytest.approx(np.average(x, weights=w))
+    assert card["top2"] == pytest.approx(w[x >= 4].sum() / w.sum())
+    assert card["bottom2"] == pytest.approx(w[x <= 2].sum() / w.sum())
+    assert card["n"] == keep.sum() and card["n_eff"] == pytest.approx(w.sum() ** 2 / np.sum(w**2))

@@ -89,3 +89,13 @@ def test_sample_scales_have_the_planted_reliability():
     # The reverse-keyed bill item was reversed on load: it correlates positively with its scale.
     bill = result.items.set_index("item").loc["bill_confusing"]
     assert bill["item_total_r"] > 0.5 and bill["loading"] > 0.6
+
+
+def test_alpha_interval_agrees_with_pingouin_rounded_bounds():
+    # pingouin computes the same Feldt interval independently but rounds it to 3 decimals:
+    # [0.533, 0.947] on the complete cases of "cronbach_wide_missing".
+    data = pg.read_dataset("cronbach_wide_missing").dropna()
+    _, low, high = cronbach_alpha(data)
+    _, (pg_low, pg_high) = pg.cronbach_alpha(data=data)
+    assert (pg_low, pg_high) == pytest.approx((0.533, 0.947))
+    assert low == pytest.approx(pg_low, abs=5e-4) and high == pytest.approx(pg_high, abs=5e-4)

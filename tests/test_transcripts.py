@@ -84,6 +84,17 @@ def test_split_sentences_keeps_closing_quotes():
     assert [text[a:b] for a, b in split_sentences(text)] == ["他说：“太慢了！”", "然后挂了。"]
 
 
+def test_split_sentences_english_edge_cases():
+    # "no." ends a sentence unless a number follows ("No. 5"); a quote after a number stays.
+    cases = {
+        "The answer was no. Then I left.": ["The answer was no.", "Then I left."],
+        "Ticket No. 5 was lost. Again.": ["Ticket No. 5 was lost.", "Again."],
+        'I paid 50." Then he hung up.': ['I paid 50."', "Then he hung up."],
+    }
+    for text, expected in cases.items():
+        assert [text[a:b] for a, b in split_sentences(text)] == expected
+
+
 def test_unit_ids_and_frame():
     frame = units_frame([transcript_from_text(ZH, "zh01")], unit="turn")
     assert frame["unit_id"].tolist() == ["zh01-T001", "zh01-T002", "zh01-T003", "zh01-T004"]

@@ -5,7 +5,8 @@ What is masked, and with which placeholder:
 
 ========================================================  ===========
 mainland mobile numbers (``1[3-9]`` + 9 digits, ``+86``)  ``[phone]``
-landline numbers with area code (``010-12345678``)        ``[phone]``
+landline numbers with area code (``010-12345678``,        ``[phone]``
+``(0755) 8888 8888``, ``01012345678``)
 e-mail addresses                                          ``[email]``
 18-digit resident ID numbers with a valid GB 11643-1999   ``[id]``
 check digit (an invalid check digit is *not* an ID)
@@ -13,6 +14,7 @@ bank card numbers (16-19 digits) with a valid Luhn digit  ``[card]``
 configured names (staff, respondents)                     ``[name]``
 ========================================================  ===========
 
+Full-width digits (``１３８…``, typed with a Chinese input method) are matched like ASCII ones.
 Placeholders are short lower-case ASCII words in brackets so they read the same in Chinese and
 English reports. :func:`find_personal_data` returns the spans, for code (such as the REFI-QDA
 export) that must map character offsets through the redaction.
@@ -34,7 +36,8 @@ MASKS = {"phone": "[phone]", "email": "[email]", "id": "[id]", "card": "[card]",
 # look-arounds keep a match from starting or ending inside a longer number or code.
 _NO_ALNUM_BEFORE = r"(?<![0-9A-Za-z])"
 _NOT_DIGIT_AFTER = r"(?![0-9])"
-_ID_RE = re.compile(_NO_ALNUM_BEFORE + r"\d{17}[\dXx]" + r"(?![0-9A-Za-z])")
+# A letter may precede an ID ("ID11010519491231002X"); the check digit guards against codes.
+_ID_RE = re.compile(r"(?<![0-9])\d{17}[\dXx]" + r"(?![0-9A-Za-z])")
 _CARD_RES = (
     re.compile(_NO_ALNUM_BEFORE + r"\d{16,19}" + _NOT_DIGIT_AFTER),
     re.compile(r"(?<![0-9])\d{4}(?:[ -]\d{4}){3}(?:[ -]\d{1,3})?" + _NOT_DIGIT_AFTER),
@@ -43,9 +46,13 @@ _MOBILE_RE = re.compile(
     r"(?<![0-9])(?:(?:\+|00)?86[ -]?)?1[3-9]\d(?:[ -]?\d{4}){2}" + _NOT_DIGIT_AFTER
 )
 _LANDLINE_RE = re.compile(
-    r"(?<![0-9])(?:\(0\d{2,3}\)|（0\d{2,3}）|0\d{2,3}[ -])\s?\d{7,8}(?:-\d{1,5})?" + _NOT_DIGIT_AFTER
+    r"(?<![0-9])(?:(?:\(0\d{2,3}\)|（0\d{2,3}）|0\d{2,3}[ -])\s?(?:\d{7,8}|\d{3,4}[ -]\d{4})"
+    r"|0(?:10|2\d)\d{8}|0[3-9]\d{2}\d{7,8})(?:-\d{1,5})?" + _NOT_DIGIT_AFTER  # unseparated: 11-12 digits
 )
 _EMAIL_RE = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+
+# Same-length map of full-width digits and signs to ASCII, so offsets stay valid.
+_FULLWIDTH = str.maketrans("０１２３４５６７８９＋－（）　ｘＸ", "0123456789+-() xX")
 
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
@@ -131,6 +138,7 @@ def find_personal_data(text: str, names: Iterable[str] = ()) -> list[PersonalDat
     """
     found: list[PersonalData] = []
     taken = [False] * (len(text) + 1)
+    digits = text.translate(_FULLWIDTH)
 
     def claim(start: int, end: int, kind: str) -> None:
         if any(taken[start:end]):
@@ -141,15 +149,15 @@ def find_personal_data(text: str, names: Iterable[str] = ()) -> list[PersonalDat
 
     for match in _EMAIL_RE.finditer(text):
         claim(match.start(), match.end(), "email")
-    for match in _ID_RE.finditer(text):
+    for match in _ID_RE.finditer(digits):
         if is_valid_resident_id(match.group()):
             claim(match.start(), match.end(), "id")
     for card_re in _CARD_RES:
-        for match in card_re.finditer(text):
+        for match in card_re.finditer(digits):
             if is_luhn_valid(match.group()):
                 claim(match.start(), match.end(), "card")
     for pattern in (_MOBILE_RE, _LANDLINE_RE):
-        for match in pattern.finditer(text):
+        for match in pattern.finditer(digits):
             claim(match.start(), match.end(), "phone")
     name_re = _name_pattern(names)
     if name_re is not None:

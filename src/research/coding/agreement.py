@@ -66,7 +66,8 @@ def cohen_kappa(
         (Fleiss-Cohen) disagreement weights over the category order.
     categories : sequence, optional
         Ordered categories (needed for weighted kappa when some are unused); default: the
-        sorted labels seen.
+        sorted labels seen. Weighted kappa of text labels requires them: the alphabetical
+        order of ``"high" < "low" < "medium"`` is not the scale's order.
 
     Returns
     -------
@@ -93,7 +94,16 @@ def cohen_kappa(
     if not len(left):
         raise DataError("No unit has labels from both coders", hint="Check the coders' unit ids match.")
     if categories is None:
-        categories = _sorted_categories([*left, *right])
+        seen = [*left, *right]
+        if weights is not None and not all(
+            isinstance(v, int | float | np.integer | np.floating) and not isinstance(v, bool) for v in seen
+        ):
+            raise DataError(
+                "Weighted kappa of text labels needs the categories in scale order",
+                value=_sorted_categories(seen),
+                hint='Pass categories=["low", "medium", "high"] (the order of the scale).',
+            )
+        categories = _sorted_categories(seen)
     index = {category: position for position, category in enumerate(categories)}
     unknown = [v for v in [*left, *right] if v not in index]
     if unknown:
@@ -124,6 +134,7 @@ def fleiss_kappa(table: Any) -> float:
     Returns
     -------
     float
+        NaN when chance agreement is 1 (every rating in one category).
 
     Examples
     --------
@@ -144,6 +155,9 @@ def fleiss_kappa(table: Any) -> float:
             value=totals[bad],
             hint="For missing ratings use krippendorff_alpha, which allows them.",
         )
+    shares = counts.sum(0) / counts.sum()
+    if np.isclose((shares**2).sum(), 1.0):
+        return float("nan")
     from statsmodels.stats import inter_rater  # lazy: pulls in scipy.stats
 
     return float(inter_rater.fleiss_kappa(counts, method="fleiss"))
@@ -248,7 +262,9 @@ def _bootstrap_intervals(
     """95% percentile intervals of binary nominal alpha, resampling units with replacement.
 
     *d* and *ones* are units x estimates (one column per code plus the pooled one); every
-    resample reweights all columns at once (a unit drawn twice counts twice).
+    resample reweights all columns at once (a unit drawn twice counts twice). Resamples in
+    which alpha is undefined (no unit, or every unit, coded) are left out, so for a rare code
+    the interval is conditional on the code occurring in the resample.
     """
     n_units, n_estimates = d.shape
     if n_boot <= 0 or n_units == 0:
@@ -284,7 +300,8 @@ def code_agreement(
     Each coder's spans are mapped to coding units by overlap
     (:func:`research.coding.codings_to_units`); for every unit and code a coder either applied
     the code (1) or not (0). Only transcripts that every coder coded (has at least one coding
-    of) are compared, with all their units.
+    of) are compared, with all their units. Pass only the units the coders were asked to code
+    (e.g. respondent turns): every extra absent-absent unit raises percent agreement and alpha.
 
     Per code: ``units`` compared, ``units_coded_by_any``, ``percent_agreement`` (share of units
     on which all coders agree, absent-absent included; a proportion 0..1), ``cohen_kappa``
@@ -335,14 +352,15 @@ def code_agreement(
     """
     if "coder" not in codings.columns:
         raise DataError("The codings have no coder column", column="coder")
-    coders = sorted(codings["coder"].astype(str).unique()) if coders is None else list(coders)
+    codings = codings.assign(coder=codings["coder"].astype(str))  # coder ids 1, 2 read as ints
+    coders = sorted(codings["coder"].unique()) if coders is None else [str(c) for c in coders]
     if len(coders) < 2:
         raise DataError(
             "Agreement needs codings of at least two coders",
             value=coders,
             hint="Combine the coders' files (research.coding.load_codings) before calling.",
         )
-    codings = codings[codings["coder"].astype(str).isin(coders)]
+    codings = codings[codings["coder"].isin(coders)]
     by_coder = [set(codings.loc[codings["coder"] == c, "transcript_id"]) for c in coders]
     shared = sorted(set.intersection(*by_coder))
     if not shared:

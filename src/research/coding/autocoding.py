@@ -413,7 +413,8 @@ def autocode_performance(suggestions: pd.DataFrame, reference: pd.DataFrame) -> 
     -------
     DataFrame
         One row per code plus ``"overall"`` (micro-averaged): ``code, suggested, reference,
-        true_positive, precision, recall, f1`` (proportions 0..1; NaN when undefined).
+        true_positive, precision, recall, f1`` (proportions 0..1; NaN when undefined: precision
+        without suggestions, recall without reference codings, f1 without either).
 
     Examples
     --------
@@ -445,5 +446,7 @@ def autocode_performance(suggestions: pd.DataFrame, reference: pd.DataFrame) -> 
     with np.errstate(invalid="ignore", divide="ignore"):
         table["precision"] = table["true_positive"] / table["suggested"].replace(0, np.nan)
         table["recall"] = table["true_positive"] / table["reference"].replace(0, np.nan)
-        table["f1"] = 2 * table["precision"] * table["recall"] / (table["precision"] + table["recall"])
+        # 2TP / (2TP + FP + FN): 0, not NaN, when nothing suggested was right (precision = recall = 0).
+        either = (table["suggested"] + table["reference"]).replace(0, np.nan)
+        table["f1"] = 2 * table["true_positive"] / either
     return table

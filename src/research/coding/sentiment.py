@@ -206,9 +206,10 @@ class SentimentAgreement:
 def human_valence(coded_units: pd.DataFrame, codebook: Any) -> pd.DataFrame:
     """The human valence of each coded unit from its codes' valence.
 
-    Units with pain-point codes only are ``negative``, with delight codes only ``positive``,
-    with neutral codes only ``neutral``; units with both pain-point and delight codes are
-    mixed and left out.
+    Units with pain-point codes and no delight code are ``negative`` (neutral codes beside
+    them do not count), with delight codes and no pain-point code ``positive``, with neutral
+    codes only ``neutral``; units with both pain-point and delight codes are mixed and left
+    out. Codes default to valence ``neutral``, so descriptive codes make a unit ``neutral``.
 
     Returns
     -------

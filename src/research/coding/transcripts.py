@@ -56,9 +56,12 @@ _LATIN_RE = re.compile(r"[A-Za-z]")
 # and brackets stay with their sentence; a line break always ends a sentence.
 _CLOSERS = "”’\"'」』）)】"
 _SENTENCE_END_RE = re.compile(
-    rf"[。！？；!?…]+[{_CLOSERS}]*|(?<![0-9])\.+[{_CLOSERS}]*(?=\s|$)|\.(?=[{_CLOSERS}]*\s|$)|\n"
+    rf"[。！？；!?…]+[{_CLOSERS}]*|(?<![0-9])\.+[{_CLOSERS}]*(?=\s|$)|\.[{_CLOSERS}]*(?=\s|$)|\n"
 )
 _ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "prof", "st", "vs", "etc", "e.g", "i.e", "no", "approx"}
+#: Abbreviations that are also common sentence-final words count only before a number ("No. 5").
+_ABBREVIATIONS_BEFORE_NUMBER = {"no"}
+_DOT_BEFORE_NUMBER_RE = re.compile(r"\.\s+\d")
 
 
 @dataclass(frozen=True)
@@ -178,7 +181,10 @@ def _is_abbreviation(text: str, dot: int, floor: int) -> bool:
     word_start = dot
     while word_start > floor and (text[word_start - 1].isalpha() or text[word_start - 1] == "."):
         word_start -= 1
-    return text[word_start:dot].lower() in _ABBREVIATIONS
+    word = text[word_start:dot].lower()
+    if word in _ABBREVIATIONS_BEFORE_NUMBER:  # "No. 5" vs "the answer was no. Then"
+        return _DOT_BEFORE_NUMBER_RE.match(text, dot) is not None
+    return word in _ABBREVIATIONS
 
 
 def _append_trimmed(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:

@@ -261,8 +261,23 @@ class _Matched:
     n_incomplete: int
 
 
+def _id_text(value: object) -> object:
+    if pd.isna(value):
+        return np.nan
+    # A column with one missing id is read as float (1.0, 2.0, ...): the same respondent must
+    # match the integer id 1 of the other wave, or the panel silently becomes "independent".
+    if isinstance(value, float | np.floating) and float(value).is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _normalised_ids(ids: object) -> pd.Series:
+    """Respondent ids as text (integer-valued floats without ".0"), missing ids as NaN."""
+    return pd.Series([_id_text(v) for v in np.asarray(ids, dtype=object).ravel()], dtype=object)
+
+
 def _indexed(values: np.ndarray, ids: object, name: str) -> pd.Series:
-    id_series = pd.Series(np.asarray(ids, dtype=object).ravel())
+    id_series = _normalised_ids(ids)
     if id_series.size != values.size:
         raise DataError(f"The {name} ids do not match the {name} values in length", column=f"ids_{name}",
                         value=(id_series.size, values.size), hint="Pass one id per value, in the same order.")
@@ -276,7 +291,7 @@ def _indexed(values: np.ndarray, ids: object, name: str) -> pd.Series:
         raise DataError(f"Respondent id appears twice in the {name} wave", column=f"ids_{name}",
                         row=first + 2, value=id_series.iloc[first],
                         hint="Panel matching needs one answer per respondent and wave; remove duplicates.")
-    return pd.Series(values, index=id_series.astype(str).to_numpy())
+    return pd.Series(values, index=id_series.to_numpy())
 
 
 def _match(before: np.ndarray, after: np.ndarray, ids_before: object, ids_after: object) -> _Matched:
@@ -494,8 +509,11 @@ def adjusted_difference(
     y = pd.to_numeric(data[outcome], errors="coerce")
     if y.isna().any():
         row = int(np.flatnonzero(y.isna().to_numpy())[0])
+        # Spreadsheet row of the offending record in *df* (header = row 1); dropping incomplete
+        # rows above changed the index type, so locate it by position in the original frame.
+        position = df.index.get_indexer([data.index[row]])[0] if df.index.is_unique else -1
         raise DataError("The outcome must be numeric", file=file, column=outcome,
-                        row=int(data.index[row]) + 2 if isinstance(data.index, pd.RangeIndex) else None,
+                        row=int(position) + 2 if position >= 0 else None,
                         value=data[outcome].iloc[row], hint="Map text answers to numbers first.")
     period = data[post].map(lambda v: 1.0 if v in (1, True) else 0.0 if v in (0, False) else np.nan)
     if period.isna().any():
@@ -554,8 +572,8 @@ class DesignChoice:
 
 
 def _id_list(ids: object, name: str) -> list[str]:
-    series = pd.Series(np.asarray(ids, dtype=object).ravel())
-    series = series[series.notna()].astype(str)
+    series = _normalised_ids(ids)
+    series = series[series.notna()]
     if series.duplicated().any():
         value = series[series.duplicated()].iloc[0]
         raise DataError(f"Respondent id appears twice in the {name} wave", column=f"ids_{name}", value=value,
@@ -670,13 +688,16 @@ def compare_waves(
     rows: list[pd.DataFrame] = []
     panel = set(choice.panel_ids)
     if choice.design in ("panel", "mixed"):
-        res = compare_paired(before[value], after[value], ids_before=before[id_column],
-                             ids_after=after[id_column], kind=kind, ci=ci)
+        # Respondents without an id cannot be matched; choose_design counted them as fresh.
+        with_id_b = before[before[id_column].notna()]
+        with_id_a = after[after[id_column].notna()]
+        res = compare_paired(with_id_b[value], with_id_a[value], ids_before=with_id_b[id_column],
+                             ids_after=with_id_a[id_column], kind=kind, ci=ci)
         rows.append(res.assign(respondents="in both waves"))
     if choice.design in ("independent", "mixed"):
         if choice.design == "mixed":
-            fresh_b = before[~before[id_column].astype(str).isin(panel)]
-            fresh_a = after[~after[id_column].astype(str).isin(panel)]
+            fresh_b = before[~_normalised_ids(before[id_column]).isin(panel).to_numpy()]
+            fresh_a = after[~_normalised_ids(after[id_column]).isin(panel).to_numpy()]
             label = "fresh respondents only"
         else:
             fresh_b, fresh_a, label = before, after, "all respondents"

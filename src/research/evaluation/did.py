@@ -250,14 +250,17 @@ def _design(
     return X, df[outcome].to_numpy(dtype=float)
 
 
-def _check_binary(df: pd.DataFrame, column: str) -> None:
+def _check_binary(df: pd.DataFrame, column: str, original: pd.DataFrame | None = None) -> None:
     values = df[column]
     bad = ~values.isin([0, 1, True, False])
     if bad.any():
         index = int(np.argmax(bad.to_numpy()))
+        # rows with missing values were dropped from *df*: report the row of the original table
+        source = df if original is None or not original.index.is_unique else original
+        position = int(source.index.get_indexer([df.index[index]])[0])
         raise DataError(
             "Expected a 0/1 indicator",
-            row=index + 2,
+            row=position + 2 if position >= 0 else None,
             column=column,
             value=values.iloc[index],
             hint="Code 1 for treated units / post-intervention periods, 0 otherwise.",
@@ -384,7 +387,7 @@ def diff_in_diff(
         raise DataError("Column not in the data", column=missing[0], hint=f"Columns: {list(df.columns)}")
     data = df.dropna(subset=columns)
     for column in (treated, post):
-        _check_binary(data, column)
+        _check_binary(data, column, df)
     _check_did_support(data, treated, post, cluster)
     X, y = _design(data, outcome, treated, post, covariates, fixed_effects)
     column = X.columns.get_loc("did")
@@ -632,13 +635,15 @@ def choose_series_design(
     post: str = "post",
     unit: str = "unit",
     requested: Literal["auto", "did", "its", "descriptive"] = "auto",
+    time: str | None = None,
 ) -> SeriesDesign:
     """Pick difference-in-differences, interrupted time series or post-only description.
 
     DiD when there are pre- and post-periods and untreated comparison units observed in both;
     else ITS on the treated series (needs at least 3 periods on each side); with no
     pre-period only description (no causal claim). A *requested* design the data cannot support
-    raises :class:`DataError` naming the one that would work.
+    raises :class:`DataError` naming the one that would work. *time* names the period column
+    used to count pre-intervention periods (default: a ``period`` column, if present).
 
     Examples
     --------
@@ -663,8 +668,11 @@ def choose_series_design(
         controls = df[df[treated] == 0]
         both = controls.groupby(unit)[post].nunique().eq(2).sum() if len(controls) else 0
         treated_units = df.loc[df[treated] == 1, unit].nunique()
+        period_column = time if time is not None else ("period" if "period" in df else None)
         pre_periods = (
-            df.loc[(df[treated] == 1) & (df[post] == 0), "period"].nunique() if "period" in df else 3
+            df.loc[(df[treated] == 1) & (df[post] == 0), period_column].nunique()
+            if period_column is not None
+            else 3  # no period column: cannot count, leave the check to the ITS fit
         )
         if both >= 1 and treated_units >= 1:
             choice = SeriesDesign(
@@ -750,7 +758,7 @@ def evaluate_kpis(
     keep = data[config.touchpoint_column].isin([treated_tp, *comparisons])
     data = data[keep & ((data[config.treated_column] == 0) | (data[config.touchpoint_column] == treated_tp))]
     unit, time, treated = config.unit_column, config.time_column, config.treated_column
-    choice = choose_series_design(data, treated, "post", unit, requested=design)
+    choice = choose_series_design(data, treated, "post", unit, requested=design, time=time)
     kpis = kpis or series.kpi_columns
     rows = []
     for kpi in kpis:

@@ -145,8 +145,9 @@ def _one_series(df: pd.DataFrame, outcome: str, time: str, group: str | None) ->
             value=sorted(wide.columns.tolist()),
             hint="Without a comparison series, leave group=None (single-series ITS).",
         )
-    wide = wide.dropna()
-    if wide.empty:
+    # Periods missing in either series stay as NaN rows (dropped by the caller), so the
+    # period index keeps counting them.
+    if wide.dropna().empty:
         raise DataError(
             "The treated and comparison series share no periods",
             column=time,
@@ -179,7 +180,11 @@ def its_fit(
     >>> fit.lags, list(fit.series.columns)
     (3, ['t', 'observed', 'fitted', 'counterfactual', 'cf_low', 'cf_high', 'post'])
     """
-    series = _one_series(df, outcome, time, group).dropna()
+    series = _one_series(df, outcome, time, group)
+    # The period index counts the periods of the full series, so a period with a missing KPI
+    # value leaves a gap instead of shifting every later period one step back in time.
+    position = pd.Series(np.arange(len(series), dtype=float), index=series.index)
+    series = series.dropna()
     times = series[time]
     if pd.api.types.is_datetime64_any_dtype(times):
         intervention = pd.Timestamp(intervention)
@@ -200,8 +205,8 @@ def its_fit(
             hint=f"Need at least {MIN_PERIODS_PER_SIDE} on each side (12 advised); "
             "otherwise compare before/after means descriptively.",
         )
-    t = np.arange(len(series), dtype=float)
-    since = np.where(post == 1, t - n_pre, 0.0)
+    t = position.loc[series.index].to_numpy()
+    since = np.where(post == 1, t - t[post == 1].min(), 0.0)
     X = pd.concat(
         [
             pd.DataFrame(

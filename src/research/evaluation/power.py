@@ -146,7 +146,8 @@ def power_proportions(
     """Power of comparing two independent proportions (Cohen's h, normal approximation).
 
     Solves for whichever of ``p2``, ``n``, ``power`` is None. Solving for ``p2`` returns the
-    detectable *after* proportion above ``p1`` (use :func:`mde_proportion` for a decrease).
+    detectable *after* proportion above ``p1`` (below it for ``alternative="smaller"``; use
+    :func:`mde_proportion` for a decrease with a two-sided test).
 
     Parameters
     ----------
@@ -181,7 +182,8 @@ def power_proportions(
         if target == "n":
             return math.ceil(value - 1e-9)
         if target == "p2":
-            return _h_to_p2(p1, abs(value))
+            # a one-sided "smaller" test can only detect a fall below p1
+            return _h_to_p2(p1, -abs(value) if alternative == "smaller" else abs(value))
         return value
 
     return _grid(solve, p2=p2, n=n, power=power)
@@ -265,8 +267,14 @@ def mde_proportion(
     if direction not in ("increase", "decrease"):
         raise DataError("Unknown direction", column="direction", value=direction,
                         hint="Use 'increase' or 'decrease'.")
-    h = float(np.asarray(NormalIndPower().solve_power(effect_size=None, nobs1=n, alpha=alpha, power=power,
-                                                      ratio=ratio, alternative=alternative)).item())
+    if (direction, alternative) in (("increase", "smaller"), ("decrease", "larger")):
+        raise DataError("A one-sided test cannot detect a change in the other direction",
+                        column="alternative", value=(direction, alternative),
+                        hint="Use alternative='larger' for an increase, 'smaller' for a decrease, "
+                             "or 'two-sided'.")
+    # statsmodels returns a negative h for alternative="smaller": the direction sets the sign
+    h = abs(float(np.asarray(NormalIndPower().solve_power(
+        effect_size=None, nobs1=n, alpha=alpha, power=power, ratio=ratio, alternative=alternative)).item()))
     return _h_to_p2(p, h if direction == "increase" else -h) - p
 
 

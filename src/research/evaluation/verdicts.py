@@ -22,8 +22,10 @@ Many KPIs at once (:func:`verdict_table`): the p-values are adjusted for multipl
 :func:`research.multitest.adjust_pvalues` (Holm by default, Benjamini-Hochberg FDR as an option)
 and a directional verdict (improved / worsened) additionally needs the *adjusted* p-value below
 ``1 - ci``; otherwise it falls back to the interval-only rules above (usually ``inconclusive``).
-The sentence then says the change did not survive the correction. Rows without a p-value are
-judged by their interval only.
+The sentence then says the change did not survive the correction (or, when the row's own test
+was not significant even before it, that the test is not significant). Rows without a p-value
+are judged by their interval only. Thresholds and directions taken from the table's
+``threshold`` / ``higher_is_better`` columns apply row by row.
 """
 
 from __future__ import annotations
@@ -146,8 +148,10 @@ def _sentence(row: pd.Series, language: str, ci: float) -> str:
     went_up = estimate >= 0
     mag = num(abs(estimate))
     code = row["verdict"]
-    failed_adjustment = bool(row["_direction_failed_adjustment"])
-    p_adj = row["p_adjusted"]
+    # "adjustment": significant alone but not after the correction; "test": the row's own test
+    # is not significant although its interval excludes 0 (e.g. Newcombe interval vs pooled z).
+    failed = row["_direction_failed"]
+    p_adj, p_raw = row["p_adjusted"], row["p_value"]
     if language == "zh":
         # Latin units (s, points) keep a space after the number; Chinese ones (秒, 分) do not.
         unit = f" {unit}" if unit and unit[0].isascii() else unit
@@ -161,8 +165,10 @@ def _sentence(row: pd.Series, language: str, ci: float) -> str:
                           f"无法判断是否达到 {thr}{unit} 的实际意义阈值。",
         }
         text = texts[code]
-        if failed_adjustment:
+        if failed == "adjustment":
             text += f"多重比较校正后不显著（校正后 p = {p_adj:.3f}）。"
+        elif failed == "test":
+            text += f"检验不显著（p = {p_raw:.3f}）。"
         return text
     unit_text = f" {unit}" if unit else ""
     move = "up" if went_up else "down"
@@ -177,8 +183,10 @@ def _sentence(row: pd.Series, language: str, ci: float) -> str:
                       f"whether the change reaches the practical threshold of {thr}{unit_text}.",
     }
     text = texts[code]
-    if failed_adjustment:
+    if failed == "adjustment":
         text += f" Not significant after correcting for multiple comparisons (adjusted p = {p_adj:.3f})."
+    elif failed == "test":
+        text += f" The test is not significant (p = {p_raw:.3f})."
     return text
 
 
@@ -265,16 +273,21 @@ def verdict_table(
                                          for t in table["touchpoint"]]
         else:
             table["touchpoint_label"] = table["touchpoint"].fillna("").astype(str)
+    # Defaults come from the table row by row: the same KPI may appear for several touchpoints
+    # with different thresholds or directions, so a {kpi: value} lookup would mix them up.
     if thresholds is None:
         if "threshold" not in table.columns:
             raise DataError("No practical-significance thresholds given", column="threshold",
                             hint="Pass thresholds={kpi: value} or a results table with a threshold column.")
-        thresholds = dict(zip(table["kpi"], table["threshold"], strict=True))
+        threshold_values = table["threshold"].tolist()
+    else:
+        threshold_values = _per_kpi(thresholds, table["kpi"], "thresholds")
     if higher_is_better is None:
-        higher_is_better = (dict(zip(table["kpi"], table["higher_is_better"], strict=True))
-                            if "higher_is_better" in table.columns else True)
-    table["threshold"] = [float(t) for t in _per_kpi(thresholds, table["kpi"], "thresholds")]
-    directions = _per_kpi(higher_is_better, table["kpi"], "higher_is_better")
+        directions = (table["higher_is_better"].tolist() if "higher_is_better" in table.columns
+                      else [True] * len(table))
+    else:
+        directions = _per_kpi(higher_is_better, table["kpi"], "higher_is_better")
+    table["threshold"] = [float(t) for t in threshold_values]
     table["higher_is_better"] = [bool(h) for h in directions]
     table["p_adjusted"] = adjust_pvalues(table["p_value"].astype(float).to_numpy(), method=adjust)
 
@@ -282,16 +295,16 @@ def verdict_table(
     verdicts, failed = [], []
     for row in table.itertuples(index=False):
         code = verdict(row.estimate, row.ci_low, row.ci_high, row.threshold, row.higher_is_better)
-        demoted = False
+        demoted = ""
         if code in (IMPROVED, WORSENED) and _finite(row.p_adjusted) and row.p_adjusted >= alpha:
             # A directional estimate reaches the threshold, so its interval cannot lie within
             # the equivalence band: without the direction only "inconclusive" remains.
-            demoted = True
+            demoted = "test" if row.p_value >= alpha else "adjustment"
             code = INCONCLUSIVE
         verdicts.append(code)
         failed.append(demoted)
     table["verdict"] = verdicts
     table["verdict_label"] = [VERDICT_LABELS[v][language] for v in verdicts]
-    table["_direction_failed_adjustment"] = failed
+    table["_direction_failed"] = failed
     table["sentence"] = [_sentence(row, language, ci) for _, row in table.iterrows()]
-    return table.drop(columns="_direction_failed_adjustment")
+    return table.drop(columns="_direction_failed")

@@ -108,17 +108,18 @@ def _label(value: Any, labels: dict | None) -> str:
     return str(labels.get(value, value)) if labels else str(value)
 
 
-def _format_p(p: float, language: str) -> str:
-    name = "校正后 p" if language == "zh" else "adjusted p"
+def _format_p(p: float, language: str, adjusted: bool = True) -> str:
+    # Without a correction the p-value is not "adjusted"; saying so would overstate it.
+    name = ("校正后 p" if language == "zh" else "adjusted p") if adjusted else "p"
     return f"{name} < 0.001" if p < 0.001 else f"{name} = {p:.3f}"
 
 
 def _reading(
     a: str, b: str, difference: float, p_adjusted: float, significant: bool, *, dv: str,
-    language: str, detail: str, negative_detail: str,
+    language: str, detail: str, negative_detail: str, adjusted: bool = True,
 ) -> str:
     """One sentence; the higher group is named first when the difference is significant."""
-    p_text = _format_p(p_adjusted, language)
+    p_text = _format_p(p_adjusted, language, adjusted)
     if significant:
         high, low, shown = (a, b, detail) if difference > 0 else (b, a, negative_detail)
         if language == "zh":
@@ -235,6 +236,12 @@ def compare_means(
     t-test; ``p_adjusted`` corrects it with ``padjust`` (Holm by default) and decides
     ``significant``; ``p_games_howell`` is the studentized-range p-value for reference.
 
+    The pairwise interval matches the correction where an exact match exists: with
+    ``padjust="none"`` it is the plain Welch t interval and with ``"bonferroni"`` the
+    Bonferroni-corrected one, so it excludes 0 exactly when ``significant`` (for
+    ``alpha = 1 - ci``). Holm and FDR have no matching interval; there it is the Games-Howell
+    simultaneous interval, which can disagree with ``significant`` for borderline pairs.
+
     Parameters
     ----------
     data : DataFrame
@@ -296,9 +303,16 @@ def compare_means(
     )
     with _quiet_pingouin():
         gh = pg.pairwise_gameshowell(data=frame, dv=dv, between=group)
-    # Games-Howell simultaneous interval: diff +/- q(ci; k, df) / sqrt(2) * se.
-    q_crit = stats.studentized_range.ppf(ci, k, gh["df"].to_numpy())
-    half = q_crit / np.sqrt(2) * gh["se"].to_numpy()
+    df_pairs = gh["df"].to_numpy()
+    if padjust in ("none", "bonferroni"):
+        # Welch t interval at the (Bonferroni-corrected) level: it excludes 0 exactly when the
+        # (adjusted) p-value is below 1 - ci, so the reading never contradicts itself.
+        level = ci if padjust == "none" else 1 - (1 - ci) / len(gh)
+        critical = stats.t.ppf(0.5 + level / 2, df_pairs)
+    else:
+        # Games-Howell simultaneous interval: diff +/- q(ci; k, df) / sqrt(2) * se.
+        critical = stats.studentized_range.ppf(ci, k, df_pairs) / np.sqrt(2)
+    half = critical * gh["se"].to_numpy()
     pairwise = pd.DataFrame(
         {
             "group_a": gh["A"].to_numpy(),
@@ -323,6 +337,7 @@ def compare_means(
             row.p_adjusted, row.significant, dv=dv_text, language=language,
             detail=_difference_text(row.difference, row.ci_low, row.ci_high, ci, language),
             negative_detail=_difference_text(-row.difference, -row.ci_high, -row.ci_low, ci, language),
+            adjusted=padjust != "none",
         )
         for row in pairwise.itertuples()
     ]
@@ -447,6 +462,7 @@ def compare_ranks(
             _label(row.group_a, group_labels), _label(row.group_b, group_labels), row.rank_difference,
             row.p_adjusted, row.significant, dv=dv_text, language=language,
             detail=detail(row.rank_difference), negative_detail=detail(-row.rank_difference),
+            adjusted=padjust != "none",
         )
         for row in pairwise.itertuples()
     ]
@@ -473,7 +489,8 @@ def compare_proportions(
 
     Omnibus: Pearson's chi-square on the groups x (success, other) table, without continuity
     correction, and Cramér's V. Pairs: difference of proportions (0..1) with Newcombe's (1998)
-    hybrid score interval and the two-proportion z-test (equal to the 2x2 chi-square).
+    hybrid score interval (per pair, not adjusted for multiplicity) and the two-proportion
+    z-test (equal to the 2x2 chi-square).
 
     Parameters
     ----------
@@ -501,6 +518,14 @@ def compare_proportions(
     (difference 25.00 pp, 95% CI 11.18 to 37.52, adjusted p < 0.001)
     """
     frame = _clean(data, dv, group, numeric=False)
+    if isinstance(success, bool | np.bool_) and not pd.api.types.is_bool_dtype(frame[dv]) \
+            and not frame[dv].isin([0, 1]).all():
+        # True == 1 in pandas: on a 1-5 item the default would silently count the 1s.
+        raise DataError(
+            "success=True/False only fits a yes/no (or 0/1) column",
+            column=dv, value=frame[dv].loc[~frame[dv].isin([0, 1])].iloc[0],
+            hint="Pass the answer to count, e.g. success=5, or make a yes/no column first.",
+        )
     hits = (frame[dv] == success).astype(int)
     counts = pd.DataFrame({"successes": hits.groupby(frame[group], sort=True).sum(),
                            "n": hits.groupby(frame[group], sort=True).count()})
@@ -542,6 +567,7 @@ def compare_proportions(
                                     language, unit),
             negative_detail=_difference_text(-100 * row.difference, -100 * row.ci_high,
                                              -100 * row.ci_low, ci, language, unit),
+            adjusted=padjust != "none",
         )
         for row in pairwise.itertuples()
     ]

@@ -322,7 +322,8 @@ def standardized_coefficients(
 
     Outcome and drivers are z-scored (weighted when ``weights`` are given) on the complete
     cases, then fitted by OLS/WLS (statsmodels) with the HC3 heteroskedasticity-consistent
-    covariance (MacKinnon & White 1985). VIFs come from
+    covariance (MacKinnon & White 1985); p-values and intervals use t with ``n - p - 1`` df.
+    VIFs come from
     ``statsmodels.stats.outliers_influence.variance_inflation_factor``.
 
     Returns
@@ -357,7 +358,9 @@ def standardized_coefficients(
         raise DataError("A score has no variation among complete answers", column=column)
     z = (xs - mean) / sd
     design = sm.add_constant(z[:, 1:], has_constant="add")
-    fit = sm.WLS(z[:, 0], design, weights=w).fit(cov_type="HC3")
+    # t with the residual df, as R's lmtest::coeftest(fit, vcov = sandwich::vcovHC(fit, "HC3"))
+    # and Long & Ervin (2000), whose small-sample results for HC3 are for t tests.
+    fit = sm.WLS(z[:, 0], design, weights=w).fit(cov_type="HC3", use_t=True)
     low, high = fit.conf_int(alpha=1 - ci).T
     vifs = [variance_inflation_factor(design, i) for i in range(1, design.shape[1])]
     return pd.DataFrame(

@@ -137,7 +137,10 @@ def nps_difference(
 
     The standard error is ``sqrt(se_a^2 + se_b^2)`` with each group's trinomial SE
     (Rocks 2016, section 4). The samples must be independent: for the same respondents
-    measured twice (a panel) use a paired analysis instead.
+    measured twice (a panel) use a paired analysis instead. With ``method="adjusted_wald"``
+    the interval and the z-test are centred on the difference of the *adjusted* scores, as
+    :func:`nps` centres its interval, so the interval excludes 0 exactly when p < 1 - ci;
+    ``difference`` itself is always the unadjusted ``NPS(a) - NPS(b)``.
 
     Returns
     -------
@@ -157,15 +160,23 @@ def nps_difference(
     first, second = nps(a, weights_a, ci, method), nps(b, weights_b, ci, method)
     difference = float(first["nps"].iloc[0] - second["nps"].iloc[0])
     se = float(np.hypot(first["se"].iloc[0], second["se"].iloc[0]))
-    z = difference / se if se > 0 else np.nan
+    centre = difference if method == "wald" else _adjusted_nps(first) - _adjusted_nps(second)
+    z = centre / se if se > 0 else np.nan
     half = _z(ci) * se
     return pd.DataFrame([{
         "nps_a": float(first["nps"].iloc[0]), "nps_b": float(second["nps"].iloc[0]),
         "difference": difference, "se": se, "z": z,
         "p_value": float(2 * stats.norm.sf(abs(z))) if se > 0 else np.nan,
-        "ci_low": difference - half, "ci_high": difference + half,
+        "ci_low": centre - half, "ci_high": centre + half,
         "n_a": int(first["n"].iloc[0]), "n_b": int(second["n"].iloc[0]),
     }])
+
+
+def _adjusted_nps(row: pd.DataFrame) -> float:
+    """The adjusted-Wald centre (-100..100) of an :func:`nps` result: 3/4 added to P and D, 3 to n."""
+    first = row.iloc[0]
+    m = first["n_eff"] + 3
+    return float(100 * ((first["promoters"] - first["detractors"]) * first["n_eff"]) / m)
 
 
 def mean_ci(values: ArrayLike, weights: ArrayLike | None = None, ci: float = 0.95) -> pd.DataFrame:
@@ -213,12 +224,14 @@ def _share_ci(hits: np.ndarray, w: np.ndarray, ci: float) -> pd.DataFrame:
 
 
 def top_box(
-    values: ArrayLike, scale_max: int, boxes: int = 2, weights: ArrayLike | None = None, ci: float = 0.95
+    values: ArrayLike, scale_max: int, boxes: int = 2, weights: ArrayLike | None = None, ci: float = 0.95,
+    *, scale_min: float | None = None,
 ) -> pd.DataFrame:
     """Share (0..1) of answers in the top *boxes* categories, with a Wilson interval.
 
     With weights, the Wilson interval (Wilson 1927; Newcombe 1998, method 3) is computed
-    with the effective sample size in place of n (Kish 1965).
+    with the effective sample size in place of n (Kish 1965). Give ``scale_min`` too so that
+    codes below the scale (e.g. -9 = refused) raise an error instead of counting as "not top".
 
     Returns
     -------
@@ -232,14 +245,18 @@ def top_box(
     [0.6, 0.3127, 0.8318]
     """
     x, w = _observed(values, weights, "Values")
-    _check_range(x, -np.inf, scale_max, "Answer")
+    _check_range(x, -np.inf if scale_min is None else scale_min, scale_max, "Answer")
     return _share_ci((x >= scale_max - boxes + 1).astype(float), w, ci)
 
 
 def bottom_box(
-    values: ArrayLike, scale_min: int, boxes: int = 2, weights: ArrayLike | None = None, ci: float = 0.95
+    values: ArrayLike, scale_min: int, boxes: int = 2, weights: ArrayLike | None = None, ci: float = 0.95,
+    *, scale_max: float | None = None,
 ) -> pd.DataFrame:
     """Share (0..1) of answers in the bottom *boxes* categories, with a Wilson interval.
+
+    Give ``scale_max`` too so that codes above the scale (e.g. 99 = don't know) raise an error
+    instead of silently counting as "not bottom".
 
     Examples
     --------
@@ -247,12 +264,13 @@ def bottom_box(
     np.float64(0.2)
     """
     x, w = _observed(values, weights, "Values")
-    _check_range(x, scale_min, np.inf, "Answer")
+    _check_range(x, scale_min, np.inf if scale_max is None else scale_max, "Answer")
     return _share_ci((x <= scale_min + boxes - 1).astype(float), w, ci)
 
 
 def csat(
-    values: ArrayLike, scale_max: int = 5, boxes: int = 2, weights: ArrayLike | None = None, ci: float = 0.95
+    values: ArrayLike, scale_max: int = 5, boxes: int = 2, weights: ArrayLike | None = None, ci: float = 0.95,
+    *, scale_min: float | None = None,
 ) -> pd.DataFrame:
     """Customer Satisfaction Score: percent satisfied (0..100), the top-2-box share x 100.
 
@@ -264,7 +282,7 @@ def csat(
     >>> csat([5, 4, 4, 3, 2, 1, 5, 5, 4, 3]).round(1).loc[0, ["estimate", "ci_low", "ci_high"]].tolist()
     [60.0, 31.3, 83.2]
     """
-    result = top_box(values, scale_max, boxes, weights, ci)
+    result = top_box(values, scale_max, boxes, weights, ci, scale_min=scale_min)
     for column in ("estimate", "se", "ci_low", "ci_high"):
         result[column] = 100 * result[column]
     return result
@@ -347,8 +365,8 @@ def scorecard(
                 rows.append(row | {"n": int(values.notna().sum())})
                 continue
             mean = mean_ci(values, w, ci).iloc[0]
-            top = top_box(values, high, 2, w, ci).iloc[0]
-            bottom = bottom_box(values, low, 2, w, ci).iloc[0]
+            top = top_box(values, high, 2, w, ci, scale_min=low).iloc[0]
+            bottom = bottom_box(values, low, 2, w, ci, scale_max=high).iloc[0]
             rows.append(row | {
                 "n": int(mean["n"]), "n_eff": mean["n_eff"], "mean": mean["estimate"], "se": mean["se"],
                 "ci_low": mean["ci_low"], "ci_high": mean["ci_high"],
@@ -392,7 +410,8 @@ def outcome_summary(
         if data.outcome.get("overall"):
             item = data.outcome["overall"]
             values = data.responses.loc[index, item]
-            results["csat"] = csat(values, int(items.loc[item, "scale_max"]), 2, w, ci)
+            results["csat"] = csat(values, int(items.loc[item, "scale_max"]), 2, w, ci,
+                                   scale_min=int(items.loc[item, "scale_min"]))
             results["overall_mean"] = mean_ci(values, w, ci)
         if data.outcome.get("ces"):
             item = data.outcome["ces"]

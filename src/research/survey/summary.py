@@ -19,6 +19,7 @@ def plain_summary(
     segment: str,
     study: Study,
     language: str,
+    ci: float = 0.95,
 ) -> list[str]:
     """Five sentences: sample, NPS/CSAT, top drivers, where to concentrate, segment differences.
 
@@ -41,6 +42,8 @@ def plain_summary(
     study : Study
         For touchpoint labels.
     language : {"zh", "en"}
+    ci : float
+        Confidence level of the intervals in *outcomes* (for the wording).
 
     Examples
     --------
@@ -59,6 +62,7 @@ def plain_summary(
     label = {t.id: t.name.get(language) for t in study.touchpoints}
     metric = outcomes.set_index("metric")
     nps, csat = metric.loc["nps"], metric.loc["csat"]
+    level = f"{ci:.0%}"
     top = list(zip(drivers["driver"].head(3), drivers["rescaled_weight"].head(3), strict=True))
     focus = [label.get(i, i) for i in quadrants.loc[quadrants["quadrant"] == "concentrate_here", "item"]]
     significant = pairwise.loc[pairwise["significant"].astype(bool), "reading"].tolist()
@@ -67,7 +71,7 @@ def plain_summary(
         top_text = "、".join(f"{label.get(d, d)}（{w:.0f}%）" for d, w in top)
         return [
             f"样本 {n} 人（{wave} 波次，{'已加权' if weighted else '未加权'}）。",
-            f"NPS = {nps.estimate:.1f}（95% CI {nps.ci_low:.1f} 至 {nps.ci_high:.1f}）；"
+            f"NPS = {nps.estimate:.1f}（{level} CI {nps.ci_low:.1f} 至 {nps.ci_high:.1f}）；"
             f"CSAT = {csat.estimate:.1f}%（{csat.ci_low:.1f}–{csat.ci_high:.1f}）。",
             f"最重要的驱动因素：{top_text}。",
             "重点改进（重要但表现偏低）：" + ("、".join(focus) or "无") + "。",
@@ -76,7 +80,7 @@ def plain_summary(
     top_text = ", ".join(f"{label.get(d, d)} ({w:.0f}%)" for d, w in top)
     return [
         f"{n} respondents (wave {wave}, {'weighted' if weighted else 'unweighted'}).",
-        f"NPS = {nps.estimate:.1f} (95% CI {nps.ci_low:.1f} to {nps.ci_high:.1f}); "
+        f"NPS = {nps.estimate:.1f} ({level} CI {nps.ci_low:.1f} to {nps.ci_high:.1f}); "
         f"CSAT = {csat.estimate:.1f}% ({csat.ci_low:.1f} to {csat.ci_high:.1f}).",
         f"Top drivers: {top_text}.",
         "Concentrate here (important, below-average performance): " + (", ".join(focus) or "none") + ".",
