@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import fcntl
 import fnmatch
+import json
 import os
 import sys
 import time
@@ -36,8 +37,8 @@ import yaml
 
 from research.errors import DataError
 from research.io import read_text
-from research.paths import ENV_ROOT, is_inside_raw, project_root, raw_dir
-from research.reports.index import write_index
+from research.paths import ENV_ROOT, is_inside_raw, project_root, raw_dir, reports_dir
+from research.reports.index import INDEX_NAME, write_index
 from research.reports.manifest import (
     code_fingerprint,
     input_hashes,
@@ -456,6 +457,7 @@ def run_reports(
     path = manifest_path(loaded)
     with _BatchLock(loaded.processed_dir):
         manifest = read_manifest(path)
+        as_read = json.dumps(manifest, sort_keys=True)
         known = {r.id for r in loaded.runs}
         manifest.update(study=loaded.name, title=loaded.title)
         manifest["runs"] = {k: v for k, v in manifest["runs"].items() if k in known}
@@ -483,8 +485,11 @@ def run_reports(
             _execute(to_run, workers, progress, log, record)
         # Keep the study's run order in the manifest (and so in the index).
         manifest["runs"] = {r.id: manifest["runs"][r.id] for r in loaded.runs if r.id in manifest["runs"]}
-        write_manifest(path, manifest)
-        result.index = write_index(root)
+        index = reports_dir(root) / INDEX_NAME
+        if to_run or json.dumps(manifest, sort_keys=True) != as_read or not index.exists():
+            write_manifest(path, manifest)
+            index = write_index(root)
+        result.index = index  # nothing changed: the index on disk is current (warm path stays fast)
     result.outcomes = [outcomes[job.run_id] for job in planned]
     result.wall_s = time.perf_counter() - started
     return result
