@@ -8,7 +8,7 @@ renders HTML (:mod:`~research.reports.render`) and writes ``reports/index.html``
 """
 
 from research.reports.index import write_index
-from research.reports.notebook import finish, output_folder, provenance
+from research.reports.notebook import finish, output_folder, provenance, report_display
 from research.reports.params import notebook_parameters
 from research.reports.runner import BatchResult, run_reports
 
@@ -18,6 +18,7 @@ __all__ = [
     "notebook_parameters",
     "output_folder",
     "provenance",
+    "report_display",
     "run_reports",
     "write_index",
 ]

@@ -33,6 +33,24 @@ PROVENANCE_PACKAGES = (
 )
 
 
+def report_display(precision: int = 3) -> None:
+    """Pandas display settings for report notebooks: whole sentences, readable numbers.
+
+    Plain-language columns (verdict sentences, readings, quotes) must not be cut to pandas'
+    default 50 characters in a report; numbers show *precision* significant decimals.
+
+    Examples
+    --------
+    >>> report_display()
+    >>> pd.get_option("display.max_colwidth") is None
+    True
+    """
+    pd.set_option("display.max_colwidth", None)
+    pd.set_option("display.precision", precision)
+    pd.set_option("display.max_rows", 200)
+    pd.set_option("display.width", 200)
+
+
 def output_folder(study: Study, output_dir: str | Path, notebook: str) -> Path:
     """The folder a notebook writes ``results.json`` to (created if missing)."""
     folder = Path(output_dir) if output_dir else study.processed_dir / Path(notebook).stem
