@@ -146,6 +146,13 @@ def _adjust(pairwise: pd.DataFrame, padjust: PAdjust, alpha: float) -> pd.DataFr
 # --- effect sizes --------------------------------------------------------------------------
 
 
+def _anova_table(data: pd.DataFrame, dv: str, group: str) -> pd.DataFrame:
+    """pingouin's detailed one-way ANOVA table (rows: between, within) of the cleaned data."""
+    frame = _clean(data, dv, group)
+    with _quiet_pingouin():
+        return pg.anova(data=frame, dv=dv, between=group, detailed=True)
+
+
 def eta_squared(data: pd.DataFrame, dv: str, group: str) -> float:
     """Eta-squared, ``SS_between / SS_total`` of a one-way ANOVA (0..1).
 
@@ -155,9 +162,7 @@ def eta_squared(data: pd.DataFrame, dv: str, group: str) -> float:
     >>> round(eta_squared(df, "score", "g"), 4)
     0.9143
     """
-    frame = _clean(data, dv, group)
-    with _quiet_pingouin():
-        table = pg.anova(data=frame, dv=dv, between=group, detailed=True)
+    table = _anova_table(data, dv, group)
     return float(table.loc[0, "SS"] / table["SS"].sum())
 
 
@@ -173,9 +178,7 @@ def omega_squared(data: pd.DataFrame, dv: str, group: str) -> float:
     >>> round(omega_squared(df, "score", "g"), 4)
     0.8333
     """
-    frame = _clean(data, dv, group)
-    with _quiet_pingouin():
-        table = pg.anova(data=frame, dv=dv, between=group, detailed=True)
+    table = _anova_table(data, dv, group)
     ss_between, ss_within = table.loc[0, "SS"], table.loc[1, "SS"]
     df_between, ms_within = table.loc[0, "DF"], table.loc[1, "MS"]
     return float((ss_between - df_between * ms_within) / (ss_between + ss_within + ms_within))
