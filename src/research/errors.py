@@ -59,7 +59,7 @@ class DataError(ValueError):
     def _format(self) -> str:
         where = []
         if self.file is not None:
-            where.append(f"file {self.file}")
+            where.append(f"file {display_path(self.file)}")
         if self.row is not None:
             where.append(f"row {self.row}")
         if self.column is not None:
@@ -73,6 +73,60 @@ class DataError(ValueError):
         if self.hint:
             text += ". " + self.hint
         return text
+
+
+def display_path(path: str | Path) -> str:
+    """*path* as a reader of a shared report should see it: relative to the project folder.
+
+    Absolute paths of the machine (``/home/alice/...``) never reach a report: a path inside the
+    project is shown relative to it, any other absolute path by its file name only.
+
+    Examples
+    --------
+    >>> from research.paths import project_root
+    >>> display_path(project_root() / "data" / "raw" / "sample" / "study.yml")
+    'data/raw/sample/study.yml'
+    >>> display_path("/somewhere/else/wave1.csv")
+    'wave1.csv'
+    >>> display_path("wave1.csv")
+    'wave1.csv'
+    """
+    candidate = Path(path)
+    if not candidate.is_absolute():
+        return str(path)
+    from research.paths import project_root  # paths imports this module
+
+    try:
+        return candidate.resolve().relative_to(project_root().resolve()).as_posix()
+    except (ValueError, DataError, OSError):
+        return candidate.name
+
+
+class NotApplicable(Exception):
+    """A report section cannot be computed on the data at hand (not an error of the data).
+
+    Raised by a statistics or study-aware function when what a section needs is absent or too
+    thin (no segment column, one coder, no NPS item). Notebooks call such functions through
+    :func:`research.reports.optional_section`, which shows the sentence and goes on.
+
+    Parameters
+    ----------
+    missing : str
+        What is missing, as one plain sentence ("The study declares no segment column.").
+    remedy : str, optional
+        How to get the section ("Name one under survey.segments in study.yml.").
+
+    Examples
+    --------
+    >>> print(NotApplicable("Only one coder coded the transcripts.",
+    ...                     "Add a second coder's codings file to see agreement."))
+    Only one coder coded the transcripts. Add a second coder's codings file to see agreement.
+    """
+
+    def __init__(self, missing: str, remedy: str = "") -> None:
+        self.missing = missing
+        self.remedy = remedy
+        super().__init__(f"{missing} {remedy}".strip())
 
 
 class FieldProblem(ValueError):

@@ -53,6 +53,12 @@ SECTION_VALIDATORS: dict[str, str] = {
 }
 
 
+_CATALOG_COLUMNS = (
+    "touchpoint", "name_zh", "name_en", "stage", "phase", "channel", "type", "visibility",
+    "lifecycle", "owner", "synonyms",
+)
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -119,12 +125,12 @@ class StudyDefinition(_Strict):
     """The validated content of ``study.yml``."""
 
     name: str
-    title: str
-    languages: list[Literal["zh", "en"]] = Field(min_length=1)
+    title: str = ""
+    languages: list[Literal["zh", "en"]] = Field(default_factory=lambda: ["en"], min_length=1)
     description: str = ""
     stages: list[str] = Field(default_factory=lambda: list(DEFAULT_STAGES), min_length=1)
     stage_names: dict[str, Names] = Field(default_factory=dict)
-    touchpoints: list[Touchpoint] = Field(min_length=1)
+    touchpoints: list[Touchpoint] = Field(default_factory=list)
     files: dict[str, DataFile] = Field(default_factory=dict)
     runs: list[ReportRun] = Field(default_factory=list)
     coding: dict[str, Any] | None = None
@@ -182,7 +188,12 @@ class Study:
 
     @property
     def title(self) -> str:
-        return self.definition.title
+        return self.definition.title or self.name
+
+    @property
+    def has_catalog(self) -> bool:
+        """True if study.yml declares a touchpoint catalog (``touchpoints:``)."""
+        return bool(self.definition.touchpoints)
 
     @property
     def language(self) -> str:
@@ -225,6 +236,14 @@ class Study:
         for touchpoint in self.definition.touchpoints:
             if touchpoint.id == touchpoint_id:
                 return touchpoint
+        if not self.has_catalog:
+            raise DataError(
+                "The study has no touchpoint catalog",
+                file=self.yml_path,
+                column="touchpoints",
+                value=touchpoint_id,
+                hint="Add a touchpoints: list to study.yml (see data/raw/sample/study.yml).",
+            )
         raise DataError(
             "Unknown touchpoint",
             file=self.yml_path,
@@ -234,8 +253,17 @@ class Study:
         )
 
     def touchpoint_label(self, touchpoint_id: str, language: str | None = None) -> str:
-        """Display name of a touchpoint in *language* (default: the study's)."""
+        """Display name of a touchpoint in *language* (default: the study's).
+
+        Without a catalog, touchpoint ids are plain labels and are shown as they are.
+        """
+        if not self.has_catalog:
+            return str(touchpoint_id)
         return self.touchpoint(touchpoint_id).name.get(language or self.language)
+
+    def known_touchpoint(self, touchpoint_id: str) -> bool:
+        """True if *touchpoint_id* may be used: in the catalog, or any id without a catalog."""
+        return not self.has_catalog or any(t.id == touchpoint_id for t in self.touchpoints)
 
     @cached_property
     def catalog(self) -> pd.DataFrame:
@@ -257,7 +285,7 @@ class Study:
                     "synonyms": "; ".join(s for words in t.synonyms.values() for s in words),
                 }
             )
-        frame = pd.DataFrame(rows)
+        frame = pd.DataFrame(rows, columns=list(_CATALOG_COLUMNS))
         frame["stage"] = pd.Categorical(frame["stage"], categories=self.stages, ordered=True)
         return frame.sort_values(["stage", "touchpoint"], kind="stable").reset_index(drop=True)
 

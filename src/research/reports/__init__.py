@@ -11,14 +11,18 @@ from research.reports.index import write_index
 from research.reports.notebook import finish, output_folder, provenance, report_display
 from research.reports.params import notebook_parameters
 from research.reports.runner import BatchResult, run_reports
+from research.reports.sections import notes, optional_section, show_note
 
 __all__ = [
     "BatchResult",
     "finish",
     "notebook_parameters",
+    "notes",
+    "optional_section",
     "output_folder",
     "provenance",
     "report_display",
     "run_reports",
+    "show_note",
     "write_index",
 ]

@@ -17,6 +17,7 @@ from typing import Any
 import pandas as pd
 
 from research.io import file_sha256, write_json
+from research.reports.sections import notes
 from research.study import Study
 
 #: Packages whose versions every report records.
@@ -127,7 +128,9 @@ def finish(
     Parameters
     ----------
     results : dict
-        The report's key figures (plain JSON types, numpy scalars are converted).
+        The report's key figures (plain JSON types, numpy scalars are converted). The notes of
+        sections the data could not support (:func:`~research.reports.optional_section`) are
+        added under ``notes``.
     study : Study
     parameters : dict
         The notebook's parameters as executed.
@@ -140,6 +143,7 @@ def finish(
     """
     info = provenance(study, parameters, inputs)
     folder = output_folder(study, output_dir, notebook)
+    results = {**results, "notes": results.get("notes", notes())}
     write_json(folder / "results.json", {"results": results, "provenance": info})
     rows = [("study", info["study"]), ("generated at (UTC)", info["generated_at"])]
     rows += [("git commit", info["git_commit"] or "not a git checkout"), ("python", info["python"])]
