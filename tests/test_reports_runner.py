@@ -198,20 +198,24 @@ def test_warm_skip_change_and_force(batch):
     assert all(f'href="mini/{r}.html"' in index for r in ("a", "b", "bad"))  # --only keeps the others
 
 
-def test_invalid_parameters_stop_the_batch_before_running(tmp_path):
+def test_invalid_parameters_fail_only_their_run_before_running(tmp_path):
     runs = [dict(RUNS[0]), {**RUNS[1], "parameters": {"x": "3.5"}}]
     root = _make_project(tmp_path, runs)
-    with pytest.raises(DataError, match="Wrong type for notebook parameter 'x'") as info:
-        run_reports("mini", progress=False, root=root)
-    assert info.value.column == "runs[1].parameters.x"
-    assert not (root / "data" / "processed" / "mini" / "executed").exists()
-    assert not (root / "reports" / "mini").exists()
+    result = run_reports("mini", progress=False, root=root)
+    outcomes = {o.run_id: o for o in result.outcomes}
+    assert outcomes["a"].status == "ok" and outcomes["b"].status == "failed"
+    assert "Wrong type for notebook parameter 'x'" in outcomes["b"].error
+    assert "runs[1].parameters.x" in outcomes["b"].error
+    assert not (root / "data" / "processed" / "mini" / "executed" / "b.ipynb").exists()  # never ran
+    page = _html(root, "b")
+    assert "Not run: 1 problem(s)" in page and "Wrong type for notebook parameter" in page
 
 
 def test_unknown_parameter_and_missing_notebook(tmp_path):
-    root = _make_project(tmp_path, [{**RUNS[0], "parameters": {"y": 1}}])
-    with pytest.raises(DataError, match="Unknown notebook parameter"):
-        run_reports("mini", progress=False, root=root)
+    root = _make_project(tmp_path, [{**RUNS[0], "parameters": {"langauge": 1}}])
+    result = run_reports("mini", progress=False, root=root)
+    assert [o.status for o in result.outcomes] == ["failed"]
+    assert "Unknown notebook parameter" in result.outcomes[0].error
     (root / "data" / "raw" / "mini" / "study.yml").write_text(
         yaml.safe_dump(_study([{**RUNS[0], "notebook": "nope.ipynb"}])), encoding="utf-8"
     )
@@ -233,8 +237,8 @@ def test_full_validation_before_running_not_on_the_warm_path(tmp_path, monkeypat
 
     root = _make_project(tmp_path, [RUNS[0]])
     calls = []
-    full_load = runner.load_study
-    monkeypatch.setattr(runner, "load_study", lambda *a, **k: calls.append(a) or full_load(*a, **k))
+    full_check = runner.validate_study
+    monkeypatch.setattr(runner, "validate_study", lambda *a, **k: calls.append(a) or full_check(*a, **k))
     assert run_reports("mini", progress=False, root=root).ok
     assert len(calls) == 1  # pillar sections validated before anything executed
     warm = run_reports("mini", progress=False, root=root)

@@ -4,6 +4,7 @@ Subcommands::
 
     research reports [--study NAME] [--only PATTERN] [--jobs N] [--force] [--show-code]
     research validate [--study NAME]
+    research new NAME [--from FILE ...]
     research sample --out DIR [--scale X] [--seed N] [--allow-raw]
 
 Problems with the data or the study definition print one clear line to stderr and exit with
@@ -43,14 +44,26 @@ def _reports(args: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from research.study import load_study
+    from research.errors import display_path
+    from research.validate import validate_study
 
-    study = load_study(args.study)
+    validation = validate_study(args.study)
+    if not validation.ok:
+        print(f"research validate: {validation.report()}", file=sys.stderr)
+        return EXIT_DATA_ERROR
+    study = validation.study
     print(
-        f"OK: study {study.name!r} ({study.yml_path}): {len(study.touchpoints)} touchpoints, "
-        f"{len(study.definition.files)} data files, {len(study.runs)} report runs"
+        f"OK: study {study.name!r} ({display_path(study.yml_path)}): {len(study.touchpoints)} "
+        f"touchpoints, {len(study.definition.files)} data files, {len(study.runs)} report runs; "
+        "every run's files, columns and parameters checked"
     )
     return 0
+
+
+def _new(args: argparse.Namespace) -> int:
+    from research.scaffold import run
+
+    return run(args)
 
 
 def _sample(args: argparse.Namespace) -> int:
@@ -88,11 +101,30 @@ def build_parser() -> argparse.ArgumentParser:
     reports.add_argument("--no-progress", action="store_true", help="no progress bar")
     reports.set_defaults(handler=_reports)
 
-    validate = commands.add_parser("validate", help="load and validate a study definition")
+    validate = commands.add_parser(
+        "validate",
+        help="dry-run every report run: study.yml, files, columns, scales, parameters",
+        description="Read study.yml and every declared file, check what each report run will use, "
+        "and list all problems at once (exit code 2 if there are any).",
+    )
     validate.add_argument(
         "--study", default="sample", help="study name under data/raw or folder (default: sample)"
     )
     validate.set_defaults(handler=_validate)
+
+    new = commands.add_parser(
+        "new",
+        help="start a study of your own: data/raw/NAME with a commented study.yml",
+        description="Scaffold data/raw/NAME/ with a commented study.yml; with --from, inspect "
+        "CSV/XLSX/SAV files (and transcript folders) and propose roles and columns to edit.",
+    )
+    try:
+        from research.scaffold import add_arguments
+    except ImportError:  # pragma: no cover - scaffold is part of the package
+        add_arguments = None
+    if add_arguments is not None:
+        add_arguments(new)
+    new.set_defaults(handler=_new)
 
     sample = commands.add_parser("sample", help="generate the fictional sample study")
     sample.add_argument("--out", required=True, help="target study folder (replaced)")

@@ -172,7 +172,42 @@ def from_validation_error(
     >>> error.message
     "Invalid study definition: tp.channel: not allowed; allowed values: 'online' or 'offline'"
     """
-    error = exc.errors()[0]
+    problems = validation_problems(exc, file=file, what=what, prefix=prefix, hint=hint)
+    first = problems[0]
+    if len(problems) > 1:
+        first = DataError(
+            f"{first.message} ({len(problems) - 1} more problem(s) after this one)",
+            file=first.file, column=first.column, value=first.value, hint=first.hint,
+        )
+    return first
+
+
+def validation_problems(
+    exc: Any, *, file: str | Path | None, what: str, prefix: str = "", hint: str | None = None
+) -> list[DataError]:
+    """Every problem of a pydantic ``ValidationError``, each as one :class:`DataError`.
+
+    ``research validate`` lists them all at once; :func:`from_validation_error` raises the first.
+
+    Examples
+    --------
+    >>> from pydantic import BaseModel, ValidationError
+    >>> class Item(BaseModel):
+    ...     min: int
+    ...     max: int
+    >>> try:
+    ...     Item.model_validate({"min": "low", "max": "high"})
+    ... except ValidationError as exc:
+    ...     problems = validation_problems(exc, file="study.yml", what="scale", prefix="scales.s")
+    >>> [p.column for p in problems]
+    ['scales.s.min', 'scales.s.max']
+    """
+    return [_one_problem(error, file=file, what=what, prefix=prefix, hint=hint) for error in exc.errors()]
+
+
+def _one_problem(
+    error: dict[str, Any], *, file: str | Path | None, what: str, prefix: str, hint: str | None
+) -> DataError:
     ctx = error.get("ctx") or {}
     field = prefix
     for part in error["loc"]:
@@ -189,9 +224,6 @@ def from_validation_error(
         problem = ctx["error"]
         field = f"{prefix}.{problem.field}" if prefix else problem.field
         value, message = problem.value, str(problem)
-    more = exc.error_count() - 1
-    if more:
-        message += f" ({more} more problem(s) after this one)"
     return DataError(
         f"Invalid {what}: {field}: {message}" if field else f"Invalid {what}: {message}",
         file=file,

@@ -13,10 +13,23 @@ from __future__ import annotations
 import difflib
 import importlib
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from research.errors import DataError
+from pydantic import ValidationError
+
+from research.errors import DataError, validation_problems
+from research.io import read_yaml
+from research.paths import project_root
+from research.reports.params import check_parameters, notebook_parameters
+from research.study import (
+    SECTION_VALIDATORS,
+    ReportRun,
+    Study,
+    StudyDefinition,
+    resolve_study_folder,
+)
 
 #: Notebook file name -> "module:function" checking a run of it (see module docstring).
 RUN_CHECKS: dict[str, str] = {
@@ -25,7 +38,6 @@ RUN_CHECKS: dict[str, str] = {
     "30_improvement_evaluation.ipynb": "research.evaluation.preconditions:check_run",
 }
 
-RunCheck = Callable[[Any, dict[str, Any]], list[DataError]]
 
 
 def closest_name(name: str, candidates: list[str]) -> str | None:
@@ -42,9 +54,9 @@ def closest_name(name: str, candidates: list[str]) -> str | None:
     return matches[0] if matches else None
 
 
-def _run_check(notebook: str) -> RunCheck | None:
-    target = RUN_CHECKS.get(Path(notebook).name)
-    if target is None:
+def _import_target(target: str) -> Callable[..., Any] | None:
+    """The function named "module:function", or None if that pillar is not installed."""
+    if not target:
         return None
     module_name, function_name = target.split(":")
     try:
@@ -52,3 +64,200 @@ def _run_check(notebook: str) -> RunCheck | None:
     except ModuleNotFoundError:
         return None
     return getattr(module, function_name, None)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem found by the dry run: the run it concerns (None: the whole study) and the error."""
+
+    run: str | None
+    error: DataError
+
+    def __str__(self) -> str:
+        return f"[{self.run}] {self.error}" if self.run else str(self.error)
+
+
+@dataclass
+class Validation:
+    """What :func:`validate_study` found: the study (None if its definition is unusable) and problems."""
+
+    study: Study | None
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def for_run(self, run_id: str) -> list[DataError]:
+        """The problems that concern run *run_id* (study-wide problems not included)."""
+        return [p.error for p in self.problems if p.run == run_id]
+
+    @property
+    def study_wide(self) -> list[DataError]:
+        """The problems that concern the whole study (every run)."""
+        return [p.error for p in self.problems if p.run is None]
+
+    def report(self) -> str:
+        """All problems, one numbered paragraph each, for the terminal."""
+        lines = [f"{len(self.problems)} problem(s):"]
+        lines += [f"{number}. {problem}" for number, problem in enumerate(self.problems, 1)]
+        return "\n".join(lines)
+
+
+def _definition(folder: Path, root: Path) -> tuple[Study | None, list[DataError]]:
+    yml_path = folder / "study.yml"
+    try:
+        content = read_yaml(yml_path, what="study.yml")
+    except DataError as error:
+        return None, [error]
+    if not isinstance(content, dict):
+        return None, [DataError("study.yml must be a mapping of fields", file=yml_path)]
+    try:
+        definition = StudyDefinition.model_validate(content)
+    except ValidationError as exc:
+        hint = "See data/raw/sample/study.yml for a complete, valid example."
+        return None, validation_problems(exc, file=yml_path, what="study definition", hint=hint)
+    return Study(definition, folder, root), []
+
+
+def _file_problems(study: Study) -> list[DataError]:
+    return [
+        DataError(
+            "Declared data file does not exist",
+            file=study.yml_path,
+            column=f"files.{file_id}.path",
+            value=spec.path,
+            hint="Paths are relative to the study folder; fix the path or remove the entry.",
+        )
+        for file_id, spec in study.definition.files.items()
+        if not (study.folder / spec.path).exists()
+    ]
+
+
+def _section_problems(study: Study) -> list[DataError]:
+    problems = []
+    for section in SECTION_VALIDATORS:
+        content = getattr(study.definition, section)
+        if content is None:
+            continue
+        validator = _import_target(SECTION_VALIDATORS[section])
+        if validator is None:
+            continue
+        problems += _collect(validator, study, content, what=f"the {section}: section")
+    return problems
+
+
+def _collect(function: Callable[..., Any], *args: Any, what: str) -> list[DataError]:
+    """Problems raised or returned by a check; an unexpected exception is one problem, not a crash."""
+    try:
+        found = function(*args)
+    except DataError as error:
+        return [error]
+    except Exception as exc:  # a check's own bug must not hide the other problems
+        return [DataError(f"Checking {what} failed: {type(exc).__name__}: {exc}")]
+    return list(found) if isinstance(found, list) else []
+
+
+def _parameter_problems(
+    study: Study, index: int, run: ReportRun, defaults: dict[str, Any]
+) -> list[DataError]:
+    problems = []
+    where = f"runs[{index}].parameters"
+    for name, value in run.parameters.items():
+        if name not in defaults:
+            close = closest_name(name, list(defaults))
+            hint = f"Did you mean {close!r}? " if close else ""
+            problems.append(
+                DataError(
+                    "Unknown notebook parameter",
+                    file=study.yml_path,
+                    column=f"{where}.{name}",
+                    value=value,
+                    hint=f"{hint}The notebook's parameters are: {', '.join(defaults) or '(none)'}",
+                )
+            )
+            continue
+        try:
+            check_parameters({name: value}, defaults, file=study.yml_path, where=where)
+        except DataError as error:  # a wrong type
+            problems.append(error)
+    return problems
+
+
+def _run_problems(study: Study) -> list[Problem]:
+    problems: list[Problem] = []
+    notebooks = study.root / "notebooks"
+    for index, run in enumerate(study.runs):
+        notebook = notebooks / run.notebook
+        if not notebook.is_file():
+            known = sorted(p.name for p in notebooks.glob("*.ipynb"))
+            close = closest_name(run.notebook, known)
+            problems.append(Problem(run.id, DataError(
+                "Notebook of a report run not found",
+                file=study.yml_path,
+                column=f"runs[{index}].notebook",
+                value=run.notebook,
+                hint=(f"Did you mean {close!r}? " if close else "") + f"Notebooks: {', '.join(known)}",
+            )))
+            continue
+        try:
+            defaults = notebook_parameters(notebook)
+        except DataError as error:
+            problems.append(Problem(run.id, error))
+            continue
+        found = _parameter_problems(study, index, run, defaults)
+        check = _import_target(RUN_CHECKS.get(notebook.name, ""))
+        if check is not None:
+            merged = {**defaults, **run.parameters, "study": str(study.folder)}
+            found += _collect(check, study, merged, what=f"run {run.id!r}")
+        problems += [Problem(run.id, error) for error in found]
+    return problems
+
+
+def validate_study(study: str | Path = "sample", root: Path | None = None) -> Validation:
+    """Dry-run every precondition of a study's report runs and collect **all** problems.
+
+    It reads study.yml and every declared file, checks the pillar sections, each run's
+    notebook and parameters (a misspelled name gets the closest valid one) and each run's
+    pillar check (:data:`RUN_CHECKS`): the columns, scales and levels the run will use.
+
+    Parameters
+    ----------
+    study : str or Path
+        Study name under ``data/raw`` or a path to its folder.
+    root : Path, optional
+        Project folder (default: found automatically).
+
+    Returns
+    -------
+    Validation
+        ``.ok``, ``.problems`` (each with the run it concerns, or None for the whole study).
+
+    Examples
+    --------
+    >>> validate_study("sample").ok
+    True
+    """
+    root = Path(root or project_root())
+    try:
+        folder = resolve_study_folder(study, root)
+    except DataError as error:
+        return Validation(None, [Problem(None, error)])
+    loaded, errors = _definition(folder, root)
+    if loaded is None:
+        return Validation(None, [Problem(None, e) for e in errors])
+    errors = _file_problems(loaded) + _section_problems(loaded)
+    problems = [Problem(None, e) for e in _unique(errors)] + _run_problems(loaded)
+    seen = {str(p.error) for p in problems if p.run is None}
+    problems = [p for p in problems if p.run is None or str(p.error) not in seen]
+    return Validation(loaded, problems)
+
+
+def _unique(errors: list[DataError]) -> list[DataError]:
+    seen: set[str] = set()
+    kept = []
+    for error in errors:
+        if str(error) not in seen:
+            seen.add(str(error))
+            kept.append(error)
+    return kept

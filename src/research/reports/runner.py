@@ -49,7 +49,8 @@ from research.reports.manifest import (
     write_manifest,
 )
 from research.reports.params import check_parameters, notebook_parameters
-from research.study import Study, StudyDefinition, load_study, resolve_study_folder
+from research.study import Study, StudyDefinition, resolve_study_folder
+from research.validate import Validation, validate_study
 
 #: The Jupyter kernel every report runs in (registered by ``make setup``).
 KERNEL_NAME = "research"
@@ -165,12 +166,15 @@ def _study_argument(study: Study) -> str:
     return study.name if inside and study.folder.name == study.name else str(study.folder)
 
 
-def plan_jobs(study: Study, *, only: str | None = None, show_code: bool = False) -> list[Job]:
+def plan_jobs(
+    study: Study, *, only: str | None = None, show_code: bool = False, check: bool = True
+) -> list[Job]:
     """Resolve and validate the study's report runs (optionally those whose id matches *only*).
 
     Every run's notebook must exist and declare ``study`` and ``output_dir``; every run
     parameter must exist in the notebook's parameters cell with a matching type. The first
-    problem raises :class:`DataError`, before anything is executed.
+    problem raises :class:`DataError`, before anything is executed. With ``check=False`` the
+    parameters are left to :func:`research.validate.validate_study`, which fails only the run.
 
     Examples
     --------
@@ -210,7 +214,8 @@ def plan_jobs(study: Study, *, only: str | None = None, show_code: bool = False)
                 column="parameters",
                 hint='Every report notebook declares  study = "sample"  and  output_dir = "".',
             )
-        check_parameters(run.parameters, defaults, file=study.yml_path, where=f"runs[{index}].parameters")
+        if check:
+            check_parameters(run.parameters, defaults, file=study.yml_path, where=f"runs[{index}].parameters")
         output_dir = study.reports_dir / run.id
         parameters = {"study": _study_argument(study), "output_dir": str(output_dir), **run.parameters}
         jobs.append(
@@ -374,7 +379,7 @@ def _definition_only(study: str | Path, root: Path) -> Study | None:
     Pillar validators import the whole statistics stack (seconds); a batch where nothing changed
     needs only the runs and the input files. Skipping them is safe: an unchanged fingerprint
     means study.yml, data and code are those of the last successful, fully validated run. Any
-    problem here falls back to :func:`load_study`, which raises the clear error.
+    problem here falls back to :func:`research.validate.validate_study`, which names them all.
     """
     try:
         folder = resolve_study_folder(study, root)
@@ -385,6 +390,42 @@ def _definition_only(study: str | Path, root: Path) -> Study | None:
     if not all(loaded.file(file_id).exists() for file_id in loaded.definition.files):
         return None
     return loaded
+
+
+def _refuse_study(validation: Validation) -> None:
+    """Stop the batch before anything runs if the whole study has problems (all named at once)."""
+    if validation.study is None or validation.study_wide:
+        raise DataError(
+            "The study cannot be run",
+            file=validation.study.yml_path if validation.study else None,
+            hint=validation.report() + "\nFix them, then check with 'research validate'.",
+        )
+
+
+def _refuse_unrunnable(jobs: list[Job], validation: Validation, record: Any) -> list[Job]:
+    """The jobs whose preconditions hold; the others fail at once with every problem named.
+
+    A problem of one run (its parameters, its columns) fails only that run.
+    """
+    runnable = []
+    for job in jobs:
+        problems = validation.for_run(job.run_id)
+        if not problems:
+            runnable.append(job)
+            continue
+        error = " | ".join(str(problem) for problem in problems)
+        job.results.unlink(missing_ok=True)
+        from research.reports.render import render_report
+
+        generated_at = _now()
+        render_report(
+            job.notebook, job.html, title=job.title, study=job.study, run_id=job.run_id,
+            parameters=job.parameters, status="failed", generated_at=generated_at,
+            error=f"Not run: {len(problems)} problem(s) in its data or parameters: {error}",
+            show_code=job.show_code,
+        )
+        record(job, Outcome(job.run_id, "failed", 0.0, generated_at, error))
+    return runnable
 
 
 def _last_duration(entry: dict[str, Any] | None) -> float:
@@ -443,11 +484,15 @@ def run_reports(
     """
     started = time.perf_counter()
     root = Path(root or project_root()).resolve()
-    quick = _definition_only(study, root)
-    loaded = quick or load_study(study, root)
+    loaded = _definition_only(study, root)
+    validation = None
+    if loaded is None:  # something is wrong with study.yml or its files: say everything at once
+        validation = validate_study(study, root)
+        _refuse_study(validation)
+        loaded = validation.study
     if is_inside_raw(loaded.processed_dir):
         raise DataError("Study outputs would land under data/raw", file=loaded.processed_dir)
-    planned = plan_jobs(loaded, only=only, show_code=show_code)
+    planned = plan_jobs(loaded, only=only, show_code=show_code, check=False)
     inputs, code = input_hashes(loaded), code_fingerprint()
     planned = [
         replace(job, fingerprint=run_fingerprint(job.notebook, job.parameters, inputs, code))
@@ -462,6 +507,12 @@ def run_reports(
         manifest.update(study=loaded.name, title=loaded.title)
         manifest["runs"] = {k: v for k, v in manifest["runs"].items() if k in known}
         to_run, outcomes = [], {}
+
+        def record(job: Job, outcome: Outcome) -> None:
+            outcomes[job.run_id] = outcome
+            manifest["runs"][job.run_id] = _manifest_entry(job, outcome)
+            write_manifest(path, manifest)
+
         for job in planned:
             entry = manifest["runs"].get(job.run_id)
             if not force and is_up_to_date(entry, job.fingerprint, [job.html, job.results]):
@@ -469,16 +520,13 @@ def run_reports(
             else:
                 to_run.append(job)
         if to_run:
-            if quick is not None:
-                load_study(study, root)  # full validation, pillar sections included, before running
+            validation = validation or validate_study(loaded.folder, root)
+            _refuse_study(validation)
+            to_run = _refuse_unrunnable(to_run, validation, record)
+        if to_run:
             check_kernel()
             # Longest first (by last duration; new runs count as long): the batch ends sooner.
             to_run.sort(key=lambda job: -_last_duration(manifest["runs"].get(job.run_id)))
-
-            def record(job: Job, outcome: Outcome) -> None:
-                outcomes[job.run_id] = outcome
-                manifest["runs"][job.run_id] = _manifest_entry(job, outcome)
-                write_manifest(path, manifest)
 
             workers = max(1, min(jobs or default_jobs(), len(to_run)))
             log = loaded.processed_dir / "reports.log"
