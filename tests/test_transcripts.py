@@ -103,7 +103,7 @@ def test_unit_ids_and_frame():
     ]
     assert frame["role"].tolist() == ["interviewer", "respondent"] * 2
     with pytest.raises(DataError, match="Unknown coding unit"):
-        units_frame([transcript_from_text(ZH, "zh01")], unit="paragraph")
+        units_frame([transcript_from_text(ZH, "zh01")], unit="word")
 
 
 @pytest.mark.parametrize(
@@ -192,12 +192,15 @@ def test_bad_files_are_clear_errors(tmp_path):
         read_transcript(tmp_path / "missing.txt")
 
 
-def test_unlabelled_text_gives_one_turn_per_line():
-    t = transcript_from_text("First line.\n\nSecond line.", "x")
+def test_unlabelled_text_is_one_respondents_paragraphs():
+    t = transcript_from_text("First line. Still first.\n\nSecond line.", "x")
     assert [(x.speaker, x.role, _body(t, x)) for x in t.turns] == [
-        ("", "other", "First line."),
-        ("", "other", "Second line."),
+        ("", "respondent", "First line. Still first."),
+        ("", "respondent", "Second line."),
     ]
+    assert [u.text for u in t.units("paragraph")] == [u.text for u in t.units("turn")]
+    assert [u.text for u in t.units("sentence")] == ["First line.", "Still first.", "Second line."]
+    assert [u.unit_id for u in t.units("sentence")] == ["x-T001-S01", "x-T001-S02", "x-T002-S01"]
 
 
 def _study_with_transcripts(minimal_study, files, respondents="id,region\nzh01,east\nen01,west\n", **coding):
@@ -257,7 +260,7 @@ def test_duplicate_transcript_ids(minimal_study):
 @pytest.mark.parametrize(
     ("coding", "message", "field"),
     [
-        ({"unit": "paragraph"}, "not allowed", "coding.unit"),
+        ({"unit": "word"}, "not allowed", "coding.unit"),
         ({"redact_name": ["x"]}, "unknown field", "coding.redact_name"),
         ({"codebook": "nope"}, "undeclared data file", "coding.codebook"),
         ({"codings": ["respondents"]}, "expected 'codings'", "files.respondents.role"),

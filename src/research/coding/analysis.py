@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from research.errors import DataError
+from research.errors import DataError, NotApplicable
 from research.io import require_columns
 from research.privacy import redact
 
@@ -71,13 +71,22 @@ def _code_info(codebook: Any, codes: Iterable[str], language: str) -> pd.DataFra
     return pd.DataFrame(rows, columns=["code", "name", "theme", "valence"])
 
 
+def _listed_codes(codebook: Any, coded: pd.DataFrame, codes: Iterable[str] | None) -> list[str]:
+    """*codes*, or every codable code of the codebook followed by any other code applied."""
+    if codes is not None:
+        return list(dict.fromkeys(codes))
+    listed = list(codebook.codable_ids)
+    return listed + sorted(set(coded["code"]) - set(listed))
+
+
 def code_frequencies(
     coded_units: pd.DataFrame,
     codebook: Any,
     respondents: int | Iterable[str] | None = None,
     language: str = "en",
+    codes: Iterable[str] | None = None,
 ) -> pd.DataFrame:
-    """Mentions and distinct respondents per code.
+    """Mentions and distinct respondents per code, codes nobody mentioned included (zeros).
 
     Parameters
     ----------
@@ -88,13 +97,16 @@ def code_frequencies(
         All respondents (the base of ``reach``); default: those in *coded_units*.
     language : {"zh", "en"}
         Language of the ``name`` column.
+    codes : iterable of str, optional
+        Codes to list; default every codable code of the codebook (a code with no mention gets
+        a row of zeros: that nobody raised it is a finding too).
 
     Returns
     -------
     DataFrame
         ``code, name, theme, valence, mentions`` (coded units), ``respondents`` (transcripts
         with the code), ``reach`` (respondents / all respondents, 0..1), ``frequency`` (mentions
-        per mentioning respondent); most mentioned first.
+        per mentioning respondent, 0 without mentions); most mentioned first.
 
     Examples
     --------
@@ -105,13 +117,19 @@ def code_frequencies(
     >>> code_frequencies(coded, cb, respondents=4)[["code", "mentions", "respondents", "reach", "frequency"]]
        code  mentions  respondents  reach  frequency
     0  wait         3            2    0.5        1.5
+    >>> code_frequencies(coded.iloc[:0], cb, respondents=4)[["code", "mentions", "reach", "frequency"]]
+       code  mentions  reach  frequency
+    0  wait         0    0.0        0.0
     """
     coded = _coded(coded_units)
     n = _n_respondents(coded, respondents)
+    listed = _listed_codes(codebook, coded, codes)
     stats = coded.groupby("code").agg(mentions=("unit_id", "size"), respondents=("transcript_id", "nunique"))
-    table = _code_info(codebook, stats.index, language).merge(stats.reset_index(), on="code")
-    table["reach"] = table["respondents"] / n
-    table["frequency"] = table["mentions"] / table["respondents"]
+    stats = stats.reindex(listed, fill_value=0).astype("int64")
+    stats.index.name = "code"
+    table = _code_info(codebook, listed, language).merge(stats.reset_index(), on="code")
+    table["reach"] = table["respondents"] / n if n else 0.0
+    table["frequency"] = (table["mentions"] / table["respondents"].where(table["respondents"] > 0)).fillna(0.0)
     table = table.sort_values(
         ["mentions", "respondents", "code"], ascending=[False, False, True], kind="stable"
     )
@@ -335,7 +353,14 @@ def pain_point_ranking(
     -------
     DataFrame
         ``rank, code`` (or ``touchpoint``), ``name, respondents, reach, mentions, frequency,
-        negativity, score``; highest score first (ties: more respondents, then id).
+        negativity, score``; highest score first (ties: more respondents, then id). Every
+        codable code of the chosen valence (every touchpoint linked to one) has a row: one
+        nobody mentioned has zeros and negativity NaN, and ranks last.
+
+    Raises
+    ------
+    NotApplicable
+        ``by="touchpoint"`` and no code of the chosen valence names a touchpoint.
 
     Examples
     --------
@@ -353,16 +378,26 @@ def pain_point_ranking(
     n = _n_respondents(coded, respondents)
     wanted = set(valence)
     coded = coded[coded["code"].map(lambda c: codebook.code(c).valence in wanted)]
+    chosen = [c for c in codebook.codes if c.codable and c.valence in wanted]
     if by == "code":
         coded = coded.assign(item=coded["code"])
+        items = [c.id for c in chosen]
     elif by == "touchpoint":
-        pairs = [(c.id, t) for c in codebook.codes for t in c.touchpoints]
+        pairs = [(c.id, t) for c in codebook.codes if c.valence in wanted for t in c.touchpoints]
+        if not pairs:
+            raise NotApplicable(
+                "No code of the codebook names a touchpoint, so pain points cannot be ranked by touchpoint.",
+                "List the touchpoints a code is about under touchpoints: of the code in the codebook.",
+            )
         coded = coded.merge(pd.DataFrame(pairs, columns=["code", "item"]), on="code")
         coded = coded.drop_duplicates(["unit_id", "item"])
+        items = list(dict.fromkeys(t for _, t in pairs))
     else:
         raise DataError("Unknown ranking level", column="by", value=by, hint='Use "code" or "touchpoint".')
+    groups = dict(tuple(coded.groupby("item")))
     rows = []
-    for item, units in coded.groupby("item"):
+    for item in items + sorted(set(groups) - set(items)):
+        units = groups.get(item, coded.iloc[:0])
         mentioning = units["transcript_id"].nunique()
         if by == "code":
             code = codebook.code(item)
@@ -370,6 +405,9 @@ def pain_point_ranking(
         else:
             name = study.touchpoint_label(item, language) if study is not None else item
             item_valence = "pain_point" if "pain_point" in wanted else sorted(wanted)[0]
+        if not mentioning:
+            rows.append((item, name, 0, 0.0, 0, 0.0, float("nan"), 0.0))
+            continue
         negativity = _negativity(units, sentiment, item_valence)
         reach, frequency = mentioning / n, len(units) / mentioning
         rows.append(

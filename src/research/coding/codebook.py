@@ -328,12 +328,22 @@ def codebook_from_dict(data: Any, *, file: str | Path | None = None, study: Any 
     return Codebook(built, title=model.codebook, version=model.version, path=Path(file) if file else None)
 
 
+def _declares_stages(study: Any) -> bool:
+    """Whether study.yml lists journey stages (or a catalog, whose stages are then checked)."""
+    definition = getattr(study, "definition", None)
+    fields_set = getattr(definition, "model_fields_set", {"stages"})
+    return "stages" in fields_set or bool(getattr(study, "has_catalog", True))
+
+
 def _check_against_study(codes: list[_CodeModel], study: Any, file: str | Path | None) -> None:
+    """Touchpoints of codes must be in the catalog, stages among the study's stages; a study
+    without a catalog (or without declared stages) accepts any id there."""
     touchpoints = {t.id for t in study.touchpoints}
-    stages = set(study.stages)
+    check_touchpoints = bool(getattr(study, "has_catalog", True))
+    stages = set(study.stages) if _declares_stages(study) else None
     for index, code in enumerate(codes):
         for number, touchpoint in enumerate(code.touchpoints):
-            if touchpoint not in touchpoints:
+            if check_touchpoints and touchpoint not in touchpoints:
                 raise DataError(
                     "Unknown touchpoint",
                     file=file,
@@ -342,7 +352,7 @@ def _check_against_study(codes: list[_CodeModel], study: Any, file: str | Path |
                     hint=f"Use ids of the study's catalog: {sorted(touchpoints)}.",
                 )
         for number, stage in enumerate(code.stages):
-            if stage not in stages:
+            if stages is not None and stage not in stages:
                 raise DataError(
                     "Unknown journey stage",
                     file=file,

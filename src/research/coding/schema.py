@@ -7,7 +7,7 @@ Shape (every field optional)::
       respondents: respondents          # file id of the case table (role respondents)
       codebook: codebook                # file id of the YAML codebook (role codebook)
       codings: [codings_coder_a, codings_coder_b]   # file ids, one per coder file (role codings)
-      unit: turn                        # coding unit: "turn" or "sentence"
+      unit: turn                        # coding unit: "turn", "paragraph" or "sentence"
       speaker_patterns:                 # extra speaker labels, tried before the built-in ones
         - {pattern: '客服(?:\\d+)?', role: interviewer}
       redact_names: [王芳, Zhang Wei]    # names masked as [name] in reports and shared exports
@@ -48,7 +48,7 @@ class CodingSection(BaseModel):
     respondents: str | None = None
     codebook: str | None = None
     codings: list[str] = Field(default_factory=list)
-    unit: Literal["turn", "sentence"] = "turn"
+    unit: Literal["turn", "paragraph", "sentence"] = "turn"
     speaker_patterns: list[SpeakerPattern] = Field(default_factory=list)
     redact_names: list[str] = Field(default_factory=list)
     pseudonym_key_env: str | None = None
@@ -64,11 +64,11 @@ def validate_section(study: Any, section: dict[str, Any]) -> CodingSection:
     Examples
     --------
     >>> from research.study import load_study
-    >>> validate_section(load_study("sample"), {"unit": "paragraph"})
+    >>> validate_section(load_study("sample"), {"unit": "word"})
     Traceback (most recent call last):
     ...
-    research.errors.DataError: Invalid coding section: coding.unit: not allowed; allowed values: 'turn' or
-    'sentence' [file ..., column 'coding.unit', value 'paragraph']. ...
+    research.errors.DataError: Invalid coding section: coding.unit: not allowed; allowed values: 'turn',
+    'paragraph' or 'sentence' [file ..., column 'coding.unit', value 'word']. ...
     """
     yml = getattr(study, "yml_path", None)
     try:

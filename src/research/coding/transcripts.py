@@ -17,6 +17,15 @@ Speaker turns start at a line beginning with a speaker label (``Q:``, ``访谈�
 ``Interviewer:``, ...; see :data:`DEFAULT_SPEAKER_PATTERNS`, extended per study by
 ``coding.speaker_patterns`` in study.yml). A turn runs until the next label; its offsets cover
 the body after the label. Text before the first label (a header) belongs to no turn.
+
+A text without any speaker label (a customer review, a complaint, an open survey answer) is one
+respondent's text: every non-empty line is a paragraph, a turn of speaker ``""`` and role
+``respondent``. Its coding units are those paragraphs (unit ``turn`` or ``paragraph``) or their
+sentences (unit ``sentence``).
+
+Besides one file per transcript, a transcripts source may be one table (``.csv``, ``.tsv``,
+``.xlsx``) with one text per row: an id column and a text column (``options.id_column``,
+default ``id``; ``options.text_column``, default ``text``), e.g. an export of customer reviews.
 """
 
 from __future__ import annotations
@@ -34,6 +43,10 @@ from research.io import read_table, read_text
 
 #: File suffixes read as transcripts.
 TRANSCRIPT_SUFFIXES = (".txt", ".md", ".docx", ".vtt", ".srt")
+#: File suffixes of a transcripts source that is one table with one text per row.
+TABLE_SUFFIXES = (".csv", ".tsv", ".xlsx", ".xls", ".xlsm")
+#: Coding units: a speaker turn (in a text without speaker labels: a paragraph), a sentence.
+UNITS = ("turn", "paragraph", "sentence")
 
 #: Built-in speaker labels: (regex of the label, role). A label is matched at the start of a
 #: line, optionally after a timestamp (``[00:01:23]``) or Markdown emphasis, and must be
@@ -110,7 +123,9 @@ class Transcript:
         return f"Transcript({self.id!r}, {self.language}, {len(self.text)} chars, {len(self.turns)} turns)"
 
     def units(self, unit: str = "turn") -> list[Unit]:
-        """Coding units: ``"turn"`` (one per turn) or ``"sentence"`` (sentences of each turn).
+        """Coding units: ``"turn"`` (one per turn; ``"paragraph"`` is the same, the natural name
+        for a text without speaker labels, whose turns are its paragraphs) or ``"sentence"``
+        (sentences of each turn).
 
         Examples
         --------
@@ -119,20 +134,22 @@ class Transcript:
         ['您好。', '等了半天！', '没人接。']
         >>> t.units()[1].unit_id
         'zh01-T002'
+        >>> [(u.role, u.text) for u in transcript_from_text("Slow app. Rude staff.", "r1").units("sentence")]
+        [('respondent', 'Slow app.'), ('respondent', 'Rude staff.')]
         """
-        if unit not in ("turn", "sentence"):
+        if unit not in UNITS:
             raise DataError(
-                "Unknown coding unit", column="unit", value=unit, hint='Use "turn" or "sentence".'
+                "Unknown coding unit", column="unit", value=unit, hint=f"Use one of {list(UNITS)}."
             )
         units = []
         for turn in self.turns:
             base = f"{self.id}-T{turn.index:03d}"
-            if unit == "turn":
-                spans = [(turn.start, turn.end)]
-            else:
+            if unit == "sentence":
                 spans = split_sentences(self.text, turn.start, turn.end)
+            else:
+                spans = [(turn.start, turn.end)]
             for number, (start, end) in enumerate(spans, start=1):
-                unit_id = base if unit == "turn" else f"{base}-S{number:02d}"
+                unit_id = f"{base}-S{number:02d}" if unit == "sentence" else base
                 text = self.text[start:end]
                 units.append(Unit(unit_id, self.id, turn.index, turn.speaker, turn.role, start, end, text))
         return units
@@ -252,8 +269,8 @@ def split_turns(
 ) -> list[Turn]:
     """Speaker turns of a normalised text (see the module docstring).
 
-    Without any speaker label, every non-empty line is a turn of speaker ``""``, role
-    ``"other"``.
+    Without any speaker label the text is one respondent's: every non-empty line (paragraph) is a
+    turn of speaker ``""``, role ``"respondent"``.
 
     Examples
     --------
@@ -269,7 +286,7 @@ def split_turns(
         for line in text.split("\n"):
             _append_trimmed(text, line_start, line_start + len(line), spans)
             line_start += len(line) + 1
-        return [Turn(i, "", "other", a, b) for i, (a, b) in enumerate(spans, start=1)]
+        return [Turn(i, "", "respondent", a, b) for i, (a, b) in enumerate(spans, start=1)]
     for position, (_, body_start, speaker, role) in enumerate(labels):
         stop = labels[position + 1][0] if position + 1 < len(labels) else len(text)
         trimmed: list[tuple[int, int]] = []
@@ -411,11 +428,19 @@ def _coding_section(study: Any) -> dict[str, Any]:
 
 
 def load_transcripts(study: Any, *, file_id: str | None = None) -> list[Transcript]:
-    """Read every transcript in the folder (or file) declared by *file_id*, sorted by id.
+    """Read every transcript of the source declared by *file_id*, sorted by id.
 
-    The id of a transcript is its file stem. The file's ``encoding`` and ``options.language``
-    in study.yml apply to all its transcripts; speaker patterns come from
-    ``coding.speaker_patterns``.
+    The source is a folder of transcript files (the id of a transcript is its file stem), one
+    transcript file, or one table with one text per row (``.csv``, ``.tsv``, ``.xlsx``; ids from
+    ``options.id_column``, default ``id``, texts from ``options.text_column``, default ``text``;
+    empty texts are skipped). The file's ``encoding`` and ``options.language`` in study.yml
+    apply to all its transcripts; speaker patterns come from ``coding.speaker_patterns``.
+
+    Raises
+    ------
+    DataError
+        No transcripts, two transcripts with one id, an unreadable or empty file, a table
+        without its id or text column.
 
     Examples
     --------
@@ -427,6 +452,10 @@ def load_transcripts(study: Any, *, file_id: str | None = None) -> list[Transcri
     file_id = file_id or section.get("transcripts", "transcripts")
     spec = study.file_spec(file_id)
     folder = study.file(file_id)
+    patterns = section.get("speaker_patterns")
+    language = spec.options.get("language")
+    if folder.is_file() and folder.suffix.lower() in TABLE_SUFFIXES:
+        return _table_transcripts(folder, spec, patterns)
     files = (
         sorted(p for p in folder.iterdir() if p.suffix.lower() in TRANSCRIPT_SUFFIXES and p.is_file())
         if folder.is_dir()
@@ -436,7 +465,8 @@ def load_transcripts(study: Any, *, file_id: str | None = None) -> list[Transcri
         raise DataError(
             "No transcripts found",
             file=folder,
-            hint=f"Put {', '.join(TRANSCRIPT_SUFFIXES)} files there or fix files.{file_id}.path.",
+            hint=f"Put {', '.join(TRANSCRIPT_SUFFIXES)} files there, or one table of texts "
+            f"({', '.join(TABLE_SUFFIXES)}), or fix files.{file_id}.path.",
         )
     seen: dict[str, Path] = {}
     transcripts = []
@@ -450,12 +480,45 @@ def load_transcripts(study: Any, *, file_id: str | None = None) -> list[Transcri
             )
         seen[path.stem] = path
         transcripts.append(
-            read_transcript(
-                path,
-                encoding=spec.encoding,
-                language=spec.options.get("language"),
-                speaker_patterns=section.get("speaker_patterns"),
+            read_transcript(path, encoding=spec.encoding, language=language, speaker_patterns=patterns)
+        )
+    return sorted(transcripts, key=lambda t: t.id)
+
+
+def _table_transcripts(
+    path: Path, spec: Any, speaker_patterns: Sequence[dict[str, str]] | None
+) -> list[Transcript]:
+    """One transcript per row of a table of texts (see :func:`load_transcripts`)."""
+    id_column = spec.options.get("id_column", "id")
+    text_column = spec.options.get("text_column", "text")
+    frame = read_table(
+        path, encoding=spec.encoding, sheet=spec.sheet, required_columns=[id_column, text_column],
+        dtype={id_column: str},
+    )
+    transcripts = []
+    seen: dict[str, int] = {}
+    for position, (raw_id, text) in enumerate(zip(frame[id_column], frame[text_column], strict=True)):
+        row = position + 2
+        if pd.isna(text) or not str(text).strip():
+            continue
+        transcript_id = "" if pd.isna(raw_id) else str(raw_id).strip()
+        if not transcript_id:
+            raise DataError("Empty text id", file=path, row=row, column=id_column)
+        if transcript_id in seen:
+            raise DataError(
+                "Two texts share one id", file=path, row=row, column=id_column, value=transcript_id,
+                hint=f"Row {seen[transcript_id]} has the same id; ids must be unique.",
             )
+        seen[transcript_id] = row
+        transcripts.append(
+            transcript_from_text(
+                str(text), transcript_id, path=path, language=spec.options.get("language"),
+                speaker_patterns=speaker_patterns,
+            )
+        )
+    if not transcripts:
+        raise DataError(
+            "No texts found", file=path, column=text_column, hint="The text column is empty in every row."
         )
     return sorted(transcripts, key=lambda t: t.id)
 
