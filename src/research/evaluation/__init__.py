@@ -63,6 +63,9 @@ _EXPORTS = {
     "waves": [
         "survey_wave_effects",
     ],
+    "randomization": [
+        "placebo_in_space",
+    ],
     "schema": [
         "EvaluationSection",
         "KpiSeries",
