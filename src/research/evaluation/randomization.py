@@ -360,8 +360,8 @@ def placebo_in_space(
         raise DataError(
             f"Only {len(controls)} untreated unit(s) with data before and after the intervention",
             column=unit,
-            hint="Placebo-in-space inference needs at least two comparison units (20 or more "
-            "to reach p < 0.05 with one treated unit).",
+            hint="Placebo-in-space inference needs at least two comparison units (with one "
+            "treated unit, 19 or more to be able to reach p <= 0.05).",
         )
     actual = tuple(treated)
     rows, enumerated, total = _assignments(pool, actual, max_placebos, seed)
