@@ -35,18 +35,18 @@ def _twfe(data: pd.DataFrame, outcome: str, unit: str, time: str, treated) -> fl
 def _panel(n_units=20, n_periods=8, effect=0.0, treated=(0,), seed=0) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
     panel = pd.DataFrame(
-        [(u, t) for u in range(n_units) for t in range(n_periods)], columns=["store", "week"]
+        [(u, t) for u in range(n_units) for t in range(n_periods)], columns=["site", "period"]
     )
-    panel["post"] = (panel["week"] >= n_periods // 2).astype(int)
-    panel["score"] = (0.5 * panel["store"] + 0.2 * panel["week"] + rng.normal(0, 1, len(panel))) + effect * (
-        panel["store"].isin(treated) & (panel["post"] == 1)
+    panel["post"] = (panel["period"] >= n_periods // 2).astype(int)
+    panel["y"] = (0.5 * panel["site"] + 0.2 * panel["period"] + rng.normal(0, 1, len(panel))) + effect * (
+        panel["site"].isin(treated) & (panel["post"] == 1)
     )
     return panel
 
 
 def _fit(data, treated, **kwargs):
     return placebo_in_space(
-        data, outcome="score", unit="store", time="week", treated_units=treated, post="post", **kwargs
+        data, outcome="y", unit="site", time="period", treated_units=treated, post="post", **kwargs
     )
 
 
@@ -157,14 +157,14 @@ def test_two_treated_units_enumerate_all_pairs():
     # Two treated units: estimate = statsmodels TWFE; all C(n_units, 2) pairs are assignments.
     data = _panel(n_units=15, effect=2.0, treated=(0, 3), seed=4)
     res = _fit(data, [3, 0])
-    assert res.at[0, "estimate"] == pytest.approx(_twfe(data, "score", "store", "week", [0, 3]), abs=1e-10)
+    assert res.at[0, "estimate"] == pytest.approx(_twfe(data, "y", "site", "period", [0, 3]), abs=1e-10)
     assert res.at[0, "n_placebos"] == math.comb(15, 2)
     assert res.at[0, "n_treated"] == 2
     placebos = res.attrs["placebos"]
     assert placebos["unit"].iloc[0] == (0, 3) and placebos["actual"].iloc[0]
     assert placebos["unit"].nunique() == math.comb(15, 2)
     pair = placebos["unit"].iloc[7]
-    assert placebos["estimate"].iloc[7] == pytest.approx(_twfe(data, "score", "store", "week", pair))
+    assert placebos["estimate"].iloc[7] == pytest.approx(_twfe(data, "y", "site", "period", pair))
     estimate = res.at[0, "estimate"]
     expected = (placebos["estimate"].abs() >= abs(estimate) - 1e-12).mean()
     assert res.at[0, "p_value"] == pytest.approx(expected)
@@ -193,16 +193,16 @@ def test_integer_unit_named_by_string():
     [
         (lambda d: d, ["Atlantis", "Mars"], "not in the data: 'Atlantis', 'Mars'"),
         (lambda d: d, [], "No treated unit"),
-        (lambda d: d[d["store"] < 2], [0], "Only 1 untreated unit"),
+        (lambda d: d[d["site"] < 2], [0], "Only 1 untreated unit"),
         (lambda d: d[d["post"] == 1], [0], "No pre-intervention period"),
         (lambda d: d[d["post"] == 0], [0], "No post-intervention period"),
         (lambda d: d.assign(post=d["post"] * 2), [0], "0/1 indicator"),
-        (lambda d: d.assign(post=np.where(d["store"] == 1, 0, d["post"])), [0], "differs between units"),
+        (lambda d: d.assign(post=np.where(d["site"] == 1, 0, d["post"])), [0], "differs between units"),
         (lambda d: pd.concat([d, d.head(1)]), [0], "More than one row"),
-        (lambda d: d.drop(columns="week"), [0], "Column not in the data"),
-        (lambda d: d.assign(score=d["score"].where(d["store"] != 0)), [0], "no outcome values"),
-        (lambda d: d[~((d["store"] == 0) & (d["post"] == 0))], [0], "no data before"),
-        (lambda d: d.assign(score=d["score"].astype(str).where(d.index != 5, "n/a")), [0], "not numeric"),
+        (lambda d: d.drop(columns="period"), [0], "Column not in the data"),
+        (lambda d: d.assign(y=d["y"].where(d["site"] != 0)), [0], "no outcome values"),
+        (lambda d: d[~((d["site"] == 0) & (d["post"] == 0))], [0], "no data before"),
+        (lambda d: d.assign(y=d["y"].astype(str).where(d.index != 5, "n/a")), [0], "not numeric"),
     ],
 )
 def test_data_errors(change, treated, message):

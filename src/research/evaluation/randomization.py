@@ -271,7 +271,7 @@ def placebo_in_space(
     outcome : str
         Numeric outcome column.
     unit : str
-        Unit column (store, region, state): the level the treatment was assigned to.
+        Unit column (branch, state, country): the level the treatment was assigned to.
     time : str
         Period column (any labels; only equality matters).
     treated_units : sequence of labels, or one label
@@ -315,16 +315,16 @@ def placebo_in_space(
 
     Examples
     --------
-    Twenty stores over eight weeks; store 0 improved from week 5 on by 3 points:
+    Twenty sites over eight periods; site 0 improved from period 5 on by 3 points:
 
     >>> import numpy as np
     >>> import pandas as pd
     >>> rng = np.random.default_rng(1)
-    >>> panel = pd.DataFrame([(s, w) for s in range(20) for w in range(8)], columns=["store", "week"])
-    >>> panel["post"] = (panel["week"] >= 5).astype(int)
-    >>> panel["score"] = panel["store"] + rng.normal(0, 1, len(panel))
-    >>> panel.loc[(panel["store"] == 0) & (panel["post"] == 1), "score"] += 3
-    >>> res = placebo_in_space(panel, outcome="score", unit="store", time="week",
+    >>> panel = pd.DataFrame([(s, w) for s in range(20) for w in range(8)], columns=["site", "period"])
+    >>> panel["post"] = (panel["period"] >= 5).astype(int)
+    >>> panel["y"] = panel["site"] + rng.normal(0, 1, len(panel))
+    >>> panel.loc[(panel["site"] == 0) & (panel["post"] == 1), "y"] += 3
+    >>> res = placebo_in_space(panel, outcome="y", unit="site", time="period",
     ...                        treated_units=[0], post="post")
     >>> int(res.at[0, "n_placebos"]), float(res.at[0, "p_min"]), float(res.at[0, "p_value"])
     (20, 0.05, 0.05)
