@@ -11,6 +11,7 @@ import nbformat
 import pytest
 import yaml
 
+import research
 from research import DataError
 from research.reports.runner import check_kernel, run_reports
 
@@ -41,7 +42,12 @@ GOOD = [
     "finish({'x': x, 'started': CODE_MARKER_7f3a, 'ended': time.time()}, study=s, parameters={'x': x},\n"
     "       output_dir=output_dir, notebook='good.ipynb')",
 ]
-BAD = ["print('first step done')", "raise ValueError('planted failure <b>')", "print('never reached')"]
+BAD = [
+    "import os, warnings\nimport research\nprint('first step done')\nprint(os.getcwd(), research.__file__)\n"
+    "warnings.warn('a library warning')",
+    "raise ValueError('planted failure <b>')",
+    "print('never reached')",
+]
 
 
 def _study(runs: list[dict]) -> dict:
@@ -126,6 +132,11 @@ def test_failed_report_is_rendered_with_banner(batch):
     assert "first step done" in page  # output before the failure is kept
     assert "never reached" not in page
     assert "planted failure &lt;b&gt;" in page and "planted failure <b>" not in page
+    # A reader sees the error message, never a traceback, a warning or a path of the machine.
+    assert "Traceback" not in page and "----&gt;" not in page and "a library warning" not in page
+    for folder in (root, Path.home(), Path(research.__file__).parents[2]):
+        assert str(folder) not in page
+    assert "notebooks" in page and "research/__init__.py" in page  # shown relative instead
 
 
 def test_html_hides_code_and_parameters_cells(batch):

@@ -10,7 +10,7 @@ from typing import Any
 
 import pandas as pd
 
-from research.errors import DataError
+from research.errors import DataError, NotApplicable
 from research.study import Study
 
 #: Display labels of the catalog's classification values.
@@ -58,6 +58,22 @@ def _language(study: Study, language: str | None) -> str:
     return language or study.language
 
 
+def require_catalog(study: Study) -> None:
+    """Raise :class:`NotApplicable` if the study declares no touchpoint catalog.
+
+    Examples
+    --------
+    >>> from research import load_study
+    >>> require_catalog(load_study("sample"))  # the sample has one: nothing happens
+    """
+    if not study.has_catalog:
+        raise NotApplicable(
+            "The study declares no touchpoint catalog.",
+            "Add a touchpoints: list to study.yml (id, name, stage, phase, channel, type) to see "
+            "the catalog and the journey map.",
+        )
+
+
 def _labels(study: Study, field: str, language: str) -> list[tuple[str, str]]:
     """(value, label) of a field, in its natural order (stages: the study's journey order)."""
     if field == "stage":
@@ -82,6 +98,7 @@ def catalog_table(study: Study, language: str | None = None) -> pd.DataFrame:
     >>> table.loc[table.touchpoint == "hotline", ["name", "stage", "channel"]].values.tolist()
     [['Service hotline', 'After-sales', 'Offline']]
     """
+    require_catalog(study)
     language = _language(study, language)
     catalog = study.catalog
     table = pd.DataFrame(
@@ -130,6 +147,7 @@ def catalog_crosstab(
     After-sales         3        3      6
     Total               8        6     14
     """
+    require_catalog(study)
     language = _language(study, language)
     row_labels, column_labels = _labels(study, rows, language), _labels(study, columns, language)
     catalog = study.catalog
@@ -181,11 +199,36 @@ def overview(study: Study, language: str | None = None) -> pd.DataFrame:
         (("研究", "Study"), study.title),
         (("说明", "Description"), study.definition.description),
         (("触点数", "Touchpoints"), str(counts["n_touchpoints"])),
-        (("其中后台触点", "of which back-stage"), str(back)),
-        (("旅程阶段", "Journey stages"), " → ".join(study.stage_label(s, language) for s in study.stages)),
+    ]
+    if study.has_catalog:
+        rows += [
+            (("其中后台触点", "of which back-stage"), str(back)),
+            (("旅程阶段", "Journey stages"), " → ".join(study.stage_label(s, language) for s in study.stages)),
+        ]
+    rows += [
         (("语言", "Languages"), ", ".join(study.definition.languages)),
         (("数据文件", "Data files"), str(len(study.definition.files))),
         (("报告", "Report runs"), str(len(study.runs))),
     ]
     item, value = ("项目", "值") if language == "zh" else ("Item", "Value")
     return pd.DataFrame([(zh if language == "zh" else en, v) for (zh, en), v in rows], columns=[item, value])
+
+
+def data_files(study: Study, language: str | None = None) -> pd.DataFrame:
+    """The study's declared data files: id, role, path (relative to the study folder), description.
+
+    Examples
+    --------
+    >>> from research import load_study
+    >>> files = data_files(load_study("sample"), "en")
+    >>> files.loc[files["id"] == "kpi_weekly", "role"].item()
+    'kpi_series'
+    """
+    language = _language(study, language)
+    rows = [
+        (file_id, spec.role, spec.path, spec.description)
+        for file_id, spec in study.definition.files.items()
+    ]
+    columns = ["文件", "角色", "路径", "说明"] if language == "zh" else ["id", "role", "path", "description"]
+    return pd.DataFrame(rows, columns=columns)
+

@@ -13,6 +13,7 @@ import textwrap
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyBboxPatch, Patch
 
+from research.inventory import require_catalog
 from research.plots import PALETTE, text, use_style
 from research.study import Study, Touchpoint
 
@@ -63,6 +64,7 @@ def journey_map(study: Study, language: str | None = None) -> Figure:
     >>> [t.get_text() for t in fig.axes[0].texts][:2]
     ['Awareness', 'Consideration']
     """
+    require_catalog(study)
     use_style()
     language = language or study.language
     stages = study.stages

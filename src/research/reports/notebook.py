@@ -10,6 +10,8 @@ from __future__ import annotations
 import importlib.metadata
 import platform
 import subprocess
+import sys
+import warnings
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -17,8 +19,10 @@ from typing import Any
 import pandas as pd
 
 from research.io import file_sha256, write_json
-from research.reports.sections import notes
+from research.reports.sections import notes, show_note
 from research.study import Study
+
+_PACKAGE_DIR = Path(__file__).resolve().parents[1]
 
 #: Packages whose versions every report records.
 PROVENANCE_PACKAGES = (
@@ -34,11 +38,29 @@ PROVENANCE_PACKAGES = (
 )
 
 
+def _warning_for_readers(
+    message: Warning | str, category: type[Warning], filename: str, lineno: int,
+    file: Any = None, line: str | None = None,
+) -> None:
+    """Warnings the workbench raises for the reader become plain notes; the rest goes to stderr.
+
+    A warning from the package itself (regression to the mean, a thin segment) is meant for the
+    reader: it is shown as a note without the machine's file paths. Warnings from libraries go
+    to stderr, which the executed notebook keeps and the shared report leaves out.
+    """
+    if Path(filename).resolve().is_relative_to(_PACKAGE_DIR):
+        show_note(str(message), section="warning")
+    else:
+        sys.stderr.write(f"{category.__name__}: {message}\n")
+
+
 def report_display(precision: int = 3) -> None:
-    """Pandas display settings for report notebooks: whole sentences, readable numbers.
+    """Display settings for report notebooks: whole sentences, readable numbers, plain warnings.
 
     Plain-language columns (verdict sentences, readings, quotes) must not be cut to pandas'
-    default 50 characters in a report; numbers show *precision* significant decimals.
+    default 50 characters in a report; numbers show *precision* significant decimals. Warnings
+    are shown as notes for the reader when the workbench raised them, and never with a path of
+    the machine.
 
     Examples
     --------
@@ -50,6 +72,7 @@ def report_display(precision: int = 3) -> None:
     pd.set_option("display.precision", precision)
     pd.set_option("display.max_rows", 200)
     pd.set_option("display.width", 200)
+    warnings.showwarning = _warning_for_readers
 
 
 def output_folder(study: Study, output_dir: str | Path, notebook: str) -> Path:

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import html
 import json
+import re
+import sys
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -62,6 +64,69 @@ def _format_parameter(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, default=str)
 
 
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+
+
+def error_summary(ename: str, evalue: str) -> str:
+    """The one line a reader sees for an error: its message, never a traceback.
+
+    A :class:`~research.errors.DataError` already says what to do, so its class name is left
+    out; other errors keep their type, which helps whoever fixes the code.
+
+    Examples
+    --------
+    >>> error_summary("DataError", "Not a date [file k.csv, row 3]. Write ISO dates.")
+    'Not a date [file k.csv, row 3]. Write ISO dates.'
+    >>> error_summary("KeyError", "'\x1b[0;31mnps\x1b[0m'")
+    "KeyError: 'nps'"
+    """
+    message = _ANSI.sub("", str(evalue)).strip()
+    return message if ename == "DataError" else f"{ename}: {message}".strip()
+
+
+def scrub_paths(text: str, folders: list[str | Path]) -> str:
+    """Replace the machine's folders in *text* by paths relative to them.
+
+    Examples
+    --------
+    >>> scrub_paths("read /home/ann/proj/data/raw/s/a.csv", ["/home/ann/proj"])
+    'read data/raw/s/a.csv'
+    """
+    for folder in sorted({str(f).rstrip("/") for f in folders if str(f) not in ("", "/")}, key=len,
+                         reverse=True):
+        text = text.replace(folder + "/", "").replace(folder, ".")
+    return text
+
+
+def machine_folders() -> list[Path]:
+    """Folders of any machine that never belong in a shared report: home, Python, the package."""
+    return [Path.home(), Path(sys.prefix), Path(__file__).resolve().parents[3]]
+
+
+def _for_readers(notebook: Any) -> None:
+    """Outputs a shared report shows: error messages without tracebacks, no stderr chatter.
+
+    The executed notebook under ``data/processed`` keeps everything for whoever debugs it.
+    """
+    import nbformat
+
+    for cell in notebook.cells:
+        if cell.cell_type != "code":
+            continue
+        kept = []
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "stream" and output.get("name") == "stderr":
+                continue
+            if output.get("output_type") == "error":
+                text = error_summary(output.get("ename", "Error"), output.get("evalue", ""))
+                output = nbformat.v4.new_output(
+                    "display_data",
+                    {"text/html": f'<div class="research-banner">{_escape(text)}</div>', "text/plain": text},
+                )
+            kept.append(output)
+        cell["outputs"] = kept
+
+
 def failed_cell(notebook: Any) -> tuple[int | None, str, str]:
     """(1-based code cell number, source, "Error: message") of the first cell that errored."""
     number = 0
@@ -71,7 +136,7 @@ def failed_cell(notebook: Any) -> tuple[int | None, str, str]:
         number += 1
         for output in cell.get("outputs", []):
             if output.get("output_type") == "error":
-                message = f"{output.get('ename', 'Error')}: {output.get('evalue', '')}"
+                message = error_summary(output.get("ename", "Error"), output.get("evalue", ""))
                 return number, cell.source, message
     return None, "", ""
 
@@ -145,6 +210,7 @@ def render_report(
     generated_at: str,
     error: str | None = None,
     show_code: bool = False,
+    private_folders: list[str | Path] = (),
 ) -> Path:
     """Render the executed notebook *executed* to the self-contained HTML file *html_path*.
 
@@ -166,6 +232,9 @@ def render_report(
         One-line error summary for the banner (default: taken from the notebook).
     show_code : bool
         Include code cells (default: hidden, the report is for people who never open Python).
+    private_folders : list of str or Path
+        Folders of the machine (project root, home) that must not appear in the report: paths
+        under them are shown relative to them. The home folder is always scrubbed.
 
     Returns
     -------
@@ -192,6 +261,7 @@ def render_report(
 
     notebook = nbformat.read(str(executed), as_version=4)
     _, failed_source, failed_message = failed_cell(notebook)
+    _for_readers(notebook)
     header = report_header(
         title=title,
         study=study,
@@ -205,4 +275,5 @@ def render_report(
     notebook.metadata["title"] = title
     resources = {"research_header": header, "research_css": _CSS}
     body, _ = _exporter(show_code).from_notebook_node(notebook, resources=resources)
+    body = scrub_paths(body, [*private_folders, *machine_folders()])
     return write_text(html_path, embed_cjk_font(body))

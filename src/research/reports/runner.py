@@ -81,6 +81,17 @@ class Job:
     def results(self) -> Path:
         return self.output_dir / "results.json"
 
+    @property
+    def private_folders(self) -> list[Path]:
+        """Folders of this machine that a shared report must not show (see scrub_paths)."""
+        from research.reports.render import machine_folders
+
+        folders = [self.root, self.notebook.parent.parent, *machine_folders()]
+        study = Path(str(self.parameters.get("study", "")))
+        if study.is_absolute():
+            folders.append(study.parent)
+        return folders
+
 
 @dataclass
 class Outcome:
@@ -264,7 +275,7 @@ def execute_job(job: Job) -> Outcome:
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
-    from research.reports.render import render_report
+    from research.reports.render import error_summary, render_report, scrub_paths
 
     started = time.perf_counter()
     status, error = "ok", None
@@ -285,7 +296,7 @@ def execute_job(job: Job) -> Outcome:
             shutdown_kernel="immediate",  # outputs are saved; a graceful shutdown only adds wait
         )
     except PapermillExecutionError as exc:
-        status, error = "failed", f"{exc.ename}: {exc.evalue}".strip()
+        status, error = "failed", error_summary(exc.ename, exc.evalue)
     except Exception as exc:  # kernel died, bad notebook JSON...: the batch goes on
         status, error = "failed", f"{type(exc).__name__}: {exc}"
     if status == "ok" and not job.results.exists():
@@ -307,11 +318,14 @@ def execute_job(job: Job) -> Outcome:
                 generated_at=generated_at,
                 error=error,
                 show_code=job.show_code,
+                private_folders=job.private_folders,
             )
         except Exception as exc:
             status, error = "failed", f"rendering HTML failed: {type(exc).__name__}: {exc}"
     else:
         job.html.unlink(missing_ok=True)
+    if error:
+        error = scrub_paths(error, job.private_folders)
     return Outcome(job.run_id, status, time.perf_counter() - started, generated_at, error)
 
 
@@ -413,16 +427,16 @@ def _refuse_unrunnable(jobs: list[Job], validation: Validation, record: Any) -> 
         if not problems:
             runnable.append(job)
             continue
-        error = " | ".join(str(problem) for problem in problems)
-        job.results.unlink(missing_ok=True)
-        from research.reports.render import render_report
+        from research.reports.render import render_report, scrub_paths
 
+        error = scrub_paths(" | ".join(str(problem) for problem in problems), job.private_folders)
+        job.results.unlink(missing_ok=True)
         generated_at = _now()
         render_report(
             job.notebook, job.html, title=job.title, study=job.study, run_id=job.run_id,
             parameters=job.parameters, status="failed", generated_at=generated_at,
             error=f"Not run: {len(problems)} problem(s) in its data or parameters: {error}",
-            show_code=job.show_code,
+            show_code=job.show_code, private_folders=job.private_folders,
         )
         record(job, Outcome(job.run_id, "failed", 0.0, generated_at, error))
     return runnable
