@@ -129,7 +129,8 @@ def code_frequencies(
     stats.index.name = "code"
     table = _code_info(codebook, listed, language).merge(stats.reset_index(), on="code")
     table["reach"] = table["respondents"] / n if n else 0.0
-    table["frequency"] = (table["mentions"] / table["respondents"].where(table["respondents"] > 0)).fillna(0.0)
+    mentioning = table["respondents"].where(table["respondents"] > 0)
+    table["frequency"] = (table["mentions"] / mentioning).fillna(0.0)
     table = table.sort_values(
         ["mentions", "respondents", "code"], ascending=[False, False, True], kind="stable"
     )

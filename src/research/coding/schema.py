@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import os
 import re
+from dataclasses import dataclass
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -119,3 +120,64 @@ def validate_section(study: Any, section: dict[str, Any]) -> CodingSection:
 def coding_settings(study: Any) -> CodingSection:
     """The study's coding section with defaults (an empty section if study.yml has none)."""
     return validate_section(study, study.section("coding"))
+
+
+@dataclass(frozen=True)
+class CodingFiles:
+    """The file ids a coding run reads (see :func:`coding_files`)."""
+
+    transcripts: str
+    codebook: str | None
+    respondents: str | None
+    codings: tuple[str, ...]
+
+
+def _by_role(study: Any, named: str | None, role: str, default_id: str, required: bool) -> str | None:
+    """*named*, else the file declared as *default_id* with this role, else the only file of it."""
+    if named:
+        return named
+    candidates = sorted(study.files_with_role(role))
+    if default_id in candidates:
+        return default_id
+    if len(candidates) == 1:
+        return candidates[0]
+    if not candidates and not required:
+        return None
+    raise DataError(
+        f"Cannot tell which file is the {role}" if candidates else f"The study declares no {role}",
+        file=getattr(study, "yml_path", None),
+        column=f"coding.{role}",
+        hint=f"Name it in study.yml under coding.{role} (files of role {role}: {candidates})."
+        if candidates
+        else f"Declare it under files: with role: {role}.",
+    )
+
+
+def coding_files(study: Any, *, require_codebook: bool = True) -> CodingFiles:
+    """Which declared files hold the transcripts, codebook, respondents and codings.
+
+    ``coding:`` in study.yml may name them; otherwise each is found by its role: the file whose
+    id is the role's name (``transcripts``, ``codebook``, ``respondents``), else the only file of
+    that role. The respondents file is optional; codings are every file of role ``codings``
+    (none: the report runs on auto-coding).
+
+    Raises
+    ------
+    DataError
+        No transcripts (or, with *require_codebook*, no codebook) declared, or several files of
+        one role and none named in ``coding:``.
+
+    Examples
+    --------
+    >>> from research.study import load_study
+    >>> files = coding_files(load_study("sample"))
+    >>> files.transcripts, files.codebook, files.respondents, files.codings
+    ('transcripts', 'codebook', 'respondents', ('codings_coder_a', 'codings_coder_b'))
+    """
+    settings = coding_settings(study)
+    section = study.section("coding")
+    transcripts = _by_role(study, section.get("transcripts"), "transcripts", "transcripts", True)
+    codebook = _by_role(study, settings.codebook, "codebook", "codebook", require_codebook)
+    respondents = _by_role(study, settings.respondents, "respondents", "respondents", False)
+    codings = tuple(settings.codings or sorted(study.files_with_role("codings")))
+    return CodingFiles(str(transcripts), codebook, respondents, codings)

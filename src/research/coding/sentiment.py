@@ -261,8 +261,6 @@ def sentiment_agreement(
     >>> result.n, result.accuracy
     (4, 0.75)
     """
-    from research.coding.agreement import cohen_kappa
-
     require_columns(sentiment, ["unit_id", "label"], file=None)
     compared = human_valence(coded_units, codebook).merge(
         sentiment[["unit_id", "label"]].rename(columns={"label": "suggested"}), on="unit_id", how="inner"
@@ -272,6 +270,13 @@ def sentiment_agreement(
             "No unit has both a human valence and a sentiment score",
             hint="Score the same units that were coded (check the unit_id values).",
         )
+    return _agreement(compared)
+
+
+def _agreement(compared: pd.DataFrame) -> SentimentAgreement:
+    """Accuracy, kappa and confusion of the ``human`` and ``suggested`` columns of *compared*."""
+    from research.coding.agreement import cohen_kappa
+
     accuracy = float((compared["human"] == compared["suggested"]).mean())
     kappa = float(cohen_kappa(compared["human"], compared["suggested"]))
     confusion = pd.crosstab(
@@ -282,3 +287,106 @@ def sentiment_agreement(
         dropna=False,
     )
     return SentimentAgreement(accuracy, kappa, len(compared), confusion, compared)
+
+
+#: Accepted sentiment labels of a researcher's label column (case and spaces ignored).
+LABEL_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "positive": ("positive", "pos", "+", "正面", "积极", "正向", "好评"),
+    "negative": ("negative", "neg", "-", "负面", "消极", "负向", "差评"),
+    "neutral": ("neutral", "neu", "0", "中性", "中立", "一般", "中评"),
+}
+_LABEL_OF = {word: label for label, words in LABEL_SYNONYMS.items() for word in words}
+
+
+def parse_sentiment_labels(values: pd.Series, *, file: Any = None, column: str | None = None) -> pd.Series:
+    """Researcher sentiment labels as ``negative`` / ``neutral`` / ``positive`` (empty: missing).
+
+    Accepted (case ignored): positive, pos, +, 正面, 积极, 正向, 好评; negative, neg, -, 负面,
+    消极, 负向, 差评; neutral, neu, 0, 中性, 中立, 一般, 中评 (:data:`LABEL_SYNONYMS`).
+
+    Raises
+    ------
+    DataError
+        A value outside the accepted labels (naming its row, header = row 1).
+
+    Examples
+    --------
+    >>> parse_sentiment_labels(pd.Series(["Positive", "差评", None, "neu"])).tolist()
+    ['positive', 'negative', nan, 'neutral']
+    """
+    parsed = []
+    for position, raw in enumerate(values.tolist()):
+        if raw is None or (isinstance(raw, float) and np.isnan(raw)) or not str(raw).strip():
+            parsed.append(np.nan)
+            continue
+        text = str(raw).strip().lower()
+        if text not in _LABEL_OF:
+            raise DataError(
+                "Unknown sentiment label",
+                file=file,
+                row=position + 2,
+                column=column,
+                value=raw,
+                hint="Use positive/negative/neutral (or 正面/负面/中性, 积极/消极, 好评/差评/中评).",
+            )
+        parsed.append(_LABEL_OF[text])
+    return pd.Series(parsed, index=values.index, dtype=object)
+
+
+def text_sentiment(units: pd.DataFrame, codebook: Any = None) -> pd.DataFrame:
+    """Suggested sentiment of each transcript: its units' texts joined and scored as one text.
+
+    Returns
+    -------
+    DataFrame
+        ``transcript_id, language, score`` (-1..1), ``label``, one row per transcript.
+
+    Examples
+    --------
+    >>> units = pd.DataFrame({"transcript_id": ["r1", "r1", "r2"], "unit_id": ["a", "b", "c"],
+    ...                       "text": ["Stale.", "Awful taste.", "Great coffee!"]})
+    >>> text_sentiment(units)[["transcript_id", "label"]].values.tolist()
+    [['r1', 'negative'], ['r2', 'positive']]
+    """
+    require_columns(units, ["transcript_id", "text"], file=None)
+    joined = units.assign(text=units["text"].fillna("").astype(str))
+    joined = joined.groupby("transcript_id", sort=True)["text"].agg("\n".join).reset_index()
+    scored = unit_sentiment(joined.rename(columns={"transcript_id": "unit_id"}), codebook)
+    return scored.drop(columns="transcript_id").rename(columns={"unit_id": "transcript_id"})
+
+
+def label_agreement(suggested: pd.DataFrame, labels: pd.Series) -> SentimentAgreement:
+    """Compare suggested sentiment of texts with researcher labels of the same texts.
+
+    Parameters
+    ----------
+    suggested : DataFrame
+        ``transcript_id, label`` (e.g. from :func:`text_sentiment`).
+    labels : Series
+        Labels ``negative`` / ``neutral`` / ``positive`` indexed by transcript id (from
+        :func:`parse_sentiment_labels`); missing labels are left out.
+
+    Returns
+    -------
+    SentimentAgreement
+        Accuracy (0..1) and Cohen's kappa; the ``human`` labels are the researcher's.
+
+    Examples
+    --------
+    >>> suggested = pd.DataFrame({"transcript_id": ["r1", "r2", "r3"],
+    ...                           "label": ["negative", "positive", "positive"]})
+    >>> labels = pd.Series(["negative", "positive", "negative"], index=["r1", "r2", "r3"])
+    >>> label_agreement(suggested, labels).accuracy
+    0.6666666666666666
+    """
+    require_columns(suggested, ["transcript_id", "label"], file=None)
+    human = labels.dropna().rename("human").rename_axis("transcript_id").reset_index()
+    compared = human.merge(
+        suggested[["transcript_id", "label"]].rename(columns={"label": "suggested"}), on="transcript_id"
+    )
+    if compared.empty:
+        raise DataError(
+            "No text has both a sentiment label and a sentiment score",
+            hint="The label column's ids must be the transcript ids.",
+        )
+    return _agreement(compared)

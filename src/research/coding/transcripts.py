@@ -449,7 +449,10 @@ def load_transcripts(study: Any, *, file_id: str | None = None) -> list[Transcri
     >>> transcripts = load_transcripts(study)  # doctest: +SKIP
     """
     section = _coding_section(study)
-    file_id = file_id or section.get("transcripts", "transcripts")
+    if file_id is None:
+        from research.coding.schema import coding_files
+
+        file_id = coding_files(study, require_codebook=False).transcripts
     spec = study.file_spec(file_id)
     folder = study.file(file_id)
     patterns = section.get("speaker_patterns")
@@ -586,9 +589,10 @@ def load_cases(
     >>> from research.study import load_study
     >>> cases = load_cases(load_study("sample"))  # doctest: +SKIP
     """
-    section = _coding_section(study)
     if file_id is None:
-        file_id = section.get("respondents")
+        from research.coding.schema import coding_files
+
+        file_id = coding_files(study, require_codebook=False).respondents
     if file_id is None:
         candidates = sorted(study.files_with_role("respondents"))
         if len(candidates) != 1:

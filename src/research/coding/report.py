@@ -1,0 +1,611 @@
+"""The study-aware layer of the interview-coding report (notebook 10).
+
+:func:`load_coding_data` reads what a study has: transcripts (any file format, or one table of
+texts; with or without speaker labels), the codebook, the respondents file if there is one, and
+the human codings if there are any. The analysis then runs on the *reference coding*: the
+reference coder's codings, or, without human codings, the codebook's keyword auto-coding
+(:func:`research.coding.autocode`), said in the report as "auto-coded, not checked by a coder".
+
+The core (code frequencies, pain-point ranking) always renders. Every other section is a
+function here that raises :class:`~research.errors.NotApplicable` with one plain sentence when
+the study lacks what it needs (a second coder, human codings, a segment column, a touchpoint
+catalog, stages on codes, sentiment labels); the notebook calls them through
+:func:`research.reports.optional_section`. This module computes no statistic itself: it picks
+data and calls the statistics modules.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from research.coding.agreement import AgreementResult, code_agreement
+from research.coding.analysis import (
+    Cooccurrence,
+    code_by_segment,
+    code_crosstab,
+    cooccurrence,
+    pain_point_ranking,
+    representative_quotes,
+)
+from research.coding.autocoding import attribute_touchpoints, autocode, autocode_performance
+from research.coding.codebook import Codebook, _declares_stages, load_codebook
+from research.coding.codings import CODING_COLUMNS, codings_to_units, load_codings
+from research.coding.schema import CodingFiles, coding_files, coding_settings
+from research.coding.sentiment import (
+    SentimentAgreement,
+    label_agreement,
+    parse_sentiment_labels,
+    sentiment_agreement,
+    text_sentiment,
+    unit_sentiment,
+)
+from research.coding.tokens import word_frequencies
+from research.coding.transcripts import Transcript, load_cases, load_transcripts, units_frame
+from research.errors import DataError, NotApplicable
+
+#: How the report names a coding that no human checked.
+AUTO_CODED = "auto-coded, not checked by a coder"
+AUTO_CODER = "auto"
+
+
+@dataclass
+class CodingData:
+    """Everything a coding report reads, and the coding its analysis uses.
+
+    ``units`` are the respondents' coding units (every unit not spoken by an interviewer);
+    ``codings`` all human codings in long form (empty without codings files); ``coded`` the
+    reference coding mapped to units (``transcript_id, unit_id, code, coder``) and ``spans`` the
+    same in long form (``transcript_id, start, end, code, coder``) for quotes; ``suggestions``
+    the auto-coding of ``units``; ``cases`` the respondents table or None.
+    """
+
+    study: Any
+    files: CodingFiles
+    unit: str
+    transcripts: list[Transcript]
+    codebook: Codebook
+    units: pd.DataFrame
+    codings: pd.DataFrame
+    cases: pd.DataFrame | None
+    reference_coder: str | None
+    suggestions: pd.DataFrame
+    coded: pd.DataFrame
+    spans: pd.DataFrame
+    redact_names: tuple[str, ...] = ()
+
+    @property
+    def auto_coded(self) -> bool:
+        """True when the analysis runs on auto-coding (no human codings)."""
+        return self.reference_coder is None
+
+    @property
+    def coders(self) -> list[str]:
+        """Human coders in the codings, in order of first appearance."""
+        return list(dict.fromkeys(self.codings["coder"].astype(str)))
+
+    @property
+    def inputs(self) -> list[str]:
+        """File ids the report read (for its provenance)."""
+        files = [self.files.transcripts, self.files.codebook, self.files.respondents, *self.files.codings]
+        return [f for f in files if f]
+
+    @property
+    def respondent_ids(self) -> list[str]:
+        """Every transcript id (the base of reach: respondents who said nothing coded count)."""
+        return [t.id for t in self.transcripts]
+
+    def source(self) -> str:
+        """One sentence saying which coding the analysis uses.
+
+        Examples
+        --------
+        >>> from research.study import load_study
+        >>> load_coding_data(load_study("sample")).source()  # doctest: +SKIP
+        "The analysis uses coder A's coding (24 of 24 transcripts)."
+        """
+        if self.auto_coded:
+            return (
+                f"The analysis is {AUTO_CODED}: the codebook's keywords and patterns were applied "
+                f"to {len(self.units)} {self.unit} units of {len(self.transcripts)} texts. "
+                "Add a coder's codings file (role codings) to analyse a human coding instead."
+            )
+        coded = self.codings.loc[self.codings["coder"] == self.reference_coder, "transcript_id"].nunique()
+        return (
+            f"The analysis uses coder {self.reference_coder}'s coding "
+            f"({coded} of {len(self.transcripts)} transcripts)."
+        )
+
+    def overview(self) -> pd.DataFrame:
+        """One-row table: transcripts by language, units, codable codes, coded units, coders."""
+        return pd.DataFrame(
+            {
+                "transcripts": [len(self.transcripts)],
+                "chinese": [sum(t.language == "zh" for t in self.transcripts)],
+                "english": [sum(t.language == "en" for t in self.transcripts)],
+                f"respondent units ({self.unit})": [len(self.units)],
+                "codable codes": [len(self.codebook.codable_ids)],
+                "coded units": [int(self.coded["unit_id"].nunique())],
+                "coding": [AUTO_CODED if self.auto_coded else f"coder {self.reference_coder}"],
+                "human coders": [len(self.coders)],
+            }
+        )
+
+
+def choose_reference_coder(codings: pd.DataFrame, requested: str = "") -> str | None:
+    """The coder whose coding the analysis uses.
+
+    *requested* if given (it must be a coder of *codings*); else the coder who coded the most
+    transcripts (all of them, in a usual design), the first in the file on ties; None without
+    codings.
+
+    Raises
+    ------
+    DataError
+        *requested* is not a coder of the codings.
+
+    Examples
+    --------
+    >>> codings = pd.DataFrame({"transcript_id": ["r1", "r1", "r2", "r1"],
+    ...                         "coder": ["lee", "lee", "lee", "kim"]})
+    >>> choose_reference_coder(codings), choose_reference_coder(codings.iloc[:0]) is None
+    ('lee', True)
+    """
+    coders = list(dict.fromkeys(codings["coder"].astype(str)))
+    if requested:
+        if str(requested) not in coders:
+            raise DataError(
+                "The reference coder has no codings",
+                column="reference_coder",
+                value=requested,
+                hint=f"Coders in the codings files: {coders or 'none'}; leave it empty to choose one.",
+            )
+        return str(requested)
+    if not coders:
+        return None
+    coverage = codings.assign(coder=codings["coder"].astype(str)).groupby("coder")["transcript_id"].nunique()
+    return max(coders, key=lambda c: (coverage[c], -coders.index(c)))
+
+
+def load_coding_data(
+    study: Any,
+    *,
+    unit: str = "",
+    reference_coder: str = "",
+    negation: bool | str = True,
+) -> CodingData:
+    """Read a study's coding inputs and settle the coding the analysis uses.
+
+    Parameters
+    ----------
+    study : Study
+    unit : {"", "turn", "paragraph", "sentence"}
+        Coding unit; empty: ``coding.unit`` of study.yml (default ``turn``; a text without
+        speaker labels has its paragraphs as turns).
+    reference_coder : str
+        Whose coding to analyse; empty: :func:`choose_reference_coder`. Without codings files
+        the analysis uses the auto-coding.
+    negation : bool or {"flag", "drop"}
+        Passed to :func:`research.coding.autocode`.
+
+    Raises
+    ------
+    DataError
+        Unreadable or invalid inputs; a *reference_coder* that has no codings.
+
+    Examples
+    --------
+    >>> from research.study import load_study
+    >>> data = load_coding_data(load_study("sample"))  # doctest: +SKIP
+    >>> data.reference_coder, len(data.transcripts)  # doctest: +SKIP
+    ('A', 24)
+    """
+    settings = coding_settings(study)
+    files = coding_files(study)
+    unit = unit or settings.unit
+    transcripts = load_transcripts(study, file_id=files.transcripts)
+    codebook = load_codebook(study.file(files.codebook), study=study)
+    cases = load_cases(study, file_id=files.respondents) if files.respondents else None
+    units = units_frame(transcripts, unit=unit)
+    units = units[units["role"] != "interviewer"].reset_index(drop=True)
+    codings = load_codings(study, file_ids=files.codings, codebook=codebook, transcripts=transcripts)
+    codings = codings.assign(coder=codings["coder"].astype(str))
+    reference = choose_reference_coder(codings, reference_coder)
+    suggestions = autocode(units, codebook, negation=negation)
+    if reference is None:
+        # A suggestion lies inside its unit: the unit is the coded passage (a mention).
+        coded = suggestions[["transcript_id", "unit_id", "code", "coder"]].drop_duplicates()
+        coded = coded.reset_index(drop=True)
+        spans = coded.merge(units[["unit_id", "start", "end"]], on="unit_id")[CODING_COLUMNS]
+    else:
+        spans = codings[codings["coder"] == reference].reset_index(drop=True)
+        coded = codings_to_units(spans, units)
+    return CodingData(
+        study=study,
+        files=files,
+        unit=unit,
+        transcripts=transcripts,
+        codebook=codebook,
+        units=units,
+        codings=codings,
+        cases=cases,
+        reference_coder=reference,
+        suggestions=suggestions,
+        coded=coded,
+        spans=spans,
+        redact_names=tuple(settings.redact_names),
+    )
+
+
+def agreement_section(data: CodingData, coders: Sequence[str] = (), n_boot: int = 500) -> AgreementResult:
+    """Inter-coder agreement of *coders* (empty: every human coder) on the respondents' units.
+
+    Raises
+    ------
+    NotApplicable
+        No human codings, one coder only, or no transcript coded by all of them.
+    DataError
+        A named coder has no codings.
+    """
+    if data.codings.empty:
+        raise NotApplicable(
+            "There are no human codings, so agreement between coders cannot be computed.",
+            "Add two coders' codings files (role codings) of the same transcripts to see it.",
+        )
+    chosen = [str(c) for c in coders] or data.coders
+    unknown = [c for c in chosen if c not in data.coders]
+    if unknown:
+        raise DataError(
+            "Agreement coder without codings",
+            column="agreement_coders",
+            value=unknown,
+            hint=f"Coders in the codings files: {data.coders}; leave it empty to compare all.",
+        )
+    if len(chosen) < 2:
+        raise NotApplicable(
+            f"Only one coder ({chosen[0]}) coded the transcripts, so agreement between coders "
+            "cannot be computed.",
+            "Have a second coder code some of the same transcripts and add that file (role codings).",
+        )
+    codings = data.codings[data.codings["coder"].isin(chosen)]
+    shared = set.intersection(*(set(codings.loc[codings["coder"] == c, "transcript_id"]) for c in chosen))
+    if not shared:
+        raise NotApplicable(
+            f"No transcript was coded by all of {chosen}, so their agreement cannot be computed.",
+            "Have the coders code a common subset of transcripts.",
+        )
+    return code_agreement(codings, data.units, n_boot=n_boot, coders=chosen, redact_names=data.redact_names)
+
+
+def autocode_section(data: CodingData) -> pd.DataFrame:
+    """Precision and recall of the auto-coding against the reference coder, per code and overall.
+
+    Only transcripts the reference coder coded are compared.
+
+    Raises
+    ------
+    NotApplicable
+        The analysis is itself auto-coded (no human codings).
+    """
+    if data.auto_coded:
+        raise NotApplicable(
+            "The analysis is auto-coded, so there is no human coding to check the auto-coding against.",
+            "Add a coder's codings file (role codings) to see the precision and recall of the keyword rules.",
+        )
+    checked = set(data.spans["transcript_id"])
+    suggestions = data.suggestions[data.suggestions["transcript_id"].isin(checked)]
+    return autocode_performance(suggestions, data.coded)
+
+
+def stage_section(data: CodingData, language: str) -> pd.DataFrame:
+    """Mentions of each code by journey stage (the stages codes name), labelled in *language*.
+
+    Raises
+    ------
+    NotApplicable
+        No code of the codebook names a stage.
+    """
+    named = list(dict.fromkeys(s for c in data.codebook.codes for s in c.stages))
+    if not named:
+        raise NotApplicable(
+            "No code of the codebook names a journey stage, so codes are not shown by stage.",
+            "List the stages a code belongs to under stages: of the code in the codebook.",
+        )
+    study = data.study
+    stages = list(study.stages) if _declares_stages(study) else named
+    table = code_crosstab(data.coded, data.codebook, by="stage", categories=stages)
+    table.index = [data.codebook.code(c).label(language) for c in table.index]
+    table.columns = [study.stage_label(c, language) if c in study.stages else c for c in table.columns]
+    return table
+
+
+def touchpoint_section(data: CodingData) -> pd.DataFrame:
+    """Mentions of each code by the touchpoints its units name (catalog names and synonyms).
+
+    Raises
+    ------
+    NotApplicable
+        The study has no touchpoint catalog.
+    """
+    if not data.study.has_catalog:
+        raise NotApplicable(
+            "The study has no touchpoint catalog, so mentions are not attributed to touchpoints.",
+            "Add touchpoints: (ids, names, synonyms) to study.yml to see codes by touchpoint.",
+        )
+    attribution = attribute_touchpoints(data.units, data.study)
+    return code_crosstab(data.coded, data.codebook, by="touchpoint", attribution=attribution)
+
+
+def touchpoint_ranking_section(
+    data: CodingData, sentiment: pd.DataFrame | None, language: str
+) -> pd.DataFrame:
+    """Pain points ranked by touchpoint (the touchpoints codes name in the codebook).
+
+    Raises
+    ------
+    NotApplicable
+        No pain-point code names a touchpoint.
+    """
+    return pain_point_ranking(
+        data.coded, data.codebook, respondents=data.respondent_ids, sentiment=sentiment,
+        by="touchpoint", language=language, study=data.study,
+    )
+
+
+def segment_section(data: CodingData, segment: str, codes: Iterable[str] | None = None) -> pd.DataFrame:
+    """Reach of *codes* in each segment of the respondents file (codes x segments, 0..1).
+
+    Raises
+    ------
+    NotApplicable
+        No segment named, or no respondents file.
+    DataError
+        *segment* is not a column of the respondents file.
+    """
+    if not segment:
+        raise NotApplicable(
+            "No segment column is named, so codes are not compared between segments.",
+            "Set the segment parameter to a column of the respondents file to compare segments.",
+        )
+    if data.cases is None:
+        raise NotApplicable(
+            f"The study has no respondents file, so codes cannot be compared by {segment!r}.",
+            "Declare a file with role respondents (an id column with the transcript ids and the segment).",
+        )
+    if segment not in data.cases.columns:
+        raise DataError(
+            "The segment is not a column of the respondents file",
+            file=data.study.file(data.files.respondents),
+            column=segment,
+            hint=f"Columns: {list(data.cases.columns)}.",
+        )
+    table = code_by_segment(data.coded, data.cases, segment, codes=codes)
+    return table.pivot(index="code", columns=segment, values="reach")
+
+
+def cooccurrence_section(data: CodingData, language: str) -> Cooccurrence:
+    """Codes applied to the same unit, labelled in *language*.
+
+    Raises
+    ------
+    NotApplicable
+        Fewer than two codes were applied.
+    """
+    applied = data.coded["code"].nunique()
+    if applied < 2:
+        raise NotApplicable(
+            f"{'Only one code was' if applied == 1 else 'No code was'} applied, so nothing co-occurs.",
+            "Co-occurrence needs at least two codes in the coding.",
+        )
+    result = cooccurrence(data.coded, level="unit")
+
+    def name(code: str) -> str:
+        return data.codebook.code(code).label(language)
+
+    return Cooccurrence(
+        result.counts.rename(index=name, columns=name), result.jaccard.rename(index=name, columns=name),
+        result.level,
+    )
+
+
+def quote_codes(
+    frequencies: pd.DataFrame, ranking: pd.DataFrame, codes: Sequence[str] = (), top: int = 4
+) -> list[str]:
+    """*codes*, else the *top* mentioned pain points and the two most mentioned delights."""
+    if codes:
+        return list(codes)
+    pains = ranking.loc[ranking["mentions"] > 0, "code"].head(top).tolist()
+    delights = frequencies.loc[(frequencies["valence"] == "delight") & (frequencies["mentions"] > 0), "code"]
+    return pains + delights.head(2).tolist()
+
+
+def quotes_section(data: CodingData, codes: Sequence[str], language: str, n: int = 2) -> pd.DataFrame:
+    """Representative (redacted) quotes of *codes*, from texts in *language* when there are any.
+
+    Raises
+    ------
+    NotApplicable
+        Nothing was coded with these codes.
+    """
+    if not codes or data.spans.empty:
+        raise NotApplicable("No passage is coded, so there are no quotes.", "Check the codebook's keywords.")
+    same = {t.id for t in data.transcripts if t.language == language}
+    spans = data.spans[data.spans["transcript_id"].isin(same)] if same else data.spans
+    quotes = representative_quotes(
+        spans, data.transcripts, data.codebook, codes=[c for c in codes if c in set(spans["code"])],
+        n=n, names=data.redact_names, language=language,
+    )
+    return quotes[["name", "rank", "transcript_id", "quote"]]
+
+
+@dataclass
+class SentimentCheck:
+    """How well the lexicon sentiment matches a human judgement.
+
+    ``basis`` says what it was compared with; ``table`` has one row per lexicon (``lexicon,
+    compared_with, n, accuracy, cohen_kappa``); ``extended`` is the result with the codebook's
+    keywords, ``builtin`` without them.
+    """
+
+    basis: str
+    table: pd.DataFrame
+    extended: SentimentAgreement
+    builtin: SentimentAgreement
+
+
+def sentiment_section(
+    data: CodingData, sentiment: pd.DataFrame, label_column: str = ""
+) -> SentimentCheck:
+    """Check the sentiment suggestion against researcher labels or human-coded valence.
+
+    With *label_column* (a column of the respondents file; labels as accepted by
+    :func:`research.coding.sentiment.parse_sentiment_labels`), each text's sentiment (its units
+    scored as one text) is compared with its label. Otherwise, with human codings, each coded
+    unit's sentiment is compared with the valence of its codes (pain point negative, delight
+    positive).
+
+    Parameters
+    ----------
+    sentiment : DataFrame
+        Unit sentiment with the codebook's keywords (:func:`research.coding.unit_sentiment`).
+
+    Raises
+    ------
+    NotApplicable
+        No label column and no human codings.
+    DataError
+        The label column is not in the respondents file, there is no respondents file, or a
+        label is not accepted.
+    """
+    if label_column:
+        if data.cases is None:
+            raise DataError(
+                "sentiment_label_column names a column but the study has no respondents file",
+                column="sentiment_label_column",
+                value=label_column,
+                hint="Declare a file with role respondents that holds the labels.",
+            )
+        if label_column not in data.cases.columns:
+            raise DataError(
+                "The sentiment label column is not a column of the respondents file",
+                file=data.study.file(data.files.respondents),
+                column=label_column,
+                hint=f"Columns: {list(data.cases.columns)}.",
+            )
+        labels = parse_sentiment_labels(
+            data.cases[label_column], file=data.study.file(data.files.respondents), column=label_column
+        )
+        extended = label_agreement(text_sentiment(data.units, data.codebook), labels)
+        builtin = label_agreement(text_sentiment(data.units), labels)
+        basis = f"the respondents file's label column {label_column!r} (one label per text)"
+    elif not data.auto_coded:
+        extended = sentiment_agreement(sentiment, data.coded, data.codebook)
+        builtin = sentiment_agreement(unit_sentiment(data.units), data.coded, data.codebook)
+        basis = f"the valence of coder {data.reference_coder}'s codes (one label per coded unit)"
+    else:
+        raise NotApplicable(
+            "The texts are auto-coded and have no sentiment labels, so the sentiment suggestion "
+            "cannot be checked.",
+            "Name a column of the respondents file holding positive/negative/neutral with the "
+            "sentiment_label_column parameter, or add a coder's codings.",
+        )
+    table = pd.concat(
+        [
+            builtin.summary().assign(lexicon="built-in"),
+            extended.summary().assign(lexicon="built-in + codebook keywords"),
+        ],
+        ignore_index=True,
+    ).assign(compared_with=basis)[["lexicon", "compared_with", "n", "accuracy", "cohen_kappa"]]
+    return SentimentCheck(basis, table, extended, builtin)
+
+
+def frequent_words_section(data: CodingData, language: str, top: int = 20) -> pd.DataFrame:
+    """The most frequent words of the respondents' units in *language*.
+
+    Raises
+    ------
+    NotApplicable
+        No text in *language*.
+    """
+    texts = data.units.loc[data.units["language"] == language, "text"]
+    if texts.empty:
+        raise NotApplicable(
+            f"No text is in the report language ({language}), so word frequencies are not shown.",
+            "Run the report in the texts' language with the language parameter.",
+        )
+    return word_frequencies(
+        texts, data.study, data.codebook, language=language, top=top, names=data.redact_names
+    )
+
+
+def _plain(value: Any) -> Any:
+    if value is None:
+        return None
+    value = float(value)
+    return None if np.isnan(value) else value
+
+
+def coding_results(
+    data: CodingData,
+    language: str,
+    frequencies: pd.DataFrame,
+    ranking: pd.DataFrame,
+    touchpoint_ranking: pd.DataFrame | None = None,
+    agreement: AgreementResult | None = None,
+    performance: pd.DataFrame | None = None,
+    sentiment: SentimentCheck | None = None,
+) -> dict[str, Any]:
+    """The key figures of a coding report as plain JSON types (``results.json``).
+
+    Sections that were skipped are ``None`` (their reason is in the report's notes).
+
+    Examples
+    --------
+    >>> from research.study import load_study
+    >>> data = load_coding_data(load_study("sample"))  # doctest: +SKIP
+    """
+    mentioned = ranking[ranking["mentions"] > 0]
+    results: dict[str, Any] = {
+        "language": language,
+        "n_transcripts": len(data.transcripts),
+        "unit": data.unit,
+        "n_units": len(data.units),
+        "coding": AUTO_CODED if data.auto_coded else f"coder {data.reference_coder}",
+        "reference_coder": data.reference_coder,
+        "coders": data.coders,
+        "top_pain_points": mentioned["code"].head(4).tolist(),
+        "pain_point_scores": {r.code: round(float(r.score), 4) for r in ranking.itertuples()},
+        "mentions": {r.code: int(r.mentions) for r in frequencies.itertuples()},
+        "respondents": {r.code: int(r.respondents) for r in frequencies.itertuples()},
+        "top_pain_touchpoints": None,
+        "agreement": None,
+        "autocode": None,
+        "sentiment": None,
+    }
+    if touchpoint_ranking is not None:
+        mentioned_touchpoints = touchpoint_ranking[touchpoint_ranking["mentions"] > 0]
+        results["top_pain_touchpoints"] = mentioned_touchpoints["touchpoint"].head(4).tolist()
+    if agreement is not None:
+        overall = agreement.table.set_index("code").loc["overall"]
+        results["agreement"] = {
+            "coders": list(agreement.coders),
+            "percent_agreement": _plain(overall["percent_agreement"]),
+            "cohen_kappa": _plain(overall["cohen_kappa"]),
+            "krippendorff_alpha": _plain(overall["krippendorff_alpha"]),
+        }
+    if performance is not None:
+        auto = performance.set_index("code").loc["overall"]
+        results["autocode"] = {key: _plain(auto[key]) for key in ("precision", "recall", "f1")}
+    if sentiment is not None:
+        results["sentiment"] = {
+            "basis": sentiment.basis,
+            "accuracy": _plain(sentiment.extended.accuracy),
+            "cohen_kappa": _plain(sentiment.extended.kappa),
+            "n": sentiment.extended.n,
+            "accuracy_builtin_lexicon": _plain(sentiment.builtin.accuracy),
+        }
+    return results
