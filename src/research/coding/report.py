@@ -558,10 +558,12 @@ def coding_results(
     agreement: AgreementResult | None = None,
     performance: pd.DataFrame | None = None,
     sentiment: SentimentCheck | None = None,
+    by_segment: pd.DataFrame | None = None,
 ) -> dict[str, Any]:
     """The key figures of a coding report as plain JSON types (``results.json``).
 
-    Sections that were skipped are ``None`` (their reason is in the report's notes).
+    Sections that were skipped are ``None`` (their reason is in the report's notes):
+    ``top_pain_touchpoints``, ``agreement``, ``autocode``, ``sentiment``, ``segments``.
 
     Examples
     --------
@@ -585,6 +587,7 @@ def coding_results(
         "agreement": None,
         "autocode": None,
         "sentiment": None,
+        "segments": None,
     }
     if touchpoint_ranking is not None:
         mentioned_touchpoints = touchpoint_ranking[touchpoint_ranking["mentions"] > 0]
@@ -607,5 +610,13 @@ def coding_results(
             "cohen_kappa": _plain(sentiment.extended.kappa),
             "n": sentiment.extended.n,
             "accuracy_builtin_lexicon": _plain(sentiment.builtin.accuracy),
+        }
+    if by_segment is not None:
+        results["segments"] = {
+            "column": by_segment.columns.name,
+            "reach": {
+                str(code): {str(level): _plain(value) for level, value in row.items()}
+                for code, row in by_segment.iterrows()
+            },
         }
     return results
