@@ -116,3 +116,33 @@ def test_atomic_write_gives_ordinary_permissions(tmp_path):
     finally:
         os.umask(mask)
     assert (path.stat().st_mode & 0o777) == 0o644
+
+
+# Every reader problem is a DataError naming the file and what to do (no TypeError, LookupError
+# or pandas message reaches the user).
+@pytest.mark.parametrize(
+    ("name", "content", "options", "message"),
+    [
+        ("empty.csv", b"", {}, "The file is empty"),
+        ("header.csv", b"id,q1\n", {}, "header but no data rows"),
+        ("renamed.xlsx", b"id,q1\n1,5\n", {}, "is not an Excel workbook"),
+        ("book.csv", b"PK\x03\x04rest-of-a-zip", {}, "is an Excel workbook or another binary"),
+        ("opts.csv", b"id,q1\n1,5\n", {"header_rows": 2}, "Unknown reader option: 'header_rows'"),
+        ("enc.csv", b"id,q1\n1,5\n", {"encoding": "gbk-utf"}, "Unknown encoding 'gbk-utf'"),
+        ("bom.csv", "\ufeffid,满意\n1,5\n".encode(), {"encoding": "gbk"}, "byte-order mark"),
+        ("gbk.csv", "id,满意\n1,5\n".encode("gbk"), {"encoding": "utf-8"}, "cannot be read as 'utf-8'"),
+    ],
+)
+def test_reader_problems_are_data_errors(tmp_path, name, content, options, message):
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(DataError, match=message) as caught:
+        read_table(path, **options)
+    assert caught.value.file.endswith(name)
+
+
+def test_unknown_encoding_suggests_the_detected_one(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_bytes("id,满意\n1,5\n".encode("gbk"))
+    with pytest.raises(DataError, match="looks like gb18030"):
+        read_table(path, encoding="gbk2")

@@ -8,11 +8,13 @@ under ``data/raw``.
 
 from __future__ import annotations
 
+import codecs
 import gzip
 import hashlib
 import json
 import os
 import tempfile
+import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -143,31 +145,129 @@ def read_table(
     path = Path(path)
     if not path.exists():
         raise DataError("File not found", file=path, hint="Check the path in study.yml.")
+    if path.is_dir():
+        raise DataError("Expected a table file, found a folder", file=path, hint="Name one file.")
+    if path.stat().st_size == 0:
+        raise DataError("The file is empty (0 bytes)", file=path, hint="Export it again.")
     suffixes = [s.lower() for s in path.suffixes]
+    kind = _table_kind(suffixes, path)
+    _check_content_matches(path, kind)
     try:
-        if suffixes and suffixes[-1] in (".xlsx", ".xlsm", ".xls"):
+        if kind == "excel":
             frame = pd.read_excel(path, sheet_name=sheet if sheet is not None else 0, **kwargs)
-        elif ".csv" in suffixes or ".tsv" in suffixes or ".txt" in suffixes:
-            sep = "\t" if ".tsv" in suffixes else kwargs.pop("sep", ",")
-            if encoding is None:
-                opener = gzip.open if suffixes[-1] == ".gz" else open
-                with opener(path, "rb") as handle:
-                    head = handle.read(1 << 20)
-                encoding = _encoding_of_head(head, path)
-            frame = pd.read_csv(path, sep=sep, encoding=encoding, **kwargs)
         else:
-            raise DataError(
-                f"Unsupported table format {path.suffix!r}",
-                file=path,
-                hint="Use .csv, .csv.gz, .tsv, .xlsx (SPSS .sav through the survey reader).",
-            )
+            sep = "\t" if ".tsv" in suffixes else kwargs.pop("sep", ",")
+            opener = gzip.open if suffixes[-1] == ".gz" else open
+            with opener(path, "rb") as handle:
+                head = handle.read(1 << 20)
+            encoding = _checked_encoding(encoding, head, path)
+            frame = pd.read_csv(path, sep=sep, encoding=encoding, **kwargs)
     except DataError:
         raise
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError) as exc:
+    except TypeError as exc:  # an option the reader does not know
+        raise DataError(
+            f"Unknown reader option: {_option_name(exc)}",
+            file=path,
+            column="options",
+            hint=f"Options go to pandas.read_{'excel' if kind == 'excel' else 'csv'}; check their "
+            "names and values in study.yml (files: ... options:).",
+        ) from None
+    except pd.errors.EmptyDataError:
+        raise DataError("The file has no columns", file=path, hint="Export it again.") from None
+    except (pd.errors.ParserError, UnicodeDecodeError, ValueError, KeyError, IndexError) as exc:
         raise DataError(f"Cannot parse the table: {exc}", file=path) from None
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise DataError(f"Cannot read the table: {exc}", file=path) from None
+    if frame.empty and len(frame.columns) > 0:
+        raise DataError(
+            "The file has a header but no data rows",
+            file=path,
+            hint=f"Columns found: {list(map(str, frame.columns))[:20]}. Export the data rows too.",
+        )
     if required_columns:
         require_columns(frame, required_columns, file=path)
     return frame
+
+
+def _table_kind(suffixes: list[str], path: Path) -> str:
+    if suffixes and suffixes[-1] in (".xlsx", ".xlsm", ".xls"):
+        return "excel"
+    if ".csv" in suffixes or ".tsv" in suffixes or ".txt" in suffixes:
+        return "text"
+    raise DataError(
+        f"Unsupported table format {path.suffix!r}",
+        file=path,
+        hint="Use .csv, .csv.gz, .tsv, .xlsx (SPSS .sav through the survey reader).",
+    )
+
+
+def _check_content_matches(path: Path, kind: str) -> None:
+    """Refuse a file whose bytes are not what its extension says (a CSV renamed .xlsx)."""
+    with open(path, "rb") as handle:
+        magic = handle.read(8)
+    is_zip, is_ole = magic.startswith(b"PK\x03\x04"), magic.startswith(b"\xd0\xcf\x11\xe0")
+    if kind == "excel" and path.suffix.lower() != ".xls" and not is_zip:
+        raise DataError(
+            f"The file is named {path.suffix} but is not an Excel workbook",
+            file=path,
+            hint="It may be a CSV or text export renamed; give it its real extension (.csv).",
+        )
+    if kind == "text" and (is_zip or is_ole) and path.suffix.lower() != ".gz":
+        raise DataError(
+            f"The file is named {path.suffix} but is an Excel workbook or another binary file",
+            file=path,
+            hint="Rename it to .xlsx, or export it as CSV.",
+        )
+
+
+def _checked_encoding(declared: str | None, head: bytes, path: Path) -> str:
+    """The encoding to read a text table with: the declared one if it fits, else the detected."""
+    if declared is None:
+        return _encoding_of_head(head, path)
+    try:
+        codecs.lookup(declared)
+    except LookupError:
+        raise DataError(
+            f"Unknown encoding {declared!r}",
+            file=path,
+            column="encoding",
+            value=declared,
+            hint=f"The file looks like {_detected_or_unknown(head, path)}; use that, or leave "
+            "encoding out to detect it.",
+        ) from None
+    detected = _detected_or_unknown(head, path)
+    if head.startswith(b"\xef\xbb\xbf") and codecs.lookup(declared).name not in ("utf-8", "utf-8-sig"):
+        raise DataError(
+            f"The file starts with a UTF-8 byte-order mark but is declared {declared!r}",
+            file=path,
+            column="encoding",
+            value=declared,
+            hint="Remove encoding from study.yml (it is detected), or declare utf-8-sig.",
+        )
+    try:
+        head.decode(declared)
+    except UnicodeDecodeError:
+        if len(head) < (1 << 20):  # the whole file: a real mismatch, not a cut character
+            raise DataError(
+                f"The file cannot be read as {declared!r}",
+                file=path,
+                column="encoding",
+                value=declared,
+                hint=f"It looks like {detected}; fix encoding in study.yml or leave it out.",
+            ) from None
+    return declared
+
+
+def _detected_or_unknown(head: bytes, path: Path) -> str:
+    try:
+        return _encoding_of_head(head, path)
+    except DataError:
+        return "neither UTF-8 nor GBK"
+
+
+def _option_name(exc: TypeError) -> str:
+    text = str(exc)
+    return text.split("argument", 1)[-1].strip() if "argument" in text else text
 
 
 def _encoding_of_head(head: bytes, path: Path) -> str:
