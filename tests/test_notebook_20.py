@@ -33,10 +33,15 @@ def test_notebook_recovers_planted_drivers(tmp_path):
     out = tmp_path / "report"
     papermill.execute_notebook(
         str(NOTEBOOK), str(tmp_path / "out.ipynb"),
-        parameters={"study": "sample", "wave": "before", "output_dir": str(out), "n_resamples": 200},
+        parameters={"study": "sample", "wave": "before", "output_dir": str(out), "n_resamples": 200,
+                    "weighted": True, "segment": "tier"},
         kernel_name="research", cwd=str(NOTEBOOK.parent), progress_bar=False,
     )
-    results = json.loads((out / "results.json").read_text(encoding="utf-8"))["results"]
+    document = json.loads((out / "results.json").read_text(encoding="utf-8"))
+    results = document["results"]
+    # The sample has every section: nothing is skipped.
+    assert not document.get("notes"), document.get("notes")
+    assert results["weighted"] is True
     # Planted truths of the sample survey (research.sample.surveys.DRIVERS): the touchpoints
     # with the largest coefficients in overall satisfaction must be the top drivers.
     planted = sorted(surveys.DRIVERS, key=surveys.DRIVERS.get, reverse=True)
@@ -53,3 +58,5 @@ def test_notebook_recovers_planted_drivers(tmp_path):
     assert results["segment_comparison"]["segment"] == "tier"
     assert results["segment_comparison"]["significant_pairs"] >= 1  # planted gold-tier uplift
     assert min(results["alpha"].values()) > 0.6
+    assert all(0 < r["alpha_std"] < 1 for r in results["reliability"])
+    assert {r["top_box_answers"] for r in results["scorecard"]} == {"4-5"}

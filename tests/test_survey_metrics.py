@@ -169,7 +169,7 @@ def test_scorecard_on_the_sample_recovers_the_planted_hotline_gain():
     for touchpoint in ("store", "app", "website"):
         change = card.loc[("after", touchpoint), "mean"] - card.loc[("before", touchpoint), "mean"]
         assert abs(change) < 0.12
-    assert {"n", "n_eff", "top2", "top2_ci_low", "bottom2_ci_high"} <= set(card.columns)
+    assert {"n", "n_eff", "top_box", "top_box_ci_low", "bottom_box_ci_high"} <= set(card.columns)
     assert (card["n_eff"] <= card["n"]).all()
     by_tier = scorecard(data.wave("before"), by="tier", weighted=False)
     assert set(by_tier["tier"]) == {"standard", "silver", "gold"}
@@ -224,6 +224,6 @@ def test_weighted_scorecard_row_by_hand():
     keep = scores.notna()
     x, w = scores[keep].to_numpy(), data.responses.loc[keep, "weight"].to_numpy()
     assert card["mean"] == pytest.approx(np.average(x, weights=w))
-    assert card["top2"] == pytest.approx(w[x >= 4].sum() / w.sum())
-    assert card["bottom2"] == pytest.approx(w[x <= 2].sum() / w.sum())
+    assert card["top_box"] == pytest.approx(w[x >= 4].sum() / w.sum())
+    assert card["bottom_box"] == pytest.approx(w[x <= 2].sum() / w.sum())
     assert card["n"] == keep.sum() and card["n_eff"] == pytest.approx(w.sum() ** 2 / np.sum(w**2))

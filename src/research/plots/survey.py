@@ -28,7 +28,7 @@ def means_with_ci(
     item: str = "touchpoint",
     estimate: str = "mean",
     labels: Mapping | None = None,
-    scale: tuple[float, float] = (1, 5),
+    scale: tuple[float, float] | None = None,
     title: str | None = None,
 ) -> Figure:
     """Dot plot of mean scores with confidence-interval error bars, lowest mean at the top.
@@ -41,19 +41,27 @@ def means_with_ci(
     language : {"zh", "en"}
     labels : mapping, optional
         Display names of the items (e.g. touchpoint labels in the study language).
-    scale : (low, high)
-        The answer scale, for the x-axis.
+    scale : (low, high), optional
+        The answer scale, for the x-axis. Default: from the table's ``scale_min`` /
+        ``scale_max`` columns (the scorecard has them), else the range of the intervals.
 
     Examples
     --------
     >>> card = pd.DataFrame({"touchpoint": ["hotline", "app"], "mean": [2.9, 3.9],
     ...                      "ci_low": [2.8, 3.8], "ci_high": [3.0, 4.0]})
-    >>> fig = means_with_ci(card, "en")
+    >>> fig = means_with_ci(card, "en", scale=(1, 5))
     >>> fig.axes[0].get_xlabel()
     'Mean score (1-5, 95% CI)'
+    >>> means_with_ci(card.assign(scale_min=0, scale_max=10), "en").axes[0].get_xlabel()
+    'Mean score (0-10, 95% CI)'
     """
     use_style()
     rows = table.dropna(subset=[estimate]).sort_values(estimate, ascending=False)
+    if scale is None:
+        if {"scale_min", "scale_max"} <= set(rows.columns):
+            scale = (float(rows["scale_min"].min()), float(rows["scale_max"].max()))
+        else:
+            scale = (float(np.floor(rows["ci_low"].min())), float(np.ceil(rows["ci_high"].max())))
     fig, ax = plt.subplots(figsize=(8, 0.45 * len(rows) + 1.4))
     y = np.arange(len(rows))
     values = rows[estimate].to_numpy()
@@ -66,8 +74,8 @@ def means_with_ci(
     ax.set_xlabel(text(language, f"平均得分（{low}-{high}，95% 置信区间）",
                        f"Mean score ({low}-{high}, 95% CI)"))
     ax.grid(axis="y", visible=False)
-    ax.set_title(title or text(language, "各触点满意度均值（虚线=总体平均）",
-                               "Mean satisfaction per touchpoint (dashed = average)"))
+    ax.set_title(title or text(language, "各项平均得分（虚线=总体平均）",
+                               "Mean score per row (dashed = average)"))
     fig.tight_layout()
     return fig
 
@@ -109,8 +117,8 @@ def driver_importance(
     ax.set_xlabel(text(language, f"相对权重（占 R² 的百分比{suffix}）",
                        f"Relative weight (% of R²{suffix})"))
     ax.grid(axis="y", visible=False)
-    ax.set_title(title or text(language, "满意度关键驱动因素（Johnson 相对权重）",
-                               "Key drivers of satisfaction (Johnson's relative weights)"))
+    ax.set_title(title or text(language, "关键驱动因素（Johnson 相对权重）",
+                               "Key drivers (Johnson's relative weights)"))
     fig.tight_layout()
     return fig
 
@@ -165,8 +173,7 @@ def ipa_chart(
     for key, (x, y, align) in corners.items():
         ax.text(x, y, quadrant_label(key, language), transform=ax.transAxes, ha=align,
                 va="top" if y > 0.5 else "bottom", fontsize=10, color=_QUADRANT_COLOURS[key])
-    ax.set_xlabel(performance_label or text(language, "表现：平均满意度（1-5 分）",
-                                            "Performance: mean satisfaction (1-5)"))
+    ax.set_xlabel(performance_label or text(language, "表现：平均得分", "Performance: mean score"))
     ax.set_ylabel(importance_label or text(language, "重要性：相对权重（占 R² 的百分比）",
                                            "Importance: relative weight (% of R²)"))
     ax.set_title(title or text(language, "重要性-表现分析（虚线=平均值）",

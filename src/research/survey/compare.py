@@ -30,7 +30,7 @@ from scipy import stats
 from scipy.stats.contingency import association
 from statsmodels.stats.proportion import confint_proportions_2indep, proportions_ztest
 
-from research.errors import DataError
+from research.errors import DataError, NotApplicable
 from research.multitest import adjust_pvalues
 from research.study import Study
 from research.survey.schema import SurveyData
@@ -59,6 +59,8 @@ class Comparison:
     pairwise: pd.DataFrame
     groups: pd.DataFrame
     details: dict[str, Any] = field(default_factory=dict)
+    #: Plain sentences about what was left out (segment levels with too few respondents).
+    notes: list[str] = field(default_factory=list)
 
 
 @contextmanager
@@ -606,6 +608,7 @@ def compare_segments(
     alpha: float = 0.05,
     language: str | None = None,
     ci: float = 0.95,
+    min_n: int = 5,
 ) -> Comparison:
     """Compare an item or a touchpoint's score across the categories of a survey segment.
 
@@ -613,6 +616,14 @@ def compare_segments(
     touchpoint id (its score from :meth:`SurveyData.touchpoint_scores`). Segment codes and the
     score are labelled in ``language`` (default: the study's) from study.yml, so the
     ``reading`` column can go straight into a report. Unweighted tests (see module notes).
+    Segment levels with fewer than ``min_n`` answers are left out of the comparison and named
+    in ``notes``.
+
+    Raises
+    ------
+    NotApplicable
+        No segment named (``segment`` empty), no outcome (``dv`` empty), or fewer than two
+        levels with ``min_n`` answers.
 
     Examples
     --------
@@ -624,6 +635,13 @@ def compare_segments(
     np.int64(3)
     """
     language = language or study.language
+    if not segment:
+        raise NotApplicable("No segment was chosen, so segments are not compared.",
+                            "Set the segment parameter to a column of the survey (e.g. an age group or "
+                            "customer type) to compare them.")
+    if not dv:
+        raise NotApplicable("The survey declares no outcome item to compare across segments.",
+                            "Declare one under survey.outcomes or set the outcome parameter.")
     if segment not in data.responses.columns:
         raise DataError("Unknown segment column", column=segment, hint=f"Segments: {data.segments}.")
     if dv in data.responses.columns:
@@ -639,13 +657,28 @@ def compare_segments(
         raise DataError("Unknown item or touchpoint to compare", value=dv,
                         hint=f"Use an item column or one of the touchpoints {data.touchpoints}.")
     group_labels = segment_labels(study, segment, language)
-    frame = pd.DataFrame({dv: values, segment: data.responses[segment]})
+    frame = pd.DataFrame({dv: values, segment: data.responses[segment]}).dropna()
+    counts = frame[segment].value_counts()
+    small = [str(level) for level, n in counts.items() if n < min_n]
+    notes = []
+    if small:
+        shown = ", ".join(f"{group_labels.get(level, level)} (n = {counts[level]})" for level in small)
+        notes.append(f"Left out of the {segment} comparison, fewer than {min_n} answers: {shown}.")
+        frame = frame[~frame[segment].astype(str).isin(small)]
+    if frame[segment].nunique() < 2:
+        raise NotApplicable(
+            f"The segment {segment} has fewer than two levels with at least {min_n} answers, so there is "
+            "nothing to compare." + (" " + notes[0] if notes else ""),
+            "Choose a segment with two or more well-filled levels.")
     common = {"padjust": padjust, "alpha": alpha, "language": language, "dv_label": dv_label,
               "group_labels": group_labels}
     if test == "means":
-        return compare_means(frame, dv, segment, ci=ci, **common)
-    if test == "ranks":
-        return compare_ranks(frame, dv, segment, **common)
-    if test == "proportions":
-        return compare_proportions(frame, dv, segment, success=success, ci=ci, **common)
-    raise DataError("Unknown comparison test", value=test, hint="Use 'means', 'ranks' or 'proportions'.")
+        result = compare_means(frame, dv, segment, ci=ci, **common)
+    elif test == "ranks":
+        result = compare_ranks(frame, dv, segment, **common)
+    elif test == "proportions":
+        result = compare_proportions(frame, dv, segment, success=success, ci=ci, **common)
+    else:
+        raise DataError("Unknown comparison test", value=test, hint="Use 'means', 'ranks' or 'proportions'.")
+    result.notes = notes
+    return result

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from research.errors import DataError
+from research.errors import DataError, NotApplicable
 from research.survey.metrics import mean_ci
 from research.survey.schema import SurveyData
 
@@ -211,7 +211,13 @@ def channel_gaps(
     """:func:`channel_gap` for every attribute rated on both online and offline touchpoints.
 
     ``channels`` maps touchpoint ids to their channel, e.g.
-    ``{t.id: t.channel for t in study.touchpoints}``.
+    ``{t.id: t.channel for t in study.touchpoints}`` (empty without a catalog).
+
+    Raises
+    ------
+    NotApplicable
+        No channels (no catalog), only one channel among the rated touchpoints, or no attribute
+        rated on both.
 
     Examples
     --------
@@ -223,16 +229,61 @@ def channel_gaps(
     >>> "speed" in gaps["attribute"].tolist()
     True
     """
-    rated = data.items.dropna(subset=["touchpoint"])
+    rated = data.items.dropna(subset=["touchpoint", "attribute"])
+    sides = rated.assign(side=rated["touchpoint"].map(lambda tp: channels.get(tp)))
     if attributes is None:
-        sides = rated.assign(side=rated["touchpoint"].map(lambda tp: channels.get(tp)))
         both = sides.groupby("attribute")["side"].agg(lambda s: {"online", "offline"} <= set(s))
         attributes = [a for a in dict.fromkeys(rated["attribute"]) if both.get(a, False)]
     if not attributes:
-        raise DataError("No attribute is rated on both online and offline touchpoints",
-                        hint="Channel gaps need a shared attribute such as speed or ease.")
+        found = set(sides["side"].dropna())
+        if not channels:
+            missing = ("The study has no touchpoint catalog with channels, so online and offline are "
+                       "not compared.")
+            remedy = "Add a touchpoints: list with channel online/offline to study.yml."
+        elif not {"online", "offline"} <= found:
+            which = " and ".join(sorted(found)) or "no"
+            missing = (f"The rated touchpoints are all on {which} channel(s), so online and offline "
+                       "are not compared.")
+            remedy = "Channel gaps need items on both online and offline touchpoints."
+        else:
+            missing = "No attribute is rated on both an online and an offline touchpoint."
+            remedy = "Give items on both kinds of channel a shared attribute (e.g. speed) in study.yml."
+        raise NotApplicable(missing, remedy)
     weights = "weight" if weighted and "weight" in data.responses.columns else None
     return pd.concat(
         [channel_gap(data.responses, data.items, channels, a, weights=weights, ci=ci) for a in attributes],
         ignore_index=True,
     )
+
+
+def consistency_by_segment(
+    data: SurveyData,
+    segment: str = "",
+    *,
+    weighted: bool = True,
+    labels: Mapping | None = None,
+    ci: float = 0.95,
+) -> pd.DataFrame:
+    """:func:`spread_by_segment` of a survey's row scores, by *segment* (empty: overall only).
+
+    Raises
+    ------
+    NotApplicable
+        When the survey has fewer than two rows (touchpoints or items): a spread across
+        touchpoints needs at least two of them, or no respondent rated two.
+
+    Examples
+    --------
+    >>> from research.survey.schema import load_survey
+    >>> table = consistency_by_segment(load_survey("sample", "before"))
+    >>> table["segment"].tolist()
+    ['all']
+    """
+    scores = data.touchpoint_scores()
+    if scores.shape[1] < 2 or int((scores.notna().sum(axis=1) >= 2).sum()) == 0:
+        raise NotApplicable("Experience consistency needs respondents who rated at least two touchpoints "
+                            f"(or items); this survey has {scores.shape[1]} row(s).",
+                            "Rate several touchpoints in the same questionnaire to see it.")
+    weights = data.responses["weight"] if weighted else None
+    keys = data.responses[segment] if segment else None
+    return spread_by_segment(scores, keys, weights=weights, labels=labels, ci=ci)

@@ -18,7 +18,7 @@ every resample's moment sums with one matrix product instead of refitting regres
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import combinations
 from math import factorial
 from typing import Literal
@@ -29,7 +29,7 @@ import statsmodels.api as sm
 from statsmodels.stats.outliers_influence import variance_inflation_factor
 from threadpoolctl import threadpool_limits
 
-from research.errors import DataError
+from research.errors import DataError, NotApplicable
 from research.survey.schema import SurveyData
 
 #: Exact Shapley/LMG needs 2^p subset regressions; beyond this it is refused.
@@ -520,6 +520,8 @@ class DriverAnalysis:
     bootstrap: pd.DataFrame | None
     r_squared: float
     outcome: str
+    #: What was left out and why (the outcome item removed from a driver's score ...).
+    notes: list[str] = field(default_factory=list)
 
     def ranking(self) -> list[str]:
         """Drivers from most to least important (by relative weight)."""
@@ -577,9 +579,40 @@ def key_drivers(
     return DriverAnalysis(table, coefficients, rw, shapley, boot, float(rw.raw_weight.sum()), outcome)
 
 
+def resolve_outcome(data: SurveyData, outcome: str = "") -> str | None:
+    """The item id of a report's outcome.
+
+    ``outcome`` is empty (then the declared ``survey.outcomes``: ``overall``, else ``nps``),
+    a key of ``survey.outcomes`` with a declared item, or an item id. None when it is empty and
+    the study declares no outcome.
+
+    Raises
+    ------
+    DataError
+        For a name that is neither a declared outcome nor an item.
+
+    Examples
+    --------
+    >>> from research.survey.schema import load_survey
+    >>> data = load_survey("sample", "before")
+    >>> resolve_outcome(data), resolve_outcome(data, "nps"), resolve_outcome(data, "effort")
+    ('overall_sat', 'recommend', 'effort')
+    """
+    if not outcome:
+        return next((data.outcome[k] for k in ("overall", "nps") if data.outcome.get(k)), None)
+    if data.outcome.get(outcome):
+        return data.outcome[outcome]
+    if outcome in set(data.items["item"]):
+        return outcome
+    declared = [k for k, v in data.outcome.items() if v]
+    raise DataError("Unknown outcome", column="outcome", value=outcome,
+                    hint=f"Use a declared outcome {declared} (survey.outcomes) or an item id: "
+                         f"{data.items['item'].tolist()[:30]}; or leave it empty.")
+
+
 def touchpoint_drivers(
     data: SurveyData,
-    outcome: str = "overall",
+    outcome: str = "",
     *,
     weighted: bool = True,
     missing: Missing = "pairwise",
@@ -587,13 +620,21 @@ def touchpoint_drivers(
     ci: float = 0.95,
     seed: int = 0,
 ) -> DriverAnalysis:
-    """Key drivers of a survey outcome among its touchpoint scores.
+    """Key drivers of a survey outcome among its row scores (touchpoints, attribute groups, items).
 
-    ``outcome`` is a key of ``data.outcome`` (``"overall"`` satisfaction or ``"nps"``, the
-    0-10 recommendation score) or an item id. The drivers are the touchpoint scores
-    (:meth:`SurveyData.touchpoint_scores`). Pairwise deletion is the default because
-    respondents rate only the touchpoints they used; the regression coefficients in
-    ``coefficients`` always use the complete cases.
+    ``outcome`` is resolved by :func:`resolve_outcome` (empty: the declared overall
+    satisfaction, else the NPS item). The drivers are the row scores
+    (:meth:`SurveyData.touchpoint_scores`). When the outcome item also belongs to a row (a
+    touchpoint's item, or an item chosen as outcome that is its own row), it is left out of that
+    row's score (a row left empty is no driver) and ``notes`` says so: an outcome predicting
+    itself would inflate R². Pairwise deletion is the default because respondents rate only
+    the touchpoints they used; the regression coefficients in ``coefficients`` always use the
+    complete cases.
+
+    Raises
+    ------
+    NotApplicable
+        No outcome (none declared, none given), or fewer than two drivers.
 
     Examples
     --------
@@ -602,14 +643,31 @@ def touchpoint_drivers(
     >>> kda.ranking()[0] in {"hotline", "bill"}
     True
     """
-    item = data.outcome.get(outcome) or (outcome if outcome in data.responses.columns else None)
+    item = resolve_outcome(data, outcome)
     if item is None:
-        raise DataError("Unknown outcome for the driver analysis", value=outcome,
-                        hint=f"Use one of {[k for k, v in data.outcome.items() if v]} or an item id.")
-    scores = data.touchpoint_scores()
+        raise NotApplicable("The survey declares no outcome item, so there is no key-driver analysis.",
+                            "Declare one under survey.outcomes (overall: <item>) in study.yml or set the "
+                            "outcome parameter to an item id.")
+    notes = []
+    owner = data.items.set_index("item")["group"].get(item) if "group" in data.items.columns else None
+    if owner is not None and not pd.isna(owner):
+        alone = data.touchpoint_items(owner) == [item]
+        notes.append(
+            f"The outcome {item} is itself the row {owner}; it is not used as a driver." if alone else
+            f"The outcome {item} is one of the items of {owner}; it is left out of {owner}'s score "
+            "in the driver analysis (an outcome cannot explain itself).")
+    scores = data.touchpoint_scores(exclude=[item])
+    usable = [c for c in scores.columns if scores[c].notna().sum() >= 3 and scores[c].std() > 0]
+    if len(usable) < 2:
+        raise NotApplicable(
+            f"Key-driver analysis needs at least two drivers (touchpoints or items besides the outcome "
+            f"{item}); this survey has {len(usable)}.",
+            "Add items for more touchpoints or attributes to compare their importance.")
+    scores = scores[usable]
     frame = scores.assign(**{"__outcome__": data.responses[item].to_numpy(),
                              "__weight__": data.responses["weight"].to_numpy() if weighted else 1.0})
     result = key_drivers(frame, "__outcome__", list(scores.columns), weights="__weight__",
                          missing=missing, n_resamples=n_resamples, ci=ci, seed=seed)
     result.outcome = item
+    result.notes = notes
     return result

@@ -312,6 +312,62 @@ def ces(
     return mean_ci(values, weights, ci)
 
 
+def box_rule(scale_min: float, scale_max: float) -> dict[str, float]:
+    """Which answers count as "top box" (satisfied) and "bottom box" on a scale.
+
+    The rule, stated once for every report:
+
+    - scales of 2-3 points: the single top (bottom) category;
+    - scales of 4-11 points: the top (bottom) two categories, the usual top-2-box
+      (1-4: 3-4; 1-5: 4-5; 1-7: 6-7; 0-10: 9-10, the NPS promoters; 1-10: 9-10);
+    - longer scales (0-100 ratings, thermometers): the top (bottom) fifth of the range,
+      e.g. 80-100 and 0-20 on 0-100.
+
+    Scores that are means of several items count when they reach the threshold (a mean of
+    4.5 on 1-5 is top box).
+
+    Returns
+    -------
+    dict
+        ``top`` (lowest top-box score), ``bottom`` (highest bottom-box score) and ``boxes``
+        (how many top categories; the ``boxes`` argument of :func:`top_box`).
+
+    Examples
+    --------
+    >>> [box_rule(*scale)["top"] for scale in [(1, 5), (1, 7), (0, 10), (1, 10), (0, 100), (1, 3)]]
+    [4.0, 6.0, 9.0, 9.0, 80.0, 3.0]
+    >>> box_rule(0, 100)["bottom"], box_rule(1, 5)["bottom"]
+    (20.0, 2.0)
+    """
+    low, high = float(scale_min), float(scale_max)
+    if high <= low:
+        raise DataError("A scale needs its maximum above its minimum", value=(scale_min, scale_max))
+    points = high - low + 1
+    if points <= 3:
+        boxes = 1
+    elif points <= 11:
+        boxes = 2
+    else:
+        boxes = round(0.2 * (high - low)) + 1
+    return {"top": high - boxes + 1, "bottom": low + boxes - 1, "boxes": boxes}
+
+
+def box_text(scale_min: float, scale_max: float) -> tuple[str, str]:
+    """The top-box and bottom-box answers as text, e.g. ``("4-5", "1-2")`` on 1-5.
+
+    Examples
+    --------
+    >>> box_text(0, 10), box_text(0, 100), box_text(1, 3)
+    (('9-10', '0-1'), ('80-100', '0-20'), ('3', '1'))
+    """
+    rule = box_rule(scale_min, scale_max)
+
+    def span(a: float, b: float) -> str:
+        return f"{a:g}" if a == b else f"{a:g}-{b:g}"
+
+    return span(rule["top"], float(scale_max)), span(float(scale_min), rule["bottom"])
+
+
 def _groups(keys: pd.DataFrame, groups: list[str]) -> list[tuple[tuple, pd.Index]]:
     """(key tuple, row index) per group, in order of appearance; one group of all rows if none."""
     if not groups:
@@ -323,19 +379,21 @@ def _groups(keys: pd.DataFrame, groups: list[str]) -> list[tuple[tuple, pd.Index
 def scorecard(
     data: SurveyData, by: str | list[str] | None = None, weighted: bool = True, ci: float = 0.95
 ) -> pd.DataFrame:
-    """Per touchpoint (and wave, and segment): mean, top-2-box, bottom-2-box, n and n_eff.
+    """Per row (touchpoint, attribute group or item; and wave, and segment): mean, top-box,
+    bottom-box, n and n_eff.
 
-    The touchpoint score of a respondent is the mean of the touchpoint's answered items
-    (:meth:`SurveyData.touchpoint_scores`). Top-2-box is the share (0..1) of respondents whose
-    score is at least ``scale_max - 1`` (4 on a 1-5 scale), bottom-2-box at most
-    ``scale_min + 1``; both with Wilson intervals on ``n_eff``. When the data holds several
-    waves, rows are per wave too.
+    The score of a respondent is the mean of the row's answered items
+    (:meth:`SurveyData.touchpoint_scores`). Top-box is the share (0..1) of respondents whose
+    score reaches the top box of the row's scale, bottom-box the share in the bottom box, as
+    :func:`box_rule` defines them (4-5 on 1-5, 9-10 on 0-10, 80-100 on 0-100); both with
+    Wilson intervals on ``n_eff``. When the data holds several waves, rows are per wave too.
 
     Returns
     -------
     DataFrame
-        ``[wave], [by...], touchpoint, n, n_eff, mean, se, ci_low, ci_high, top2, top2_ci_low,
-        top2_ci_high, bottom2, bottom2_ci_low, bottom2_ci_high``.
+        ``[wave], [by...], touchpoint, scale_min, scale_max, top_box_answers, n, n_eff, mean,
+        se, ci_low, ci_high, top_box, top_box_ci_low, top_box_ci_high, bottom_box,
+        bottom_box_ci_low, bottom_box_ci_high``.
 
     Examples
     --------
@@ -357,22 +415,25 @@ def scorecard(
     grouped = _groups(keys, groups)
     for key, index in grouped:
         for touchpoint in data.touchpoints:
-            items = data.items[data.items["touchpoint"] == touchpoint]
-            low, high = int(items["scale_min"].min()), int(items["scale_max"].max())
+            low, high = data.row_range(touchpoint)
+            boxes = box_rule(low, high)["boxes"]
             values, w = scores.loc[index, touchpoint], weight.loc[index]
-            row = dict(zip(groups, key, strict=True)) | {"touchpoint": touchpoint}
+            row = dict(zip(groups, key, strict=True)) | {
+                "touchpoint": touchpoint, "scale_min": low, "scale_max": high,
+                "top_box_answers": box_text(low, high)[0]}
             if values.notna().sum() < 2:
                 rows.append(row | {"n": int(values.notna().sum())})
                 continue
             mean = mean_ci(values, w, ci).iloc[0]
-            top = top_box(values, high, 2, w, ci, scale_min=low).iloc[0]
-            bottom = bottom_box(values, low, 2, w, ci, scale_max=high).iloc[0]
+            top = top_box(values, high, boxes, w, ci, scale_min=low).iloc[0]
+            bottom = bottom_box(values, low, boxes, w, ci, scale_max=high).iloc[0]
             rows.append(row | {
                 "n": int(mean["n"]), "n_eff": mean["n_eff"], "mean": mean["estimate"], "se": mean["se"],
                 "ci_low": mean["ci_low"], "ci_high": mean["ci_high"],
-                "top2": top["estimate"], "top2_ci_low": top["ci_low"], "top2_ci_high": top["ci_high"],
-                "bottom2": bottom["estimate"], "bottom2_ci_low": bottom["ci_low"],
-                "bottom2_ci_high": bottom["ci_high"],
+                "top_box": top["estimate"], "top_box_ci_low": top["ci_low"],
+                "top_box_ci_high": top["ci_high"],
+                "bottom_box": bottom["estimate"], "bottom_box_ci_low": bottom["ci_low"],
+                "bottom_box_ci_high": bottom["ci_high"],
             })
     return pd.DataFrame(rows)
 
@@ -383,8 +444,11 @@ def outcome_summary(
     """Study-level outcomes per wave (and segment): NPS, CSAT, overall mean and CES.
 
     One row per group and metric: ``metric`` is ``nps`` (-100..100), ``csat`` (percent
-    satisfied with the overall-satisfaction item, 0..100), ``overall_mean`` (its mean on the
-    item's scale) or ``ces`` (mean of the effort item, scale as declared in study.yml).
+    satisfied with the overall-satisfaction item, 0..100: its top box by :func:`box_rule`),
+    ``overall_mean`` (its mean on the item's scale) or ``ces`` (mean of the effort item, scale
+    as declared in study.yml). A metric appears only when study.yml declares its item under
+    ``survey.outcomes``; NPS only when the declared item is on a 0-10 scale
+    (:func:`nps_item`). The result may have no rows.
 
     Examples
     --------
@@ -404,14 +468,14 @@ def outcome_summary(
         label = dict(zip(groups, key, strict=True))
         w = weight.loc[index]
         results = {}
-        if data.outcome.get("nps"):
-            results["nps"] = nps(data.responses.loc[index, data.outcome["nps"]], w, ci).rename(
+        if nps_item(data):
+            results["nps"] = nps(data.responses.loc[index, nps_item(data)], w, ci).rename(
                 columns={"nps": "estimate"})
         if data.outcome.get("overall"):
             item = data.outcome["overall"]
             values = data.responses.loc[index, item]
-            results["csat"] = csat(values, int(items.loc[item, "scale_max"]), 2, w, ci,
-                                   scale_min=int(items.loc[item, "scale_min"]))
+            low, high = int(items.loc[item, "scale_min"]), int(items.loc[item, "scale_max"])
+            results["csat"] = csat(values, high, box_rule(low, high)["boxes"], w, ci, scale_min=low)
             results["overall_mean"] = mean_ci(values, w, ci)
         if data.outcome.get("ces"):
             item = data.outcome["ces"]
@@ -422,4 +486,22 @@ def outcome_summary(
             rows.append(label | {"metric": metric, "estimate": first["estimate"], "se": first["se"],
                                  "ci_low": first["ci_low"], "ci_high": first["ci_high"], "n": int(first["n"]),
                                  "n_eff": first["n_eff"]})
-    return pd.DataFrame(rows)
+    columns = [*groups, "metric", "estimate", "se", "ci_low", "ci_high", "n", "n_eff"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def nps_item(data: SurveyData) -> str | None:
+    """The item NPS is computed from: the declared ``survey.outcomes.nps`` item if it is on a
+    0-10 scale, else None (NPS is defined on the 0-10 likelihood-to-recommend question only).
+
+    Examples
+    --------
+    >>> from research.survey import load_survey
+    >>> nps_item(load_survey("sample", "before"))
+    'recommend'
+    """
+    item = data.outcome.get("nps")
+    if not item:
+        return None
+    row = data.items.set_index("item").loc[item]
+    return item if (int(row["scale_min"]), int(row["scale_max"])) == (0, 10) else None

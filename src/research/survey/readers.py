@@ -202,7 +202,16 @@ def code_segment(
     first_row: int = 2,
 ) -> pd.Series:
     """Turn segment answers (codes, Chinese or English labels, SPSS codes with value labels)
-    into the segment codes declared in study.yml; blanks stay missing."""
+    into the segment codes declared in study.yml; blanks stay missing.
+
+    With no declared labels, every value is its own code (text; SPSS value labels applied,
+    whole numbers without ``.0``).
+
+    Examples
+    --------
+    >>> code_segment(pd.Series(["female", " male", None, 2.0]), {}).tolist()
+    ['female', 'male', nan, '2']
+    """
     lookup = segment_lookup(labels)
     value_labels = value_labels or {}
 
@@ -211,6 +220,10 @@ def code_segment(
             return None
         if value in value_labels:
             value = value_labels[value]
+        if not labels:
+            if isinstance(value, float) and value.is_integer():
+                return str(int(value))
+            return str(value).strip()
         key = str(value).strip().casefold()
         if key not in lookup and isinstance(value, float) and value.is_integer():
             key = str(int(value))
@@ -241,8 +254,10 @@ def _respondent_ids(series: pd.Series, file: Path, first_row: int) -> pd.Series:
     return ids.astype(str)
 
 
-def read_wave_file(study: Study, section: SurveySection, file_id: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Read and code one declared survey file.
+def read_wave_file(
+    study: Study, section: SurveySection, file_id: str, *, extra_segments: list[str] | tuple[str, ...] = ()
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Read and code one declared survey file (plus *extra_segments* columns, codes as they are).
 
     Returns
     -------
@@ -254,7 +269,8 @@ def read_wave_file(study: Study, section: SurveySection, file_id: str) -> tuple[
     path = study.file(file_id)
     raw = read_raw(path, spec)
     frame = raw.frame
-    required = [section.respondent_id, *section.segments, *section.items]
+    segments = {**section.segments, **{c: {} for c in extra_segments if c not in section.segments}}
+    required = [section.respondent_id, *segments, *section.items]
     if section.weight:
         required.append(section.weight)
     require_columns(frame, required, file=path)
@@ -264,7 +280,7 @@ def read_wave_file(study: Study, section: SurveySection, file_id: str) -> tuple[
     missing_numbers = {float(v) for v in codes if not isinstance(v, str)}
     missing_text |= {str(int(v)) for v in missing_numbers if float(v).is_integer()}
     out = {"respondent_id": _respondent_ids(frame[section.respondent_id], path, raw.first_row)}
-    for segment, labels in section.segments.items():
+    for segment, labels in segments.items():
         out[segment] = code_segment(frame[segment], labels, value_labels=raw.value_labels.get(segment),
                                     file=path, column=segment, first_row=raw.first_row)
     for item_id, item in section.items.items():

@@ -1,7 +1,11 @@
 """Reliability of multi-item touchpoint scales: Cronbach's alpha, McDonald's omega, item statistics.
 
 Cronbach's alpha and its F-based confidence interval (Feldt 1965) come from
-:func:`pingouin.cronbach_alpha`. McDonald's omega (total, McDonald 1999, eq. 6.20) is computed
+:func:`pingouin.cronbach_alpha`. The *standardised* alpha (alpha of the z-scored items,
+``k * rbar / (1 + (k - 1) * rbar)`` with ``rbar`` the mean inter-item correlation; Cronbach
+1951, the ``std.alpha`` of R ``psych::alpha`` and SPSS's "alpha based on standardized items")
+is reported next to it: R plspm and SPSS users compare with that one. McDonald's omega
+(total, McDonald 1999, eq. 6.20) is computed
 from a one-factor maximum-likelihood model of the item correlation matrix (statsmodels
 ``Factor``): ``omega = (sum lambda)^2 / ((sum lambda)^2 + sum psi)``. A one-factor model needs
 at least three items and more respondents than items; otherwise (or when the ML fit does not
@@ -13,7 +17,7 @@ missing item are dropped (listwise), so all statistics use the same respondents.
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -22,7 +26,7 @@ from scipy import stats
 from statsmodels.multivariate.factor import Factor
 from statsmodels.tools.sm_exceptions import ConvergenceWarning
 
-from research.errors import DataError
+from research.errors import DataError, NotApplicable
 from research.survey.schema import SurveyData
 
 
@@ -33,8 +37,8 @@ class ReliabilityResult:
     Attributes
     ----------
     summary : DataFrame
-        One row per scale: ``scale``, ``n_items``, ``n`` (complete cases), ``alpha``,
-        ``ci_low``, ``ci_high`` (of alpha), ``omega``.
+        One row per scale: ``scale``, ``n_items``, ``n`` (complete cases), ``alpha`` (raw),
+        ``ci_low``, ``ci_high`` (of raw alpha), ``alpha_std`` (standardised alpha), ``omega``.
     items : DataFrame
         One row per item: ``scale``, ``item``, ``loading`` (standardised one-factor loading),
         ``item_total_r`` (corrected item-total correlation: item vs the sum of the *other* items),
@@ -43,6 +47,8 @@ class ReliabilityResult:
 
     summary: pd.DataFrame
     items: pd.DataFrame
+    #: Rows of the survey that could not be assessed, and why (one sentence each).
+    notes: list[str] = field(default_factory=list)
 
     @property
     def alpha(self) -> float:
@@ -79,6 +85,30 @@ def cronbach_alpha(items: pd.DataFrame, ci: float = 0.95) -> tuple[float, float,
     low = 1 - (1 - alpha) * stats.f.ppf(1 - tail, df1, df2)
     high = 1 - (1 - alpha) * stats.f.ppf(tail, df1, df2)
     return float(alpha), float(low), float(high)
+
+
+def standardized_alpha(items: pd.DataFrame) -> float:
+    """Standardised Cronbach's alpha of the complete cases: ``k rbar / (1 + (k - 1) rbar)``.
+
+    ``rbar`` is the mean of the off-diagonal item correlations; this equals Cronbach's alpha of
+    the z-scored items (Cronbach 1951; ``std.alpha`` in R ``psych::alpha``, "Cronbach's Alpha
+    Based on Standardized Items" in SPSS RELIABILITY).
+
+    Examples
+    --------
+    The raw alpha of z-scored items (pingouin) is the standardised alpha:
+
+    >>> import pingouin as pg
+    >>> data = pg.read_dataset("cronbach_wide_missing").dropna()
+    >>> z = (data - data.mean()) / data.std()
+    >>> bool(round(standardized_alpha(data), 10) == round(pg.cronbach_alpha(z)[0], 10))
+    True
+    """
+    complete = _complete(items)
+    k = complete.shape[1]
+    correlation = np.corrcoef(complete.to_numpy(), rowvar=False)
+    rbar = (correlation.sum() - k) / (k * (k - 1))
+    return float(k * rbar / (1 + (k - 1) * rbar))
 
 
 def mcdonald_omega(items: pd.DataFrame) -> float:
@@ -153,7 +183,8 @@ def _scale_rows(name: str, items: pd.DataFrame, ci: float) -> tuple[dict, pd.Dat
                                  else np.nan),
         })
     summary = {"scale": name, "n_items": complete.shape[1], "n": len(complete), "alpha": alpha,
-               "ci_low": low, "ci_high": high, "omega": mcdonald_omega(complete)}
+               "ci_low": low, "ci_high": high, "alpha_std": standardized_alpha(complete),
+               "omega": mcdonald_omega(complete)}
     return summary, pd.DataFrame(per_item)
 
 
@@ -171,8 +202,15 @@ def reliability(data: SurveyData | pd.DataFrame, ci: float = 0.95) -> Reliabilit
     Returns
     -------
     ReliabilityResult
-        ``summary`` (one row per scale: alpha with CI, omega, n) and ``items`` (loading,
-        corrected item-total correlation, alpha if deleted).
+        ``summary`` (one row per scale: raw alpha with CI, standardised alpha, omega, n),
+        ``items`` (loading, corrected item-total correlation, alpha if deleted) and ``notes``
+        (rows of a survey that were not assessed: one item, too few complete answers, an item
+        without variance).
+
+    Raises
+    ------
+    NotApplicable
+        For a survey in which no row has two or more items with enough complete answers.
 
     Examples
     --------
@@ -181,17 +219,30 @@ def reliability(data: SurveyData | pd.DataFrame, ci: float = 0.95) -> Reliabilit
     >>> bool(result.summary.set_index("scale").loc["hotline", "alpha"] > 0.7)
     True
     """
-    if isinstance(data, SurveyData):
-        scales = {tp: data.responses[data.touchpoint_items(tp)] for tp in data.touchpoints
-                  if len(data.touchpoint_items(tp)) >= 2}
-    elif isinstance(data, pd.DataFrame):
-        scales = {"scale": data}
-    else:
+    if isinstance(data, pd.DataFrame):
+        summary, per_item = _scale_rows("scale", data, ci)
+        return ReliabilityResult(summary=pd.DataFrame([summary]), items=per_item)
+    if not isinstance(data, SurveyData):
         raise DataError("reliability() takes a SurveyData or a DataFrame of item columns",
                         value=type(data).__name__)
-    summaries, items = [], []
-    for name, frame in scales.items():
-        summary, per_item = _scale_rows(name, frame, ci)
+    summaries, items, notes = [], [], []
+    single = [row for row in data.touchpoints if len(data.touchpoint_items(row)) < 2]
+    if single:
+        notes.append(f"One item only, no reliability: {', '.join(map(str, single))}.")
+    for name in data.touchpoints:
+        if name in single:
+            continue
+        try:
+            summary, per_item = _scale_rows(name, data.responses[data.touchpoint_items(name)], ci)
+        except DataError as problem:  # too few complete answers, or an item without variance
+            notes.append(f"{name}: {problem.message.lower()}.")
+            continue
         summaries.append(summary)
         items.append(per_item)
-    return ReliabilityResult(summary=pd.DataFrame(summaries), items=pd.concat(items, ignore_index=True))
+    if not summaries:
+        raise NotApplicable(
+            "Reliability needs a touchpoint (or attribute) measured by at least two items answered "
+            "together; " + (" ".join(notes) if notes else "there is none."),
+            "Give several items the same touchpoint or attribute in study.yml to assess them as a scale.")
+    return ReliabilityResult(summary=pd.DataFrame(summaries), items=pd.concat(items, ignore_index=True),
+                             notes=notes)

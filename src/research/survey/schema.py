@@ -81,10 +81,18 @@ class Scale(_Strict):
 
 
 class Item(_Strict):
-    """One question (column): the touchpoint it rates, the attribute, its scale, its keying."""
+    """One question (column): the touchpoint it rates, the attribute, its scale, its keying.
+
+    ``touchpoint`` and ``attribute`` are optional. Items are reported in *rows* (the units of
+    the scorecard, reliability and driver analysis): the items of one touchpoint form its row;
+    items without a touchpoint are grouped by their ``attribute`` (items sharing an attribute
+    and a scale form one multi-item row, e.g. three "trust" questions), and an item with
+    neither is its own row. Items declared as study-level outcomes (``survey.outcomes``) and
+    without a touchpoint are not rows: they are what the rows are compared against.
+    """
 
     touchpoint: str | None = None
-    attribute: str
+    attribute: str | None = None
     scale: str
     reverse: bool = False
     label: Label = Field(default_factory=Label)
@@ -157,14 +165,13 @@ def parse_section(study: Study, section: dict[str, Any]) -> SurveySection:
     def problem(path: str, value: Any, message: str, hint: str) -> DataError:
         return DataError(f"Invalid survey section: {message}", file=yml, column=path, value=value, hint=hint)
 
-    touchpoint_ids = [t.id for t in study.touchpoints]
     reserved = {*RESERVED_COLUMNS, parsed.respondent_id, *parsed.segments}
     if parsed.weight:
         reserved.add(parsed.weight)
     for item_id, item in parsed.items.items():
-        if item.touchpoint is not None and item.touchpoint not in touchpoint_ids:
+        if item.touchpoint is not None and not study.known_touchpoint(item.touchpoint):
             raise problem(f"survey.items.{item_id}.touchpoint", item.touchpoint, "unknown touchpoint",
-                          f"Use a touchpoint id of the catalog: {touchpoint_ids}")
+                          f"Use a touchpoint id of the catalog: {[t.id for t in study.touchpoints]}")
         if item.scale not in parsed.scales:
             raise problem(f"survey.items.{item_id}.scale", item.scale, "unknown scale",
                           f"Declared scales: {sorted(parsed.scales)}")
@@ -259,23 +266,59 @@ class SurveyData:
 
     @property
     def touchpoints(self) -> list[str]:
-        """Touchpoints rated by at least one item, in item order."""
-        rated = self.items["touchpoint"].dropna()
-        return list(dict.fromkeys(rated))
+        """The report rows, in item order: touchpoints rated by at least one item, and for items
+        without a touchpoint their attribute group (or the item itself); see :class:`Item`."""
+        column = "group" if "group" in self.items.columns else "touchpoint"
+        return list(dict.fromkeys(self.items[column].dropna()))
 
     def touchpoint_items(self, touchpoint: str) -> list[str]:
-        """The item ids rating *touchpoint*."""
-        items = self.items.loc[self.items["touchpoint"] == touchpoint, "item"].tolist()
+        """The item ids of the row *touchpoint* (a touchpoint, attribute group or item)."""
+        column = "group" if "group" in self.items.columns else "touchpoint"
+        items = self.items.loc[self.items[column] == touchpoint, "item"].tolist()
         if not items:
             raise DataError("No survey items rate this touchpoint", value=touchpoint,
                             hint=f"Touchpoints with items: {self.touchpoints}")
         return items
 
-    def touchpoint_scores(self) -> pd.DataFrame:
-        """Respondent x touchpoint table: mean of the touchpoint's answered items.
+    def row_range(self, row: str) -> tuple[int, int]:
+        """The scale range (lowest ``scale_min``, highest ``scale_max``) of a row's items."""
+        items = self.items[self.items["item"].isin(self.touchpoint_items(row))]
+        return int(items["scale_min"].min()), int(items["scale_max"].max())
+
+    def row_labels(self, study: Study, language: str | None = None) -> dict[str, str]:
+        """Display names of the rows in *language*.
+
+        A touchpoint row shows the catalog's name (its id without a catalog); a row of one item
+        without a touchpoint shows the item's label (its id without a label); an attribute
+        group of several items shows the attribute.
+
+        Examples
+        --------
+        >>> from research import load_study
+        >>> study = load_study("sample")
+        >>> load_survey(study, "before").row_labels(study, "en")["hotline"]
+        'Service hotline'
+        """
+        language = language or study.language
+        labels = {}
+        for row in self.touchpoints:
+            items = self.items[self.items["item"].isin(self.touchpoint_items(row))]
+            first = items.iloc[0]
+            if first["touchpoint"] is not None and not pd.isna(first["touchpoint"]):
+                labels[row] = study.touchpoint_label(row, language)
+            elif len(items) == 1:
+                other = "zh" if language == "en" else "en"
+                labels[row] = first.get(f"label_{language}") or first.get(f"label_{other}") or row
+            else:
+                labels[row] = row
+        return labels
+
+    def touchpoint_scores(self, exclude: list[str] | tuple[str, ...] = ()) -> pd.DataFrame:
+        """Respondent x row table: mean of the row's answered items.
 
         NaN where the respondent answered none of them (did not use the touchpoint, or did not
         know). Same index as :attr:`responses`; these are the inputs of key-driver analysis.
+        Items in *exclude* are left out (a row left with no item is dropped).
 
         Examples
         --------
@@ -284,8 +327,11 @@ class SurveyData:
         >>> "hotline" in scores.columns and len(scores) == len(data.responses)
         True
         """
-        columns = {tp: self.responses[self.touchpoint_items(tp)].mean(axis=1, skipna=True)
-                   for tp in self.touchpoints}
+        columns = {}
+        for tp in self.touchpoints:
+            items = [i for i in self.touchpoint_items(tp) if i not in exclude]
+            if items:
+                columns[tp] = self.responses[items].mean(axis=1, skipna=True)
         return pd.DataFrame(columns, index=self.responses.index)
 
     def wave(self, name: str) -> SurveyData:
@@ -307,12 +353,43 @@ class SurveyData:
 
 
 def items_table(section: SurveySection) -> pd.DataFrame:
-    """The item catalogue of a survey section, one row per item."""
+    """The item catalogue of a survey section, one row per item.
+
+    ``group`` is the report row the item belongs to (see :class:`Item`): its touchpoint; else
+    its attribute when every touchpoint-less item of that attribute shares its scale; else the
+    item id; None for a study-level outcome item without a touchpoint.
+
+    Examples
+    --------
+    >>> section = SurveySection.model_validate({
+    ...     "waves": {"w": {"files": ["f"]}}, "scales": {"s10": {"min": 0, "max": 10}},
+    ...     "items": {"q1": {"scale": "s10", "attribute": "trust"},
+    ...               "q2": {"scale": "s10", "attribute": "trust"},
+    ...               "q3": {"scale": "s10"}, "q4": {"scale": "s10"}},
+    ...     "outcomes": {"overall": "q4"}})
+    >>> items_table(section)["group"].tolist()
+    ['trust', 'trust', 'q3', nan]
+    """
+    outcomes = {v for v in section.outcomes.model_dump().values() if v}
+    free = {item_id: item for item_id, item in section.items.items()
+            if item.touchpoint is None and item_id not in outcomes}
+    scales_of: dict[str, set[str]] = {}
+    for item in free.values():
+        if item.attribute:
+            scales_of.setdefault(item.attribute, set()).add(item.scale)
     rows = []
     for item_id, item in section.items.items():
         scale = section.scales[item.scale]
+        if item.touchpoint is not None:
+            group = item.touchpoint
+        elif item_id not in free:
+            group = None
+        elif item.attribute and len(scales_of[item.attribute]) == 1:
+            group = item.attribute
+        else:
+            group = item_id
         rows.append({
-            "item": item_id, "touchpoint": item.touchpoint, "attribute": item.attribute,
+            "item": item_id, "touchpoint": item.touchpoint, "attribute": item.attribute, "group": group,
             "scale": item.scale, "scale_min": scale.min, "scale_max": scale.max,
             "reverse": item.reverse, "label_zh": item.label.zh, "label_en": item.label.en,
         })
@@ -324,7 +401,8 @@ def load_survey(
     wave: str | list[str] | None = None,
     *,
     file_id: str | None = None,
-    weights: Literal["auto", "none"] = "auto",
+    weights: Literal["auto", "none", "required"] = "auto",
+    segments: list[str] | tuple[str, ...] = (),
 ) -> SurveyData:
     """Read, validate and code the survey waves of a study.
 
@@ -339,7 +417,13 @@ def load_survey(
     weights : {"auto", "none"}
         ``"auto"``: the weight column if study.yml declares one, otherwise raking of each wave
         to the declared population margins (``survey.weighting``), otherwise 1.0.
-        ``"none"``: every weight 1.0.
+        ``"none"``: every weight 1.0. ``"required"``: as ``"auto"``, but a study with neither
+        a weight column nor margins is a :class:`DataError` (a report that says "weighted" must
+        be weighted).
+    segments : list of str
+        Further columns of the survey files to keep as segments, beyond ``survey.segments``:
+        their values are the segment codes as they are (text, stripped; SPSS value labels
+        applied). A segment declared in ``survey.segments`` with no labels behaves the same.
 
     Returns
     -------
@@ -369,8 +453,16 @@ def load_survey(
     section = parse_section(study, study.section("survey"))
     if not study.section("survey"):
         raise DataError("The study has no survey: section", file=study.yml_path, column="survey")
-    if weights not in ("auto", "none"):
-        raise DataError("Unknown weights option", value=weights, hint="Use 'auto' or 'none'.")
+    if weights not in ("auto", "none", "required"):
+        raise DataError("Unknown weights option", value=weights, hint="Use 'auto', 'none' or 'required'.")
+    if weights == "required" and section.weight is None and section.weighting is None:
+        raise DataError(
+            "Weighting was asked for, but the survey declares neither a weight column nor margins",
+            file=study.yml_path, column="survey.weighting",
+            hint="Declare population margins (survey.weighting.margins, a file with role margins) or a "
+                 "weight column (survey.weight), or run unweighted (weighted: false).",
+        )
+    extra = [c for c in dict.fromkeys(segments) if c and c not in section.segments]
 
     if file_id is not None:
         owners = [name for name, spec in section.waves.items() if file_id in spec.files]
@@ -386,7 +478,7 @@ def load_survey(
 
     frames, sources = [], []
     for wave_name, file_ids in plan.items():
-        parts = [read_wave_file(study, section, fid) for fid in file_ids]
+        parts = [read_wave_file(study, section, fid, extra_segments=extra) for fid in file_ids]
         responses = pd.concat([p[0] for p in parts], ignore_index=True)
         source = pd.concat([p[1] for p in parts], ignore_index=True)
         if responses.empty:
@@ -422,7 +514,7 @@ def load_survey(
         responses=responses,
         items=items_table(section),
         outcome=section.outcomes.model_dump(),
-        segments=list(section.segments),
+        segments=[*section.segments, *extra],
         waves=list(plan),
         source=source,
         weighting=weighting,
@@ -455,3 +547,35 @@ def _checked_weights(values: pd.Series, source: pd.DataFrame) -> np.ndarray:
                         row=int(source["row"].iloc[at]), column="weight", value=values.iloc[at],
                         hint="Fix the weight or drop the respondent; weights are not frequency counts.")
     return numbers.to_numpy(dtype=float)
+
+
+def load_wave(study: Study | str, wave: str = "", *, weighted: bool = False, segment: str = "") -> SurveyData:
+    """The survey data of one report run: one wave, weighted only when asked, with its segment.
+
+    Parameters
+    ----------
+    study : Study or str
+    wave : str
+        A wave under ``survey.waves``; empty: the first declared wave.
+    weighted : bool
+        True: the declared weight column or raking to the declared margins, and a
+        :class:`DataError` when the survey declares neither (``weights="required"``).
+    segment : str
+        A segment column to keep (declared under ``survey.segments`` or any column of the
+        survey files, whose values are then the codes); empty: none beyond the declared ones.
+
+    Examples
+    --------
+    >>> data = load_wave("sample")
+    >>> data.waves, float(data.responses["weight"].std())
+    (['before'], 0.0)
+    """
+    from research.study import load_study
+
+    if not hasattr(study, "section"):
+        study = load_study(study)
+    if not wave:
+        waves = list((study.section("survey") or {}).get("waves") or {})
+        wave = waves[0] if waves else ""
+    return load_survey(study, wave or None, weights="required" if weighted else "none",
+                       segments=[segment] if segment else [])
