@@ -61,6 +61,7 @@ _EXPORTS = {
         "segment_section",
         "sentiment_section",
         "stage_section",
+        "top_pain_points",
         "touchpoint_ranking_section",
         "touchpoint_section",
     ],

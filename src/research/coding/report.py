@@ -412,13 +412,24 @@ def cooccurrence_section(data: CodingData, language: str) -> Cooccurrence:
     )
 
 
+def top_pain_points(ranking: pd.DataFrame, top: int = 4) -> list[str]:
+    """The *top* pain points of a ranking that anybody mentioned (ids, best first).
+
+    Examples
+    --------
+    >>> top_pain_points(pd.DataFrame({"code": ["wait", "bill"], "mentions": [3, 0]}))
+    ['wait']
+    """
+    return ranking.loc[ranking["mentions"] > 0, "code"].head(top).tolist()
+
+
 def quote_codes(
     frequencies: pd.DataFrame, ranking: pd.DataFrame, codes: Sequence[str] = (), top: int = 4
 ) -> list[str]:
     """*codes*, else the *top* mentioned pain points and the two most mentioned delights."""
     if codes:
         return list(codes)
-    pains = ranking.loc[ranking["mentions"] > 0, "code"].head(top).tolist()
+    pains = top_pain_points(ranking, top)
     delights = frequencies.loc[(frequencies["valence"] == "delight") & (frequencies["mentions"] > 0), "code"]
     return pains + delights.head(2).tolist()
 
@@ -570,7 +581,6 @@ def coding_results(
     >>> from research.study import load_study
     >>> data = load_coding_data(load_study("sample"))  # doctest: +SKIP
     """
-    mentioned = ranking[ranking["mentions"] > 0]
     results: dict[str, Any] = {
         "language": language,
         "n_transcripts": len(data.transcripts),
@@ -579,7 +589,7 @@ def coding_results(
         "coding": AUTO_CODED if data.auto_coded else f"coder {data.reference_coder}",
         "reference_coder": data.reference_coder,
         "coders": data.coders,
-        "top_pain_points": mentioned["code"].head(4).tolist(),
+        "top_pain_points": top_pain_points(ranking),
         "pain_point_scores": {r.code: round(float(r.score), 4) for r in ranking.itertuples()},
         "mentions": {r.code: int(r.mentions) for r in frequencies.itertuples()},
         "respondents": {r.code: int(r.respondents) for r in frequencies.itertuples()},
