@@ -294,3 +294,60 @@ def test_coding_settings_defaults(minimal_study, monkeypatch):
     assert settings.respondents == "respondents"
     monkeypatch.setenv("MY_KEY", "secret")
     assert settings.pseudonym_key() == "secret"
+
+
+def test_a_table_of_texts_is_a_transcripts_source(minimal_study):
+    folder = minimal_study()
+    table = "review_id,body,stars\nr2,\"Cold food. Late again!\",1\nr1,外卖送得很快。,5\nr3,,3\n"
+    (folder / "reviews.csv").write_text(table, encoding="utf-8")
+    minimal_study(files={"reviews": {"path": "reviews.csv", "role": "transcripts",
+                                     "options": {"id_column": "review_id", "text_column": "body"}}})
+    transcripts = load_transcripts(load_study("mini"))
+    assert [(t.id, t.language) for t in transcripts] == [("r1", "zh"), ("r2", "en")]  # empty r3 skipped
+    units = units_frame(transcripts, unit="sentence")
+    assert units["text"].tolist() == ["外卖送得很快。", "Cold food.", "Late again!"]
+    assert set(units["role"]) == {"respondent"}
+    assert units_frame(transcripts, unit="paragraph")["unit_id"].tolist() == ["r1-T001", "r2-T001"]
+
+
+@pytest.mark.parametrize(
+    ("table", "options", "message"),
+    [
+        ("id,text\nr1,a\nr1,b\n", {}, "Two texts share one id"),
+        ("id,body\nr1,a\n", {}, "text"),
+        ("id,text\n,a\n", {}, "Empty text id"),
+        ("id,text\nr1,\n", {}, "No texts found"),
+    ],
+)
+def test_table_of_texts_errors(minimal_study, table, options, message):
+    folder = minimal_study()
+    (folder / "texts.csv").write_text(table, encoding="utf-8")
+    minimal_study(files={"texts": {"path": "texts.csv", "role": "transcripts", "options": options}})
+    with pytest.raises(DataError, match=message):
+        load_transcripts(load_study("mini"))
+
+
+def test_coding_files_found_by_role(minimal_study):
+    from research.coding import coding_files
+
+    folder = minimal_study()
+    for name in ("texts.csv", "book.yml", "people.csv", "c1.csv", "c2.csv"):
+        (folder / name).write_text("id,text\nr1,a\n", encoding="utf-8")
+    files = {"texts": {"path": "texts.csv", "role": "transcripts"},
+             "book": {"path": "book.yml", "role": "codebook"}}
+    minimal_study(files=files)
+    found = coding_files(load_study("mini"))
+    assert (found.transcripts, found.codebook) == ("texts", "book")
+    assert (found.respondents, found.codings) == (None, ())
+    minimal_study(files={**files, "people": {"path": "people.csv", "role": "respondents"},
+                         "c2": {"path": "c2.csv", "role": "codings"},
+                         "c1": {"path": "c1.csv", "role": "codings"}})
+    found = coding_files(load_study("mini"))
+    assert (found.respondents, found.codings) == ("people", ("c1", "c2"))
+    minimal_study(files={**files, "more": {"path": "c1.csv", "role": "transcripts"}})
+    with pytest.raises(DataError, match="Cannot tell which file is the transcripts") as caught:
+        coding_files(load_study("mini"))
+    assert caught.value.column == "coding.transcripts"
+    minimal_study(files={"texts": {"path": "texts.csv", "role": "transcripts"}})
+    with pytest.raises(DataError, match="declares no codebook"):
+        coding_files(load_study("mini"))

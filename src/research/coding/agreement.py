@@ -28,6 +28,8 @@ from research.errors import DataError
 from research.privacy import redact
 
 LEVELS = ("nominal", "ordinal", "interval", "ratio")
+#: Label of the row pooling every code in agreement and auto-coding tables.
+POOLED = "overall"
 AGREEMENT_COLUMNS = [
     "code",
     "units",
@@ -393,7 +395,7 @@ def code_agreement(
         _agreement_row(code, present[:, k, :], lows[k], highs[k]) for k, code in enumerate(codes)
     ]
     pooled = present.transpose(0, 2, 1).reshape(len(coders), n_units * len(codes))
-    overall = _agreement_row("overall", pooled, lows[-1], highs[-1])
+    overall = _agreement_row(POOLED, pooled, lows[-1], highs[-1])
     overall["units"] = n_units
     overall["units_coded_by_any"] = int(present.any(axis=(0, 1)).sum())
     rows.append(overall)

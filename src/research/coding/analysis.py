@@ -49,7 +49,7 @@ def _coded(coded_units: pd.DataFrame) -> pd.DataFrame:
             "Codings of several coders mixed",
             column="coder",
             value=sorted(coded_units["coder"].unique()),
-            hint="Analyse one coder's (reference) coding: filter codings[codings.coder == 'A'] first.",
+            hint="Analyse one coder's (reference) coding: keep one coder's rows first.",
         )
     return coded_units[["transcript_id", "unit_id", "code"]].drop_duplicates()
 
@@ -206,7 +206,7 @@ def code_by_segment(
     cases : DataFrame
         The respondent table indexed by ``transcript_id`` (:func:`research.coding.load_cases`).
     segment : str
-        A column of *cases* (e.g. ``"region"``).
+        A column of *cases* (a segment such as a customer group).
 
     Returns
     -------
@@ -378,7 +378,9 @@ def pain_point_ranking(
     coded = _coded(coded_units)
     n = _n_respondents(coded, respondents)
     wanted = set(valence)
-    coded = coded[coded["code"].map(lambda c: codebook.code(c).valence in wanted)]
+    for code_id in set(coded["code"]):
+        codebook.code(code_id)  # unknown codes raise DataError
+    coded = coded[coded["code"].isin([c.id for c in codebook.codes if c.valence in wanted])]
     chosen = [c for c in codebook.codes if c.codable and c.valence in wanted]
     if by == "code":
         coded = coded.assign(item=coded["code"])

@@ -28,6 +28,7 @@ import ahocorasick
 import numpy as np
 import pandas as pd
 
+from research.coding.agreement import POOLED
 from research.coding.codebook import Codebook
 from research.errors import DataError
 from research.io import require_columns
@@ -436,7 +437,7 @@ def autocode_performance(suggestions: pd.DataFrame, reference: pd.DataFrame) -> 
     table["true_positive"] = table["code"].map(hits["code"].value_counts()).fillna(0).astype(int)
     overall = pd.DataFrame(
         {
-            "code": ["overall"],
+            "code": [POOLED],
             "suggested": [len(suggested)],
             "reference": [len(truth)],
             "true_positive": [len(hits)],

@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from research.coding.agreement import AgreementResult, code_agreement
+from research.coding.agreement import POOLED, AgreementResult, code_agreement
 from research.coding.analysis import (
     Cooccurrence,
     code_by_segment,
@@ -603,7 +603,7 @@ def coding_results(
         mentioned_touchpoints = touchpoint_ranking[touchpoint_ranking["mentions"] > 0]
         results["top_pain_touchpoints"] = mentioned_touchpoints["touchpoint"].head(4).tolist()
     if agreement is not None:
-        overall = agreement.table.set_index("code").loc["overall"]
+        overall = agreement.table.set_index("code").loc[POOLED]
         results["agreement"] = {
             "coders": list(agreement.coders),
             "percent_agreement": _plain(overall["percent_agreement"]),
@@ -611,7 +611,7 @@ def coding_results(
             "krippendorff_alpha": _plain(overall["krippendorff_alpha"]),
         }
     if performance is not None:
-        auto = performance.set_index("code").loc["overall"]
+        auto = performance.set_index("code").loc[POOLED]
         results["autocode"] = {key: _plain(auto[key]) for key in ("precision", "recall", "f1")}
     if sentiment is not None:
         results["sentiment"] = {
