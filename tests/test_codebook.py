@@ -127,6 +127,15 @@ def test_touchpoints_and_stages_checked_against_the_study(tmp_path, minimal_stud
     assert caught.value.column == "codes[1].stages[0]"
 
 
+def test_without_catalog_or_stages_any_touchpoint_and_stage_is_accepted(tmp_path, minimal_study):
+    minimal_study(touchpoints=[])
+    codebook = load_codebook(_write(tmp_path, CODEBOOK), study=load_study("mini"))
+    assert codebook.code("hotline_wait").touchpoints == ("hotline",)
+    minimal_study(touchpoints=[], stages=["before", "after"])  # declared stages are still checked
+    with pytest.raises(DataError, match="Unknown journey stage"):
+        load_codebook(_write(tmp_path, CODEBOOK), study=load_study("mini"))
+
+
 def test_unknown_code_lookup(tmp_path):
     cb = load_codebook(_write(tmp_path, CODEBOOK))
     with pytest.raises(DataError, match="Unknown code"):
