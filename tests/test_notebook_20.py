@@ -37,10 +37,9 @@ def test_notebook_recovers_planted_drivers(tmp_path):
                     "weighted": True, "segment": "tier"},
         kernel_name="research", cwd=str(NOTEBOOK.parent), progress_bar=False,
     )
-    document = json.loads((out / "results.json").read_text(encoding="utf-8"))
-    results = document["results"]
+    results = json.loads((out / "results.json").read_text(encoding="utf-8"))["results"]
     # The sample has every section: nothing is skipped.
-    assert not document.get("notes"), document.get("notes")
+    assert not results.get("notes"), results.get("notes")
     assert results["weighted"] is True
     # Planted truths of the sample survey (research.sample.surveys.DRIVERS): the touchpoints
     # with the largest coefficients in overall satisfaction must be the top drivers.

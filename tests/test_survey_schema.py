@@ -131,7 +131,7 @@ def test_missing_column_is_named(sample_copy):
 def test_empty_wave_is_an_error(sample_copy):
     folder, _ = sample_copy
     _rewrite_csv(folder, lambda f: f.iloc[:0])
-    with pytest.raises(DataError, match="no respondents|no data rows"):
+    with pytest.raises(DataError, match=r"no respondents|no data rows"):
         load_survey("sample", "before")
 
 
