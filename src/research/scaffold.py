@@ -563,14 +563,29 @@ def _is_number(value: Any) -> bool:
 
 
 def _group_attributes(guess: SurveyGuess) -> None:
-    """Items named like A1, A2 ... or q3_1, q3_2 (same stem, same scale) share an attribute."""
-    stems: dict[tuple[str, str], list[str]] = {}
-    for item, info in guess.items.items():
-        match = re.match(r"^(.*?[A-Za-z\u4e00-\u9fff])[_.-]?\d+$", item)
-        if match:
-            stems.setdefault((match.group(1).rstrip("_.-"), info.scale), []).append(item)
-    for (stem, _), members in stems.items():
-        if len(members) >= 2:
+    """Items that measure one thing share an attribute (one row of the report).
+
+    Items named like A1, A2 ... or q3_1, q3_2 share their stem; items named like store_wait,
+    store_staff share the word before the first underscore. A stem becomes an attribute when
+    at least two items carry it and all of them use the same scale.
+
+    Examples
+    --------
+    >>> guess = SurveyGuess(None, items={n: ItemGuess("s", 1, 5) for n in ["A1", "A2", "store_wait",
+    ...                                  "store_staff", "overall_sat"]})
+    >>> _group_attributes(guess)
+    >>> {n: g.attribute for n, g in guess.items.items()}
+    {'A1': 'A', 'A2': 'A', 'store_wait': 'store', 'store_staff': 'store', 'overall_sat': None}
+    """
+    stems: dict[str, list[str]] = {}
+    for item in guess.items:
+        numbered = re.match(r"^(.*?[A-Za-z\u4e00-\u9fff])[_.-]?\d+$", item)
+        worded = re.match(r"^([A-Za-z][A-Za-z0-9]+)_\w+$", item)
+        stem = numbered.group(1).rstrip("_.-") if numbered else worded.group(1) if worded else None
+        if stem:
+            stems.setdefault(stem, []).append(item)
+    for stem, members in stems.items():
+        if len(members) >= 2 and len({guess.items[item].scale for item in members}) == 1:
             for item in members:
                 guess.items[item].attribute = stem
 
