@@ -1025,13 +1025,16 @@ def _merged_survey(files: list[FileProposal]) -> tuple[SurveyGuess, dict[str, st
             found = infer_scale(low, high, recommend=bool(_RECOMMEND_HINT.search(item)))
             scale = f"scale_{found[0]}_{found[1]}" if found else info.scale
         label = info.label or next((o.label for o in others if o.label), "")
-        merged.items[item] = ItemGuess(scale, low, high, label, info.attribute)
+        merged.items[item] = ItemGuess(scale, low, high, label)
     for segment, levels in first.segments.items():
         others = [g.segments.get(segment) for g in guesses[1:]]
         if any(o is None for o in others):
             notes[segment] = "a segment in some survey files only: left out"
             continue
         merged.segments[segment] = list(dict.fromkeys([*levels, *(lv for o in others for lv in o)]))
+    for info in merged.items.values():
+        info.attribute = None
+    _group_attributes(merged)  # on the merged scales: one file's codes may hide another's labels
     for guess in guesses:
         merged.missing_codes |= guess.missing_codes
     return merged, notes
