@@ -35,6 +35,7 @@ th {{ background: #f3f3f3; }}
 td.num {{ text-align: right; font-variant-numeric: tabular-nums; }}
 .status-ok {{ color: #0072B2; font-weight: 600; }}
 .status-failed {{ color: #D55E00; font-weight: 600; }}
+.status-interrupted {{ color: #CC79A7; font-weight: 600; }}
 code {{ font-size: 0.9em; }}
 </style>
 </head>

@@ -171,7 +171,8 @@ def report_header(
     parts = ['<header class="research-header">', f"<h1>{_escape(title)}</h1>", f"<table>{table}</table>"]
     if status != "ok":
         parts.append('<div class="research-banner" role="alert">')
-        parts.append(f"<strong>This report failed and is incomplete.</strong> {_escape(error or '')}")
+        what = "was interrupted" if status == "interrupted" else "failed"
+        parts.append(f"<strong>This report {what} and is incomplete.</strong> {_escape(error or '')}")
         if failed_source:
             parts.append(f"<p>The failing step:</p><pre>{_escape(failed_source)}</pre>")
         parts.append("<p>The results below stop where the error happened.</p></div>")

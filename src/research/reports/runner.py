@@ -24,7 +24,9 @@ from __future__ import annotations
 import fcntl
 import fnmatch
 import json
+import multiprocessing
 import os
+import signal
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -82,6 +84,11 @@ class Job:
         return self.output_dir / "results.json"
 
     @property
+    def running_marker(self) -> Path:
+        """Exists while a worker executes this run (so Ctrl-C knows what was under way)."""
+        return self.executed.with_suffix(".running")
+
+    @property
     def private_folders(self) -> list[Path]:
         """Folders of this machine that a shared report must not show (see scrub_paths)."""
         from research.reports.render import machine_folders
@@ -115,7 +122,7 @@ class BatchResult:
 
     @property
     def failed(self) -> list[Outcome]:
-        return [o for o in self.outcomes if o.status == "failed"]
+        return [o for o in self.outcomes if o.status in ("failed", "interrupted")]
 
     @property
     def ok(self) -> bool:
@@ -250,7 +257,25 @@ def plan_jobs(
 # ---------------------------------------------------------------- worker side (own process)
 
 
-def _init_worker(root: str, log: str) -> None:
+class _Stopped(BaseException):
+    """Raised in a worker when the batch is interrupted: unwinds papermill (its kernel is shut
+    down on the way out) and skips rendering, since the parent marks the run ``interrupted``."""
+
+
+#: Set by the parent on Ctrl-C; a worker starts no new run once it is set.
+_STOP_REQUESTED: Any = None
+
+
+def _stop_worker(signum: int, frame: Any) -> None:
+    raise _Stopped()
+
+
+def _init_worker(root: str, log: str, stop_requested: Any) -> None:
+    global _STOP_REQUESTED
+    _STOP_REQUESTED = stop_requested
+    # Ctrl-C reaches the whole process group; the parent decides what happens to each run.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _stop_worker)
     os.environ[ENV_ROOT] = root  # inherited by the kernels papermill starts
     # Kernels inherit this process's stderr; their start-up chatter goes to a log file instead of
     # garbling the progress bar (a notebook's own errors are in its executed copy and HTML).
@@ -277,10 +302,13 @@ def execute_job(job: Job) -> Outcome:
 
     from research.reports.render import error_summary, render_report, scrub_paths
 
+    if _STOP_REQUESTED is not None and _STOP_REQUESTED.is_set():
+        return Outcome(job.run_id, "cancelled", 0.0, _now(), "cancelled by Ctrl-C before it started")
     started = time.perf_counter()
     status, error = "ok", None
     job.results.unlink(missing_ok=True)  # a stale results.json must not outlive a failed run
     job.executed.parent.mkdir(parents=True, exist_ok=True)
+    job.running_marker.touch()
     job.output_dir.mkdir(parents=True, exist_ok=True)
     try:
         papermill.execute_notebook(
@@ -295,6 +323,8 @@ def execute_job(job: Job) -> Outcome:
             request_save_on_cell_execute=False,
             shutdown_kernel="immediate",  # outputs are saved; a graceful shutdown only adds wait
         )
+    except _Stopped:  # the kernel is already shut down; the parent records the interruption
+        os._exit(128 + signal.SIGTERM)
     except PapermillExecutionError as exc:
         status, error = "failed", error_summary(exc.ename, exc.evalue)
     except Exception as exc:  # kernel died, bad notebook JSON...: the batch goes on
@@ -326,6 +356,7 @@ def execute_job(job: Job) -> Outcome:
         job.html.unlink(missing_ok=True)
     if error:
         error = scrub_paths(error, job.private_folders)
+    job.running_marker.unlink(missing_ok=True)
     return Outcome(job.run_id, status, time.perf_counter() - started, generated_at, error)
 
 
@@ -367,12 +398,23 @@ def _manifest_entry(job: Job, outcome: Outcome) -> dict[str, Any]:
 
 
 def _execute(jobs: list[Job], workers: int, progress: bool, log: Path, on_done: Any) -> None:
+    """Run *jobs* in worker processes; on Ctrl-C cancel the queue and mark running runs interrupted.
+
+    Raises KeyboardInterrupt after the interrupted runs are recorded (the caller rewrites the
+    index and the command exits with 130).
+    """
     from tqdm import tqdm
 
-    initargs = (str(jobs[0].root), str(log))
-    with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=initargs) as pool:
-        # Submit first: the workers are forked before the progress bar starts its monitor thread.
-        futures = {pool.submit(execute_job, job): job for job in jobs}
+    context = multiprocessing.get_context()
+    stop_requested = context.Event()
+    initargs = (str(jobs[0].root), str(log), stop_requested)
+    pool = ProcessPoolExecutor(
+        max_workers=workers, mp_context=context, initializer=_init_worker, initargs=initargs
+    )
+    # Submit first: the workers are forked before the progress bar starts its monitor thread.
+    futures = {pool.submit(execute_job, job): job for job in jobs}
+    done: set[str] = set()
+    try:
         with tqdm(
             total=len(jobs), desc="reports", unit="report", file=sys.stderr, disable=not progress
         ) as bar:
@@ -384,7 +426,50 @@ def _execute(jobs: list[Job], workers: int, progress: bool, log: Path, on_done: 
                     outcome = Outcome(job.run_id, "failed", 0.0, _now(), f"worker crashed: {exc}")
                 bar.set_postfix_str(f"{job.run_id} {outcome.status}", refresh=False)
                 bar.update()
+                done.add(job.run_id)
                 on_done(job, outcome)
+    except KeyboardInterrupt:
+        stop_requested.set()
+        for future in futures:
+            future.cancel()
+        _stop_workers(pool)
+        for job in futures.values():
+            if job.run_id not in done and job.running_marker.exists():
+                on_done(job, _interrupted(job))
+            job.running_marker.unlink(missing_ok=True)
+        raise
+    pool.shutdown(wait=True)
+
+
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    """Stop every worker now: each shuts its kernel down on the way out (see _Stopped)."""
+    processes = list(getattr(pool, "_processes", {}).values())
+    for process in processes:
+        if process.is_alive():
+            process.terminate()
+    for process in processes:
+        process.join(timeout=15)
+        if process.is_alive():
+            process.kill()
+    pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _interrupted(job: Job) -> Outcome:
+    """Record a run stopped by Ctrl-C: no results, and a page that says so (never the old one)."""
+    from research.reports.render import render_report
+
+    job.results.unlink(missing_ok=True)
+    generated_at = _now()
+    message = "Interrupted (Ctrl-C) before it finished; run the reports again to complete it."
+    try:
+        render_report(
+            job.notebook, job.html, title=job.title, study=job.study, run_id=job.run_id,
+            parameters=job.parameters, status="interrupted", generated_at=generated_at,
+            error=message, show_code=job.show_code, private_folders=job.private_folders,
+        )
+    except Exception:  # an interrupt must never leave the old page looking current
+        job.html.unlink(missing_ok=True)
+    return Outcome(job.run_id, "interrupted", 0.0, generated_at, message)
 
 
 def _definition_only(study: str | Path, root: Path) -> Study | None:
@@ -544,7 +629,11 @@ def run_reports(
 
             workers = max(1, min(jobs or default_jobs(), len(to_run)))
             log = loaded.processed_dir / "reports.log"
-            _execute(to_run, workers, progress, log, record)
+            try:
+                _execute(to_run, workers, progress, log, record)
+            except KeyboardInterrupt:
+                write_index(root)  # the index shows the interrupted runs as such
+                raise
         # Keep the study's run order in the manifest (and so in the index).
         manifest["runs"] = {r.id: manifest["runs"][r.id] for r in loaded.runs if r.id in manifest["runs"]}
         index = reports_dir(root) / INDEX_NAME
