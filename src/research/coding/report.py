@@ -89,6 +89,12 @@ class CodingData:
         return list(dict.fromkeys(self.codings["coder"].astype(str)))
 
     @property
+    def unit_name(self) -> str:
+        """The coding unit as a reader knows it: turns of texts without speaker labels are paragraphs."""
+        unlabelled = all(turn.speaker == "" for t in self.transcripts for turn in t.turns)
+        return "paragraph" if self.unit == "turn" and unlabelled else self.unit
+
+    @property
     def inputs(self) -> list[str]:
         """File ids the report read (for its provenance)."""
         files = [self.files.transcripts, self.files.codebook, self.files.respondents, *self.files.codings]
@@ -111,7 +117,7 @@ class CodingData:
         if self.auto_coded:
             return (
                 f"The analysis is {AUTO_CODED}: the codebook's keywords and patterns were applied "
-                f"to {len(self.units)} {self.unit} units of {len(self.transcripts)} texts. "
+                f"to {len(self.units)} {self.unit_name}s of {len(self.transcripts)} texts. "
                 "Add a coder's codings file (role codings) to analyse a human coding instead."
             )
         coded = self.codings.loc[self.codings["coder"] == self.reference_coder, "transcript_id"].nunique()
@@ -127,7 +133,7 @@ class CodingData:
                 "transcripts": [len(self.transcripts)],
                 "chinese": [sum(t.language == "zh" for t in self.transcripts)],
                 "english": [sum(t.language == "en" for t in self.transcripts)],
-                f"respondent units ({self.unit})": [len(self.units)],
+                f"respondent units ({self.unit_name}s)": [len(self.units)],
                 "codable codes": [len(self.codebook.codable_ids)],
                 "coded units": [int(self.coded["unit_id"].nunique())],
                 "coding": [AUTO_CODED if self.auto_coded else f"coder {self.reference_coder}"],

@@ -27,7 +27,7 @@ def code_frequency_bars(frequencies: pd.DataFrame, language: str = "zh", top: in
     >>> table = pd.DataFrame({"name": ["Long wait", "Nice staff"], "mentions": [5, 2],
     ...                       "respondents": [3, 2], "valence": ["pain_point", "delight"]})
     >>> code_frequency_bars(table, "en").axes[0].get_xlabel()
-    'Mentions (coded turns)'
+    'Mentions (coded units)'
     """
     use_style()
     data = frequencies.head(top).iloc[::-1]
@@ -37,7 +37,7 @@ def code_frequency_bars(frequencies: pd.DataFrame, language: str = "zh", top: in
     ax.barh(data["name"], data["mentions"], color=colors)
     for y, (mentions, people) in enumerate(zip(data["mentions"], data["respondents"], strict=True)):
         ax.text(mentions, y, f" {people}", va="center", fontsize=8, color="#333333")
-    ax.set_xlabel(text(language, "提及次数（编码的话轮数）", "Mentions (coded turns)"))
+    ax.set_xlabel(text(language, "提及次数（编码单元数）", "Mentions (coded units)"))
     ax.set_title(
         text(
             language,
@@ -143,4 +143,4 @@ def code_stage_heatmap(crosstab: pd.DataFrame, language: str = "zh") -> Figure:
     'Mentions by code and journey stage'
     """
     title = text(language, "各旅程阶段的编码提及", "Mentions by code and journey stage")
-    return _heatmap(crosstab, title, text(language, "提及次数（话轮）", "Mentions (coded turns)"), "g")
+    return _heatmap(crosstab, title, text(language, "提及次数（编码单元）", "Mentions (coded units)"), "g")
