@@ -319,3 +319,18 @@ def test_check_run_checks_the_respondents_columns_and_labels(project, monkeypatc
     text = "\n".join(str(p) for p in problems)
     assert "segment parameter is not a column of the respondents file" in text
     assert "Unknown sentiment label" in text and "'other'" in text  # great/other are not labels
+
+
+def test_check_run_wants_a_respondents_row_per_text_when_segments_are_used(project, tmp_path, monkeypatch):
+    root, _, _ = project
+    monkeypatch.setenv("RESEARCH_PROJECT_ROOT", str(root))
+    folder = root / "data" / "raw" / "gaps"
+    shutil.copytree(root / "data" / "raw" / "reviews_labelled", folder)
+    lines = (folder / "respondents.csv").read_text(encoding="utf-8").splitlines()
+    (folder / "respondents.csv").write_text("\n".join(lines[:-2]) + "\n", encoding="utf-8")
+    definition = yaml.safe_load((folder / "study.yml").read_text(encoding="utf-8"))
+    (folder / "study.yml").write_text(yaml.safe_dump({**definition, "name": "gaps"}), encoding="utf-8")
+    study = load_study(folder)
+    assert check_run(study, {}) == []  # without a segment the respondents file may be partial
+    problems = check_run(study, {"segment": "score"})
+    assert len(problems) == 1 and "2 transcript(s) have no row in the respondents file" in str(problems[0])

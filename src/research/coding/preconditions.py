@@ -242,11 +242,23 @@ def check_run(study: Any, parameters: dict[str, Any]) -> list[DataError]:
                     hint=f"Codable codes: {codebook.codable_ids[:20]}.",
                 )
             )
-    _check_cases_column(problems, study, files, cases, parameters.get("segment", "") or "", "segment")
+    segment = _check_cases_column(
+        problems, study, files, cases, parameters.get("segment", "") or "", "segment"
+    )
     labels = _check_cases_column(
         problems, study, files, cases, parameters.get("sentiment_label_column", "") or "",
         "sentiment_label_column",
     )
+    if (segment is not None or labels is not None) and transcripts is not None and cases is not None:
+        missing = [t.id for t in transcripts if t.id not in cases.index]
+        if missing:
+            problems.append(
+                DataError(
+                    f"{len(missing)} transcript(s) have no row in the respondents file: {_listed(missing)}",
+                    file=study.file(files.respondents),
+                    hint="Add a row per transcript id (the segment and label columns need one each).",
+                )
+            )
     if labels is not None:
         _attempt(
             problems, parse_sentiment_labels, labels, file=study.file(files.respondents), column=labels.name

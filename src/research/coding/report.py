@@ -216,6 +216,8 @@ def load_coding_data(
     transcripts = load_transcripts(study, file_id=files.transcripts)
     codebook = load_codebook(study.file(files.codebook), study=study)
     cases = load_cases(study, file_id=files.respondents) if files.respondents else None
+    if cases is not None:  # segment sizes and labels count the texts at hand only
+        cases = cases[cases.index.isin([t.id for t in transcripts])]
     units = units_frame(transcripts, unit=unit)
     units = units[units["role"] != "interviewer"].reset_index(drop=True)
     codings = load_codings(study, file_ids=files.codings, codebook=codebook, transcripts=transcripts)
