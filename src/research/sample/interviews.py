@@ -231,13 +231,13 @@ def generate(ctx: SampleContext) -> SamplePart:
                 "id": "coding-zh",
                 "notebook": "10_interview_coding.ipynb",
                 "title": "访谈编码与痛点分析 / Interview coding and pain points",
-                "parameters": {"language": "zh"},
+                "parameters": {"language": "zh", "segment": "region"},
             },
             {
                 "id": "coding-en",
                 "notebook": "10_interview_coding.ipynb",
                 "title": "Interview coding and pain points (English)",
-                "parameters": {"language": "en"},
+                "parameters": {"language": "en", "segment": "region"},
             },
         ],
         section={
