@@ -26,7 +26,7 @@ def test_notebook_recovers_planted_pain_points(tmp_path: Path):
     papermill.execute_notebook(
         str(NOTEBOOK),
         str(tmp_path / "out.ipynb"),
-        parameters={"output_dir": str(tmp_path), "n_boot": 200},
+        parameters={"output_dir": str(tmp_path), "n_boot": 200, "segment": "region"},
         kernel_name="research",
         cwd=str(NOTEBOOK.parent),
         progress_bar=False,
@@ -43,5 +43,10 @@ def test_notebook_recovers_planted_pain_points(tmp_path: Path):
     assert results["agreement"]["cohen_kappa"] > 0.8
     assert results["autocode"]["precision"] > 0.9 and results["autocode"]["recall"] > 0.85
     assert 0.4 < results["sentiment"]["cohen_kappa"] < 0.8
+    # Derived, not hard-coded: coder A coded all 24 transcripts, B a subset; agreement over both.
+    assert results["reference_coder"] == "A" and results["agreement"]["coders"] == ["A", "B"]
+    assert results["segments"]["column"] == "region"
+    assert set(results["segments"]["reach"]) == set(results["top_pain_points"])
+    assert all(note["section"] == "coding" for note in results["notes"])  # nothing skipped
     html_unsafe = (tmp_path / "out.ipynb").read_text(encoding="utf-8")
     assert "13812345678" not in html_unsafe and "王建国" not in html_unsafe  # quotes and tables redacted
