@@ -41,7 +41,7 @@ def test_reports_rejects_bad_jobs(capsys):
 
 def test_sample_subcommand_writes_a_valid_study(tmp_path, capsys):
     assert main(["sample", "--out", str(tmp_path / "mini"), "--scale", "0.05"]) == 0
-    assert load_study(tmp_path / "mini").name == "sample"
+    assert load_study(tmp_path / "mini").name == "mini"  # a study is named after its folder
     assert main(["sample", "--out", str(tmp_path / "data" / "raw" / "x"), "--scale", "0.05"]) == 2
 
 
@@ -49,7 +49,7 @@ def test_sample_batch_end_to_end(tmp_path):
     """The real sample batch through the console entry point with two workers."""
     copy_sample(tmp_path)
     shutil.copytree(PROJECT / "notebooks", tmp_path / "notebooks")
-    study = load_study(tmp_path / "data" / "raw" / "sample")
+    study = load_study(tmp_path / "data" / "raw" / "sample", root=tmp_path)
     missing = sorted({r.notebook for r in study.runs} - {p.name for p in (tmp_path / "notebooks").iterdir()})
     assert not missing, f"notebooks registered in the sample study but missing: {missing}"
     raw_before = file_sha256(tmp_path / "data" / "raw")

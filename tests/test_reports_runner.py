@@ -244,12 +244,12 @@ def test_missing_kernel_says_how_to_fix():
 
 
 def test_full_validation_before_running_not_on_the_warm_path(tmp_path, monkeypatch):
-    import research.reports.runner as runner
+    import research.validate as validate
 
     root = _make_project(tmp_path, [RUNS[0]])
     calls = []
-    full_check = runner.validate_study
-    monkeypatch.setattr(runner, "validate_study", lambda *a, **k: calls.append(a) or full_check(*a, **k))
+    full_check = validate.validate_study
+    monkeypatch.setattr(validate, "validate_study", lambda *a, **k: calls.append(a) or full_check(*a, **k))
     assert run_reports("mini", progress=False, root=root).ok
     assert len(calls) == 1  # pillar sections validated before anything executed
     warm = run_reports("mini", progress=False, root=root)

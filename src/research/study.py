@@ -53,6 +53,9 @@ SECTION_VALIDATORS: dict[str, str] = {
 }
 
 
+#: A study name: a plain identifier, also the name of its folders under data/ and reports/.
+STUDY_NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]*$"
+
 _CATALOG_COLUMNS = (
     "touchpoint", "name_zh", "name_en", "stage", "phase", "channel", "type", "visibility",
     "lifecycle", "owner", "synonyms",
@@ -124,7 +127,7 @@ class ReportRun(_Strict):
 class StudyDefinition(_Strict):
     """The validated content of ``study.yml``."""
 
-    name: str
+    name: str = Field(pattern=STUDY_NAME_PATTERN)
     title: str = ""
     languages: list[Literal["zh", "en"]] = Field(default_factory=lambda: ["en"], min_length=1)
     description: str = ""
@@ -315,6 +318,52 @@ class Study:
         return dict(getattr(self.definition, name) or {})
 
 
+def containment_problems(study: Study) -> list[DataError]:
+    """Problems with where a study reads and writes: each one a :class:`DataError` naming the field.
+
+    The study's ``name`` must be its folder's name (it names the study's folders under
+    ``data/processed`` and ``reports``, so a copied study that kept another's name would
+    overwrite that study's reports), and no other study under ``data/raw`` may have it. Every
+    declared file must exist inside the study folder, symbolic links resolved.
+
+    Examples
+    --------
+    >>> containment_problems(load_study("sample"))
+    []
+    """
+    problems = []
+    yml = study.yml_path
+    if study.name != study.folder.name:
+        problems.append(DataError(
+            "The study's name is not its folder's name", file=yml, column="name", value=study.name,
+            hint=f"Set  name: {study.folder.name}  (or rename the folder): the name decides where "
+            "its reports are written.",
+        ))
+    elif (raw_dir(study.root) / study.name).resolve() not in (study.folder.resolve(),) and (
+        raw_dir(study.root) / study.name / "study.yml"
+    ).exists():
+        problems.append(DataError(
+            "Another study under data/raw has this name", file=yml, column="name", value=study.name,
+            hint="Rename this study's folder and its name: both would write the same reports.",
+        ))
+    inside = study.folder.resolve()
+    for file_id, spec in study.definition.files.items():
+        field = f"files.{file_id}.path"
+        target = study.folder / spec.path
+        if Path(spec.path).is_absolute() or not target.resolve().is_relative_to(inside):
+            problems.append(DataError(
+                "The path points outside the study folder", file=yml, column=field, value=spec.path,
+                hint="Copy the file into the study folder and give its path relative to study.yml; "
+                "a study reads only its own folder.",
+            ))
+        elif not target.exists():
+            problems.append(DataError(
+                "Declared data file does not exist", file=yml, column=field, value=spec.path,
+                hint="Paths are relative to the study folder; fix the path or remove the entry.",
+            ))
+    return problems
+
+
 def resolve_study_folder(study: str | Path, root: Path | None = None) -> Path:
     """Folder of a study given its name (``sample``) or a path to its folder or study.yml."""
     candidate = Path(study)
@@ -376,15 +425,9 @@ def load_study(study: str | Path = "sample", root: Path | None = None) -> Study:
             hint="See data/raw/sample/study.yml for a complete, valid example.",
         ) from None
     loaded = Study(definition, folder, root)
-    for file_id, spec in definition.files.items():
-        if not (folder / spec.path).exists():
-            raise DataError(
-                "Declared data file does not exist",
-                file=yml_path,
-                column=f"files.{file_id}.path",
-                value=spec.path,
-                hint=f"Paths are relative to {folder}; fix the path or remove the entry.",
-            )
+    problems = containment_problems(loaded)
+    if problems:
+        raise problems[0]
     for section, target in SECTION_VALIDATORS.items():
         content_of_section = getattr(definition, section)
         if content_of_section is None:

@@ -28,6 +28,7 @@ from research.study import (
     ReportRun,
     Study,
     StudyDefinition,
+    containment_problems,
     resolve_study_folder,
 )
 
@@ -98,7 +99,9 @@ class Validation:
         return [p.error for p in self.problems if p.run is None]
 
     def report(self) -> str:
-        """All problems, one numbered paragraph each, for the terminal."""
+        """All problems, one numbered paragraph each, for the terminal (one alone: one line)."""
+        if len(self.problems) == 1:
+            return str(self.problems[0])
         lines = [f"{len(self.problems)} problem(s):"]
         lines += [f"{number}. {problem}" for number, problem in enumerate(self.problems, 1)]
         return "\n".join(lines)
@@ -118,20 +121,6 @@ def _definition(folder: Path, root: Path) -> tuple[Study | None, list[DataError]
         hint = "See data/raw/sample/study.yml for a complete, valid example."
         return None, validation_problems(exc, file=yml_path, what="study definition", hint=hint)
     return Study(definition, folder, root), []
-
-
-def _file_problems(study: Study) -> list[DataError]:
-    return [
-        DataError(
-            "Declared data file does not exist",
-            file=study.yml_path,
-            column=f"files.{file_id}.path",
-            value=spec.path,
-            hint="Paths are relative to the study folder; fix the path or remove the entry.",
-        )
-        for file_id, spec in study.definition.files.items()
-        if not (study.folder / spec.path).exists()
-    ]
 
 
 def _section_problems(study: Study) -> list[DataError]:
@@ -246,7 +235,7 @@ def validate_study(study: str | Path = "sample", root: Path | None = None) -> Va
     loaded, errors = _definition(folder, root)
     if loaded is None:
         return Validation(None, [Problem(None, e) for e in errors])
-    errors = _file_problems(loaded) + _section_problems(loaded)
+    errors = containment_problems(loaded) + _section_problems(loaded)
     problems = [Problem(None, e) for e in _unique(errors)] + _run_problems(loaded)
     seen = {str(p.error) for p in problems if p.run is None}
     problems = [p for p in problems if p.run is None or str(p.error) not in seen]

@@ -33,7 +33,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
@@ -52,7 +52,9 @@ from research.reports.manifest import (
 )
 from research.reports.params import check_parameters, notebook_parameters
 from research.study import Study, StudyDefinition, resolve_study_folder
-from research.validate import Validation, validate_study
+
+if TYPE_CHECKING:
+    from research.validate import Validation
 
 #: The Jupyter kernel every report runs in (registered by ``make setup``).
 KERNEL_NAME = "research"
@@ -581,6 +583,8 @@ def run_reports(
     inventory-en  skipped          -  unchanged since last run
     1 ok, 0 failed, 1 skipped (unchanged) in 4.9 s; index: .../reports/index.html
     """
+    from research.validate import validate_study  # imports this module's package: not at load
+
     started = time.perf_counter()
     root = Path(root or project_root()).resolve()
     loaded = _definition_only(study, root)

@@ -47,10 +47,10 @@ def _load_parts(only: list[str] | None = None) -> list:
     return modules
 
 
-def study_definition(parts: list[SamplePart], scale: float) -> dict:
-    """Compose study.yml content from the parts."""
+def study_definition(parts: list[SamplePart], scale: float, name: str = "sample") -> dict:
+    """Compose study.yml content from the parts (*name*: the study folder's name)."""
     definition = {
-        "name": "sample",
+        "name": name,
         "title": "5G 升级与携号转网触点研究（示例）/ 5G upgrade & number-porting touchpoint study (sample)",
         "languages": ["zh", "en"],
         "description": (
@@ -162,7 +162,7 @@ def _generate_all(out: Path, seed: int, scale: float) -> Path:
     try:
         ctx = SampleContext(out=staging, seed=seed, scale=scale)
         parts = [module.generate(ctx) for module in _load_parts()]
-        _write_study_yml(staging, study_definition(parts, scale))
+        _write_study_yml(staging, study_definition(parts, scale, name=out.name))
         readme = README_HEAD.format(
             company_en=story.COMPANY["en"], company_zh=story.COMPANY["zh"], seed=seed, scale=scale,
             intervention=story.INTERVENTION_DATE.isoformat(), improved=story.IMPROVED_TOUCHPOINT,
