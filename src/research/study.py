@@ -120,8 +120,13 @@ class ReportRun(_Strict):
 
     id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
     notebook: str
-    title: str
+    title: str = ""
     parameters: dict[str, Any] = Field(default_factory=dict)
+
+    @property
+    def display_title(self) -> str:
+        """The run's title, or its id when study.yml gives none."""
+        return self.title or self.id
 
 
 class StudyDefinition(_Strict):

@@ -241,7 +241,7 @@ def plan_jobs(
         jobs.append(
             Job(
                 run_id=run.id,
-                title=run.title,
+                title=run.display_title,
                 study=study.name,
                 notebook=notebook,
                 parameters=parameters,
