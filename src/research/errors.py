@@ -36,6 +36,11 @@ class DataError(ValueError):
     ...                 value=9, hint="Allowed codes are 1-5.")
     >>> print(err)
     Likert code out of range [file wave1.csv, row 12, column 'q3', value 9]. Allowed codes are 1-5.
+
+    Personal data in the message is masked as in quotes (:func:`research.privacy.redact`):
+
+    >>> print(DataError("Not a code", row=3, column="q1", value="13812345678"))
+    Not a code [row 3, column 'q1', value '[phone]']
     """
 
     def __init__(
@@ -72,7 +77,11 @@ class DataError(ValueError):
             text += " [" + ", ".join(where) + "]"
         if self.hint:
             text += ". " + self.hint
-        return text
+        # A message travels to reports, the index, the manifest and the terminal: personal data
+        # in an offending cell (a phone number typed into a rating column) is masked like quotes.
+        from research.privacy import redact
+
+        return redact(text)
 
 
 def display_path(path: str | Path) -> str:

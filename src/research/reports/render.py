@@ -79,8 +79,12 @@ def error_summary(ename: str, evalue: str) -> str:
     'Not a date [file k.csv, row 3]. Write ISO dates.'
     >>> error_summary("KeyError", "'\x1b[0;31mnps\x1b[0m'")
     "KeyError: 'nps'"
+    >>> error_summary("ValueError", "could not convert string to float: 'a@b.cn'")
+    "ValueError: could not convert string to float: '[email]'"
     """
-    message = _ANSI.sub("", str(evalue)).strip()
+    from research.privacy import redact
+
+    message = redact(_ANSI.sub("", str(evalue)).strip())
     return message if ename == "DataError" else f"{ename}: {message}".strip()
 
 

@@ -36,6 +36,9 @@ def show_note(text: str, *, section: str = "") -> None:
     --------
     >>> show_note("The study declares no segment column.", section="segments")  # doctest: +SKIP
     """
+    from research.privacy import redact
+
+    text = redact(text)
     _NOTES.append({"section": section, "note": text})
     try:
         from IPython import get_ipython
