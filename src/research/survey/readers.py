@@ -55,7 +55,15 @@ def read_raw(path: str | Path, spec: DataFile | None = None) -> RawTable:
     """
     path = Path(path)
     options = dict(spec.options) if spec is not None else {}
-    header_rows = int(options.get("header_rows", 1))
+    header_rows = options.pop("header_rows", 1)
+    if isinstance(header_rows, bool) or not isinstance(header_rows, int) or header_rows < 1:
+        raise DataError(
+            "header_rows must be the number of header lines, a whole number from 1",
+            file=path,
+            column="options.header_rows",
+            value=header_rows,
+            hint="Write  header_rows: 2  for column names plus one row of question texts.",
+        )
     skip = list(range(1, header_rows))  # question-text rows under the column names
     suffix = path.suffix.lower()
     if suffix in (".sav", ".zsav"):
@@ -63,10 +71,10 @@ def read_raw(path: str | Path, spec: DataFile | None = None) -> RawTable:
     encoding = spec.encoding if spec is not None else None
     sheet = spec.sheet if spec is not None else None
     if suffix in (".xlsx", ".xlsm", ".xls"):
-        frame = read_table(path, sheet=sheet, skiprows=skip, dtype=object)
+        frame = read_table(path, sheet=sheet, skiprows=skip, dtype=object, **options)
     else:
         frame = read_table(path, encoding=encoding, skiprows=skip, dtype=str, keep_default_na=False,
-                           na_values=[""])
+                           na_values=[""], **options)
     frame.columns = [str(c).strip() for c in frame.columns]
     return RawTable(frame=frame, first_row=header_rows + 1)
 
@@ -340,7 +348,8 @@ def read_margins(study: Study, section: SurveySection, file_id: str) -> pd.DataF
     """
     path = study.file(file_id)
     spec = study.file_spec(file_id)
-    frame = read_table(path, encoding=spec.encoding, dtype={"variable": str, "category": str})
+    frame = read_table(path, encoding=spec.encoding, sheet=spec.sheet,
+                       dtype={"variable": str, "category": str}, **spec.options)
     require_columns(frame, ["variable", "category", "share"], file=path)
     frame = frame[["variable", "category", "share"]].copy()
     frame["variable"] = frame["variable"].str.strip()
