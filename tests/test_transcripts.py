@@ -114,14 +114,22 @@ def test_unit_ids_and_frame():
         ("I: hi\nR: hello", ["I", "R"]),
         ("[00:01:02] Interviewer: hi\n[00:01:09] Respondent: hello", ["Interviewer", "Respondent"]),
         ("**访谈者：** 你好\n**受访者：** 好", ["访谈者", "受访者"]),
-        (
-            "Interviewer: hi\nJohn Smith: hello\nInterviewer: ok\nJohn Smith: bye",
-            ["Interviewer", "John Smith"] * 2,
-        ),
     ],
 )
 def test_default_speaker_patterns(text, speakers):
     assert [t.speaker for t in transcript_from_text(text, "x").turns] == speakers
+
+
+def test_undeclared_name_label_is_an_error_until_declared():
+    # Before: an undeclared "John Smith:" became a speaker of role "other", silently out of the
+    # respondents' analysis. Now it must be declared with its role.
+    text = "Interviewer: hi\nJohn Smith: hello\nInterviewer: ok\nJohn Smith: bye"
+    with pytest.raises(DataError, match=r"'John Smith' \(line 2, line 4\)"):
+        transcript_from_text(text, "x")
+    t = transcript_from_text(text, "x", speaker_patterns={"respondent": "John Smith"})
+    assert [(x.speaker, x.role) for x in t.turns] == [
+        ("Interviewer", "interviewer"), ("John Smith", "respondent")
+    ] * 2
 
 
 def test_header_lines_and_configured_patterns():
@@ -280,7 +288,7 @@ def test_coding_section_is_validated_on_load(minimal_study, coding, message, fie
         coding=coding,
     )
     with pytest.raises(DataError, match=message) as caught:
-        load_study("mini")
+        load_study("mini", check_sections=True)
     assert caught.value.column == field
     assert caught.value.file.endswith("study.yml")
 

@@ -42,7 +42,32 @@ from research.errors import DataError, from_validation_error
 from research.io import read_yaml, write_text
 
 VALENCES = ("pain_point", "delight", "neutral")
+#: Languages of reports, labels and transcripts.
 LANGUAGES = ("zh", "en")
+
+
+def check_language(
+    language: Any, *, file: str | Path | None = None, column: str = "language", hint: str = ""
+) -> str:
+    """*language* if it is one of :data:`LANGUAGES`, else a DataError naming the field.
+
+    Examples
+    --------
+    >>> check_language("zh")
+    'zh'
+    >>> check_language("fr", file="study.yml", column="files.transcripts.options.language")
+    Traceback (most recent call last):
+    ...
+    research.errors.DataError: Unsupported language [file study.yml, column
+    'files.transcripts.options.language', value 'fr']. Allowed values: 'zh' or 'en'.
+    """
+    if language not in LANGUAGES:
+        raise DataError(
+            "Unsupported language", file=file, column=column, value=language,
+            hint="Allowed values: " + " or ".join(repr(x) for x in LANGUAGES)
+            + (f"; {hint}" if hint else "."),
+        )
+    return str(language)
 
 
 @dataclass(frozen=True)
@@ -65,7 +90,12 @@ class Code:
     codable: bool = True
 
     def label(self, language: str = "zh") -> str:
-        """The name in *language*, falling back to the other language, then the id."""
+        """The name in *language*, falling back to the other language, then the id.
+
+        A *language* other than ``zh``/``en`` (the report's language parameter) is a DataError.
+        """
+        if language not in LANGUAGES:
+            check_language(language, hint="set the run's language parameter to one of them or leave it out.")
         return self.name.get(language) or self.name.get("en") or self.name.get("zh") or self.id
 
 

@@ -89,6 +89,48 @@ def _as_int(frame: pd.DataFrame, column: str, path: Path | None) -> pd.Series:
     return values.astype("int64")
 
 
+def _squeeze(text: Any) -> str:
+    """Text with every run of whitespace as one space (line breaks in a cell are not content)."""
+    return " ".join(str(text).split())
+
+
+def _shown(text: str, limit: int = 40) -> str:
+    return repr(text if len(text) <= limit else text[: limit - 1] + "…")
+
+
+def _check_quoted_text(
+    frame: pd.DataFrame, texts: dict[str, Any], path: Path | None, *, within_unit: bool
+) -> None:
+    """The optional ``text`` column must be the transcript's text at the coding's offsets.
+
+    A mismatch means the offsets point elsewhere (an edited transcript, a shifted cue, a
+    codings file of another version): the coding would silently count for the wrong passage.
+    Whitespace differences are ignored; codings that name a unit need their text inside it.
+    """
+    wrong = []
+    rows = zip(frame["transcript_id"], frame["start"], frame["end"], frame["text"], strict=True)
+    for position, (transcript_id, start, end, quoted) in enumerate(rows):
+        if pd.isna(quoted) or not str(quoted).strip():
+            continue
+        found = _squeeze(texts[transcript_id].text[start:end])
+        expected = _squeeze(quoted)
+        if (expected not in found) if within_unit else (expected != found):
+            wrong.append((position + 2, expected, found))
+    if wrong:
+        row, expected, found = wrong[0]
+        others = [r for r, _, _ in wrong[1:]]
+        raise DataError(
+            f"The text of {len(wrong)} coding(s) is not the transcript's text at their start/end: "
+            f"row {row} has {_shown(expected)} but the transcript there reads {_shown(found)}"
+            + (f" (also rows {others[:10]}{' ...' if len(others) > 10 else ''})" if others else ""),
+            file=path,
+            row=row,
+            column="text",
+            hint="The transcript or the codings changed since coding: re-export the codings from the "
+            "transcripts as they are now, or correct start/end (code points from 0, line endings as \\n).",
+        )
+
+
 def validate_codings(
     codings: pd.DataFrame,
     *,
@@ -111,7 +153,8 @@ def validate_codings(
     texts = _transcript_map(transcripts)
     frame = codings.copy()
     frame.columns = [str(c).strip() for c in frame.columns]
-    if "unit_id" in frame and ("start" not in frame or "end" not in frame):
+    from_units = "unit_id" in frame and ("start" not in frame or "end" not in frame)
+    if from_units:
         frame = _spans_from_units(frame, texts, path)
     require_columns(frame, CODING_COLUMNS, file=path)
     for column in ("transcript_id", "code", "coder"):
@@ -164,6 +207,8 @@ def validate_codings(
                     value=row.end,
                     hint="Positions count code points into the text with line endings as \\n.",
                 )
+    if texts and "text" in frame.columns:
+        _check_quoted_text(frame, texts, path, within_unit=from_units)
     extras = [c for c in OPTIONAL_CODING_COLUMNS if c in frame.columns]
     others = [c for c in frame.columns if c not in CODING_COLUMNS and c not in extras]
     return frame[CODING_COLUMNS + extras + others].reset_index(drop=True)
@@ -197,7 +242,8 @@ def read_codings(
     ------
     DataError
         Missing columns, empty values, non-integer positions, empty spans, unknown code,
-        unknown transcript, span outside its text; naming file, row (header = 1) and column.
+        unknown transcript, span outside its text, a ``text`` column that is not the transcript's
+        text at the span; naming file, row (header = 1) and column.
 
     Examples
     --------

@@ -2,30 +2,33 @@
 
 :func:`check_run` reads what :func:`research.coding.load_coding_data` and the report's sections
 will read and returns a :class:`~research.errors.DataError` for each problem, without raising
-for data problems: transcripts readable and not empty; the codebook valid; each codings file
-readable with its required columns, its codes in the codebook (all unknown codes listed) and its
-transcript ids among the transcripts (all unknown ids listed); coder names of the parameters
-among the coders; the segment and sentiment label columns in the respondents file; the language
-and unit allowed. Registered in :data:`research.validate.RUN_CHECKS`.
+for data problems: every transcript readable, not empty, its subtitle cues readable and its
+speaker labels known (all transcripts checked, each problem naming file and line); the
+transcripts' language allowed; the codebook valid; each codings file readable with its required
+columns, its codes in the codebook (all unknown codes listed), its transcript ids among the
+transcripts (all unknown ids listed) and its ``text`` column equal to the transcript's text at
+its offsets; coder names of the parameters among the coders; the segment and sentiment label
+columns in the respondents file; the language and unit allowed. Registered in
+:data:`research.validate.RUN_CHECKS`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 import pandas as pd
 
-from research.coding.codebook import Codebook, load_codebook
+from research.coding.codebook import LANGUAGES, Codebook, load_codebook
 from research.coding.codings import CODING_COLUMNS, read_codings
 from research.coding.schema import CodingFiles, coding_files
 from research.coding.sentiment import parse_sentiment_labels
-from research.coding.transcripts import UNITS, Transcript, load_cases, load_transcripts
+from research.coding.transcripts import UNITS, Transcript, load_cases, transcript_problems
 from research.errors import DataError
 from research.io import read_table
 
 T = TypeVar("T")
-LANGUAGES = ("zh", "en")
 
 
 def _attempt(problems: list[DataError], function: Callable[..., T], *args: Any, **kwargs: Any) -> T | None:
@@ -42,9 +45,17 @@ def _listed(values: list[str], limit: int = 20) -> str:
 
 
 def _check_codings_file(
-    study: Any, file_id: str, codebook: Codebook | None, transcripts: list[Transcript] | None
+    study: Any,
+    file_id: str,
+    codebook: Codebook | None,
+    transcripts: list[Transcript] | None,
+    unreadable: set[str] | None = None,
 ) -> tuple[list[DataError], list[str]]:
-    """Problems of one codings file and the coders in it."""
+    """Problems of one codings file and the coders in it.
+
+    Codings of *unreadable* transcripts (reported already) are not reported as unknown; the
+    row-by-row check of spans and texts then runs only when the file codes none of them.
+    """
     spec = study.file_spec(file_id)
     path = study.file(file_id)
     try:
@@ -85,7 +96,7 @@ def _check_codings_file(
             )
     if transcripts is not None:
         ids = frame["transcript_id"].dropna().astype(str).str.strip()
-        unknown_ids = sorted(set(ids) - {t.id for t in transcripts})
+        unknown_ids = sorted(set(ids) - {t.id for t in transcripts} - unreadable)
         if unknown_ids:
             row = int(ids[ids.isin(unknown_ids)].index[0]) + 2
             problems.append(
@@ -99,12 +110,33 @@ def _check_codings_file(
                     f"of texts), e.g. {[t.id for t in transcripts[:5]]}.",
                 )
             )
-    if not problems and codebook is not None and transcripts is not None:
+    unreadable = unreadable or set()
+    codes_unreadable = bool(frame["transcript_id"].astype(str).str.strip().isin(unreadable).any())
+    if not problems and codebook is not None and transcripts is not None and not codes_unreadable:
         _attempt(
             problems, read_codings, path, codebook=codebook, transcripts=transcripts,
             encoding=spec.encoding, sheet=spec.sheet,
         )
     return problems, coders
+
+
+def _transcripts(
+    problems: list[DataError], study: Any, file_id: str
+) -> tuple[list[Transcript] | None, set[str]]:
+    """The readable transcripts and the ids (file stems) of those with problems, listed in *problems*.
+
+    A table of texts with problems gives no transcripts (its ids cannot be told apart).
+    """
+    try:
+        transcripts, found = transcript_problems(study, file_id=file_id)
+    except DataError as problem:
+        problems.append(problem)
+        return None, set()
+    problems += found
+    path = study.file(file_id)
+    if found and path.is_file():
+        return None, set()
+    return transcripts, {Path(p.file).stem for p in found if p.file and Path(p.file) != study.yml_path}
 
 
 def _check_names(
@@ -217,12 +249,12 @@ def check_run(study: Any, parameters: dict[str, Any]) -> list[DataError]:
     files = _attempt(problems, coding_files, study)
     if files is None:
         return problems
-    transcripts = _attempt(problems, load_transcripts, study, file_id=files.transcripts)
+    transcripts, unreadable = _transcripts(problems, study, files.transcripts)
     codebook = _attempt(problems, load_codebook, study.file(files.codebook), study=study)
     cases = _attempt(problems, load_cases, study, file_id=files.respondents) if files.respondents else None
     coders: list[str] = []
     for file_id in files.codings:
-        found, file_coders = _check_codings_file(study, file_id, codebook, transcripts)
+        found, file_coders = _check_codings_file(study, file_id, codebook, transcripts, unreadable)
         problems += found
         coders += [c for c in file_coders if c not in coders]
     reference = str(parameters.get("reference_coder", "") or "")

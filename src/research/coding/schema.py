@@ -8,24 +8,35 @@ Shape (every field optional)::
       codebook: codebook                # file id of the YAML codebook (role codebook)
       codings: [codings_coder_a, codings_coder_b]   # file ids, one per coder file (role codings)
       unit: turn                        # coding unit: "turn", "paragraph" or "sentence"
-      speaker_patterns:                 # extra speaker labels, tried before the built-in ones
-        - {pattern: '客服(?:\\d+)?', role: interviewer}
+      speaker_patterns:                 # speaker labels, tried before the built-in ones
+        interviewer: ['客服(?:\\d+)?', 'Agent']   # regex of the label before the colon
+        respondent: ['被访人', '客户经理']
+        other: ['翻译']                # a third speaker: not analysed as a respondent
+        not_speaker: ['比如']          # a line start like "比如：" that is text, not a speaker
       redact_names: [王芳, Zhang Wei]    # names masked as [name] in reports and shared exports
       pseudonym_key_env: RESEARCH_PSEUDONYM_KEY   # env var holding the pseudonymisation key
 
-Roles are ``interviewer``, ``respondent`` or ``other``. Errors name the field path, e.g.
-``coding.speaker_patterns[0].pattern``.
+``speaker_patterns`` maps a role to one label pattern or a list of them; the longer form, a
+list of ``{pattern: ..., role: ...}`` entries, is accepted too. A pattern is a Python regular
+expression of the label before the colon (``^`` in front and the colon ``[:：]`` after it are
+optional: ``^A[:：]`` and ``A`` are the same label). Roles are ``interviewer``, ``respondent``,
+``other`` and ``not_speaker``. Built-in labels (``访谈者``/``受访者``, ``Q``/``A``,
+``Interviewer``/``Respondent`` ..., see :data:`research.coding.transcripts.DEFAULT_SPEAKER_PATTERNS`)
+need no declaration. In a transcript with speaker labels, a line starting with a label that is
+neither declared nor built in (``Respondnet:``, ``被访人：``) is an error naming the file and line,
+never a silent guess; declare it here. Errors name the field path, e.g.
+``coding.speaker_patterns.respondent[1]`` or ``coding.speaker_patterns[0].pattern``.
 """
 
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from research.coding.transcripts import speaker_pattern_list
 from research.errors import DataError, from_validation_error
 
 _EXPECTED_ROLES = {"transcripts": "transcripts", "respondents": "respondents", "codebook": "codebook"}
@@ -37,7 +48,7 @@ class SpeakerPattern(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     pattern: str = Field(min_length=1)
-    role: Literal["interviewer", "respondent", "other"] = "other"
+    role: Literal["interviewer", "respondent", "other", "not_speaker"] = "other"
 
 
 class CodingSection(BaseModel):
@@ -72,8 +83,11 @@ def validate_section(study: Any, section: dict[str, Any]) -> CodingSection:
     'paragraph' or 'sentence' [file ..., column 'coding.unit', value 'word']. ...
     """
     yml = getattr(study, "yml_path", None)
+    section = dict(section or {})
+    if "speaker_patterns" in section:
+        section["speaker_patterns"] = speaker_pattern_list(section["speaker_patterns"], file=yml)
     try:
-        model = CodingSection.model_validate(section or {})
+        model = CodingSection.model_validate(section)
     except ValidationError as exc:
         raise from_validation_error(
             exc, file=yml, what="coding section", prefix="coding",
@@ -103,17 +117,6 @@ def validate_section(study: Any, section: dict[str, Any]) -> CodingSection:
                 value=files[file_id].role,
                 hint=f"coding.{field} must name a file of role {expected}.",
             )
-    for index, item in enumerate(model.speaker_patterns):
-        try:
-            re.compile(item.pattern)
-        except re.error as exc:
-            raise DataError(
-                f"Invalid speaker pattern: {exc}",
-                file=yml,
-                column=f"coding.speaker_patterns[{index}].pattern",
-                value=item.pattern,
-                hint="Write a Python regular expression for the label before the colon.",
-            ) from None
     return model
 
 

@@ -16,7 +16,24 @@ and ``.srt`` subtitles (one line per cue; a WebVTT voice ``<v Name>`` becomes a 
 Speaker turns start at a line beginning with a speaker label (``Q:``, ``访谈者：``,
 ``Interviewer:``, ...; see :data:`DEFAULT_SPEAKER_PATTERNS`, extended per study by
 ``coding.speaker_patterns`` in study.yml). A turn runs until the next label; its offsets cover
-the body after the label. Text before the first label (a header) belongs to no turn.
+the body after the label. Text before the first label (a header such as ``日期：2025-06-01``)
+belongs to no turn.
+
+Unknown speaker labels are errors, never guesses. A transcript *has speaker labels* when a line
+starts with a known label (declared or built in) or when one undeclared ``Name:`` opens two or
+more lines. In such a transcript, every line after the first label that starts with a
+label-shaped prefix (:data:`LABEL_SHAPE`: up to 20 characters without spaces, or up to three
+capitalised words, holding a letter, then ``:`` or ``：``) that no pattern knows is an unknown
+label (``Respondnet:``, ``被访人：``, ``John Smith:``): its turns would be dropped or given to the
+previous speaker, so reading the transcript fails with a :class:`~research.errors.DataError`
+naming the file, the lines and the labels seen. A header line before the first label is
+reported too when its label looks like a known one (``访谈着：`` next to ``访谈者：``). Declare
+labels with their role in ``coding.speaker_patterns``; a label-shaped start that is ordinary
+text (``比如：``) is declared with role ``not_speaker``.
+
+Subtitles are checked cue by cue: a cue whose timing line cannot be read, or text outside any
+cue, is a DataError naming the file's line (a parser would drop the cue silently and every
+coding after it would land on the wrong turn).
 
 A text without any speaker label (a customer review, a complaint, an open survey answer) is one
 respondent's text: every non-empty line is a paragraph, a turn of speaker ``""`` and role
@@ -30,14 +47,16 @@ default ``id``; ``options.text_column``, default ``text``), e.g. an export of cu
 
 from __future__ import annotations
 
+import difflib
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from research.coding.codebook import check_language
 from research.errors import DataError
 from research.io import read_table, read_text
 
@@ -62,6 +81,20 @@ _GENERIC_NAME = r"[A-Z][A-Za-z.'-]*(?: [A-Z][A-Za-z.'-]*){0,2}|[\u4e00-\u9fff]{1
 _LABEL_PREFIX = r"^[ \t]*(?:\[?\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?\]?[ \t]*)?[>*_#\- \t]*"
 _LABEL_SUFFIX = r"[ \t*_]*[:：][ \t*_]*"
 ROLES = ("interviewer", "respondent", "other")
+#: Role of a declared label-shaped line start that is ordinary text, not a speaker (``比如：``).
+NOT_SPEAKER = "not_speaker"
+#: Roles a ``coding.speaker_patterns`` entry may give.
+PATTERN_ROLES = (*ROLES, NOT_SPEAKER)
+#: A label-shaped line start: optional timestamp and Markdown emphasis, then up to 20 characters
+#: without spaces or up to three capitalised words (``Kevin Zhou``, ``Speaker 2``), holding a
+#: letter, then a colon that does not start a URL (``https://``).
+LABEL_SHAPE = re.compile(
+    _LABEL_PREFIX
+    + r"(?P<label>(?=[^:：\n]*[^\W\d_])(?:[A-Z][\w.'-]*(?:[ \t]+(?:[A-Z][\w.'-]*|\d+)){1,2}|[^\s:：]{1,20}))"
+    + r"[ \t*_]*[:：](?!//)",
+    re.MULTILINE,
+)
+_SIMILAR = 0.6  # difflib ratio above which a header label is taken for a misspelt known label
 
 _CJK_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _LATIN_RE = re.compile(r"[A-Za-z]")
@@ -213,72 +246,217 @@ def _append_trimmed(text: str, start: int, end: int, spans: list[tuple[int, int]
         spans.append((start, end))
 
 
+def speaker_pattern_list(value: Any, *, file: Path | str | None = None) -> list[dict[str, str]]:
+    """``coding.speaker_patterns`` as a list of ``{"pattern": regex, "role": role}``.
+
+    Two forms are accepted: a mapping from role to one pattern or a list of them (the short
+    form), or a list of ``{pattern, role}`` entries. A pattern is a Python regular expression
+    of the label before the colon; a leading ``^`` and a trailing colon (``:``, ``：``,
+    ``[:：]``) are optional. Roles: ``interviewer``, ``respondent``, ``other`` (a third
+    speaker, not analysed as a respondent) and ``not_speaker`` (a label-shaped line start that
+    is ordinary text, such as ``比如：``).
+
+    Raises
+    ------
+    DataError
+        Unknown role, a pattern that is empty or not a regular expression, naming the field
+        (``coding.speaker_patterns.respondent[1]``).
+
+    Examples
+    --------
+    >>> speaker_pattern_list({"interviewer": ["^Q[:：]", "访谈者"], "respondent": "客户"})
+    [{'pattern': 'Q', 'role': 'interviewer'}, {'pattern': '访谈者', 'role': 'interviewer'}, \
+{'pattern': '客户', 'role': 'respondent'}]
+    >>> speaker_pattern_list([{"pattern": "Agent", "role": "interviewer"}])
+    [{'pattern': 'Agent', 'role': 'interviewer'}]
+    """
+    field = "coding.speaker_patterns"
+    entries: list[tuple[str, str, Any, Any]] = []  # (field of the pattern, field of the role, pattern, role)
+    if value is None:
+        return []
+    if isinstance(value, dict):
+        for role, patterns in value.items():
+            listed = patterns if isinstance(patterns, list) else [patterns]
+            entries += [
+                (f"{field}.{role}[{i}]", f"{field}.{role}", pattern, role) for i, pattern in enumerate(listed)
+            ]
+    elif isinstance(value, list | tuple):
+        for i, item in enumerate(value):
+            if not isinstance(item, dict):
+                item = {"pattern": getattr(item, "pattern", item), "role": getattr(item, "role", "other")}
+            pattern, role = item.get("pattern"), item.get("role", "other")
+            entries.append((f"{field}[{i}].pattern", f"{field}[{i}].role", pattern, role))
+    else:
+        raise DataError(
+            "speaker_patterns must map roles to label patterns", file=file, column=field,
+            hint="E.g. speaker_patterns: {interviewer: ['访谈者', 'Q'], respondent: ['受访者', 'A']}.",
+        )
+    result = []
+    for path, role_path, pattern, role in entries:
+        if role not in PATTERN_ROLES:
+            raise DataError(
+                "Unknown speaker role", file=file, column=role_path, value=role,
+                hint=f"Use one of {list(PATTERN_ROLES)}.",
+            )
+        text = str(pattern).strip() if pattern is not None else ""
+        text = re.sub(r"(?:\[[:：]{1,2}\]|[:：])$", "", text.removeprefix("^")).strip()
+        try:
+            if not text:
+                raise re.error("empty pattern")
+            re.compile(text)
+        except re.error as exc:
+            raise DataError(
+                f"Invalid speaker pattern: {exc}", file=file, column=path, value=pattern,
+                hint="Write a Python regular expression of the label before the colon, e.g. '受访者|客户'.",
+            ) from None
+        result.append({"pattern": text, "role": str(role)})
+    return result
+
+
 def _compile_patterns(
-    speaker_patterns: Sequence[dict[str, str]] | None, file: Path | str | None
+    speaker_patterns: Any, file: Path | str | None
 ) -> list[tuple[re.Pattern[str], str]]:
     compiled = []
-    for index, item in enumerate([*(speaker_patterns or []), *DEFAULT_SPEAKER_PATTERNS]):
-        role = item.get("role", "other")
-        if role not in ROLES:
-            raise DataError(
-                "Unknown speaker role",
-                file=file,
-                column=f"coding.speaker_patterns[{index}].role",
-                value=role,
-                hint=f"Use one of {list(ROLES)}.",
-            )
-        try:
-            label = re.compile(_LABEL_PREFIX + f"(?P<label>{item['pattern']})" + _LABEL_SUFFIX, re.MULTILINE)
-        except (re.error, KeyError) as exc:
-            raise DataError(
-                f"Invalid speaker pattern: {exc}",
-                file=file,
-                column=f"coding.speaker_patterns[{index}].pattern",
-                value=item.get("pattern"),
-                hint="Write a Python regular expression for the label before the colon.",
-            ) from None
-        compiled.append((label, role))
+    for item in [*speaker_pattern_list(speaker_patterns, file=file), *DEFAULT_SPEAKER_PATTERNS]:
+        label = re.compile(_LABEL_PREFIX + f"(?P<label>{item['pattern']})" + _LABEL_SUFFIX, re.MULTILINE)
+        compiled.append((label, item["role"]))
     return compiled
 
 
-def _find_labels(text: str, patterns: list[tuple[re.Pattern[str], str]]) -> list[tuple[int, int, str, str]]:
-    """(line start, body start, speaker, role) for each line that opens a turn."""
-    labels = []
-    generic = re.compile(_LABEL_PREFIX + f"(?P<label>{_GENERIC_NAME})" + _LABEL_SUFFIX, re.MULTILINE)
-    generic_hits: list[tuple[int, int, str]] = []
+@dataclass(frozen=True)
+class _Line:
+    number: int  # 0-based index of the line in the text
+    start: int  # offset of the line start
+    body: int  # offset after the label
+    label: str
+
+
+def _clean_label(label: str) -> str:
+    return label.strip().strip("*_").strip()
+
+
+def _scan_labels(
+    text: str, patterns: list[tuple[re.Pattern[str], str]]
+) -> tuple[list[tuple[int, int, str, str]], list[_Line], list[tuple[str, str]]]:
+    """Speaker labels (line start, body start, speaker, role), unknown labels, labels seen."""
+    generic = re.compile(_LABEL_PREFIX + f"(?P<label>{_GENERIC_NAME})" + _LABEL_SUFFIX)
+    known: list[tuple[_Line, str]] = []
+    shaped: list[_Line] = []
     line_start = 0
-    for line in text.split("\n"):
+    for number, line in enumerate(text.split("\n")):
         line_end = line_start + len(line)
         for pattern, role in patterns:
             match = pattern.match(text, line_start, line_end)
             if match:
-                labels.append((line_start, match.end(), match.group("label").strip(), role))
+                if role != NOT_SPEAKER:
+                    known.append((_Line(number, line_start, match.end(), match.group("label").strip()), role))
                 break
         else:
-            match = generic.match(text, line_start, line_end)
+            match = LABEL_SHAPE.match(text, line_start, line_end)
             if match:
-                generic_hits.append((line_start, match.end(), match.group("label").strip()))
+                shaped.append(_Line(number, line_start, match.end(), _clean_label(match.group("label"))))
         line_start = line_end + 1
-    names = [name for _, _, name in generic_hits]
-    labels += [(a, b, name, "other") for a, b, name in generic_hits if names.count(name) >= 2]
-    return sorted(labels)
+    names = [s.label for s in shaped if generic.fullmatch(s.label)]
+    repeated = [s for s in shaped if names.count(s.label) >= 2]
+    if not known and not repeated:
+        return [], [], []  # no speaker labels: one respondent's text
+    first = min(line.start for line in [*(k for k, _ in known), *repeated])
+    seen = list(dict.fromkeys((line.label, role) for line, role in known))
+
+    def looks_known(label: str) -> bool:
+        ratios = (difflib.SequenceMatcher(None, label.lower(), name.lower()).ratio() for name, _ in seen)
+        return any(ratio >= _SIMILAR for ratio in ratios)
+
+    unknown = [s for s in shaped if s.start >= first or looks_known(s.label)]
+    labels = sorted((line.start, line.body, line.label, role) for line, role in known)
+    return labels, unknown, seen
+
+
+def _unknown_label_error(
+    unknown: list[_Line],
+    seen: list[tuple[str, str]],
+    file: Path | str | None,
+    where: Callable[[int], str],
+    row: int | None,
+) -> DataError:
+    by_label: dict[str, list[int]] = {}
+    for line in unknown:
+        by_label.setdefault(line.label, []).append(line.number)
+    parts = []
+    for label, numbers in by_label.items():
+        shown = ", ".join(where(n) for n in numbers[:3])
+        more = f" and {len(numbers) - 3} more" if len(numbers) > 3 else ""
+        parts.append(f"{label!r} ({shown}{more})")
+    first = next(iter(by_label))
+    seen_text = ", ".join(f"{name} ({role})" for name, role in seen) or "none"
+    return DataError(
+        f"Unknown speaker label(s) in a transcript with speaker labels: {'; '.join(parts[:10])}"
+        + (f"; {len(parts) - 10} more labels" if len(parts) > 10 else "")
+        + "; their turns would be dropped or given to the previous speaker",
+        file=file,
+        row=row,
+        value=first,
+        hint=f"Labels seen: {seen_text}. Correct the spelling, or declare the label with its role in "
+        f"study.yml, e.g. coding: {{speaker_patterns: {{respondent: [{first!r}]}}}} (roles "
+        f"{', '.join(ROLES)}); if the line is text and not a speaker, declare it under "
+        f"speaker_patterns: {{{NOT_SPEAKER}: [{first!r}]}}",
+    )
+
+
+def _line_number(number: int) -> str:
+    return f"line {number + 1}"
+
+
+def _paragraph_number(number: int) -> str:
+    return f"paragraph {number + 1}"
 
 
 def split_turns(
-    text: str, speaker_patterns: Sequence[dict[str, str]] | None = None, *, file: Path | str | None = None
+    text: str,
+    speaker_patterns: Any = None,
+    *,
+    file: Path | str | None = None,
+    where: Callable[[int], str] = _line_number,
+    row: int | None = None,
 ) -> list[Turn]:
     """Speaker turns of a normalised text (see the module docstring).
 
     Without any speaker label the text is one respondent's: every non-empty line (paragraph) is a
     turn of speaker ``""``, role ``"respondent"``.
 
+    Parameters
+    ----------
+    text : str
+        Normalised text (``\\n`` line endings).
+    speaker_patterns : mapping or list, optional
+        Declared labels (:func:`speaker_pattern_list`), tried before the built-in ones.
+    file : str or Path, optional
+        The file, for error messages.
+    where : callable, optional
+        Describes the 0-based line *i* of *text* in the file for error messages (default
+        ``"line i+1"``; a subtitle file names the cue's line, a Word file the paragraph).
+    row : int, optional
+        Row of a table of texts the text comes from.
+
+    Raises
+    ------
+    DataError
+        Unknown speaker labels in a text with speaker labels (see the module docstring).
+
     Examples
     --------
     >>> text = "Interviewer: How was the hotline?\\nRespondent: I was on hold for 40 minutes.\\nIt was awful."
     >>> [(t.speaker, t.role, text[t.start:t.end]) for t in split_turns(text)][1]
     ('Respondent', 'respondent', 'I was on hold for 40 minutes.\\nIt was awful.')
+    >>> split_turns("Interviewer: Hi\\nRespondnet: Hello")
+    Traceback (most recent call last):
+    ...
+    research.errors.DataError: Unknown speaker label(s) in a transcript with speaker labels:
+    'Respondnet' (line 2); ...
     """
-    labels = _find_labels(text, _compile_patterns(speaker_patterns, file))
+    labels, unknown, seen = _scan_labels(text, _compile_patterns(speaker_patterns, file))
+    if unknown:
+        raise _unknown_label_error(unknown, seen, file, where, row)
     turns: list[Turn] = []
     if not labels:
         spans: list[tuple[int, int]] = []
@@ -302,9 +480,18 @@ def transcript_from_text(
     *,
     path: Path | None = None,
     language: str | None = None,
-    speaker_patterns: Sequence[dict[str, str]] | None = None,
+    speaker_patterns: Any = None,
+    where: Callable[[int], str] = _line_number,
+    row: int | None = None,
 ) -> Transcript:
     """Build a :class:`Transcript` from text already decoded (line endings are normalised here).
+
+    *where* and *row* only shape error messages (see :func:`split_turns`).
+
+    Raises
+    ------
+    DataError
+        Empty text, a language other than ``zh``/``en``, unknown speaker labels.
 
     Examples
     --------
@@ -314,12 +501,11 @@ def transcript_from_text(
     text = normalise_newlines(text.removeprefix("\ufeff"))
     if not text.strip():
         raise DataError(
-            "The transcript is empty", file=path, value=transcript_id, hint="Remove the file or add its text."
+            "The transcript is empty", file=path, row=row, value=transcript_id,
+            hint="Remove the file or add its text.",
         )
-    language = language or detect_language(text)
-    if language not in ("zh", "en"):
-        raise DataError("Unknown transcript language", file=path, value=language, hint='Use "zh" or "en".')
-    turns = split_turns(text, speaker_patterns, file=path)
+    language = check_language(language, file=path) if language else detect_language(text)
+    turns = split_turns(text, speaker_patterns, file=path, where=where, row=row)
     return Transcript(transcript_id, text, path, language, turns)
 
 
@@ -335,12 +521,64 @@ def _docx_text(path: Path) -> str:
     return "\n".join(paragraph.text for paragraph in document.paragraphs)
 
 
-def _subtitle_text(path: Path, encoding: str | None) -> str:
+#: A cue timing line as the subtitle parser reads it (WebVTT: ``00:01:02.345 --> 00:01:05.000``
+#: with optional hours and cue settings; SRT: ``00:01:02,345 --> 00:01:05,000``).
+_CUE_TIMING = {
+    "vtt": re.compile(
+        r"\s*(?:\d+:)?\d{1,2}:\d{1,2}\.\d{1,3}\s*-->\s*(?:\d+:)?\d{1,2}:\d{1,2}\.\d{1,3}(?:\s.*)?"
+    ),
+    "srt": re.compile(r"\s*\d+:\d{1,2}:\d{1,2}[,.]\d+\s*-->\s*\d+:\d{1,2}:\d{1,2}[,.]\d+\s*"),
+}
+_CUE_EXAMPLE = {"vtt": "00:01:02.345 --> 00:01:05.000", "srt": "00:01:02,345 --> 00:01:05,000"}
+_VTT_BLOCKS = ("WEBVTT", "NOTE", "STYLE", "REGION")
+
+
+def _subtitle_cues(content: str, subtitle_format: str, path: Path) -> list[int]:
+    """1-based file lines of the cue timing lines; a DataError for every cue that cannot be read.
+
+    Every line holding ``-->`` must be a readable timing line, and every block of text (lines
+    between blank lines) must hold one, except the WebVTT header, NOTE, STYLE and REGION blocks
+    and a lone SRT cue number: otherwise the parser would drop the cue without a word.
+    """
+    timing = _CUE_TIMING[subtitle_format]
+    timing_lines: list[int] = []
+    bad: list[str] = []
+    block: list[tuple[int, str]] = []
+    for number, line in enumerate([*content.split("\n"), ""], start=1):
+        if line.strip():
+            block.append((number, line))
+            if "-->" in line:
+                if timing.fullmatch(line):
+                    timing_lines.append(number)
+                else:
+                    bad.append(f"line {number} {line.strip()[:60]!r} is not a cue timing")
+            continue
+        if block and not any("-->" in text for _, text in block):
+            first_number, first = block[0]
+            lone_number = subtitle_format == "srt" and len(block) == 1 and first.strip().isdigit()
+            header = subtitle_format == "vtt" and first.strip().startswith(_VTT_BLOCKS)
+            if not lone_number and not header:
+                bad.append(f"line {first_number} {first.strip()[:60]!r} has no cue timing line")
+        block = []
+    if bad:
+        raise DataError(
+            f"{len(bad)} subtitle cue(s) cannot be read: {'; '.join(bad[:5])}"
+            + (f"; and {len(bad) - 5} more" if len(bad) > 5 else "")
+            + "; their text would be dropped and the codings after them would land on the wrong turns",
+            file=path,
+            hint=f"Write each cue as an optional number, a timing line like {_CUE_EXAMPLE[subtitle_format]}, "
+            "then its text, with a blank line between cues (check the file opens in a video player).",
+        )
+    return timing_lines
+
+
+def _subtitle_text(path: Path, encoding: str | None) -> tuple[str, list[int]]:
+    """The text of a subtitle file (one line per cue) and the file line of each cue's text."""
     import io
 
     import webvtt
 
-    content = normalise_newlines(read_text(path, encoding))
+    content = normalise_newlines(read_text(path, encoding)).removeprefix("\ufeff")
     subtitle_format = "srt" if path.suffix.lower() == ".srt" else "vtt"
     try:
         captions = webvtt.from_buffer(io.StringIO(content), format=subtitle_format)
@@ -348,12 +586,21 @@ def _subtitle_text(path: Path, encoding: str | None) -> str:
         raise DataError(
             f"Cannot parse the subtitle file: {exc}", file=path, hint="Check it opens in a video player."
         ) from None
+    timing_lines = _subtitle_cues(content, subtitle_format, path)
+    if len(timing_lines) != len(captions):  # a cue the check let through but the parser dropped
+        raise DataError(
+            f"Only {len(captions)} of the {len(timing_lines)} subtitle cues could be read; the text of "
+            "the others would be dropped and the codings after them would land on the wrong turns",
+            file=path,
+            hint=f"Check each cue's timing line ({_CUE_EXAMPLE[subtitle_format]}) and that the file "
+            "opens in a video player.",
+        )
     lines = []
     for caption in captions:
         body = " ".join(part.strip() for part in caption.text.split("\n") if part.strip())
         voice = getattr(caption, "voice", None)
         lines.append(f"{voice}: {body}" if voice else body)
-    return "\n".join(lines)
+    return "\n".join(lines), [number + 1 for number in timing_lines]
 
 
 def read_transcript(
@@ -362,7 +609,7 @@ def read_transcript(
     encoding: str | None = None,
     transcript_id: str | None = None,
     language: str | None = None,
-    speaker_patterns: Sequence[dict[str, str]] | None = None,
+    speaker_patterns: Any = None,
 ) -> Transcript:
     """Read one transcript file (``.txt``, ``.md``, ``.docx``, ``.vtt``, ``.srt``).
 
@@ -376,8 +623,9 @@ def read_transcript(
         Defaults to the file name without suffix.
     language : {"zh", "en"}, optional
         Defaults to detection by the share of CJK characters.
-    speaker_patterns : list of {"pattern": regex, "role": role}, optional
-        Extra speaker labels, tried before :data:`DEFAULT_SPEAKER_PATTERNS`.
+    speaker_patterns : mapping or list, optional
+        Extra speaker labels (:func:`speaker_pattern_list`), tried before
+        :data:`DEFAULT_SPEAKER_PATTERNS`.
 
     Returns
     -------
@@ -387,7 +635,8 @@ def read_transcript(
     Raises
     ------
     DataError
-        Missing, unreadable, undecodable or empty file, unsupported format.
+        Missing, unreadable, undecodable or empty file, unsupported format, a subtitle cue
+        that cannot be read, unknown speaker labels (naming the line).
 
     Examples
     --------
@@ -408,10 +657,13 @@ def read_transcript(
         )
     if not path.exists():
         raise DataError("File not found", file=path, hint="Check the transcripts folder in study.yml.")
+    where = _line_number
     if suffix == ".docx":
         text = _docx_text(path)
+        where = _paragraph_number
     elif suffix in (".vtt", ".srt"):
-        text = _subtitle_text(path, encoding)
+        text, cue_lines = _subtitle_text(path, encoding)
+        where = lambda i: f"line {cue_lines[i]}" if i < len(cue_lines) else _line_number(i)  # noqa: E731
     else:
         text = read_text(path, encoding)
     return transcript_from_text(
@@ -420,7 +672,11 @@ def read_transcript(
         path=path,
         language=language,
         speaker_patterns=speaker_patterns,
+        where=where,
     )
+
+
+
 
 
 def _coding_section(study: Any) -> dict[str, Any]:
@@ -439,8 +695,7 @@ def load_transcripts(study: Any, *, file_id: str | None = None) -> list[Transcri
     Raises
     ------
     DataError
-        No transcripts, two transcripts with one id, an unreadable or empty file, a table
-        without its id or text column.
+        The first problem of :func:`transcript_problems` (its message counts the others).
 
     Examples
     --------
@@ -448,56 +703,120 @@ def load_transcripts(study: Any, *, file_id: str | None = None) -> list[Transcri
     >>> study = load_study("sample")
     >>> transcripts = load_transcripts(study)  # doctest: +SKIP
     """
-    section = _coding_section(study)
+    transcripts, problems = transcript_problems(study, file_id=file_id)
+    if problems:
+        first = problems[0]
+        if len(problems) > 1:
+            raise DataError(
+                f"{first.message} ({len(problems) - 1} more problem(s) in the transcripts; "
+                "`research validate` lists them all)",
+                file=first.file, row=first.row, column=first.column, value=first.value, hint=first.hint,
+            )
+        raise first
+    return transcripts
+
+
+def transcript_problems(
+    study: Any, *, file_id: str | None = None
+) -> tuple[list[Transcript], list[DataError]]:
+    """Read every transcript of a source and collect every problem instead of stopping at one.
+
+    Checks (each a :class:`~research.errors.DataError` naming the file and, where there is one,
+    the line or row): the source's ``options.language`` allowed, ``coding.speaker_patterns``
+    valid, no transcripts, unreadable or empty files, subtitle cues that cannot be read,
+    unknown speaker labels, two transcripts with one id, a table without its columns, empty
+    text ids.
+
+    Returns
+    -------
+    tuple of (list of Transcript, list of DataError)
+        The transcripts that could be read (sorted by id) and the problems; the transcripts
+        are complete only when there are no problems.
+
+    Examples
+    --------
+    >>> from research.study import load_study
+    >>> transcripts, problems = transcript_problems(load_study("sample"))
+    >>> len(transcripts), problems
+    (24, [])
+    """
     if file_id is None:
         from research.coding.schema import coding_files
 
         file_id = coding_files(study, require_codebook=False).transcripts
+    yml = getattr(study, "yml_path", None)
     spec = study.file_spec(file_id)
     folder = study.file(file_id)
-    patterns = section.get("speaker_patterns")
-    language = spec.options.get("language")
+    problems: list[DataError] = []
+    try:
+        patterns = speaker_pattern_list(_coding_section(study).get("speaker_patterns"), file=yml)
+    except DataError as problem:
+        return [], [problem]
+    language = spec.options.get("language") or None
+    if language is not None:
+        try:
+            check_language(language, file=yml, column=f"files.{file_id}.options.language")
+        except DataError as problem:
+            problems.append(problem)
+            language = None
     if folder.is_file() and folder.suffix.lower() in TABLE_SUFFIXES:
-        return _table_transcripts(folder, spec, patterns)
+        transcripts = _table_transcripts(folder, spec, patterns, language, problems)
+        return sorted(transcripts, key=lambda t: t.id), problems
     files = (
         sorted(p for p in folder.iterdir() if p.suffix.lower() in TRANSCRIPT_SUFFIXES and p.is_file())
         if folder.is_dir()
         else [folder]
     )
     if not files:
-        raise DataError(
-            "No transcripts found",
-            file=folder,
-            hint=f"Put {', '.join(TRANSCRIPT_SUFFIXES)} files there, or one table of texts "
-            f"({', '.join(TABLE_SUFFIXES)}), or fix files.{file_id}.path.",
+        problems.append(
+            DataError(
+                "No transcripts found",
+                file=folder,
+                hint=f"Put {', '.join(TRANSCRIPT_SUFFIXES)} files there, or one table of texts "
+                f"({', '.join(TABLE_SUFFIXES)}), or fix files.{file_id}.path.",
+            )
         )
     seen: dict[str, Path] = {}
     transcripts = []
     for path in files:
         if path.stem in seen:
-            raise DataError(
-                "Two transcripts share one id (file name without suffix)",
-                file=path,
-                value=path.stem,
-                hint=f"Also {seen[path.stem].name}; rename one of them.",
+            problems.append(
+                DataError(
+                    "Two transcripts share one id (file name without suffix)",
+                    file=path,
+                    value=path.stem,
+                    hint=f"Also {seen[path.stem].name}; rename one of them.",
+                )
             )
+            continue
         seen[path.stem] = path
-        transcripts.append(
-            read_transcript(path, encoding=spec.encoding, language=language, speaker_patterns=patterns)
-        )
-    return sorted(transcripts, key=lambda t: t.id)
+        try:
+            transcripts.append(
+                read_transcript(path, encoding=spec.encoding, language=language, speaker_patterns=patterns)
+            )
+        except DataError as problem:
+            problems.append(problem)
+    return sorted(transcripts, key=lambda t: t.id), problems
 
 
 def _table_transcripts(
-    path: Path, spec: Any, speaker_patterns: Sequence[dict[str, str]] | None
+    path: Path,
+    spec: Any,
+    speaker_patterns: list[dict[str, str]],
+    language: str | None,
+    problems: list[DataError],
 ) -> list[Transcript]:
     """One transcript per row of a table of texts (see :func:`load_transcripts`)."""
     id_column = spec.options.get("id_column", "id")
     text_column = spec.options.get("text_column", "text")
-    frame = read_table(
-        path, encoding=spec.encoding, sheet=spec.sheet, required_columns=[id_column, text_column],
-        dtype={id_column: str},
-    )
+    try:
+        frame = read_table(
+            path, encoding=spec.encoding, sheet=spec.sheet, required_columns=[id_column, text_column],
+            dtype={id_column: str},
+        )
+    except DataError as problem:
+        problems.append(problem)
+        return []
     transcripts = []
     seen: dict[str, int] = {}
     for position, (raw_id, text) in enumerate(zip(frame[id_column], frame[text_column], strict=True)):
@@ -506,24 +825,33 @@ def _table_transcripts(
             continue
         transcript_id = "" if pd.isna(raw_id) else str(raw_id).strip()
         if not transcript_id:
-            raise DataError("Empty text id", file=path, row=row, column=id_column)
+            problems.append(DataError("Empty text id", file=path, row=row, column=id_column))
+            continue
         if transcript_id in seen:
-            raise DataError(
-                "Two texts share one id", file=path, row=row, column=id_column, value=transcript_id,
-                hint=f"Row {seen[transcript_id]} has the same id; ids must be unique.",
+            problems.append(
+                DataError(
+                    "Two texts share one id", file=path, row=row, column=id_column, value=transcript_id,
+                    hint=f"Row {seen[transcript_id]} has the same id; ids must be unique.",
+                )
             )
+            continue
         seen[transcript_id] = row
-        transcripts.append(
-            transcript_from_text(
-                str(text), transcript_id, path=path, language=spec.options.get("language"),
-                speaker_patterns=speaker_patterns,
+        try:
+            transcripts.append(
+                transcript_from_text(
+                    str(text), transcript_id, path=path, language=language,
+                    speaker_patterns=speaker_patterns, where=lambda i: f"line {i + 1} of its text", row=row,
+                )
+            )
+        except DataError as problem:
+            problems.append(problem)
+    if not transcripts and not problems:
+        problems.append(
+            DataError(
+                "No texts found", file=path, column=text_column, hint="The text column is empty in every row."
             )
         )
-    if not transcripts:
-        raise DataError(
-            "No texts found", file=path, column=text_column, hint="The text column is empty in every row."
-        )
-    return sorted(transcripts, key=lambda t: t.id)
+    return transcripts
 
 
 UNIT_COLUMNS = ["transcript_id", "unit_id", "turn", "speaker", "role", "start", "end", "text", "language"]
