@@ -201,3 +201,23 @@ def test_every_problem_at_once(broken_sample):
     _one(messages, "tierr")
     _one(messages, "no_such_kpi")
     _one(messages, "'Z'")
+
+
+# --- batch faults --------------------------------------------------------------------------
+
+
+def test_a_pillar_problem_fails_only_the_runs_of_that_pillar(broken_sample, tmp_path):
+    def fault(folder, study):
+        study["evaluation"]["kpis"][0]["column"] = "no_such_kpi"  # not in the KPI file
+
+    messages = broken_sample(fault)
+    _one(messages, "evaluation:", "no_such_kpi")
+    from research.reports.runner import run_reports
+    from research.study import load_study
+
+    assert load_study("sample", root=tmp_path).name == "sample"  # loading is not blocked
+    result = run_reports("sample", only="[ie][nv]*", progress=False, root=tmp_path)
+    status = {o.run_id: o.status for o in result.outcomes}
+    assert status == {"inventory": "ok", "inventory-en": "ok", "evaluation-hotline": "failed"}
+    failed = next(o for o in result.outcomes if o.status == "failed")
+    assert "Not run" not in failed.error and "no_such_kpi" in failed.error

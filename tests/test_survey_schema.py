@@ -165,7 +165,7 @@ def test_bad_survey_section_names_the_field(sample_copy, change, field, hint):
     _, edit = sample_copy
     edit(lambda content: change(content["survey"]))
     with pytest.raises(DataError) as error:
-        load_study("sample")
+        load_study("sample", check_sections=True)
     assert error.value.column == field
     assert error.value.file.endswith("study.yml")
     assert hint in str(error.value)

@@ -3,7 +3,8 @@
 A study names its language(s), its journey stages, its touchpoint catalog, its data files and
 their roles, and its report runs. Pillar sections (``coding``, ``survey``, ``evaluation``,
 ``journeys``) are validated by the pillar that owns them, registered in
-:data:`SECTION_VALIDATORS`, so that one load validates the whole study.
+:data:`SECTION_VALIDATORS`: when the pillar loads its data, by ``research validate`` for all of
+them at once, or on load with ``load_study(..., check_sections=True)``.
 
 The catalog follows the usual classification of touchpoints in customer-experience research:
 journey stage, purchase phase (pre-purchase, purchase, usage, feedback; Lemon & Verhoef 2016),
@@ -388,8 +389,14 @@ def resolve_study_folder(study: str | Path, root: Path | None = None) -> Path:
     )
 
 
-def load_study(study: str | Path = "sample", root: Path | None = None) -> Study:
+def load_study(
+    study: str | Path = "sample", root: Path | None = None, *, check_sections: bool = False
+) -> Study:
     """Load and validate a study definition.
+
+    The pillar sections (``coding``, ``survey``, ``evaluation``) are validated by their pillar
+    when a report loads its data, so a problem in one pillar fails only the runs that use it
+    (``research validate`` checks them all). ``check_sections=True`` validates them now.
 
     Parameters
     ----------
@@ -398,6 +405,8 @@ def load_study(study: str | Path = "sample", root: Path | None = None) -> Study:
         ``study.yml``.
     root : Path, optional
         Project folder; found automatically if omitted (see :func:`research.paths.project_root`).
+    check_sections : bool
+        Also validate every pillar section and the data files it names, now.
 
     Returns
     -------
@@ -407,8 +416,9 @@ def load_study(study: str | Path = "sample", root: Path | None = None) -> Study:
     ------
     DataError
         For YAML syntax errors, a wrong or unknown field, an unknown touchpoint or stage, a
-        declared data file that does not exist, or a problem in a pillar section. The message
-        names the file, the field and what is allowed.
+        declared data file that does not exist or lies outside the study folder, a name that
+        is not the folder's, or (``check_sections=True``) a problem in a pillar section. The
+        message names the file, the field and what is allowed.
 
     Examples
     --------
@@ -433,14 +443,28 @@ def load_study(study: str | Path = "sample", root: Path | None = None) -> Study:
     problems = containment_problems(loaded)
     if problems:
         raise problems[0]
-    for section, target in SECTION_VALIDATORS.items():
-        content_of_section = getattr(definition, section)
-        if content_of_section is None:
-            continue
-        module_name, function_name = target.split(":")
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError:
-            continue  # pillar not installed in this build: its section is kept unvalidated
-        getattr(module, function_name)(loaded, content_of_section)
+    if check_sections:
+        for section in SECTION_VALIDATORS:
+            validate_section(loaded, section)
     return loaded
+
+
+def validate_section(study: Study, section: str) -> None:
+    """Validate one pillar section of study.yml (and the data it names) with its pillar's validator.
+
+    Raises :class:`DataError` for its first problem; does nothing for an absent section or a
+    pillar that is not installed.
+
+    Examples
+    --------
+    >>> validate_section(load_study("sample"), "evaluation")
+    """
+    content = getattr(study.definition, section)
+    if content is None:
+        return
+    module_name, function_name = SECTION_VALIDATORS[section].split(":")
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError:
+        return  # pillar not installed in this build: its section is kept unvalidated
+    getattr(module, function_name)(study, content)

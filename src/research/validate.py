@@ -30,6 +30,7 @@ from research.study import (
     StudyDefinition,
     containment_problems,
     resolve_study_folder,
+    validate_section,
 )
 
 #: Notebook file name -> "module:function" checking a run of it (see module docstring).
@@ -67,15 +68,26 @@ def _import_target(target: str) -> Callable[..., Any] | None:
     return getattr(module, function_name, None)
 
 
+#: The study.yml section each pillar notebook needs: a problem there fails only its runs.
+RUN_SECTIONS: dict[str, str] = {
+    "10_interview_coding.ipynb": "coding",
+    "20_survey_statistics.ipynb": "survey",
+    "30_improvement_evaluation.ipynb": "evaluation",
+}
+
+
 @dataclass(frozen=True)
 class Problem:
-    """One problem found by the dry run: the run it concerns (None: the whole study) and the error."""
+    """One problem found by the dry run and what it concerns: one run, one pillar section
+    (every run of that pillar), or the whole study (both None)."""
 
     run: str | None
     error: DataError
+    section: str | None = None
 
     def __str__(self) -> str:
-        return f"[{self.run}] {self.error}" if self.run else str(self.error)
+        where = self.run or (f"{self.section}:" if self.section else None)
+        return f"[{where}] {self.error}" if where else str(self.error)
 
 
 @dataclass
@@ -90,13 +102,18 @@ class Validation:
         return not self.problems
 
     def for_run(self, run_id: str) -> list[DataError]:
-        """The problems that concern run *run_id* (study-wide problems not included)."""
-        return [p.error for p in self.problems if p.run == run_id]
+        """The problems that stop run *run_id*: its own and its pillar section's (not study-wide)."""
+        run = next((r for r in self.study.runs if r.id == run_id), None) if self.study else None
+        section = RUN_SECTIONS.get(Path(run.notebook).name) if run else None
+        return [
+            p.error for p in self.problems
+            if p.run == run_id or (p.section is not None and p.section == section)
+        ]
 
     @property
     def study_wide(self) -> list[DataError]:
         """The problems that concern the whole study (every run)."""
-        return [p.error for p in self.problems if p.run is None]
+        return [p.error for p in self.problems if p.run is None and p.section is None]
 
     def report(self) -> str:
         """All problems, one numbered paragraph each, for the terminal (one alone: one line)."""
@@ -123,17 +140,12 @@ def _definition(folder: Path, root: Path) -> tuple[Study | None, list[DataError]
     return Study(definition, folder, root), []
 
 
-def _section_problems(study: Study) -> list[DataError]:
-    problems = []
-    for section in SECTION_VALIDATORS:
-        content = getattr(study.definition, section)
-        if content is None:
-            continue
-        validator = _import_target(SECTION_VALIDATORS[section])
-        if validator is None:
-            continue
-        problems += _collect(validator, study, content, what=f"the {section}: section")
-    return problems
+def _section_problems(study: Study) -> list[Problem]:
+    return [
+        Problem(None, error, section)
+        for section in SECTION_VALIDATORS
+        for error in _collect(validate_section, study, section, what=f"the {section}: section")
+    ]
 
 
 def _collect(function: Callable[..., Any], *args: Any, what: str) -> list[DataError]:
@@ -235,18 +247,17 @@ def validate_study(study: str | Path = "sample", root: Path | None = None) -> Va
     loaded, errors = _definition(folder, root)
     if loaded is None:
         return Validation(None, [Problem(None, e) for e in errors])
-    errors = containment_problems(loaded) + _section_problems(loaded)
-    problems = [Problem(None, e) for e in _unique(errors)] + _run_problems(loaded)
-    seen = {str(p.error) for p in problems if p.run is None}
-    problems = [p for p in problems if p.run is None or str(p.error) not in seen]
-    return Validation(loaded, problems)
+    found = [Problem(None, e) for e in containment_problems(loaded)]
+    found += _section_problems(loaded) + _run_problems(loaded)
+    return Validation(loaded, _unique(found))
 
 
-def _unique(errors: list[DataError]) -> list[DataError]:
+def _unique(problems: list[Problem]) -> list[Problem]:
+    """Each error once: a run check often finds again what its section's check found."""
     seen: set[str] = set()
     kept = []
-    for error in errors:
-        if str(error) not in seen:
-            seen.add(str(error))
-            kept.append(error)
+    for problem in problems:
+        if str(problem.error) not in seen:
+            seen.add(str(problem.error))
+            kept.append(problem)
     return kept
