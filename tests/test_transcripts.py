@@ -274,8 +274,11 @@ def test_duplicate_transcript_ids(minimal_study):
         ({"codings": ["respondents"]}, "expected 'codings'", "files.respondents.role"),
         ({"speaker_patterns": [{"pattern": "客服(", "role": "interviewer"}]}, "Invalid speaker pattern",
          "coding.speaker_patterns[0].pattern"),
-        ({"speaker_patterns": [{"pattern": "x", "role": "agent"}]}, "not allowed",
+        ({"speaker_patterns": [{"pattern": "x", "role": "agent"}]}, "Unknown speaker role",
          "coding.speaker_patterns[0].role"),
+        ({"speaker_patterns": {"agent": ["x"]}}, "Unknown speaker role", "coding.speaker_patterns.agent"),
+        ({"speaker_patterns": {"respondent": ["A", "被访("]}}, "Invalid speaker pattern",
+         "coding.speaker_patterns.respondent[1]"),
     ],
 )
 def test_coding_section_is_validated_on_load(minimal_study, coding, message, field):

@@ -339,7 +339,7 @@ def _scan_labels(
     text: str, patterns: list[tuple[re.Pattern[str], str]]
 ) -> tuple[list[tuple[int, int, str, str]], list[_Line], list[tuple[str, str]]]:
     """Speaker labels (line start, body start, speaker, role), unknown labels, labels seen."""
-    generic = re.compile(_LABEL_PREFIX + f"(?P<label>{_GENERIC_NAME})" + _LABEL_SUFFIX)
+    generic = re.compile(_GENERIC_NAME)  # a name that opens two lines makes a text labelled
     known: list[tuple[_Line, str]] = []
     shaped: list[_Line] = []
     line_start = 0
@@ -529,6 +529,7 @@ _CUE_TIMING = {
     ),
     "srt": re.compile(r"\s*\d+:\d{1,2}:\d{1,2}[,.]\d+\s*-->\s*\d+:\d{1,2}:\d{1,2}[,.]\d+\s*"),
 }
+_TIME_LIKE = re.compile(r"\s*\d+:\d")  # a timing line whose arrow is broken ("->", "—>")
 _CUE_EXAMPLE = {"vtt": "00:01:02.345 --> 00:01:05.000", "srt": "00:01:02,345 --> 00:01:05,000"}
 _VTT_BLOCKS = ("WEBVTT", "NOTE", "STYLE", "REGION")
 
@@ -557,7 +558,10 @@ def _subtitle_cues(content: str, subtitle_format: str, path: Path) -> list[int]:
             first_number, first = block[0]
             lone_number = subtitle_format == "srt" and len(block) == 1 and first.strip().isdigit()
             header = subtitle_format == "vtt" and first.strip().startswith(_VTT_BLOCKS)
-            if not lone_number and not header:
+            broken = [(n, text) for n, text in block[:2] if _TIME_LIKE.match(text)]
+            if broken:
+                bad.append(f"line {broken[0][0]} {broken[0][1].strip()[:60]!r} is not a cue timing")
+            elif not lone_number and not header:
                 bad.append(f"line {first_number} {first.strip()[:60]!r} has no cue timing line")
         block = []
     if bad:
