@@ -236,3 +236,57 @@ def test_bad_indicator_row_counts_dropped_rows():
     with pytest.raises(DataError, match="0/1") as info:
         diff_in_diff(frame, "y", "t", "p")
     assert info.value.row == 4  # header = row 1; the bad value is in the third data row
+
+
+# --- few units: no cluster-robust interval that pretends to know the spread ---------------------
+
+
+def _organ(states: list[str]) -> pd.DataFrame:
+    # causaldata organ_donations (Huntington-Klein, The Effect, ch. 18): California from Q3 2011.
+    from causaldata import organ_donations
+
+    data = organ_donations.load_pandas().data
+    data = data[data["State"].isin(["California", *states])].copy()
+    data["treated"] = (data["State"] == "California").astype(int)
+    data["post"] = (data["Quarter_Num"] >= 4).astype(int)
+    data["period"] = data["Quarter_Num"] - 1
+    return data
+
+
+def test_two_clusters_are_refused_not_given_a_tiny_se():
+    data = _organ(["Alaska"])
+    with pytest.raises(DataError, match="Only 2 cluster") as info:
+        diff_in_diff(data, "Rate", "treated", "post", cluster="State", fixed_effects=["State", "Quarter"])
+    assert "randomisation inference" in info.value.hint
+    # one treated cluster among many: refused as well (MacKinnon & Webb 2017)
+    states = ["Alaska", "Arizona", "Colorado", "Florida", "Hawaii", "Ohio", "Wyoming"]
+    with pytest.raises(DataError, match="Only 1 treated cluster"):
+        diff_in_diff(_organ(states), "Rate", "treated", "post", cluster="State")
+
+
+@pytest.mark.parametrize(
+    ("states", "design", "method"),
+    [
+        (["Alaska"], "its", "comparative_hac"),  # 1 vs 1: too few for any design-based interval
+        (["Alaska", "Arizona", "Colorado", "Florida"], "its", "comparative_hac"),  # 4 placebos: p >= 0.2
+        (["Alaska", "Arizona", "Colorado", "Florida", "Hawaii"], "did", "placebo_in_space"),
+    ],
+)
+def test_design_with_one_treated_unit(states, design, method):
+    choice = choose_series_design(_organ(states), unit="State", time="period")
+    assert (choice.design, choice.method) == (design, method)
+
+
+def test_few_periods_and_few_units_give_a_point_estimate_only():
+    data = _organ(["Alaska", "Arizona"])
+    data = data[data["Quarter_Num"] >= 3]  # 1 quarter before, 3 after
+    choice = choose_series_design(data, unit="State", time="period")
+    assert choice.design == "descriptive" and "without an interval" in choice.reason_en
+
+
+def test_three_treated_and_two_untreated_units_refuse_cluster_inference():
+    data = _organ(["Alaska", "Arizona", "Colorado", "Florida"])
+    data["treated"] = data["State"].isin(["California", "Alaska", "Arizona"]).astype(int)
+    choice = choose_series_design(data, unit="State", time="period")
+    assert (choice.design, choice.method) == ("its", "comparative_hac")
+    assert "too few clusters" in choice.reason_en

@@ -67,13 +67,13 @@ def test_recovers_level_and_slope_on_simulated_series():
 def test_sample_treated_series_with_season_recovers_level():
     series = load_kpi_series(load_study("sample"))
     for kpi in series.kpi_columns:
-        table = kpi_its(series, kpi, comparative=True).table.set_index("term")
+        table = kpi_its(series, kpi, comparative=True, seasonality="fourier").table.set_index("term")
         row = table.loc["mean_post_effect"]
         assert row["ci_low"] < kpis.planted_did_effect(kpi) < row["ci_high"], kpi
         if kpis.PLANTED_SLOPE[kpi] == 0:
             row = table.loc["level_change"]
             assert row["ci_low"] < kpis.PLANTED_LEVEL[kpi] < row["ci_high"], kpi
-    fit = kpi_its(series, "satisfaction", comparative=True)
+    fit = kpi_its(series, "satisfaction", comparative=True, seasonality="fourier")
     slope = fit.table.set_index("term").loc["slope_change"]
     # the slope interval is tight (common shocks cancel) and sits just above the planted 0.004
     assert slope["estimate"] == pytest.approx(kpis.PLANTED_SLOPE["satisfaction"], abs=0.0015)

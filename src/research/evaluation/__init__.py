@@ -57,8 +57,24 @@ _EXPORTS = {
     ],
     "kpi_checks": [
         "PretrendChecks",
+        "event_bin",
         "kpi_regression_to_mean",
         "pretrend_checks",
+        "regression_to_mean_checks",
+    ],
+    "periods": [
+        "Periods",
+        "frequency_word",
+        "intervention_period",
+        "parse_periods",
+        "season_applies",
+    ],
+    "report": [
+        "describe_series",
+        "results_summary",
+        "series_fit",
+        "treated_label",
+        "undeclared_thresholds",
     ],
     "waves": [
         "survey_wave_effects",
@@ -68,6 +84,7 @@ _EXPORTS = {
     ],
     "schema": [
         "EvaluationSection",
+        "KpiDefinition",
         "KpiSeries",
         "load_kpi_series",
     ],

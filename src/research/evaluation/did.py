@@ -11,6 +11,12 @@ that all leads are zero. ``choose_series_design`` decides between DiD, interrupt
 and post-only description from the data, and ``evaluate_kpis`` applies the chosen design to
 every KPI of a study's series.
 
+Cluster-robust inference (CR1 and the wild cluster bootstrap alike) is refused with fewer than
+:data:`MIN_CLUSTERS` clusters, and with at most :data:`FEW_TREATED_CLUSTERS` treated (or
+untreated) clusters when treatment is assigned by cluster: both over-reject badly there
+(MacKinnon & Webb 2017, 2018). One or two treated units are evaluated by randomisation
+inference over units instead (placebo-in-space permutation, :mod:`research.evaluation.randomization`).
+
 Only a single adoption date is supported (no staggered roll-out), where two-way fixed effects
 are unbiased under parallel trends.
 """
@@ -18,6 +24,7 @@ are unbiased under parallel trends.
 from __future__ import annotations
 
 import itertools
+import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
@@ -36,6 +43,15 @@ if TYPE_CHECKING:
 FEW_CLUSTERS = 30
 #: Below this many clusters Webb's six-point weights replace Rademacher (Webb 2023).
 WEBB_BELOW = 12
+#: Below this many clusters no cluster-robust inference at all (a 2-cluster CR1 SE is ~0).
+MIN_CLUSTERS = 6
+#: This many treated (or untreated) clusters or fewer: cluster-robust inference is refused when
+#: treatment is assigned by cluster (MacKinnon & Webb 2017, J Appl Econometrics 32(2); 2018,
+#: Econometrics Journal 21(2)); randomisation inference over units is used instead.
+FEW_TREATED_CLUSTERS = 2
+#: Placebo-in-space inference needs at least this many untreated units (the smallest attainable
+#: p-value is 1 / (untreated + 1)).
+MIN_PLACEBO_UNITS = 5
 
 _WEBB = np.sqrt(np.array([3, 2, 1, 1, 2, 3]) / 2) * np.array([-1, -1, -1, 1, 1, 1])
 
@@ -267,7 +283,7 @@ def _check_binary(df: pd.DataFrame, column: str, original: pd.DataFrame | None =
         )
 
 
-def _check_did_support(df: pd.DataFrame, treated: str, post: str, cluster: str | None) -> None:
+def _check_did_support(df: pd.DataFrame, treated: str, post: str) -> None:
     cells = df.groupby([treated, post]).size()
     if not (df[post] == 0).any():
         raise DataError(
@@ -299,13 +315,36 @@ def _check_did_support(df: pd.DataFrame, treated: str, post: str, cluster: str |
                 hint="The groups must overlap in time; with no usable comparison "
                 "periods use an interrupted time series on the treated series.",
             )
-    if cluster is not None and df[cluster].nunique() < 2:
+
+
+def _check_clusters(df: pd.DataFrame, treated: str, cluster: str) -> None:
+    """Refuse cluster-robust inference the clusters cannot support (see the module docstring)."""
+    n_clusters = df[cluster].nunique()
+    alternative = (
+        "With one or two treated units use randomisation inference over units (placebo-in-space, "
+        "research.evaluation.randomization); with a long series, an interrupted time series on the "
+        "treated series (HAC standard errors)."
+    )
+    if n_clusters < MIN_CLUSTERS:
         raise DataError(
-            "Only one cluster: cluster-robust inference is impossible",
+            f"Only {n_clusters} cluster(s): cluster-robust inference is not reliable below {MIN_CLUSTERS}",
             column=cluster,
-            value=df[cluster].iloc[0],
-            hint="Use an interrupted time series on the treated series (HAC standard errors).",
+            value=n_clusters,
+            hint=alternative,
         )
+    by_cluster = df.groupby(cluster)[treated].nunique()
+    if (by_cluster == 1).all():  # treatment assigned by cluster
+        n_treated = int((df.groupby(cluster)[treated].first() == 1).sum())
+        fewest = min(n_treated, n_clusters - n_treated)
+        if fewest <= FEW_TREATED_CLUSTERS:
+            group = "treated" if n_treated <= n_clusters - n_treated else "untreated"
+            raise DataError(
+                f"Only {fewest} {group} cluster(s): cluster-robust and wild-bootstrap intervals are not "
+                "reliable",
+                column=cluster,
+                value=fewest,
+                hint=alternative,
+            )
 
 
 def diff_in_diff(
@@ -362,8 +401,9 @@ def diff_in_diff(
     Raises
     ------
     DataError
-        No pre- or post-period, no comparison units, groups without overlap in time, only one
-        cluster: each message names the design that would work instead.
+        No pre- or post-period, no comparison units, groups without overlap in time, fewer than
+        :data:`MIN_CLUSTERS` clusters or at most two treated (or untreated) clusters for
+        cluster-robust inference: each message names the method that would work instead.
 
     References
     ----------
@@ -388,13 +428,15 @@ def diff_in_diff(
     data = df.dropna(subset=columns)
     for column in (treated, post):
         _check_binary(data, column, df)
-    _check_did_support(data, treated, post, cluster)
+    _check_did_support(data, treated, post)
+    if cov_type == "auto":
+        cov_type = "cluster" if cluster else "HC1"
+    if cluster and (cov_type == "cluster" or bootstrap == "wild"):
+        _check_clusters(data, treated, cluster)
     X, y = _design(data, outcome, treated, post, covariates, fixed_effects)
     column = X.columns.get_loc("did")
     model = sm.OLS(y, X.to_numpy())
     n_clusters = int(data[cluster].nunique()) if cluster else None
-    if cov_type == "auto":
-        cov_type = "cluster" if cluster else "HC1"
     if cov_type == "cluster":
         if not cluster:
             raise DataError("cov_type='cluster' needs a cluster column", hint="Pass cluster='unit'.")
@@ -410,7 +452,9 @@ def diff_in_diff(
         "HC1": "heteroskedasticity-robust HC1",
         "nonrobust": "OLS (homoskedastic)",
     }.get(cov_type, cov_type)
-    use_boot = bootstrap == "wild" or (bootstrap == "auto" and cluster and n_clusters < FEW_CLUSTERS)
+    use_boot = bootstrap == "wild" or (
+        bootstrap == "auto" and cov_type == "cluster" and cluster and n_clusters < FEW_CLUSTERS
+    )
     if use_boot:
         if not cluster:
             raise DataError("The wild cluster bootstrap needs a cluster column", hint="Pass cluster='unit'.")
@@ -437,6 +481,9 @@ def diff_in_diff(
 
 
 def _event_time(df: pd.DataFrame, time: str, intervention, bin_size: int) -> pd.Series:
+    if pd.api.types.is_integer_dtype(df[time]):
+        # Integer period indices count missing periods too: a gap does not shift event time.
+        return np.floor((df[time] - int(intervention)) / bin_size).astype(int)
     periods = np.sort(df[time].unique())
     position = pd.Series(np.arange(len(periods)), index=periods)
     start = int(np.searchsorted(periods, np.asarray(intervention, dtype=periods.dtype)))
@@ -618,100 +665,327 @@ def pretrend_test(
 
 @dataclass
 class SeriesDesign:
-    """The design chosen for a KPI series and why (``reason`` in English and Chinese)."""
+    """The design chosen for a KPI series, its inference method and why.
+
+    ``design`` is ``did``, ``its`` or ``descriptive``; ``method`` the inference: ``cluster``
+    (cluster-robust CR1, wild cluster bootstrap below 30 clusters), ``placebo_in_space``
+    (randomisation inference over units), ``robust`` (heteroskedasticity-robust HC1, for
+    cross-sections of records), ``hac`` (Newey-West, one series), ``comparative_hac`` (Newey-West
+    on treated minus comparison) or ``none`` (point estimate or description only). ``reason_en``
+    / ``reason_zh`` say why in plain words.
+    """
 
     design: Literal["did", "its", "descriptive"]
     reason_en: str
     reason_zh: str
     warnings: list[str] = field(default_factory=list)
+    method: str = "none"
+    shape: str = "panel"
 
     def reason(self, language: str = "en") -> str:
         return self.reason_zh if language == "zh" else self.reason_en
 
 
+#: Fewest periods on each side of the intervention for an interrupted time series.
+ITS_MIN_PERIODS = 3
+
+
+def _count_periods(
+    df: pd.DataFrame, post: str, time: str | None, rows: pd.Series | None = None
+) -> tuple[int, int]:
+    """Distinct periods before and after the intervention (of *rows*, default all rows)."""
+    part = df if rows is None else df[rows]
+    if time is None:
+        return ITS_MIN_PERIODS, ITS_MIN_PERIODS  # cannot count: leave the check to the ITS fit
+    return int(part.loc[part[post] == 0, time].nunique()), int(part.loc[part[post] == 1, time].nunique())
+
+
+_ITS_WHAT = {
+    "comparative": (
+        "Comparative interrupted time series on the treated minus the comparison series",
+        "对干预组减对照组的差值序列做比较中断时间序列分析",
+    ),
+    "treated": (
+        "Interrupted time series on the mean series of the treated units",
+        "对干预组的均值序列做中断时间序列分析",
+    ),
+    "single": (
+        "Interrupted time series: level and slope of the series before and after",
+        "中断时间序列：比较干预前后序列的水平与斜率",
+    ),
+}
+
+
+def _its_or_descriptive(
+    pre: int, post_n: int, series: str, shape: str, because: tuple[str, str]
+) -> SeriesDesign:
+    if min(pre, post_n) >= ITS_MIN_PERIODS:
+        what_en, what_zh = _ITS_WHAT[series]
+        return SeriesDesign(
+            "its",
+            f"{because[0]} {what_en} (Newey-West standard errors).",
+            f"{because[1]}{what_zh}（Newey-West 标准误）。",
+            method="comparative_hac" if series == "comparative" else "hac",
+            shape=shape,
+        )
+    return SeriesDesign(
+        "descriptive",
+        f"{because[0]} {pre} period(s) before and {post_n} after the intervention are too few for a time "
+        f"series (at least {ITS_MIN_PERIODS} on each side): the estimate is shown without an interval.",
+        f"{because[1]}干预前 {pre} 期、干预后 {post_n} 期，"
+        f"不足以做时间序列分析（每侧至少 {ITS_MIN_PERIODS} 期）："
+        "只给出点估计，不给区间。",
+        shape=shape,
+    )
+
+
+def _panel_design(df: pd.DataFrame, treated: str, post: str, unit: str, time: str | None) -> SeriesDesign:
+    controls = df[df[treated] == 0]
+    both = int(controls.groupby(unit)[post].nunique().eq(2).sum()) if len(controls) else 0
+    n_treated = int(df.loc[df[treated] == 1, unit].nunique())
+    if n_treated == 0:
+        raise DataError(
+            "No treated units",
+            column=treated,
+            hint="Name the units that got the improvement (treated_units or treated_column).",
+        )
+    pre, post_n = _count_periods(df, post, time, df[treated] == 1)
+    if both == 0:
+        return _its_or_descriptive(
+            pre,
+            post_n,
+            "treated",
+            "panel",
+            (
+                "No untreated comparison units are observed before and after.",
+                "没有在干预前后都有数据的未干预对照单位。",
+            ),
+        )
+    counts_en = f"{n_treated} treated and {both} untreated comparison unit(s) are observed before and after"
+    counts_zh = f"有 {n_treated} 个干预单位和 {both} 个未干预对照单位在干预前后都有数据"
+    if n_treated <= FEW_TREATED_CLUSTERS:
+        if both >= MIN_PLACEBO_UNITS:
+            smallest = 1 / math.comb(n_treated + both, n_treated)
+            return SeriesDesign(
+                "did",
+                f"{counts_en}: difference-in-differences (unit and period fixed effects). "
+                "With so few treated "
+                "units no cluster-robust or bootstrap interval can know the spread, so the p-value and "
+                "interval come from randomisation inference over units (placebo-in-space: every untreated "
+                f"unit in turn as if treated; the smallest attainable p-value is {smallest:.3f}).",
+                f"{counts_zh}：双重差分（单位与时期固定效应）。干预单位太少，聚类稳健或自助法区间都不可靠，"
+                "p 值与区间来自对单位的随机化推断"
+                "（空间安慰剂：依次把每个未干预单位当作干预单位；可达到的最小 p 值为 "
+                f"{smallest:.3f}）。",
+                method="placebo_in_space",
+                shape="panel",
+            )
+        because = (
+            f"{counts_en}; with {n_treated} treated unit(s) cluster-robust inference is not valid, and "
+            f"{both} untreated unit(s) are too few for randomisation inference "
+            f"(at least {MIN_PLACEBO_UNITS}).",
+            f"{counts_zh}；只有 {n_treated} 个干预单位，聚类稳健推断无效，"
+            f"而 {both} 个未干预单位又不足以做随机化推断"
+            f"（至少需要 {MIN_PLACEBO_UNITS} 个）。",
+        )
+        return _its_or_descriptive(pre, post_n, "comparative", "panel", because)
+    if both <= FEW_TREATED_CLUSTERS or n_treated + both < MIN_CLUSTERS:
+        because = (
+            f"{counts_en}: too few clusters for cluster-robust inference (at least {MIN_CLUSTERS}, and more "
+            f"than {FEW_TREATED_CLUSTERS} on each side).",
+            f"{counts_zh}：聚类太少，无法做聚类稳健推断"
+            f"（至少 {MIN_CLUSTERS} 个，且每组多于 {FEW_TREATED_CLUSTERS} 个）。",
+        )
+        return _its_or_descriptive(pre, post_n, "comparative", "panel", because)
+    clusters = n_treated + both
+    inference = (
+        f"wild cluster bootstrap over the {clusters} units"
+        if clusters < FEW_CLUSTERS
+        else f"cluster-robust standard errors over the {clusters} units"
+    )
+    return SeriesDesign(
+        "did",
+        f"{counts_en}: difference-in-differences removes common trends and seasons; {inference}.",
+        f"{counts_zh}：双重差分法可以剔除共同趋势和季节性；"
+        + (
+            f"对 {clusters} 个单位做野聚类自助法。"
+            if clusters < FEW_CLUSTERS
+            else f"按 {clusters} 个单位聚类的稳健标准误。"
+        ),
+        method="cluster",
+        shape="panel",
+    )
+
+
+def _cross_section_design(df: pd.DataFrame, treated: str, post: str, time: str | None) -> SeriesDesign:
+    cells = df.groupby([treated, post]).size()
+    if all((t, q) in cells.index for t in (0, 1) for q in (0, 1)):
+        n_periods = df[time].nunique() if time else 2
+        what = "2x2" if n_periods == 2 else f"{n_periods}-period"
+        return SeriesDesign(
+            "did",
+            f"Individual records in {n_periods} periods, exposed and unexposed both before and after: {what} "
+            "difference-in-differences by OLS with heteroskedasticity-robust (HC1) standard errors.",
+            f"{n_periods} 个时期的个体记录，受影响组与未受影响组在干预前后都有：用 OLS 做双重差分，"
+            "异方差稳健（HC1）标准误。",
+            method="robust",
+            shape="cross_sections",
+        )
+    return SeriesDesign(
+        "descriptive",
+        "The records do not hold exposed and unexposed groups both before and after the intervention: "
+        "no difference-in-differences is possible, only description.",
+        "记录中没有在干预前后都出现的受影响组和未受影响组：无法做双重差分，只能描述。",
+        shape="cross_sections",
+    )
+
+
 def choose_series_design(
     df: pd.DataFrame,
-    treated: str = "treated",
+    treated: str | None = "treated",
     post: str = "post",
-    unit: str = "unit",
+    unit: str | None = "unit",
     requested: Literal["auto", "did", "its", "descriptive"] = "auto",
     time: str | None = None,
 ) -> SeriesDesign:
-    """Pick difference-in-differences, interrupted time series or post-only description.
+    """Pick the design and the inference the data support.
 
-    DiD when there are pre- and post-periods and untreated comparison units observed in both;
-    else ITS on the treated series (needs at least 3 periods on each side); with no
-    pre-period only description (no causal claim). A *requested* design the data cannot support
-    raises :class:`DataError` naming the one that would work. *time* names the period column
-    used to count pre-intervention periods (default: a ``period`` column, if present).
+    - **Panel of units** (*unit* given): difference-in-differences when untreated units are
+      observed before and after. Inference: cluster-robust (wild cluster bootstrap below 30
+      clusters) with at least three treated and three untreated units and six in all;
+      placebo-in-space randomisation inference with one or two treated units and at least
+      :data:`MIN_PLACEBO_UNITS` untreated ones; otherwise a comparative interrupted time series
+      (treated minus comparison mean, Newey-West) when each side has three periods, else the
+      point estimate without an interval. No comparison units: ITS of the treated series.
+    - **Cross-sections of records** (*treated* given, no *unit*): 2x2 (or period fixed effects)
+      difference-in-differences with HC1 standard errors.
+    - **One series** (no *treated*, no *unit*): interrupted time series.
+
+    No pre-period: description only (no causal claim). A *requested* design the data cannot
+    support raises :class:`DataError` naming the one that would work; ``"descriptive"`` is always
+    allowed. *time* names the period column used to count periods (default: ``period`` if present).
 
     Examples
     --------
     >>> from research import load_study
     >>> from research.evaluation.schema import load_kpi_series
-    >>> choose_series_design(load_kpi_series(load_study("sample")).data).design
-    'did'
+    >>> choice = choose_series_design(load_kpi_series(load_study("sample")).data)
+    >>> choice.design, choice.method
+    ('did', 'cluster')
     """
+    time = time if time is not None else ("period" if "period" in df else None)
+    shape = "panel" if unit else ("cross_sections" if treated else "single_series")
+    if not (df[post] == 1).any():
+        raise DataError(
+            "No post-intervention period",
+            column=post,
+            hint="Check the intervention; there is nothing after it to evaluate.",
+        )
     if not (df[post] == 0).any():
         choice = SeriesDesign(
             "descriptive",
             "No pre-intervention periods: only post-period description, no causal claim.",
             "没有干预前数据：只能描述干预后的情况，不能作因果结论。",
+            shape=shape,
         )
-    elif not (df[post] == 1).any():
-        raise DataError(
-            "No post-intervention period",
-            column=post,
-            hint="Check the intervention date; there is nothing after it to evaluate.",
-        )
+    elif shape == "panel":
+        choice = _panel_design(df, treated, post, unit, time)
+    elif shape == "cross_sections":
+        choice = _cross_section_design(df, treated, post, time)
     else:
-        controls = df[df[treated] == 0]
-        both = controls.groupby(unit)[post].nunique().eq(2).sum() if len(controls) else 0
-        treated_units = df.loc[df[treated] == 1, unit].nunique()
-        period_column = time if time is not None else ("period" if "period" in df else None)
-        pre_periods = (
-            df.loc[(df[treated] == 1) & (df[post] == 0), period_column].nunique()
-            if period_column is not None
-            else 3  # no period column: cannot count, leave the check to the ITS fit
+        pre, post_n = _count_periods(df, post, time)
+        choice = _its_or_descriptive(
+            pre,
+            post_n,
+            "single",
+            shape,
+            ("One series without comparison units.", "只有一条序列，没有对照单位。"),
         )
-        if both >= 1 and treated_units >= 1:
-            choice = SeriesDesign(
-                "did",
-                f"{treated_units} treated and {both} untreated comparison units are observed before and "
-                "after: difference-in-differences removes common trends and seasons.",
-                f"有 {treated_units} 个干预单位和 {both} 个未干预的对照单位在干预前后都有数据："
-                "双重差分法可以剔除共同趋势和季节性。",
-            )
-            if treated_units == 1:
-                choice.warnings.append(
-                    "Only one treated unit: cluster-robust and bootstrap inference are unreliable."
-                )
-        elif pre_periods >= 3:
-            choice = SeriesDesign(
+    if requested in ("auto", choice.design):
+        return choice
+    if requested == "descriptive":
+        return SeriesDesign(
+            "descriptive",
+            "Description requested: no causal estimate.",
+            "按要求只作描述，不作因果估计。",
+            shape=shape,
+        )
+    if requested == "its" and choice.design == "did" and shape == "panel":
+        pre, post_n = _count_periods(df, post, time, df[treated] == 1)
+        if min(pre, post_n) >= ITS_MIN_PERIODS:
+            return SeriesDesign(
                 "its",
-                "No untreated comparison units observed before and after: interrupted time series on the "
-                "treated series.",
-                "没有在干预前后都有数据的对照单位：对干预组序列做中断时间序列分析。",
+                "Interrupted time series requested (comparison units exist: DiD would also work); "
+                "comparative "
+                "ITS on the treated minus the comparison series (Newey-West standard errors).",
+                "按要求使用中断时间序列（存在对照单位，也可用双重差分）：对干预组减对照组的差值序列做分析。",
+                method="comparative_hac",
+                shape=shape,
             )
-        else:
-            choice = SeriesDesign(
-                "descriptive",
-                "Too few pre-intervention periods for a time-series design.",
-                "干预前期数太少，无法做时间序列分析。",
-            )
-    if requested not in ("auto", choice.design) and not (requested == "its" and choice.design == "did"):
-        raise DataError(
-            f"The data cannot support the requested design {requested!r}",
-            value=requested,
-            hint=f"Use design={choice.design!r}: {choice.reason_en}",
+    raise DataError(
+        f"The data cannot support the requested design {requested!r}",
+        value=requested,
+        hint=f"Use design={choice.design!r}: {choice.reason_en}",
+    )
+
+
+EFFECT_COLUMNS = [
+    "kpi",
+    "term",
+    "label",
+    "touchpoint",
+    "design",
+    "estimate",
+    "se",
+    "ci_low",
+    "ci_high",
+    "p_value",
+    "n",
+    "n_clusters",
+    "inference",
+    "note",
+    "unit",
+    "higher_is_better",
+    "threshold",
+]
+
+
+def _descriptive_row(series: KpiSeries, data: pd.DataFrame, kpi: str, choice: SeriesDesign) -> dict:
+    post, treated = series.post, series.treated
+    empty = {
+        "estimate": np.nan,
+        "se": np.nan,
+        "ci_low": np.nan,
+        "ci_high": np.nan,
+        "p_value": np.nan,
+        "n_clusters": None,
+    }
+    has_groups = treated is not None and (data[treated] == 0).any() and (data[treated] == 1).any()
+    if has_groups and (data[post] == 0).any():
+        fixed = [series.unit, series.time] if series.unit else None
+        point = diff_in_diff(data, kpi, treated, post, fixed_effects=fixed, cov_type="nonrobust")
+        return {
+            **empty,
+            "estimate": float(point.at[0, "estimate"]),
+            "n": int(point.at[0, "n"]),
+            "inference": "difference-in-differences point estimate only (no valid interval)",
+        }
+    if (data[post] == 0).any():
+        before = data.loc[data[post] == 0, kpi]
+        after = (
+            data.loc[data[post] == 1, kpi]
+            if treated is None
+            else data.loc[(data[post] == 1) & (data[treated] == 1), kpi]
         )
-    if requested == "its" and choice.design == "did":
-        choice = SeriesDesign(
-            "its",
-            "Interrupted time series requested (comparison units exist: DiD would also work).",
-            "按要求使用中断时间序列（存在对照单位，也可用双重差分）。",
-        )
-    return choice
+        return {
+            **empty,
+            "estimate": float(after.mean() - before.mean()),
+            "n": int(after.count() + before.count()),
+            "inference": "before/after difference of means only (no valid interval)",
+        }
+    rows = data if treated is None else data[data[treated] == 1]
+    after = rows.loc[rows[post] == 1, kpi]
+    return {**empty, "n": int(after.count()), "inference": f"post-only mean {after.mean():.4g}"}
 
 
 def evaluate_kpis(
@@ -721,22 +995,31 @@ def evaluate_kpis(
     design: Literal["auto", "did", "its", "descriptive"] = "auto",
     treated_touchpoint: str | None = None,
     comparison_touchpoints: list[str] | None = None,
+    treated_units: list[str] | None = None,
     intervention: str | None = None,
     language: str = "en",
     n_boot: int = 9999,
+    ci: float = 0.95,
 ) -> tuple[pd.DataFrame, SeriesDesign]:
     """Effect of the improvement on each KPI of a study's series, with the design chosen from the data.
 
-    DiD uses unit and week fixed effects, clustering by unit (wild cluster bootstrap when
-    clusters are few); ITS runs on the mean series of the treated units with Fourier
-    seasonality and, when comparison units exist, as a comparative ITS.
+    See :func:`choose_series_design` for the choice. DiD uses unit and period fixed effects; its
+    inference is cluster-robust (wild cluster bootstrap when clusters are few), placebo-in-space
+    randomisation inference (one or two treated units) or HC1 (cross-sections of records). ITS
+    runs on the mean series of the treated units (minus the comparison mean when comparison
+    units exist), with seasonal terms only where the frequency has a season and each side holds
+    two full cycles.
 
     Returns
     -------
     (DataFrame, SeriesDesign)
-        One row per KPI: ``kpi, label, touchpoint, design, estimate, se, ci_low, ci_high,
-        p_value, n, n_clusters, inference, unit, higher_is_better, threshold``, ready for
-        :func:`research.evaluation.verdict_table`.
+        One row per KPI and term: ``kpi, term, label, touchpoint, design, estimate, se, ci_low,
+        ci_high, p_value, n, n_clusters, inference, note, unit, higher_is_better, threshold``.
+        ``term`` is ``effect`` (the DiD estimate, or the ITS mean post-period effect: the row the
+        verdict reads) and, for ITS, also ``level_change`` and ``slope_change`` (per period).
+        ``inference`` names the method; ``note`` is empty or a sentence on what limits the row
+        (seasonal terms left out, an unbounded randomisation interval). Placebo-in-space rows
+        have no ``se`` (NaN): the permutation distribution gives the interval directly.
 
     Examples
     --------
@@ -748,72 +1031,88 @@ def evaluate_kpis(
     """
     from research.evaluation.its import kpi_its
 
-    config = series.config
-    treated_tp = treated_touchpoint or config.treated_touchpoint
-    comparisons = config.comparison_touchpoints if comparison_touchpoints is None else comparison_touchpoints
+    series = series.redefine(
+        intervention=intervention,
+        treated_touchpoint=treated_touchpoint,
+        comparison_touchpoints=comparison_touchpoints,
+        treated_units=treated_units,
+    )
     data = series.data
-    if intervention is not None:
-        data = data.copy()
-        data["post"] = (data[config.time_column] >= pd.Timestamp(intervention)).astype(int)
-    keep = data[config.touchpoint_column].isin([treated_tp, *comparisons])
-    data = data[keep & ((data[config.treated_column] == 0) | (data[config.touchpoint_column] == treated_tp))]
-    unit, time, treated = config.unit_column, config.time_column, config.treated_column
-    choice = choose_series_design(data, treated, "post", unit, requested=design, time=time)
-    kpis = kpis or series.kpi_columns
+    unit, treated, post = series.unit, series.treated, series.post
+    choice = choose_series_design(data, treated, post, unit, requested=design, time=series.period)
     rows = []
-    for kpi in kpis:
-        definition = config.kpi(kpi)
-        if choice.design == "did":
-            row = (
-                diff_in_diff(
-                    data, kpi, treated, "post", cluster=unit, fixed_effects=[unit, time], n_boot=n_boot
+    for kpi in kpis or series.kpi_columns:
+        definition = series.config.kpi(kpi)
+        terms: list[tuple[str, dict]] = []
+        if choice.design == "did" and choice.method == "placebo_in_space":
+            from research.evaluation.randomization import placebo_in_space
+
+            result = placebo_in_space(
+                data.dropna(subset=[kpi]),
+                outcome=kpi,
+                unit=unit,
+                time=series.period,
+                treated_units=series.treated_units(),
+                post=post,
+                ci=ci,
+            ).iloc[0]
+            terms.append(
+                (
+                    "effect",
+                    {
+                        "estimate": result["estimate"],
+                        "se": np.nan,
+                        "ci_low": result["ci_low"],
+                        "ci_high": result["ci_high"],
+                        "p_value": result["p_value"],
+                        "n": result["n"],
+                        "n_clusters": result["n_units"],
+                        "inference": result["method"],
+                        "note": result["note"] or "",
+                    },
                 )
-                .iloc[0]
-                .to_dict()
             )
+        elif choice.design == "did" and choice.method == "robust":
+            fixed = [series.period] if data[series.period].nunique() > 2 else None
+            result = diff_in_diff(data, kpi, treated, post, fixed_effects=fixed, cov_type="HC1", ci=ci)
+            terms.append(("effect", result.iloc[0].to_dict()))
+        elif choice.design == "did":
+            result = diff_in_diff(
+                data,
+                kpi,
+                treated,
+                post,
+                cluster=unit,
+                fixed_effects=[unit, series.time],
+                n_boot=n_boot,
+                ci=ci,
+            )
+            terms.append(("effect", result.iloc[0].to_dict()))
         elif choice.design == "its":
-            table = kpi_its(series, kpi, data=data).table
-            row = table.set_index("term").loc["mean_post_effect"].to_dict()
-            row["n_clusters"] = None
+            fit = kpi_its(series, kpi, comparative=choice.method == "comparative_hac", ci=ci)
+            table = fit.table.set_index("term")
+            for term, name in (
+                ("mean_post_effect", "effect"),
+                ("level_change", "level_change"),
+                ("slope_change", "slope_change"),
+            ):
+                terms.append((name, {**table.loc[term].to_dict(), "n_clusters": None, "note": fit.note}))
         else:
-            post = data[(data["post"] == 1) & (data[treated] == 1)][kpi]
-            row = {
-                "estimate": np.nan,
-                "se": np.nan,
-                "ci_low": np.nan,
-                "ci_high": np.nan,
-                "p_value": np.nan,
-                "n": int(post.count()),
-                "n_clusters": None,
-                "inference": f"post-only mean {post.mean():.4g}",
-            }
-        rows.append(
-            {
-                "kpi": kpi,
-                "label": definition.label.get(language),
-                "touchpoint": treated_tp,
-                "design": choice.design,
-                **row,
-                "unit": definition.unit.get(language),
-                "higher_is_better": definition.higher_is_better,
-                "threshold": definition.threshold,
-            }
-        )
-    columns = [
-        "kpi",
-        "label",
-        "touchpoint",
-        "design",
-        "estimate",
-        "se",
-        "ci_low",
-        "ci_high",
-        "p_value",
-        "n",
-        "n_clusters",
-        "inference",
-        "unit",
-        "higher_is_better",
-        "threshold",
-    ]
-    return pd.DataFrame(rows)[columns], choice
+            terms.append(("effect", _descriptive_row(series, data, kpi, choice)))
+        for term, values in terms:
+            rows.append(
+                {
+                    "kpi": kpi,
+                    "term": term,
+                    "label": definition.label_in(language),
+                    "touchpoint": series.treated_touchpoint or "",
+                    "design": choice.design,
+                    **values,
+                    "unit": definition.unit_in(language),
+                    "higher_is_better": definition.higher_is_better,
+                    "threshold": definition.threshold_value,
+                }
+            )
+    table = pd.DataFrame(rows, columns=EFFECT_COLUMNS)
+    table["note"] = [note if isinstance(note, str) else "" for note in table["note"]]
+    return table, choice

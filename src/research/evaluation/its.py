@@ -6,8 +6,14 @@ per period. Errors are autocorrelated in weekly KPIs, so standard errors are New
 (Bartlett kernel) with ``floor(4 (T/100)^(2/9))`` lags by default (Newey & West 1994's rule, as
 in Stock & Watson's textbook discussion), without a small-sample rescaling (Wooldridge's
 convention, reproduced in the tests). Seasonality is optional: Fourier terms (harmonics of the
-year) or month dummies. A comparison series turns it into a comparative ITS (CITS), fitted to the
-difference treated minus comparison, which removes shocks and seasons common to both.
+year), month dummies, or one dummy per season of an integer period index (quarters, months). A
+comparison series turns it into a comparative ITS (CITS), fitted to the difference treated minus
+comparison, which removes shocks and seasons common to both. :func:`kpi_its` fits seasonal terms
+to a study's series only where the frequency has a season and each side of the intervention holds
+two full cycles (:func:`research.evaluation.periods.season_applies`).
+
+Integer time values are period indices: the trend counts them as they are, so a missing period
+leaves a gap. Dates count one step per row.
 """
 
 from __future__ import annotations
@@ -94,6 +100,8 @@ class ItsFit:
     lags: int
     comparative: bool
     result: RegressionResultsWrapper
+    seasonality: str | None = None
+    note: str = ""
 
 
 def _season_terms(times: pd.Series, seasonality: str | None, harmonics: int, period: float) -> pd.DataFrame:
@@ -108,6 +116,17 @@ def _season_terms(times: pd.Series, seasonality: str | None, harmonics: int, per
                 hint="Use seasonality='fourier' with period= for integer periods.",
             )
         return pd.get_dummies(times.dt.month, prefix="month", drop_first=True, dtype=float)
+    if seasonality == "dummies":
+        if is_date:
+            raise DataError(
+                "Season dummies need an integer period index",
+                value=str(times.dtype),
+                hint="Use seasonality='month' for dates.",
+            )
+        season = (times.to_numpy(dtype=np.int64) % round(period)).astype(int)
+        return pd.get_dummies(
+            pd.Series(season, index=times.index), prefix="season", drop_first=True, dtype=float
+        )
     if seasonality == "fourier":
         if is_date:
             angle = 2 * np.pi * times.dt.day_of_year.to_numpy() / DAYS_PER_YEAR
@@ -117,7 +136,9 @@ def _season_terms(times: pd.Series, seasonality: str | None, harmonics: int, per
         for k in range(1, harmonics + 1):
             terms[f"sin{k}"], terms[f"cos{k}"] = np.sin(k * angle), np.cos(k * angle)
         return pd.DataFrame(terms, index=times.index)
-    raise DataError("Unknown seasonality", value=seasonality, hint="Use None, 'fourier' or 'month'.")
+    raise DataError(
+        "Unknown seasonality", value=seasonality, hint="Use None, 'fourier', 'month' or 'dummies'."
+    )
 
 
 def _one_series(df: pd.DataFrame, outcome: str, time: str, group: str | None) -> pd.DataFrame:
@@ -162,7 +183,7 @@ def its_fit(
     time: str,
     intervention,
     *,
-    seasonality: Literal["fourier", "month"] | None = None,
+    seasonality: Literal["fourier", "month", "dummies"] | None = None,
     harmonics: int = 2,
     period: float = 52.0,
     group: str | None = None,
@@ -182,8 +203,12 @@ def its_fit(
     """
     series = _one_series(df, outcome, time, group)
     # The period index counts the periods of the full series, so a period with a missing KPI
-    # value leaves a gap instead of shifting every later period one step back in time.
-    position = pd.Series(np.arange(len(series), dtype=float), index=series.index)
+    # value leaves a gap instead of shifting every later period one step back in time. Integer
+    # times are period indices already: a period absent from the data leaves a gap too.
+    if pd.api.types.is_integer_dtype(series[time]):
+        position = (series[time] - series[time].min()).astype(float)
+    else:
+        position = pd.Series(np.arange(len(series), dtype=float), index=series.index)
     series = series.dropna()
     times = series[time]
     if pd.api.types.is_datetime64_any_dtype(times):
@@ -274,7 +299,7 @@ def interrupted_time_series(
     time: str,
     intervention,
     *,
-    seasonality: Literal["fourier", "month"] | None = None,
+    seasonality: Literal["fourier", "month", "dummies"] | None = None,
     harmonics: int = 2,
     period: float = 52.0,
     group: str | None = None,
@@ -291,9 +316,10 @@ def interrupted_time_series(
         KPI column (its units are the estimates' units); period column (dates or integers).
     intervention
         First period with the intervention (same type as *time*).
-    seasonality : {None, "fourier", "month"}
+    seasonality : {None, "fourier", "month", "dummies"}
         Fourier terms (*harmonics* pairs of sin/cos of the year; for integer periods the cycle
-        length is *period*) or month dummies (dates only).
+        length is *period*), month dummies (dates only) or one dummy per season of an integer
+        period index (*period* seasons per cycle, e.g. 4 for quarters).
     group : str, optional
         0/1 column marking treated (1) and comparison (0) series: comparative ITS on their
         difference.
@@ -346,29 +372,48 @@ def kpi_its(
     kpi: str,
     *,
     comparative: bool = True,
-    seasonality: str | None = "fourier",
+    seasonality: Literal["auto", "fourier", "month", "dummies"] | None = "auto",
     data: pd.DataFrame | None = None,
+    ci: float = 0.95,
 ) -> ItsFit:
     """ITS of one KPI of a study's series: the mean over treated units per period.
 
     With *comparative* and untreated units present, the comparison series is the mean over the
-    untreated units (comparative ITS); Fourier seasonality by default because the weekly KPIs of
-    service touchpoints are seasonal.
+    untreated units (comparative ITS). A single series (no units) is fitted as it is. Time is the
+    series' period index (a missing period leaves a gap), so the slope change is per period of
+    the series' frequency. ``seasonality="auto"`` fits the frequency's seasonal terms (one dummy
+    per quarter or month, Fourier terms for weeks and days) only where each side of the
+    intervention holds two full cycles; ``ItsFit.note`` says which. ``ItsFit.series`` gets a
+    ``label`` column (the period as the time column writes it).
 
     Examples
     --------
     >>> from research import load_study
     >>> from research.evaluation.schema import load_kpi_series
     >>> fit = kpi_its(load_kpi_series(load_study("sample")), "fcr", comparative=False)
-    >>> bool(fit.table.set_index("term").at["level_change", "ci_low"] < 0.06)
-    True
+    >>> bool(fit.table.set_index("term").at["level_change", "ci_low"] < 0.06), fit.seasonality
+    (True, None)
     """
-    config = series.config
+    from research.evaluation.periods import FREQUENCIES, season_applies
+
     frame = series.data if data is None else data
-    time, treated = config.time_column, config.treated_column
-    means = frame.groupby([time, treated], as_index=False)[kpi].mean()
-    group = treated if comparative and (means[treated] == 0).any() else None
-    if group is None:
-        means = means[means[treated] == 1]
-    first_post = frame.loc[frame["post"] == 1, time].min()
-    return its_fit(means, kpi, time, first_post, seasonality=seasonality, group=group)
+    period, treated = series.period, series.treated
+    if treated is None:
+        means = frame.groupby(period, as_index=False)[kpi].mean()
+        group = None
+    else:
+        means = frame.groupby([period, treated], as_index=False)[kpi].mean()
+        group = treated if comparative and (means[treated] == 0).any() else None
+        if group is None:
+            means = means[means[treated] == 1].drop(columns=treated)
+    cycle = series.periods.seasonal_cycle() or 52.0
+    note = ""
+    if seasonality == "auto":
+        applies, note = season_applies(series.periods, series.intervention)
+        seasonality = FREQUENCIES[series.frequency].season if applies else None
+    fit = its_fit(
+        means, kpi, period, series.intervention, seasonality=seasonality, period=cycle, group=group, ci=ci
+    )
+    fit.series["label"] = fit.series[period].map(series.label)
+    fit.seasonality, fit.note = seasonality, note
+    return fit

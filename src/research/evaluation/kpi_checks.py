@@ -2,18 +2,31 @@
 
 These wrap :func:`research.evaluation.event_study`, :func:`pretrend_test` and
 :func:`regression_to_mean` with the study's evaluation settings, so a notebook asks one question
-("do the pre-trends hold for every KPI?") instead of looping over columns itself.
+("do the pre-trends hold for every KPI?") instead of looping over columns itself. When the data
+cannot support a check (one series, cross-sections of records, a single pre-intervention
+period, too few units) they raise :class:`~research.errors.NotApplicable` with the sentence a
+report shows instead.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from research.errors import DataError, NotApplicable
 from research.evaluation.did import event_study, pretrend_test
+from research.evaluation.periods import frequency_word
 from research.evaluation.rtm import regression_to_mean
 from research.evaluation.schema import KpiSeries
+
+if TYPE_CHECKING:
+    from research.evaluation.did import SeriesDesign
+
+#: The automatic event-study bin aims at about this many bins before the intervention.
+TARGET_PRE_BINS = 7
 
 
 @dataclass
@@ -27,18 +40,43 @@ class PretrendChecks:
         ``n_leads``, ``parallel`` (True when the leads are jointly compatible with zero at 5%).
     event_studies : dict
         KPI column -> the :func:`event_study` table (leads and lags with intervals).
+    bin_periods : int
+        Periods per event-time bin.
     """
 
     table: pd.DataFrame
     event_studies: dict[str, pd.DataFrame] = field(default_factory=dict)
+    bin_periods: int = 1
+
+
+def _shape_sentence(series: KpiSeries) -> str:
+    return {
+        "single_series": "The data are one series without comparison units",
+        "cross_sections": "The data are cross-sections of individual records, not units followed over time",
+    }.get(series.shape, "")
+
+
+def event_bin(series: KpiSeries, bin_periods: int | None = None) -> int:
+    """Periods per event-study bin: *bin_periods*, or about seven bins before the intervention.
+
+    Examples
+    --------
+    >>> from research import load_study
+    >>> from research.evaluation import load_kpi_series
+    >>> event_bin(load_kpi_series(load_study("sample")))  # 52 weeks before: bins of 8 weeks
+    8
+    """
+    if bin_periods:
+        return int(bin_periods)
+    return max(1, math.ceil(series.intervention / TARGET_PRE_BINS))
 
 
 def pretrend_checks(
     series: KpiSeries,
     kpis: list[str] | None = None,
     *,
-    intervention: str | None = None,
-    bin_weeks: int = 8,
+    design: SeriesDesign | None = None,
+    bin_periods: int | None = None,
     language: str = "en",
 ) -> PretrendChecks:
     """Event study and joint test of the leads (pre-trends) for each KPI of *series*.
@@ -46,35 +84,73 @@ def pretrend_checks(
     Parameters
     ----------
     series : KpiSeries
-        From :func:`research.evaluation.load_kpi_series`.
+        From :func:`research.evaluation.load_kpi_series` (with the intervention and treated units
+        the report uses: :meth:`KpiSeries.redefine`).
     kpis : list of str, optional
         KPI columns (default: all of the study's).
-    intervention : str, optional
-        ISO date (default: the study's intervention date).
-    bin_weeks : int
-        Periods per event-time bin; fewer leads than clusters keep the test well defined.
+    design : SeriesDesign, optional
+        The design of the report; pre-trends are checked for cluster-robust DiD only.
+    bin_periods : int, optional
+        Periods per event-time bin (default :func:`event_bin`); fewer leads than clusters keep
+        the test well defined.
     language : {"zh", "en"}
         Language of the ``label`` column.
+
+    Raises
+    ------
+    NotApplicable
+        Not a panel, not a difference-in-differences design, one or two treated units (no valid
+        cluster-robust interval for the leads), a single period before the intervention, or more
+        leads than the clusters identify.
 
     Examples
     --------
     >>> from research import load_study
     >>> from research.evaluation import load_kpi_series
     >>> checks = pretrend_checks(load_kpi_series(load_study("sample")), ["wait_seconds"])
-    >>> bool(checks.table.at[0, "parallel"])
-    True
+    >>> bool(checks.table.at[0, "parallel"]), checks.bin_periods
+    (True, 8)
     """
-    config = series.config
-    start = intervention or config.intervention_date.isoformat()
+    if series.shape != "panel":
+        raise NotApplicable(
+            f"{_shape_sentence(series)}: there is no event study of units to test pre-trends on."
+        )
+    if design is not None and design.design != "did":
+        raise NotApplicable(
+            f"Pre-trends are tested for difference-in-differences only; this report uses the {design.design} "
+            "design."
+        )
+    pre = int(series.data.loc[series.data[series.post] == 0, series.period].nunique())
+    word = frequency_word(series.frequency)
+    if pre < 2:
+        raise NotApplicable(
+            f"Only one {word} before the intervention: there is no lead to test, so parallel pre-trends "
+            "cannot be checked.",
+            "More periods before the intervention would allow it.",
+        )
+    if design is not None and design.method != "cluster":
+        n = len(series.treated_units())
+        raise NotApplicable(
+            f"With {n} treated unit(s) the leads of an event study have no valid cluster-robust interval, so "
+            "the pre-trend test is not shown.",
+            "The randomisation inference of the effect does not depend on it; compare the series in the "
+            "time-series figure instead.",
+        )
+    size = event_bin(series, bin_periods)
     rows, studies = [], {}
     for kpi in kpis or series.kpi_columns:
-        arguments = (series.data, kpi, config.treated_column, config.time_column, start, config.unit_column)
-        studies[kpi] = event_study(*arguments, bin_size=bin_weeks)
-        test = pretrend_test(*arguments, bin_size=bin_weeks).iloc[0].to_dict()
-        rows.append({"kpi": kpi, "label": config.kpi(kpi).label.get(language), **test})
+        arguments = (series.data, kpi, series.treated, series.period, series.intervention, series.unit)
+        try:
+            studies[kpi] = event_study(*arguments, bin_size=size)
+            test = pretrend_test(*arguments, bin_size=size).iloc[0].to_dict()
+        except DataError as problem:
+            raise NotApplicable(
+                f"The pre-trend test cannot be computed: {problem.message}.", problem.hint or ""
+            ) from None
+        rows.append({"kpi": kpi, "label": series.config.kpi(kpi).label_in(language), **test})
     table = pd.DataFrame(rows)
     table["parallel"] = table["p_value"] >= 0.05
-    return PretrendChecks(table=table, event_studies=studies)
+    return PretrendChecks(table=table, event_studies=studies, bin_periods=size)
 
 
 def kpi_regression_to_mean(
@@ -84,11 +160,18 @@ def kpi_regression_to_mean(
     treated_touchpoint: str | None = None,
     language: str = "en",
 ) -> pd.DataFrame:
-    """Regression-to-the-mean check for the improved touchpoint on one KPI of *series*.
+    """Regression-to-the-mean check for the improved touchpoint (or units) on one KPI of *series*.
 
-    The baseline is each touchpoint's pre-period mean of *kpi*; the retest correlation comes
-    from the untreated units' means before and after (they had no intervention, so their
-    before/after correlation is what chance alone leaves). See :func:`regression_to_mean`.
+    The baseline is each touchpoint's (without a touchpoint column: each unit's) pre-period mean
+    of *kpi*; the retest correlation comes from the untreated units' means before and after (they
+    had no intervention, so their before/after correlation is what chance alone leaves). See
+    :func:`regression_to_mean`.
+
+    Raises
+    ------
+    NotApplicable
+        One series or cross-sections (no units to compare at baseline), fewer than two groups at
+        baseline, or fewer than three untreated units measured before and after.
 
     Examples
     --------
@@ -98,16 +181,57 @@ def kpi_regression_to_mean(
     >>> sorted(c for c in out.columns if c in ("r", "expected_change"))
     ['expected_change', 'r']
     """
-    config = series.config
-    data = series.data
-    baseline = data[data["post"] == 0].groupby(config.touchpoint_column)[kpi].mean()
-    untreated = data[data[config.treated_column] == 0]
-    retest = untreated.pivot_table(index=config.unit_column, columns="post", values=kpi)
+    if series.shape != "panel":
+        raise NotApplicable(f"{_shape_sentence(series)}: regression to the mean compares units at baseline.")
+    data, post = series.data, series.post
+    touchpoint = treated_touchpoint or series.treated_touchpoint
+    if touchpoint:
+        groups, selected = series.config.touchpoint_column, [touchpoint]
+    else:
+        groups, selected = series.unit, series.treated_units()
+    before = data[data[post] == 0]
+    baseline = before.groupby(before[groups].astype(str))[kpi].mean().dropna()
+    if baseline.size < 2:
+        raise NotApplicable(
+            "Fewer than two groups have a baseline: regression to the mean needs others to compare."
+        )
+    untreated = data[data[series.treated] == 0]
+    retest = untreated.pivot_table(index=series.unit, columns=post, values=kpi).dropna()
+    if retest.shape[0] < 3 or retest.shape[1] < 2:
+        raise NotApplicable(
+            "Fewer than three untreated units are measured before and after: the retest correlation behind "
+            "regression to the mean cannot be estimated."
+        )
     return regression_to_mean(
         baseline,
-        [treated_touchpoint or config.treated_touchpoint],
+        selected,
         retest=retest.rename(columns={0: "before", 1: "after"}),
-        higher_is_better=config.kpi(kpi).higher_is_better,
+        higher_is_better=series.config.kpi(kpi).higher_is_better,
         language=language,
         warn=False,
     )
+
+
+def regression_to_mean_checks(
+    series: KpiSeries, kpis: list[str] | None = None, *, language: str = "en"
+) -> pd.DataFrame:
+    """:func:`kpi_regression_to_mean` for several KPIs, one row per KPI (with ``kpi`` and ``label``).
+
+    Raises :class:`NotApplicable` when the series cannot support the check (see there).
+
+    Examples
+    --------
+    >>> from research import load_study
+    >>> from research.evaluation import load_kpi_series
+    >>> series = load_kpi_series(load_study("sample"))
+    >>> regression_to_mean_checks(series, ["fcr", "satisfaction"])["kpi"].tolist()
+    ['fcr', 'satisfaction']
+    """
+    rows = [
+        kpi_regression_to_mean(series, kpi, language=language).assign(
+            kpi=kpi, label=series.config.kpi(kpi).label_in(language)
+        )
+        for kpi in kpis or series.kpi_columns
+    ]
+    table = pd.concat(rows, ignore_index=True)
+    return table[["kpi", "label", *[c for c in table.columns if c not in ("kpi", "label")]]]

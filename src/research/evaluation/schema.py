@@ -1,39 +1,63 @@
-"""The ``evaluation:`` section of study.yml: the improvement, its comparisons and its KPIs.
+"""The ``evaluation:`` section of study.yml: the KPI series, its shape, the intervention, the KPIs.
 
 Validated on :func:`research.study.load_study` through ``validate_section``. Besides field
-types it checks what only the data can tell: the KPI columns exist in the series file, the
-touchpoints exist in the catalog and the intervention date falls inside the series with
-weeks on both sides.
+types it checks what only the data can tell: the columns exist, the time column parses in one
+frequency, the KPI columns are numeric, the treated units exist, the intervention falls inside
+the series with a period on each side, and no (unit, period) appears twice.
 
-Example section::
+Three shapes of data are supported, told apart by the columns a study names:
+
+- **one series** (no ``unit_column``, no ``treated_column``): one row per period, e.g. an
+  annual flow volume; evaluated by an interrupted time series;
+- **a panel of units** (``unit_column``): one row per unit and period; the treated units are
+  marked by a 0/1 ``treated_column``, listed in ``treated_units`` (values of the unit column),
+  or are the units of ``treated_touchpoint`` in ``touchpoint_column``;
+- **cross-sections of individual records** (no ``unit_column``, a 0/1 ``treated_column``):
+  many rows per period (e.g. houses sold in 1978 and 1981, ``nearinc`` = exposed).
+
+The smallest section names the series file, the time column, the intervention (in the form of
+the time column: ``1899``, ``Q32011``, ``2011-07``, a date) and the KPI columns::
 
     evaluation:
-      intervention_date: '2025-07-07'
+      series_file: flows            # a files: id (role kpi_series)
+      time_column: year
+      intervention: 1899
+      kpis:
+        - column: volume
+
+The sample's section (a panel with a touchpoint catalog)::
+
+    evaluation:
+      intervention_date: '2025-07-07'  # older spelling of intervention:, still accepted
       treated_touchpoint: hotline
       comparison_touchpoints: [store, app]
-      series_file: kpi_weekly          # a files: id with role kpi_series
+      series_file: kpi_weekly
       unit_column: unit                # call centre / store id
       time_column: week_start          # ISO date of the period start
       touchpoint_column: touchpoint
       treated_column: treated          # 1 = got the improvement
       kpis:
         - column: wait_seconds
-          label: {zh: 平均等待时长, en: Average wait time}
+          label: {zh: 平均等待时长, en: Average wait time}   # optional, default: the column name
           unit: {zh: 秒, en: s}
           higher_is_better: false
-          threshold: 30                # practical significance, in KPI units
+          threshold: 30                # practical significance, in KPI units (default 0)
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
 
+import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from research.errors import DataError, from_validation_error
+from research.errors import DataError, FieldProblem, from_validation_error
+from research.evaluation.periods import Periods, frequency_word, intervention_period, parse_periods
 from research.io import read_table
 from research.study import Names
 
@@ -41,34 +65,117 @@ if TYPE_CHECKING:
     from research.study import Study
 
 SECTION = "evaluation"
+Shape = Literal["single_series", "panel", "cross_sections"]
+#: Name of the derived 0/1 treatment column when the study lists treated units or a touchpoint.
+DERIVED_TREATED = "_treated"
 
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+def _text(value: Names | str | None, language: str, default: str = "") -> str:
+    if value is None:
+        return default
+    if isinstance(value, str):
+        return value
+    return value.get(language) or default
+
+
 class KpiDefinition(_Strict):
     """One KPI column of the series file."""
 
     column: str
-    label: Names
-    unit: Names = Names()
+    label: Names | str | None = None
+    unit: Names | str = Names()
     higher_is_better: bool = True
-    threshold: float = Field(ge=0, description="smallest change that matters, in KPI units")
+    threshold: float | None = Field(
+        default=None, ge=0, description="smallest change that matters, in KPI units (default 0)"
+    )
+
+    def label_in(self, language: str) -> str:
+        """The KPI's label in *language*; the column name when none is declared."""
+        return _text(self.label, language, self.column)
+
+    def unit_in(self, language: str) -> str:
+        """The KPI's unit in *language* (may be empty)."""
+        return _text(self.unit, language)
+
+    @property
+    def threshold_value(self) -> float:
+        """The practical threshold, 0 when none is declared."""
+        return float(self.threshold or 0.0)
 
 
 class EvaluationSection(_Strict):
     """The validated ``evaluation:`` section."""
 
-    intervention_date: dt.date
-    treated_touchpoint: str
-    comparison_touchpoints: list[str] = Field(default_factory=list)
     series_file: str
-    unit_column: str = "unit"
-    time_column: str = "week_start"
-    touchpoint_column: str = "touchpoint"
-    treated_column: str = "treated"
+    time_column: str
+    intervention: dt.date | int | float | str | None = None
+    intervention_date: dt.date | None = None
+    frequency: Literal["year", "quarter", "month", "week", "day"] | None = None
+    unit_column: str | None = None
+    treated_column: str | None = None
+    treated_units: list[str | int] = Field(default_factory=list)
+    touchpoint_column: str | None = None
+    treated_touchpoint: str | None = None
+    comparison_touchpoints: list[str] = Field(default_factory=list)
     kpis: list[KpiDefinition] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> EvaluationSection:
+        if (self.intervention is None) == (self.intervention_date is None):
+            raise FieldProblem(
+                "intervention",
+                None if self.intervention is None else str(self.intervention),
+                "give the first period with the intervention once, as intervention: (in the form of "
+                "the time column: 1899, Q32011, 2011-07, 2025-07-07)",
+            )
+        if self.treated_units and not self.unit_column:
+            raise FieldProblem("treated_units", None, "treated units need a unit_column to be found in")
+        if self.treated_units and self.treated_column:
+            raise FieldProblem("treated_units", None, "give treated_column or treated_units, not both")
+        if self.treated_touchpoint and not self.touchpoint_column:
+            raise FieldProblem(
+                "treated_touchpoint",
+                self.treated_touchpoint,
+                "a treated touchpoint needs a touchpoint_column",
+            )
+        if self.comparison_touchpoints and not self.treated_touchpoint:
+            raise FieldProblem(
+                "comparison_touchpoints", None, "comparison touchpoints need a treated_touchpoint"
+            )
+        if self.treated_touchpoint and self.treated_touchpoint in self.comparison_touchpoints:
+            raise FieldProblem(
+                "comparison_touchpoints",
+                self.treated_touchpoint,
+                "the treated touchpoint cannot be its own comparison",
+            )
+        columns = [c for c in (self.unit_column, self.treated_column, self.touchpoint_column) if c]
+        if self.time_column in columns:
+            raise FieldProblem(
+                "time_column", self.time_column, "the time column cannot also be another column"
+            )
+        return self
+
+    @property
+    def intervention_value(self) -> Any:
+        """The intervention as written (``intervention:`` or the older ``intervention_date:``)."""
+        return self.intervention if self.intervention is not None else self.intervention_date
+
+    @property
+    def intervention_field(self) -> str:
+        return f"{SECTION}.{'intervention' if self.intervention is not None else 'intervention_date'}"
+
+    @property
+    def shape(self) -> Shape:
+        """``panel`` (units), ``cross_sections`` (records with a treated flag) or ``single_series``."""
+        if self.unit_column:
+            return "panel"
+        if self.treated_column:
+            return "cross_sections"
+        return "single_series"
 
     def kpi(self, column: str) -> KpiDefinition:
         """The definition of KPI *column*; unknown columns raise :class:`DataError`."""
@@ -83,19 +190,280 @@ class EvaluationSection(_Strict):
         )
 
 
-def _problem(study: Study, field: str, value: Any, message: str, hint: str) -> DataError:
-    return DataError(message, file=study.yml_path, column=f"{SECTION}.{field}", value=value, hint=hint)
-
-
 def parse_section(study: Study, section: dict[str, Any]) -> EvaluationSection:
-    """Field-level validation only (types, required fields, unknown fields)."""
+    """Field-level validation only (types, required fields, unknown fields, field combinations)."""
     try:
         return EvaluationSection.model_validate(section)
     except ValidationError as exc:
         raise from_validation_error(
-            exc, file=study.yml_path, what="evaluation section", prefix=SECTION,
-            hint="See the evaluation: section of data/raw/sample/study.yml.",
+            exc,
+            file=study.yml_path,
+            what="evaluation section",
+            prefix=SECTION,
+            hint="See the evaluation: section of data/raw/sample/study.yml, or the smallest one in "
+            "the docstring of research.evaluation.schema.",
         ) from None
+
+
+def _problem(yml: Path | None, field: str, value: Any, message: str, hint: str) -> DataError:
+    return DataError(message, file=yml, column=f"{SECTION}.{field}", value=value, hint=hint)
+
+
+def _short(values: list[Any], limit: int = 12) -> str:
+    shown = ", ".join(map(str, values[:limit]))
+    return shown + (f" ... ({len(values)} in all)" if len(values) > limit else "")
+
+
+def _row(frame: pd.DataFrame, mask: np.ndarray | pd.Series) -> int:
+    """Spreadsheet row (header = row 1) of the first True in *mask*."""
+    return int(np.flatnonzero(np.asarray(mask))[0]) + 2
+
+
+# ----------------------------------------------------------------------------------------------
+# problems of a section against the study and its series file (all of them, not only the first)
+# ----------------------------------------------------------------------------------------------
+
+
+def section_problems(
+    study: Study, parsed: EvaluationSection, frame: pd.DataFrame | None = None
+) -> Iterator[DataError]:
+    """Every problem of a parsed section against the study and its data, one DataError each.
+
+    Used by :func:`validate_section` (which raises the first) and by
+    :func:`research.evaluation.preconditions.check_run` (which lists them all). *frame* is the
+    series file when the caller has read it already.
+    """
+    for field, ids in (
+        ("treated_touchpoint", [parsed.treated_touchpoint] if parsed.treated_touchpoint else []),
+        ("comparison_touchpoints", parsed.comparison_touchpoints),
+    ):
+        for index, touchpoint in enumerate(ids):
+            if not study.known_touchpoint(touchpoint):
+                where = field if field == "treated_touchpoint" else f"{field}[{index}]"
+                yield _problem(
+                    study.yml_path,
+                    where,
+                    touchpoint,
+                    "Unknown touchpoint id",
+                    f"Use ids from the touchpoints: catalog: {[t.id for t in study.touchpoints]}",
+                )
+    if parsed.series_file not in study.definition.files:
+        yield _problem(
+            study.yml_path,
+            "series_file",
+            parsed.series_file,
+            "Not a declared data file",
+            f"Declare it under files: (role kpi_series); declared: {sorted(study.definition.files)}",
+        )
+        return
+    if frame is None:
+        try:
+            frame = _read(study, parsed)
+        except DataError as error:
+            yield error
+            return
+    yield from _data_problems(study, parsed, frame)
+
+
+def _read(study: Study, parsed: EvaluationSection) -> pd.DataFrame:
+    spec = study.file_spec(parsed.series_file)
+    return read_table(
+        study.file(parsed.series_file), encoding=spec.encoding, sheet=spec.sheet, **spec.options
+    )
+
+
+def _data_problems(study: Study, parsed: EvaluationSection, frame: pd.DataFrame) -> Iterator[DataError]:
+    path = study.file(parsed.series_file)
+    spec_path = study.file_spec(parsed.series_file).path
+    fields = {
+        "time_column": parsed.time_column,
+        "unit_column": parsed.unit_column,
+        "treated_column": parsed.treated_column,
+        "touchpoint_column": parsed.touchpoint_column,
+    }
+    missing_columns = False
+    for field, column in fields.items():
+        if column and column not in frame.columns:
+            missing_columns = True
+            yield _problem(
+                study.yml_path,
+                field,
+                column,
+                "Column not in the series file",
+                f"Columns of {spec_path}: {list(map(str, frame.columns))}",
+            )
+    for index, kpi in enumerate(parsed.kpis):
+        if kpi.column not in frame.columns:
+            yield _problem(
+                study.yml_path,
+                f"kpis[{index}].column",
+                kpi.column,
+                "KPI column not in the series file",
+                f"Columns of {spec_path}: {list(map(str, frame.columns))}",
+            )
+        elif kpi.column in fields.values():
+            yield _problem(
+                study.yml_path,
+                f"kpis[{index}].column",
+                kpi.column,
+                "A KPI column cannot also be the time, unit or treated column",
+                "Name another column.",
+            )
+        else:
+            values = frame[kpi.column]
+            numbers = pd.to_numeric(values, errors="coerce")
+            bad = numbers.isna() & values.notna()
+            if bad.any():
+                yield DataError(
+                    "Not a number in a KPI column",
+                    file=path,
+                    row=_row(frame, bad),
+                    column=kpi.column,
+                    value=values[bad].iloc[0],
+                    hint="KPI columns hold numbers only; leave a cell empty when the value is missing.",
+                )
+    if missing_columns:
+        return
+    try:
+        periods = parse_periods(
+            frame[parsed.time_column], parsed.frequency, file=path, column=parsed.time_column
+        )
+    except DataError as error:
+        yield error
+        return
+    yield from _shape_problems(study, parsed, frame, periods)
+    try:
+        start = intervention_period(parsed.intervention_value, periods, field=parsed.intervention_field)
+    except DataError as error:
+        yield DataError(
+            error.message, file=study.yml_path, column=error.column, value=error.value, hint=error.hint
+        )
+        return
+    last = int(periods.index.max())
+    if not 0 < start <= last:
+        yield DataError(
+            f"The intervention is outside the series ({periods.label(0)} to {periods.label(last)})",
+            file=study.yml_path,
+            column=parsed.intervention_field,
+            value=_plain(parsed.intervention_value),
+            hint="A before/after design needs at least one period on each side of the intervention; check "
+            "the value, or with no pre-period report post-only description without a causal claim.",
+        )
+
+
+def _plain(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
+def _treated_flags(
+    parsed: EvaluationSection, frame: pd.DataFrame, yml: Path | None, path: Path | None
+) -> Iterator[DataError]:
+    column = parsed.treated_column
+    if column:
+        values = frame[column]
+        flags = values.map(lambda v: 1 if v in (1, True) else 0 if v in (0, False) else np.nan)
+        bad = flags.isna().to_numpy()
+        if bad.any():
+            yield DataError(
+                "Expected a 0/1 treated indicator",
+                file=path,
+                row=_row(frame, bad),
+                column=column,
+                value=values[bad].iloc[0],
+                hint="Code 1 for the units (or records) that got the improvement, 0 otherwise.",
+            )
+        elif parsed.unit_column:
+            spread = flags.groupby(frame[parsed.unit_column]).nunique()
+            if (spread > 1).any():
+                unit = spread[spread > 1].index[0]
+                yield DataError(
+                    "The treated indicator changes within a unit",
+                    file=path,
+                    column=column,
+                    value=f"{parsed.unit_column} = {unit}",
+                    hint="Mark the units that got the improvement with 1 in every period, before the "
+                    "intervention too; the before/after split comes from evaluation.intervention.",
+                )
+    if parsed.treated_units:
+        known = frame[parsed.unit_column].astype(str)
+        names = set(known)
+        for index, unit in enumerate(parsed.treated_units):
+            if str(unit) not in names:
+                from research.validate import closest_name
+
+                close = closest_name(str(unit), sorted(names))
+                yield _problem(
+                    yml,
+                    f"treated_units[{index}]",
+                    unit,
+                    "Treated unit not in the unit column",
+                    (f"Did you mean {close!r}? " if close else "")
+                    + f"Units in {parsed.unit_column}: {_short(sorted(names))}",
+                )
+    if parsed.treated_touchpoint:
+        present = set(frame[parsed.touchpoint_column].astype(str))
+        for field, ids in (
+            ("treated_touchpoint", [parsed.treated_touchpoint]),
+            ("comparison_touchpoints", parsed.comparison_touchpoints),
+        ):
+            for index, touchpoint in enumerate(ids):
+                if touchpoint not in present:
+                    where = field if field == "treated_touchpoint" else f"{field}[{index}]"
+                    yield _problem(
+                        yml,
+                        where,
+                        touchpoint,
+                        "Touchpoint not in the touchpoint column",
+                        f"Values of {parsed.touchpoint_column}: {_short(sorted(present))}",
+                    )
+
+
+def _shape_problems(
+    study: Study, parsed: EvaluationSection, frame: pd.DataFrame, periods: Periods
+) -> Iterator[DataError]:
+    path = study.file(parsed.series_file)
+    yield from _treated_flags(parsed, frame, study.yml_path, path)
+    shape = parsed.shape
+    if shape == "panel" and not (parsed.treated_column or parsed.treated_units or parsed.treated_touchpoint):
+        yield _problem(
+            study.yml_path,
+            "unit_column",
+            parsed.unit_column,
+            "A panel of units needs its treated units",
+            "Name them with treated_units: [...] (values of the unit column), a 0/1 "
+            "treated_column, or treated_touchpoint with touchpoint_column.",
+        )
+    keys = [parsed.unit_column] if shape == "panel" else [] if shape == "single_series" else None
+    if keys is None:
+        return  # cross-sections: many records per period are expected
+    key = pd.DataFrame({"_period": periods.index.to_numpy()})
+    for index, column in enumerate(keys):
+        key[f"_key{index}"] = frame[column].astype(str).to_numpy()
+    duplicated = key.duplicated(keep=False).to_numpy()
+    if duplicated.any():
+        first = int(np.flatnonzero(duplicated)[0])
+        twin = int(np.flatnonzero(duplicated & (key.eq(key.iloc[first]).all(axis=1)).to_numpy())[1])
+        what = frequency_word(periods.frequency)
+        rows = f"rows {first + 2} and {twin + 2}" + (
+            f"; {int(duplicated.sum())} such rows in all" if duplicated.sum() > 2 else ""
+        )
+        if shape == "panel":
+            message = f"The same unit and {what} appear in more than one row ({rows})"
+            hint = "Keep one row per unit and period (aggregate first), or fix the unit or time value."
+        else:
+            message = f"The same {what} appears in more than one row ({rows})"
+            hint = (
+                "One series needs one row per period. Several series: name the unit_column (a panel). "
+                "Individual records before and after: name the treated_column (cross-sections)."
+            )
+        yield DataError(
+            message,
+            file=path,
+            row=first + 2,
+            column=parsed.time_column,
+            value=frame[parsed.time_column].iloc[first],
+            hint=hint,
+        )
 
 
 def validate_section(study: Study, section: dict[str, Any]) -> EvaluationSection:
@@ -104,9 +472,10 @@ def validate_section(study: Study, section: dict[str, Any]) -> EvaluationSection
     Raises
     ------
     DataError
-        Naming the field path (``evaluation.kpis[2].column``), for a wrong field, an unknown
-        touchpoint, a series file that is not declared, a KPI column missing from the file, or
-        an intervention date outside the series.
+        The first problem, naming the field path (``evaluation.kpis[2].column``) or the file,
+        row and column: a wrong field, an unknown touchpoint or treated unit, a series file that
+        is not declared, a missing or non-numeric KPI column, a time column in no known
+        frequency, an intervention outside the series, a repeated (unit, period).
 
     Examples
     --------
@@ -116,122 +485,210 @@ def validate_section(study: Study, section: dict[str, Any]) -> EvaluationSection
     'hotline'
     """
     parsed = parse_section(study, section)
-    known = [t.id for t in study.touchpoints]
-    for field, ids in [
-        ("treated_touchpoint", [parsed.treated_touchpoint]),
-        ("comparison_touchpoints", parsed.comparison_touchpoints),
-    ]:
-        for index, touchpoint in enumerate(ids):
-            if touchpoint not in known:
-                where = field if field == "treated_touchpoint" else f"{field}[{index}]"
-                raise _problem(
-                    study,
-                    where,
-                    touchpoint,
-                    "Unknown touchpoint id",
-                    f"Use ids from the touchpoints: catalog: {known}",
-                )
-    if parsed.treated_touchpoint in parsed.comparison_touchpoints:
-        raise _problem(
-            study,
-            "comparison_touchpoints",
-            parsed.treated_touchpoint,
-            "The treated touchpoint cannot be its own comparison",
-            "List only untreated touchpoints as comparisons.",
-        )
-    if parsed.series_file not in study.definition.files:
-        raise _problem(
-            study,
-            "series_file",
-            parsed.series_file,
-            "Not a declared data file",
-            f"Declare it under files: (role kpi_series); declared: {sorted(study.definition.files)}",
-        )
-    frame = _read_series(study, parsed)
-    for index, kpi in enumerate(parsed.kpis):
-        if kpi.column not in frame.columns:
-            raise _problem(
-                study,
-                f"kpis[{index}].column",
-                kpi.column,
-                "KPI column not in the series file",
-                f"Columns of {study.file_spec(parsed.series_file).path}: {list(frame.columns)}",
-            )
-    dates = frame[parsed.time_column]
-    start, end = dates.min().date(), dates.max().date()
-    if not start < parsed.intervention_date <= end:
-        raise _problem(
-            study,
-            "intervention_date",
-            parsed.intervention_date.isoformat(),
-            f"The intervention is outside the series ({start} to {end})",
-            "A before/after design needs periods on both sides of the intervention; check the "
-            "date, or with no pre-period report post-only description without a causal claim.",
-        )
+    for problem in section_problems(study, parsed):
+        raise problem
     return parsed
 
 
-def _read_series(study: Study, parsed: EvaluationSection) -> pd.DataFrame:
-    spec = study.file_spec(parsed.series_file)
-    path = study.file(parsed.series_file)
-    columns = [parsed.unit_column, parsed.time_column, parsed.touchpoint_column, parsed.treated_column]
-    frame = read_table(path, encoding=spec.encoding, sheet=spec.sheet, **spec.options)
-    for column in columns:
-        if column not in frame.columns:
-            field = {
-                parsed.unit_column: "unit_column",
-                parsed.time_column: "time_column",
-                parsed.touchpoint_column: "touchpoint_column",
-                parsed.treated_column: "treated_column",
-            }
-            raise _problem(
-                study,
-                field[column],
-                column,
-                "Column not in the series file",
-                f"Columns of {spec.path}: {list(frame.columns)}",
-            )
-    parsed_dates = pd.to_datetime(frame[parsed.time_column], errors="coerce")
-    bad = parsed_dates.isna() & frame[parsed.time_column].notna()
-    if bad.any() or parsed_dates.isna().all():
-        index = int(bad.to_numpy().argmax())
-        raise DataError(
-            "Not a date",
-            file=path,
-            row=index + 2,
-            column=parsed.time_column,
-            value=frame[parsed.time_column].iloc[index],
-            hint="Write period starts as ISO dates, e.g. 2025-07-07.",
-        )
-    frame[parsed.time_column] = parsed_dates
-    return frame
+# ----------------------------------------------------------------------------------------------
+# the loaded series
+# ----------------------------------------------------------------------------------------------
 
 
 @dataclass
 class KpiSeries:
-    """The study's KPI series with its evaluation settings (see :func:`load_kpi_series`)."""
+    """The study's KPI series, parsed, with its evaluation settings (see :func:`load_kpi_series`).
+
+    Attributes
+    ----------
+    data : DataFrame
+        The rows analysed: the file's columns (time column parsed: datetimes, integer years or
+        pandas Periods), KPI columns as floats, plus ``post`` (1 from the intervention on),
+        ``period`` (0-based period index; gaps kept) and the 0/1 treated column
+        (:attr:`treated`) for panels and cross-sections.
+    config : EvaluationSection
+    file_id : str
+    periods : Periods
+        The parsed time column of :attr:`raw` (frequency, labels).
+    intervention : int
+        Period index of the first period with the intervention.
+    raw : DataFrame
+        All rows of the file with the derived columns, before the touchpoint selection.
+    """
 
     data: pd.DataFrame
     config: EvaluationSection
     file_id: str
+    periods: Periods
+    intervention: int
+    raw: pd.DataFrame
+    treated: str | None = None
+    post: str = "post"
+    period: str = "period"
+    treated_touchpoint: str | None = None
+    comparison_touchpoints: tuple[str, ...] = ()
 
     @property
     def kpi_columns(self) -> list[str]:
         return [k.column for k in self.config.kpis]
 
+    @property
+    def shape(self) -> Shape:
+        return self.config.shape
+
+    @property
+    def frequency(self) -> str:
+        return self.periods.frequency
+
+    @property
+    def time(self) -> str:
+        return self.config.time_column
+
+    @property
+    def unit(self) -> str | None:
+        return self.config.unit_column
+
+    def label(self, position: int) -> str:
+        """Label of period index *position* (``2011Q3``, ``1899``, ``2025-07-07``)."""
+        return self.periods.label(position)
+
+    @property
+    def intervention_label(self) -> str:
+        return self.label(self.intervention)
+
+    def treated_units(self) -> list[str]:
+        """The treated units of a panel (as strings), in order of appearance."""
+        if self.shape != "panel":
+            return []
+        rows = self.data[self.data[self.treated] == 1]
+        return list(dict.fromkeys(rows[self.unit].astype(str)))
+
+    def comparison_units(self) -> list[str]:
+        """The untreated units of a panel (as strings), in order of appearance."""
+        if self.shape != "panel":
+            return []
+        rows = self.data[self.data[self.treated] == 0]
+        return list(dict.fromkeys(rows[self.unit].astype(str)))
+
+    def redefine(
+        self,
+        *,
+        intervention: Any = None,
+        treated_touchpoint: str | None = None,
+        comparison_touchpoints: list[str] | None = None,
+        treated_units: list[str] | None = None,
+    ) -> KpiSeries:
+        """The same series with another intervention, treated touchpoint or treated units.
+
+        Values that are None (or empty lists for the units) keep the study's settings. Raises
+        :class:`DataError` for values the data cannot hold (an intervention outside the series, an
+        unknown unit or touchpoint).
+        """
+        updates: dict[str, Any] = {}
+        if intervention not in (None, ""):
+            updates["intervention"], updates["intervention_date"] = intervention, None
+        if treated_touchpoint:
+            updates["treated_touchpoint"] = treated_touchpoint
+        if comparison_touchpoints is not None:
+            updates["comparison_touchpoints"] = list(comparison_touchpoints)
+        if treated_units:
+            updates["treated_units"], updates["treated_column"] = list(treated_units), None
+        if not updates:
+            return self
+        try:
+            config = EvaluationSection.model_validate({**self.config.model_dump(), **updates})
+        except ValidationError as exc:
+            raise from_validation_error(
+                exc, file=None, what="evaluation parameters", prefix=SECTION
+            ) from None
+        base = self.raw.drop(columns=[c for c in (self.post, self.period, DERIVED_TREATED) if c in self.raw])
+        for problem in _treated_flags(config, base, None, None):
+            raise problem
+        return _assemble(config, self.file_id, base, self.periods)
+
+
+def _names(columns: list[str], wanted: str) -> str:
+    name = wanted
+    while name in columns:
+        name = f"_{name}"
+    return name
+
+
+def _assemble(config: EvaluationSection, file_id: str, frame: pd.DataFrame, periods: Periods) -> KpiSeries:
+    """Derived columns and the touchpoint selection; raises the first data problem."""
+    frame = frame.reset_index(drop=True).copy()
+    start = intervention_period(config.intervention_value, periods, field=config.intervention_field)
+    last = int(periods.index.max())
+    if not 0 < start <= last:
+        raise DataError(
+            f"The intervention is outside the series ({periods.label(0)} to {periods.label(last)})",
+            column=config.intervention_field,
+            value=_plain(config.intervention_value),
+            hint="A before/after design needs at least one period on each side of the intervention.",
+        )
+    declared = [
+        c
+        for c in (
+            config.time_column,
+            config.unit_column,
+            config.treated_column,
+            config.touchpoint_column,
+            *(k.column for k in config.kpis),
+        )
+        if c
+    ]
+    period_name, post_name = _names(declared, "period"), _names(declared, "post")
+    frame[config.time_column] = periods.values.to_numpy()
+    frame[period_name] = periods.index.to_numpy()
+    frame[post_name] = (frame[period_name] >= start).astype(int)
+    for kpi in config.kpis:
+        frame[kpi.column] = pd.to_numeric(frame[kpi.column], errors="coerce").astype(float)
+    treated = config.treated_column
+    if config.treated_units:
+        wanted = {str(u) for u in config.treated_units}
+        frame[DERIVED_TREATED] = frame[config.unit_column].astype(str).isin(wanted).astype(int)
+        treated = DERIVED_TREATED
+    elif config.treated_column:
+        frame[treated] = frame[treated].map(lambda v: 1 if v in (1, True) else 0).astype(int)
+    elif config.treated_touchpoint:
+        frame[DERIVED_TREATED] = frame[config.touchpoint_column].astype(str) == config.treated_touchpoint
+        frame[DERIVED_TREATED] = frame[DERIVED_TREATED].astype(int)
+        treated = DERIVED_TREATED
+    data = frame
+    if config.treated_touchpoint:
+        touchpoint = frame[config.touchpoint_column].astype(str)
+        keep = touchpoint.isin([config.treated_touchpoint, *config.comparison_touchpoints])
+        # Only the treated touchpoint's units count as treated; other touchpoints are comparisons.
+        keep &= (frame[treated] == 0) | (touchpoint == config.treated_touchpoint)
+        data = frame[keep].reset_index(drop=True)
+    return KpiSeries(
+        data=data,
+        config=config,
+        file_id=file_id,
+        periods=periods,
+        intervention=start,
+        raw=frame,
+        treated=treated,
+        post=post_name,
+        period=period_name,
+        treated_touchpoint=config.treated_touchpoint,
+        comparison_touchpoints=tuple(config.comparison_touchpoints),
+    )
+
 
 def load_kpi_series(study: Study) -> KpiSeries:
     """Read the study's KPI series file declared in ``evaluation.series_file``.
 
-    Adds ``post`` (1 from the intervention period on) and ``period`` (0-based index of the
-    period, used by time-series designs); the time column is parsed as dates.
+    Parses the time column (frequency detected, see :mod:`research.evaluation.periods`), adds
+    ``post`` (1 from the intervention period on) and ``period`` (0-based period index), marks
+    the treated units and keeps the treated and comparison touchpoints' rows.
 
     Examples
     --------
     >>> from research import load_study
     >>> series = load_kpi_series(load_study("sample"))
-    >>> series.config.treated_touchpoint, int(series.data["post"].sum() > 0)
-    ('hotline', 1)
+    >>> series.config.treated_touchpoint, series.frequency, series.shape, series.intervention_label
+    ('hotline', 'week', 'panel', '2025-07-07')
     """
     section = study.section(SECTION)
     if not section:
@@ -241,10 +698,10 @@ def load_kpi_series(study: Study) -> KpiSeries:
             column=SECTION,
             hint="Add one (see data/raw/sample/study.yml) to evaluate an improvement.",
         )
-    parsed = validate_section(study, section)
-    frame = _read_series(study, parsed)
-    intervention = pd.Timestamp(parsed.intervention_date)
-    frame["post"] = (frame[parsed.time_column] >= intervention).astype(int)
-    periods = sorted(frame[parsed.time_column].unique())
-    frame["period"] = frame[parsed.time_column].map({p: i for i, p in enumerate(periods)})
-    return KpiSeries(data=frame, config=parsed, file_id=parsed.series_file)
+    parsed = parse_section(study, section)
+    frame = _read(study, parsed) if parsed.series_file in study.definition.files else None
+    for problem in section_problems(study, parsed, frame):
+        raise problem
+    path = study.file(parsed.series_file)
+    periods = parse_periods(frame[parsed.time_column], parsed.frequency, file=path, column=parsed.time_column)
+    return _assemble(parsed, parsed.series_file, frame, periods)

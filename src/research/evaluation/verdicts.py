@@ -152,18 +152,35 @@ def _sentence(row: pd.Series, language: str, ci: float) -> str:
     # is not significant although its interval excludes 0 (e.g. Newcombe interval vs pooled z).
     failed = row["_direction_failed"]
     p_adj, p_raw = row["p_adjusted"], row["p_value"]
+    # No practical threshold (0): the verdict reads the interval against zero alone. No interval
+    # (a point estimate only) or no estimate: say so instead of printing "nan".
+    no_threshold = not row["threshold"]
+    no_interval = not _finite(float(row["ci_low"]), float(row["ci_high"]))
+    no_estimate = not _finite(float(estimate))
     if language == "zh":
         # Latin units (s, points) keep a space after the number; Chinese ones (秒, 分) do not.
         unit = f" {unit}" if unit and unit[0].isascii() else unit
         move = "上升" if went_up else "下降"
         ci_text = f"{level} 置信区间 {lo} 至 {hi}"
-        texts = {
-            IMPROVED: f"{subject}：改善，{move} {mag}{unit}（{ci_text}），达到实际意义阈值 {thr}{unit}。",
-            WORSENED: f"{subject}：变差，{move} {mag}{unit}（{ci_text}），达到实际意义阈值 {thr}{unit}。",
-            NO_CHANGE: f"{subject}：无可察觉的变化，{ci_text}，落在 ±{thr}{unit} 之内。",
-            INCONCLUSIVE: f"{subject}：尚无定论，{move} {mag}{unit}（{ci_text}），"
-                          f"无法判断是否达到 {thr}{unit} 的实际意义阈值。",
-        }
+        if no_estimate:
+            return f"{subject}：尚无定论，没有估计值。"
+        if no_interval:
+            return f"{subject}：尚无定论，{move} {mag}{unit}，但没有有效的置信区间，无法判断。"
+        if no_threshold:
+            unjudged = "未设实际意义阈值，仅以区间不含 0 判断。"
+            texts = {
+                IMPROVED: f"{subject}：改善，{move} {mag}{unit}（{ci_text}）；{unjudged}",
+                WORSENED: f"{subject}：变差，{move} {mag}{unit}（{ci_text}）；{unjudged}",
+                INCONCLUSIVE: f"{subject}：尚无定论，{move} {mag}{unit}（{ci_text}），区间包含 0。",
+            }
+        else:
+            texts = {
+                IMPROVED: f"{subject}：改善，{move} {mag}{unit}（{ci_text}），达到实际意义阈值 {thr}{unit}。",
+                WORSENED: f"{subject}：变差，{move} {mag}{unit}（{ci_text}），达到实际意义阈值 {thr}{unit}。",
+                NO_CHANGE: f"{subject}：无可察觉的变化，{ci_text}，落在 ±{thr}{unit} 之内。",
+                INCONCLUSIVE: f"{subject}：尚无定论，{move} {mag}{unit}（{ci_text}），"
+                              f"无法判断是否达到 {thr}{unit} 的实际意义阈值。",
+            }
         text = texts[code]
         if failed == "adjustment":
             text += f"多重比较校正后不显著（校正后 p = {p_adj:.3f}）。"
@@ -173,15 +190,27 @@ def _sentence(row: pd.Series, language: str, ci: float) -> str:
     unit_text = f" {unit}" if unit else ""
     move = "up" if went_up else "down"
     ci_text = f"{level} CI {lo} to {hi}"
-    texts = {
-        IMPROVED: f"{subject}: improved, {move} {mag}{unit_text} ({ci_text}), at least the practical "
-                  f"threshold of {thr}{unit_text}.",
-        WORSENED: f"{subject}: worsened, {move} {mag}{unit_text} ({ci_text}), at least the practical "
-                  f"threshold of {thr}{unit_text}.",
-        NO_CHANGE: f"{subject}: no detectable change; the {ci_text} lies within ±{thr}{unit_text}.",
-        INCONCLUSIVE: f"{subject}: inconclusive, {move} {mag}{unit_text} ({ci_text}); the data cannot tell "
-                      f"whether the change reaches the practical threshold of {thr}{unit_text}.",
-    }
+    if no_estimate:
+        return f"{subject}: inconclusive; there is no estimate."
+    if no_interval:
+        return (f"{subject}: inconclusive, {move} {mag}{unit_text}, but without a valid interval the data "
+                "cannot tell.")
+    change = f"{move} {mag}{unit_text} ({ci_text})"
+    if no_threshold:
+        unjudged = "with no practical threshold declared, only the interval's distance from zero is judged."
+        texts = {
+            IMPROVED: f"{subject}: improved, {change}; {unjudged}",
+            WORSENED: f"{subject}: worsened, {change}; {unjudged}",
+            INCONCLUSIVE: f"{subject}: inconclusive, {change}; the interval includes zero.",
+        }
+    else:
+        texts = {
+            IMPROVED: f"{subject}: improved, {change}, at least the practical threshold of {thr}{unit_text}.",
+            WORSENED: f"{subject}: worsened, {change}, at least the practical threshold of {thr}{unit_text}.",
+            NO_CHANGE: f"{subject}: no detectable change; the {ci_text} lies within ±{thr}{unit_text}.",
+            INCONCLUSIVE: f"{subject}: inconclusive, {change}; the data cannot tell whether the change "
+                          f"reaches the practical threshold of {thr}{unit_text}.",
+        }
     text = texts[code]
     if failed == "adjustment":
         text += f" Not significant after correcting for multiple comparisons (adjusted p = {p_adj:.3f})."

@@ -9,20 +9,55 @@ from __future__ import annotations
 
 import pandas as pd
 
+from research.errors import NotApplicable
 from research.evaluation.designs import compare_waves
 from research.study import Study
 
 
+def _waves(
+    study: Study, touchpoint: str | None, before: str | None, after: str | None
+) -> tuple[str, str, bool]:
+    """(before, after, has_nps) of the study's survey, or NotApplicable with the reason."""
+    section = study.section("survey")
+    if not section:
+        raise NotApplicable("The study has no survey, so no survey waves are compared.")
+    if not touchpoint:
+        raise NotApplicable("No treated touchpoint is named, so no survey items rate what was improved.",
+                            "Name it with treated_touchpoint to compare its survey scores.")
+    waves = section.get("waves") or {}
+    if len(waves) < 2:
+        raise NotApplicable(f"The survey has {len(waves)} wave(s); a before/after comparison needs two.")
+    items = section.get("items") or {}
+    if not any((spec or {}).get("touchpoint") == touchpoint for spec in items.values()):
+        raise NotApplicable(
+            f"No survey item rates the treated touchpoint {touchpoint!r}, so the waves cannot show its score."
+        )
+    order = list(waves)
+    if all((spec or {}).get("date") for spec in waves.values()):
+        order.sort(key=lambda name: str(waves[name]["date"]))
+    nps = (section.get("outcomes") or {}).get("nps")
+    return before or order[0], after or order[-1], bool(nps)
+
+
+def _score_unit(study: Study, touchpoint: str) -> str:
+    """The answer range of the touchpoint's items ("1-5"), from its first item's scale."""
+    section = study.section("survey")
+    item = next(spec for spec in section["items"].values() if (spec or {}).get("touchpoint") == touchpoint)
+    scale = (section.get("scales") or {}).get(item.get("scale"), {})
+    low, high = scale.get("min"), scale.get("max")
+    return f"{low}-{high}" if low is not None and high is not None else ""
+
+
 def survey_wave_effects(
     study: Study,
-    touchpoint: str,
+    touchpoint: str | None,
     *,
-    before: str = "before",
-    after: str = "after",
+    before: str | None = None,
+    after: str | None = None,
     weighted: bool = True,
     ci: float = 0.95,
 ) -> pd.DataFrame:
-    """Change of *touchpoint*'s mean score (1-5) and of the NPS (-100..100) between two waves.
+    """Change of *touchpoint*'s mean item score and of the NPS (-100..100) between two waves.
 
     Parameters
     ----------
@@ -30,8 +65,9 @@ def survey_wave_effects(
         A study with a ``survey:`` section declaring both waves.
     touchpoint : str
         Touchpoint id; its score is the mean of its items per respondent.
-    before, after : str
-        Wave names.
+    before, after : str, optional
+        Wave names (default: the first and the last wave, by fieldwork date when every wave has
+        one, else in the order of study.yml).
     weighted : bool
         Use the waves' survey weights for the independent (fresh-respondent) part.
     ci : float
@@ -42,7 +78,13 @@ def survey_wave_effects(
     pandas.DataFrame
         One row per KPI and design part: ``kpi`` (``touchpoint_mean`` or ``nps``), ``touchpoint``,
         ``unit``, ``design``, ``respondents``, ``estimate`` (after minus before), ``se``,
-        ``ci_low``, ``ci_high``, ``p_value``, ``test``.
+        ``ci_low``, ``ci_high``, ``p_value``, ``test``. The NPS rows only when the survey declares
+        an NPS item (``survey.outcomes.nps``).
+
+    Raises
+    ------
+    NotApplicable
+        No survey, fewer than two waves, no touchpoint, or no item rating it.
 
     Examples
     --------
@@ -55,15 +97,19 @@ def survey_wave_effects(
     """
     from research.survey import load_survey
 
+    before, after, has_nps = _waves(study, touchpoint, before, after)
     waves = {}
     for name in (before, after):
         data = load_survey(study, name, weights="auto" if weighted else "none")
         frame = data.responses[["respondent_id", "weight"]].copy()
         frame["touchpoint_mean"] = data.touchpoint_scores()[touchpoint]
-        frame["nps"] = data.responses[data.outcome["nps"]]
+        if has_nps:
+            frame["nps"] = data.responses[data.outcome["nps"]]
         waves[name] = frame
     parts = []
-    for kpi, kind, unit in (("touchpoint_mean", "mean", "1-5"), ("nps", "nps", "NPS points")):
+    kinds = [("touchpoint_mean", "mean", _score_unit(study, touchpoint)), ("nps", "nps", "NPS points")]
+    kinds = kinds[: 2 if has_nps else 1]
+    for kpi, kind, unit in kinds:
         b = waves[before].dropna(subset=[kpi])
         a = waves[after].dropna(subset=[kpi])
         result = compare_waves(b, a, kpi, id_column="respondent_id", kind=kind,

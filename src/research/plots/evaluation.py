@@ -25,53 +25,84 @@ def effect_forest(effects: pd.DataFrame, language: str = "zh") -> Figure:
         optional ``threshold``, ``higher_is_better`` and ``verdict`` (colours the point).
     language : {"zh", "en"}
 
+    Missing values are drawn as far as they go: no whisker for a missing bound, "no estimate"
+    for a missing estimate, no threshold band for a threshold of 0.
+
     Examples
     --------
-    >>> rows = pd.DataFrame({"kpi": ["wait"], "estimate": [-90.0], "ci_low": [-95.0], "ci_high": [-85.0],
-    ...                      "unit": ["s"], "threshold": [30.0], "higher_is_better": [False]})
+    >>> rows = pd.DataFrame({"kpi": ["wait", "rate"], "estimate": [-90.0, np.nan],
+    ...                      "ci_low": [-95.0, np.nan], "ci_high": [-85.0, np.nan],
+    ...                      "unit": ["s", ""], "threshold": [30.0, 0.0], "higher_is_better": [False, True]})
     >>> len(effect_forest(rows, "en").axes)
-    1
+    2
     """
     use_style()
-    n = len(effects)
+    n = max(len(effects), 1)
     fig, axes = plt.subplots(n, 1, figsize=(8, 1.3 * n + 0.8), squeeze=False)
-    for ax, (_, row) in zip(axes[:, 0], effects.iterrows(), strict=True):
+    drawn_threshold = False
+    for ax, (_, row) in zip(axes[:, 0], effects.iterrows(), strict=False):
         colour = _VERDICT_COLOURS.get(row.get("verdict"), PALETTE[0])
-        ax.errorbar(
-            [row["estimate"]],
-            [0],
-            xerr=[[row["estimate"] - row["ci_low"]], [row["ci_high"] - row["estimate"]]],
-            fmt="o",
-            color=colour,
-            capsize=4,
-        )
+        estimate, low, high = (_number(row.get(k)) for k in ("estimate", "ci_low", "ci_high"))
+        threshold = _number(row.get("threshold"))
+        if np.isfinite(estimate):
+            # A missing bound (a randomisation interval unbounded on one side) draws no whisker.
+            xerr = [
+                [estimate - low if np.isfinite(low) else 0.0],
+                [high - estimate if np.isfinite(high) else 0.0],
+            ]
+            ax.errorbar([estimate], [0], xerr=xerr, fmt="o", color=colour, capsize=4)
+        else:
+            ax.text(
+                0.5,
+                0.5,
+                text(language, "无估计值", "no estimate"),
+                transform=ax.transAxes,
+                ha="center",
+                va="center",
+                color=NEUTRAL,
+            )
         ax.axvline(0, color=NEUTRAL, lw=1)
-        threshold = row.get("threshold")
-        if threshold is not None and np.isfinite(threshold) and threshold > 0:
+        finite = [abs(v) for v in (estimate, low, high) if np.isfinite(v)]
+        if np.isfinite(threshold) and threshold > 0:
+            finite.append(threshold)
+            drawn_threshold = True
             sign = 1 if row.get("higher_is_better", True) else -1
             ax.axvline(sign * threshold, color=POSITIVE, lw=1, ls="--")
-            ax.axvspan(
-                *sorted(
-                    [sign * threshold, sign * 10 * max(threshold, abs(row["ci_high"]), abs(row["ci_low"]))]
-                ),
-                color=POSITIVE,
-                alpha=0.08,
-            )
-        span = max(abs(row["ci_low"]), abs(row["ci_high"]), threshold or 0) * 1.25 or 1.0
+            ax.axvspan(*sorted([sign * threshold, sign * 10 * max(finite)]), color=POSITIVE, alpha=0.08)
+        span = max(finite, default=0.0) * 1.25 or 1.0
         ax.set_xlim(-span, span)
-        ax.set_yticks([0], [row.get("label", row.get("kpi"))])
+        for bound, side in ((low, -1), (high, 1)):
+            if np.isfinite(estimate) and not np.isfinite(bound):  # unbounded side: arrow to the edge
+                ax.annotate(
+                    "",
+                    xy=(side * span * 0.98, 0),
+                    xytext=(estimate, 0),
+                    arrowprops={"arrowstyle": "->", "color": colour},
+                )
+        ax.set_yticks([0], [str(row.get("label", row.get("kpi")))])
         ax.set_ylim(-1, 1)
-        ax.set_xlabel(f"{text(language, '效应', 'Effect')} ({row.get('unit', '')})", fontsize=9)
+        unit = row.get("unit", "")
+        unit = "" if unit is None or (isinstance(unit, float) and np.isnan(unit)) else str(unit)
+        ax.set_xlabel(text(language, "效应", "Effect") + (f" ({unit})" if unit else ""), fontsize=9)
         ax.grid(axis="y", visible=False)
     axes[0, 0].set_title(
-        text(
-            language,
-            "各指标改进效应及95%置信区间（虚线=实际意义阈值）",
-            "Effect per KPI with 95% CI (dashed = practical threshold)",
+        text(language, "各指标改进效应及95%置信区间", "Effect per KPI with 95% CI")
+        + (
+            text(language, "（虚线=实际意义阈值）", " (dashed = practical threshold)")
+            if drawn_threshold
+            else ""
         )
     )
     fig.tight_layout()
     return fig
+
+
+def _number(value: object) -> float:
+    """*value* as a float, NaN when it is missing or not a number."""
+    try:
+        return float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return float("nan")
 
 
 def event_study_plot(
@@ -99,14 +130,13 @@ def event_study_plot(
     fig, ax = plt.subplots()
     pre = events["event_time"] < 0
     for mask, colour in ((pre, NEUTRAL), (~pre, PALETTE[0])):
-        part = events[mask]
+        part = events[mask & events["estimate"].notna()]
+        if part.empty:
+            continue
+        below = (part["estimate"] - part["ci_low"]).clip(lower=0).fillna(0)
+        above = (part["ci_high"] - part["estimate"]).clip(lower=0).fillna(0)
         ax.errorbar(
-            part["event_time"],
-            part["estimate"],
-            yerr=[part["estimate"] - part["ci_low"], part["ci_high"] - part["estimate"]],
-            fmt="o",
-            color=colour,
-            capsize=3,
+            part["event_time"], part["estimate"], yerr=[below, above], fmt="o", color=colour, capsize=3
         )
     ax.axhline(0, color=NEUTRAL, lw=1)
     ax.axvline(-0.5, color=NEGATIVE, lw=1, ls="--")
@@ -129,64 +159,74 @@ def event_study_plot(
 
 
 def its_plot(
-    series: pd.DataFrame, time: str, label: str, unit: str, language: str = "zh", comparative: bool = False
+    series: pd.DataFrame,
+    time: str,
+    label: str,
+    unit: str,
+    language: str = "zh",
+    comparative: bool = False,
+    frequency: str | None = None,
 ) -> Figure:
     """Observed series, fitted segments and the counterfactual projection with its band.
 
     Parameters
     ----------
     series : DataFrame
-        ``ItsFit.series`` (see :func:`research.evaluation.its_fit`).
+        ``ItsFit.series`` (see :func:`research.evaluation.its_fit`); with a ``label`` column (as
+        :func:`research.evaluation.kpi_its` adds) the x-axis shows the periods as the data write
+        them (``2011Q3``, ``1899``).
     time : str
         Time column of *series*.
     label, unit : str
         KPI label and unit.
     comparative : bool
         The series is treated minus comparison (comparative ITS).
+    frequency : str, optional
+        ``year``, ``quarter``, ``month``, ``week``, ``day``: names the x-axis (default "Period").
 
     Examples
     --------
     >>> s = pd.DataFrame({"t": range(6), "observed": [1, 2, 3, 1, 2, 3.0], "fitted": [1, 2, 3, 1, 2, 3.0],
     ...                   "counterfactual": [1, 2, 3, 4, 5, 6.0], "cf_low": [0.5] * 6, "cf_high": [6.5] * 6,
-    ...                   "post": [0, 0, 0, 1, 1, 1]})
-    >>> len(its_plot(s, "t", "Wait", "s", "en").axes[0].lines) >= 3
-    True
+    ...                   "post": [0, 0, 0, 1, 1, 1], "label": [str(1990 + i) for i in range(6)]})
+    >>> fig = its_plot(s, "t", "Flow", "", "en", frequency="year")
+    >>> len(fig.axes[0].lines) >= 3, fig.axes[0].get_xlabel()
+    (True, 'Year')
     """
+    from research.evaluation.periods import frequency_word
+
     use_style()
     fig, ax = plt.subplots()
     x = series[time]
-    post = series["post"] == 1
+    post = (series["post"] == 1).to_numpy()
     ax.plot(
         x, series["observed"], color=NEUTRAL, lw=1, marker=".", label=text(language, "观测值", "Observed")
     )
-    ax.plot(
-        x[~post],
-        series["fitted"][~post],
-        color=PALETTE[0],
-        lw=2,
-        label=text(language, "拟合（干预前）", "Fitted (before)"),
-    )
-    ax.plot(
-        x[post],
-        series["fitted"][post],
-        color=PALETTE[2],
-        lw=2,
-        label=text(language, "拟合（干预后）", "Fitted (after)"),
-    )
-    ax.plot(
-        x[post],
-        series["counterfactual"][post],
-        color=PALETTE[1],
-        lw=2,
-        ls="--",
-        label=text(language, "反事实（无干预）", "Counterfactual (no intervention)"),
-    )
-    ax.fill_between(x[post], series["cf_low"][post], series["cf_high"][post], color=PALETTE[1], alpha=0.2)
-    first = x[post].iloc[0]
-    ax.axvline(first, color=NEGATIVE, lw=1, ls=":")
+    for mask, colour, name in (
+        (~post, PALETTE[0], text(language, "拟合（干预前）", "Fitted (before)")),
+        (post, PALETTE[2], text(language, "拟合（干预后）", "Fitted (after)")),
+    ):
+        if mask.any():
+            ax.plot(x[mask], series["fitted"][mask], color=colour, lw=2, label=name)
+    if post.any():
+        ax.plot(
+            x[post],
+            series["counterfactual"][post],
+            color=PALETTE[1],
+            lw=2,
+            ls="--",
+            label=text(language, "反事实（无干预）", "Counterfactual (no intervention)"),
+        )
+        ax.fill_between(x[post], series["cf_low"][post], series["cf_high"][post], color=PALETTE[1], alpha=0.2)
+        ax.axvline(x[post].iloc[0], color=NEGATIVE, lw=1, ls=":")
+    if "label" in series.columns and not pd.api.types.is_datetime64_any_dtype(x) and len(x):
+        step = max(1, int(np.ceil(len(x) / 8)))
+        ticks = x.iloc[::step]
+        ax.set_xticks(ticks.to_numpy(), series["label"].iloc[::step].astype(str).tolist())
     what = text(language, "（干预组减对照组）", " (treated minus comparison)") if comparative else ""
-    ax.set_ylabel(f"{label}{what} ({unit})")
-    ax.set_xlabel(text(language, "周", "Week"))
+    ax.set_ylabel(f"{label}{what}" + (f" ({unit})" if unit else ""))
+    word = frequency_word(frequency or "period", language)
+    ax.set_xlabel(word[0].upper() + word[1:] if language != "zh" else word)
     ax.set_title(text(language, f"中断时间序列：{label}", f"Interrupted time series: {label}"))
     ax.legend(fontsize=8, loc="best")
     fig.autofmt_xdate()

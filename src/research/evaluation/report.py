@@ -1,0 +1,251 @@
+"""The study-aware layer of the improvement-evaluation report (notebook 30).
+
+The core (design, effects with their inference, verdicts) always renders; the time-series
+figure, the event study, the survey waves and regression to the mean are functions that raise
+:class:`~research.errors.NotApplicable` with one plain sentence when the data cannot support
+them, called through :func:`research.reports.optional_section`. :func:`results_summary` builds
+the ``results.json`` figures. This module computes no statistic itself.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from research.errors import NotApplicable
+from research.evaluation.did import ITS_MIN_PERIODS, SeriesDesign
+from research.evaluation.its import ItsFit, kpi_its
+from research.evaluation.periods import frequency_word
+from research.evaluation.schema import KpiSeries
+from research.evaluation.verdicts import verdict
+
+if TYPE_CHECKING:
+    from research.evaluation.kpi_checks import PretrendChecks
+    from research.study import Study
+
+_SHAPES = {
+    "single_series": ("one series", "单一序列"),
+    "panel": ("panel of units", "单位面板"),
+    "cross_sections": ("cross-sections of individual records", "个体记录的横截面"),
+}
+
+
+def treated_label(series: KpiSeries, study: Study, language: str = "en") -> str:
+    """What got the improvement, for report sentences: the touchpoint's name or the treated units.
+
+    Examples
+    --------
+    >>> from research import load_study
+    >>> from research.evaluation import load_kpi_series
+    >>> study = load_study("sample")
+    >>> treated_label(load_kpi_series(study), study, "en")
+    'Service hotline'
+    """
+    if series.treated_touchpoint:
+        return study.touchpoint_label(series.treated_touchpoint, language)
+    units = series.treated_units()
+    if not units:
+        return ""
+    shown = ", ".join(units[:3])
+    return shown + (f" (+{len(units) - 3})" if len(units) > 3 else "")
+
+
+def describe_series(series: KpiSeries, study: Study, language: str = "en") -> str:
+    """One sentence on the data: shape, frequency, span, treated units and the intervention.
+
+    Examples
+    --------
+    >>> from research import load_study
+    >>> from research.evaluation import load_kpi_series
+    >>> study = load_study("sample")
+    >>> print(describe_series(load_kpi_series(study), study))  # doctest: +NORMALIZE_WHITESPACE
+    Panel of units: 24 units (unit), 104 weeks from 2024-07-08 to 2026-06-29; intervention from
+    2025-07-07 (52 weeks before, 52 from it on); treated: Service hotline (6 units).
+    """
+    data, periods = series.data, series.periods
+    last = int(data[series.period].max())
+    first = int(data[series.period].min())
+    n_periods = int(data[series.period].nunique())
+    pre = int(data.loc[data[series.post] == 0, series.period].nunique())
+    post = n_periods - pre
+    word = lambda n: frequency_word(periods.frequency, language, plural=n != 1)  # noqa: E731
+    shape_en, shape_zh = _SHAPES[series.shape]
+    who = treated_label(series, study, language)
+    if language == "zh":
+        parts = [f"{shape_zh}："]
+        if series.shape == "panel":
+            parts.append(f"{data[series.unit].nunique()} 个单位（{series.unit}），")
+        elif series.shape == "cross_sections":
+            parts.append(f"{len(data)} 条记录，")
+        parts.append(
+            f"{n_periods} {word(n_periods)}，从 {series.label(first)} 到 {series.label(last)}；"
+            f"干预始于 {series.intervention_label}（之前 {pre} {word(pre)}，之后 {post} {word(post)}）"
+        )
+        if who:
+            parts.append(
+                f"；干预对象：{who}（{len(series.treated_units())} 个单位）"
+                if series.shape == "panel"
+                else f"；干预对象：{who}"
+            )
+        return "".join(parts) + "。"
+    text = f"{shape_en[0].upper()}{shape_en[1:]}: "
+    if series.shape == "panel":
+        text += f"{data[series.unit].nunique()} units ({series.unit}), "
+    elif series.shape == "cross_sections":
+        exposed = int((data[series.treated] == 1).sum())
+        text += f"{len(data)} records ({exposed} exposed: {series.config.treated_column} = 1), "
+    text += (
+        f"{n_periods} {word(n_periods)} from {series.label(first)} to {series.label(last)}; intervention "
+        f"from {series.intervention_label} ({pre} {word(pre)} before, {post} from it on)"
+    )
+    if who and series.shape == "panel":
+        n = len(series.treated_units())
+        text += f"; treated: {who}" + (f" ({n} units)" if series.treated_touchpoint else "")
+    return text + "."
+
+
+def undeclared_thresholds(
+    series: KpiSeries, kpis: list[str], given: dict[str, float] | None = None
+) -> list[str]:
+    """The KPIs among *kpis* with no practical threshold in study.yml nor in *given*."""
+    given = given or {}
+    return [k for k in kpis if series.config.kpi(k).threshold is None and k not in given]
+
+
+def series_fit(series: KpiSeries, kpi: str) -> ItsFit:
+    """The interrupted time series behind the report's time-series figure for *kpi*.
+
+    Comparative (treated minus comparison mean) when comparison units exist, the treated mean
+    otherwise, the series itself for one series.
+
+    Raises
+    ------
+    NotApplicable
+        Cross-sections of records (no series to follow), or fewer than three periods on a side.
+    """
+    if series.shape == "cross_sections":
+        raise NotApplicable(
+            "The data are cross-sections of individual records: there is no series over time to "
+            "draw with its counterfactual."
+        )
+    data = series.data
+    rows = data if series.treated is None else data[data[series.treated] == 1]
+    pre = int(rows.loc[rows[series.post] == 0, series.period].nunique())
+    post = int(rows.loc[rows[series.post] == 1, series.period].nunique())
+    if min(pre, post) < ITS_MIN_PERIODS:
+        word = frequency_word(series.frequency, plural=True)
+        raise NotApplicable(
+            f"{pre} {word} before and {post} from the intervention on: too few to fit a time series "
+            f"and its counterfactual (at least {ITS_MIN_PERIODS} on each side)."
+        )
+    return kpi_its(series, kpi, comparative=True)
+
+
+def _plain(value: Any) -> Any:
+    """JSON-friendly: NaN and None become None, numpy scalars Python numbers."""
+    if value is None:
+        return None
+    if isinstance(value, float | np.floating) and math.isnan(value):
+        return None
+    return value.item() if hasattr(value, "item") else value
+
+
+def _fields(row: Any) -> dict[str, Any]:
+    return {
+        "estimate": _plain(row["estimate"]),
+        "se": _plain(row["se"]),
+        "ci_low": _plain(row["ci_low"]),
+        "ci_high": _plain(row["ci_high"]),
+        "p_value": _plain(row["p_value"]),
+        "method": row["inference"],
+    }
+
+
+def results_summary(
+    series: KpiSeries,
+    choice: SeriesDesign,
+    effects: pd.DataFrame,
+    verdicts: pd.DataFrame,
+    *,
+    pretrends: PretrendChecks | None = None,
+    rtm: pd.DataFrame | None = None,
+    waves: pd.DataFrame | None = None,
+) -> dict[str, Any]:
+    """The key figures of an evaluation report, for ``results.json`` (plain JSON types).
+
+    ``effects[kpi]`` holds ``estimate, se, ci_low, ci_high, p_value, p_adjusted, method,
+    verdict`` (and ``note``); time-series designs add ``level_change`` and ``slope_change`` with
+    the same fields. Their verdicts read the interval alone (no multiplicity adjustment): the
+    level change against the KPI's threshold, the slope change against the threshold spread
+    over the periods from the intervention on (a slope that adds up to the threshold by the end
+    of the series).
+
+    Examples
+    --------
+    >>> from research import load_study
+    >>> from research.evaluation import evaluate_kpis, load_kpi_series, verdict_table
+    >>> series = load_kpi_series(load_study("sample"))
+    >>> effects, choice = evaluate_kpis(series, ["fcr"], n_boot=199)
+    >>> verdicts = verdict_table(effects, language="en")
+    >>> summary = results_summary(series, choice, effects, verdicts)
+    >>> summary["design"], summary["frequency"], summary["effects"]["fcr"]["verdict"]
+    ('did', 'week', 'improved')
+    """
+    data = series.data
+    post_periods = int(data.loc[data[series.post] == 1, series.period].nunique())
+    out_effects: dict[str, Any] = {}
+    by_kpi = verdicts.set_index("kpi")
+    for kpi, rows in effects.groupby("kpi", sort=False):
+        headline = rows[rows["term"] == "effect"].iloc[0]
+        judged = by_kpi.loc[kpi]
+        entry = {
+            **_fields(headline),
+            "p_adjusted": _plain(judged["p_adjusted"]),
+            "verdict": judged["verdict"],
+            "note": headline["note"] or None,
+        }
+        threshold, better = float(judged["threshold"]), bool(judged["higher_is_better"])
+        for term, scale in (("level_change", 1.0), ("slope_change", max(post_periods, 1))):
+            part = rows[rows["term"] == term]
+            if part.empty:
+                continue
+            row = part.iloc[0]
+            entry[term] = {
+                **_fields(row),
+                "verdict": verdict(row["estimate"], row["ci_low"], row["ci_high"], threshold / scale, better),
+            }
+        out_effects[str(kpi)] = entry
+    return {
+        "design": choice.design,
+        "method": choice.method,
+        "design_reason": choice.reason("en"),
+        "shape": series.shape,
+        "frequency": series.frequency,
+        "intervention": series.intervention_label,
+        "periods_before": int(data.loc[data[series.post] == 0, series.period].nunique()),
+        "periods_after": post_periods,
+        "treated_units": series.treated_units(),
+        "effects": out_effects,
+        "pretrend_p": {}
+        if pretrends is None
+        else {str(k): _plain(v) for k, v in pretrends.table.set_index("kpi")["p_value"].items()},
+        "rtm_expected_change": {}
+        if rtm is None
+        else {str(r.kpi): _plain(r.expected_change) for r in rtm.itertuples()},
+        "survey_waves": []
+        if waves is None
+        else [
+            {
+                "kpi": r.kpi,
+                "design": r.design,
+                "estimate": _plain(r.estimate),
+                "ci_low": _plain(r.ci_low),
+                "ci_high": _plain(r.ci_high),
+                "verdict": r.verdict,
+            }
+            for r in waves.itertuples()
+        ],
+    }
