@@ -34,6 +34,7 @@ import statsmodels.api as sm
 from scipy import optimize, stats
 
 from research.errors import DataError
+from research.evaluation.its import MIN_PERIODS_PER_SIDE
 
 if TYPE_CHECKING:
     from research.evaluation.schema import KpiSeries
@@ -686,17 +687,13 @@ class SeriesDesign:
         return self.reason_zh if language == "zh" else self.reason_en
 
 
-#: Fewest periods on each side of the intervention for an interrupted time series.
-ITS_MIN_PERIODS = 3
-
-
 def _count_periods(
     df: pd.DataFrame, post: str, time: str | None, rows: pd.Series | None = None
 ) -> tuple[int, int]:
     """Distinct periods before and after the intervention (of *rows*, default all rows)."""
     part = df if rows is None else df[rows]
     if time is None:
-        return ITS_MIN_PERIODS, ITS_MIN_PERIODS  # cannot count: leave the check to the ITS fit
+        return MIN_PERIODS_PER_SIDE, MIN_PERIODS_PER_SIDE  # cannot count: leave the check to the ITS fit
     return int(part.loc[part[post] == 0, time].nunique()), int(part.loc[part[post] == 1, time].nunique())
 
 
@@ -719,7 +716,7 @@ _ITS_WHAT = {
 def _its_or_descriptive(
     pre: int, post_n: int, series: str, shape: str, because: tuple[str, str]
 ) -> SeriesDesign:
-    if min(pre, post_n) >= ITS_MIN_PERIODS:
+    if min(pre, post_n) >= MIN_PERIODS_PER_SIDE:
         what_en, what_zh = _ITS_WHAT[series]
         return SeriesDesign(
             "its",
@@ -731,9 +728,9 @@ def _its_or_descriptive(
     return SeriesDesign(
         "descriptive",
         f"{because[0]} {pre} period(s) before and {post_n} after the intervention are too few for a time "
-        f"series (at least {ITS_MIN_PERIODS} on each side): the estimate is shown without an interval.",
+        f"series (at least {MIN_PERIODS_PER_SIDE} on each side): the estimate is shown without an interval.",
         f"{because[1]}干预前 {pre} 期、干预后 {post_n} 期，"
-        f"不足以做时间序列分析（每侧至少 {ITS_MIN_PERIODS} 期）："
+        f"不足以做时间序列分析（每侧至少 {MIN_PERIODS_PER_SIDE} 期）："
         "只给出点估计，不给区间。",
         shape=shape,
     )
@@ -912,7 +909,7 @@ def choose_series_design(
         )
     if requested == "its" and choice.design == "did" and shape == "panel":
         pre, post_n = _count_periods(df, post, time, df[treated] == 1)
-        if min(pre, post_n) >= ITS_MIN_PERIODS:
+        if min(pre, post_n) >= MIN_PERIODS_PER_SIDE:
             return SeriesDesign(
                 "its",
                 "Interrupted time series requested (comparison units exist: DiD would also work); "

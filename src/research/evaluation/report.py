@@ -16,8 +16,8 @@ import numpy as np
 import pandas as pd
 
 from research.errors import NotApplicable
-from research.evaluation.did import ITS_MIN_PERIODS, SeriesDesign
-from research.evaluation.its import ItsFit, kpi_its
+from research.evaluation.did import SeriesDesign
+from research.evaluation.its import MIN_PERIODS_PER_SIDE, ItsFit, kpi_its
 from research.evaluation.periods import frequency_word
 from research.evaluation.schema import KpiSeries
 from research.evaluation.verdicts import verdict
@@ -135,11 +135,11 @@ def series_fit(series: KpiSeries, kpi: str) -> ItsFit:
     rows = data if series.treated is None else data[data[series.treated] == 1]
     pre = int(rows.loc[rows[series.post] == 0, series.period].nunique())
     post = int(rows.loc[rows[series.post] == 1, series.period].nunique())
-    if min(pre, post) < ITS_MIN_PERIODS:
+    if min(pre, post) < MIN_PERIODS_PER_SIDE:
         word = frequency_word(series.frequency, plural=True)
         raise NotApplicable(
             f"{pre} {word} before and {post} from the intervention on: too few to fit a time series "
-            f"and its counterfactual (at least {ITS_MIN_PERIODS} on each side)."
+            f"and its counterfactual (at least {MIN_PERIODS_PER_SIDE} on each side)."
         )
     return kpi_its(series, kpi, comparative=True)
 
