@@ -221,3 +221,10 @@ def test_a_pillar_problem_fails_only_the_runs_of_that_pillar(broken_sample, tmp_
     assert status == {"inventory": "ok", "inventory-en": "ok", "evaluation-hotline": "failed"}
     failed = next(o for o in result.outcomes if o.status == "failed")
     assert "Not run" not in failed.error and "no_such_kpi" in failed.error
+
+
+def test_unsupported_report_language(broken_sample):
+    def fault(folder, study):
+        study["runs"][0]["parameters"] = {"language": "fr"}
+
+    _one(broken_sample(fault), "Unsupported language", "runs[0].parameters.language", "'fr'")

@@ -54,6 +54,34 @@ SECTION_VALIDATORS: dict[str, str] = {
 }
 
 
+#: Languages of labels, texts and reports.
+LANGUAGES = ("zh", "en")
+
+
+def check_language(
+    language: Any, *, file: str | Path | None = None, column: str = "language", hint: str = ""
+) -> str:
+    """*language* if it is one of :data:`LANGUAGES`, else a DataError naming the field.
+
+    Examples
+    --------
+    >>> check_language("zh")
+    'zh'
+    >>> check_language("fr", file="study.yml", column="files.transcripts.options.language")
+    Traceback (most recent call last):
+    ...
+    research.errors.DataError: Unsupported language [file study.yml, column
+    'files.transcripts.options.language', value 'fr']. Allowed values: 'zh' or 'en'.
+    """
+    if language not in LANGUAGES:
+        raise DataError(
+            "Unsupported language", file=file, column=column, value=language,
+            hint="Allowed values: " + " or ".join(repr(x) for x in LANGUAGES)
+            + (f"; {hint}" if hint else "."),
+        )
+    return str(language)
+
+
 #: A study name: a plain identifier, also the name of its folders under data/ and reports/.
 STUDY_NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]*$"
 

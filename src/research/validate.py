@@ -28,6 +28,7 @@ from research.study import (
     ReportRun,
     Study,
     StudyDefinition,
+    check_language,
     containment_problems,
     resolve_study_folder,
     validate_section,
@@ -180,7 +181,10 @@ def _parameter_problems(
             continue
         try:
             check_parameters({name: value}, defaults, file=study.yml_path, where=where)
-        except DataError as error:  # a wrong type
+            if name == "language" and value:  # every report notebook's label language
+                check_language(value, file=study.yml_path, column=f"{where}.language",
+                               hint="or leave it empty for the study's main language.")
+        except DataError as error:  # a wrong type or value
             problems.append(error)
     return problems
 

@@ -40,36 +40,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from research.errors import DataError, from_validation_error
 from research.io import read_yaml, write_text
+from research.study import LANGUAGES, check_language
 
 VALENCES = ("pain_point", "delight", "neutral")
 #: Languages of reports, labels and transcripts.
-LANGUAGES = ("zh", "en")
-
-
-def check_language(
-    language: Any, *, file: str | Path | None = None, column: str = "language", hint: str = ""
-) -> str:
-    """*language* if it is one of :data:`LANGUAGES`, else a DataError naming the field.
-
-    Examples
-    --------
-    >>> check_language("zh")
-    'zh'
-    >>> check_language("fr", file="study.yml", column="files.transcripts.options.language")
-    Traceback (most recent call last):
-    ...
-    research.errors.DataError: Unsupported language [file study.yml, column
-    'files.transcripts.options.language', value 'fr']. Allowed values: 'zh' or 'en'.
-    """
-    if language not in LANGUAGES:
-        raise DataError(
-            "Unsupported language", file=file, column=column, value=language,
-            hint="Allowed values: " + " or ".join(repr(x) for x in LANGUAGES)
-            + (f"; {hint}" if hint else "."),
-        )
-    return str(language)
-
-
 @dataclass(frozen=True)
 class Code:
     """One code (or, with ``codable=False``, a theme that groups codes)."""
