@@ -290,3 +290,15 @@ def test_three_treated_and_two_untreated_units_refuse_cluster_inference():
     choice = choose_series_design(data, unit="State", time="period")
     assert (choice.design, choice.method) == ("its", "comparative_hac")
     assert "too few clusters" in choice.reason_en
+
+
+def test_bootstrap_interval_with_few_draws_brackets_the_estimate():
+    """With B = 99 sampled draws p moves in steps of 0.01 and 1 - 0.95 is a hair above 0.05:
+    bracketing and root finding must use one criterion (a ValueError from brentq before)."""
+    from research import load_study
+    from research.evaluation import evaluate_kpis, load_kpi_series
+
+    series = load_kpi_series(load_study("sample"))
+    table, _ = evaluate_kpis(series, ["satisfaction"], n_boot=99)
+    row = table.iloc[0]
+    assert row["ci_low"] < row["estimate"] < row["ci_high"]

@@ -228,3 +228,70 @@ def test_unsupported_report_language(broken_sample):
         study["runs"][0]["parameters"] = {"language": "fr"}
 
     _one(broken_sample(fault), "Unsupported language", "runs[0].parameters.language", "'fr'")
+
+
+# --- the KPI series ----------------------------------------------------------------------------
+
+
+def _edit_kpis(folder: Path, edit: Callable[[list[list[str]]], None]) -> None:
+    path = folder / "kpis" / "weekly_kpis.csv"
+    rows = [line.split(",") for line in path.read_text(encoding="utf-8").splitlines()]
+    edit(rows)
+    path.write_text("\n".join(",".join(r) for r in rows) + "\n", encoding="utf-8")
+
+
+def test_duplicate_unit_period_rows(broken_sample):
+    def fault(folder, study):
+        _edit_kpis(folder, lambda rows: rows.insert(5, list(rows[3])))
+
+    _one(broken_sample(fault), "weekly_kpis.csv", "row")
+
+
+def test_kpi_cell_with_a_unit_written_in(broken_sample):
+    def fault(folder, study):
+        def edit(rows):
+            column = rows[0].index("wait_seconds")
+            rows[7][column] = rows[7][column] + "s"
+
+        _edit_kpis(folder, edit)
+
+    _one(broken_sample(fault), "weekly_kpis.csv", "row 8", "wait_seconds")
+
+
+def test_all_missing_kpi_is_skipped_with_a_note_and_the_others_reported(broken_sample, tmp_path):
+    def fault(folder, study):
+        def edit(rows):
+            column = rows[0].index("fcr")
+            for row in rows[1:]:
+                row[column] = ""
+
+        _edit_kpis(folder, edit)
+
+    broken_sample(fault)
+    from research.evaluation import evaluate_kpis, load_kpi_series
+    from research.study import load_study
+
+    series = load_kpi_series(load_study("sample", root=tmp_path))
+    effects, _ = evaluate_kpis(series, n_boot=999)
+    skipped = effects.set_index("kpi").loc["fcr"]
+    assert "has no values" in skipped["note"] and "pre-intervention" not in skipped["note"]
+    assert effects.set_index("kpi").drop("fcr")["estimate"].notna().all()
+
+
+def test_unit_of_the_treated_touchpoint_marked_untreated_is_noted(broken_sample, tmp_path):
+    def fault(folder, study):
+        def edit(rows):
+            unit, treated = rows[0].index("unit"), rows[0].index("treated")
+            first = rows[1][unit]
+            for row in rows[1:]:
+                if row[unit] == first:
+                    row[treated] = "0"
+
+        _edit_kpis(folder, edit)
+
+    broken_sample(fault)
+    from research.evaluation import load_kpi_series
+    from research.study import load_study
+
+    series = load_kpi_series(load_study("sample", root=tmp_path))
+    assert len(series.notes) == 1 and "marked untreated" in series.notes[0]

@@ -201,9 +201,10 @@ def overview(study: Study, language: str | None = None) -> pd.DataFrame:
         (("触点数", "Touchpoints"), str(counts["n_touchpoints"])),
     ]
     if study.has_catalog:
+        journey = " → ".join(study.stage_label(s, language) for s in study.stages)
         rows += [
             (("其中后台触点", "of which back-stage"), str(back)),
-            (("旅程阶段", "Journey stages"), " → ".join(study.stage_label(s, language) for s in study.stages)),
+            (("旅程阶段", "Journey stages"), journey),
         ]
     rows += [
         (("语言", "Languages"), ", ".join(study.definition.languages)),

@@ -231,14 +231,19 @@ def wild_cluster_bootstrap(
 
 def _invert(p_at, estimate: float, step: float, alpha: float) -> float:
     """The null value on one side of *estimate* where the bootstrap p-value crosses *alpha*."""
+    # One criterion for the bracket and the root: with B draws p moves in steps of 1/(B+1), and
+    # 1 - 0.95 is a hair above 0.05, so "p < alpha" and "p - alpha + tol < 0" could disagree.
+    def excess(b: float) -> float:
+        return p_at(b) - alpha + 1e-12
+
     inner, outer = estimate, estimate + 2 * step
     for _ in range(60):
-        if p_at(outer) < alpha:
+        if excess(outer) < 0:
             break
         inner, outer = outer, outer + 2 * (outer - estimate)
     else:
         return np.nan  # never rejected: the interval is unbounded on this side
-    return float(optimize.brentq(lambda b: p_at(b) - alpha + 1e-12, inner, outer, xtol=abs(step) * 1e-4))
+    return float(optimize.brentq(excess, inner, outer, xtol=abs(step) * 1e-4))
 
 
 def _design(
@@ -985,6 +990,19 @@ def _descriptive_row(series: KpiSeries, data: pd.DataFrame, kpi: str, choice: Se
     return {**empty, "n": int(after.count()), "inference": f"post-only mean {after.mean():.4g}"}
 
 
+def _unsupported_kpi(data: pd.DataFrame, kpi: str, treated: str | None, post: str, label: str) -> str:
+    """Why *kpi* cannot be evaluated at all (no values, none before or none after), or ""."""
+    present = data[kpi].notna()
+    if treated is not None and treated in data:
+        present &= data[treated] == 1
+    if not present.any():
+        return f"{label} has no values{' for the treated units' if treated else ''}: it is not evaluated."
+    for side, name in ((0, "before"), (1, "after")):
+        if not (present & (data[post] == side)).any():
+            return f"{label} has no values {name} the intervention: it is not evaluated."
+    return ""
+
+
 def evaluate_kpis(
     series: KpiSeries,
     kpis: list[str] | None = None,
@@ -1041,7 +1059,10 @@ def evaluate_kpis(
     for kpi in kpis or series.kpi_columns:
         definition = series.config.kpi(kpi)
         terms: list[tuple[str, dict]] = []
-        if choice.design == "did" and choice.method == "placebo_in_space":
+        missing = _unsupported_kpi(data, kpi, treated, post, definition.label_in(language))
+        if missing:  # this KPI alone is skipped with a note; the others are reported
+            terms.append(("effect", {"n": int(data[kpi].notna().sum()), "inference": "", "note": missing}))
+        elif choice.design == "did" and choice.method == "placebo_in_space":
             from research.evaluation.randomization import placebo_in_space
 
             result = placebo_in_space(

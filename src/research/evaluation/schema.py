@@ -514,6 +514,9 @@ class KpiSeries:
         Period index of the first period with the intervention.
     raw : DataFrame
         All rows of the file with the derived columns, before the touchpoint selection.
+    notes : tuple of str
+        What the reader should know about the data (a unit of the treated touchpoint marked
+        untreated, so used as a comparison).
     """
 
     data: pd.DataFrame
@@ -527,6 +530,7 @@ class KpiSeries:
     period: str = "period"
     treated_touchpoint: str | None = None
     comparison_touchpoints: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
 
     @property
     def kpi_columns(self) -> list[str]:
@@ -654,9 +658,19 @@ def _assemble(config: EvaluationSection, file_id: str, frame: pd.DataFrame, peri
         frame[DERIVED_TREATED] = frame[config.touchpoint_column].astype(str) == config.treated_touchpoint
         frame[DERIVED_TREATED] = frame[DERIVED_TREATED].astype(int)
         treated = DERIVED_TREATED
-    data = frame
+    data, notes = frame, []
     if config.treated_touchpoint:
         touchpoint = frame[config.touchpoint_column].astype(str)
+        if config.unit_column and treated == config.treated_column:
+            untreated = frame.loc[(touchpoint == config.treated_touchpoint) & (frame[treated] == 0),
+                                  config.unit_column].astype(str).unique()
+            if len(untreated):
+                notes.append(
+                    f"{len(untreated)} unit(s) of the treated touchpoint {config.treated_touchpoint} are "
+                    f"marked untreated ({config.treated_column} = 0) and serve as comparisons: "
+                    f"{_short(sorted(untreated))}. Check {config.treated_column} if they got the "
+                    "improvement too."
+                )
         keep = touchpoint.isin([config.treated_touchpoint, *config.comparison_touchpoints])
         # Only the treated touchpoint's units count as treated; other touchpoints are comparisons.
         keep &= (frame[treated] == 0) | (touchpoint == config.treated_touchpoint)
@@ -673,6 +687,7 @@ def _assemble(config: EvaluationSection, file_id: str, frame: pd.DataFrame, peri
         period=period_name,
         treated_touchpoint=config.treated_touchpoint,
         comparison_touchpoints=tuple(config.comparison_touchpoints),
+        notes=tuple(notes),
     )
 
 
