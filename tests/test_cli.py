@@ -8,6 +8,7 @@ import re
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 from conftest import PROJECT, copy_sample
 
@@ -81,9 +82,13 @@ def test_sample_batch_end_to_end(tmp_path):
         for item in find_personal_data(t.text, names)
     }
     assert len(planted) >= 6
-    for page in (reports / "sample").glob("*.html"):
+    machine = {str(tmp_path), str(PROJECT), str(Path.home()), sys.prefix}
+    for page in [*(reports / "sample").glob("*.html"), reports / "index.html"]:
         text = page.read_text(encoding="utf-8")
         assert not [item for item in planted if item in text], page.name
+        # Nothing of the machine: no absolute path, no traceback, no warning text.
+        assert not [folder for folder in machine if folder in text], page.name
+        assert "Traceback" not in text and "Warning:" not in text, page.name
     warm = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=900)
     assert warm.returncode == 0, warm.stdout + warm.stderr
     if code_fingerprint.__wrapped__() == code_before:  # in a shared dev tree the source may change
