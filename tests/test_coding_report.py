@@ -146,3 +146,15 @@ def test_segments_and_label_column_come_from_the_respondents_file(study):
     assert check.extended.n == 3 and "'mood'" in check.basis
     with pytest.raises(DataError, match="not a column of the respondents file"):
         sentiment_section(data, None, "label")
+
+
+def test_codes_that_never_share_a_unit_have_no_cooccurrence(study):
+    loaded = study()
+    (loaded.folder / "texts.csv").write_text("id,text\nr1,It crashed.\nr2,Nice.\n", encoding="utf-8")
+    data = load_coding_data(loaded)
+    assert data.coded["code"].nunique() == 2
+    with pytest.raises(NotApplicable, match="No two codes were applied to the same paragraph"):
+        cooccurrence_section(data, "en")
+    # r1 of the shared texts carries both codes: then the section is there
+    (loaded.folder / "texts.csv").write_text(TEXTS, encoding="utf-8")
+    assert cooccurrence_section(load_coding_data(study()), "en").pairs()["count"].tolist() == [1]

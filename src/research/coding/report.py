@@ -401,7 +401,7 @@ def cooccurrence_section(data: CodingData, language: str) -> Cooccurrence:
     Raises
     ------
     NotApplicable
-        Fewer than two codes were applied.
+        Fewer than two codes were applied, or no two codes share a unit.
     """
     applied = data.coded["code"].nunique()
     if applied < 2:
@@ -410,6 +410,11 @@ def cooccurrence_section(data: CodingData, language: str) -> Cooccurrence:
             "Co-occurrence needs at least two codes in the coding.",
         )
     result = cooccurrence(data.coded, level="unit")
+    if result.pairs().empty:
+        raise NotApplicable(
+            f"No two codes were applied to the same {data.unit_name}, so nothing co-occurs.",
+            "Co-occurrence shows up when longer units (paragraphs, turns) carry several codes.",
+        )
 
     def name(code: str) -> str:
         return data.codebook.code(code).label(language)
