@@ -42,6 +42,7 @@ FILE_ROLES = (
     "margins",
     "kpi_series",
     "event_log",
+    "feedback",
     "other",
 )
 
@@ -51,6 +52,7 @@ SECTION_VALIDATORS: dict[str, str] = {
     "coding": "research.coding.schema:validate_section",
     "survey": "research.survey.schema:validate_section",
     "evaluation": "research.evaluation.schema:validate_section",
+    "feedback": "research.feedback.schema:validate_section",
 }
 
 
@@ -136,6 +138,7 @@ class DataFile(_Strict):
         "margins",
         "kpi_series",
         "event_log",
+        "feedback",
         "other",
     ]
     description: str = ""
@@ -174,6 +177,7 @@ class StudyDefinition(_Strict):
     survey: dict[str, Any] | None = None
     evaluation: dict[str, Any] | None = None
     journeys: dict[str, Any] | None = None
+    feedback: dict[str, Any] | None = None
 
     @field_validator("stages")
     @classmethod

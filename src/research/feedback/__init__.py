@@ -1,0 +1,42 @@
+"""Customer feedback analytics: reviews, comments, complaint tickets and open-ended answers.
+
+The public API is re-exported here and imported on first use (see research._lazy).
+"""
+
+from research._lazy import lazy_exports
+
+_EXPORTS = {
+    "schema": [
+        "FeedbackSection",
+        "OpenItem",
+        "Source",
+        "parse_section",
+    ],
+    "ingest": [
+        "load_codebook_of",
+        "load_feedback",
+        "read_jsonl",
+        "summary",
+        "text_language",
+    ],
+    "types": [
+        "TYPES",
+        "classify_type",
+        "explain_type",
+    ],
+    "stats": [
+        "UNCODED",
+        "Emerging",
+        "code_shares",
+        "code_trend",
+        "codebook_gaps",
+        "detractor_lift",
+        "emerging_issues",
+        "importance",
+    ],
+    "preconditions": [
+        "check_run",
+    ],
+}
+
+__getattr__, __dir__, __all__ = lazy_exports(__name__, _EXPORTS)
