@@ -78,6 +78,8 @@ MASK_PATTERN = re.compile("|".join(re.escape(mask) for mask in MASKS.values()))
 _SEP = r"[ .-]"  # digits may be grouped by spaces, hyphens or dots (138.1234.5678)
 _NO_ALNUM_BEFORE = r"(?<![0-9A-Za-z])"
 _NOT_DIGIT_AFTER = r"(?![0-9])"
+# A number inside a longer grouped run (6222 0212 3456 7890 123, a card failing its check) is no
+# phone: phones may not start right after a four-digit group and a separator.
 # A letter may precede an ID ("ID11010519491231002X"); region and birth date guard against codes.
 _ID18_RE = re.compile(
     rf"(?<![0-9])\d{{6}}(?:{_SEP}?\d{{8}}|{_SEP}\d{{4}}{_SEP}\d{{4}}){_SEP}?\d{{3}}[\dXx](?![0-9A-Za-z])"
@@ -89,10 +91,12 @@ _CARD_RES = (
     re.compile(rf"(?<![0-9])\d{{6}}{_SEP}\d{{10,13}}" + _NOT_DIGIT_AFTER),
 )
 _MOBILE_RE = re.compile(
-    rf"(?<![0-9])(?:(?:\+|00)?86{_SEP}?)?1[3-9]\d(?:{_SEP}?\d{{4}}){{2}}" + _NOT_DIGIT_AFTER
+    rf"(?<![0-9])(?<![0-9]{{4}}{_SEP})(?:(?:\+|00)?86{_SEP}?)?1[3-9]\d(?:{_SEP}?\d{{4}}){{2}}"
+    + _NOT_DIGIT_AFTER
 )
 _LANDLINE_RE = re.compile(
-    r"(?<![0-9])(?:(?:\(0\d{2,3}\)|（0\d{2,3}）|0\d{2,3}[ .-])\s?(?:\d{7,8}|\d{3,4}[ .-]\d{4})"
+    r"(?<![0-9])(?<![0-9]{4}[ .-])"
+    r"(?:(?:\(0\d{2,3}\)|（0\d{2,3}）|0\d{2,3}[ .-])\s?(?:\d{7,8}|\d{3,4}[ .-]\d{4})"
     r"|0(?:10|2\d)\d{8}|0[3-9]\d{2}\d{7,8}"  # unseparated: 11-12 digits
     r"|(?:\+|00)86[ .-]?(?:\(0\)\s?)?(?:10|2\d|[3-9]\d{2})[ .-]?\d{3,4}[ .-]?\d{4}"  # +86, no 0
     r")(?:-\d{1,5})?" + _NOT_DIGIT_AFTER
@@ -125,10 +129,11 @@ def _words(text: str) -> tuple[str, ...]:
 # --- names -----------------------------------------------------------------------------------
 
 # 百家姓 (Hundred Family Surnames) single surnames plus common modern ones (肖 付 覃 …), less
-# those that are mostly function words before an honorific ("我和先生", "向经理反映", "我家先生").
+# those that are mostly function words before an honorific ("我和先生", "向经理反映", "我家先生",
+# "收钱时小姐").
 _SINGLE_SURNAMES = frozenset(
     "赵钱孙李周吴郑王冯陈褚卫蒋沈韩杨朱秦尤许何吕施张孔曹严华金魏陶姜戚谢邹喻柏水窦章云苏潘葛"
-    "奚范彭郎鲁韦昌马苗凤花方俞任袁柳酆鲍史唐费廉岑薛雷贺倪汤滕殷罗毕郝邬安常乐于时傅皮卞齐康"
+    "奚范彭郎鲁韦昌马苗凤花方俞任袁柳酆鲍史唐费廉岑薛雷贺倪汤滕殷罗毕郝邬安常乐于傅皮卞齐康"
     "伍余元卜顾孟平黄穆萧尹姚邵湛汪祁毛禹狄米贝明臧计伏成戴谈宋茅庞熊纪舒屈项祝董梁杜阮蓝闵"
     "席季麻强贾路娄危江童颜郭梅盛林刁钟徐邱骆高夏蔡田樊胡凌霍虞万支柯昝管卢莫经房裘缪干解应宗"
     "丁宣贲邓郁单杭洪包诸左石崔吉钮龚程嵇邢滑裴陆荣翁荀羊於惠甄曲封芮羿储靳汲邴糜松井段富巫乌"
@@ -149,10 +154,11 @@ _COMPOUND_SURNAMES = frozenset(
     )
 )
 _HONORIFICS = _words(
-    "先生 女士 小姐 老师 师傅 师父 经理 阿姨 大姐 姐姐 大哥 哥哥 叔叔 阿姨 "
-    "医生 大夫 护士 主任 律师 教授 老板 总监 主管 店长 同学 警官 总 姐 哥 "
+    "先生 女士 小姐 老师 师傅 经理 阿姨 大姐 姐姐 大哥 哥哥 叔叔 阿姨 "
+    "医生 大夫 护士 主任 律师 教授 老板 总监 主管 店长 警官 总 姐 哥 "
     "叔"
 )
+_POSTS = frozenset(_words("主任 经理 总监 主管 店长 总"))
 # Surname + honorific words that jieba tags as names but are not (a brand, "handsome guy").
 _NOT_NAMES = frozenset(["帅哥", "帅哥哥", "师哥", "师姐", "康师傅"])
 _HONORIFIC_RE = re.compile("|".join(sorted(set(_HONORIFICS), key=len, reverse=True)))
@@ -314,6 +320,8 @@ def _honorific_names(text: str) -> Iterable[tuple[int, int]]:
         joined = text[start - 1] + honorific
         if joined in _NOT_NAMES or (_is_word(joined) and _word_tag(joined) != "nr"):
             continue  # 空姐, 班主任, 帅哥: surname character + honorific is another word
+        if text[start - 1] == "任" and honorific in _POSTS and start > 1 and _is_cjk(text[start - 2]):
+            continue  # "由熊教授任主任": 任 before a title is "serves as"
         window = text[max(0, start - 6) : start]
         tokens = _jieba()[0].lcut(window, HMM=True)
         last = tokens[-1] if tokens else ""
@@ -324,8 +332,8 @@ def _honorific_names(text: str) -> Iterable[tuple[int, int]]:
             # surname (欧阳).
             if last[:2] in _COMPOUND_SURNAMES or _word_tag(last) == "nr" or not _is_word(last):
                 yield start - len(last), start
-        elif len(last) == 1 and last in _SINGLE_SURNAMES:
-            yield start - 1, start
+        elif last[-1] in _SINGLE_SURNAMES and (len(last) == 1 or not _is_word(last)):
+            yield start - 1, start  # 谢谢|李 先生, or glued by jieba's HMM: 找张 师傅
 
 
 def _addresses(text: str) -> Iterable[tuple[int, int]]:
