@@ -77,15 +77,116 @@ def test_themes_are_not_suggested():
     assert autocode(_units("never matched"), CODEBOOK).empty
 
 
-def test_negation_window_drops_or_flags_pain_keywords_only():
+def test_negation_drops_or_flags_valenced_codes_only():
     units = _units(
         "这次没有等很久。", "This time I was not on hold for long.", "打过去等很久，没有人接。", "不是很耐心"
     )
     kept = autocode(units, CODEBOOK, negation=True)
-    assert kept["unit_id"].tolist() == ["t1-T003", "t1-T004"]  # the cue after the keyword does not count
+    assert kept["unit_id"].tolist() == ["t1-T003"]  # the cue after the keyword does not count
     flagged = autocode(units, CODEBOOK, negation="flag")
-    assert flagged.loc[flagged["negated"], "unit_id"].tolist() == ["t1-T001", "t1-T002"]
-    assert not autocode(units, CODEBOOK)["negated"].any()  # delights are never dropped
+    assert flagged.loc[flagged["negated"], "unit_id"].tolist() == ["t1-T001", "t1-T002", "t1-T004"]
+    assert not autocode(units, CODEBOOK)["negated"].any()  # off by default
+    topic = Codebook([Code("breakfast", None, {"en": "Breakfast"}, keywords={"zh": ["早餐"]})])
+    assert autocode(_units("没有早餐"), topic, negation=True)["code"].tolist() == ["breakfast"]
+
+
+# The examples of issue 10 (real review phrases): one codebook the way a researcher writes it.
+REVIEWS = Codebook(
+    [
+        Code("price_high", None, {"en": "Too expensive"}, valence="pain_point",
+             keywords={"zh": ["贵", "不值"]}),
+        Code("quality_bad", None, {"en": "Poor product quality"}, valence="pain_point",
+             keywords={"zh": ["质量"]}),
+        Code("location", None, {"en": "Location"}, keywords={"zh": ["周围", "位置"]},
+             exclude_keywords={"zh": ["周围的朋友", "周围的人"]}),
+        Code("room_facilities", None, {"en": "Room facilities"}, valence="pain_point",
+             keywords={"zh": ["设备", "设施"]}),
+        Code("delivery_slow", None, {"en": "Slow delivery"}, valence="pain_point",
+             keywords={"zh": ["送货慢", "慢"]}),
+        Code("dirty", None, {"en": "Dirty"}, valence="pain_point", keywords={"zh": ["脏"]}),
+    ]
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("不值得推荐", []),  # 不值 inside 不值得
+        ("服务质量很差", []),  # 质量 inside the word 服务质量
+        ("外接设备很多", []),  # 设备 inside 外接设备 (jieba: 外/接设备)
+        ("周围的朋友都说好", []),  # exclude keyword of location
+        ("价格太贵了", ["price_high"]),  # a degree word glued to the keyword still leaves it a word
+        ("质量不错，周围很安静，设施齐全", ["quality_bad", "location", "room_facilities"]),
+        ("没想到送货慢成这样", ["delivery_slow"]),  # 没想到 is no negation
+    ],
+)
+def test_chinese_keywords_match_whole_words_only(text, expected):
+    assert autocode(_units(text), REVIEWS, negation=True)["code"].tolist() == expected
+
+
+@pytest.mark.parametrize("text", ["送货不慢", "价格不太贵", "房间一点都不脏", "并没有不值"])
+def test_shared_negation_scope_drops_negated_complaints(text):
+    flagged = autocode(_units(text), REVIEWS, negation="flag")
+    assert len(flagged) == 1 and flagged["negated"].all()
+    assert autocode(_units(text), REVIEWS, negation=True).empty
+
+
+def test_double_negation_and_negation_after_the_keyword_keep_the_complaint():
+    found = autocode(_units("不是不贵", "送货慢，没办法"), REVIEWS, negation=True)
+    assert found["code"].tolist() == ["price_high", "delivery_slow"]
+
+
+def test_word_boundaries_off_restores_substring_matching():
+    found = autocode(_units("服务质量很差", "外接设备很多"), REVIEWS, word_boundaries=False)
+    assert found["code"].tolist() == ["quality_bad", "room_facilities"]
+
+
+def test_exclude_keywords_cover_only_their_own_code_and_span():
+    codebook = Codebook(
+        [
+            Code("location", None, {"en": "Location"}, keywords={"zh": ["周围"]},
+                 exclude_keywords={"zh": ["周围的朋友"]}),
+            Code("friends", None, {"en": "Word of mouth"}, keywords={"zh": ["周围", "朋友"]}),
+            Code("ads", None, {"en": "Ads"}, keywords={"en": ["ad"]},
+                 exclude_keywords={"en": ["ad blocker"]}),
+        ]
+    )
+    found = autocode(_units("周围的朋友推荐的，周围也方便", "I use an ad blocker, the ad was loud"), codebook)
+    pairs = found[["code", "matched", "start"]].values.tolist()
+    assert pairs == [
+        ["friends", "周围", 0],  # the other code is not excluded
+        ["friends", "朋友", 3],
+        ["friends", "周围", 9],
+        ["location", "周围", 9],  # outside the exclude keyword's span
+        ["ads", "ad", 125],  # "the ad", not the one in "ad blocker"
+    ]
+
+
+def test_exclude_keywords_load_from_yaml_and_round_trip(tmp_path):
+    path = tmp_path / "codebook.yml"
+    path.write_text(
+        "codes:\n"
+        "  - id: location\n"
+        "    name: {zh: 位置, en: Location}\n"
+        "    keywords: {zh: [周围]}\n"
+        "    exclude_keywords: {zh: [周围的朋友, 周围的人]}\n",
+        encoding="utf-8",
+    )
+    codebook = load_codebook(path)
+    assert codebook.code("location").exclude_keywords == {"zh": ["周围的朋友", "周围的人"]}
+    assert codebook.to_dict()["codes"][0]["exclude_keywords"] == {"zh": ["周围的朋友", "周围的人"]}
+    assert autocode(_units("周围的人都说好"), codebook).empty
+
+
+def test_keywords_in_the_user_dictionary_stay_one_word():
+    # 转人工 and 语音菜单 are not in jieba's own dictionary; loaded first, they are found whole.
+    found = autocode(_units("语音菜单太绕，一直转人工转不过去"), CODEBOOK_WITH_MENU)
+    assert found["matched"].tolist() == ["语音菜单", "转人工"]
+
+
+CODEBOOK_WITH_MENU = Codebook(
+    [Code("ivr", None, {"en": "IVR"}, valence="pain_point", keywords={"zh": ["语音菜单", "转人工"]})]
+)
 
 
 def test_bad_input_raises_data_error():

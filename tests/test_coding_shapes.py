@@ -64,7 +64,6 @@ CODEBOOK = {
     ],
 }
 CODABLE = [c["id"] for c in CODEBOOK["codes"] if c.get("codable", True)]
-PAIN = {c["id"] for c in CODEBOOK["codes"] if c.get("valence") == "pain_point"}
 
 
 def _reviews() -> pd.DataFrame:
@@ -92,10 +91,11 @@ def _negated(text: str, start: int) -> bool:
 
 def _mentions(text: str, code: dict) -> bool:
     """Whether *text* (one unit) mentions *code*: a keyword on word boundaries, case ignored;
-    a pain-point keyword right after a negation does not count."""
+    a pain-point or delight keyword right after a negation does not count ("would not purchase
+    again" is no delight)."""
     for keyword in code.get("keywords", {}).get("en", []):
         for match in re.finditer(rf"(?<![a-z0-9]){re.escape(keyword)}(?![a-z0-9])", text.lower()):
-            if not (code["id"] in PAIN and _negated(text, match.start())):
+            if not (code.get("valence") in ("pain_point", "delight") and _negated(text, match.start())):
                 return True
     return False
 

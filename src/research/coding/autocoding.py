@@ -1,20 +1,28 @@
 """Auto-coding: the codebook's keyword and regex rules as a first pass that coders confirm.
 
 All keywords of all codes go into one Aho-Corasick automaton (``pyahocorasick``), matched on
-lower-cased text: Chinese keywords match anywhere (no word segmentation needed), Latin keywords
-only on word boundaries (``"ad"`` does not match inside ``"had"``). All regex patterns go into
-one alternation of groups, compiled once, case-insensitive. Every unit's text is scanned in one
-pass over the concatenated texts, so the cost grows with the amount of text, not with the number
-of codes times the number of units (see ``benchmarks/bench_autocode.py``).
+lower-cased text. Latin keywords count only on word boundaries (``"ad"`` does not match inside
+``"had"``); Chinese keywords only on jieba word boundaries (:class:`research.coding.tokens.TokenBoundaries`,
+with the study's keywords, exclude keywords and touchpoint synonyms loaded first), so a keyword
+never fires inside a longer word: ``质量`` not in "服务质量", ``不值`` not in "不值得推荐",
+``设备`` not in "外接设备". Only the runs of Chinese text that hold a candidate match are
+segmented, each once. A code's ``exclude_keywords`` are matched in the same pass: a match of
+the code inside an exclude keyword's span does not count ("周围的朋友" for a location code
+with the keyword 周围). All regex patterns go into one alternation of groups, compiled once,
+case-insensitive. Every unit's text is scanned in one pass over the concatenated texts, so the
+cost grows with the amount of text, not with the number of codes times the number of units
+(see ``benchmarks/bench_autocode.py``).
 
 Limits, by design of a single pass: the combined regex finds non-overlapping matches, so of two
 patterns matching the same characters only the first (codebook order) is reported; keywords
 report every occurrence, overlapping ones included.
 
-Negation (optional): a pain keyword right after a negation cue in the same clause ("没有等很久",
-"not on hold for long") is dropped or flagged. The window is :data:`NEGATION_WINDOW_ZH`
-characters before a Chinese match or :data:`NEGATION_WINDOW_EN_WORDS` words before a Latin
-one, never crossing a clause mark (，。！？；,.;!?).
+Negation (optional): a match of a pain-point or delight code inside a negator's scope is
+dropped or flagged, with the rules that sentiment uses (:func:`research.text.negation.negated`:
+不/没/别/无/未/非/not/never ... up to the clause's end, degree words inside the scope, double
+negation cancelling, and 没想到/不但/不仅 not negating): "送货不慢" and "价格不太贵" are not
+complaints, "没想到送货慢成这样" is. Neutral codes are topics, which negation does not change
+("没有早餐" is still about breakfast).
 """
 
 from __future__ import annotations
@@ -30,8 +38,10 @@ import pandas as pd
 
 from research.coding.agreement import POOLED
 from research.coding.codebook import Codebook
+from research.coding.tokens import TokenBoundaries, study_tokenizer
 from research.errors import DataError
 from research.io import require_columns
+from research.text.negation import negated as _negated
 
 SUGGESTION_COLUMNS = [
     "transcript_id",
@@ -46,11 +56,9 @@ SUGGESTION_COLUMNS = [
 ]
 ATTRIBUTION_COLUMNS = ["transcript_id", "unit_id", "touchpoint", "stage", "start", "end", "matched"]
 
-NEGATION_CUES_ZH = ("没有", "没", "不用", "不需要", "不是", "并不", "从不", "从没", "无需", "未")
-NEGATION_CUES_EN = ("not", "no", "never", "without", "hardly", "barely")
-NEGATION_WINDOW_ZH = 6
-NEGATION_WINDOW_EN_WORDS = 3
-_CLAUSE_MARKS = "，。！？；,.;!?\n"
+#: Valences whose meaning a negation turns around (a negated topic is still the topic).
+NEGATABLE_VALENCES = ("pain_point", "delight")
+_CJK = re.compile(r"[\u3400-\u9fff]")
 _SEPARATOR = "\n\n"  # between units in the concatenated text; no keyword contains it
 
 
@@ -71,7 +79,7 @@ class Rule:
     """One matching rule: a keyword or a regex pattern of one code (or touchpoint)."""
 
     label: str  # code id or touchpoint id
-    kind: str  # "keyword" | "pattern"
+    kind: str  # "keyword" | "pattern" | "exclude"
     language: str
     text: str
 
@@ -86,6 +94,11 @@ class RuleMatcher:
     Parameters
     ----------
     rules : iterable of Rule
+        Keywords, patterns and exclude keywords (``kind="exclude"``: reported like keywords,
+        never checked for word boundaries; the caller drops the matches they cover).
+    words : TokenBoundaries, optional
+        When given, a Chinese keyword counts only on word boundaries
+        (:meth:`research.coding.tokens.TokenBoundaries.accepts`).
 
     Examples
     --------
@@ -95,12 +108,13 @@ class RuleMatcher:
     [(11, 18, 'wait', 'keyword'), (20, 24, 'wait', 'keyword'), (25, 31, 'wait', 'pattern')]
     """
 
-    def __init__(self, rules: Iterable[Rule]) -> None:
+    def __init__(self, rules: Iterable[Rule], words: TokenBoundaries | None = None) -> None:
         self.rules = list(rules)
+        self.words = words
         self._automaton: Any = None
         keyword_rules: dict[str, list[Rule]] = {}
         for rule in self.rules:
-            if rule.kind == "keyword" and rule.text.strip():
+            if rule.kind in ("keyword", "exclude") and rule.text.strip():
                 keyword_rules.setdefault(_lower_same_length(rule.text.strip()), []).append(rule)
         if keyword_rules:
             automaton = ahocorasick.Automaton()
@@ -111,6 +125,7 @@ class RuleMatcher:
                         len(keyword),
                         _is_word_char(keyword[0]),
                         _is_word_char(keyword[-1]),
+                        words is not None and bool(_CJK.search(keyword)),
                         tuple(rules_of_keyword),
                     ),
                 )
@@ -144,12 +159,14 @@ class RuleMatcher:
         if self._automaton is not None:
             lowered = _lower_same_length(text)
             size = len(text)
-            for last, (length, check_left, check_right, rules) in self._automaton.iter(lowered):
+            for last, (length, check_left, check_right, check_words, rules) in self._automaton.iter(lowered):
                 start, end = last - length + 1, last + 1
                 if check_left and start > 0 and _is_word_char(lowered[start - 1]):
                     continue
                 if check_right and end < size and _is_word_char(lowered[end]):
                     continue
+                if check_words and not self.words.accepts(text, start, end):  # type: ignore[union-attr]
+                    rules = tuple(rule for rule in rules if rule.kind == "exclude")
                 found.extend((start, end, rule) for rule in rules)
         if self._regex is not None:
             for match in self._regex.finditer(text):
@@ -160,13 +177,15 @@ class RuleMatcher:
 
 
 def codebook_rules(codebook: Codebook) -> list[Rule]:
-    """The keyword and pattern rules of every codable code, in codebook order."""
+    """The keyword, exclude-keyword and pattern rules of every codable code, in codebook order."""
     rules = []
     for code in codebook.codes:
         if not code.codable:
             continue
         for language, words in (code.keywords or {}).items():
             rules += [Rule(code.id, "keyword", language, w) for w in words]
+        for language, words in (code.exclude_keywords or {}).items():
+            rules += [Rule(code.id, "exclude", language, w) for w in words]
         for language, patterns in (code.patterns or {}).items():
             rules += [Rule(code.id, "pattern", language, p) for p in patterns]
     return rules
@@ -206,25 +225,18 @@ def _scan_units(units: pd.DataFrame, matcher: RuleMatcher) -> list[tuple[int, in
     return found
 
 
-def is_negated(text: str, start: int) -> bool:
-    """Whether a match starting at *start* in *text* follows a negation cue in its clause.
-
-    Examples
-    --------
-    >>> is_negated("这次没有等很久", 4), is_negated("等很久", 0)
-    (True, False)
-    >>> is_negated("I was not on hold for long", 10), is_negated("Not bad. I was on hold", 15)
-    (True, False)
-    """
-    clause_start = max(text.rfind(mark, 0, start) for mark in _CLAUSE_MARKS) + 1
-    before = text[clause_start:start]
-    if not before:
-        return False
-    if _is_word_char(text[start]) or before.rstrip()[-1:].isascii():
-        words = re.findall(r"[A-Za-z']+", before.lower())[-NEGATION_WINDOW_EN_WORDS:]
-        return any(w in NEGATION_CUES_EN or w.endswith("n't") for w in words)
-    window = before[-NEGATION_WINDOW_ZH:]
-    return any(cue in window for cue in NEGATION_CUES_ZH)
+def _drop_excluded(matches: list[tuple[int, int, int, Rule]]) -> list[tuple[int, int, int, Rule]]:
+    """Matches not covered by an exclude keyword of their own code in the same unit."""
+    excluded: dict[tuple[int, str], list[tuple[int, int]]] = {}
+    for position, start, end, rule in matches:
+        if rule.kind == "exclude":
+            excluded.setdefault((position, rule.label), []).append((start, end))
+    return [
+        (position, start, end, rule)
+        for position, start, end, rule in matches
+        if rule.kind != "exclude"
+        and not any(s <= start and end <= e for s, e in excluded.get((position, rule.label), ()))
+    ]
 
 
 def _check_units(units: pd.DataFrame, *, file: Any = None) -> None:
@@ -242,6 +254,7 @@ def autocode(
     codebook: Codebook,
     study: Any = None,
     negation: bool | str = False,
+    word_boundaries: bool = True,
 ) -> pd.DataFrame:
     """Suggest codings from the codebook's keywords and regex patterns.
 
@@ -257,8 +270,12 @@ def autocode(
         touchpoints, the one named in the unit, else the first) and that touchpoint's ``stage``.
     negation : bool or {"flag", "drop"}
         ``False`` (default): no negation check. ``True`` or ``"drop"``: drop matches of
-        pain-point codes that follow a negation cue in the same clause. ``"flag"``: keep them
-        with ``negated=True``.
+        pain-point and delight codes inside a negator's scope
+        (:func:`research.text.negation.negated`). ``"flag"``: keep them with ``negated=True``.
+    word_boundaries : bool
+        ``True`` (default): Chinese keywords count only on jieba word boundaries (the study's
+        and codebook's words loaded first). ``False``: anywhere in the text (substring
+        matching, as before; for comparison).
 
     Returns
     -------
@@ -279,6 +296,22 @@ def autocode(
        unit_id  start  end matched  negated
     0  t1-T002     13   16     等很久    False
     1  t1-T004     60   67  on hold     True
+
+    Words, exclude keywords and negation in Chinese reviews:
+
+    >>> cb = Codebook([
+    ...     Code("quality", None, {"en": "Quality"}, valence="pain_point", keywords={"zh": ["质量"]}),
+    ...     Code("delivery_slow", None, {"en": "Slow"}, valence="pain_point", keywords={"zh": ["慢"]}),
+    ...     Code("location", None, {"en": "Location"}, keywords={"zh": ["周围"]},
+    ...          exclude_keywords={"zh": ["周围的朋友"]})])
+    >>> units = pd.DataFrame({"transcript_id": ["r1"] * 4, "unit_id": ["r1", "r2", "r3", "r4"],
+    ...     "start": [0, 0, 0, 0], "text": ["服务质量很差，质量还行", "送货不慢", "没想到送货慢成这样",
+    ...                                      "周围的朋友都推荐，周围很安静"]})
+    >>> autocode(units, cb, negation=True)[["unit_id", "start", "code", "matched"]]
+      unit_id  start           code matched
+    0      r1      7        quality      质量
+    1      r3      5  delivery_slow       慢
+    2      r4      9       location      周围
     """
     _check_units(units)
     if negation not in (False, True, "flag", "drop"):
@@ -288,13 +321,18 @@ def autocode(
             value=negation,
             hint='Use False, True/"drop" or "flag".',
         )
-    matches = _scan_units(units, RuleMatcher(codebook_rules(codebook)))
+    words = TokenBoundaries(study_tokenizer(study, codebook)) if word_boundaries else None
+    matches = _drop_excluded(_scan_units(units, RuleMatcher(codebook_rules(codebook), words)))
     texts = units["text"].fillna("").astype(str).tolist()
     unit_starts = units["start"].to_numpy()
-    pain = {c.id for c in codebook.codes if c.valence == "pain_point"}
+    valenced = {c.id for c in codebook.codes if c.valence in NEGATABLE_VALENCES}
     rows = []
     for position, start, end, rule in matches:
-        negated = bool(negation) and rule.label in pain and is_negated(texts[position], start)
+        negated = (
+            bool(negation)
+            and rule.label in valenced
+            and _negated(texts[position], start, end, rule.language)
+        )
         if negated and negation in (True, "drop"):
             continue
         offset = int(unit_starts[position])
@@ -362,7 +400,8 @@ def attribute_touchpoints(units: pd.DataFrame, study: Any) -> pd.DataFrame:
     1        app     purchase     App
     """
     _check_units(units)
-    matches = _scan_units(units, RuleMatcher(catalog_rules(study)))
+    words = TokenBoundaries(study_tokenizer(study))
+    matches = _scan_units(units, RuleMatcher(catalog_rules(study), words))
     stage_of = {t.id: t.stage for t in study.touchpoints}
     texts = units["text"].fillna("").astype(str).tolist()
     unit_starts = units["start"].to_numpy()

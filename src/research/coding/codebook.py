@@ -19,6 +19,7 @@ A codebook is a YAML file (file role ``codebook`` in study.yml)::
         touchpoints: [hotline]
         stages: [after-sales]
         keywords: {zh: [等了半天, 打不进去], en: [on hold, waited]}
+        exclude_keywords: {zh: [营业厅等了半天]}  # a match inside one of these does not count
         patterns: {zh: ['等了?\\d+分钟'], en: ['\\bon hold for \\d+']}
         color: "#D55E00"
 
@@ -62,6 +63,7 @@ class Code:
     patterns: dict[str, list[str]] = field(default_factory=dict)
     color: str | None = None
     codable: bool = True
+    exclude_keywords: dict[str, list[str]] = field(default_factory=dict)
 
     def label(self, language: str = "zh") -> str:
         """The name in *language*, falling back to the other language, then the id.
@@ -200,7 +202,7 @@ class Codebook:
             for key in ("touchpoints", "stages"):
                 if getattr(c, key):
                     entry[key] = list(getattr(c, key))
-            for key in ("keywords", "patterns"):
+            for key in ("keywords", "exclude_keywords", "patterns"):
                 if getattr(c, key):
                     entry[key] = {lang: list(words) for lang, words in getattr(c, key).items()}
             if c.color:
@@ -227,6 +229,7 @@ class _CodeModel(BaseModel):
     touchpoints: list[str] = Field(default_factory=list)
     stages: list[str] = Field(default_factory=list)
     keywords: dict[Literal["zh", "en"], list[str]] = Field(default_factory=dict)
+    exclude_keywords: dict[Literal["zh", "en"], list[str]] = Field(default_factory=dict)
     patterns: dict[Literal["zh", "en"], list[str]] = Field(default_factory=dict)
     color: str | None = Field(default=None, pattern=r"^#[0-9A-Fa-f]{6}$")
     codable: bool = True
@@ -326,6 +329,7 @@ def codebook_from_dict(data: Any, *, file: str | Path | None = None, study: Any 
             patterns={k: list(v) for k, v in c.patterns.items()},
             color=c.color,
             codable=c.codable,
+            exclude_keywords={k: list(v) for k, v in c.exclude_keywords.items()},
         )
         for c in codes
     ]

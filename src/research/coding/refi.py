@@ -85,7 +85,7 @@ def _code_description(code: Code) -> str:
     for key in ("touchpoints", "stages"):
         if getattr(code, key):
             fields[key] = list(getattr(code, key))
-    for key in ("keywords", "patterns"):
+    for key in ("keywords", "exclude_keywords", "patterns"):
         if getattr(code, key):
             fields[key] = getattr(code, key)
     trailer = _TRAILER + json.dumps(fields, ensure_ascii=False, sort_keys=True)
@@ -162,6 +162,7 @@ def _read_codes(codes_element: ET.Element | None, ns: str) -> tuple[list[Code], 
                 touchpoints=tuple(fields.get("touchpoints", ())),
                 stages=tuple(fields.get("stages", ())),
                 keywords=dict(fields.get("keywords", {})),
+                exclude_keywords=dict(fields.get("exclude_keywords", {})),
                 patterns=dict(fields.get("patterns", {})),
                 color=color,
                 codable=element.get("isCodable", "true").strip().lower() in ("true", "1"),

