@@ -351,9 +351,15 @@ def _addresses(text: str) -> Iterable[tuple[int, int]]:
             # The road or estate name: the last word (two if it is one character: 南京|东 路).
             keep = 2 if len(tokens[-1]) == 1 and len(tokens) > 1 and _is_cjk(tokens[-2][-1]) else 1
             start = anchor - sum(len(t) for t in tokens[-keep:])
-            # Place names before it: words tagged ns, or ending in 省/市/区/县…
+            # Place names before it: words tagged ns, or ending in 省/市/区/县…, and single
+            # characters jieba split off a name (天|河北 路) unless they are verbs, prepositions…
             for token in reversed(tokens[:-keep]):
-                if _word_tag(token) == "ns" or (len(token) > 1 and token.endswith(_PLACE_SUFFIX)):
+                tag = _word_tag(token)
+                if (
+                    tag == "ns"
+                    or (len(token) > 1 and token.endswith(_PLACE_SUFFIX))
+                    or (len(token) == 1 and _is_cjk(token) and tag[:1] in ("n", "q", "f", "a", "s"))
+                ):
                     start -= len(token)
                 else:
                     break
@@ -407,9 +413,11 @@ def find_personal_data(
             claim(match.start("id"), match.end("id"), "account")
     for match in _ID18_RE.finditer(digits):
         number = re.sub(r"[ .-]", "", match.group())
+        if not looks_like_resident_id(number):
+            continue
         if is_valid_resident_id(number):
             claim(match.start(), match.end(), "id")
-        elif looks_like_resident_id(number) and not _after_order_cue(digits, match.start()):
+        elif not _after_order_cue(digits, match.start()):
             claim(match.start(), match.end(), "id", "check digit fails")
     for match in _ID15_RE.finditer(digits):
         if looks_like_resident_id(match.group()) and not _after_order_cue(digits, match.start()):
