@@ -4,7 +4,7 @@
 item, and stacks them into one row per item: ``item_id, source, file, row, time, week, month,
 text, language, touchpoint, rating, respondent_id, wave, score`` (plus the survey's segment
 columns when open items are linked). Items are never dropped: an empty text stays as an empty
-string (``empty`` is True) and is counted by :func:`summary`; an undated item has ``time`` NaT.
+string (``blank`` is True) and is counted by :func:`summary`; an undated item has ``time`` NaT.
 
 Texts stay raw here; show them through :func:`research.privacy.redact` (quotes, examples).
 """
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
 #: Columns of the tidy items table, in order.
 COLUMNS = [
-    "item_id", "source", "file", "row", "time", "week", "month", "text", "empty", "language",
+    "item_id", "source", "file", "row", "time", "week", "month", "text", "blank", "language",
     "touchpoint", "rating", "respondent_id", "wave", "score",
 ]
 _CJK = re.compile(r"[\u3400-\u9fff]")
@@ -397,8 +397,8 @@ def load_feedback(study: Study) -> pd.DataFrame:
     ...     "feedback": {"sources": [{"file": "reviews", "text_column": "review", "time_column": "when"}]}}))
     >>> from research import load_study
     >>> items = load_feedback(load_study(folder))
-    >>> items[["item_id", "source", "text", "empty", "language"]]
-         item_id   source text  empty language
+    >>> items[["item_id", "source", "text", "blank", "language"]]
+         item_id   source text  blank language
     0  reviews:2  reviews  太慢了  False       zh
     1  reviews:3  reviews        True       en
     >>> items["week"].dt.strftime("%Y-%m-%d").tolist()
@@ -415,12 +415,12 @@ def load_feedback(study: Study) -> pd.DataFrame:
 
 
 def tidy(parts: list[pd.DataFrame]) -> pd.DataFrame:
-    """Stack item tables and add the period helpers (``week``, ``month``) and ``empty``."""
+    """Stack item tables and add the period helpers (``week``, ``month``) and ``blank``."""
     items = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=COLUMNS)
     items["time"] = pd.to_datetime(items["time"])
     items["week"] = items["time"].dt.to_period("W-SUN").dt.start_time
     items["month"] = items["time"].dt.to_period("M").dt.start_time
-    items["empty"] = items["text"].astype(str).str.strip() == ""
+    items["blank"] = items["text"].astype(str).str.strip() == ""
     duplicated = items["item_id"].duplicated()
     if duplicated.any():
         at = _first(duplicated)
@@ -442,21 +442,21 @@ def summary(items: pd.DataFrame) -> pd.DataFrame:
     ...                             "time": [pd.Timestamp("2025-01-02"), pd.NaT], "rating": np.nan,
     ...                             "score": np.nan, "file": "a", "row": [2, 3], "language": "en",
     ...                             "touchpoint": None, "respondent_id": None, "wave": None})])
-    >>> summary(items)[["source", "n", "empty", "undated"]]
-      source  n  empty  undated
+    >>> summary(items)[["source", "n", "blank", "undated"]]
+      source  n  blank  undated
     0      a  2      1        1
     """
     grouped = items.groupby("source", sort=False)
     table = pd.DataFrame({
         "n": grouped.size(),
-        "empty": grouped["empty"].sum(),
+        "blank": grouped["blank"].sum(),
         "undated": grouped["time"].apply(lambda t: int(t.isna().sum())),
         "rated": grouped["rating"].apply(lambda r: int(r.notna().sum())),
         "scored": grouped["score"].apply(lambda s: int(s.notna().sum())),
         "first": grouped["time"].min(),
         "last": grouped["time"].max(),
     }).reset_index()
-    return table.astype({"n": int, "empty": int})
+    return table.astype({"n": int, "blank": int})
 
 
 def load_codebook_of(study: Study) -> Codebook:

@@ -31,6 +31,7 @@ PARTS = [
     "research.sample.surveys",
     "research.sample.kpis",
     "research.sample.events",
+    "research.sample.feedback",
 ]
 
 
