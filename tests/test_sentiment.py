@@ -39,7 +39,8 @@ def test_chinese_negation_flips_the_sentiment_word():
     # pysenti's own classify() ignores negators (it passes no word position): 不满意 came out positive.
     assert score_text("我很满意。", "zh") > 0.05
     assert score_text("我不满意。", "zh") < -0.05
-    assert score_text("客服很耐心，一次就解决了。", "zh") > 0.05
+    assert score_text("送货不慢，价格不太贵。", "zh") > 0.05
+    assert score_text("送货慢。", "zh") < -0.05
 
 
 def test_codebook_keywords_extend_both_lexicons():

@@ -1,29 +1,29 @@
-"""Lexicon-based sentiment per coding unit, as a suggestion checked against human valence.
+"""Sentiment per coding unit, as a suggestion checked against human labels.
 
 English: VADER (Hutto & Gilbert 2014, ``vaderSentiment``, MIT), its ``compound`` score.
-Chinese: the rule classifier of ``pysenti`` (Apache-2.0; its sentiment lexicon ships in the
-package, no download), run on our study tokenizer (:mod:`research.coding.tokens`) instead of
-jieba's global one. pysenti's own entry point never applies its negation window (it passes no
-word position), so "不满意" came out positive; :class:`_ChineseScorer` passes the position, which
-makes negators (不, 没, ...) flip the following sentiment word as pysenti intends. Its raw score
-(a sum of lexicon weights) is mapped to -1..1 with VADER's normalisation ``x / sqrt(x^2 + 15)``.
+Chinese: the transparent scorer of :mod:`research.coding.sentiment_zh`: pysenti's lexicon
+(Apache-2.0) and word weights learned on a public review corpus, with the negation scope,
+degree words and contrast clauses of :mod:`research.text.negation`; every score is a sum of
+word contributions that :func:`explain_sentiment` lists.
 
-Labels use VADER's published thresholds: compound >= 0.05 positive, <= -0.05 negative, else
+Labels use VADER's published thresholds: score >= 0.05 positive, <= -0.05 negative, else
 neutral. With a codebook, its keywords extend the lexicons: pain-point keywords count as
 negative words, delight keywords as positive (for VADER only single-word keywords, as its
 lexicon holds single tokens). This is a suggestion for coders, not a measurement: check it
-with :func:`sentiment_agreement` against the human-coded valence before relying on it.
+with :func:`sentiment_agreement` against the human-coded valence before relying on it, or
+train the supervised mode on the study's own labels (:mod:`research.coding.sentiment_model`).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from research.coding.tokens import study_tokenizer
+from research.coding.sentiment_zh import ChineseScorer
 from research.coding.transcripts import detect_language
 from research.errors import DataError
 from research.io import require_columns
@@ -32,6 +32,8 @@ POSITIVE_THRESHOLD, NEGATIVE_THRESHOLD = 0.05, -0.05
 #: Lexicon weight of codebook keywords (pysenti's weights run to about +-6, VADER's to +-4).
 KEYWORD_WEIGHT_ZH, KEYWORD_WEIGHT_EN = 3.0, 2.0
 LABELS = ("negative", "neutral", "positive")
+#: Whether the Chinese scorer adds the learned word weights (review-domain biased; see sentiment_zh).
+LEARNED_WEIGHTS = False
 VALENCE_LABEL = {"pain_point": "negative", "delight": "positive", "neutral": "neutral"}
 
 
@@ -74,34 +76,6 @@ def _keyword_weights(codebook: Any, language: str, weight: float) -> dict[str, f
     return weights
 
 
-def _chinese_scorer(codebook: Any):
-    from pysenti.rule_classfier import RuleClassifier
-
-    class _ChineseScorer(RuleClassifier):
-        def __init__(self) -> None:
-            super().__init__()
-            self.init()
-            self.sentiment_dict.update(_keyword_weights(codebook, "zh", KEYWORD_WEIGHT_ZH))
-            self.tokenizer = study_tokenizer(codebook=codebook)
-
-        def _analyse_clause(self, clause: str) -> dict:
-            words = self.tokenizer.lcut(clause)
-            result: dict[str, Any] = {"score": 0, "sentiment": [], "conjunction": []}
-            for index, word in enumerate(words):
-                conjunction = self._is_word_conjunction(word)
-                if conjunction:
-                    result["conjunction"].append(conjunction)
-                found = self._is_word_sentiment(word, words, index)
-                if found:
-                    result["sentiment"].append(found)
-                    result["score"] += found["score"]
-            for conjunction in result["conjunction"]:
-                result["score"] *= conjunction["value"]
-            return result
-
-    return _ChineseScorer()
-
-
 #: Scorers per codebook object (building one loads the lexicons: about a second).
 _SCORER_CACHE: dict[int, tuple[Any, Any, Any]] = {}
 
@@ -115,7 +89,7 @@ def _cached_scorers(codebook: Any):
         english = SentimentIntensityAnalyzer()
         extra = {w: v for w, v in _keyword_weights(codebook, "en", KEYWORD_WEIGHT_EN).items() if " " not in w}
         english.lexicon = {**english.lexicon, **extra}
-        cached = (codebook, _chinese_scorer(codebook), english)
+        cached = (codebook, ChineseScorer(codebook, learned=LEARNED_WEIGHTS), english)
         _SCORER_CACHE[key] = cached
     return cached[1], cached[2]
 
@@ -125,7 +99,7 @@ def score_text(text: str, language: str | None = None, codebook: Any = None) -> 
 
     Examples
     --------
-    >>> score_text("客服很耐心，一次就解决了。") > 0.05, score_text("我很不满意。") < -0.05
+    >>> score_text("我很满意。") > 0.05, score_text("我很不满意。") < -0.05
     (True, True)
     >>> round(score_text("The agent was great!", "en"), 4)
     0.6588
@@ -135,7 +109,37 @@ def score_text(text: str, language: str | None = None, codebook: Any = None) -> 
     if language == "en":
         return float(english.polarity_scores(text)["compound"])
     if language == "zh":
-        return normalise(chinese.classify(text)["score"])
+        return chinese.score(text)
+    raise DataError("Unknown language", column="language", value=language, hint='Use "zh" or "en".')
+
+
+def explain_sentiment(text: str, language: str | None = None, codebook: Any = None) -> pd.DataFrame:
+    """The words and rules that drove the sentiment score of *text*, one row per word.
+
+    Chinese: ``word, start, end, source`` (lexicon / learned / codebook), ``negated``,
+    ``degree`` (multiplier of a degree word before it), ``clause_weight`` (2 after a contrast
+    word, 0.5 in a concessive clause), ``lexicon`` and ``learned`` parts and their sum
+    ``contribution``; the score is ``tanh(sum(contribution) / 2)``. English: VADER's lexicon
+    valence of each word found (VADER's own rules are not itemised).
+
+    Examples
+    --------
+    >>> e = explain_sentiment("房间有点小，不过一点都不脏")
+    >>> e.loc[e["word"] == "脏", ["negated", "clause_weight"]].values.tolist()
+    [[True, 2.0]]
+    """
+    language = language or detect_language(text)
+    chinese, english = _cached_scorers(codebook)
+    if language == "zh":
+        return chinese.explain(text)
+    if language == "en":
+        rows = []
+        for match in re.finditer(r"[A-Za-z']+", text):
+            valence = english.lexicon.get(match.group(0).lower())
+            if valence is not None:
+                rows.append({"word": match.group(0), "start": match.start(), "end": match.end(),
+                             "source": "lexicon", "contribution": float(valence)})
+        return pd.DataFrame(rows, columns=["word", "start", "end", "source", "contribution"])
     raise DataError("Unknown language", column="language", value=language, hint='Use "zh" or "en".')
 
 
