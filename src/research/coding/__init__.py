@@ -94,6 +94,7 @@ _EXPORTS = {
     "sentiment": [
         "LABEL_SYNONYMS",
         "SentimentAgreement",
+        "explain_sentiment",
         "label_agreement",
         "parse_sentiment_labels",
         "sentiment_agreement",
