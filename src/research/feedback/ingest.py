@@ -30,8 +30,21 @@ if TYPE_CHECKING:
 
 #: Columns of the tidy items table, in order.
 COLUMNS = [
-    "item_id", "source", "file", "row", "time", "week", "month", "text", "blank", "language",
-    "touchpoint", "rating", "respondent_id", "wave", "score",
+    "item_id",
+    "source",
+    "file",
+    "row",
+    "time",
+    "week",
+    "month",
+    "text",
+    "blank",
+    "language",
+    "touchpoint",
+    "rating",
+    "respondent_id",
+    "wave",
+    "score",
 ]
 _CJK = re.compile(r"[\u3400-\u9fff]")
 
@@ -76,7 +89,8 @@ def read_jsonl(path: str | Path, *, encoding: str | None = None) -> pd.DataFrame
         text = data.decode(encoding).removeprefix("\ufeff")
     except (UnicodeDecodeError, LookupError) as exc:
         raise DataError(
-            f"Cannot decode the file as {encoding}: {exc}", file=path,
+            f"Cannot decode the file as {encoding}: {exc}",
+            file=path,
             hint="Fix the declared encoding in study.yml or leave it out to auto-detect.",
         ) from None
     records = []
@@ -87,12 +101,18 @@ def read_jsonl(path: str | Path, *, encoding: str | None = None) -> pd.DataFrame
             record = json.loads(line)
         except json.JSONDecodeError as exc:
             raise DataError(
-                f"Not valid JSON: {exc.msg}", file=path, row=number, value=line[:60],
+                f"Not valid JSON: {exc.msg}",
+                file=path,
+                row=number,
+                value=line[:60],
                 hint="JSON lines files hold one JSON object per line; check quotes and commas there.",
             ) from None
         if not isinstance(record, dict):
             raise DataError(
-                "A line is not a JSON object", file=path, row=number, value=line[:60],
+                "A line is not a JSON object",
+                file=path,
+                row=number,
+                value=line[:60],
                 hint='Each line must be one object, e.g. {"id": 1, "text": "..."}.',
             )
         records.append(record)
@@ -130,8 +150,9 @@ def _blank(values: pd.Series) -> pd.Series:
     return values.isna() | values.astype(str).str.strip().isin(["", "nan", "NaT", "None"])
 
 
-def parse_times(values: pd.Series, *, file: Any = None, rows: list[int] | None = None,
-                column: str | None = None) -> pd.Series:
+def parse_times(
+    values: pd.Series, *, file: Any = None, rows: list[int] | None = None, column: str | None = None
+) -> pd.Series:
     """Dates or date-times of a column; blank cells become NaT, anything else unreadable is an error.
 
     Time zones are converted to UTC and dropped (one clock for every source).
@@ -148,7 +169,10 @@ def parse_times(values: pd.Series, *, file: Any = None, rows: list[int] | None =
     if bad.any():
         at = _first(bad)
         raise DataError(
-            "Not a date or time", file=file, row=rows[at] if rows else at + 2, column=column,
+            "Not a date or time",
+            file=file,
+            row=rows[at] if rows else at + 2,
+            column=column,
             value=values.iloc[at],
             hint="Use ISO dates such as 2025-03-01 or 2025-03-01 08:30 (leave the cell empty when unknown), "
             "or name another time_column.",
@@ -156,8 +180,14 @@ def parse_times(values: pd.Series, *, file: Any = None, rows: list[int] | None =
     return parsed.dt.tz_convert(None).astype("datetime64[ns]")
 
 
-def parse_ratings(values: pd.Series, scale: tuple[float, float] | None = None, *, file: Any = None,
-                  rows: list[int] | None = None, column: str | None = None) -> pd.Series:
+def parse_ratings(
+    values: pd.Series,
+    scale: tuple[float, float] | None = None,
+    *,
+    file: Any = None,
+    rows: list[int] | None = None,
+    column: str | None = None,
+) -> pd.Series:
     """Numeric ratings; blanks are NaN; text or values outside *scale* are errors.
 
     Examples
@@ -170,15 +200,24 @@ def parse_ratings(values: pd.Series, scale: tuple[float, float] | None = None, *
     bad = numbers.isna() & ~blank
     if bad.any():
         at = _first(bad)
-        raise DataError("Not a number", file=file, row=rows[at] if rows else at + 2, column=column,
-                        value=values.iloc[at], hint="Ratings must be numbers (stars, 0-10 scores).")
+        raise DataError(
+            "Not a number",
+            file=file,
+            row=rows[at] if rows else at + 2,
+            column=column,
+            value=values.iloc[at],
+            hint="Ratings must be numbers (stars, 0-10 scores).",
+        )
     if scale is not None:
         outside = numbers.notna() & ~numbers.between(*scale)
         if outside.any():
             at = _first(outside)
             raise DataError(
-                f"Rating outside the scale {scale[0]:g}-{scale[1]:g}", file=file,
-                row=rows[at] if rows else at + 2, column=column, value=values.iloc[at],
+                f"Rating outside the scale {scale[0]:g}-{scale[1]:g}",
+                file=file,
+                row=rows[at] if rows else at + 2,
+                column=column,
+                value=values.iloc[at],
                 hint="Fix the value, or the rating_min/rating_max of this source in study.yml.",
             )
     return numbers
@@ -199,19 +238,32 @@ def _clean_text(values: pd.Series) -> pd.Series:
     return values.where(values.notna(), "").astype(str).str.strip()
 
 
-def _ids(values: pd.Series | None, rows: list[int], prefix: str, *, file: Any, column: str | None) -> list[str]:
+def _ids(
+    values: pd.Series | None, rows: list[int], prefix: str, *, file: Any, column: str | None
+) -> list[str]:
     if values is None:
         return [f"{prefix}:{row}" for row in rows]
     text = _clean_text(values)
     if (text == "").any():
         at = _first(text == "")
-        raise DataError("Empty item id", file=file, row=rows[at], column=column,
-                        hint="Give every item an id, or leave id_column out to number items by row.")
+        raise DataError(
+            "Empty item id",
+            file=file,
+            row=rows[at],
+            column=column,
+            hint="Give every item an id, or leave id_column out to number items by row.",
+        )
     duplicated = text.duplicated()
     if duplicated.any():
         at = _first(duplicated)
-        raise DataError("Duplicate item id", file=file, row=rows[at], column=column, value=text.iloc[at],
-                        hint="Each item needs its own id; leave id_column out to number items by row.")
+        raise DataError(
+            "Duplicate item id",
+            file=file,
+            row=rows[at],
+            column=column,
+            value=text.iloc[at],
+            hint="Each item needs its own id; leave id_column out to number items by row.",
+        )
     return [f"{prefix}:{v}" for v in text]
 
 
@@ -227,8 +279,14 @@ def _check_touchpoints(study: Study, values: pd.Series, *, file: Any, rows: list
     unknown = values.notna() & (values != "") & ~values.isin(known)
     if unknown.any():
         at = _first(unknown)
-        raise DataError("Unknown touchpoint", file=file, row=rows[at], column=column, value=values.iloc[at],
-                        hint=f"Use ids of the touchpoints: catalog: {sorted(known)}")
+        raise DataError(
+            "Unknown touchpoint",
+            file=file,
+            row=rows[at],
+            column=column,
+            value=values.iloc[at],
+            hint=f"Use ids of the touchpoints: catalog: {sorted(known)}",
+        )
 
 
 def source_items(study: Study, source: Source, frame: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -238,18 +296,27 @@ def source_items(study: Study, source: Source, frame: pd.DataFrame | None = None
     rows = list(frame.attrs.get("rows") or range(2, len(frame) + 2))
     require_columns(frame, source.columns, file=path)
     text = _clean_text(frame[source.text_column])
-    items = pd.DataFrame({
-        "item_id": _ids(frame[source.id_column] if source.id_column else None, rows, source.file,
-                        file=path, column=source.id_column),
-        "source": _clean_text(frame[source.source_column]).replace("", source.file)
-        if source.source_column else source.name,
-        "file": source.file,
-        "row": rows,
-        "text": text,
-    })
+    items = pd.DataFrame(
+        {
+            "item_id": _ids(
+                frame[source.id_column] if source.id_column else None,
+                rows,
+                source.file,
+                file=path,
+                column=source.id_column,
+            ),
+            "source": _clean_text(frame[source.source_column]).replace("", source.file)
+            if source.source_column
+            else source.name,
+            "file": source.file,
+            "row": rows,
+            "text": text,
+        }
+    )
     items["time"] = (
         parse_times(frame[source.time_column], file=path, rows=rows, column=source.time_column).to_numpy()
-        if source.time_column else pd.NaT
+        if source.time_column
+        else pd.NaT
     )
     items["language"] = source.language or text_language(text)
     if source.touchpoint_column:
@@ -260,13 +327,16 @@ def source_items(study: Study, source: Source, frame: pd.DataFrame | None = None
         items["touchpoint"] = source.touchpoint
     scale = (source.rating_min, source.rating_max) if source.rating_min is not None else None
     items["rating"] = (
-        parse_ratings(frame[source.rating_column], scale, file=path, rows=rows,
-                      column=source.rating_column).to_numpy()
-        if source.rating_column else np.nan
+        parse_ratings(
+            frame[source.rating_column], scale, file=path, rows=rows, column=source.rating_column
+        ).to_numpy()
+        if source.rating_column
+        else np.nan
     )
     items["respondent_id"] = (
         _clean_text(frame[source.respondent_column]).replace("", None).to_numpy()
-        if source.respondent_column else None
+        if source.respondent_column
+        else None
     )
     items["wave"] = None
     items["score"] = np.nan
@@ -278,8 +348,11 @@ def _score_item(study: Study, parsed: FeedbackSection) -> str:
     item = parsed.score_item or (survey.get("outcomes") or {}).get("nps")
     if not item:
         raise DataError(
-            "No score to link open answers to", file=study.yml_path, column=f"{SECTION}.score_item",
-            hint="Name the survey's 0-10 recommendation item under survey.outcomes.nps or feedback.score_item.",
+            "No score to link open answers to",
+            file=study.yml_path,
+            column=f"{SECTION}.score_item",
+            hint="Name the survey's 0-10 recommendation item under survey.outcomes.nps "
+            "or feedback.score_item.",
         )
     return str(item)
 
@@ -298,26 +371,40 @@ def open_item_items(study: Study, parsed: FeedbackSection, item: OpenItem, index
         frame = read_feedback_file(study, item.file)
         rows = list(frame.attrs.get("rows") or range(2, len(frame) + 2))
         id_column = item.respondent_column or respondent
-        require_columns(frame, [item.text_column, id_column, *([item.wave_column] if item.wave_column else [])],
-                        file=path)
+        require_columns(
+            frame, [item.text_column, id_column, *([item.wave_column] if item.wave_column else [])], file=path
+        )
         ids = _clean_text(frame[id_column])
-        wave = (_clean_text(frame[item.wave_column]) if item.wave_column
-                else pd.Series(item.wave or waves[0], index=frame.index))
+        wave = (
+            _clean_text(frame[item.wave_column])
+            if item.wave_column
+            else pd.Series(item.wave or waves[0], index=frame.index)
+        )
         unknown = ~wave.isin(waves)
         if unknown.any():
             at = _first(unknown)
-            raise DataError("Not a survey wave", file=path, row=rows[at], column=item.wave_column,
-                            value=wave.iloc[at], hint=f"Declared waves: {waves}")
+            raise DataError(
+                "Not a survey wave",
+                file=path,
+                row=rows[at],
+                column=item.wave_column,
+                value=wave.iloc[at],
+                hint=f"Declared waves: {waves}",
+            )
         texts = frame[item.text_column]
         prefix = item.file
-        item_ids = _ids(frame[item.id_column] if item.id_column else None, rows, prefix, file=path,
-                        column=item.id_column)
+        item_ids = _ids(
+            frame[item.id_column] if item.id_column else None, rows, prefix, file=path, column=item.id_column
+        )
         file_id = item.file
     else:
         data = load_survey(study, item.wave, weights="none", segments=[item.text_column])
         frame = data.responses
-        rows = (data.source["row"].astype(int).tolist() if data.source is not None
-                else list(range(2, len(frame) + 2)))
+        rows = (
+            data.source["row"].astype(int).tolist()
+            if data.source is not None
+            else list(range(2, len(frame) + 2))
+        )
         ids = frame["respondent_id"].astype(str)
         wave = frame["wave"].astype(str)
         texts = frame[item.text_column]
@@ -328,26 +415,30 @@ def open_item_items(study: Study, parsed: FeedbackSection, item: OpenItem, index
     joined = scores.reindex(key)
     if item.file and joined[score].isna().all() and len(frame):
         raise DataError(
-            "No answer's respondent id is in the survey", file=path,
-            column=item.respondent_column or respondent, value=ids.iloc[0],
+            "No answer's respondent id is in the survey",
+            file=path,
+            column=item.respondent_column or respondent,
+            value=ids.iloc[0],
             hint="The respondent ids must be those of the survey files (same wave).",
         )
     text = _clean_text(texts)
     dates = {w: (survey["waves"][w] or {}).get("date") for w in waves}
-    items = pd.DataFrame({
-        "item_id": item_ids,
-        "source": item.name,
-        "file": file_id,
-        "row": rows,
-        "text": text.to_numpy(),
-        "time": pd.to_datetime(wave.map(dates).to_numpy()),
-        "language": item.language or text_language(text).to_numpy(),
-        "touchpoint": None,
-        "rating": np.nan,
-        "respondent_id": ids.to_numpy(),
-        "wave": wave.to_numpy(),
-        "score": joined[score].to_numpy(dtype=float),
-    })
+    items = pd.DataFrame(
+        {
+            "item_id": item_ids,
+            "source": item.name,
+            "file": file_id,
+            "row": rows,
+            "text": text.to_numpy(),
+            "time": pd.to_datetime(wave.map(dates).to_numpy()),
+            "language": item.language or text_language(text).to_numpy(),
+            "touchpoint": None,
+            "rating": np.nan,
+            "respondent_id": ids.to_numpy(),
+            "wave": wave.to_numpy(),
+            "score": joined[score].to_numpy(dtype=float),
+        }
+    )
     for column in scores.columns.drop(score):
         if column not in COLUMNS:
             items[column] = joined[column].to_numpy()
@@ -363,8 +454,12 @@ def _respondent_scores(study: Study, score: str, waves: list[str], field: str) -
     table = data.responses.assign(respondent_id=data.responses["respondent_id"].astype(str))
     table = table.drop_duplicates(["wave", "respondent_id"]).set_index(["wave", "respondent_id"])
     if score not in table.columns:
-        raise DataError("The score item is not in the survey files", column=field, value=score,
-                        hint="Name a survey item as feedback.score_item.")
+        raise DataError(
+            "The score item is not in the survey files",
+            column=field,
+            value=score,
+            hint="Name a survey item as feedback.score_item.",
+        )
     return table[columns]
 
 
@@ -406,8 +501,12 @@ def load_feedback(study: Study) -> pd.DataFrame:
     """
     section = study.section(SECTION)
     if not section:
-        raise DataError("The study has no feedback: section", file=study.yml_path, column=SECTION,
-                        hint="Add one (see research.feedback.schema) to analyse feedback.")
+        raise DataError(
+            "The study has no feedback: section",
+            file=study.yml_path,
+            column=SECTION,
+            hint="Add one (see research.feedback.schema) to analyse feedback.",
+        )
     parsed = parse_section(study, section)
     parts = [source_items(study, source) for source in parsed.sources]
     parts += [open_item_items(study, parsed, item, i) for i, item in enumerate(parsed.open_items)]
@@ -424,9 +523,12 @@ def tidy(parts: list[pd.DataFrame]) -> pd.DataFrame:
     duplicated = items["item_id"].duplicated()
     if duplicated.any():
         at = _first(duplicated)
-        raise DataError("Duplicate item id across feedback sources", column="item_id",
-                        value=items["item_id"].iloc[at],
-                        hint="Two sources read the same file with the same ids; declare each file once.")
+        raise DataError(
+            "Duplicate item id across feedback sources",
+            column="item_id",
+            value=items["item_id"].iloc[at],
+            hint="Two sources read the same file with the same ids; declare each file once.",
+        )
     extra = [c for c in items.columns if c not in COLUMNS]
     return items[COLUMNS + extra]
 
@@ -447,15 +549,17 @@ def summary(items: pd.DataFrame) -> pd.DataFrame:
     0      a  2      1        1
     """
     grouped = items.groupby("source", sort=False)
-    table = pd.DataFrame({
-        "n": grouped.size(),
-        "blank": grouped["blank"].sum(),
-        "undated": grouped["time"].apply(lambda t: int(t.isna().sum())),
-        "rated": grouped["rating"].apply(lambda r: int(r.notna().sum())),
-        "scored": grouped["score"].apply(lambda s: int(s.notna().sum())),
-        "first": grouped["time"].min(),
-        "last": grouped["time"].max(),
-    }).reset_index()
+    table = pd.DataFrame(
+        {
+            "n": grouped.size(),
+            "blank": grouped["blank"].sum(),
+            "undated": grouped["time"].apply(lambda t: int(t.isna().sum())),
+            "rated": grouped["rating"].apply(lambda r: int(r.notna().sum())),
+            "scored": grouped["score"].apply(lambda s: int(s.notna().sum())),
+            "first": grouped["time"].min(),
+            "last": grouped["time"].max(),
+        }
+    ).reset_index()
     return table.astype({"n": int, "blank": int})
 
 

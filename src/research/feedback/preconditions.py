@@ -44,19 +44,31 @@ def parameter_problems(study: Study, parameters: dict[str, Any]) -> list[DataErr
         problem("period", period, "Unknown period", "Use 'W' (weeks) or 'M' (months).")
     recent = parameters.get("recent", 1)
     if not _whole(recent, 1):
-        problem("recent", recent, "recent must be a whole number of periods >= 1",
-                "The recent window is the last periods of the feedback, e.g. 1 or 3.")
+        problem(
+            "recent",
+            recent,
+            "recent must be a whole number of periods >= 1",
+            "The recent window is the last periods of the feedback, e.g. 1 or 3.",
+        )
     baseline = parameters.get("baseline")
     if baseline not in (None, "") and not _whole(baseline, 0):
-        problem("baseline", baseline, "baseline must be a whole number of periods >= 0",
-                "0 or empty: every period before the recent window.")
+        problem(
+            "baseline",
+            baseline,
+            "baseline must be a whole number of periods >= 0",
+            "0 or empty: every period before the recent window.",
+        )
     correction = parameters.get("correction", "holm")
     if correction not in CORRECTIONS:
         problem("correction", correction, "Unknown correction", f"Use one of {list(CORRECTIONS)}.")
     language = parameters.get("language") or ""
     if language and language not in study.definition.languages:
-        problem("language", language, "Report language not declared by the study",
-                f"Use one of {list(study.definition.languages)} or leave it empty.")
+        problem(
+            "language",
+            language,
+            "Report language not declared by the study",
+            f"Use one of {list(study.definition.languages)} or leave it empty.",
+        )
     return problems
 
 
@@ -74,16 +86,21 @@ def check_run(study: Study, parameters: dict[str, Any]) -> list[DataError]:
     problems: list[DataError] = []
     section = study.section(SECTION)
     if not section:
-        problems.append(DataError(
-            "The study has no feedback: section", file=study.yml_path, column=SECTION,
-            hint="Add one naming the feedback files (see research.feedback.schema).",
-        ))
+        problems.append(
+            DataError(
+                "The study has no feedback: section",
+                file=study.yml_path,
+                column=SECTION,
+                hint="Add one naming the feedback files (see research.feedback.schema).",
+            )
+        )
         return problems + parameter_problems(study, parameters)
     try:
         parsed = FeedbackSection.model_validate(section)
     except ValidationError as exc:
-        problems += validation_problems(exc, file=study.yml_path, what="feedback section", prefix=SECTION,
-                                        hint=HINT)
+        problems += validation_problems(
+            exc, file=study.yml_path, what="feedback section", prefix=SECTION, hint=HINT
+        )
         return problems + parameter_problems(study, parameters)
     references = reference_problems(study, parsed)
     problems += references
@@ -97,7 +114,9 @@ def check_run(study: Study, parameters: dict[str, Any]) -> list[DataError]:
         except DataError as error:
             problems.append(error)
     for index, item in enumerate(parsed.open_items):
-        if (item.file and item.file in broken) or any(f"open_items[{index}]" in str(p.column) for p in references):
+        if (item.file and item.file in broken) or any(
+            f"open_items[{index}]" in str(p.column) for p in references
+        ):
             continue
         try:
             parts.append(open_item_items(study, parsed, item, index))
@@ -121,16 +140,32 @@ def check_run(study: Study, parameters: dict[str, Any]) -> list[DataError]:
     return problems
 
 
-def _item_parameter_problems(study: Study, items: pd.DataFrame, parameters: dict[str, Any]) -> list[DataError]:
+def _item_parameter_problems(
+    study: Study, items: pd.DataFrame, parameters: dict[str, Any]
+) -> list[DataError]:
     problems = []
     source = parameters.get("source") or ""
     sources = sorted(items["source"].dropna().astype(str).unique())
     if source and source not in sources:
-        problems.append(DataError("Not a feedback source of the study", file=study.yml_path, column="source",
-                                  value=source, hint=f"Sources: {sources}; leave it empty for all."))
+        problems.append(
+            DataError(
+                "Not a feedback source of the study",
+                file=study.yml_path,
+                column="source",
+                value=source,
+                hint=f"Sources: {sources}; leave it empty for all.",
+            )
+        )
     segment = parameters.get("segment") or ""
     if segment and segment not in items.columns:
         columns = [c for c in items.columns if c not in ("item_id", "text", "row", "file", "blank")]
-        problems.append(DataError("Not a column of the feedback items", file=study.yml_path, column="segment",
-                                  value=segment, hint=f"Columns to group by: {columns}"))
+        problems.append(
+            DataError(
+                "Not a column of the feedback items",
+                file=study.yml_path,
+                column="segment",
+                value=segment,
+                hint=f"Columns to group by: {columns}",
+            )
+        )
     return problems

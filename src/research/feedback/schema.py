@@ -86,8 +86,8 @@ class Source(_Strict):
     respondent_column: str | None = None
     language: Literal["zh", "en"] | None = None
 
-    @model_validator(mode="after")
-    def _consistent(self) -> Source:
+    def check(self) -> None:
+        """Raise :class:`FieldProblem` for a wrong combination of fields (path relative to the source)."""
         if self.source and self.source_column:
             raise FieldProblem("source", self.source, "give source (a constant) or source_column, not both")
         if self.touchpoint and self.touchpoint_column:
@@ -95,7 +95,9 @@ class Source(_Strict):
                 "touchpoint", self.touchpoint, "give touchpoint (a constant) or touchpoint_column, not both"
             )
         if (self.rating_min is None) != (self.rating_max is None):
-            raise FieldProblem("rating_min", self.rating_min, "give both rating_min and rating_max, or neither")
+            raise FieldProblem(
+                "rating_min", self.rating_min, "give both rating_min and rating_max, or neither"
+            )
         if self.rating_min is not None and not self.rating_column:
             raise FieldProblem("rating_min", self.rating_min, "a rating scale needs a rating_column")
         if self.rating_min is not None and self.rating_min >= self.rating_max:
@@ -104,7 +106,6 @@ class Source(_Strict):
         clash = sorted({c for c in named if named.count(c) > 1})
         if clash:
             raise FieldProblem("text_column", clash[0], "one column cannot play two parts")
-        return self
 
     @property
     def columns(self) -> list[str]:
@@ -112,8 +113,13 @@ class Source(_Strict):
         return [
             c
             for c in (
-                self.text_column, self.id_column, self.time_column, self.source_column,
-                self.touchpoint_column, self.rating_column, self.respondent_column,
+                self.text_column,
+                self.id_column,
+                self.time_column,
+                self.source_column,
+                self.touchpoint_column,
+                self.rating_column,
+                self.respondent_column,
             )
             if c
         ]
@@ -140,19 +146,24 @@ class OpenItem(_Strict):
     source: str | None = None
     language: Literal["zh", "en"] | None = None
 
-    @model_validator(mode="after")
-    def _consistent(self) -> OpenItem:
+    def check(self) -> None:
+        """Raise :class:`FieldProblem` for a wrong combination of fields (path relative to the item)."""
         if not self.file and not self.wave:
-            raise FieldProblem("file", None, "name the answers' file, or the survey wave whose files hold them")
+            raise FieldProblem(
+                "file", None, "name the answers' file, or the survey wave whose files hold them"
+            )
         if self.wave and self.wave_column:
             raise FieldProblem("wave", self.wave, "give wave (one wave) or wave_column, not both")
         if not self.file and (self.wave_column or self.respondent_column or self.id_column):
             raise FieldProblem(
-                "wave_column" if self.wave_column else "respondent_column" if self.respondent_column
-                else "id_column", None,
+                "wave_column"
+                if self.wave_column
+                else "respondent_column"
+                if self.respondent_column
+                else "id_column",
+                None,
                 "without file:, the answers are read from the survey files: their ids are the survey's",
             )
-        return self
 
     @property
     def name(self) -> str:
@@ -172,6 +183,14 @@ class FeedbackSection(_Strict):
     def _something(self) -> FeedbackSection:
         if not self.sources and not self.open_items:
             raise FieldProblem("sources", None, "declare at least one source or open item")
+        for name, entries in (("sources", self.sources), ("open_items", self.open_items)):
+            for index, entry in enumerate(entries):
+                try:
+                    entry.check()
+                except FieldProblem as problem:
+                    raise FieldProblem(
+                        f"{name}[{index}].{problem.field}", problem.value, str(problem)
+                    ) from None
         return self
 
 
@@ -206,8 +225,11 @@ def parse_section(study: Study, section: dict[str, Any]) -> FeedbackSection:
 
 def _problem(study: Study, field: str, value: Any, message: str, hint: str) -> DataError:
     return DataError(
-        f"Invalid feedback section: {message}", file=study.yml_path, column=f"{SECTION}.{field}",
-        value=value, hint=hint,
+        f"Invalid feedback section: {message}",
+        file=study.yml_path,
+        column=f"{SECTION}.{field}",
+        value=value,
+        hint=hint,
     )
 
 
@@ -219,66 +241,117 @@ def reference_problems(study: Study, parsed: FeedbackSection) -> list[DataError]
 
     def check_file(field: str, file_id: str) -> None:
         if file_id not in files:
-            problems.append(_problem(
-                study, field, file_id, "not a declared data file",
-                f"Declare it under files: with role feedback; declared: {sorted(files)}",
-            ))
+            problems.append(
+                _problem(
+                    study,
+                    field,
+                    file_id,
+                    "not a declared data file",
+                    f"Declare it under files: with role feedback; declared: {sorted(files)}",
+                )
+            )
         elif files[file_id].role != "feedback":
-            problems.append(_problem(
-                study, field, file_id, "the file's role is not 'feedback'",
-                f"Set role: feedback on files.{file_id}; files with role feedback: {feedback_files}",
-            ))
+            problems.append(
+                _problem(
+                    study,
+                    field,
+                    file_id,
+                    "the file's role is not 'feedback'",
+                    f"Set role: feedback on files.{file_id}; files with role feedback: {feedback_files}",
+                )
+            )
 
     for index, source in enumerate(parsed.sources):
         check_file(f"sources[{index}].file", source.file)
         if source.touchpoint and not study.known_touchpoint(source.touchpoint):
-            problems.append(_problem(
-                study, f"sources[{index}].touchpoint", source.touchpoint, "unknown touchpoint",
-                f"Use an id of the touchpoints: catalog: {[t.id for t in study.touchpoints]}",
-            ))
+            problems.append(
+                _problem(
+                    study,
+                    f"sources[{index}].touchpoint",
+                    source.touchpoint,
+                    "unknown touchpoint",
+                    f"Use an id of the touchpoints: catalog: {[t.id for t in study.touchpoints]}",
+                )
+            )
     survey = study.section("survey")
     waves = list((survey or {}).get("waves") or {})
     for index, item in enumerate(parsed.open_items):
         if item.file:
             check_file(f"open_items[{index}].file", item.file)
         if not survey:
-            problems.append(_problem(
-                study, f"open_items[{index}]", None, "open items need a survey: section",
-                "Declare the survey whose respondents wrote the answers, or list the file under "
-                "feedback.sources instead.",
-            ))
+            problems.append(
+                _problem(
+                    study,
+                    f"open_items[{index}]",
+                    None,
+                    "open items need a survey: section",
+                    "Declare the survey whose respondents wrote the answers, or list the file under "
+                    "feedback.sources instead.",
+                )
+            )
             continue
         if item.wave and item.wave not in waves:
-            problems.append(_problem(
-                study, f"open_items[{index}].wave", item.wave, "not a survey wave",
-                f"Declared waves: {waves}",
-            ))
+            problems.append(
+                _problem(
+                    study,
+                    f"open_items[{index}].wave",
+                    item.wave,
+                    "not a survey wave",
+                    f"Declared waves: {waves}",
+                )
+            )
         if item.file and not item.wave and not item.wave_column and len(waves) > 1:
-            problems.append(_problem(
-                study, f"open_items[{index}].wave", None, "the survey has several waves",
-                f"Name the wave (wave: one of {waves}) or a column that holds it (wave_column:).",
-            ))
+            problems.append(
+                _problem(
+                    study,
+                    f"open_items[{index}].wave",
+                    None,
+                    "the survey has several waves",
+                    f"Name the wave (wave: one of {waves}) or a column that holds it (wave_column:).",
+                )
+            )
     if parsed.score_item and survey and parsed.score_item not in (survey.get("items") or {}):
-        problems.append(_problem(
-            study, "score_item", parsed.score_item, "not a survey item",
-            "Name an item declared under survey.items (the 0-10 likelihood to recommend).",
-        ))
+        problems.append(
+            _problem(
+                study,
+                "score_item",
+                parsed.score_item,
+                "not a survey item",
+                "Name an item declared under survey.items (the 0-10 likelihood to recommend).",
+            )
+        )
     if parsed.codebook is not None:
         if parsed.codebook not in files or files[parsed.codebook].role != "codebook":
-            problems.append(_problem(
-                study, "codebook", parsed.codebook, "not a declared file with role codebook",
-                f"Files with role codebook: {sorted(study.files_with_role('codebook'))}",
-            ))
+            problems.append(
+                _problem(
+                    study,
+                    "codebook",
+                    parsed.codebook,
+                    "not a declared file with role codebook",
+                    f"Files with role codebook: {sorted(study.files_with_role('codebook'))}",
+                )
+            )
     elif not study.files_with_role("codebook"):
-        problems.append(_problem(
-            study, "codebook", None, "no codebook",
-            "Declare a YAML codebook under files: (role codebook) to classify feedback with it.",
-        ))
+        problems.append(
+            _problem(
+                study,
+                "codebook",
+                None,
+                "no codebook",
+                "Declare a YAML codebook under files: (role codebook) to classify feedback with it.",
+            )
+        )
     elif len(study.files_with_role("codebook")) > 1:
-        problems.append(_problem(
-            study, "codebook", None, "several files have role codebook",
-            f"Name the one for feedback: feedback.codebook: one of {sorted(study.files_with_role('codebook'))}",
-        ))
+        problems.append(
+            _problem(
+                study,
+                "codebook",
+                None,
+                "several files have role codebook",
+                "Name the one for feedback: feedback.codebook: one of "
+                f"{sorted(study.files_with_role('codebook'))}",
+            )
+        )
     return problems
 
 

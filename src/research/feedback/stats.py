@@ -14,6 +14,7 @@ of each table, never dropped. Proportions are on 0..1.
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -47,17 +48,27 @@ def _membership(items: pd.DataFrame, codes: pd.DataFrame) -> pd.DataFrame:
     _require(items, ["item_id"], "items")
     _require(codes, ["item_id", "code"], "codes")
     if items["item_id"].duplicated().any():
-        raise DataError("Duplicate item_id in items", value=items.loc[items["item_id"].duplicated(), "item_id"].iloc[0],
-                        hint="Each feedback item must appear once.")
+        raise DataError(
+            "Duplicate item_id in items",
+            value=items.loc[items["item_id"].duplicated(), "item_id"].iloc[0],
+            hint="Each feedback item must appear once.",
+        )
     pairs = codes[["item_id", "code"]].dropna().drop_duplicates()
     if (pairs["code"] == UNCODED).any():
-        raise DataError(f"{UNCODED!r} is reserved for items no code covers", column="code", value=UNCODED,
-                        hint="Rename that code in the codebook.")
+        raise DataError(
+            f"{UNCODED!r} is reserved for items no code covers",
+            column="code",
+            value=UNCODED,
+            hint="Rename that code in the codebook.",
+        )
     unknown = ~pairs["item_id"].isin(items["item_id"])
     if unknown.any():
-        raise DataError("A coded item is not among the items", column="item_id",
-                        value=pairs.loc[unknown, "item_id"].iloc[0],
-                        hint="Classify the same items you analyse (filter codes with the items).")
+        raise DataError(
+            "A coded item is not among the items",
+            column="item_id",
+            value=pairs.loc[unknown, "item_id"].iloc[0],
+            hint="Classify the same items you analyse (filter codes with the items).",
+        )
     return pairs
 
 
@@ -209,14 +220,17 @@ def importance(shares: pd.DataFrame, negativity: pd.Series | pd.DataFrame) -> pd
     table["importance"] = table["estimate"] * table["negativity"]
     table["importance_low"] = table["ci_low"] * table["negativity"]
     table["importance_high"] = table["ci_high"] * table["negativity"]
-    table = table.sort_values([*group, "importance"], ascending=[True] * len(group) + [False],
-                              kind="stable", na_position="last")
+    table = table.sort_values(
+        [*group, "importance"], ascending=[True] * len(group) + [False], kind="stable", na_position="last"
+    )
     return table.reset_index(drop=True)
 
 
 def _periods(times: pd.Series, period: str) -> pd.Series:
     if period not in _PERIODS:
-        raise DataError("Unknown period", column="period", value=period, hint="Use 'W' (weeks) or 'M' (months).")
+        raise DataError(
+            "Unknown period", column="period", value=period, hint="Use 'W' (weeks) or 'M' (months)."
+        )
     times = pd.to_datetime(times)
     return times.dt.to_period(_PERIODS[period]).dt.start_time
 
@@ -241,7 +255,8 @@ def code_trend(
 
     Examples
     --------
-    >>> items = pd.DataFrame({"item_id": [1, 2, 3], "time": pd.to_datetime(["2025-01-05", "2025-01-20", "2025-02-03"])})
+    >>> times = pd.to_datetime(["2025-01-05", "2025-01-20", "2025-02-03"])
+    >>> items = pd.DataFrame({"item_id": [1, 2, 3], "time": times})
     >>> codes = pd.DataFrame({"item_id": [1, 3], "code": ["slow", "slow"]})
     >>> code_trend(items, codes)[["period", "code", "count", "n"]]
           period     code  count  n
@@ -299,8 +314,12 @@ def _window(spec: Any, periods: list[pd.Timestamp], name: str) -> list[pd.Timest
     if isinstance(spec, tuple | list) and len(spec) == 2:
         start, end = pd.Timestamp(spec[0]), pd.Timestamp(spec[1])
         return [p for p in periods if start <= p <= end]
-    raise DataError(f"Invalid {name} window", column=name, value=spec,
-                    hint="Give a number of periods or a (first, last) pair of dates.")
+    raise DataError(
+        f"Invalid {name} window",
+        column=name,
+        value=spec,
+        hint="Give a number of periods or a (first, last) pair of dates.",
+    )
 
 
 def emerging_issues(
@@ -373,16 +392,20 @@ def emerging_issues(
         )
     if isinstance(recent, int | np.integer):
         if not 1 <= recent < len(periods):
-            raise DataError("The recent window must leave earlier periods as baseline", column="recent",
-                            value=int(recent), hint=f"Use 1 to {len(periods) - 1} ({len(periods)} periods).")
-        recent_periods = periods[-int(recent):]
+            raise DataError(
+                "The recent window must leave earlier periods as baseline",
+                column="recent",
+                value=int(recent),
+                hint=f"Use 1 to {len(periods) - 1} ({len(periods)} periods).",
+            )
+        recent_periods = periods[-int(recent) :]
     else:
         recent_periods = _window(recent, periods, "recent")
     before = [p for p in periods if recent_periods and p < recent_periods[0]]
     if baseline is None:
         baseline_periods = before
     elif isinstance(baseline, int | np.integer):
-        baseline_periods = before[-int(baseline):] if baseline > 0 else []
+        baseline_periods = before[-int(baseline) :] if baseline > 0 else []
     else:
         baseline_periods = _window(baseline, periods, "baseline")
     if not recent_periods or not baseline_periods:
@@ -391,8 +414,11 @@ def emerging_issues(
             "Choose windows that both contain feedback (recent and baseline parameters).",
         )
     if set(recent_periods) & set(baseline_periods):
-        raise DataError("The recent and baseline windows overlap", column="baseline",
-                        hint="Let the baseline end before the recent window starts.")
+        raise DataError(
+            "The recent and baseline windows overlap",
+            column="baseline",
+            hint="Let the baseline end before the recent window starts.",
+        )
 
     def window(chosen: list[pd.Timestamp]) -> pd.DataFrame:
         part = trend[trend["period"].isin(chosen)]
@@ -400,13 +426,15 @@ def emerging_issues(
         return summed
 
     old, new = window(baseline_periods), window(recent_periods)
-    table = pd.DataFrame({
-        "code": old.index,
-        "count_baseline": old["count"].to_numpy(),
-        "n_baseline": old["n"].to_numpy(),
-        "count_recent": new.loc[old.index, "count"].to_numpy(),
-        "n_recent": new.loc[old.index, "n"].to_numpy(),
-    })
+    table = pd.DataFrame(
+        {
+            "code": old.index,
+            "count_baseline": old["count"].to_numpy(),
+            "n_baseline": old["n"].to_numpy(),
+            "count_recent": new.loc[old.index, "count"].to_numpy(),
+            "n_recent": new.loc[old.index, "n"].to_numpy(),
+        }
+    )
     table["share_baseline"] = table["count_baseline"] / table["n_baseline"]
     table["share_recent"] = table["count_recent"] / table["n_recent"]
     table["difference"] = table["share_recent"] - table["share_baseline"]
@@ -428,18 +456,35 @@ def emerging_issues(
     table["p_adjusted"] = adjust_pvalues(table["p_value"], "fdr")
     table["emerging"] = (table["p_adjusted"] < alpha) & (table["difference"] > 0)
     table = table.sort_values(["p_value", "difference"], ascending=[True, False], kind="stable")
-    columns = ["code", "count_baseline", "n_baseline", "share_baseline", "count_recent", "n_recent",
-               "share_recent", "difference", "ci_low", "ci_high", "ratio", "p_value", "p_adjusted", "emerging"]
-    test = ("Fisher's exact test" if method == "fisher" else "the pooled two-proportion z-test")
+    columns = [
+        "code",
+        "count_baseline",
+        "n_baseline",
+        "share_baseline",
+        "count_recent",
+        "n_recent",
+        "share_recent",
+        "difference",
+        "ci_low",
+        "ci_high",
+        "ratio",
+        "p_value",
+        "p_adjusted",
+        "emerging",
+    ]
+    test = "Fisher's exact test" if method == "fisher" else "the pooled two-proportion z-test"
     sentence = (
         f"Each code's share in the recent window is compared with the baseline by {test} (one-sided: "
         f"higher now); p-values adjusted across {len(table)} codes with the Benjamini-Hochberg false "
         f"discovery rate, flagged below {alpha:g}."
     )
     return Emerging(
-        table=table[columns].reset_index(drop=True), trend=trend,
-        baseline=(baseline_periods[0], baseline_periods[-1]), recent=(recent_periods[0], recent_periods[-1]),
-        method=sentence, undated=undated,
+        table=table[columns].reset_index(drop=True),
+        trend=trend,
+        baseline=(baseline_periods[0], baseline_periods[-1]),
+        recent=(recent_periods[0], recent_periods[-1]),
+        method=sentence,
+        undated=undated,
     )
 
 
@@ -475,10 +520,17 @@ def nps_groups(scores: pd.Series) -> pd.Series:
     values = pd.to_numeric(scores, errors="coerce")
     bad = scores.notna() & (values.isna() | ~values.between(0, 10))
     if bad.any():
-        raise DataError("A likelihood-to-recommend score is not on the 0-10 scale", column="score",
-                        value=scores[bad].iloc[0], hint="Link open answers to the survey's 0-10 item.")
-    groups = np.select([values <= DETRACTOR_MAX, values >= PROMOTER_MIN, values.notna()],
-                       ["detractor", "promoter", "passive"], default="")
+        raise DataError(
+            "A likelihood-to-recommend score is not on the 0-10 scale",
+            column="score",
+            value=scores[bad].iloc[0],
+            hint="Link open answers to the survey's 0-10 item.",
+        )
+    groups = np.select(
+        [values <= DETRACTOR_MAX, values >= PROMOTER_MIN, values.notna()],
+        ["detractor", "promoter", "passive"],
+        default="",
+    )
     return pd.Series(groups, index=scores.index).replace("", np.nan)
 
 
@@ -534,8 +586,10 @@ def detractor_lift(
     _require(items, ["item_id"], "items")
     if nps_scores is None:
         if score_column not in items.columns:
-            raise NotApplicable("The feedback is not linked to likelihood-to-recommend scores.",
-                                "Declare open_items in the feedback: section to link answers to the survey.")
+            raise NotApplicable(
+                "The feedback is not linked to likelihood-to-recommend scores.",
+                "Declare open_items in the feedback: section to link answers to the survey.",
+            )
         scores = items[score_column]
     else:
         scores = nps_scores
@@ -551,23 +605,30 @@ def detractor_lift(
         )
     keep = groups.isin(["detractor", "promoter"])
     scored = items.loc[keep, ["item_id"]].assign(group=groups[keep].to_numpy())
-    shares = code_shares(scored, codes[codes["item_id"].isin(scored["item_id"])], by="group",
-                         code_list=code_list, alpha=alpha)
+    shares = code_shares(
+        scored, codes[codes["item_id"].isin(scored["item_id"])], by="group", code_list=code_list, alpha=alpha
+    )
     wide = shares.pivot(index="code", columns="group", values=["count", "n", "estimate"])
     order = list(dict.fromkeys(shares["code"]))
     wide = wide.loc[order]
-    table = pd.DataFrame({
-        "code": order,
-        "count_detractors": wide[("count", "detractor")].to_numpy(dtype=int),
-        "n_detractors": wide[("n", "detractor")].to_numpy(dtype=int),
-        "share_detractors": wide[("estimate", "detractor")].to_numpy(dtype=float),
-        "count_promoters": wide[("count", "promoter")].to_numpy(dtype=int),
-        "n_promoters": wide[("n", "promoter")].to_numpy(dtype=int),
-        "share_promoters": wide[("estimate", "promoter")].to_numpy(dtype=float),
-    })
+    table = pd.DataFrame(
+        {
+            "code": order,
+            "count_detractors": wide[("count", "detractor")].to_numpy(dtype=int),
+            "n_detractors": wide[("n", "detractor")].to_numpy(dtype=int),
+            "share_detractors": wide[("estimate", "detractor")].to_numpy(dtype=float),
+            "count_promoters": wide[("count", "promoter")].to_numpy(dtype=int),
+            "n_promoters": wide[("n", "promoter")].to_numpy(dtype=int),
+            "share_promoters": wide[("estimate", "promoter")].to_numpy(dtype=float),
+        }
+    )
     table["difference"] = table["share_detractors"] - table["share_promoters"]
     table["diff_ci_low"], table["diff_ci_high"] = _newcombe(
-        table["count_detractors"], table["n_detractors"], table["count_promoters"], table["n_promoters"], alpha
+        table["count_detractors"],
+        table["n_detractors"],
+        table["count_promoters"],
+        table["n_promoters"],
+        alpha,
     )
     with np.errstate(divide="ignore", invalid="ignore"):
         table["ratio"] = table["share_detractors"] / table["share_promoters"]
@@ -578,8 +639,14 @@ def detractor_lift(
     table["ratio_ci_low"] = [i[0] for i in intervals]
     table["ratio_ci_high"] = [i[1] for i in intervals]
     table["p_value"] = [
-        float(fisher_exact([[r.count_detractors, r.n_detractors - r.count_detractors],
-                            [r.count_promoters, r.n_promoters - r.count_promoters]])[1])
+        float(
+            fisher_exact(
+                [
+                    [r.count_detractors, r.n_detractors - r.count_detractors],
+                    [r.count_promoters, r.n_promoters - r.count_promoters],
+                ]
+            )[1]
+        )
         for r in table.itertuples()
     ]
     table["p_adjusted"] = adjust_pvalues(table["p_value"], correction)
@@ -588,7 +655,7 @@ def detractor_lift(
 
 def _phrases(tokens: list[str], language: str) -> set[str]:
     joiner = "" if language == "zh" else " "
-    return set(tokens) | {joiner.join(pair) for pair in zip(tokens, tokens[1:], strict=False)}
+    return set(tokens) | {joiner.join(pair) for pair in itertools.pairwise(tokens)}
 
 
 def codebook_gaps(
@@ -634,8 +701,8 @@ def codebook_gaps(
 
     Examples
     --------
-    >>> texts = pd.Series(["5G信号很差", "家里信号不好", "信号总是断", "电梯里没信号", "网速太慢了", "网速慢"],
-    ...                   index=[f"i{n}" for n in range(6)])
+    >>> texts = pd.Series(["5G信号很差", "家里信号不好", "信号总是断", "电梯里没信号", "网速太慢了",
+    ...                    "网速慢"], index=[f"i{n}" for n in range(6)])
     >>> gaps = codebook_gaps(texts, "zh", min_items=2)
     >>> gaps.loc[0, "label"], int(gaps.loc[0, "n"]), gaps.loc[0, "examples"]
     ('信号', 4, ['i0', 'i1', 'i2'])
@@ -656,7 +723,9 @@ def codebook_gaps(
         if text.strip()
     }
     frequency = Counter(p for phrases in documents.values() for p in phrases)
-    common = [p for p, count in sorted(frequency.items(), key=lambda kv: (-kv[1], kv[0])) if count >= min_items][:top]
+    common = [
+        p for p, count in sorted(frequency.items(), key=lambda kv: (-kv[1], kv[0])) if count >= min_items
+    ][:top]
     if not common:
         raise NotApplicable(
             f"No phrase occurs in {min_items} or more uncoded texts.",
@@ -672,11 +741,19 @@ def codebook_gaps(
         seed = best[0]
         covered = [item for item, phrases in remaining.items() if seed in phrases]
         inside = Counter(p for item in covered for p in remaining[item] if p in common and p != seed)
-        joined = [p for p, c in sorted(inside.items(), key=lambda kv: (-kv[1], kv[0])) if c >= len(covered) / 2]
-        rows.append({
-            "candidate": number, "label": seed, "phrases": [seed, *joined], "n": int(len(covered)),
-            "share": len(covered) / len(texts), "examples": covered[:examples],
-        })
+        joined = [
+            p for p, c in sorted(inside.items(), key=lambda kv: (-kv[1], kv[0])) if c >= len(covered) / 2
+        ]
+        rows.append(
+            {
+                "candidate": number,
+                "label": seed,
+                "phrases": [seed, *joined],
+                "n": len(covered),
+                "share": len(covered) / len(texts),
+                "examples": covered[:examples],
+            }
+        )
         for item in covered:
             del remaining[item]
     return pd.DataFrame(rows, columns=["candidate", "label", "phrases", "n", "share", "examples"])

@@ -33,10 +33,18 @@ SUBFOLDER = "feedback"
 NOTEBOOK = "15_feedback_analytics.ipynb"
 #: Report runs of notebook 15, added once the notebook exists (see :func:`generate`).
 RUNS: list[dict] = [
-    {"id": "feedback-zh", "notebook": NOTEBOOK, "title": "客户反馈分析 / Customer feedback analytics (zh)",
-     "parameters": {"language": "zh", "period": "M", "recent": 3}},
-    {"id": "feedback-en", "notebook": NOTEBOOK, "title": "Customer feedback analytics (en)",
-     "parameters": {"language": "en", "period": "M", "recent": 3}},
+    {
+        "id": "feedback-zh",
+        "notebook": NOTEBOOK,
+        "title": "客户反馈分析 / Customer feedback analytics (zh)",
+        "parameters": {"language": "zh", "period": "M", "recent": 3},
+    },
+    {
+        "id": "feedback-en",
+        "notebook": NOTEBOOK,
+        "title": "Customer feedback analytics (en)",
+        "parameters": {"language": "en", "period": "M", "recent": 3},
+    },
 ]
 
 YEAR_START = dt.date(2025, 1, 1)
@@ -61,48 +69,108 @@ PHONE_RATE = 0.02
 
 #: Short sentences per code; each holds one of the code's codebook keywords.
 SNIPPETS: dict[str, dict[str, list[str]]] = {
-    "hotline_wait": {"zh": ["打客服热线等了半天", "热线一直占线，根本打不进去", "语音菜单绕来绕去转不了人工"],
-                     "en": ["I was on hold for ages", "the phone menu is a maze"]},
-    "hotline_helpful": {"zh": ["客服很耐心地帮我处理", "客服回电一次就解决了"], "en": ["they called me back quickly"]},
-    "store_queue": {"zh": ["营业厅排队排了一个小时", "去营业厅叫号等了好久"], "en": ["the queue in the shop was huge"]},
-    "bill_shock": {"zh": ["升级5G以后话费突然多扣了几十块", "莫名其妙扣了流量费", "每个月都被乱扣费"],
-                   "en": ["they overcharged me after the 5G upgrade", "an unexpected charge on my bill"]},
+    "hotline_wait": {
+        "zh": ["打客服热线等了半天", "热线一直占线，根本打不进去", "语音菜单绕来绕去转不了人工"],
+        "en": ["I was on hold for ages", "the phone menu is a maze"],
+    },
+    "hotline_helpful": {
+        "zh": ["客服很耐心地帮我处理", "客服回电一次就解决了"],
+        "en": ["they called me back quickly"],
+    },
+    "store_queue": {
+        "zh": ["营业厅排队排了一个小时", "去营业厅叫号等了好久"],
+        "en": ["the queue in the shop was huge"],
+    },
+    "bill_shock": {
+        "zh": ["升级5G以后话费突然多扣了几十块", "莫名其妙扣了流量费", "每个月都被乱扣费"],
+        "en": ["they overcharged me after the 5G upgrade", "an unexpected charge on my bill"],
+    },
     "bill_unclear": {"zh": ["账单明细根本看不懂", "账单看不懂"], "en": ["the bill has confusing line items"]},
     "package_value": {"zh": ["5G套餐挺划算", "这次优惠力度大还送流量"], "en": ["the 5G plan is good value"]},
-    "sms_reminder": {"zh": ["流量用完前有短信提醒", "余额提醒很及时"], "en": ["the reminder text came in time"]},
-    "install_missed": {"zh": ["装宽带的师傅爽约了", "约好上门结果又推迟"], "en": ["the installer was a no-show"]},
-    "installer_professional": {"zh": ["装机师傅很专业", "师傅手脚麻利还收拾干净"], "en": ["the installer was very professional"]},
+    "sms_reminder": {
+        "zh": ["流量用完前有短信提醒", "余额提醒很及时"],
+        "en": ["the reminder text came in time"],
+    },
+    "install_missed": {
+        "zh": ["装宽带的师傅爽约了", "约好上门结果又推迟"],
+        "en": ["the installer was a no-show"],
+    },
+    "installer_professional": {
+        "zh": ["装机师傅很专业", "师傅手脚麻利还收拾干净"],
+        "en": ["the installer was very professional"],
+    },
     "work_order_slow": {"zh": ["报修的工单没人跟进"], "en": ["nobody followed up on my repair"]},
-    "porting_obstruction": {"zh": ["携号转网一直不给转", "要授权码还被各种挽留"], "en": ["they kept refusing to port out my number"]},
+    "porting_obstruction": {
+        "zh": ["携号转网一直不给转", "要授权码还被各种挽留"],
+        "en": ["they kept refusing to port out my number"],
+    },
     "porting_smooth": {"zh": ["转网很顺利", "一天就转好了"], "en": ["porting was quick"]},
-    "app_self_service": {"zh": ["在App上自助办理很方便", "手机上就能办业务"], "en": ["I did it myself in the app"]},
-    "app_glitch": {"zh": ["新版App一打开就闪退", "App卡顿一直转圈", "更新后App登不上"],
-                   "en": ["the new app version crashes on start", "the app froze after the update"]},
+    "app_self_service": {
+        "zh": ["在App上自助办理很方便", "手机上就能办业务"],
+        "en": ["I did it myself in the app"],
+    },
+    "app_glitch": {
+        "zh": ["新版App一打开就闪退", "App卡顿一直转圈", "更新后App登不上"],
+        "en": ["the new app version crashes on start", "the app froze after the update"],
+    },
     "website_info": {"zh": ["在官网上查了资费"], "en": ["I checked the plans on the website"]},
     "wechat_service": {"zh": ["公众号上办理的", "用小程序查流量"], "en": ["I used the wechat mini program"]},
-    "store_staff_helpful": {"zh": ["店员很耐心讲得很清楚", "营业员很热情"], "en": ["the store staff were friendly staff"]},
-    "sales_pushy": {"zh": ["营业员一直推销硬塞增值业务", "被捆绑了一堆服务"], "en": ["the sales guy was pushy"]},
+    "store_staff_helpful": {
+        "zh": ["店员很耐心讲得很清楚", "营业员很热情"],
+        "en": ["the store staff were friendly staff"],
+    },
+    "sales_pushy": {
+        "zh": ["营业员一直推销硬塞增值业务", "被捆绑了一堆服务"],
+        "en": ["the sales guy was pushy"],
+    },
     "ad_misleading": {"zh": ["宣传的和实际说的不一样", "广告夸大了网速"], "en": ["the ad was misleading"]},
     "complaint_slow": {"zh": ["投诉了一个月都没人回复"], "en": ["I complained twice and nothing happened"]},
 }
 #: Texts no code covers: network signal (the planted codebook gap) and plain remarks.
-GAP_TEXTS = {"zh": ["5G信号太差了", "家里信号不好经常断网", "地铁里没信号", "网速慢得要命", "信号时有时无", "小区信号太弱"],
-             "en": ["no signal at home", "the 5G signal keeps dropping", "mobile network is so slow"]}
-PLAIN_TEXTS = {"zh": ["还行吧", "一般般", "没什么特别的", "就那样吧", "凑合用"],
-               "en": ["ok I guess", "nothing to add", "it is fine"]}
+GAP_TEXTS = {
+    "zh": [
+        "5G信号太差了",
+        "家里信号不好经常断网",
+        "地铁里没信号",
+        "网速慢得要命",
+        "信号时有时无",
+        "小区信号太弱",
+    ],
+    "en": ["no signal at home", "the 5G signal keeps dropping", "mobile network is so slow"],
+}
+PLAIN_TEXTS = {
+    "zh": ["还行吧", "一般般", "没什么特别的", "就那样吧", "凑合用"],
+    "en": ["ok I guess", "nothing to add", "it is fine"],
+}
 #: Type tails: (zh, en) per planted feedback type.
-TAILS = {"complaint": (["太差了。", "非常失望！"], ["Terrible.", "Very disappointed."]),
-         "suggestion": (["建议尽快优化。", "希望改进一下。"], ["Please improve this.", "You should fix it."]),
-         "question": (["这个怎么解决？", "请问能处理吗？"], ["How do I sort this out?", "What is going on?"]),
-         "praise": (["谢谢！", "点赞！"], ["Thanks!", "Great job."]),
-         "none": ([""], [""])}
+TAILS = {
+    "complaint": (["太差了。", "非常失望！"], ["Terrible.", "Very disappointed."]),
+    "suggestion": (["建议尽快优化。", "希望改进一下。"], ["Please improve this.", "You should fix it."]),
+    "question": (["这个怎么解决？", "请问能处理吗？"], ["How do I sort this out?", "What is going on?"]),
+    "praise": (["谢谢！", "点赞！"], ["Thanks!", "Great job."]),
+    "none": ([""], [""]),
+}
 #: Relative frequency of each code in the stream (the emerging code is drawn separately).
 STREAM_WEIGHTS = {
-    "hotline_wait": 8, "hotline_helpful": 4, "store_queue": 5, "bill_shock": 8, "bill_unclear": 5,
-    "package_value": 5, "sms_reminder": 2, "install_missed": 4, "installer_professional": 3,
-    "work_order_slow": 3, "porting_obstruction": 4, "porting_smooth": 2, "app_self_service": 6,
-    "website_info": 2, "wechat_service": 3, "store_staff_helpful": 4, "sales_pushy": 3,
-    "ad_misleading": 2, "complaint_slow": 4,
+    "hotline_wait": 8,
+    "hotline_helpful": 4,
+    "store_queue": 5,
+    "bill_shock": 8,
+    "bill_unclear": 5,
+    "package_value": 5,
+    "sms_reminder": 2,
+    "install_missed": 4,
+    "installer_professional": 3,
+    "work_order_slow": 3,
+    "porting_obstruction": 4,
+    "porting_smooth": 2,
+    "app_self_service": 6,
+    "website_info": 2,
+    "wechat_service": 3,
+    "store_staff_helpful": 4,
+    "sales_pushy": 3,
+    "ad_misleading": 2,
+    "complaint_slow": 4,
 }
 #: The hotline redesign halves hotline waiting mentions from the intervention date on.
 HOTLINE_AFTER = 0.5
@@ -170,16 +238,33 @@ def stream(ctx: SampleContext) -> pd.DataFrame:
         if channels[i] == "wechat" and rng.random() < EMPTY_COMMENT_RATE:
             text = ""
         if channels[i] == "ticket" and rng.random() < PHONE_RATE:
-            text += f"联系电话139{int(rng.integers(10**7, 10**8)):08d}" if language == "zh" else \
-                f" Call me on 139{int(rng.integers(10**7, 10**8)):08d}"
+            text += (
+                f"联系电话139{int(rng.integers(10**7, 10**8)):08d}"
+                if language == "zh"
+                else f" Call me on 139{int(rng.integers(10**7, 10**8)):08d}"
+            )
         pain = bool(codes) and valence.get(codes[0]) == "pain_point"
-        rating = (int(rng.choice([1, 2], p=[0.6, 0.4])) if pain
-                  else int(rng.choice([4, 5], p=[0.4, 0.6])) if codes else int(rng.choice([2, 3, 4])))
+        rating = (
+            int(rng.choice([1, 2], p=[0.6, 0.4]))
+            if pain
+            else int(rng.choice([4, 5], p=[0.4, 0.6]))
+            if codes
+            else int(rng.choice([2, 3, 4]))
+        )
         touchpoints = (book[codes[0]].get("touchpoints") or [""]) if codes else [""]
-        rows.append({
-            "day": day, "second": int(seconds[i]), "channel": str(channels[i]), "language": language,
-            "codes": codes, "type": kind, "text": text, "rating": rating, "touchpoint": touchpoints[0],
-        })
+        rows.append(
+            {
+                "day": day,
+                "second": int(seconds[i]),
+                "channel": str(channels[i]),
+                "language": language,
+                "codes": codes,
+                "type": kind,
+                "text": text,
+                "rating": rating,
+                "touchpoint": touchpoints[0],
+            }
+        )
     frame = pd.DataFrame(rows)
     frame["time"] = pd.to_datetime(frame["day"]) + pd.to_timedelta(frame["second"], unit="s")
     return frame
@@ -192,7 +277,9 @@ def _survey_scores(folder: Path) -> pd.DataFrame:
     frames.append(before[["respondent_id", "recommend"]].assign(wave="before"))
     after = pd.read_excel(folder / "after.xlsx", skiprows=[1], dtype=object)
     frames.append(after[["respondent_id", "recommend"]].assign(wave="after"))
-    panel, _meta = pyreadstat.read_sav(str(folder / "after_panel.sav"), usecols=["respondent_id", "recommend"])
+    panel, _meta = pyreadstat.read_sav(
+        str(folder / "after_panel.sav"), usecols=["respondent_id", "recommend"]
+    )
     frames.append(panel.assign(wave="after"))
     scores = pd.concat(frames, ignore_index=True)
     scores["recommend"] = pd.to_numeric(scores["recommend"], errors="coerce")
@@ -210,7 +297,11 @@ def open_answers(ctx: SampleContext, survey_folder: Path) -> pd.DataFrame:
     rows = []
     for record in scores.itertuples():
         score = record.recommend
-        group = ("detractor" if score <= 6 else "promoter" if score >= 9 else "passive") if score == score else "passive"
+        group = (
+            ("detractor" if score <= 6 else "promoter" if score >= 9 else "passive")
+            if score == score
+            else "passive"
+        )
         answered = rng.random() < OPEN_ANSWER_RATE
         codes: list[str] = []
         if rng.random() < THEME_SHARE[group]:
@@ -221,10 +312,24 @@ def open_answers(ctx: SampleContext, survey_folder: Path) -> pd.DataFrame:
             pool = pains if group == "detractor" else delights if group == "promoter" else pains + delights
             codes.append(str(rng.choice(pool)))
         language = "en" if rng.random() < EN_SHARE else "zh"
-        kind = "complaint" if group == "detractor" and codes else "praise" if group == "promoter" and codes else "none"
+        kind = (
+            "complaint"
+            if group == "detractor" and codes
+            else "praise"
+            if group == "promoter" and codes
+            else "none"
+        )
         text = _compose(codes, kind, language, rng) if answered else ""
-        rows.append({"respondent_id": record.respondent_id, "wave": record.wave, "why": text,
-                     "group": group, "codes": codes if answered else [], "answered": answered})
+        rows.append(
+            {
+                "respondent_id": record.respondent_id,
+                "wave": record.wave,
+                "why": text,
+                "group": group,
+                "codes": codes if answered else [],
+                "answered": answered,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -242,16 +347,34 @@ def _section() -> dict:
     return {
         "codebook": "codebook",
         "sources": [
-            {"file": "feedback_reviews", "text_column": "text", "id_column": "review_id",
-             "time_column": "posted_at", "source_column": "channel", "rating_column": "stars",
-             "rating_min": 1, "rating_max": 5},
-            {"file": "feedback_tickets", "text_column": "description", "id_column": "ticket_id",
-             "time_column": "created_at", "source": "complaint_ticket", "touchpoint_column": "touchpoint",
-             "respondent_column": "customer_id"},
+            {
+                "file": "feedback_reviews",
+                "text_column": "text",
+                "id_column": "review_id",
+                "time_column": "posted_at",
+                "source_column": "channel",
+                "rating_column": "stars",
+                "rating_min": 1,
+                "rating_max": 5,
+            },
+            {
+                "file": "feedback_tickets",
+                "text_column": "description",
+                "id_column": "ticket_id",
+                "time_column": "created_at",
+                "source": "complaint_ticket",
+                "touchpoint_column": "touchpoint",
+                "respondent_column": "customer_id",
+            },
         ],
         "open_items": [
-            {"file": "feedback_why", "text_column": "why", "respondent_column": "respondent_id",
-             "wave_column": "wave", "source": "why_score"},
+            {
+                "file": "feedback_why",
+                "text_column": "why",
+                "respondent_column": "respondent_id",
+                "wave_column": "wave",
+                "source": "why_score",
+            },
         ],
     }
 
@@ -263,23 +386,34 @@ def generate(ctx: SampleContext) -> SamplePart:
     items = stream(ctx)
     reviews = items[items["channel"] != "ticket"].reset_index(drop=True)
     stamp = reviews["time"]
-    review_table = pd.DataFrame({
-        "review_id": [f"RV{i:06d}" for i in range(1, len(reviews) + 1)],
-        "posted_at": np.where(reviews["channel"] == "wechat", stamp.dt.strftime("%Y/%m/%d %H:%M"),
-                              stamp.dt.strftime("%Y-%m-%d %H:%M:%S")),
-        "channel": reviews["channel"],
-        "stars": np.where(reviews["channel"] == "app_store", reviews["rating"].astype(str), ""),
-        "text": reviews["text"],
-    })
+    review_table = pd.DataFrame(
+        {
+            "review_id": [f"RV{i:06d}" for i in range(1, len(reviews) + 1)],
+            "posted_at": np.where(
+                reviews["channel"] == "wechat",
+                stamp.dt.strftime("%Y/%m/%d %H:%M"),
+                stamp.dt.strftime("%Y-%m-%d %H:%M:%S"),
+            ),
+            "channel": reviews["channel"],
+            "stars": np.where(reviews["channel"] == "app_store", reviews["rating"].astype(str), ""),
+            "text": reviews["text"],
+        }
+    )
     _write_csv_gz(folder / "reviews.csv.gz", review_table)
     tickets = items[items["channel"] == "ticket"].reset_index(drop=True)
     rng = ctx.rng("feedback-tickets")
     customers = rng.integers(1, 10**6, size=len(tickets))
     records = [
-        {"ticket_id": f"TK{i:06d}", "created_at": t.strftime("%Y-%m-%dT%H:%M:%S+08:00"),
-         "touchpoint": tp, "customer_id": f"C{c:06d}", "description": text}
+        {
+            "ticket_id": f"TK{i:06d}",
+            "created_at": t.strftime("%Y-%m-%dT%H:%M:%S+08:00"),
+            "touchpoint": tp,
+            "customer_id": f"C{c:06d}",
+            "description": text,
+        }
         for i, (t, tp, c, text) in enumerate(
-            zip(tickets["time"], tickets["touchpoint"], customers, tickets["text"], strict=True), 1)
+            zip(tickets["time"], tickets["touchpoint"], customers, tickets["text"], strict=True), 1
+        )
     ]
     _write_jsonl_gz(folder / "tickets.jsonl.gz", records)
     answers = open_answers(ctx, ctx.out / "survey")
@@ -288,39 +422,55 @@ def generate(ctx: SampleContext) -> SamplePart:
     release = pd.Timestamp(APP_RELEASE)
     glitch = items["codes"].map(lambda c: EMERGING_CODE in c)
     before, after = glitch[items["time"] < release].mean(), glitch[items["time"] >= release].mean()
-    uncoded = items["codes"].map(len).eq(0) & items["text"].ne("")
+    written = items[items["text"] != ""]
+    uncoded = written["codes"].map(len).eq(0).mean()
     answered = answers[answers["answered"]]
-    theme = answered["codes"].map(lambda c: DETRACTOR_THEME in c)
-    by_group = theme.groupby(answered["group"]).mean()
+    theme = answered["codes"].map(lambda c: DETRACTOR_THEME in c).groupby(answered["group"]).mean()
+    detractors, passives, promoters = (
+        theme.get(g, float("nan")) for g in ("detractor", "passive", "promoter")
+    )
+    planted = " / ".join(f"{THEME_SHARE[g]:.0%}" for g in ("detractor", "passive", "promoter"))
+    n_reviews = int((items["channel"] == "app_store").sum())
+    n_comments = int((items["channel"] == "wechat").sum())
+    n_empty = int(items["text"].eq("").sum())
+    last_day = YEAR_START + dt.timedelta(days=DAYS - 1)
     truths = f"""
-- Feedback stream: {len(items)} items from {YEAR_START} to {YEAR_START + dt.timedelta(days=DAYS - 1)}
-  (`feedback/reviews.csv.gz`: {int((items['channel'] == 'app_store').sum())} app-store reviews with 1-5 stars and
-  {int((items['channel'] == 'wechat').sum())} WeChat comments; `feedback/tickets.jsonl.gz`: {len(tickets)} complaint
-  tickets, time with +08:00, touchpoint, customer id; {1 - EN_SHARE:.0%} Chinese). Texts are built from the codebook's
-  keywords; {int(items['text'].eq('').sum())} comments are empty and some tickets carry a phone number (redact quotes).
-- Emerging issue: app version 6.0 was released on {APP_RELEASE}; the share of items about `{EMERGING_CODE}`
-  (crashes, freezes, log-in failures) rises from {before:.1%} before to {after:.1%} after (planted
-  {EMERGING_BEFORE:.0%} and {EMERGING_AFTER:.0%}). Comparing the last three months with the months before it, an
-  emerging-issue test flags `{EMERGING_CODE}` (and no other code rises by design).
-- The hotline redesign ({story.INTERVENTION_DATE}) halves the mentions of `hotline_wait` from then on (a fall, not
-  an emerging issue).
-- Items no code covers: {uncoded.mean():.1%} of the stream (planted {UNCODED_SHARE:.0%}); {GAP_SHARE_OF_UNCODED:.0%}
-  of them are about mobile network signal and speed (信号, 网速, signal), which the codebook lacks: the codebook-gaps
-  analysis should propose it as a candidate code.
-- Why this score? (`feedback/why_score.csv.gz`, both waves, keyed by the survey's respondent ids,
-  {len(answered)} of {len(answers)} respondents answered, blanks kept): `{DETRACTOR_THEME}` is named by
-  {by_group.get('detractor', float('nan')):.0%} of detractors (0-6), {by_group.get('passive', float('nan')):.0%}
-  of passives and {by_group.get('promoter', float('nan')):.0%} of promoters (9-10), planted
-  {THEME_SHARE['detractor']:.0%} / {THEME_SHARE['passive']:.0%} / {THEME_SHARE['promoter']:.0%}: the theme that
-  separates detractors from promoters.
+- Feedback stream: {len(items)} items from {YEAR_START} to {last_day} (`feedback/reviews.csv.gz`:
+  {n_reviews} app-store reviews with 1-5 stars and {n_comments} WeChat comments;
+  `feedback/tickets.jsonl.gz`: {len(tickets)} complaint tickets, time with +08:00, touchpoint,
+  customer id; {1 - EN_SHARE:.0%} Chinese). Texts are built from the codebook's keywords;
+  {n_empty} comments are empty and some tickets carry a phone number (redact quotes).
+- Emerging issue: app version 6.0 was released on {APP_RELEASE}; the share of items about
+  `{EMERGING_CODE}` (crashes, freezes, log-in failures) rises from {before:.1%} before to
+  {after:.1%} after (planted {EMERGING_BEFORE:.0%} and {EMERGING_AFTER:.0%}). Comparing the last
+  three months with the months before them, an emerging-issue test flags `{EMERGING_CODE}` and no
+  other code (no other share rises by design).
+- The hotline redesign ({story.INTERVENTION_DATE}) halves the mentions of `hotline_wait` from then
+  on (a fall, not an emerging issue).
+- Items no code covers: {uncoded:.1%} of the non-empty stream items (planted {UNCODED_SHARE:.0%});
+  {GAP_SHARE_OF_UNCODED:.0%} of them are about mobile network signal and speed (信号, 网速, signal),
+  which the codebook lacks: the codebook-gaps analysis proposes it as a candidate code.
+- Why this score? (`feedback/why_score.csv.gz`, both waves, keyed by the survey's respondent ids;
+  {len(answered)} of {len(answers)} respondents answered, blanks kept): `{DETRACTOR_THEME}` is named
+  by {detractors:.0%} of detractors (0-6), {passives:.0%} of passives and {promoters:.0%} of
+  promoters (9-10), planted {planted}: the theme that separates detractors from promoters.
 """
     files = {
-        "feedback_reviews": {"path": f"{SUBFOLDER}/reviews.csv.gz", "role": "feedback",
-                             "description": "App-store reviews and WeChat comments, one year (gzipped CSV)"},
-        "feedback_tickets": {"path": f"{SUBFOLDER}/tickets.jsonl.gz", "role": "feedback",
-                             "description": "Complaint tickets (gzipped JSON lines)"},
-        "feedback_why": {"path": f"{SUBFOLDER}/why_score.csv.gz", "role": "feedback",
-                         "description": "Open-ended 'why this score?' answers of both survey waves"},
+        "feedback_reviews": {
+            "path": f"{SUBFOLDER}/reviews.csv.gz",
+            "role": "feedback",
+            "description": "App-store reviews and WeChat comments, one year (gzipped CSV)",
+        },
+        "feedback_tickets": {
+            "path": f"{SUBFOLDER}/tickets.jsonl.gz",
+            "role": "feedback",
+            "description": "Complaint tickets (gzipped JSON lines)",
+        },
+        "feedback_why": {
+            "path": f"{SUBFOLDER}/why_score.csv.gz",
+            "role": "feedback",
+            "description": "Open-ended 'why this score?' answers of both survey waves",
+        },
     }
     notebooks = Path(__file__).resolve().parents[3] / "notebooks"
     runs = list(RUNS) if (notebooks / NOTEBOOK).exists() else []  # added with the notebook
