@@ -48,3 +48,17 @@ def test_too_few_labels_is_not_applicable(reviews):
     few = reviews.groupby("human").head(3)
     with pytest.raises(NotApplicable):
         compare_supervised(few, few.assign(label="positive"))
+
+
+def test_coding_report_sets_the_supervised_model_beside_the_default():
+    from research.coding import unit_sentiment
+    from research.coding.report import load_coding_data, sentiment_section
+    from research.study import load_study
+
+    data = load_coding_data(load_study("sample"))
+    check = sentiment_section(data, unit_sentiment(data.units, data.codebook))
+    assert check.supervised is not None
+    assert check.table["lexicon"].iloc[-1].startswith("supervised on these labels")
+    assert check.supervised.default.n == check.supervised.supervised.n == check.extended.n
+    # the sample's coders' valence is learnable from its own units: CV beats the lexicon here
+    assert check.supervised.supervised.accuracy > check.extended.accuracy

@@ -472,13 +472,16 @@ class SentimentCheck:
 
     ``basis`` says what it was compared with; ``table`` has one row per lexicon (``lexicon,
     compared_with, n, accuracy, cohen_kappa``); ``extended`` is the result with the codebook's
-    keywords, ``builtin`` without them.
+    keywords, ``builtin`` without them; ``supervised`` is a model trained on the same human
+    labels, cross-validated (:func:`research.coding.sentiment_model.compare_supervised`), or
+    None when there are too few labels per class (its row is then absent from the table).
     """
 
     basis: str
     table: pd.DataFrame
     extended: SentimentAgreement
     builtin: SentimentAgreement
+    supervised: Any = None
 
 
 def sentiment_section(
@@ -537,14 +540,35 @@ def sentiment_section(
             "Name a column of the respondents file holding positive/negative/neutral with the "
             "sentiment_label_column parameter, or add a coder's codings.",
         )
-    table = pd.concat(
-        [
-            builtin.summary().assign(lexicon="built-in"),
-            extended.summary().assign(lexicon="built-in + codebook keywords"),
-        ],
-        ignore_index=True,
-    ).assign(compared_with=basis)[["lexicon", "compared_with", "n", "accuracy", "cohen_kappa"]]
-    return SentimentCheck(basis, table, extended, builtin)
+    parts = [
+        builtin.summary().assign(lexicon="built-in"),
+        extended.summary().assign(lexicon="built-in + codebook keywords"),
+    ]
+    supervised = _supervised_comparison(data, extended, label_column)
+    if supervised is not None:
+        parts.append(supervised.supervised.summary().assign(
+            lexicon=f"supervised on these labels ({supervised.folds}-fold cross-validation)"))
+    table = pd.concat(parts, ignore_index=True).assign(compared_with=basis)[
+        ["lexicon", "compared_with", "n", "accuracy", "cohen_kappa"]]
+    return SentimentCheck(basis, table, extended, builtin, supervised)
+
+
+def _supervised_comparison(data: CodingData, extended: SentimentAgreement, label_column: str):
+    """A model trained on the compared human labels (None when too few per class)."""
+    from research.coding.sentiment_model import compare_supervised
+
+    compared = extended.units.rename(columns={"transcript_id": "unit_id"})
+    if label_column:
+        texts = data.units.assign(text=data.units["text"].fillna("").astype(str))
+        texts = texts.groupby("transcript_id")["text"].agg("\n".join).rename_axis("unit_id").reset_index()
+    else:
+        texts = data.units[["unit_id", "text"]]
+    labelled = compared[["unit_id", "human"]].merge(texts, on="unit_id")
+    default = compared[["unit_id", "suggested"]].rename(columns={"suggested": "label"})
+    try:
+        return compare_supervised(labelled, default)
+    except NotApplicable:
+        return None
 
 
 def frequent_words_section(data: CodingData, language: str, top: int = 20) -> pd.DataFrame:
