@@ -39,6 +39,7 @@ RUN_CHECKS: dict[str, str] = {
     "10_interview_coding.ipynb": "research.coding.preconditions:check_run",
     "20_survey_statistics.ipynb": "research.survey.preconditions:check_run",
     "30_improvement_evaluation.ipynb": "research.evaluation.preconditions:check_run",
+    "15_feedback_analytics.ipynb": "research.feedback.preconditions:check_run",
 }
 
 
@@ -74,6 +75,7 @@ RUN_SECTIONS: dict[str, str] = {
     "10_interview_coding.ipynb": "coding",
     "20_survey_statistics.ipynb": "survey",
     "30_improvement_evaluation.ipynb": "evaluation",
+    "15_feedback_analytics.ipynb": "feedback",
 }
 
 
