@@ -10,7 +10,7 @@ and counts the pairs that word boundaries set aside (random characters around a 
 jieba reads as one longer word).
 
 Measured on the 2-core machine (issue 10): before word boundaries 0.66 s vs 51.9 s (78x); with
-them 1.4 s vs 65 s (46x; the plain way's time varies with the load of the machine).
+them 1.3 s vs 56 s (45x; 22x once with the machine under load from other jobs).
 """
 
 from __future__ import annotations
@@ -137,19 +137,19 @@ def main() -> None:
     started = time.perf_counter()
     suggestions = autocode(units, codebook)
     fast = time.perf_counter() - started
-    print(f"autocode (Aho-Corasick, one pass, word boundaries): {fast:8.2f} s  ({len(suggestions):,} hits)")
+    print(f"autocode (one pass, word boundaries):    {fast:8.2f} s  ({len(suggestions):,} matches)")
 
     started = time.perf_counter()
     substrings = autocode(units, codebook, word_boundaries=False)
     print(
-        f"autocode (substrings, word_boundaries=False):        {time.perf_counter() - started:8.2f} s  "
+        f"autocode (substrings, word_boundaries=False): {time.perf_counter() - started:8.2f} s  "
         f"({len(substrings):,} matches)"
     )
 
     started = time.perf_counter()
     plain = plain_way(units, codebook)
     slow = time.perf_counter() - started
-    print(f"plain way (regex per code, pandas):               {slow:8.2f} s")
+    print(f"plain way (regex per code, pandas):        {slow:8.2f} s")
 
     ours = set(zip(substrings["unit_id"], substrings["code"], strict=True))
     print(f"substring matching finds the same (unit, code) pairs: {ours == plain} ({len(ours):,} pairs)")
