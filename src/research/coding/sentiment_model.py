@@ -1,30 +1,28 @@
 """Supervised sentiment trained on the study's own human-labelled units, cross-validated.
 
-A scikit-learn pipeline: TF-IDF of character 1-3-grams (no segmentation needed, works for
-Chinese and English alike; ``sublinear_tf``) and a logistic regression (L2, balanced class
-weights). It is evaluated by stratified k-fold cross-validation (each unit predicted by a model
-that never saw it) and set beside the default lexicon scorer on the same units, so the
-researcher sees which to trust. Reference: Pedregosa et al. (2011), scikit-learn; the n-gram +
-linear model baseline of Wang & Manning (2012), "Baselines and bigrams".
+The model and its cross-validation are the shared ones of :mod:`research.text.supervised`
+(char 1-3-gram TF-IDF + logistic regression, stratified k-fold; the same implementation trains
+feedback types and codes). Here they are set beside the default lexicon scorer on the same
+units, so the researcher sees which to trust. Reference: Pedregosa et al. (2011),
+scikit-learn; the n-gram + linear model baseline of Wang & Manning (2012), "Baselines and bigrams".
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
 
 from research.coding.sentiment import SentimentAgreement, _agreement
 from research.errors import NotApplicable
 from research.io import require_columns
+from research.text.supervised import FOLDS, MIN_PER_CLASS, cross_validate, text_pipeline
 
-#: Fewest labelled units per class (and folds) for a cross-validated comparison.
-MIN_PER_CLASS, FOLDS = 5, 5
+__all__ = ["FOLDS", "MIN_PER_CLASS", "SentimentComparison", "compare_supervised", "sentiment_pipeline"]
 
 
 def sentiment_pipeline(c: float = 4.0):
-    """The supervised pipeline: char 1-3-gram TF-IDF + logistic regression.
+    """The supervised pipeline (:func:`research.text.supervised.text_pipeline`).
 
     Examples
     --------
@@ -32,14 +30,7 @@ def sentiment_pipeline(c: float = 4.0):
     >>> p.predict(["很好"]).tolist()
     ['positive']
     """
-    from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.pipeline import make_pipeline
-
-    return make_pipeline(
-        TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 3), sublinear_tf=True),
-        LogisticRegression(C=c, class_weight="balanced", max_iter=2000),
-    )
+    return text_pipeline(c)
 
 
 @dataclass
@@ -89,24 +80,19 @@ def compare_supervised(labelled: pd.DataFrame, default: pd.DataFrame, seed: int 
     >>> compare_supervised(labelled, default).summary()["n"].tolist()
     [24, 24]
     """
-    from sklearn.model_selection import StratifiedKFold, cross_val_predict
-
     require_columns(labelled, ["unit_id", "text", "human"], file=None)
     labelled = labelled.dropna(subset=["human"]).reset_index(drop=True)
-    counts = labelled["human"].value_counts()
-    if len(counts) < 2 or counts.min() < MIN_PER_CLASS:
+    try:
+        checked = cross_validate(labelled["text"], labelled["human"], seed=seed, what="sentiment")
+    except NotApplicable:
+        counts = labelled["human"].value_counts()
         raise NotApplicable(
             f"Too few human-labelled units to train a sentiment model ({counts.to_dict()}).",
             f"Label at least {MIN_PER_CLASS} units of each sentiment to compare a model trained on them.",
-        )
-    folds = int(min(FOLDS, counts.min()))
-    splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
-    predicted = cross_val_predict(
-        sentiment_pipeline(), labelled["text"].fillna("").astype(str), labelled["human"], cv=splitter
-    )
+        ) from None
     supervised = _agreement(pd.DataFrame({"unit_id": labelled["unit_id"], "human": labelled["human"],
-                                          "suggested": np.asarray(predicted)}))
+                                          "suggested": checked.predicted["predicted"].to_numpy()}))
     compared = labelled[["unit_id", "human"]].merge(
         default[["unit_id", "label"]].rename(columns={"label": "suggested"}), on="unit_id"
     )
-    return SentimentComparison(supervised, _agreement(compared), folds)
+    return SentimentComparison(supervised, _agreement(compared), checked.folds)
