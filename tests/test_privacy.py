@@ -175,6 +175,9 @@ MASKED_FORMS = [
     ("电话幺三八幺二三四五六七八", "电话[phone]"),
     ("手机１３８．１２３４．５６７８", "手机[phone]"),
     ("身份证110105194912310021", "身份证[id]"),  # wrong check digit: still masked
+    # A Chinese numeral word right after a number is a word, not more digits.
+    ("电话13812345678一直打不通", "电话[phone]一直打不通"),
+    ("13812345678二十分钟后再打", "[phone]二十分钟后再打"),
 ]
 
 

@@ -117,6 +117,9 @@ _ORDER_CUE_RE = re.compile(
 # numerals (phone numbers read out or typed in words: 一三八…, 幺 for 1).
 _FULLWIDTH = str.maketrans("０１２３４５６７８９＋－（）　ｘＸ．", "0123456789+-() xX.")
 _NUMERALS = str.maketrans("〇零一二三四五六七八九幺", "001234567891")
+# Only a run as long as a phone number is read as digits: a lone 一 after a number ("13812345678
+# 一直打不通") is a word, and reading it as a digit would hide the number behind a longer one.
+_NUMERAL_RUN = re.compile("[〇零一二三四五六七八九幺]{7,}")
 
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
@@ -426,7 +429,7 @@ def find_personal_data(
         for match in card_re.finditer(digits):
             if is_luhn_valid(match.group()) and not _after_order_cue(digits, match.start()):
                 claim(match.start(), match.end(), "card")
-    spoken = digits.translate(_NUMERALS)
+    spoken = _NUMERAL_RUN.sub(lambda run: run.group().translate(_NUMERALS), digits)
     for pattern in (_MOBILE_RE, _LANDLINE_RE):
         for match in pattern.finditer(spoken):
             if not _after_order_cue(digits, match.start()):
