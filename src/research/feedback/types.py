@@ -3,8 +3,10 @@
 Every text is scanned once for the cue words of :data:`CUES` (Chinese and English). Where cues
 overlap, the longest wins (``不满意`` is a complaint, not the praise ``满意``; ``不错`` and
 ``not bad`` are praise, not the complaints ``差``/``bad``), and a few everyday words that only
-contain a cue are masked (``差不多``, ``出差``, ``没问题``). When a text holds cues of several
-types, :data:`PRECEDENCE` decides:
+contain a cue are masked (``差不多``, ``出差``, ``没问题``). Inside a negation's scope (the shared
+:func:`research.text.negation.negated`, as for codes and sentiment) a complaint cue counts for
+nothing ("一点都不慢") and a praise cue is a complaint ("一点也不热情"). When a text holds cues of
+several types, :data:`PRECEDENCE` decides:
 
 1. **complaint** (投诉, 差, 慢, 垃圾, 退款, 不满意, terrible, refund ...): a customer who is
    unhappy, whatever else the text says ("能不能快点？太慢了" is a complaint);
@@ -22,8 +24,8 @@ that decided one text.
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
+from typing import Any
 
 import pandas as pd
 
@@ -215,8 +217,14 @@ def _check_language(language: str) -> str:
 
 
 @lru_cache(maxsize=4)
-def _matcher(language: str) -> tuple[re.Pattern[str], dict[str, str]]:
-    """One regex for all cues of *language* (longest first: overlaps resolve to the longest)."""
+def _matcher(language: str) -> Any:
+    """All cues of *language* in one Aho-Corasick automaton (leftmost-longest matches).
+
+    Each value is ``(length, type, latin start, latin end)``; a cue starting or ending with a
+    Latin letter or digit counts only on word boundaries.
+    """
+    import ahocorasick
+
     type_of: dict[str, str] = {}
     for kind, words in CUES[language].items():
         for word in words:
@@ -225,21 +233,46 @@ def _matcher(language: str) -> tuple[re.Pattern[str], dict[str, str]]:
         for kind, words in CUES["en"].items():
             for word in words:
                 type_of.setdefault(word.lower(), kind)
-    parts = []
-    for word in sorted(type_of, key=len, reverse=True):
-        escaped = re.escape(word)
-        if word[0].isascii() and word[0].isalnum():
-            escaped = r"(?<![a-z0-9])" + escaped
-        if word[-1].isascii() and word[-1].isalnum():
-            escaped += r"(?![a-z0-9])"
-        parts.append(escaped)
-    return re.compile("|".join(parts)), type_of
+    automaton = ahocorasick.Automaton()
+    for word, kind in type_of.items():
+        automaton.add_word(word, (len(word), kind, _latin(word[0]), _latin(word[-1])))
+    automaton.make_automaton()
+    return automaton
+
+
+def _latin(char: str) -> bool:
+    return char.isascii() and char.isalnum()
+
+
+#: What a cue means inside a negation's scope (research.text.negation): "不慢" is no complaint,
+#: "不热情" is one.
+NEGATED = {"complaint": "none", "praise": "complaint"}
 
 
 def _cues(text: str, language: str) -> list[tuple[int, int, str, str]]:
-    pattern, type_of = _matcher(language)
+    from research.text.negation import negation_spans
+
     lowered = text.lower()
-    return [(m.start(), m.end(), m.group(), type_of[m.group()]) for m in pattern.finditer(lowered)]
+    if len(lowered) != len(text):
+        lowered = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+    size = len(lowered)
+    found = []
+    for last, (length, kind, left, right) in _matcher(language).iter_long(lowered):
+        start, end = last - length + 1, last + 1
+        inside_left = left and start > 0 and _latin(lowered[start - 1])
+        if inside_left or (right and end < size and _latin(lowered[end])):
+            continue
+        found.append((start, end, lowered[start:end], kind))
+    if any(kind in NEGATED for *_, kind in found):
+        spans = negation_spans(text, language)
+        if spans:
+            found = [
+                (start, end, cue, NEGATED[kind])
+                if kind in NEGATED and any(s <= start < e for s, e in spans)
+                else (start, end, cue, kind)
+                for start, end, cue, kind in found
+            ]
+    return found
 
 
 def _decide(kinds: set[str]) -> str:
