@@ -37,6 +37,29 @@ _EXPORTS = {
     "preconditions": [
         "check_run",
     ],
+    "classify": [
+        "Classified",
+        "classify",
+        "classify_study",
+        "classify_to_parquet",
+        "read_parquet_folder",
+    ],
+    "report": [
+        "FeedbackData",
+        "SupervisedCheck",
+        "detractors",
+        "feedback_results",
+        "code_importance",
+        "gaps",
+        "load_feedback_data",
+        "negativity",
+        "quotes",
+        "shares",
+        "sources_summary",
+        "supervised",
+        "touchpoint_feed",
+        "trends",
+    ],
 }
 
 __getattr__, __dir__, __all__ = lazy_exports(__name__, _EXPORTS)

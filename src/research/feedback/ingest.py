@@ -340,6 +340,9 @@ def source_items(study: Study, source: Source, frame: pd.DataFrame | None = None
     )
     items["wave"] = None
     items["score"] = np.nan
+    for column, name in ((source.code_label_column, "label_codes"), (source.type_label_column, "label_type")):
+        if column:
+            items[name] = _clean_text(frame[column]).replace("", None).to_numpy()
     return items
 
 

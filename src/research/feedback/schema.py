@@ -34,6 +34,10 @@ A fuller one::
           rating_max: 5
           respondent_column: customer_id
           language: zh                 # default: detected per text (Chinese characters or not)
+          # The researcher's own labels of a subset (blank cells: not labelled), for the
+          # supervised mode (trained and cross-validated on them):
+          code_label_column: my_codes  # code ids separated by ";" ("uncoded": labelled, no code)
+          type_label_column: my_type   # complaint, suggestion, question, praise or other
       open_items:
         - file: why_score              # answers in their own file, keyed by respondent id ...
           text_column: why
@@ -85,6 +89,8 @@ class Source(_Strict):
     rating_max: float | None = None
     respondent_column: str | None = None
     language: Literal["zh", "en"] | None = None
+    code_label_column: str | None = None
+    type_label_column: str | None = None
 
     def check(self) -> None:
         """Raise :class:`FieldProblem` for a wrong combination of fields (path relative to the source)."""
@@ -120,6 +126,8 @@ class Source(_Strict):
                 self.touchpoint_column,
                 self.rating_column,
                 self.respondent_column,
+                self.code_label_column,
+                self.type_label_column,
             )
             if c
         ]
