@@ -136,9 +136,11 @@ def classify_chunk(
             "n_codes": counts[position].astype(int),
         }
     )
-    members = pd.DataFrame({"unit_id": position, "item_id": chunk["item_id"].to_numpy()})
+    members = pd.DataFrame(
+        {"unit_id": position, "item_id": chunk["item_id"].to_numpy(), "row": range(len(chunk))}
+    )
     codes = members.merge(found[["unit_id", "code", "touchpoint", "stage"]], on="unit_id")
-    codes = codes.sort_values(["unit_id", "code"], kind="stable") if len(codes) else codes
+    codes = codes.sort_values(["row", "code"], kind="stable")
     return labels, codes[CODE_COLUMNS].reset_index(drop=True)
 
 
