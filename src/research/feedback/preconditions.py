@@ -78,8 +78,8 @@ def check_run(study: Study, parameters: dict[str, Any]) -> list[DataError]:
     Examples
     --------
     >>> from research import load_study
-    >>> [p.message for p in check_run(load_study("sample"), {"period": "Y"})][:2]
-    ['The study has no feedback: section', 'Unknown period']
+    >>> [p.message for p in check_run(load_study("sample"), {"period": "Y", "source": "fax"})]
+    ['Unknown period', 'Not a feedback source of the study']
     """
     from research.feedback.ingest import open_item_items, source_items, tidy
 
