@@ -108,12 +108,18 @@ class Token:
 
 
 def tokens(text: str, tokenizer: Any) -> list[Token]:
-    """jieba tokens of *text* with their clause weight, negation count and preceding degree."""
+    """jieba tokens of *text* with their clause weight, negation count and preceding degree.
+
+    Segmentation is jieba's dictionary mode without HMM guessing of new words, as for keyword
+    matching (:class:`research.coding.tokens.TokenBoundaries`): one segmentation for both, and
+    the lexicon's words are dictionary words anyway (held-out accuracy 0.716 vs 0.719 with HMM,
+    within sampling error; 17% faster).
+    """
     scopes = _scopes(text, "zh")
     out: list[Token] = []
     for start, end, weight in clauses(text):
         previous: list[str] = []
-        for word, w_start, w_end in _split_prefixes(tokenizer.tokenize(text[start:end])):
+        for word, w_start, w_end in _split_prefixes(tokenizer.tokenize(text[start:end], HMM=False)):
             if not word.strip():
                 continue
             a, b = start + w_start, start + w_end

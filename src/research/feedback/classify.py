@@ -7,7 +7,7 @@ of :mod:`research.text.negation`; each item is one coding unit), sentiment from
 :func:`research.feedback.types.classify_type`. Items no code covers get no code row (they are
 the ``uncoded`` row of every share table); empty texts are kept (type ``other``, no sentiment).
 
-Scale: items are classified in chunks (identical texts of a chunk once), on several processes
+Scale: items are classified in chunks (identical texts of the whole stream once), on several processes
 when ``workers`` > 1 (forked: the lexicons and the tokenizer are loaded once, before the fork),
 with a progress bar. :func:`classify_study` streams each finished chunk to Parquet under
 ``data/processed/<study>/feedback/`` (written by DuckDB; a run's folder appears only when it is
@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from research.study import Study
 
 #: Bump when the classification changes, so cached results are not reused.
-CLASSIFIER_VERSION = "1"
+CLASSIFIER_VERSION = "2"
 #: Columns of the per-item labels.
 LABEL_COLUMNS = ["item_id", "type", "sentiment", "sentiment_label", "n_codes"]
 #: Columns of the (item, code) table.
@@ -99,10 +99,7 @@ def classify_chunk(
     from research.coding.sentiment import label, score_text
     from research.feedback.types import classify_type
 
-    text = chunk["text"].fillna("").astype(str).str.strip()
-    language = (
-        chunk["language"].fillna("zh").astype(str) if "language" in chunk else pd.Series("zh", chunk.index)
-    )
+    text, language = _texts_and_languages(chunk)
     key = pd.MultiIndex.from_arrays([text.to_numpy(), language.to_numpy()])
     position, unique = pd.factorize(key)
     distinct = pd.DataFrame({"text": unique.get_level_values(0), "language": unique.get_level_values(1)})
@@ -162,6 +159,14 @@ def _chunks(items: pd.DataFrame, size: int) -> Iterator[pd.DataFrame]:
         yield items.iloc[start : start + size]
 
 
+def _texts_and_languages(items: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    text = items["text"].fillna("").astype(str).str.strip()
+    language = (
+        items["language"].fillna("zh").astype(str) if "language" in items else pd.Series("zh", items.index)
+    )
+    return text, language
+
+
 def classify_stream(
     items: pd.DataFrame,
     codebook: Codebook,
@@ -172,16 +177,54 @@ def classify_stream(
     progress: bool = True,
     negation: bool = True,
 ) -> Iterator[tuple[pd.DataFrame, pd.DataFrame]]:
-    """Classified chunks, in order, as they finish (see :func:`classify`)."""
-    from tqdm.auto import tqdm
+    """Classified chunks of *items*, in order (see :func:`classify`).
 
+    Identical (text, language) pairs of the whole stream are classified once ("很好", "满意"
+    recur by the thousand in real feedback): the distinct texts are classified in chunks (in
+    parallel with *workers*), then every chunk of *items* is assembled from them.
+    """
     missing = [c for c in ("item_id", "text") if c not in items.columns]
     if missing:
         raise DataError(f"Feedback items lack columns {missing}", hint="Use research.feedback.load_feedback.")
     if chunk_size < 1:
         raise DataError("chunk_size must be at least 1", column="chunk_size", value=chunk_size)
+    text, language = _texts_and_languages(items)
+    position, unique = pd.factorize(pd.MultiIndex.from_arrays([text.to_numpy(), language.to_numpy()]))
+    distinct = pd.DataFrame(
+        {"item_id": np.arange(len(unique)), "text": unique.get_level_values(0),
+         "language": unique.get_level_values(1)}
+    )
+    parts = list(_classify_distinct(distinct, codebook, study, chunk_size=chunk_size, workers=workers,
+                                    progress=progress, negation=negation))
+    labels = pd.concat([p[0] for p in parts], ignore_index=True) if parts else _empty(LABEL_COLUMNS)
+    codes = pd.concat([p[1] for p in parts], ignore_index=True) if parts else _empty(CODE_COLUMNS)
+    codes = codes.rename(columns={"item_id": "unit"})
+    item_ids = items["item_id"].to_numpy()
+    for start in range(0, len(items), chunk_size):
+        where = position[start : start + chunk_size]
+        ids = item_ids[start : start + chunk_size]
+        chunk_labels = labels.iloc[where].reset_index(drop=True).assign(item_id=ids)
+        members = pd.DataFrame({"unit": where, "item_id": ids, "row": np.arange(len(ids))})
+        chunk_codes = members.merge(codes.drop(columns="item_id", errors="ignore"), on="unit")
+        chunk_codes = chunk_codes.sort_values(["row", "code"], kind="stable")
+        yield chunk_labels[LABEL_COLUMNS], chunk_codes[CODE_COLUMNS].reset_index(drop=True)
+
+
+def _classify_distinct(
+    items: pd.DataFrame,
+    codebook: Codebook,
+    study: Study | None,
+    *,
+    chunk_size: int,
+    workers: int,
+    progress: bool,
+    negation: bool,
+) -> Iterator[tuple[pd.DataFrame, pd.DataFrame]]:
+    """Classified chunks of distinct texts, in order, on *workers* forked processes."""
+    from tqdm.auto import tqdm
+
     bar = tqdm(
-        total=len(items), unit="items", desc="Classifying feedback", disable=not progress, mininterval=1
+        total=len(items), unit="texts", desc="Classifying feedback", disable=not progress, mininterval=1
     )
     _warm(codebook, study)
     workers = max(1, min(int(workers), (len(items) + chunk_size - 1) // chunk_size or 1))
