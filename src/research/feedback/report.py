@@ -64,6 +64,10 @@ class FeedbackData:
             return code
         return self.codebook.code(code).label(self.language)
 
+    def code_labels(self) -> dict[str, str]:
+        """Names of every codable code in the report's language, by id (for figures)."""
+        return {code: self.code_label(code) for code in self.code_list}
+
     def touchpoint_label(self, touchpoint: str) -> str:
         """Name of a touchpoint in the report's language."""
         if touchpoint in (stats.UNCODED, None) or not isinstance(touchpoint, str):

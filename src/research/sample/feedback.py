@@ -85,7 +85,10 @@ SNIPPETS: dict[str, dict[str, list[str]]] = {
         "zh": ["升级5G以后话费突然多扣了几十块", "莫名其妙扣了流量费", "每个月都被乱扣费"],
         "en": ["they overcharged me after the 5G upgrade", "an unexpected charge on my bill"],
     },
-    "bill_unclear": {"zh": ["账单明细根本看不懂", "账单我完全看不懂"], "en": ["the bill has confusing line items"]},
+    "bill_unclear": {
+        "zh": ["账单明细根本看不懂", "账单我完全看不懂"],
+        "en": ["the bill has confusing line items"],
+    },
     "package_value": {"zh": ["5G套餐挺划算", "这次优惠力度大还送流量"], "en": ["the 5G plan is good value"]},
     "sms_reminder": {
         "zh": ["流量用完前有短信提醒", "余额提醒很及时"],

@@ -1,0 +1,144 @@
+"""Figures of the feedback pillar: code shares, trends of emerging issues, detractor lift."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from research.plots import NEGATIVE, NEUTRAL, PALETTE, POSITIVE, text, use_style
+
+#: The row of items no code covers, in every share table.
+UNCODED = "uncoded"
+
+
+def code_share_chart(shares: pd.DataFrame, language: str = "zh", *, top: int = 20) -> Figure:
+    """Horizontal bars of code shares (0-1) with 95% intervals; the uncoded share in grey.
+
+    Parameters
+    ----------
+    shares : DataFrame
+        ``code, label, estimate, ci_low, ci_high`` per code (:func:`research.feedback.shares`).
+    language : {"zh", "en"}
+    top : int
+        The largest codes shown (the uncoded row always).
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"code": ["slow", "uncoded"], "label": ["Slow", "uncoded"],
+    ...                       "estimate": [0.2, 0.15], "ci_low": [0.18, 0.13], "ci_high": [0.22, 0.17]})
+    >>> code_share_chart(table, "en").axes[0].get_xlabel()
+    'Share of items (95% CI)'
+    """
+    use_style()
+    coded = shares[shares["code"] != UNCODED].nlargest(top, "estimate")
+    rows = pd.concat([coded, shares[shares["code"] == UNCODED]]).iloc[::-1]
+    fig, ax = plt.subplots(figsize=(8, 0.38 * len(rows) + 1.4))
+    y = np.arange(len(rows))
+    values = rows["estimate"].to_numpy(dtype=float)
+    colours = [NEUTRAL if code == UNCODED else PALETTE[0] for code in rows["code"]]
+    errors = [values - rows["ci_low"].to_numpy(dtype=float), rows["ci_high"].to_numpy(dtype=float) - values]
+    ax.barh(y, values, color=colours, xerr=errors, capsize=2, error_kw={"elinewidth": 1})
+    ax.set_yticks(y, [str(label) for label in rows["label"]])
+    ax.set_xlabel(text(language, "提及该编码的条目占比（95% 置信区间）", "Share of items (95% CI)"))
+    ax.set_title(text(language, "各编码的反馈占比（灰色：未被任何编码覆盖）",
+                      "Feedback share per code (grey: no code covers the item)"))
+    ax.grid(axis="y", visible=False)
+    fig.tight_layout()
+    return fig
+
+
+def trend_chart(
+    trend: pd.DataFrame,
+    codes: Sequence[str],
+    language: str = "zh",
+    *,
+    labels: Mapping[str, str] | None = None,
+    recent_start: pd.Timestamp | None = None,
+    period_name: str = "",
+) -> Figure:
+    """Share of items per period for *codes* (the flagged emerging issues), with 95% bands.
+
+    Parameters
+    ----------
+    trend : DataFrame
+        ``period, code, estimate, ci_low, ci_high`` (:attr:`research.feedback.Emerging.trend`).
+    codes : sequence of str
+        The codes drawn.
+    labels : mapping, optional
+        Display names of the codes.
+    recent_start : Timestamp, optional
+        Start of the recent window, drawn as a vertical line.
+    period_name : str
+        ``W``/``week`` or ``M``/``month``, for the axis label.
+
+    Examples
+    --------
+    >>> trend = pd.DataFrame({"period": pd.to_datetime(["2025-01-01", "2025-02-01"] * 2),
+    ...                       "code": ["a", "a", "b", "b"], "estimate": [0.01, 0.08, 0.2, 0.2],
+    ...                       "ci_low": [0.0, 0.06, 0.18, 0.18], "ci_high": [0.02, 0.1, 0.22, 0.22]})
+    >>> trend_chart(trend, ["a"], "en", period_name="month").axes[0].get_ylabel()
+    'Share of items per month'
+    """
+    use_style()
+    fig, ax = plt.subplots(figsize=(9, 4))
+    for index, code in enumerate(codes):
+        rows = trend[trend["code"] == code].sort_values("period")
+        colour = PALETTE[index % len(PALETTE)]
+        name = (labels or {}).get(code, code)
+        ax.plot(rows["period"], rows["estimate"], marker="o", color=colour, label=name)
+        ax.fill_between(rows["period"], rows["ci_low"], rows["ci_high"], color=colour, alpha=0.15)
+    if recent_start is not None:
+        ax.axvline(recent_start, color=NEGATIVE, lw=1, ls="--",
+                   label=text(language, "近期窗口开始", "recent window starts"))
+    units = {"W": ("周", "week"), "M": ("月", "month"), "week": ("周", "week"), "month": ("月", "month")}
+    unit = units.get(period_name, ("期", "period"))
+    ax.set_ylabel(text(language, f"每{unit[0]}条目占比", f"Share of items per {unit[1]}"))
+    ax.set_xlabel(text(language, "时间", "Period"))
+    ax.set_title(text(language, "新出现的问题：占比走势（95% 置信带）",
+                      "Emerging issues: share over time (95% band)"))
+    ax.legend(loc="upper left", fontsize=8)
+    fig.autofmt_xdate()
+    fig.tight_layout()
+    return fig
+
+
+def lift_chart(lift: pd.DataFrame, language: str = "zh", *, top: int = 12) -> Figure:
+    """Share among detractors minus share among promoters per code, with Newcombe intervals.
+
+    Parameters
+    ----------
+    lift : DataFrame
+        ``code, label, difference, diff_ci_low, diff_ci_high, p_adjusted``
+        (:func:`research.feedback.detractors`).
+    top : int
+        The codes with the largest absolute difference.
+
+    Examples
+    --------
+    >>> lift = pd.DataFrame({"code": ["bill"], "label": ["Bill shock"], "difference": [0.27],
+    ...                      "diff_ci_low": [0.24], "diff_ci_high": [0.30], "p_adjusted": [0.001]})
+    >>> lift_chart(lift, "en").axes[0].get_xlabel()
+    'Share among detractors − share among promoters (95% CI)'
+    """
+    use_style()
+    rows = lift.reindex(lift["difference"].abs().sort_values(ascending=False).index).head(top).iloc[::-1]
+    fig, ax = plt.subplots(figsize=(8, 0.42 * len(rows) + 1.4))
+    y = np.arange(len(rows))
+    values = rows["difference"].to_numpy(dtype=float)
+    colours = [NEGATIVE if v > 0 else POSITIVE for v in values]
+    errors = [values - rows["diff_ci_low"].to_numpy(dtype=float),
+              rows["diff_ci_high"].to_numpy(dtype=float) - values]
+    ax.barh(y, values, color=colours, xerr=errors, capsize=2, error_kw={"elinewidth": 1})
+    ax.axvline(0, color=NEUTRAL, lw=1)
+    ax.set_yticks(y, [str(label) for label in rows["label"]])
+    ax.set_xlabel(text(language, "贬损者占比 − 推荐者占比（95% 置信区间）",
+                       "Share among detractors − share among promoters (95% CI)"))
+    ax.set_title(text(language, "贬损者更常提到什么（红：贬损者更多）",
+                      "What detractors mention more (red: more among detractors)"))
+    ax.grid(axis="y", visible=False)
+    fig.tight_layout()
+    return fig
