@@ -53,6 +53,7 @@ SECTION_VALIDATORS: dict[str, str] = {
     "survey": "research.survey.schema:validate_section",
     "evaluation": "research.evaluation.schema:validate_section",
     "feedback": "research.feedback.schema:validate_section",
+    "journeys": "research.journeys.schema:validate_section",
 }
 
 

@@ -167,7 +167,8 @@ def generate(ctx: SampleContext) -> SamplePart:
             "customers": {"path": "events/customers.csv", "role": "other",
                           "description": "Customers of the event log with segments."},
         },
-        section={"event_log": "events", "customers": "customers", "customer_id": "customer_id",
-                 "timestamp": "timestamp", "touchpoint": "touchpoint"},
+        section={"sources": [{"file": "events", "person_id": "customer_id", "timestamp": "timestamp",
+                              "event": "event_type", "touchpoint": "touchpoint", "source_column": "source"}],
+                 "customers": "customers", "customer_id": "customer_id"},
         truths=truths,
     )

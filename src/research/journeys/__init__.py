@@ -1,0 +1,28 @@
+"""Customer journey analytics on multi-channel event logs.
+
+Sources are integrated into one canonical Parquet event table (:mod:`research.journeys.ingest`);
+analyses run as Ibis expressions on DuckDB (default) or PySpark (:mod:`research.journeys.engine`).
+The public API is re-exported here and imported on first use (see research._lazy).
+"""
+
+from research._lazy import lazy_exports
+
+_EXPORTS = {
+    "engine": [
+        "connect",
+        "events",
+    ],
+    "ingest": [
+        "IdentityWarning",
+        "build_events",
+        "build_report",
+        "unmapped_events",
+    ],
+    "schema": [
+        "JourneysSection",
+        "load_section",
+        "parse_section",
+    ],
+}
+
+__getattr__, __dir__, __all__ = lazy_exports(__name__, _EXPORTS)

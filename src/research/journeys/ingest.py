@@ -1,0 +1,472 @@
+"""Event sources -> one tidy Parquet event table (the canonical journeys table), cached.
+
+:func:`build_events` reads every source of the ``journeys:`` section (CSV, CSV.gz, Parquet or
+JSON lines) with DuckDB, parses timestamps (UTC, naive), maps events to touchpoints (touchpoint
+column, exact rules, regular expressions, catalog ids and synonyms), stitches identities
+(connected components of the identity map's pairs and of the ids found in one row, with
+networkx), pseudonymises person ids (keyed hash), drops exact duplicates once and numbers the
+events in a deterministic order: timestamp, source priority, source row.
+
+The canonical table, one row per event:
+
+===============  =========  ======================================================
+person_id        string     pseudonym of the stitched person
+ts               timestamp  UTC, naive, microseconds
+touchpoint       string     null when unmapped (kept, counted in the build report)
+event            string     the source's event name
+source           string     the source's name (or its per-row source column)
+source_priority  int32      lower first when timestamps tie
+source_seq       int64      row number within the source file (0-based)
+channel          string     the source's channel column, else the catalog's channel
+topic            string     the contact's topic/reason (null without one)
+event_seq        int64      0..n-1, the global order (ts, source_priority, source_seq)
+outcome columns  boolean    one per ``outcomes:`` column of any source (null elsewhere)
+===============  =========  ======================================================
+
+The file lives in ``data/processed/<study>/journeys/events-<hash>.parquet`` where the hash covers
+the section, the catalog, the input files' contents and the key's fingerprint; a sidecar
+``.json`` holds the build report (:func:`build_report`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import secrets
+import tempfile
+import time
+import warnings
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import duckdb
+import pandas as pd
+
+from research.errors import DataError
+from research.journeys.schema import SECTION, JourneysSection, Source, load_section
+from research.privacy import pseudonymise
+
+if TYPE_CHECKING:
+    from research.study import Study
+
+#: Bumped when the table's layout or the build's logic changes (part of the cache key).
+FORMAT_VERSION = 1
+PERSON_PREFIX = "P-"
+
+
+class IdentityWarning(UserWarning):
+    """An identity component is implausibly large (a shared "unknown" id links many people)."""
+
+
+def journeys_dir(study: Study) -> Path:
+    """``data/processed/<study>/journeys``, created."""
+    folder = study.processed_dir / "journeys"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def pseudonym_key(study: Study, section: JourneysSection | None = None) -> str:
+    """The pseudonymisation key: the env var ``pseudonym_key_env``, else a per-checkout key file.
+
+    The key file ``data/processed/<study>/journeys/pseudonym.key`` is created once with a random
+    key; data/processed is not part of the repository.
+    """
+    section = section or load_section(study)
+    key = os.environ.get(section.pseudonym_key_env)
+    if key:
+        return key
+    path = journeys_dir(study) / "pseudonym.key"
+    if not path.exists():
+        _atomic_write(path, secrets.token_hex(32).encode())
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    with os.fdopen(handle, "wb") as out:
+        out.write(data)
+    os.replace(tmp, path)
+
+
+def _file_digest(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def input_hash(study: Study, section: JourneysSection | None = None) -> str:
+    """Hash of everything the table depends on (16 hex digits)."""
+    section = section or load_section(study)
+    files = [s.file for s in section.sources]
+    files += [section.identity_map.file] if section.identity_map else []
+    key = pseudonym_key(study, section)
+    payload = {
+        "version": FORMAT_VERSION,
+        "section": section.model_dump(mode="json"),
+        "catalog": [t.model_dump(mode="json") for t in study.touchpoints],
+        "files": {f: _file_digest(study.file(f)) for f in files},
+        "key": hashlib.sha256(key.encode()).hexdigest(),
+    }
+    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def _sql_str(value: str) -> str:
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def _ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _reader(path: Path) -> str:
+    name = path.name.lower()
+    if name.endswith((".parquet", ".pq")):
+        return f"read_parquet({_sql_str(str(path))})"
+    if re.search(r"\.(jsonl|ndjson|json)(\.gz)?$", name):
+        return f"read_json({_sql_str(str(path))}, format='newline_delimited')"
+    return f"read_csv({_sql_str(str(path))}, all_varchar=true, header=true)"
+
+
+def _header_rows(path: Path) -> int:
+    """Offset from a 0-based data row to the row number a user sees (CSV: header = row 1)."""
+    return 1 if re.search(r"\.(parquet|pq|jsonl|ndjson|json)(\.gz)?$", path.name.lower()) else 2
+
+
+def connect_duckdb(
+    temp_directory: Path | None = None, memory_limit: str = "2GB"
+) -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection for building: UTC, no progress bar, memory limit, spill directory."""
+    con = duckdb.connect()
+    con.execute("SET TimeZone='UTC'")
+    con.execute("SET enable_progress_bar=false")
+    con.execute(f"SET memory_limit={_sql_str(memory_limit)}")
+    if temp_directory is not None:
+        con.execute(f"SET temp_directory={_sql_str(str(temp_directory))}")
+    return con
+
+
+def source_columns(con: duckdb.DuckDBPyConnection, path: Path) -> list[str]:
+    """Column names of an event file."""
+    return [row[0] for row in con.execute(f"DESCRIBE SELECT * FROM {_reader(path)}").fetchall()]
+
+
+def _load_source(con: duckdb.DuckDBPyConnection, study: Study, index: int, source: Source,
+                 priority: int) -> None:
+    """Read source *index* into temp table ``src_<index>`` with canonical column names."""
+    path = study.file(source.file)
+    if not path.exists():
+        raise DataError("Event file not found", file=path, column=f"{SECTION}.sources[{index}].file",
+                        hint="Check the path under files: in study.yml.")
+    try:
+        present = source_columns(con, path)
+    except duckdb.Error as exc:
+        raise DataError("Cannot read the event file", file=path, hint=str(exc).splitlines()[0]) from None
+    for field, column in source.columns():
+        if column not in present:
+            raise DataError("Column not in the event file", file=path, column=column,
+                            value=f"{SECTION}.sources[{index}].{field}",
+                            hint=f"Columns of the file: {present}")
+    text = "NULLIF(TRIM(CAST({} AS VARCHAR)), '')".format
+    raw_ts = text(_ident(source.timestamp))
+    parsed = (f"try_strptime({raw_ts}, {_sql_str(source.timestamp_format)})" if source.timestamp_format
+              else f"TRY_CAST({raw_ts} AS TIMESTAMP)")
+    if source.time_zone:
+        parsed = f"timezone('UTC', timezone({_sql_str(source.time_zone)}, {parsed}))"
+    ids = [text(_ident(c)) for c in source.id_columns]
+    outcomes = "".join(
+        f", TRY_CAST({_ident(c)} AS BOOLEAN) AS {_ident(c)}" for c in source.outcomes
+    )
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE src_{index} AS
+        SELECT {', '.join(f'{e} AS __id{i}' for i, e in enumerate(ids))},
+               {raw_ts} AS __ts_text,
+               CAST(date_trunc('microsecond', {parsed}) AS TIMESTAMP) AS ts,
+               {text(_ident(source.event_column))} AS event,
+               {text(_ident(source.touchpoint)) if source.touchpoint else 'NULL::VARCHAR'} AS __tp,
+               {text(_ident(source.source_column)) if source.source_column else 'NULL::VARCHAR'}
+                   AS __source,
+               {text(_ident(source.channel)) if source.channel else 'NULL::VARCHAR'} AS __channel,
+               {text(_ident(source.topic)) if source.topic else 'NULL::VARCHAR'} AS topic
+               {outcomes},
+               CAST({priority} AS INTEGER) AS source_priority,
+               CAST(row_number() OVER () - 1 AS BIGINT) AS source_seq
+        FROM {_reader(path)}
+    """)
+    bad = con.execute(f"""
+        SELECT source_seq, __ts_text, count(*) OVER () FROM src_{index}
+        WHERE ts IS NULL ORDER BY source_seq LIMIT 1
+    """).fetchall()
+    if bad:
+        seq, value, count = bad[0]
+        fmt = f"format {source.timestamp_format!r}" if source.timestamp_format else "ISO 8601"
+        raise DataError(
+            "Timestamp cannot be parsed" + (f" ({count} rows in all)" if count > 1 else ""),
+            file=path, row=int(seq) + _header_rows(path), column=source.timestamp, value=value,
+            hint=f"Expected {fmt}; set {SECTION}.sources[{index}].timestamp_format to the strptime "
+            "format of the column (e.g. '%d/%m/%Y %H:%M').",
+        )
+
+
+def _touchpoint_map(study: Study, section: JourneysSection, pairs: pd.DataFrame) -> pd.DataFrame:
+    """touchpoint for each distinct (source index, touchpoint value, event name)."""
+    synonyms: dict[str, str] = {}
+    for touchpoint in study.touchpoints:
+        synonyms[touchpoint.id.lower()] = touchpoint.id
+        for words in touchpoint.synonyms.values():
+            for word in words:
+                synonyms.setdefault(str(word).lower(), touchpoint.id)
+    compiled = {
+        i: [(r.touchpoint, set(r.equals), re.compile(r.pattern) if r.pattern else None) for r in s.rules]
+        for i, s in enumerate(section.sources)
+    }
+
+    def lookup(index: int, value: Any, event: Any) -> str | None:
+        source = section.sources[index]
+        if isinstance(value, str):
+            if not study.has_catalog:
+                return value
+            if value in synonyms.values():
+                return value
+            if source.catalog and value.lower() in synonyms:
+                return synonyms[value.lower()]
+        if isinstance(event, str):
+            for touchpoint, names, _ in compiled[index]:
+                if event in names:
+                    return touchpoint
+            for touchpoint, _, pattern in compiled[index]:
+                if pattern is not None and pattern.search(event):
+                    return touchpoint
+            if source.catalog and study.has_catalog and event.lower() in synonyms:
+                return synonyms[event.lower()]
+        return None
+
+    out = pairs.copy()
+    out["touchpoint"] = [lookup(int(i), v, e) for i, v, e in zip(out["src"], out["tp"], out["event"],
+                                                                 strict=True)]
+    return out
+
+
+def _components(edges: pd.DataFrame, limit: int) -> tuple[dict[str, str], list[list[str]]]:
+    """Canonical id (smallest id of its component) per linked id, and the oversized components."""
+    import networkx as nx
+
+    graph = nx.Graph()
+    graph.add_edges_from(edges.itertuples(index=False, name=None))
+    canonical, large = {}, []
+    for component in nx.connected_components(graph):
+        ids = sorted(component)
+        for node in ids:
+            canonical[node] = ids[0]
+        if len(ids) > limit:
+            large.append(ids)
+    return canonical, large
+
+
+def build_events(study: Study, *, force: bool = False, memory_limit: str = "2GB") -> Path:
+    """Build (or reuse) the study's canonical event table and return its Parquet path.
+
+    Cached by :func:`input_hash`: a second call with unchanged inputs returns the same file at
+    once. The build report (unmapped events with counts, duplicates dropped, rows without an id,
+    oversized identity components) is written beside it; read it with :func:`build_report`.
+
+    Raises
+    ------
+    DataError
+        A source file or column that is missing, or a timestamp that does not parse (naming the
+        file, row and value).
+
+    Warns
+    -----
+    IdentityWarning
+        When an identity component holds more than ``max_identity_component`` ids.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from research import load_study
+    >>> path = build_events(load_study("sample"))
+    >>> table = pd.read_parquet(path)
+    >>> list(table.columns[:4]), table["event_seq"].is_monotonic_increasing
+    (['person_id', 'ts', 'touchpoint', 'event'], True)
+    """
+    started = time.perf_counter()
+    section = load_section(study)
+    folder = journeys_dir(study)
+    digest = input_hash(study, section)
+    target = folder / f"events-{digest}.parquet"
+    report_path = target.with_suffix(".json")
+    if target.exists() and report_path.exists() and not force:
+        large = build_report(target).get("large_components", [])
+        _warn_large(large, section.max_identity_component)
+        return target
+    key = pseudonym_key(study, section)
+    spill = folder / "duckdb_tmp"
+    con = connect_duckdb(spill, memory_limit)
+    try:
+        report = _build(con, study, section, key, target)
+    finally:
+        con.close()
+    report["seconds"] = round(time.perf_counter() - started, 2)
+    report["input_hash"] = digest
+    _atomic_write(report_path, json.dumps(report, indent=1, ensure_ascii=False).encode())
+    for old in folder.glob("events-*.parquet"):
+        if old != target:
+            old.unlink(missing_ok=True)
+            old.with_suffix(".json").unlink(missing_ok=True)
+    _warn_large(report["large_components"], section.max_identity_component)
+    return target
+
+
+def _warn_large(large: list[dict[str, Any]], limit: int) -> None:
+    for component in large:
+        warnings.warn(
+            f"{component['size']} ids are linked into one person (more than {limit}); a shared "
+            f"placeholder id such as {component['ids'][0]!r} probably links unrelated people. Remove "
+            "it from the identity map or the id columns.",
+            IdentityWarning, stacklevel=3,
+        )
+
+
+def _build(con: duckdb.DuckDBPyConnection, study: Study, section: JourneysSection, key: str,
+           target: Path) -> dict[str, Any]:
+    priorities = section.priorities()
+    outcomes = list(dict.fromkeys(c for s in section.sources for c in s.outcomes))
+    for index, source in enumerate(section.sources):
+        _load_source(con, study, index, source, priorities[index])
+    selects = []
+    for index, source in enumerate(section.sources):
+        n_ids = len(source.id_columns)
+        person = f"coalesce({', '.join(f'__id{i}' for i in range(n_ids))})" if n_ids > 1 else "__id0"
+        extra = "".join(
+            f", {_ident(c) if c in source.outcomes else 'NULL::BOOLEAN'} AS {_ident(c)}" for c in outcomes
+        )
+        selects.append(f"""
+            SELECT {index} AS src, {person} AS raw_person, ts, event, __tp AS tp,
+                   coalesce(__source, {_sql_str(source.source_name)}) AS source, __channel, topic,
+                   source_priority, source_seq{extra}
+            FROM src_{index}""")
+    con.execute("CREATE TEMP TABLE ev AS " + " UNION ALL ".join(selects))
+    no_id = con.execute("SELECT src, count(*) FROM ev WHERE raw_person IS NULL GROUP BY src").fetchall()
+    con.execute("DELETE FROM ev WHERE raw_person IS NULL")
+
+    # touchpoints: decided once per distinct (source, value, event)
+    pairs = con.execute("SELECT DISTINCT src, tp, event FROM ev").df()
+    mapping = _touchpoint_map(study, section, pairs)
+    mapping["tp"] = mapping["tp"].astype(object)
+    mapping["event"] = mapping["event"].astype(object)
+    channels = pd.DataFrame(
+        {"touchpoint": [t.id for t in study.touchpoints],
+         "tp_channel": [t.channel for t in study.touchpoints]},
+        dtype=object,
+    )
+    con.register("tp_map", mapping)
+    con.register("tp_channels", channels)
+
+    # identities: ids of one row and identity-map pairs are one person
+    edge_sql = [f"SELECT __id0 AS a, __id{i} AS b FROM src_{s} WHERE __id0 IS NOT NULL"
+                f" AND __id{i} IS NOT NULL"
+                for s, source in enumerate(section.sources) for i in range(1, len(source.id_columns))]
+    if section.identity_map:
+        path = study.file(section.identity_map.file)
+        present = source_columns(con, path)
+        left, right = section.identity_map.columns or present[:2]
+        for column in (left, right):
+            if column not in present:
+                raise DataError("Column not in the identity map", file=path, column=column,
+                                hint=f"Columns of the file: {present}")
+        edge_sql.append(f"""SELECT NULLIF(TRIM(CAST({_ident(left)} AS VARCHAR)), '') AS a,
+                                   NULLIF(TRIM(CAST({_ident(right)} AS VARCHAR)), '') AS b
+                            FROM {_reader(path)}""")
+    edges = (con.execute("SELECT DISTINCT a, b FROM (" + " UNION ALL ".join(edge_sql)
+                         + ") WHERE a IS NOT NULL AND b IS NOT NULL").df() if edge_sql
+             else pd.DataFrame({"a": [], "b": []}))
+    canonical, large = _components(edges, section.max_identity_component)
+    persons = con.execute("SELECT DISTINCT raw_person FROM ev").df()["raw_person"].tolist()
+    pseudonyms = pd.DataFrame({
+        "raw_person": pd.array(persons, dtype=object),
+        "person_id": pd.array([pseudonymise(canonical.get(p, p), key, prefix=PERSON_PREFIX, length=12)
+                               for p in persons], dtype=object),
+    })
+    con.register("pseudonyms", pseudonyms)
+
+    outcome_cols = "".join(f", e.{_ident(c)}" for c in outcomes)
+    con.execute(f"""
+        CREATE TEMP TABLE mapped AS
+        SELECT p.person_id, e.ts, m.touchpoint, e.event, e.source, e.source_priority, e.source_seq,
+               coalesce(e.__channel, c.tp_channel) AS channel, e.topic{outcome_cols}
+        FROM ev e
+        JOIN pseudonyms p USING (raw_person)
+        LEFT JOIN tp_map m ON m.src = e.src AND m.tp IS NOT DISTINCT FROM e.tp
+                          AND m.event IS NOT DISTINCT FROM e.event
+        LEFT JOIN tp_channels c ON c.touchpoint = m.touchpoint
+    """)
+    total = con.execute("SELECT count(*) FROM mapped").fetchone()[0]
+    dup_key = "person_id, ts, touchpoint, event, source, channel, topic" + outcome_cols.replace("e.", "")
+    con.execute(f"""
+        CREATE TEMP TABLE deduped AS SELECT * FROM mapped
+        QUALIFY row_number() OVER (PARTITION BY {dup_key} ORDER BY source_priority, source_seq) = 1
+    """)
+    rows = con.execute("SELECT count(*) FROM deduped").fetchone()[0]
+    tmp = target.with_name(f".{target.name}.tmp")
+    con.execute(f"""
+        COPY (
+            SELECT person_id, ts, touchpoint, event, source, source_priority, source_seq, channel, topic,
+                   CAST(row_number() OVER (ORDER BY ts, source_priority, source_seq, source, person_id)
+                        - 1 AS BIGINT) AS event_seq{''.join(f', {_ident(c)}' for c in outcomes)}
+            FROM deduped ORDER BY event_seq
+        ) TO {_sql_str(str(tmp))} (FORMAT parquet)
+    """)
+    os.replace(tmp, target)
+    unmapped = con.execute("""
+        SELECT source, event, count(*) AS n FROM deduped WHERE touchpoint IS NULL
+        GROUP BY ALL ORDER BY n DESC, source, event
+    """).fetchall()
+    per_source = con.execute("SELECT source, count(*) FROM deduped GROUP BY 1 ORDER BY 1").fetchall()
+    n_persons = con.execute("SELECT count(DISTINCT person_id) FROM deduped").fetchone()[0]
+    names = [s.source_name for s in section.sources]
+    return {
+        "rows": int(rows),
+        "persons": int(n_persons),
+        "rows_per_source": {str(s): int(n) for s, n in per_source},
+        "duplicates_dropped": int(total - rows),
+        "rows_without_id": {names[int(s)]: int(n) for s, n in no_id},
+        "unmapped": [{"source": s, "event": e, "n": int(n)} for s, e, n in unmapped],
+        "unmapped_rows": int(sum(n for _, _, n in unmapped)),
+        "identity_links": len(edges),
+        "large_components": [
+            {"size": len(ids),
+             "ids": [pseudonymise(i, key, prefix=PERSON_PREFIX, length=12) for i in ids[:5]]}
+            for ids in large
+        ],
+    }
+
+
+def build_report(path: Path) -> dict[str, Any]:
+    """The build report written beside the event table *path* (see :func:`build_events`).
+
+    Examples
+    --------
+    >>> from research import load_study
+    >>> report = build_report(build_events(load_study("sample")))
+    >>> report["persons"]
+    19955
+    """
+    return json.loads(Path(path).with_suffix(".json").read_text())
+
+
+def unmapped_events(path: Path) -> pd.DataFrame:
+    """Events that map to no touchpoint: source, event, n (most frequent first).
+
+    Examples
+    --------
+    >>> from research import load_study
+    >>> unmapped_events(build_events(load_study("sample"))).columns.tolist()
+    ['source', 'event', 'n']
+    """
+    frame = pd.DataFrame(build_report(path)["unmapped"], columns=["source", "event", "n"])
+    return frame.astype({"n": "int64"})
