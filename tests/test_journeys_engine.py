@@ -77,6 +77,13 @@ def test_duckdb_settings(tmp_path):
     assert settings["memory_limit"].startswith(("953.6 MiB", "1.0 GB", "1000.0 MB"))
 
 
+def test_study_spill_directory():
+    study = load_study("sample")
+    con = connect(study=study)
+    (value,) = con.raw_sql("SELECT current_setting('temp_directory')").fetchone()
+    assert value.startswith(str(study.processed_dir / "journeys" / "duckdb_tmp"))
+
+
 def test_unknown_engine_and_missing_table(tmp_path):
     with pytest.raises(DataError, match="Unknown engine"):
         connect("polars")

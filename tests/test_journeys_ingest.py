@@ -175,3 +175,19 @@ def test_check_run_lists_every_problem(project_copy):
     assert "idx" in columns and "segment" in columns and "start_touchpoint" in columns
     sample = Path(__file__).resolve().parents[1] / "data" / "raw" / "sample"
     assert check_run(load_study(sample), {"segment": "channel_preference"}) == []
+
+
+def test_key_from_environment(project_copy, monkeypatch):
+    from research.privacy import pseudonymise
+
+    write_study(project_copy, "keyed", {"ev.csv": "id,ts,ev\nx1,2025-01-01 10:00,store\n"},
+                {"sources": [{"file": "ev", "person_id": "id", "timestamp": "ts", "touchpoint": "ev"}],
+                 "pseudonym_key_env": "JOURNEY_TEST_KEY"},
+                {"ev": {"path": "ev.csv", "role": "event_log"}})
+    study = load_study("keyed")
+    default = pd.read_parquet(build_events(study))["person_id"].iloc[0]
+    assert (study.processed_dir / "journeys" / "pseudonym.key").exists()
+    monkeypatch.setenv("JOURNEY_TEST_KEY", "k1")
+    keyed = pd.read_parquet(build_events(study))["person_id"].iloc[0]
+    assert keyed == pseudonymise("x1", "k1", prefix="P-", length=12) != default
+    assert len(list((study.processed_dir / "journeys").glob("events-*.parquet"))) == 1  # old removed

@@ -50,6 +50,7 @@ def connect(
     temp_directory: str | Path | None = None,
     threads: int | None = None,
     session: Any = None,
+    study: Any = None,
 ) -> Any:
     """An Ibis backend for journey analyses.
 
@@ -65,6 +66,9 @@ def connect(
         DuckDB threads (default: all cores).
     session : pyspark.sql.SparkSession, optional
         The Spark session to use (default: :func:`spark_session`).
+    study : Study, optional
+        When given without *temp_directory*, DuckDB spills to
+        ``data/processed/<study>/journeys/duckdb_tmp/<pid>``.
 
     Examples
     --------
@@ -75,6 +79,10 @@ def connect(
     import ibis
 
     if kind == "duckdb":
+        if temp_directory is None and study is not None:
+            from research.journeys.ingest import spill_directory
+
+            temp_directory = spill_directory(study)
         con = ibis.duckdb.connect()
         con.raw_sql("SET TimeZone='UTC'")
         con.raw_sql("SET enable_progress_bar=false")

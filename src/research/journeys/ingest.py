@@ -35,6 +35,7 @@ import json
 import os
 import re
 import secrets
+import shutil
 import tempfile
 import time
 import warnings
@@ -79,9 +80,23 @@ def pseudonym_key(study: Study, section: JourneysSection | None = None) -> str:
         return key
     path = journeys_dir(study) / "pseudonym.key"
     if not path.exists():
-        _atomic_write(path, secrets.token_hex(32).encode())
-        path.chmod(0o600)
+        # Linking a finished temporary file is atomic and fails if another process won the race,
+        # so parallel report runs (zh and en) always share one key.
+        handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=".pseudonym.")
+        with os.fdopen(handle, "w") as out:
+            out.write(secrets.token_hex(32))
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            pass
+        finally:
+            os.unlink(tmp)
     return path.read_text().strip()
+
+
+def spill_directory(study: Study) -> Path:
+    """DuckDB's spill directory for this process: ``data/processed/<study>/journeys/duckdb_tmp/<pid>``."""
+    return journeys_dir(study) / "duckdb_tmp" / str(os.getpid())
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
@@ -305,12 +320,14 @@ def build_events(study: Study, *, force: bool = False, memory_limit: str = "2GB"
         _warn_large(large, section.max_identity_component)
         return target
     key = pseudonym_key(study, section)
-    spill = folder / "duckdb_tmp"
+    spill = spill_directory(study)
+    spill.mkdir(parents=True, exist_ok=True)
     con = connect_duckdb(spill, memory_limit)
     try:
         report = _build(con, study, section, key, target)
     finally:
         con.close()
+        shutil.rmtree(spill, ignore_errors=True)
     report["seconds"] = round(time.perf_counter() - started, 2)
     report["input_hash"] = digest
     _atomic_write(report_path, json.dumps(report, indent=1, ensure_ascii=False).encode())
@@ -412,7 +429,7 @@ def _build(con: duckdb.DuckDBPyConnection, study: Study, section: JourneysSectio
         QUALIFY row_number() OVER (PARTITION BY {dup_key} ORDER BY source_priority, source_seq) = 1
     """)
     rows = con.execute("SELECT count(*) FROM deduped").fetchone()[0]
-    tmp = target.with_name(f".{target.name}.tmp")
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     con.execute(f"""
         COPY (
             SELECT person_id, ts, touchpoint, event, source, source_priority, source_seq, channel, topic,
