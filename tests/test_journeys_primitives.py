@@ -229,6 +229,9 @@ def test_sessions_and_episodes(events):
     assert e.set_index("person_id")["converted"].to_dict() == {
         "p1": 0, "p2": 1, "p3": 0, "p4": 0, "p5": 1}
     assert e.set_index("person_id").loc["p2", "duration_s"] == 180000.0
+    assert len(e) == 5  # p1's second web (before any purchase) stays in its first episode
+    # with 5 days p1 converts (356400 s); a web after an outcome would open episode 2
+    assert episodes(events, "web", "purchase", 5 * 86400)["converted"].sum() == 3
 
 
 def test_flows(events):

@@ -81,12 +81,13 @@ def episodes(
     outcome: str | Sequence[str],
     window: timedelta | float,
 ) -> pd.DataFrame:
-    """Episodes per person: from a start touchpoint to the first outcome within ``window``.
+    """Episodes per person: from a start touchpoint to the next outcome, converted within ``window``.
 
-    An episode begins at a start event that is not inside a running episode of the same person;
-    it ends at the first outcome event within ``window`` after the start (``converted`` = 1) or
-    is censored (``converted`` = 0, ``end`` missing). Episodes are found per start event and then
-    reduced to the first start of each run, so the result is the same on every engine.
+    An episode opens at a person's first start event after the previous episode's outcome (or
+    the first ever); later start events before an outcome belong to the same episode. It ends at
+    the next outcome event: ``converted`` = 1 when that comes within ``window`` of the episode's
+    first start, else 0 (censored: no outcome, or too late). A touchpoint named in both lists
+    counts as an outcome.
 
     Parameters
     ----------
@@ -99,8 +100,8 @@ def episodes(
     Returns
     -------
     pandas.DataFrame
-        ``person_id``, ``episode`` (1, 2, ... per person), ``start``, ``end``, ``converted``,
-        ``duration_s`` (start to outcome; missing when censored).
+        ``person_id``, ``episode`` (1, 2, ... per person), ``start``, ``end`` (the outcome;
+        missing when censored), ``converted``, ``duration_s`` (missing when censored).
 
     Examples
     --------
@@ -116,46 +117,33 @@ def episodes(
     starts = [start] if isinstance(start, str) else list(start)
     outcomes = [outcome] if isinstance(outcome, str) else list(outcome)
     limit = _gap_seconds(window)
-    t = events.filter(events.touchpoint.notnull()).mutate(sec=seconds(events.ts))
-    s = t.filter(t.touchpoint.isin(starts)).select("person_id", "event_seq", "sec", "ts")
-    o = t.filter(t.touchpoint.isin(outcomes)).select(
-        "person_id", o_seq=t.event_seq, o_sec=t.sec, o_ts=t.ts
+    t = events.filter(events.touchpoint.isin([*starts, *outcomes]))
+    t = t.mutate(sec=seconds(t.ts), _out=t.touchpoint.isin(outcomes))
+    order = ibis.window(group_by="person_id", order_by="event_seq")
+    t = t.mutate(_new=(~t._out & t._out.lag().over(order).fill_null(True)).cast("int64"))
+    upto = ibis.cumulative_window(group_by="person_id", order_by="event_seq")
+    t = t.mutate(episode=t._new.sum().over(upto)).filter(lambda r: r.episode > 0)
+    grouped = t.group_by(["person_id", "episode"]).aggregate(
+        start=t.ts.min(),
+        _start_sec=t.sec.min(),
+        _end=t.ts.min(where=t._out),
+        _end_sec=t.sec.min(where=t._out),
     )
-    joined = s.left_join(
-        o,
-        [
-            s.person_id == o.person_id,
-            o.o_seq > s.event_seq,
-            o.o_sec - s.sec <= limit,
-        ],
+    reached = grouped._end_sec.notnull() & (grouped._end_sec - grouped._start_sec <= limit)
+    result = grouped.select(
+        "person_id",
+        "episode",
+        "start",
+        end=ibis.ifelse(reached, grouped._end, ibis.null("timestamp")),
+        converted=reached.cast("int64"),
+        duration_s=ibis.ifelse(reached, (grouped._end_sec - grouped._start_sec).cast("float64"),
+                               ibis.null("float64")),
     )
-    first = joined.group_by(["person_id", "event_seq", "sec", "ts"]).aggregate(
-        o_seq=joined.o_seq.min(), o_sec=joined.o_sec.min(), o_ts=joined.o_ts.min()
-    )
-    # the engine finds each start's first outcome; which starts open an episode (not inside a
-    # running one) is a sequential rule, applied to the start rows in pandas
-    frame = first.to_pandas()
-    frame = frame.sort_values(["person_id", "event_seq"], kind="stable").reset_index(drop=True)
-    rows = []
-    for person, group in frame.groupby("person_id", sort=True):
-        open_until: tuple[float, float] | None = None  # (outcome seq or inf, window end seconds)
-        number = 0
-        for row in group.itertuples(index=False):
-            if open_until is not None and row.event_seq < open_until[0] and row.sec <= open_until[1]:
-                continue
-            number += 1
-            converted = pd.notna(row.o_seq)
-            rows.append({
-                "person_id": person,
-                "episode": number,
-                "start": row.ts,
-                "end": row.o_ts if converted else pd.NaT,
-                "converted": int(converted),
-                "duration_s": float(row.o_sec - row.sec) if converted else float("nan"),
-            })
-            open_until = (row.o_seq if converted else float("inf"), row.sec + limit)
-    result = pd.DataFrame(rows, columns=["person_id", "episode", "start", "end", "converted", "duration_s"])
-    return tidy(result, ["person_id", "episode"])
+    frame = tidy(result.to_pandas(), ["person_id", "episode"])
+    frame["episode"] = frame["episode"].astype("int64")
+    frame["converted"] = frame["converted"].astype("int64")
+    frame["person_id"] = frame["person_id"].astype(object)
+    return frame
 
 
 __all__ = ["episodes", "sessionize", "sessions"]
