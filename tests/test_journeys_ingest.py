@@ -191,3 +191,24 @@ def test_key_from_environment(project_copy, monkeypatch):
     keyed = pd.read_parquet(build_events(study))["person_id"].iloc[0]
     assert keyed == pseudonymise("x1", "k1", prefix="P-", length=12) != default
     assert len(list((study.processed_dir / "journeys").glob("events-*.parquet"))) == 1  # old removed
+
+
+def test_parquet_source_with_native_timestamps_and_outcomes(project_copy):
+    folder = project_copy / "data" / "raw" / "pq"
+    folder.mkdir(parents=True)
+    pd.DataFrame({
+        "cid": ["a", "b", "a"],
+        "at": pd.to_datetime(["2025-05-01 10:00:00.123456", "2025-05-01 11:00:00.000000",
+                              "2025-05-02 09:00:00.000000"]),
+        "tp": ["store", "phone", "website"],
+        "paid": [1, 0, None],
+    }).to_parquet(folder / "ev.parquet")
+    write_study(project_copy, "pq", {},
+                {"sources": [{"file": "ev", "person_id": "cid", "timestamp": "at", "touchpoint": "tp",
+                              "outcomes": ["paid"]}]},
+                {"ev": {"path": "ev.parquet", "role": "event_log"}})
+    table = pd.read_parquet(build_events(load_study("pq")))
+    assert table["ts"].iloc[0] == pd.Timestamp("2025-05-01 10:00:00.123456")
+    assert table["touchpoint"].tolist() == ["store", "hotline", "website"]  # "phone": a synonym
+    assert table["paid"].tolist() == [True, False, None]
+    assert table["event"].tolist() == ["store", "phone", "website"]
