@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import yaml
 from conftest_journeys import write_study
 
 from research import load_study
@@ -212,3 +213,18 @@ def test_parquet_source_with_native_timestamps_and_outcomes(project_copy):
     assert table["touchpoint"].tolist() == ["store", "hotline", "website"]  # "phone": a synonym
     assert table["paid"].tolist() == [True, False, None]
     assert table["event"].tolist() == ["store", "phone", "website"]
+
+
+def test_study_without_catalog(project_copy):
+    folder = project_copy / "data" / "raw" / "bare"
+    folder.mkdir(parents=True)
+    (folder / "ev.csv").write_text("id,ts,ev,tp\nx,2025-01-01,a,kiosk\ny,2025-01-02,b,\n", encoding="utf-8")
+    study = {"name": "bare", "languages": ["en"], "files": {"ev": {"path": "ev.csv", "role": "event_log"}},
+             "journeys": {"sources": [{"file": "ev", "person_id": "id", "timestamp": "ts", "event": "ev",
+                                       "touchpoint": "tp"}]}}
+    (folder / "study.yml").write_text(yaml.safe_dump(study), encoding="utf-8")
+    path = build_events(load_study("bare"))
+    table = pd.read_parquet(path)
+    assert table["touchpoint"].iloc[0] == "kiosk" and pd.isna(table["touchpoint"].iloc[1])
+    assert table["channel"].isna().all()
+    assert build_report(path)["unmapped_rows"] == 1
