@@ -40,6 +40,7 @@ RUN_CHECKS: dict[str, str] = {
     "20_survey_statistics.ipynb": "research.survey.preconditions:check_run",
     "30_improvement_evaluation.ipynb": "research.evaluation.preconditions:check_run",
     "15_feedback_analytics.ipynb": "research.feedback.preconditions:check_run",
+    "40_journey_analytics.ipynb": "research.journeys.preconditions:check_run",
 }
 
 
@@ -76,6 +77,7 @@ RUN_SECTIONS: dict[str, str] = {
     "20_survey_statistics.ipynb": "survey",
     "30_improvement_evaluation.ipynb": "evaluation",
     "15_feedback_analytics.ipynb": "feedback",
+    "40_journey_analytics.ipynb": "journeys",
 }
 
 
