@@ -29,7 +29,7 @@ from research.journeys.contacts import channel_switches, loops, repeat_contacts
 from research.journeys.dfg import dfg
 from research.journeys.funnels import compare_funnel_segments, funnel
 from research.journeys.paths import flows, variants
-from research.journeys.sessions import episodes, sessions
+from research.journeys.sessions import episodes, sessionize, sessions
 
 ROWS = [
     # person, time, touchpoint, channel, topic, segment
@@ -263,3 +263,15 @@ def test_loops_and_channel_switches(events):
     assert cs.loc[("online", "offline"), ["switches", "journeys"]].tolist() == [4, 4]
     assert cs.loc[("offline", "online"), ["switches", "journeys"]].tolist() == [3, 3]
     assert cs["switches_per_journey"].iloc[0] == pytest.approx(7 / 5)
+
+
+def test_session_journeys(events):
+    v = variants(sessionize(events, timedelta(minutes=30)), journey=["person_id", "session"], top=None)
+    # 12 sessions with a touchpoint (p4's second holds only the unmapped event): "hotline" (p1
+    # twice, p3) and "purchase" (p1, p2, p5) 3 each, six other paths once
+    assert v["n"].sum() == 12
+    assert v[["path", "n"]].head(2).values.tolist() == [["hotline", 3], ["purchase", 3]]
+    assert v["share"].iloc[0] == 0.25
+    assert "web > web > app" in set(v["path"])
+    with pytest.raises(DataError):
+        dfg(events, journey="no_such_column")

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import ibis
 import pandas as pd
 
-from research.journeys.paths import keys_of, numbered, tidy
+from research.journeys.paths import check_columns, keys_of, numbered, tidy
 
 
 def dfg(
@@ -46,6 +46,7 @@ def dfg(
     [['web', 'shop', 2, 2, 1200.0]]
     """
     keys = keys_of(journey)
+    check_columns(events, ["person_id"])
     steps = numbered(events, keys, collapse=collapse)
     edges = steps.filter(steps.next_touchpoint.notnull())
     gap = (edges.next_sec - edges.sec).cast("float64")
