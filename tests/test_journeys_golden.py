@@ -50,7 +50,7 @@ SAMPLE = {
     "variants": lambda t: variants(t, outcome="store"),
     "dfg": lambda t: dfg(t),
     "funnel": lambda t: funnel(t, ["online_ads", "website", "store"], window=timedelta(days=30)),
-    "repeat": lambda t: repeat_contacts(t, ["hotline", "complaints"]),
+    "repeat": lambda t: repeat_contacts(t, ["hotline", "complaints"], not_upstream=["bill", "sms_notice"]),
     "behaviour": lambda t: behaviour_table(t),
     "time_between": lambda t: time_between(t, "website", "store"),
     "loops": lambda t: loops(t),

@@ -178,6 +178,9 @@ def test_repeat_contacts(events):
     assert r["estimate"].tolist() == [0.5, 0.0]
     low, high = proportion_confint(1, 2, method="wilson")
     assert r.loc[0, ["ci_low", "ci_high"]].tolist() == pytest.approx([low, high])
+    # passing over app, p1's calls are traced back to web
+    skipped = repeat_contacts(events, ["hotline"], not_upstream=["app"])
+    assert skipped[["upstream", "contacts", "repeats"]].values.tolist() == [["web", 4, 1]]
     # 20 days catch p3's second call too
     overall = repeat_contacts(events, ["hotline"], within=timedelta(days=20), by_upstream=False)
     assert overall[["contacts", "repeats"]].values.tolist() == [[4, 2]]

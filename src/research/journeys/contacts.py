@@ -35,6 +35,7 @@ def contact_events(
     *,
     within: timedelta | float = timedelta(days=7),
     same_topic: bool = True,
+    not_upstream: Sequence[str] = (),
 ) -> ibis.Table:
     """Service contacts, one row each, flagged ``repeat`` when the same person contacts again.
 
@@ -42,7 +43,8 @@ def contact_events(
     the same person has another service contact within ``within`` after it (strictly later in
     ``event_seq``); with ``same_topic`` only a contact on the same topic counts (contacts without
     a topic match contacts without a topic). ``upstream`` is the last non-service touchpoint of the
-    person before the contact (``"(none)"`` when there is none).
+    person before the contact (``"(none)"`` when there is none); touchpoints in ``not_upstream``
+    (e.g. bills and notices the company sends) are passed over when looking for it.
 
     Returns the Ibis table (``person_id``, ``ts``, ``event_seq``, ``touchpoint``, ``topic``,
     ``upstream``, ``repeat`` 0/1, ``next_contact_s``) for joins, e.g. to a survey.
@@ -55,9 +57,10 @@ def contact_events(
     check_columns(events, needed)
     t = numbered(events, "person_id")
     is_service = t.touchpoint.isin(service)
+    skipped = t.touchpoint.isin([*service, *not_upstream])
     upto = ibis.cumulative_window(group_by="person_id", order_by="pos")
-    t = t.mutate(_upos=ibis.ifelse(is_service, ibis.null("int64"), t.pos).max().over(upto))
-    upstream = t.filter(~is_service).select(_u_person=t.person_id, _u_pos=t.pos, upstream=t.touchpoint)
+    t = t.mutate(_upos=ibis.ifelse(skipped, ibis.null("int64"), t.pos).max().over(upto))
+    upstream = t.filter(~skipped).select(_u_person=t.person_id, _u_pos=t.pos, upstream=t.touchpoint)
     contacts = t.filter(is_service)
     topic = contacts.topic.fill_null("") if same_topic else ibis.literal("")
     contacts = contacts.mutate(_topic=topic)
@@ -86,6 +89,7 @@ def repeat_contacts(
     within: timedelta | float = timedelta(days=7),
     same_topic: bool = True,
     by_upstream: bool = True,
+    not_upstream: Sequence[str] = (),
     alpha: float = 0.05,
 ) -> pd.DataFrame:
     """Repeat contact / failure demand: how often a service contact is followed by another one.
@@ -102,6 +106,8 @@ def repeat_contacts(
         Count only a next contact on the same topic (needs the ``topic`` column).
     by_upstream : bool
         Split by the touchpoint that preceded the contact (the failure that caused the demand).
+    not_upstream : list of str
+        Touchpoints never named as upstream (e.g. bills, notices), passed over to the one before.
     alpha : float
         1 - confidence level of the Wilson intervals.
 
@@ -124,7 +130,9 @@ def repeat_contacts(
     >>> r[["upstream", "contacts", "repeats", "estimate"]].values.tolist()
     [['install', 2, 1, 0.5], ['web', 1, 0, 0.0]]
     """
-    contacts = contact_events(events, service, within=within, same_topic=same_topic)
+    contacts = contact_events(
+        events, service, within=within, same_topic=same_topic, not_upstream=not_upstream
+    )
     groups = ["touchpoint", "upstream"] if by_upstream else ["touchpoint"]
     grouped = contacts.group_by(groups).aggregate(
         contacts=contacts.count(), persons=contacts.person_id.nunique(), repeats=contacts.repeat.sum()
