@@ -26,7 +26,7 @@ from research.journeys.dfg import dfg
 from research.journeys.engine import connect, events
 from research.journeys.funnels import funnel
 from research.journeys.paths import flows, variants
-from research.journeys.sessions import episodes, sessionize, sessions
+from research.journeys.sessions import episodes, episodize, sessionize, sessions
 
 HAND = {
     "variants": lambda t: variants(t, outcome="purchase", top=None),
@@ -42,6 +42,7 @@ HAND = {
     "switches": lambda t: channel_switches(t),
     "sessions": lambda t: sessions(t, timedelta(minutes=30)),
     "episodes": lambda t: episodes(t, "web", "purchase", timedelta(days=3)),
+    "episode_journeys": lambda t: dfg(episodize(t, "web", "purchase"), journey=["person_id", "episode"]),
     "session_journeys": lambda t: variants(
         sessionize(t, timedelta(minutes=30)), journey=["person_id", "session"], top=None),
 }

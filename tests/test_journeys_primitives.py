@@ -29,7 +29,7 @@ from research.journeys.contacts import channel_switches, loops, repeat_contacts
 from research.journeys.dfg import dfg
 from research.journeys.funnels import compare_funnel_segments, funnel
 from research.journeys.paths import flows, variants
-from research.journeys.sessions import episodes, sessionize, sessions
+from research.journeys.sessions import episodes, episodize, sessionize, sessions
 
 ROWS = [
     # person, time, touchpoint, channel, topic, segment
@@ -278,3 +278,14 @@ def test_session_journeys(events):
     assert "web > web > app" in set(v["path"])
     with pytest.raises(DataError):
         dfg(events, journey="no_such_column")
+
+
+def test_episode_journeys(events):
+    tagged = episodize(events, "web", "purchase")
+    v = variants(tagged, journey=["person_id", "episode"], outcome="purchase", top=None)
+    # one episode each: p2, p5 web > store > purchase; p1 from its first web to its purchase;
+    # p3 censored (all later events); p4 from its web on (its app before web is left out)
+    assert dict(zip(v["path"], v["n"], strict=True)) == {
+        "web > store > purchase": 2, "web > hotline > hotline": 1, "web": 1,
+        "web > web > app > hotline > hotline > purchase": 1}
+    assert v.set_index("path").loc["web", "conversion"] == 0.0

@@ -75,6 +75,64 @@ def sessions(events: ibis.Table, gap: timedelta | float = timedelta(minutes=30))
     return frame
 
 
+def _episode_bounds(
+    events: ibis.Table, start: str | Sequence[str], outcome: str | Sequence[str]
+) -> ibis.Table:
+    """One row per episode: ``person_id``, ``episode``, ``start``, ``_start_seq``, ``_start_sec``,
+    ``_end``, ``_end_seq``, ``_end_sec`` (outcome; null while censored). See :func:`episodes`."""
+    check_columns(events, ["person_id", "ts", "touchpoint", "event_seq"])
+    starts = [start] if isinstance(start, str) else list(start)
+    outcomes = [outcome] if isinstance(outcome, str) else list(outcome)
+    t = events.filter(events.touchpoint.isin([*starts, *outcomes]))
+    t = t.mutate(sec=seconds(t.ts), _out=t.touchpoint.isin(outcomes))
+    order = ibis.window(group_by="person_id", order_by="event_seq")
+    t = t.mutate(_new=(~t._out & t._out.lag().over(order).fill_null(True)).cast("int64"))
+    upto = ibis.cumulative_window(group_by="person_id", order_by="event_seq")
+    t = t.mutate(episode=t._new.sum().over(upto)).filter(lambda r: r.episode > 0)
+    return t.group_by(["person_id", "episode"]).aggregate(
+        start=t.ts.min(),
+        _start_seq=t.event_seq.min(),
+        _start_sec=t.sec.min(),
+        _end=t.ts.min(where=t._out),
+        _end_seq=t.event_seq.min(where=t._out),
+        _end_sec=t.sec.min(where=t._out),
+    )
+
+
+def episodize(
+    events: ibis.Table, start: str | Sequence[str], outcome: str | Sequence[str]
+) -> ibis.Table:
+    """Tag events with ``episode`` (see :func:`episodes`) to analyse journeys per episode.
+
+    Keeps the events from an episode's first start up to and including its outcome (for a
+    censored episode: all the person's later events); other events are left out. Pass
+    ``journey=["person_id", "episode"]`` to the other primitives. Returns the Ibis table.
+
+    Examples
+    --------
+    >>> import ibis, pandas as pd
+    >>> from research.journeys.paths import variants
+    >>> log = pd.DataFrame({"person_id": ["a"] * 5,
+    ...     "ts": pd.date_range("2024-01-01", periods=5, freq="D"),
+    ...     "touchpoint": ["app", "web", "app", "shop", "app"], "event_seq": range(5)})
+    >>> tagged = episodize(ibis.memtable(log), "web", "shop")
+    >>> variants(tagged, journey=["person_id", "episode"])["path"].tolist()
+    ['web > app > shop']
+    """
+    bounds = _episode_bounds(events, start, outcome).select(
+        _b_person="person_id", episode="episode", _b_from="_start_seq", _b_to="_end_seq"
+    )
+    joined = events.join(
+        bounds,
+        [
+            events.person_id == bounds._b_person,
+            events.event_seq >= bounds._b_from,
+            bounds._b_to.isnull() | (events.event_seq <= bounds._b_to),
+        ],
+    )
+    return joined.drop("_b_person", "_b_from", "_b_to")
+
+
 def episodes(
     events: ibis.Table,
     start: str | Sequence[str],
@@ -113,22 +171,8 @@ def episodes(
     >>> e["converted"].tolist(), e["duration_s"].tolist()
     ([1, 0], [86400.0, nan])
     """
-    check_columns(events, ["person_id", "ts", "touchpoint", "event_seq"])
-    starts = [start] if isinstance(start, str) else list(start)
-    outcomes = [outcome] if isinstance(outcome, str) else list(outcome)
     limit = _gap_seconds(window)
-    t = events.filter(events.touchpoint.isin([*starts, *outcomes]))
-    t = t.mutate(sec=seconds(t.ts), _out=t.touchpoint.isin(outcomes))
-    order = ibis.window(group_by="person_id", order_by="event_seq")
-    t = t.mutate(_new=(~t._out & t._out.lag().over(order).fill_null(True)).cast("int64"))
-    upto = ibis.cumulative_window(group_by="person_id", order_by="event_seq")
-    t = t.mutate(episode=t._new.sum().over(upto)).filter(lambda r: r.episode > 0)
-    grouped = t.group_by(["person_id", "episode"]).aggregate(
-        start=t.ts.min(),
-        _start_sec=t.sec.min(),
-        _end=t.ts.min(where=t._out),
-        _end_sec=t.sec.min(where=t._out),
-    )
+    grouped = _episode_bounds(events, start, outcome)
     reached = grouped._end_sec.notnull() & (grouped._end_sec - grouped._start_sec <= limit)
     result = grouped.select(
         "person_id",
@@ -146,4 +190,4 @@ def episodes(
     return frame
 
 
-__all__ = ["episodes", "sessionize", "sessions"]
+__all__ = ["episodes", "episodize", "sessionize", "sessions"]
