@@ -23,6 +23,12 @@ _EXPORTS = {
         "load_section",
         "parse_section",
     ],
+    "paths": ["flows", "variants"],
+    "dfg": ["dfg"],
+    "funnels": ["compare_funnel_segments", "funnel"],
+    "contacts": ["channel_switches", "contact_events", "loops", "repeat_contacts"],
+    "behaviour": ["behaviour_table", "time_between"],
+    "sessions": ["episodes", "episodize", "sessionize", "sessions"],
 }
 
 __getattr__, __dir__, __all__ = lazy_exports(__name__, _EXPORTS)
