@@ -1,0 +1,346 @@
+"""The report layer of notebook 40 (journey analytics): study-aware loading and the report's figures.
+
+:func:`load_journeys` builds (or reuses) the study's event table (:func:`~research.journeys.build_events`),
+opens it on the chosen engine (:func:`~research.journeys.connect` with ``study=`` so DuckDB spills
+under data/processed) and joins the customers file's columns (segments) by the same keyed pseudonym
+the event table carries. The functions below compute the report's headline figures from it;
+names of events, touchpoints and segment columns always come from the run's parameters. Secondary
+sections raise :class:`~research.errors.NotApplicable` with one sentence when the data cannot
+support them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from research.errors import NotApplicable
+from research.journeys.contacts import _wilson
+
+if TYPE_CHECKING:
+    from research.study import Study
+
+DAY_S = 86400.0
+
+
+@dataclass
+class JourneyData:
+    """One study's event table on one engine, with the customers' columns.
+
+    Attributes
+    ----------
+    study : Study
+    table : ibis.Table
+        The canonical event table (see :func:`research.journeys.build_events`).
+    path : Path
+        Its Parquet file.
+    engine : str
+        ``"duckdb"`` or ``"pyspark"``.
+    language : str
+        Report language.
+    customers : DataFrame or None
+        ``person_id`` (pseudonym) and the customers file's other columns; None without one.
+    key : str
+        The pseudonymisation key (to link other files' person ids).
+    """
+
+    study: Any
+    table: Any
+    path: Path
+    engine: str
+    language: str
+    customers: pd.DataFrame | None
+    key: str
+
+    def person_ids(self, ids: pd.Series) -> pd.Series:
+        """The event table's pseudonyms of raw person ids (e.g. a survey's respondent ids)."""
+        from research.journeys.ingest import PERSON_PREFIX
+        from research.privacy import pseudonymise
+
+        def one(value: Any) -> Any:
+            if pd.isna(value):
+                return pd.NA
+            return pseudonymise(str(value), self.key, prefix=PERSON_PREFIX, length=12)
+
+        return ids.astype("string").map(one)
+
+
+def load_journeys(study: Study | str, *, engine: str = "duckdb", language: str = "") -> JourneyData:
+    """Build (or reuse) the event table of *study* and open it on *engine*.
+
+    Examples
+    --------
+    >>> data = load_journeys("sample")
+    >>> int(data.table.count().execute()), data.customers.columns[0]
+    (207037, 'person_id')
+    """
+    from research.io import read_table
+    from research.journeys.engine import connect, events
+    from research.journeys.ingest import build_events, pseudonym_key
+    from research.journeys.schema import load_section
+    from research.study import load_study
+
+    study = load_study(study) if isinstance(study, str | Path) else study
+    section = load_section(study)
+    path = build_events(study)
+    con = connect(engine, study=study)
+    table = events(con, path)
+    key = pseudonym_key(study, section)
+    data = JourneyData(study, table, path, engine, language or study.language, None, key)
+    if section.customers:
+        frame = read_table(study.file(section.customers))
+        ids = data.person_ids(frame[section.customer_id])
+        data.customers = frame.drop(columns=[section.customer_id]).assign(person_id=ids.to_numpy())[
+            ["person_id", *[c for c in frame.columns if c != section.customer_id]]]
+    return data
+
+
+def _per_person(table: Any, **flags: Any) -> pd.DataFrame:
+    """One row per person with the given aggregate columns (Ibis expressions), as pandas."""
+    return table.group_by("person_id").aggregate(**flags).execute()
+
+
+def failure_impact(data: JourneyData, exposure_event: str, failure_event: str, contact_touchpoint: str,
+                   complaint_touchpoint: str = "", *, alpha: float = 0.05) -> pd.DataFrame:
+    """What a failure (an event such as a missed appointment) does to contacts and complaints.
+
+    Persons *exposed* have an ``exposure_event``; among them those with a ``failure_event`` are
+    the failed group. Per group: persons, share of the exposed (Wilson interval), contacts per
+    person at ``contact_touchpoint`` (all of the person's events there) and the share with a
+    ``complaint_touchpoint`` event (Wilson interval).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Rows ``failed`` and ``not_failed``: ``group``, ``persons``, ``share``, ``share_ci_low``,
+        ``share_ci_high``, ``contacts_per_person``, ``complaint_rate``, ``complaint_ci_low``,
+        ``complaint_ci_high``; ``ratio`` (contacts per person over the other group's).
+
+    Examples
+    --------
+    >>> import ibis, pandas as pd
+    >>> log = pd.DataFrame({"person_id": list("aabbbc"), "touchpoint": ["t", "t", "t", "t", "h", "t"],
+    ...     "event": ["booked", "missed", "booked", "done", "call", "booked"]})
+    >>> data = JourneyData(None, ibis.memtable(log), Path("."), "duckdb", "en", None, "k")
+    >>> table = failure_impact(data, "booked", "missed", "h")
+    >>> table[["group", "persons", "contacts_per_person"]].values.tolist()
+    [['failed', 1, 0.0], ['not_failed', 2, 0.5]]
+    """
+    t = data.table
+    per = _per_person(
+        t,
+        exposed=(t.event == exposure_event).cast("int32").max(),
+        failed=(t.event == failure_event).cast("int32").max(),
+        contacts=(t.touchpoint == contact_touchpoint).cast("int32").sum(),
+        complained=(t.touchpoint == (complaint_touchpoint or contact_touchpoint)).cast("int32").max(),
+    )
+    per = per[(per["exposed"] == 1) | (per["failed"] == 1)]
+    if per.empty:
+        raise NotApplicable(f"No event {exposure_event!r} in the event log.",
+                            "Set exposure_event and failure_event to event names of the log.")
+    per["group"] = np.where(per["failed"] == 1, "failed", "not_failed")
+    table = per.groupby("group").agg(persons=("person_id", "size"), contacts_per_person=("contacts", "mean"),
+                                     complaints=("complained", "sum")).reindex(["failed", "not_failed"])
+    table = table.fillna({"persons": 0}).reset_index()
+    table["persons"] = table["persons"].astype(int)
+    total = pd.Series(len(per), index=table.index)
+    table["share"] = table["persons"] / len(per)
+    table["share_ci_low"], table["share_ci_high"] = _wilson(table["persons"], total, alpha)
+    table["complaint_rate"] = table["complaints"] / table["persons"].where(table["persons"] > 0)
+    low, high = _wilson(table["complaints"], table["persons"], alpha)
+    table["complaint_ci_low"], table["complaint_ci_high"] = low, high
+    if not complaint_touchpoint:
+        table[["complaint_rate", "complaint_ci_low", "complaint_ci_high"]] = np.nan
+    table["ratio"] = table["contacts_per_person"] / table["contacts_per_person"][::-1].to_numpy()
+    return table.drop(columns="complaints")
+
+
+def _segments(data: JourneyData, segment: str) -> pd.DataFrame:
+    if data.customers is None:
+        raise NotApplicable("The study names no customers file with segments.",
+                            "Name one under journeys.customers (and customer_id) in study.yml.")
+    if not segment or segment not in data.customers.columns:
+        raise NotApplicable(f"No segment column {segment!r} in the customers file.",
+                            f"Set segment to one of {list(data.customers.columns[1:])}.")
+    return data.customers[["person_id", segment]].rename(columns={segment: "segment"})
+
+
+def gap_to_outcome(data: JourneyData, outcome: Sequence[str], segment: str,
+                   before: Sequence[str] = ()) -> pd.DataFrame:
+    """Days from a person's last touch before their first *outcome* touchpoint event to it, by segment.
+
+    The outcome is the person's first event at one of the ``outcome`` touchpoints (e.g. where a
+    purchase happens); the last touch is the latest event strictly before it (in event order) at
+    one of the ``before`` touchpoints (default: any touchpoint not in ``outcome``). Persons without
+    such a touch are left out.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per segment: ``segment``, ``n``, ``mean_days``, ``median_days``, ``ci_low``,
+        ``ci_high`` (t interval of the mean, :func:`research.survey.metrics.mean_ci`).
+
+    Examples
+    --------
+    >>> import ibis, pandas as pd
+    >>> log = pd.DataFrame({"person_id": list("aabb"), "touchpoint": ["w", "s", "w", "s"],
+    ...     "event": ["view", "order", "view", "order"], "event_seq": range(4),
+    ...     "ts": pd.to_datetime(["2024-01-01", "2024-01-03", "2024-01-01", "2024-01-07"])})
+    >>> customers = pd.DataFrame({"person_id": ["a", "b"], "pref": ["x", "y"]})
+    >>> data = JourneyData(None, ibis.memtable(log), Path("."), "duckdb", "en", customers, "k")
+    >>> gap_to_outcome(data, ["s"], "pref")[["segment", "mean_days"]].values.tolist()
+    [['x', 2.0], ['y', 6.0]]
+    """
+    from research.survey.metrics import mean_ci
+
+    segments = _segments(data, segment)
+    outcome = [outcome] if isinstance(outcome, str) else list(outcome)
+    t = data.table.filter(data.table.touchpoint.notnull())
+    hits = t.filter(t.touchpoint.isin(outcome))
+    first = hits.group_by("person_id").aggregate(first_seq=hits.event_seq.min(), out_ts=hits.ts.min())
+    touches = t.filter(t.touchpoint.isin(list(before)) if before else ~t.touchpoint.isin(outcome))
+    joined = touches.inner_join(first, "person_id")
+    joined = joined.filter(joined.event_seq < joined.first_seq)
+    last = joined.group_by("person_id").aggregate(last_ts=joined.ts.max(), out_ts=joined.out_ts.min())
+    frame = last.execute()
+    if frame.empty:
+        raise NotApplicable(f"No person has a touch before an event at {outcome}.",
+                            "Set outcome_touchpoints to the touchpoints where conversion happens.")
+    gap = pd.to_datetime(frame["out_ts"]) - pd.to_datetime(frame["last_ts"])
+    frame = frame.assign(days=gap.dt.total_seconds() / DAY_S).merge(segments, on="person_id")
+    rows = []
+    for name, group in frame.groupby("segment", sort=True):
+        ci = mean_ci(group["days"].to_numpy()).iloc[0]
+        rows.append({"segment": name, "n": len(group), "mean_days": float(group["days"].mean()),
+                     "median_days": float(group["days"].median()),
+                     "ci_low": float(ci["ci_low"]), "ci_high": float(ci["ci_high"])})
+    return pd.DataFrame(rows)
+
+
+def conversion_by_segment(data: JourneyData, outcome_event: str, segment: str, *,
+                          alpha: float = 0.05) -> pd.DataFrame:
+    """Share of the customers of each segment with at least one ``outcome_event`` (Wilson interval).
+
+    The denominator is every customer of the customers file (also those without events).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``segment``, ``n``, ``converted``, ``estimate``, ``ci_low``, ``ci_high``.
+
+    Examples
+    --------
+    >>> import ibis, pandas as pd
+    >>> log = pd.DataFrame({"person_id": ["a"], "touchpoint": ["s"], "event": ["order"]})
+    >>> customers = pd.DataFrame({"person_id": ["a", "b", "c"], "pref": ["x", "x", "y"]})
+    >>> data = JourneyData(None, ibis.memtable(log), Path("."), "duckdb", "en", customers, "k")
+    >>> conversion_by_segment(data, "order", "pref")[["segment", "n", "estimate"]].values.tolist()
+    [['x', 2, 0.5], ['y', 1, 0.0]]
+    """
+    segments = _segments(data, segment)
+    t = data.table
+    buyers = set(t.filter(t.event == outcome_event).select("person_id").distinct().execute()["person_id"])
+    segments = segments.assign(converted=segments["person_id"].isin(buyers).astype(int))
+    table = (segments.groupby("segment").agg(n=("person_id", "size"), converted=("converted", "sum"))
+             .reset_index())
+    table["estimate"] = table["converted"] / table["n"]
+    table["ci_low"], table["ci_high"] = _wilson(table["converted"], table["n"], alpha)
+    return table
+
+
+def _experienced(data: JourneyData, touchpoint: str) -> pd.DataFrame:
+    t = data.table
+    return _per_person(t, group=(t.touchpoint == touchpoint).cast("int32").max())
+
+
+def said_by_journey(data: JourneyData, responses: pd.DataFrame, id_column: str, score_column: str, *,
+                    touchpoint: str = "", kind: str = "mean", ci: float = 0.95) -> pd.DataFrame:
+    """What linked respondents said (a score) by their journey: by path variant or by touchpoint.
+
+    Respondents are linked to the event log by ``id_column`` (raw person ids, pseudonymised like
+    the log's). With ``touchpoint`` the groups are ``experienced`` / ``not_experienced``;
+    without it, each respondent's collapsed path variant. ``kind="nps"`` gives the NPS
+    (:func:`research.survey.metrics.nps`) of a 0-10 score, ``"mean"`` its mean
+    (:func:`research.survey.metrics.mean_ci`), each with its interval.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``group``, ``n``, ``estimate``, ``ci_low``, ``ci_high``.
+
+    Raises
+    ------
+    NotApplicable
+        When no respondent carries a person id of the log.
+    """
+    from research.survey.metrics import mean_ci, nps
+
+    linked = responses[[id_column, score_column]].dropna().assign(
+        person_id=lambda f: data.person_ids(f[id_column]).to_numpy())
+    if touchpoint:
+        groups = _experienced(data, touchpoint)
+        groups["group"] = np.where(groups["group"] == 1, "experienced", "not_experienced")
+    else:
+        groups = _variant_of_person(data)
+    linked = linked.merge(groups[["person_id", "group"]], on="person_id")
+    if linked.empty:
+        raise NotApplicable("No respondent carries a person id of the event log.",
+                            "Give respondents the customers' ids (or map them in journeys.identity_map).")
+    rows = []
+    for name, group in linked.groupby("group", sort=True):
+        stat = (nps(group[score_column].to_numpy(), ci=ci) if kind == "nps"
+                else mean_ci(group[score_column].to_numpy(), ci=ci)).iloc[0]
+        estimate = stat["nps"] if kind == "nps" else stat["estimate"]
+        rows.append({"group": name, "n": len(group), "estimate": float(estimate),
+                     "ci_low": float(stat["ci_low"]), "ci_high": float(stat["ci_high"])})
+    return pd.DataFrame(rows).sort_values(["n", "group"], ascending=[False, True], ignore_index=True)
+
+
+def _variant_of_person(data: JourneyData) -> pd.DataFrame:
+    """Each person's collapsed path (``group``), as :func:`research.journeys.variants` builds it."""
+    from research.journeys.paths import numbered
+
+    steps = numbered(data.table, "person_id", collapse=True).select("person_id", "touchpoint", "pos")
+    frame = steps.execute().sort_values(["person_id", "pos"])
+    return frame.groupby("person_id")["touchpoint"].agg(" > ".join).rename("group").reset_index()
+
+
+def survey_by_journey(data: JourneyData, *, wave: str = "", touchpoint: str = "") -> pd.DataFrame:
+    """Satisfaction (the overall item, else NPS) of survey respondents linked to the log, by journey.
+
+    Raises NotApplicable when the study has no survey, no outcome item, or no respondent id
+    that is a person id of the event log.
+    """
+    from research.survey.schema import load_wave
+
+    if not data.study.section("survey"):
+        raise NotApplicable("The study has no survey.", "Add a survey: section to join what customers said.")
+    survey = load_wave(data.study, wave)
+    item = survey.outcome.get("overall") or survey.outcome.get("nps")
+    if not item:
+        raise NotApplicable("The survey names no overall or NPS item.", "Declare one under survey.outcomes.")
+    kind = "mean" if survey.outcome.get("overall") else "nps"
+    return said_by_journey(data, survey.responses, "respondent_id", item, touchpoint=touchpoint, kind=kind)
+
+
+def journey_results(**tables: pd.DataFrame | None) -> dict[str, Any]:
+    """The report's key figures as plain JSON: each table as a list of records (None when skipped).
+
+    Examples
+    --------
+    >>> journey_results(x=pd.DataFrame({"a": [1.5]}), y=None)
+    {'x': [{'a': 1.5}], 'y': None}
+    """
+    return {name: (None if table is None else
+                   [{k: (None if isinstance(v, float) and np.isnan(v) else v) for k, v in row.items()}
+                    for row in table.to_dict("records")])
+            for name, table in tables.items()}
+
+
+__all__ = ["JourneyData", "conversion_by_segment", "failure_impact", "gap_to_outcome", "journey_results",
+           "load_journeys", "said_by_journey", "survey_by_journey"]
