@@ -233,6 +233,10 @@ def dfg_chart(dfg_table: pd.DataFrame, language: str = "zh", top: int = 15) -> F
     for node, layer in _layers(graph, balance).items():
         graph.nodes[node]["layer"] = layer
     pos = nx.multipartite_layout(graph, subset_key="layer")
+    sizes = pd.Series(nx.get_node_attributes(graph, "layer")).value_counts()
+    for node, layer in nx.get_node_attributes(graph, "layer").items():
+        if sizes[layer] == 1:  # zigzag lone nodes so edges that skip a layer do not cross them
+            pos[node] = (pos[node][0], 0.3 * ((layer % 3) - 1))
     fig, ax = plt.subplots(figsize=(9, 6))
     biggest = max(data["n"] for _, _, data in graph.edges(data=True))
     widths = [0.8 + 5 * data["n"] / biggest for _, _, data in graph.edges(data=True)]
