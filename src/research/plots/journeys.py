@@ -16,6 +16,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import PathPatch, Rectangle
 from matplotlib.path import Path as MplPath
+from matplotlib.ticker import PercentFormatter
 
 from research.plots import NEUTRAL, PALETTE, text, use_style
 
@@ -167,6 +168,7 @@ def funnel_chart(funnel_table: pd.DataFrame, language: str = "zh") -> Figure:
                         va="center", fontsize=7, color="white" if value > 0.15 else "black")
     ax.set_xticks(np.arange(len(steps)), labels)
     ax.set_ylim(0, 1.05)
+    ax.yaxis.set_major_formatter(PercentFormatter(1.0))
     ax.set_ylabel(text(language, "到达该步的旅程占比（95% 置信区间）",
                        "Share of journeys reaching the step (95% CI)"))
     ax.set_xlabel(text(language, "漏斗步骤（柱内：该步流失的旅程）",
@@ -296,6 +298,7 @@ def top_paths_chart(variants_table: pd.DataFrame, language: str = "zh", top: int
         note = f"{share:.1%}" + (f"  {label} {conv:.0%}" if np.isfinite(conv) else "")
         ax.text(share, yi, " " + note, va="center", fontsize=8)
     ax.set_xlim(0, max(shares.max(), 1e-9) * 1.35)
+    ax.xaxis.set_major_formatter(PercentFormatter(1.0))
     ax.set_xlabel(text(language, "旅程占比", "Share of journeys"))
     ax.set_title(title)
     ax.grid(axis="y", visible=False)
