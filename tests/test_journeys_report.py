@@ -46,8 +46,8 @@ def test_missed_appointments_call_three_times_as_often_and_complain_more(sample)
     assert round(kept["contacts_per_person"], 2) == 0.92
     assert failed["ratio"] == pytest.approx(planted.HOTLINE_MULTIPLIER_MISSED, abs=0.15)
     # complaints: planted 22% vs 4%
-    assert failed["complaint_ci_low"] < planted.COMPLAINT_MISSED < failed["complaint_ci_high"]
-    assert kept["complaint_ci_low"] < planted.COMPLAINT_BASE < kept["complaint_ci_high"]
+    assert failed["complained_ci_low"] < planted.COMPLAINT_MISSED < failed["complained_ci_high"]
+    assert kept["complained_ci_low"] < planted.COMPLAINT_BASE < kept["complained_ci_high"]
     # independent count in pandas
     log = pd.read_parquet(sample.path)
     booked = set(log.loc[log["event"] == FAILURE["exposure_event"], "person_id"])

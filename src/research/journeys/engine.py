@@ -10,6 +10,7 @@ with ``row_number()`` instead.
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import Any, Literal
 
@@ -85,7 +86,9 @@ def connect(
             temp_directory = spill_directory(study)
         con = ibis.duckdb.connect()
         con.raw_sql("SET TimeZone='UTC'")
-        con.raw_sql("SET enable_progress_bar=false")
+        # In Jupyter without ipywidgets DuckDB refuses to change the setting (and shows no bar).
+        with contextlib.suppress(Exception):
+            con.raw_sql("SET enable_progress_bar=false")
         con.raw_sql(f"SET memory_limit='{memory_limit}'")
         if temp_directory is not None:
             Path(temp_directory).mkdir(parents=True, exist_ok=True)

@@ -21,7 +21,8 @@ if TYPE_CHECKING:
 
 #: Parameters of notebook 40 naming one touchpoint or a list of touchpoints.
 TOUCHPOINT_PARAMETERS = ("start_touchpoint", "outcome_touchpoint", "anchor_touchpoint", "funnel",
-                         "service_touchpoints")
+                         "service_touchpoints", "not_upstream", "contact_touchpoint", "complaint_touchpoint",
+                         "outcome_touchpoints", "pre_touchpoints")
 #: Parameters of notebook 40 naming a column of the customers file.
 CUSTOMER_PARAMETERS = ("segment",)
 ENGINES = ("duckdb", "pyspark")
@@ -153,6 +154,10 @@ def check_run(study: Study, parameters: dict[str, Any]) -> list[DataError]:
         elif value not in customer_columns:
             problems.append(DataError("Not a column of the customers file", file=yml, column=name,
                                       value=value, hint=f"Columns: {customer_columns}"))
+    if parameters.get("failure_event") and not parameters.get("exposure_event"):
+        problems.append(DataError("A failure needs the event that exposes persons to it", file=yml,
+                                  column="exposure_event",
+                                  hint="Set exposure_event (e.g. a booked appointment)."))
     for name in ("session_gap_minutes", "repeat_days", "window_days"):
         value = parameters.get(name)
         number = isinstance(value, int | float) and not isinstance(value, bool)

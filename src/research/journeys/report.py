@@ -118,8 +118,8 @@ def failure_impact(data: JourneyData, exposure_event: str, failure_event: str, c
     -------
     pandas.DataFrame
         Rows ``failed`` and ``not_failed``: ``group``, ``persons``, ``share``, ``share_ci_low``,
-        ``share_ci_high``, ``contacts_per_person``, ``complaint_rate``, ``complaint_ci_low``,
-        ``complaint_ci_high``; ``ratio`` (contacts per person over the other group's).
+        ``share_ci_high``, ``contacts_per_person``, ``complained_share``, ``complained_ci_low``,
+        ``complained_ci_high``; ``ratio`` (contacts per person over the other group's).
 
     Examples
     --------
@@ -145,19 +145,19 @@ def failure_impact(data: JourneyData, exposure_event: str, failure_event: str, c
                             "Set exposure_event and failure_event to event names of the log.")
     per["group"] = np.where(per["failed"] == 1, "failed", "not_failed")
     table = per.groupby("group").agg(persons=("person_id", "size"), contacts_per_person=("contacts", "mean"),
-                                     complaints=("complained", "sum")).reindex(["failed", "not_failed"])
+                                     complainers=("complained", "sum")).reindex(["failed", "not_failed"])
     table = table.fillna({"persons": 0}).reset_index()
     table["persons"] = table["persons"].astype(int)
     total = pd.Series(len(per), index=table.index)
     table["share"] = table["persons"] / len(per)
     table["share_ci_low"], table["share_ci_high"] = _wilson(table["persons"], total, alpha)
-    table["complaint_rate"] = table["complaints"] / table["persons"].where(table["persons"] > 0)
-    low, high = _wilson(table["complaints"], table["persons"], alpha)
-    table["complaint_ci_low"], table["complaint_ci_high"] = low, high
+    table["complained_share"] = table["complainers"] / table["persons"].where(table["persons"] > 0)
+    low, high = _wilson(table["complainers"], table["persons"], alpha)
+    table["complained_ci_low"], table["complained_ci_high"] = low, high
     if not complaint_touchpoint:
-        table[["complaint_rate", "complaint_ci_low", "complaint_ci_high"]] = np.nan
+        table[["complained_share", "complained_ci_low", "complained_ci_high"]] = np.nan
     table["ratio"] = table["contacts_per_person"] / table["contacts_per_person"][::-1].to_numpy()
-    return table.drop(columns="complaints")
+    return table.drop(columns="complainers")
 
 
 def _segments(data: JourneyData, segment: str) -> pd.DataFrame:
@@ -342,5 +342,19 @@ def journey_results(**tables: pd.DataFrame | None) -> dict[str, Any]:
             for name, table in tables.items()}
 
 
-__all__ = ["JourneyData", "conversion_by_segment", "failure_impact", "gap_to_outcome", "journey_results",
-           "load_journeys", "said_by_journey", "survey_by_journey"]
+
+
+def stage_map(data: JourneyData) -> dict[str, str]:
+    """Touchpoint -> stage from the study's catalog (for stage-level paths).
+
+    Raises NotApplicable when the study has no touchpoint catalog.
+
+    Examples
+    --------
+    >>> len(stage_map(load_journeys("sample"))) > 10
+    True
+    """
+    if not data.study.has_catalog:
+        raise NotApplicable("The study has no touchpoint catalog with stages.",
+                            "Add touchpoints: with a stage each to see stage-level paths.")
+    return {t.id: t.stage for t in data.study.definition.touchpoints}

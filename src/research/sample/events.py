@@ -8,8 +8,10 @@ probability; online-preferring customers convert through the app faster.
 
 from __future__ import annotations
 
+import copy
 import gzip
 import io
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -25,6 +27,29 @@ HOTLINE_CALLS_BASE = 0.9  # mean hotline calls after purchase
 HOTLINE_MULTIPLIER_MISSED = 3.0
 COMPLAINT_BASE, COMPLAINT_MISSED = 0.04, 0.22
 CONVERSION = {"online": 0.62, "offline": 0.55, "mixed": 0.58}
+NOTEBOOK = "40_journey_analytics.ipynb"
+#: Parameters of the notebook-40 runs: they name the sample's events and touchpoints.
+JOURNEY_PARAMETERS = {
+    "segment": "channel_preference",
+    "funnel": ["website", "store", "home_install"],
+    "anchor_touchpoint": "website",
+    "service_touchpoints": ["hotline", "complaints"],
+    "not_upstream": ["bill", "sms_notice"],
+    "exposure_event": "appointment_booked",
+    "failure_event": "appointment_missed",
+    "contact_touchpoint": "hotline",
+    "complaint_touchpoint": "complaints",
+    "outcome_event": "order",
+    "outcome_touchpoints": ["store", "app"],
+    "pre_touchpoints": ["online_ads", "outdoor_ads", "website", "wechat", "sales_rep"],
+}
+#: Report runs of notebook 40, added once the notebook exists (see :func:`generate`).
+RUNS: list[dict] = [
+    {"id": "journeys-zh", "notebook": NOTEBOOK, "title": "客户旅程分析 / Customer journey analytics (zh)",
+     "parameters": {"language": "zh", **copy.deepcopy(JOURNEY_PARAMETERS)}},
+    {"id": "journeys-en", "notebook": NOTEBOOK, "title": "Customer journey analytics (en)",
+     "parameters": {"language": "en", **copy.deepcopy(JOURNEY_PARAMETERS)}},
+]
 #: (source system, touchpoint, event type, journey stage) of each kind of event.
 EVENTS = {
     "ad_view": ("web", "online_ads", "impression", "awareness"),
@@ -159,8 +184,10 @@ def generate(ctx: SampleContext) -> SamplePart:
         + ", ".join(f"{k} {v:.0%}" for k, v in CONVERSION.items())
         + "."
     )
+    notebooks = Path(__file__).resolve().parents[3] / "notebooks"
     return SamplePart(
         name="journeys",
+        runs=list(RUNS) if (notebooks / NOTEBOOK).exists() else [],  # added with the notebook
         files={
             "events": {"path": "events/events.csv.gz", "role": "event_log",
                        "description": "Touchpoint events: one row per event (CRM, hotline, app/web)."},

@@ -1,0 +1,66 @@
+"""Notebook 40 (journey analytics) renders on the sample with its study.yml run parameters and its
+results.json carries the planted truths (data/raw/sample/README.md, section journeys)."""
+
+from __future__ import annotations
+
+import json
+
+import nbformat
+import papermill
+import pytest
+from conftest import PROJECT
+
+from research import load_study
+from research.journeys.preconditions import check_run
+from research.reports.params import notebook_parameters
+from research.sample import events as planted
+
+NOTEBOOK = PROJECT / "notebooks" / "40_journey_analytics.ipynb"
+
+
+def test_notebook_is_committed_clean():
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    assert nb.metadata["kernelspec"]["name"] == "research"
+    assert "parameters" in nb.cells[1].metadata["tags"]
+    assert all(c.get("outputs", []) == [] for c in nb.cells if c.cell_type == "code")
+
+
+def test_sample_runs_pass_the_dry_run():
+    study = load_study("sample")
+    defaults = notebook_parameters(NOTEBOOK)
+    runs = [r for r in study.definition.runs if r.notebook == NOTEBOOK.name]
+    assert {r.parameters["language"] for r in runs} == {"zh", "en"}
+    for run in runs:
+        assert check_run(study, {**defaults, **run.parameters}) == []
+        assert set(run.parameters) <= set(defaults)
+
+
+@pytest.fixture(scope="module")
+def results(tmp_path_factory):
+    out = tmp_path_factory.mktemp("journeys")
+    papermill.execute_notebook(
+        str(NOTEBOOK), str(out / "out.ipynb"), kernel_name="research", cwd=str(NOTEBOOK.parent),
+        parameters={**planted.JOURNEY_PARAMETERS, "language": "en", "output_dir": str(out / "report")},
+        progress_bar=False,
+    )
+    return json.loads((out / "report" / "results.json").read_text(encoding="utf-8"))["results"]
+
+
+def test_planted_truths_in_results(results):
+    failure = {row["group"]: row for row in results["failure"]}
+    assert round(failure["failed"]["share"], 2) == planted.MISSED_INSTALL_RATE  # 18% missed
+    assert round(failure["failed"]["contacts_per_person"], 2) == 2.70  # README: 2.70 vs 0.92
+    assert round(failure["not_failed"]["contacts_per_person"], 2) == 0.92
+    assert failure["failed"]["complained_share"] == pytest.approx(planted.COMPLAINT_MISSED, abs=0.02)
+    assert round(failure["not_failed"]["complained_share"], 2) == planted.COMPLAINT_BASE
+    gap = {row["segment"]: row["mean_days"] for row in results["time_to_outcome"]}
+    assert gap["online"] == pytest.approx(2, abs=0.15)
+    assert gap["offline"] == pytest.approx(6, abs=0.4) and gap["mixed"] == pytest.approx(6, abs=0.4)
+    conversion = {row["segment"]: row["estimate"] for row in results["conversion"]}
+    assert conversion == pytest.approx(planted.CONVERSION, abs=0.02)
+
+
+def test_core_and_notes(results):
+    assert results["events"] == 207037 and len(results["paths"]) > 0 and len(results["behaviour"]) > 0
+    assert results["said"] is None
+    assert [n["section"] for n in results["notes"]] == ["survey"]
