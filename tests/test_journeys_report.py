@@ -12,11 +12,14 @@ import pandas as pd
 import pytest
 
 from research.errors import NotApplicable
+from research.journeys import behaviour_table
 from research.journeys.report import (
     JourneyData,
+    beside_breaks,
     conversion_by_segment,
     failure_impact,
     gap_to_outcome,
+    interviews_by_journey,
     journey_results,
     load_journeys,
     said_by_journey,
@@ -124,3 +127,28 @@ def test_unlinked_respondents_are_not_applicable(linked):
 def test_results_are_plain_json():
     assert journey_results(a=pd.DataFrame({"x": [np.nan, 1.0]}), b=None) == {"a": [{"x": None}, {"x": 1.0}],
                                                                             "b": None}
+
+
+def test_pain_points_beside_breaks_by_hand():
+    behaviour = pd.DataFrame({"touchpoint": ["a", "b", "c"], "drop_off": [0.1, 0.6, 0.6],
+                              "repeat_rate": [0.0, 0.2, 0.1]})
+    mentions = pd.DataFrame({"touchpoint": ["b", "b", "a", "c"], "code": ["slow", "rude", "x", "y"],
+                             "mentions": [3, 1, 2, 0]})
+    table = beside_breaks(behaviour, mentions)
+    assert table["touchpoint"].tolist() == ["b", "c", "a"]  # drop-off first, ties by name
+    assert table["mentions"].tolist() == [4, 0, 2]
+    assert table["top_code"].tolist() == ["slow", None, "x"]
+
+
+def test_interviews_link_only_through_person_ids(sample):
+    behaviour = behaviour_table(sample.table)
+    with pytest.raises(NotApplicable, match="interviewee"):
+        interviews_by_journey(sample, behaviour)
+    # Give three events of the log the pseudonyms of interviewees R01-R03: now they link.
+    log = pd.read_parquet(sample.path)
+    linked_ids = sample.person_ids(pd.Series(["R01", "R02", "R03"]))
+    log.loc[log.index[:3], "person_id"] = linked_ids.to_numpy()
+    data = JourneyData(sample.study, ibis.memtable(log), sample.path, "duckdb", "en", None, sample.key)
+    table = interviews_by_journey(data, behaviour)
+    assert table["mentions"].sum() > 0
+    assert table["drop_off"].is_monotonic_decreasing

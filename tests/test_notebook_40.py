@@ -63,4 +63,4 @@ def test_planted_truths_in_results(results):
 def test_core_and_notes(results):
     assert results["events"] == 207037 and len(results["paths"]) > 0 and len(results["behaviour"]) > 0
     assert results["said"] is None
-    assert [n["section"] for n in results["notes"]] == ["survey"]
+    assert [n["section"] for n in results["notes"]] == ["survey", "interviews"]

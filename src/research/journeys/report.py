@@ -358,3 +358,69 @@ def stage_map(data: JourneyData) -> dict[str, str]:
         raise NotApplicable("The study has no touchpoint catalog with stages.",
                             "Add touchpoints: with a stage each to see stage-level paths.")
     return {t.id: t.stage for t in data.study.definition.touchpoints}
+
+
+def beside_breaks(behaviour: pd.DataFrame, mentions: pd.DataFrame) -> pd.DataFrame:
+    """Interview pain-point mentions beside the touchpoints where journeys break.
+
+    Parameters
+    ----------
+    behaviour : pandas.DataFrame
+        :func:`research.journeys.behaviour_table` output (``touchpoint``, ``drop_off``,
+        ``repeat_rate``...).
+    mentions : pandas.DataFrame
+        ``touchpoint``, ``code``, ``mentions`` (units of linked interviewees).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per touchpoint, highest drop-off first: ``touchpoint``, ``drop_off``,
+        ``repeat_rate``, ``mentions`` (all codes), ``top_code`` (the most mentioned code).
+
+    Examples
+    --------
+    >>> b = pd.DataFrame({"touchpoint": ["a", "b"], "drop_off": [0.1, 0.6], "repeat_rate": [0.0, 0.2]})
+    >>> m = pd.DataFrame({"touchpoint": ["b", "b"], "code": ["slow", "rude"], "mentions": [3, 1]})
+    >>> beside_breaks(b, m).values.tolist()
+    [['b', 0.6, 0.2, 4, 'slow'], ['a', 0.1, 0.0, 0, None]]
+    """
+    mentions = mentions[mentions["mentions"] > 0]
+    total = mentions.groupby("touchpoint")["mentions"].sum().rename("mentions")
+    top = (mentions.sort_values(["mentions", "code"], ascending=[False, True])
+           .drop_duplicates("touchpoint").set_index("touchpoint")["code"].rename("top_code"))
+    table = behaviour[["touchpoint", "drop_off", "repeat_rate"]].join(total, on="touchpoint")
+    table = table.join(top, on="touchpoint")
+    table["mentions"] = table["mentions"].fillna(0).astype(int)
+    table["top_code"] = table["top_code"].astype(object).where(table["top_code"].notna(), None)
+    return table.sort_values(["drop_off", "touchpoint"], ascending=[False, True], ignore_index=True)
+
+
+def interviews_by_journey(data: JourneyData, behaviour: pd.DataFrame) -> pd.DataFrame:
+    """Pain points of interviewees who carry a person id of the log, beside where journeys break.
+
+    The interviewees' ids (the coding section's respondents file) are pseudonymised like the
+    log's; the codes of the linked interviewees' units are counted by the touchpoints the units
+    name and put beside the behaviour table (:func:`beside_breaks`).
+
+    Raises NotApplicable when the study has no interviews, or no interviewee id is a person of
+    the event log.
+    """
+    from research.coding.autocoding import attribute_touchpoints
+    from research.coding.report import load_coding_data
+
+    if not data.study.section("coding"):
+        raise NotApplicable("The study has no interviews.",
+                            "Add a coding: section to put pain points beside journeys.")
+    coding = load_coding_data(data.study)
+    ids = pd.Series(coding.cases.index if coding.cases is not None else [], dtype="string")
+    persons = set(data.table.select("person_id").distinct().execute()["person_id"])
+    linked = {raw for raw, pid in zip(ids, data.person_ids(ids), strict=True) if pid in persons}
+    if not linked:
+        raise NotApplicable("No interviewee carries a person id of the event log.",
+                            "Give interviewees the customers' ids to see pain points by journey.")
+    coded = coding.coded[coding.coded["transcript_id"].isin(linked)]
+    attribution = attribute_touchpoints(coding.units, data.study)
+    named = attribution[["transcript_id", "unit_id", "touchpoint"]].drop_duplicates()
+    units = coded.merge(named, on=["transcript_id", "unit_id"])
+    mentions = units.groupby(["touchpoint", "code"]).size().rename("mentions").reset_index()
+    return beside_breaks(behaviour, mentions)
