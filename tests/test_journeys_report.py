@@ -152,3 +152,27 @@ def test_interviews_link_only_through_person_ids(sample):
     table = interviews_by_journey(data, behaviour)
     assert table["mentions"].sum() > 0
     assert table["drop_off"].is_monotonic_decreasing
+
+
+def test_survey_scores_by_journey_when_respondents_link(sample):
+    from research.survey.metrics import mean_ci
+    from research.survey.schema import load_wave
+
+    survey = load_wave(sample.study, "")
+    item = survey.outcome["overall"]
+    answered = survey.responses.dropna(subset=[item]).head(40)
+    # Give 40 persons of the log the pseudonyms of 40 respondents: they link.
+    log = pd.read_parquet(sample.path)
+    persons = log["person_id"].drop_duplicates().head(40).to_numpy()
+    mapping = dict(zip(persons, sample.person_ids(answered["respondent_id"]).to_numpy(), strict=True))
+    log["person_id"] = log["person_id"].map(lambda p: mapping.get(p, p))
+    data = JourneyData(sample.study, ibis.memtable(log), sample.path, "duckdb", "en", None, sample.key)
+    touchpoint = log.loc[log["person_id"].isin(mapping.values()), "touchpoint"].mode().iloc[0]
+    table = survey_by_journey(data, touchpoint=touchpoint).set_index("group")
+    assert table["n"].sum() == 40
+    # independent: the same respondents' mean by mean_ci
+    hit = set(log.loc[log["touchpoint"] == touchpoint, "person_id"])
+    linked = answered.assign(person_id=sample.person_ids(answered["respondent_id"]).to_numpy())
+    expected = mean_ci(linked.loc[linked["person_id"].isin(hit), item].to_numpy()).iloc[0]
+    assert table.loc["experienced", "estimate"] == pytest.approx(expected["estimate"])
+    assert table.loc["experienced", "ci_low"] == pytest.approx(expected["ci_low"])
