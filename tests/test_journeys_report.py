@@ -10,6 +10,7 @@ import ibis
 import numpy as np
 import pandas as pd
 import pytest
+from conftest_journeys import spark_backend  # noqa: F401  (session-scoped fixture)
 
 from research.errors import NotApplicable
 from research.journeys import behaviour_table
@@ -176,3 +177,15 @@ def test_survey_scores_by_journey_when_respondents_link(sample):
     expected = mean_ci(linked.loc[linked["person_id"].isin(hit), item].to_numpy()).iloc[0]
     assert table.loc["experienced", "estimate"] == pytest.approx(expected["estimate"])
     assert table.loc["experienced", "ci_low"] == pytest.approx(expected["ci_low"])
+
+
+def test_report_figures_identical_on_pyspark(sample, spark_backend):  # noqa: F811
+    frame = spark_backend._session.read.parquet(str(sample.path))
+    frame.createOrReplaceTempView("j3_report_events")
+    spark = JourneyData(sample.study, spark_backend.table("j3_report_events"), sample.path, "pyspark", "en",
+                        sample.customers, sample.key)
+    cases = [(failure_impact, FAILURE),
+             (conversion_by_segment, {"outcome_event": "order", "segment": SEGMENT}),
+             (gap_to_outcome, {"outcome": ["store", "app"], "segment": SEGMENT, "before": PRE})]
+    for function, args in cases:
+        pd.testing.assert_frame_equal(function(spark, **args), function(sample, **args), check_dtype=False)
