@@ -64,3 +64,28 @@ def test_core_and_notes(results):
     assert results["events"] == 207037 and len(results["paths"]) > 0 and len(results["behaviour"]) > 0
     assert results["said"] is None
     assert [n["section"] for n in results["notes"]] == ["survey", "interviews"]
+
+
+def test_minimal_study_renders_the_core(tmp_path, monkeypatch):
+    """No catalog, no customers, no survey, no run parameters: paths, graph and behaviour render,
+    every secondary section is one sentence, and results.json is written."""
+    folder = tmp_path / "data" / "raw" / "tiny"
+    folder.mkdir(parents=True)
+    rows = ["who,when,step"] + [f"u{i},2024-01-0{1 + j} 10:00,{step}" for i in range(6)
+                                for j, step in enumerate(["visit", "ask", "buy"][: 1 + i % 3])]
+    (folder / "log.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    (folder / "study.yml").write_text(
+        "name: tiny\nfiles:\n  log:\n    path: log.csv\n    role: event_log\n"
+        "journeys:\n  sources:\n  - file: log\n    person_id: who\n    timestamp: when\n"
+        "    touchpoint: step\n",
+        encoding="utf-8")
+    monkeypatch.setenv("RESEARCH_PROJECT_ROOT", str(tmp_path))
+    out = tmp_path / "report"
+    papermill.execute_notebook(str(NOTEBOOK), str(tmp_path / "out.ipynb"), kernel_name="research",
+                               cwd=str(NOTEBOOK.parent), progress_bar=False,
+                               parameters={"study": str(folder), "output_dir": str(out)})
+    results = json.loads((out / "results.json").read_text(encoding="utf-8"))["results"]
+    assert results["events"] == 12 and results["paths"][0]["path"] == "visit"
+    assert {row["touchpoint"] for row in results["behaviour"]} == {"visit", "ask", "buy"}
+    sections = {n["section"] for n in results["notes"]}
+    assert {"funnel", "conversion", "time_to_outcome", "failure", "repeat_contact", "survey"} <= sections

@@ -30,6 +30,7 @@ the section, the catalog, the input files' contents and the key's fingerprint; a
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -158,7 +159,9 @@ def connect_duckdb(
     """A DuckDB connection for building: UTC, no progress bar, memory limit, spill directory."""
     con = duckdb.connect()
     con.execute("SET TimeZone='UTC'")
-    con.execute("SET enable_progress_bar=false")
+    # In Jupyter without ipywidgets DuckDB refuses to change the setting (and shows no bar).
+    with contextlib.suppress(duckdb.Error):
+        con.execute("SET enable_progress_bar=false")
     con.execute(f"SET memory_limit={_sql_str(memory_limit)}")
     if temp_directory is not None:
         con.execute(f"SET temp_directory={_sql_str(str(temp_directory))}")
