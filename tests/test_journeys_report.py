@@ -19,6 +19,7 @@ from research.journeys.report import (
     beside_breaks,
     conversion_by_segment,
     failure_impact,
+    funnel_by_segment,
     gap_to_outcome,
     interviews_by_journey,
     journey_results,
@@ -189,3 +190,17 @@ def test_report_figures_identical_on_pyspark(sample, spark_backend):  # noqa: F8
              (gap_to_outcome, {"outcome": ["store", "app"], "segment": SEGMENT, "before": PRE})]
     for function, args in cases:
         pd.testing.assert_frame_equal(function(spark, **args), function(sample, **args), check_dtype=False)
+
+
+def test_funnel_by_customer_segment_against_scipy(sample):
+    from scipy.stats import chi2_contingency
+
+    from research.journeys import compare_funnel_segments
+
+    table = funnel_by_segment(sample, ["website", "store"], SEGMENT)
+    step = table[table["step"] == 2]
+    counts = np.column_stack([step["reached"], step["n"] - step["reached"]])
+    expected = chi2_contingency(counts, correction=False)  # Pearson, no continuity correction
+    tested = compare_funnel_segments(table)
+    assert tested["statistic"].iloc[0] == pytest.approx(expected.statistic)
+    assert set(table["segment"]) == set(planted.CONVERSION)

@@ -63,6 +63,7 @@ def test_planted_truths_in_results(results):
 def test_core_and_notes(results):
     assert results["events"] == 207037 and len(results["paths"]) > 0 and len(results["behaviour"]) > 0
     assert results["said"] is None
+    assert results["funnel_tests"][0]["p_adjusted"] < 0.05  # preferences differ in reaching the store
     assert [n["section"] for n in results["notes"]] == ["survey", "interviews"]
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import ibis
 import numpy as np
 import pandas as pd
 
@@ -424,3 +425,33 @@ def interviews_by_journey(data: JourneyData, behaviour: pd.DataFrame) -> pd.Data
     units = coded.merge(named, on=["transcript_id", "unit_id"])
     mentions = units.groupby(["touchpoint", "code"]).size().rename("mentions").reset_index()
     return beside_breaks(behaviour, mentions)
+
+
+def funnel_by_segment(data: JourneyData, steps: Sequence[str], segment: str) -> pd.DataFrame:
+    """The ordered funnel per customer segment (a column of the customers file).
+
+    Journeys of persons without a row in the customers file are left out.
+
+    Returns
+    -------
+    pandas.DataFrame
+        :func:`research.journeys.funnel` with ``segment`` (compare with
+        :func:`research.journeys.compare_funnel_segments`).
+
+    Examples
+    --------
+    >>> import ibis, pandas as pd
+    >>> log = pd.DataFrame({"person_id": list("aabb"), "touchpoint": ["w", "s", "w", "x"],
+    ...     "event": ["v", "o", "v", "y"], "event_seq": range(4),
+    ...     "ts": pd.date_range("2024-01-01", periods=4)})
+    >>> customers = pd.DataFrame({"person_id": ["a", "b"], "pref": ["x", "y"]})
+    >>> data = JourneyData(None, ibis.memtable(log), Path("."), "duckdb", "en", customers, "k")
+    >>> funnel_by_segment(data, ["w", "s"], "pref")[["segment", "step", "reached"]].values.tolist()
+    [['x', 1, 1], ['x', 2, 1], ['y', 1, 1], ['y', 2, 0]]
+    """
+    from research.journeys.funnels import funnel
+
+    segments = _segments(data, segment).rename(columns={"segment": "customer_segment"})
+    segments["customer_segment"] = segments["customer_segment"].astype(str)
+    joined = data.table.inner_join(ibis.memtable(segments), "person_id")
+    return funnel(joined, list(steps), segment="customer_segment")
