@@ -344,7 +344,8 @@ def main(argv: list[str] | None = None) -> int:
             with_format = (pm4py_run["variants_dfg_s"] + pm4py_run["format_s"]) / main_run["variants_dfg_s"]
             print(f"  {'':<4}(counting pm4py's format_dataframe too: {with_format:.1f}x)")
     else:
-        print("  variants + DFG vs pm4py: not measured (pm4py skipped)")
+        missing = "the DuckDB run failed" if main_run is None else "pm4py skipped"
+        print(f"  variants + DFG vs pm4py: not measured ({missing})")
     if big_run:
         met = "met" if big_run["peak_mb"] <= 4.5 * 1024 else "NOT met"
         print(f"  {n_big:,} events under memory_limit 4GB by spilling: completed, peak "
