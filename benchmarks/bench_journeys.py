@@ -227,6 +227,8 @@ def agree(work: Path, phase: str) -> str:
     """Whether *phase*'s top variants and DFG edge counts equal DuckDB's."""
     import pandas as pd
 
+    if not (work / "duckdb.variants.parquet").exists():
+        return "not compared (no DuckDB result)"
     checks = []
     for kind, keys in (("variants", ["path"]), ("dfg", ["source", "target"])):
         mine = pd.read_parquet(work / f"{phase}.{kind}.parquet").set_index(keys)["n"].sort_index()
