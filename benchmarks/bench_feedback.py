@@ -124,7 +124,7 @@ def stages(items: pd.DataFrame, book) -> None:
     """Throughput of each stage alone (one process), on the same texts."""
     from research.coding import autocode
     from research.coding.sentiment import score_text
-    from research.feedback.classify import _units
+    from research.feedback.classification import _units
     from research.feedback.types import classify_type
 
     units = _units(items)
@@ -150,7 +150,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--stages", action="store_true", help="time each stage alone first")
     args = parser.parse_args(argv)
 
-    from research.feedback.classify import classify_to_parquet, read_parquet_folder
+    from research.feedback.classification import classify_to_parquet, read_parquet_folder
 
     start = time.perf_counter()
     items = texts(args.n)

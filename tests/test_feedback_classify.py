@@ -10,7 +10,7 @@ from statsmodels.stats.inter_rater import cohens_kappa
 
 from research.coding import Code, Codebook, autocode
 from research.coding.sentiment import score_text
-from research.feedback.classify import classify, classify_to_parquet, input_hash, read_parquet_folder
+from research.feedback.classification import classify, classify_to_parquet, input_hash, read_parquet_folder
 from research.text.supervised import cross_validate, cross_validate_multilabel
 
 BOOK = Codebook(

@@ -22,11 +22,11 @@ from research import load_study
 from research.journeys import build_events
 from research.journeys.behaviour import behaviour_table, time_between
 from research.journeys.contacts import channel_switches, loops, repeat_contacts
-from research.journeys.dfg import dfg
+from research.journeys.directly_follows import dfg
 from research.journeys.engine import connect, events
 from research.journeys.funnels import funnel
 from research.journeys.paths import flows, variants
-from research.journeys.sessions import episodes, episodize, sessionize, sessions
+from research.journeys.sessionization import episodes, episodize, sessionize, sessions
 
 HAND = {
     "variants": lambda t: variants(t, outcome="purchase", top=None),

@@ -26,10 +26,10 @@ from statsmodels.stats.proportion import proportion_confint
 from research.errors import DataError, NotApplicable
 from research.journeys.behaviour import behaviour_table, time_between
 from research.journeys.contacts import channel_switches, loops, repeat_contacts
-from research.journeys.dfg import dfg
+from research.journeys.directly_follows import dfg
 from research.journeys.funnels import compare_funnel_segments, funnel
 from research.journeys.paths import flows, variants
-from research.journeys.sessions import episodes, episodize, sessionize, sessions
+from research.journeys.sessionization import episodes, episodize, sessionize, sessions
 
 ROWS = [
     # person, time, touchpoint, channel, topic, segment

@@ -37,3 +37,18 @@ def test_layout_as_designed():
     for path in ("notebooks", "src/research", "data/raw", "data/processed", "reports", "tests",
                  "benchmarks", "environment.yml", "pyproject.toml", "Makefile", "README.md", ".ci/run"):
         assert (PROJECT / path).exists(), path
+
+
+def test_no_submodule_shadows_an_exported_function():
+    """A submodule named like a function it exports replaces that function on the package as
+    soon as anything imports the submodule (``from research.journeys import dfg`` then gives the
+    module, depending on test order)."""
+    import importlib
+    import pkgutil
+
+    for package_name in ("research.coding", "research.survey", "research.evaluation",
+                         "research.feedback", "research.journeys"):
+        package = importlib.import_module(package_name)
+        exported = {name for names in getattr(package, "_EXPORTS", {}).values() for name in names}
+        modules = {info.name for info in pkgutil.iter_modules(package.__path__)}
+        assert not exported & modules, f"{package_name}: {sorted(exported & modules)}"

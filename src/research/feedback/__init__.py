@@ -37,7 +37,7 @@ _EXPORTS = {
     "preconditions": [
         "check_run",
     ],
-    "classify": [
+    "classification": [
         "Classified",
         "classify",
         "classify_study",

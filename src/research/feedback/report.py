@@ -18,7 +18,7 @@ import pandas as pd
 
 from research.errors import DataError, NotApplicable
 from research.feedback import stats
-from research.feedback.classify import Classified, classify_study
+from research.feedback.classification import Classified, classify_study
 from research.feedback.types import TYPES
 
 if TYPE_CHECKING:

@@ -24,11 +24,11 @@ _EXPORTS = {
         "parse_section",
     ],
     "paths": ["flows", "variants"],
-    "dfg": ["dfg"],
+    "directly_follows": ["dfg"],
     "funnels": ["compare_funnel_segments", "funnel"],
     "contacts": ["channel_switches", "contact_events", "loops", "repeat_contacts"],
     "behaviour": ["behaviour_table", "time_between"],
-    "sessions": ["episodes", "episodize", "sessionize", "sessions"],
+    "sessionization": ["episodes", "episodize", "sessionize", "sessions"],
 }
 
 __getattr__, __dir__, __all__ = lazy_exports(__name__, _EXPORTS)

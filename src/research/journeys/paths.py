@@ -108,7 +108,7 @@ def variants(
         Canonical event table.
     journey : str or list of str
         Column(s) that identify one journey: ``"person_id"`` (default), or e.g.
-        ``["person_id", "session"]`` after :func:`research.journeys.sessions.sessionize`.
+        ``["person_id", "session"]`` after :func:`research.journeys.sessionization.sessionize`.
     level : {"raw", "collapsed", "stage"}
         ``"raw"`` every touchpoint event; ``"collapsed"`` immediate repeats reduced to one step;
         ``"stage"`` touchpoints mapped to stages with ``stages`` (touchpoints not in the mapping

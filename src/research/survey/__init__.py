@@ -44,7 +44,7 @@ _EXPORTS = {
     ],
     "texts": [
         "box_rules",
-        "importance_performance",
+        "ipa_quadrants",
         "item_label",
         "outcome_notes",
         "outcomes_text",

@@ -212,7 +212,7 @@ def show_notes(notes: list[str], section: str = "") -> None:
         show_note(note, section=section)
 
 
-def importance_performance(
+def ipa_quadrants(
     drivers: DriverAnalysis | None, card: pd.DataFrame, data: SurveyData, language: str = "en"
 ) -> pd.DataFrame:
     """IPA of the key-driver rows: importance = rescaled relative weight, performance = mean score
@@ -227,7 +227,7 @@ def importance_performance(
     --------
     >>> from research.survey import load_survey, scorecard, touchpoint_drivers
     >>> data = load_survey("sample", "before")
-    >>> table = importance_performance(touchpoint_drivers(data, n_resamples=0), scorecard(data), data)
+    >>> table = ipa_quadrants(touchpoint_drivers(data, n_resamples=0), scorecard(data), data)
     >>> "concentrate_here" in set(table["quadrant"])
     True
     """

@@ -2,7 +2,7 @@
 
 One implementation serves every supervised mode of the workbench: sentiment of interview units
 (:mod:`research.coding.sentiment_model`), feedback types and feedback codes
-(:mod:`research.feedback.classify`). The model is a scikit-learn pipeline: TF-IDF of character
+(:mod:`research.feedback.classification`). The model is a scikit-learn pipeline: TF-IDF of character
 1-3-grams (``char_wb``: no word segmentation needed, so Chinese and English alike;
 ``sublinear_tf``) and an L2 logistic regression with balanced class weights. For several codes
 per text (multi-label), one such regression per code (one-vs-rest).
