@@ -85,6 +85,23 @@ def check_language(
     return str(language)
 
 
+def report_language_problems(study: Study, language: Any) -> list[DataError]:
+    """A run's ``language`` parameter must be one of the study's languages (or empty).
+
+    Examples
+    --------
+    >>> [p.message for p in report_language_problems(load_study("sample"), "fr")]
+    ['Report language not declared by the study']
+    >>> report_language_problems(load_study("sample"), "")
+    []
+    """
+    languages = list(study.definition.languages)
+    if not language or language in languages:
+        return []
+    return [DataError("Report language not declared by the study", file=study.yml_path, column="language",
+                      value=language, hint=f"Use one of {languages} or leave it empty.")]
+
+
 #: A study name: a plain identifier, also the name of its folders under data/ and reports/.
 STUDY_NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]*$"
 

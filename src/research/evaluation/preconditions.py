@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import ValidationError
 
 from research.errors import DataError, validation_problems
+from research.study import report_language_problems
 
 if TYPE_CHECKING:
     from research.evaluation.schema import EvaluationSection
@@ -45,14 +46,7 @@ def _parameter_problems(
         value = parameters.get(name, allowed[0])
         if value not in allowed:
             problem(name, value, f"Unknown {name}", f"Use one of {list(allowed)}.")
-    language = parameters.get("language") or ""
-    if language and language not in study.definition.languages:
-        problem(
-            "language",
-            language,
-            "Report language not declared by the study",
-            f"Use one of {list(study.definition.languages)} or leave it empty.",
-        )
+    problems += report_language_problems(study, parameters.get("language"))
     for name in ("kpis", "rtm_kpis"):
         for index, kpi in enumerate(parameters.get(name) or []):
             if kpi not in declared:

@@ -20,6 +20,7 @@ from pydantic import ValidationError
 
 from research.errors import DataError, validation_problems
 from research.feedback.schema import HINT, SECTION, FeedbackSection, codebook_file, reference_problems
+from research.study import report_language_problems
 
 if TYPE_CHECKING:
     from research.study import Study
@@ -61,14 +62,7 @@ def parameter_problems(study: Study, parameters: dict[str, Any]) -> list[DataErr
     correction = parameters.get("correction", "holm")
     if correction not in CORRECTIONS:
         problem("correction", correction, "Unknown correction", f"Use one of {list(CORRECTIONS)}.")
-    language = parameters.get("language") or ""
-    if language and language not in study.definition.languages:
-        problem(
-            "language",
-            language,
-            "Report language not declared by the study",
-            f"Use one of {list(study.definition.languages)} or leave it empty.",
-        )
+    problems += report_language_problems(study, parameters.get("language"))
     return problems
 
 

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from research.errors import DataError
+from research.study import report_language_problems
 
 if TYPE_CHECKING:
     from research.study import Study
@@ -159,11 +160,7 @@ def check_run(study: Study, parameters: dict[str, Any]) -> list[DataError]:
     if not whole or n_resamples == 1 or n_resamples < 0:
         problems.append(DataError("n_resamples must be 0 (no bootstrap) or a whole number of at least 2",
                                   file=yml, column="n_resamples", value=n_resamples))
-    language = parameters.get("language") or ""
-    languages = list(study.definition.languages)
-    if language and language not in languages:
-        problems.append(DataError("Report language not declared by the study", file=yml, column="language",
-                                  value=language, hint=f"Use one of {languages} or leave it empty."))
+    problems += report_language_problems(study, parameters.get("language"))
     items = set(section.items)
     declared = {k: v for k, v in section.outcomes.model_dump().items() if v}
     if outcome and outcome not in declared and outcome not in items:
