@@ -255,3 +255,52 @@ def test_full_validation_before_running_not_on_the_warm_path(tmp_path, monkeypat
     warm = run_reports("mini", progress=False, root=root)
     assert [o.status for o in warm.outcomes] == ["skipped"]
     assert len(calls) == 1  # unchanged inputs: the heavy validators are not imported again
+
+
+NEEDS_READER = [
+    "import json, pathlib, time\nimport research\nfrom research.reports import finish\n"
+    "s = research.load_study(study)\n"
+    "read = json.loads((pathlib.Path(output_dir).parent / 'a' / 'results.json').read_text())['results']\n"
+    "finish({'read_x': read['x'], 'read_ended': read['ended'], 'started': time.time()}, study=s,\n"
+    "       parameters={}, output_dir=output_dir, notebook='reader.ipynb')",
+]
+
+
+def test_needs_order_the_batch_and_rerun_the_reader(tmp_path):
+    runs = [{"id": "card", "notebook": "reader.ipynb", "needs": ["a"]}, RUNS[0], RUNS[1]]
+    root = _make_project(tmp_path, runs)
+    nbformat.write(_notebook(*NEEDS_READER), root / "notebooks" / "reader.ipynb")
+    first = run_reports("mini", jobs=3, progress=False, root=root)
+    assert {o.run_id: o.status for o in first.outcomes} == {"card": "ok", "a": "ok", "b": "ok"}
+    card = _results(root, "card")["results"]
+    assert card["read_x"] == 2 and card["started"] > card["read_ended"]  # ran after what it reads
+    warm = run_reports("mini", progress=False, root=root)
+    assert {o.status for o in warm.outcomes} == {"skipped"}
+    # The needed run changes (forced): the reader re-runs although nothing of its own changed.
+    again = run_reports("mini", only="[ac]*", force=False, progress=False, root=root)
+    assert {o.run_id: o.status for o in again.outcomes} == {"card": "skipped", "a": "skipped"}
+    run_reports("mini", only="a", force=True, progress=False, root=root)
+    after = run_reports("mini", progress=False, root=root)
+    assert {o.run_id: o.status for o in after.outcomes} == {"card": "ok", "a": "skipped", "b": "skipped"}
+
+
+@pytest.mark.parametrize(
+    ("needs", "column", "message"),
+    [
+        ({"card": ["nope"]}, "runs[0].needs[0]", "not another run"),
+        ({"card": ["a"], "a": ["card"]}, "runs[].needs", "cycle"),
+    ],
+)
+def test_unknown_or_cyclic_needs_are_data_errors(tmp_path, needs, column, message):
+    from research.validate import validate_study
+
+    runs = [{"id": "card", "notebook": "good_a.ipynb"}, dict(RUNS[0])]
+    for run in runs:
+        run["needs"] = needs.get(run["id"], [])
+    root = _make_project(tmp_path, runs)
+    validation = validate_study("mini", root)
+    assert not validation.ok
+    error = validation.problems[0].error
+    assert isinstance(error, DataError) and error.column == column and message in str(error)
+    with pytest.raises(DataError, match="The study cannot be run"):
+        run_reports("mini", progress=False, root=root)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import importlib
 from functools import cached_property
+from graphlib import CycleError, TopologicalSorter
 from pathlib import Path
 from typing import Any, Literal
 
@@ -172,6 +173,9 @@ class ReportRun(_Strict):
     notebook: str
     title: str = ""
     parameters: dict[str, Any] = Field(default_factory=dict)
+    #: Ids of the runs whose results this run reads: the batch runs them first, and re-runs this
+    #: one when their results change.
+    needs: list[str] = Field(default_factory=list)
 
     @property
     def display_title(self) -> str:
@@ -224,7 +228,25 @@ class StudyDefinition(_Strict):
         dupes = sorted({i for i in run_ids if run_ids.count(i) > 1})
         if dupes:
             raise ValueError(f"duplicate run id(s) {dupes}")
+        _check_needs(self.runs)
         return self
+
+
+def _check_needs(runs: list[ReportRun]) -> None:
+    """Every ``needs`` entry names another run, and no run needs itself through a cycle."""
+    run_ids = [r.id for r in runs]
+    for index, run in enumerate(runs):
+        for position, needed in enumerate(run.needs):
+            if needed not in run_ids or needed == run.id:
+                raise FieldProblem(
+                    f"runs[{index}].needs[{position}]", needed,
+                    f"not another run of this study; run ids: {run_ids}",
+                )
+    try:
+        tuple(TopologicalSorter({r.id: r.needs for r in runs}).static_order())
+    except CycleError as exc:
+        cycle = " -> ".join(exc.args[1])
+        raise FieldProblem("runs[].needs", cycle, "runs need each other in a cycle; remove one") from None
 
 
 class Study:

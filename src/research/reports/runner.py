@@ -32,13 +32,14 @@ import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from graphlib import TopologicalSorter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from research.errors import DataError
-from research.io import read_text
+from research.io import file_sha256, read_text
 from research.paths import ENV_ROOT, is_inside_raw, project_root, raw_dir, reports_dir
 from research.reports.index import INDEX_NAME, write_index
 from research.reports.manifest import (
@@ -80,6 +81,7 @@ class Job:
     root: Path
     show_code: bool = False
     fingerprint: str = ""
+    needs: tuple[str, ...] = ()
 
     @property
     def results(self) -> Path:
@@ -251,9 +253,56 @@ def plan_jobs(
                 cwd=notebooks,
                 root=study.root,
                 show_code=show_code,
+                needs=tuple(run.needs),
             )
         )
     return jobs
+
+
+def generations(jobs: list[Job]) -> list[list[Job]]:
+    """The jobs in groups to run one after the other: a job comes after the jobs it ``needs``.
+
+    Needs outside *jobs* (runs not selected in this batch) are read as they are on disk. Within
+    a group, jobs keep their order and run in parallel.
+
+    Examples
+    --------
+    >>> from dataclasses import replace
+    >>> base = Job("a", "", "s", Path("n"), {}, Path("e"), Path("h"), Path("o"), Path("."), Path("."))
+    >>> jobs = [replace(base, run_id="card", needs=("x", "y")), replace(base, run_id="x"),
+    ...         replace(base, run_id="y", needs=("x",))]
+    >>> [[job.run_id for job in group] for group in generations(jobs)]
+    [['x'], ['y'], ['card']]
+    """
+    selected = {job.run_id for job in jobs}
+    sorter = TopologicalSorter({job.run_id: [n for n in job.needs if n in selected] for job in jobs})
+    sorter.prepare()
+    groups = []
+    while sorter.is_active():
+        ready = set(sorter.get_ready())
+        groups.append([job for job in jobs if job.run_id in ready])
+        sorter.done(*ready)
+    return groups
+
+
+def needed_results(job: Job, study: Study) -> dict[str, str]:
+    """SHA-256 of the ``results.json`` of every run *job* needs (``"missing"`` when absent).
+
+    Part of the job's fingerprint: a run that reads other runs' results re-runs when they change.
+
+    Examples
+    --------
+    >>> from research import load_study
+    >>> study = load_study("sample")
+    >>> base = Job("a", "", "s", Path("n"), {}, Path("e"), Path("h"), Path("o"), Path("."), Path("."))
+    >>> needed_results(base, study)
+    {}
+    """
+    hashes = {}
+    for needed in job.needs:
+        results = study.reports_dir / needed / "results.json"
+        hashes[f"results:{needed}"] = file_sha256(results) if results.is_file() else "missing"
+    return hashes
 
 
 # ---------------------------------------------------------------- worker side (own process)
@@ -597,10 +646,6 @@ def run_reports(
         raise DataError("Study outputs would land under data/raw", file=loaded.processed_dir)
     planned = plan_jobs(loaded, only=only, show_code=show_code, check=False)
     inputs, code = input_hashes(loaded), code_fingerprint()
-    planned = [
-        replace(job, fingerprint=run_fingerprint(job.notebook, job.parameters, inputs, code))
-        for job in planned
-    ]
     result = BatchResult(study=loaded.name)
     path = manifest_path(loaded)
     with _BatchLock(loaded.processed_dir):
@@ -609,39 +654,47 @@ def run_reports(
         known = {r.id for r in loaded.runs}
         manifest.update(study=loaded.name, title=loaded.title)
         manifest["runs"] = {k: v for k, v in manifest["runs"].items() if k in known}
-        to_run, outcomes = [], {}
+        outcomes: dict[str, Outcome] = {}
+        ran = False
 
         def record(job: Job, outcome: Outcome) -> None:
             outcomes[job.run_id] = outcome
             manifest["runs"][job.run_id] = _manifest_entry(job, outcome)
             write_manifest(path, manifest)
 
-        for job in planned:
-            entry = manifest["runs"].get(job.run_id)
-            if not force and is_up_to_date(entry, job.fingerprint, [job.html, job.results]):
-                outcomes[job.run_id] = Outcome(job.run_id, "skipped", 0.0, entry.get("generated_at", ""))
-            else:
-                to_run.append(job)
-        if to_run:
-            validation = validation or validate_study(loaded.folder, root)
-            _refuse_study(validation)
-            to_run = _refuse_unrunnable(to_run, validation, record)
-        if to_run:
-            check_kernel()
-            # Longest first (by last duration; new runs count as long): the batch ends sooner.
-            to_run.sort(key=lambda job: -_last_duration(manifest["runs"].get(job.run_id)))
+        # Runs that read other runs' results go after them; their fingerprint includes those
+        # results as they are once the runs before them are done.
+        for group in generations(planned):
+            to_run = []
+            for job in group:
+                job = replace(job, fingerprint=run_fingerprint(
+                    job.notebook, job.parameters, inputs | needed_results(job, loaded), code))
+                entry = manifest["runs"].get(job.run_id)
+                if not force and is_up_to_date(entry, job.fingerprint, [job.html, job.results]):
+                    outcomes[job.run_id] = Outcome(job.run_id, "skipped", 0.0, entry.get("generated_at", ""))
+                else:
+                    to_run.append(job)
+            if to_run:
+                validation = validation or validate_study(loaded.folder, root)
+                _refuse_study(validation)
+                to_run = _refuse_unrunnable(to_run, validation, record)
+            if to_run:
+                ran = True
+                check_kernel()
+                # Longest first (by last duration; new runs count as long): the batch ends sooner.
+                to_run.sort(key=lambda job: -_last_duration(manifest["runs"].get(job.run_id)))
 
-            workers = max(1, min(jobs or default_jobs(), len(to_run)))
-            log = loaded.processed_dir / "reports.log"
-            try:
-                _execute(to_run, workers, progress, log, record)
-            except KeyboardInterrupt:
-                write_index(root)  # the index shows the interrupted runs as such
-                raise
+                workers = max(1, min(jobs or default_jobs(), len(to_run)))
+                log = loaded.processed_dir / "reports.log"
+                try:
+                    _execute(to_run, workers, progress, log, record)
+                except KeyboardInterrupt:
+                    write_index(root)  # the index shows the interrupted runs as such
+                    raise
         # Keep the study's run order in the manifest (and so in the index).
         manifest["runs"] = {r.id: manifest["runs"][r.id] for r in loaded.runs if r.id in manifest["runs"]}
         index = reports_dir(root) / INDEX_NAME
-        if to_run or json.dumps(manifest, sort_keys=True) != as_read or not index.exists():
+        if ran or json.dumps(manifest, sort_keys=True) != as_read or not index.exists():
             write_manifest(path, manifest)
             index = write_index(root)
         result.index = index  # nothing changed: the index on disk is current (warm path stays fast)
