@@ -158,3 +158,19 @@ def test_codes_that_never_share_a_unit_have_no_cooccurrence(study):
     # r1 of the shared texts carries both codes: then the section is there
     (loaded.folder / "texts.csv").write_text(TEXTS, encoding="utf-8")
     assert cooccurrence_section(load_coding_data(study()), "en").pairs()["count"].tolist() == [1]
+
+
+def test_touchpoint_pain_gives_the_scorecard_each_touchpoints_interview_evidence(study):
+    data = load_coding_data(study())  # auto-coded: "crashed" in r1 and r2, linked to touchpoint app
+    sentiment = unit_sentiment(data.units, data.codebook)
+    ranking = pain_point_ranking(data.coded, data.codebook, respondents=data.respondent_ids,
+                                 sentiment=sentiment)
+    by_touchpoint = touchpoint_ranking_section(data, sentiment, "en")
+    frequencies = code_frequencies(data.coded, data.codebook, respondents=data.respondent_ids)
+    results = coding_results(data, "en", frequencies, ranking, touchpoint_ranking=by_touchpoint)
+    (app,) = results["touchpoint_pain"]
+    # 2 of 3 texts mention the app's pain point, once each (counted by hand from TEXTS)
+    assert (app["touchpoint"], app["respondents"], app["mentions"]) == ("app", 2, 2)
+    assert app["reach"] == pytest.approx(2 / 3)
+    assert app["top_codes"] == ["crash"]
+    assert "crashed" in app["quote"]

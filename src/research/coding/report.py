@@ -597,6 +597,40 @@ def _plain(value: Any) -> Any:
     return None if np.isnan(value) else value
 
 
+def touchpoint_pain(
+    data: CodingData, touchpoint_ranking: pd.DataFrame, ranking: pd.DataFrame, language: str
+) -> list[dict[str, Any]]:
+    """Interview evidence per touchpoint for ``results.json`` (the scorecard reads it).
+
+    One record per row of *touchpoint_ranking* (:func:`touchpoint_ranking_section`):
+    ``touchpoint, respondents, reach, mentions, negativity, score`` as there, ``top_codes`` (up to
+    three pain-point codes of the touchpoint that were coded, by their rank in *ranking*) and
+    ``quote``: the most typical passage of the first of them, redacted (None without one).
+
+    Examples
+    --------
+    >>> from research.study import load_study
+    >>> data = load_coding_data(load_study("sample"))  # doctest: +SKIP
+    """
+    ranked = [str(code) for code in ranking.loc[ranking["mentions"] > 0, "code"]]
+    records = []
+    for row in touchpoint_ranking.itertuples():
+        codes = [c for c in ranked if row.touchpoint in data.codebook.code(c).touchpoints][:3]
+        quote = None
+        if codes:
+            try:
+                quote = quotes_section(data, codes[:1], language, n=1)["quote"].iloc[0]
+            except (NotApplicable, IndexError):
+                quote = None
+        records.append({
+            "touchpoint": str(row.touchpoint), "respondents": int(row.respondents),
+            "reach": _plain(row.reach), "mentions": int(row.mentions),
+            "negativity": _plain(row.negativity), "score": _plain(row.score),
+            "top_codes": codes, "quote": quote,
+        })
+    return records
+
+
 def coding_results(
     data: CodingData,
     language: str,
@@ -639,6 +673,7 @@ def coding_results(
     if touchpoint_ranking is not None:
         mentioned_touchpoints = touchpoint_ranking[touchpoint_ranking["mentions"] > 0]
         results["top_pain_touchpoints"] = mentioned_touchpoints["touchpoint"].head(4).tolist()
+        results["touchpoint_pain"] = touchpoint_pain(data, touchpoint_ranking, ranking, language)
     if agreement is not None:
         overall = agreement.table.set_index("code").loc[POOLED]
         results["agreement"] = {
