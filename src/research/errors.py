@@ -124,18 +124,33 @@ class NotApplicable(Exception):
         What is missing, as one plain sentence ("The study declares no segment column.").
     remedy : str, optional
         How to get the section ("Name one under survey.segments in study.yml.").
+    missing_zh, remedy_zh : str, optional
+        The same sentences in Chinese, shown in Chinese reports (:meth:`text`).
 
     Examples
     --------
-    >>> print(NotApplicable("Only one coder coded the transcripts.",
-    ...                     "Add a second coder's codings file to see agreement."))
+    >>> reason = NotApplicable("Only one coder coded the transcripts.",
+    ...                        "Add a second coder's codings file to see agreement.",
+    ...                        missing_zh="只有一位编码员编码了访谈稿。",
+    ...                        remedy_zh="加入第二位编码员的编码文件即可查看一致性。")
+    >>> print(reason)
     Only one coder coded the transcripts. Add a second coder's codings file to see agreement.
+    >>> reason.text("zh")
+    '只有一位编码员编码了访谈稿。加入第二位编码员的编码文件即可查看一致性。'
     """
 
-    def __init__(self, missing: str, remedy: str = "") -> None:
+    def __init__(self, missing: str, remedy: str = "", *, missing_zh: str = "", remedy_zh: str = "") -> None:
         self.missing = missing
         self.remedy = remedy
+        self.missing_zh = missing_zh
+        self.remedy_zh = remedy_zh
         super().__init__(f"{missing} {remedy}".strip())
+
+    def text(self, language: str = "en") -> str:
+        """The sentence(s) in *language* (``"zh"`` or ``"en"``); English when no Chinese is given."""
+        if language == "zh" and self.missing_zh:
+            return f"{self.missing_zh}{self.remedy_zh}"
+        return str(self)
 
 
 class FieldProblem(ValueError):

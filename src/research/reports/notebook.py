@@ -12,6 +12,7 @@ import platform
 import subprocess
 import sys
 import warnings
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,7 @@ from typing import Any
 import pandas as pd
 
 from research.io import file_sha256, write_json
-from research.reports.sections import notes, show_note
+from research.reports.sections import _html_table, notes, show_glance, show_note
 from research.study import Study
 
 _PACKAGE_DIR = Path(__file__).resolve().parents[1]
@@ -55,12 +56,14 @@ def _warning_for_readers(
 
 
 def report_display(precision: int = 3) -> None:
-    """Display settings for report notebooks: whole sentences, readable numbers, plain warnings.
+    """Display settings for report notebooks: whole sentences, readable tables, plain warnings.
 
     Plain-language columns (verdict sentences, readings, quotes) must not be cut to pandas'
-    default 50 characters in a report; numbers show *precision* significant decimals. Warnings
-    are shown as notes for the reader when the workbench raised them, and never with a path of
-    the machine.
+    default 50 characters in a report; numbers show *precision* significant decimals. Every
+    DataFrame a report shows is formatted for readers by
+    :func:`~research.reports.sections.show_table` (no row index, shares as percentages,
+    thousands separators). Warnings are shown as notes for the reader when the workbench raised
+    them, and never with a path of the machine.
 
     Examples
     --------
@@ -73,6 +76,13 @@ def report_display(precision: int = 3) -> None:
     pd.set_option("display.max_rows", 200)
     pd.set_option("display.width", 200)
     warnings.showwarning = _warning_for_readers
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython ships with ipykernel
+        return
+    shell = get_ipython()
+    if shell is not None:
+        shell.display_formatter.formatters["text/html"].for_type(pd.DataFrame, _html_table)
 
 
 def output_folder(study: Study, output_dir: str | Path, notebook: str) -> Path:
@@ -143,10 +153,14 @@ def finish(
     output_dir: str | Path,
     notebook: str,
     inputs: list[str] | None = None,
+    summary: Sequence[str] | None = None,
+    language: str = "",
 ) -> pd.DataFrame:
     """Write ``results.json`` (key figures + provenance) and return the provenance table.
 
-    The returned DataFrame is what the notebook's final "Provenance" cell displays.
+    The returned DataFrame is what the notebook's final "Provenance" cell displays. With a
+    *summary*, the at-a-glance box is shown (the renderer moves it to the top of the report)
+    and its sentences are kept in ``results.json`` under ``at_a_glance``.
 
     Parameters
     ----------
@@ -163,10 +177,17 @@ def finish(
         The notebook's file name, e.g. ``"00_touchpoint_inventory.ipynb"``.
     inputs : list of str, optional
         Ids of the data files the report used (default: all).
+    summary : sequence of str, optional
+        The report's at-a-glance sentences (a pillar's ``at_a_glance(results, language)``).
+    language : str
+        The report's language, ``"zh"`` or ``"en"`` (for the at-a-glance box).
     """
     info = provenance(study, parameters, inputs)
     folder = output_folder(study, output_dir, notebook)
     results = {**results, "notes": results.get("notes", notes())}
+    if summary:
+        results["at_a_glance"] = list(summary)
+        show_glance(list(summary), language or study.language)
     write_json(folder / "results.json", {"results": results, "provenance": info})
     rows = [("study", info["study"]), ("generated at (UTC)", info["generated_at"])]
     rows += [("git commit", info["git_commit"] or "not a git checkout"), ("python", info["python"])]

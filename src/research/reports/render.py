@@ -23,6 +23,7 @@ from typing import Any
 
 from research.io import write_text
 from research.reports.fonts import embed_cjk_font
+from research.reports.sections import GLANCE_CLASS
 
 #: Cells removed from every report: papermill's injected parameters and the defaults cell.
 HIDDEN_CELL_TAGS = frozenset({"injected-parameters", "parameters"})
@@ -53,7 +54,28 @@ _CSS = """
 .research-banner { background: #fdecea; border-left: 6px solid #D55E00; padding: 0.8em 1em;
   margin: 1em 0; color: #5f1f00; }
 .research-banner pre { white-space: pre-wrap; background: #fff6f3; padding: 0.5em; }
+.research-glance { background: #eef5fb; border-left: 6px solid #0072B2; padding: 0.4em 1.2em;
+  margin: 0.5em 0 1.5em 0; }
+.research-glance h2 { font-size: 1.2em; margin: 0.4em 0; }
+.research-glance li { margin: 0.3em 0; line-height: 1.5; }
+table.research-table { border-collapse: collapse; font-size: 0.9em; margin: 0.5em 0 1em 0; }
+table.research-table th { border-bottom: 1px solid #333; text-align: left; padding: 3px 10px; }
+table.research-table td { border-bottom: 1px solid #e5e5e5; padding: 3px 10px;
+  font-variant-numeric: tabular-nums; }
+table.research-table caption { caption-side: bottom; color: #666; font-size: 0.85em; }
 """
+
+#: Words of the report header and failure banner, by report language.
+_HEADER_WORDS = {
+    "en": {"study": "Study", "report": "Report", "generated": "Generated (UTC)", "status": "Status",
+           "parameter": "Parameter", "interrupted": "This report was interrupted and is incomplete.",
+           "failed": "This report failed and is incomplete.", "step": "The failing step:",
+           "stop": "The results below stop where the error happened."},
+    "zh": {"study": "研究", "report": "报告", "generated": "生成时间 (UTC)", "status": "状态",
+           "parameter": "参数", "interrupted": "本报告运行被中断，内容不完整。",
+           "failed": "本报告运行失败，内容不完整。", "step": "出错的步骤：",
+           "stop": "以下结果止于出错之处。"},
+}
 
 
 def _escape(value: Any) -> str:
@@ -155,8 +177,12 @@ def report_header(
     generated_at: str,
     error: str | None = None,
     failed_source: str | None = None,
+    language: str = "en",
 ) -> str:
     """The escaped HTML header of a report: title, parameters table, failure banner.
+
+    The header is the report's only title (:func:`render_report` drops the notebook's own
+    level-1 heading); its words are in the report's *language* (``"zh"`` or ``"en"``).
 
     Examples
     --------
@@ -165,9 +191,11 @@ def report_header(
     >>> "<b>T</b>" in head, "&lt;b&gt;T&lt;/b&gt;" in head
     (False, True)
     """
-    rows = [("Study", study), ("Report", run_id), ("Generated (UTC)", generated_at), ("Status", status)]
+    words = _HEADER_WORDS.get(language, _HEADER_WORDS["en"])
+    rows = [(words["study"], study), (words["report"], run_id), (words["generated"], generated_at),
+            (words["status"], status)]
     rows += [
-        (f"Parameter {name}", _format_parameter(value))
+        (f"{words['parameter']} {name}", _format_parameter(value))
         for name, value in parameters.items()
         if name not in ("study", "output_dir")  # shown above / a local path of no use to readers
     ]
@@ -175,13 +203,54 @@ def report_header(
     parts = ['<header class="research-header">', f"<h1>{_escape(title)}</h1>", f"<table>{table}</table>"]
     if status != "ok":
         parts.append('<div class="research-banner" role="alert">')
-        what = "was interrupted" if status == "interrupted" else "failed"
-        parts.append(f"<strong>This report {what} and is incomplete.</strong> {_escape(error or '')}")
+        what = words["interrupted"] if status == "interrupted" else words["failed"]
+        parts.append(f"<strong>{what}</strong> {_escape(error or '')}")
         if failed_source:
-            parts.append(f"<p>The failing step:</p><pre>{_escape(failed_source)}</pre>")
-        parts.append("<p>The results below stop where the error happened.</p></div>")
+            parts.append(f"<p>{words['step']}</p><pre>{_escape(failed_source)}</pre>")
+        parts.append(f"<p>{words['stop']}</p></div>")
     parts.append("</header>")
     return "\n".join(parts)
+
+
+_LANGUAGE_ATTRIBUTE = re.compile(r'data-language="(zh|en)"')
+_TITLE_LINE = re.compile(r"^#\s[^\n]*\n?", re.MULTILINE)
+
+
+def lift_glance(notebook: Any) -> str | None:
+    """Move the at-a-glance box to the top of *notebook*; return the report's language, if shown.
+
+    The box (:func:`research.reports.sections.glance_html`) is displayed by the notebook's last
+    step, when its results are known; readers need it first. It becomes the first cell's output.
+    """
+    import nbformat
+
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            markup = output.get("data", {}).get("text/html", "")
+            markup = "".join(markup) if isinstance(markup, list) else markup
+            if GLANCE_CLASS in markup:
+                cell["outputs"].remove(output)
+                notebook.cells.insert(0, nbformat.v4.new_code_cell("", outputs=[output]))
+                found = _LANGUAGE_ATTRIBUTE.search(markup)
+                return found.group(1) if found else None
+    return None
+
+
+def drop_titles(notebook: Any) -> None:
+    """Remove level-1 Markdown headings: the report header carries the one title of a report.
+
+    Examples
+    --------
+    >>> import nbformat
+    >>> cell = nbformat.v4.new_markdown_cell("# 标题 / Title")
+    >>> cell.source += chr(10) + "Text."
+    >>> nb = nbformat.v4.new_notebook(cells=[cell])
+    >>> drop_titles(nb); nb.cells[0].source
+    'Text.'
+    """
+    for cell in notebook.cells:
+        if cell.cell_type == "markdown":
+            cell.source = _TITLE_LINE.sub("", cell.source).strip()
 
 
 @lru_cache(maxsize=2)
@@ -267,6 +336,8 @@ def render_report(
     notebook = nbformat.read(str(executed), as_version=4)
     _, failed_source, failed_message = failed_cell(notebook)
     _for_readers(notebook)
+    drop_titles(notebook)
+    language = lift_glance(notebook) or ("zh" if parameters.get("language") == "zh" else "en")
     header = report_header(
         title=title,
         study=study,
@@ -276,6 +347,7 @@ def render_report(
         generated_at=generated_at,
         error=error or failed_message,
         failed_source=failed_source if status != "ok" else None,
+        language=language,
     )
     notebook.metadata["title"] = title
     resources = {"research_header": header, "research_css": _CSS}

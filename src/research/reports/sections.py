@@ -11,8 +11,14 @@ writes them to ``results.json`` under ``notes``.
 from __future__ import annotations
 
 import html
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, TypeVar
+
+import numpy as np
+import pandas as pd
 
 from research.errors import NotApplicable
 
@@ -86,10 +92,317 @@ def optional_section(
     try:
         return function(*args, **kwargs)
     except NotApplicable as reason:
-        show_note(str(reason), section=section)
+        show_note(reason.text(report_language()), section=section)
         return None
 
 
 def notes() -> list[dict[str, str]]:
     """The notes shown so far in this kernel, oldest first (copies)."""
     return [dict(note) for note in _NOTES]
+
+
+# --------------------------------------------------------------------------------------------
+# The report's language
+# --------------------------------------------------------------------------------------------
+
+_LANGUAGE = {"value": "en"}
+
+
+def use_language(language: str) -> str:
+    """Set the language of this report's notes, tables and prose (``"zh"`` or ``"en"``).
+
+    Notebooks call it once their ``language`` parameter is resolved; :func:`optional_section`
+    then shows a :class:`~research.errors.NotApplicable` sentence in that language, and
+    :func:`show_table` labels common columns in it.
+
+    Examples
+    --------
+    >>> use_language("zh"), report_language()
+    ('zh', 'zh')
+    >>> use_language("en")
+    'en'
+    """
+    _LANGUAGE["value"] = "zh" if language == "zh" else "en"
+    return _LANGUAGE["value"]
+
+
+def report_language() -> str:
+    """The language set by :func:`use_language` (default ``"en"``)."""
+    return _LANGUAGE["value"]
+
+
+def sentence(table: Mapping[str, Mapping[str, str]], key: str, language: str, **values: Any) -> str:
+    """The sentence *key* of a pillar's sentence *table* in *language*, filled with *values*.
+
+    A sentence missing in *language* falls back to English; *values* are inserted with
+    :meth:`str.format`.
+
+    Examples
+    --------
+    >>> table = {"items": {"zh": "共 {n:,} 条。", "en": "{n:,} items."}}
+    >>> sentence(table, "items", "zh", n=1200), sentence(table, "items", "en", n=3)
+    ('共 1,200 条。', '3 items.')
+    """
+    entry = table[key]
+    text = entry.get(language) or entry["en"]
+    return text.format(**values) if values else text
+
+
+@dataclass(frozen=True)
+class Prose:
+    """A heading and explanatory text of a report section, shown as HTML in a notebook.
+
+    The text is Markdown written by the package (bold, code, lists); HTML in it is escaped.
+    The heading carries a stable anchor (*anchor*, the section's key) that does not change with
+    the report's language, so the index can link to a section of any run.
+
+    Examples
+    --------
+    >>> html_text = Prose("Drivers", "What moves **satisfaction**.", anchor="drivers")._repr_html_()
+    >>> '<h2 id="drivers">Drivers</h2>' in html_text, "<strong>satisfaction</strong>" in html_text
+    (True, True)
+    """
+
+    heading: str = ""
+    text: str = ""
+    anchor: str = ""
+    level: int = 2
+
+    def _repr_html_(self) -> str:
+        parts = []
+        if self.heading:
+            anchor = f' id="{html.escape(self.anchor, quote=True)}"' if self.anchor else ""
+            parts.append(f"<h{self.level}{anchor}>{html.escape(self.heading)}</h{self.level}>")
+        if self.text:
+            parts.append(_markdown(self.text))
+        return "\n".join(parts)
+
+    def __str__(self) -> str:
+        return "\n\n".join(part for part in (self.heading, self.text) if part)
+
+
+def prose(table: Mapping[str, Mapping[str, Any]], section: str, language: str) -> Prose:
+    """The :class:`Prose` of *section* from a pillar's table ``{section: {lang: (heading, text)}}``.
+
+    Examples
+    --------
+    >>> table = {"data": {"zh": ("数据", "所用数据。"), "en": ("Data", "The data used.")}}
+    >>> prose(table, "data", "zh")
+    Prose(heading='数据', text='所用数据。', anchor='data', level=2)
+    """
+    entry = table[section]
+    heading, text = entry.get(language) or entry["en"]
+    return Prose(heading, text, anchor=section.replace("_", "-"))
+
+
+@lru_cache(maxsize=1)
+def _markdown_renderer() -> Callable[[str], str]:
+    import mistune
+
+    return mistune.create_markdown(escape=True)
+
+
+def _markdown(text: str) -> str:
+    return str(_markdown_renderer()(text)).strip()
+
+
+# --------------------------------------------------------------------------------------------
+# At a glance
+# --------------------------------------------------------------------------------------------
+
+GLANCE_CLASS = "research-glance"
+_GLANCE_TITLE = {"zh": "要点", "en": "At a glance"}
+
+
+def glance_html(sentences: Sequence[str], language: str) -> str:
+    """The at-a-glance box of a report: a few sentences of its main results (HTML-escaped).
+
+    The renderer (:func:`research.reports.render.render_report`) moves this box to the top of
+    the report, under its title; its ``data-language`` attribute tells the renderer the report's
+    language.
+
+    Examples
+    --------
+    >>> box = glance_html(["Hotline <waits> rank first."], "en")
+    >>> 'data-language="en"' in box, "&lt;waits&gt;" in box
+    (True, True)
+    """
+    language = "zh" if language == "zh" else "en"
+    items = "".join(f"<li>{html.escape(text)}</li>" for text in sentences if text)
+    return (f'<section class="{GLANCE_CLASS}" id="at-a-glance" data-language="{language}">'
+            f"<h2>{_GLANCE_TITLE[language]}</h2><ul>{items}</ul></section>")
+
+
+def show_glance(sentences: Sequence[str], language: str) -> None:
+    """Display the at-a-glance box (:func:`glance_html`) in the notebook."""
+    _display_html(glance_html(sentences, language), " ".join(sentences))
+
+
+def _display_html(markup: str, plain: str) -> None:
+    try:
+        from IPython import get_ipython
+        from IPython.display import HTML, display
+    except ImportError:  # pragma: no cover - IPython ships with ipykernel
+        print(plain)
+        return
+    if get_ipython() is None:
+        print(plain)
+        return
+    display(HTML(markup))
+
+
+# --------------------------------------------------------------------------------------------
+# Tables
+# --------------------------------------------------------------------------------------------
+
+#: Column names shown as percentages when all their values lie in 0..1.
+_SHARE_NAME = re.compile(
+    r"(^|_)(share|reach|rate|proportion|negativity|top_box|bottom_box|conversion|drop_off)(_|$)")
+_P_NAME = re.compile(r"(^|_)p(_value|_adjusted|_adj)?$|^p_")
+_INTERVAL = ("ci_low", "ci_high", "se")
+
+#: Chinese headers of the tidy columns the package's tables share.
+COLUMN_LABELS_ZH = {
+    "estimate": "估计值", "se": "标准误", "ci_low": "95%置信区间下限", "ci_high": "95%置信区间上限",
+    "p_value": "p 值", "p_adjusted": "校正后 p 值", "n": "样本量", "share": "占比", "reach": "覆盖率",
+    "mentions": "提及次数", "respondents": "受访者数", "frequency": "频次", "count": "数量",
+    "label": "名称", "name": "名称", "touchpoint": "触点", "segment": "分群", "code": "编码",
+    "stage": "阶段", "source": "来源", "persons": "人数", "rank": "排名", "mean": "均值",
+    "difference": "差值", "verdict_label": "结论", "sentence": "解读", "reading": "解读",
+    "item": "项目", "value": "值", "note": "说明",
+}
+
+_MORE_ROWS = {"zh": "仅显示前 {shown:,} 行，共 {total:,} 行。",
+              "en": "Showing the first {shown:,} of {total:,} rows."}
+
+
+def _is_share(column: Any, values: pd.Series) -> bool:
+    if not pd.api.types.is_float_dtype(values) or not _SHARE_NAME.search(str(column)):
+        return False
+    finite = values.dropna()
+    return len(finite) > 0 and bool(finite.between(0, 1).all())
+
+
+def _missing(value: Any) -> bool:
+    return value is None or (np.ndim(value) == 0 and bool(pd.isna(value)))
+
+
+def _escaped(fmt: Callable[[Any], str]) -> Callable[[Any], str]:
+    return lambda value: "–" if _missing(value) else html.escape(fmt(value))
+
+
+def _format_p(value: Any) -> str:
+    return "<0.001" if value < 0.001 else f"{value:.3f}"
+
+
+def _format_percent(value: Any) -> str:
+    return f"{value:.1%}"
+
+
+def _number_formatter(precision: int) -> Callable[[Any], str]:
+    def fmt(value: Any) -> str:
+        if isinstance(value, int | np.integer) or (float(value).is_integer() and abs(value) >= 1):
+            return f"{value:,.0f}"
+        return f"{value:,.{precision}f}"
+    return fmt
+
+
+def show_table(
+    frame: pd.DataFrame | pd.Series | None,
+    *,
+    percent: Sequence[str] = (),
+    units: Mapping[str, str] | None = None,
+    columns: Mapping[str, str] | None = None,
+    language: str = "",
+    precision: int = 3,
+    max_rows: int = 200,
+) -> Any:
+    """A table for readers: no row index, shares as percentages, thousands separators, units.
+
+    Parameters
+    ----------
+    frame : DataFrame or Series or None
+        A named index (a pivot's rows) becomes the first column; an unnamed one is hidden.
+        None gives None, so ``show_table(optional_section(...))`` works.
+    percent : sequence of str
+        Columns on 0..1 shown as percentages (``0.667`` -> ``66.7%``). Columns named like shares
+        (``share``, ``reach``, ``*_rate``, ``negativity`` ...) with all values in 0..1 are
+        percentages without being listed; when ``estimate`` is listed, its ``ci_low``,
+        ``ci_high`` and ``se`` are too.
+    units : mapping, optional
+        Column -> unit, shown in the header (``wait_seconds (s)``).
+    columns : mapping, optional
+        Column -> header text. Without it, common tidy columns get Chinese headers in a zh
+        report (:data:`COLUMN_LABELS_ZH`); others keep their names.
+    language : str
+        ``"zh"`` or ``"en"``; empty: the report's language (:func:`use_language`).
+    precision : int
+        Decimals of non-integer numbers; p-values show 3 decimals or ``<0.001``.
+    max_rows : int
+        Rows shown; a note says how many were left out.
+
+    Returns
+    -------
+    pandas.io.formats.style.Styler or None
+        Displayed as HTML by Jupyter; data text is HTML-escaped; missing values show as ``–``.
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"code": ["wait"], "reach": [0.667], "mentions": [12345]})
+    >>> page = show_table(table, language="en").to_html()
+    >>> "66.7%" in page, "12,345" in page, ">0<" in page
+    (True, True, False)
+    """
+    if frame is None:
+        return None
+    language = language or report_language()
+    if isinstance(frame, pd.Series):
+        frame = frame.to_frame(frame.name if frame.name is not None else "value")
+    if any(name is not None for name in frame.index.names):
+        frame = frame.reset_index()
+    total = len(frame)
+    frame = frame.head(max_rows)
+    shares = set(percent)
+    if "estimate" in shares:
+        shares |= {c for c in _INTERVAL if c in frame.columns}
+    shares |= {c for c in frame.columns if _is_share(c, frame[c])}
+    formats: dict[Any, Callable[[Any], str]] = {}
+    for column in frame.columns:
+        values = frame[column]
+        fmt: Callable[[Any], str] = str
+        if column in shares and pd.api.types.is_numeric_dtype(values):
+            fmt = _format_percent
+        elif _P_NAME.search(str(column)) and pd.api.types.is_float_dtype(values):
+            fmt = _format_p
+        elif pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
+            fmt = _number_formatter(precision)
+        formats[column] = _escaped(fmt)
+    headers = {}
+    for column in frame.columns:
+        text = (columns or {}).get(column)
+        if text is None:
+            text = COLUMN_LABELS_ZH.get(column, str(column)) if language == "zh" and not isinstance(
+                column, tuple) else str(column)
+        if units and column in units:
+            text = f"{text} ({units[column]})"
+        headers[column] = text
+    from pandas.io.formats.style import Styler
+
+    styler = (Styler(frame, cell_ids=False).hide(axis="index")
+              .format(formats)
+              .format_index(lambda c: headers.get(c, c), axis="columns", escape="html")
+              .set_table_attributes('class="research-table"'))
+    if total > len(frame):
+        styler = styler.set_caption(html.escape(_MORE_ROWS[language].format(shown=len(frame), total=total)))
+    return styler
+
+
+def _html_table(frame: pd.DataFrame) -> str:
+    """IPython's HTML formatter for DataFrames in a report notebook (see report_display).
+
+    A frame the reader format cannot take (duplicate column names) is shown as pandas shows it.
+    """
+    try:
+        return show_table(frame).to_html()
+    except (ValueError, KeyError, TypeError):
+        return frame.to_html()
