@@ -131,11 +131,13 @@ def write_qdc(path: str | Path, codebook: Codebook, *, language: str = "zh") -> 
     >>> read_qdc(p).codes == cb.codes
     True
     """
-    origin = codebook.origin if isinstance(codebook, QdaCodebook) else ORIGIN
-    root = ET.Element(q(NS_CODEBOOK, "CodeBook"), {"origin": origin} if origin is not None else {})
+    from_file = isinstance(codebook, QdaCodebook)
+    origin = codebook.origin if from_file else ORIGIN
+    attributes = {"origin": origin} if origin is not None else {}
+    attributes |= codebook.extra_attributes if from_file else {}
+    root = ET.Element(q(NS_CODEBOOK, "CodeBook"), attributes)
     root.append(codes_element(codebook, NS_CODEBOOK, language, notes=False))
-    sets = sets_element(codebook.sets if isinstance(codebook, QdaCodebook) else [], NS_CODEBOOK,
-                        member_attribute="guid")
+    sets = sets_element(codebook.sets if from_file else [], NS_CODEBOOK, member_attribute="guid")
     if sets is not None:
         root.append(sets)
     with atomic_open(path, "wb") as handle:
@@ -173,8 +175,10 @@ def read_qdc(path: str | Path) -> QdaCodebook:
         )
     codes, records, _ = read_codes(root.find(q(ns, "Codes")), ns)
     sets = read_sets(root.find(q(ns, "Sets")), ns)
+    extra = {k: v for k, v in root.attrib.items() if k != "origin"}
     return QdaCodebook(
-        codes, records=records, sets=sets, origin=root.get("origin"), title=path.stem, path=path
+        codes, records=records, sets=sets, origin=root.get("origin"), extra_attributes=extra,
+        title=path.stem, path=path,
     )
 
 

@@ -100,7 +100,8 @@ class QdaSet:
 
 class QdaCodebook(Codebook):
     """A :class:`Codebook` read from a REFI-QDA file: it remembers each code's GUID, the
-    file's own attributes and descriptions (:class:`CodeRecord`), the code sets and the origin.
+    file's own attributes and descriptions (:class:`CodeRecord`), the code sets, the origin and
+    other attributes of a ``.qdc`` root (``extra_attributes``, e.g. ``xsi:schemaLocation``).
 
     Examples
     --------
@@ -116,12 +117,14 @@ class QdaCodebook(Codebook):
         records: dict[str, CodeRecord],
         sets: list[QdaSet],
         origin: str | None = None,
+        extra_attributes: dict[str, str] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(codes, **kwargs)
         self.records = records
         self.sets = sets
         self.origin = origin
+        self.extra_attributes = dict(extra_attributes or {})
 
     def guid(self, code_id: str) -> str:
         """The code's GUID as read, or a stable new one for codes the workbench added."""

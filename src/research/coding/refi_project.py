@@ -166,7 +166,8 @@ class QdaProject:
     """A whole REFI-QDA project (:func:`research.coding.read_qdpx`, :func:`research.coding.write_qdpx`).
 
     ``sources`` holds :class:`QdaTextSource` objects and, for other kinds of sources, the XML
-    element as read. ``files`` are archive members other than project XML and text sources.
+    element as read. ``files`` are archive members other than project XML and text sources;
+    ``extra_attributes`` other attributes of the root (``xsi:schemaLocation``).
     Unpacking a project gives ``transcripts, codebook, codings`` (the older tuple form).
 
     Examples
@@ -201,6 +202,7 @@ class QdaProject:
     modifying_user: str | None = None
     modified: str | None = None
     base_path: str | None = None
+    extra_attributes: dict[str, str] = field(default_factory=dict)
     files: dict[str, bytes] = field(default_factory=dict)
     source_folder: str = "sources"
     qde_name: str = "project.qde"
@@ -351,8 +353,14 @@ def _read_values(parent: ET.Element, ns: str) -> list[QdaValue]:
     return out
 
 
-def read_text_source(element: ET.Element, ns: str, text: str | None, file: str) -> QdaTextSource:
-    """A ``TextSource``/``Note`` element as a :class:`QdaTextSource` (*text*: its decoded file)."""
+def read_text_source(
+    element: ET.Element, ns: str, text: str | None, file: str, *, check: bool = True
+) -> QdaTextSource:
+    """A ``TextSource``/``Note`` element as a :class:`QdaTextSource` (*text*: its decoded file).
+
+    *check*: selections must lie inside the text. Not for notes: QualCoder writes a memo on a
+    passage as a ``Note`` whose selection counts positions in the annotated source.
+    """
     inline = text_of(element, "PlainTextContent", ns)
     source = QdaTextSource(
         guid=element.get("guid", ""),
@@ -369,7 +377,7 @@ def read_text_source(element: ET.Element, ns: str, text: str | None, file: str) 
     )
     for selection in element.findall(q(ns, "PlainTextSelection")):
         start, end = _position(selection, "startPosition", file), _position(selection, "endPosition", file)
-        if source.text is not None and not 0 <= start <= end <= len(source.text):
+        if check and source.text is not None and not 0 <= start <= end <= len(source.text):
             raise DataError(
                 f"A selection lies outside its source ({len(source.text)} characters)",
                 file=file,
@@ -406,12 +414,14 @@ def project_from_xml(root: ET.Element, texts: dict[str, tuple[str, str, bool]], 
     """The project in *root*; *texts* maps ``plainTextPath`` -> (text, encoding, bom)."""
     ns = root.tag[1:].split("}")[0] if root.tag.startswith("{") else ""
 
-    def text_source(element: ET.Element) -> QdaTextSource:
+    def text_source(element: ET.Element, check: bool = True) -> QdaTextSource:
         text, encoding, bom = texts.get(element.get("plainTextPath") or "", (None, "utf-8", False))
-        return replace(read_text_source(element, ns, text, file), encoding=encoding, bom=bom)
+        source = read_text_source(element, ns, text, file, check=check)
+        return replace(source, encoding=encoding, bom=bom)
 
     codes, records, by_guid = read_codes(root.find(f"{q(ns, 'CodeBook')}/{q(ns, 'Codes')}"), ns)
     attributes = _read_attributes(root, _PROJECT_ATTRIBUTES)
+    known = {attribute for attribute, _ in _PROJECT_ATTRIBUTES}
     codebook = QdaCodebook(codes, records=records, sets=[], title=attributes["name"] or "")
     project = QdaProject(
         **{**attributes, "name": attributes["name"] or ""},
@@ -439,12 +449,13 @@ def project_from_xml(root: ET.Element, texts: dict[str, tuple[str, str, bool]], 
             text_source(s) if s.tag == q(ns, "TextSource") else copy.deepcopy(s)
             for s in _children(root.find(q(ns, "Sources")))
         ],
-        notes=[text_source(n) for n in root.iterfind(f"{q(ns, 'Notes')}/{q(ns, 'Note')}")],
+        notes=[text_source(n, check=False) for n in root.iterfind(f"{q(ns, 'Notes')}/{q(ns, 'Note')}")],
         links=root.find(q(ns, "Links")),
         sets=read_sets(root.find(q(ns, "Sets")), ns),
         graphs=root.find(q(ns, "Graphs")),
         description=text_of(root, "Description", ns),
         note_refs=refs(root, "NoteRef", ns),
+        extra_attributes={k: v for k, v in root.attrib.items() if k not in known},
     )
     for source in project.text_sources:
         for selection in [QdaSelection("", 0, 0, codings=source.codings), *source.selections]:
@@ -504,7 +515,9 @@ def text_source_element(source: QdaTextSource, tag: str) -> ET.Element:
 
 def project_to_xml(project: QdaProject, *, language: str = "zh") -> ET.Element:
     """The ``Project`` element of *project* (children in the schema's order)."""
-    root = ET.Element(q(NS_PROJECT, "Project"), _attributes(project, _PROJECT_ATTRIBUTES))
+    root = ET.Element(
+        q(NS_PROJECT, "Project"), _attributes(project, _PROJECT_ATTRIBUTES) | project.extra_attributes
+    )
     if project.users:
         users = ET.SubElement(root, q(NS_PROJECT, "Users"))
         for user in project.users:
