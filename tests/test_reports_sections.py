@@ -80,8 +80,8 @@ def test_sentences_and_prose_follow_the_language():
     table = {"items": {"zh": "共 {n:,} 条。", "en": "{n:,} items."}, "only_en": {"en": "English."}}
     assert sentence(table, "items", "zh", n=1234) == "共 1,234 条。"
     assert sentence(table, "only_en", "zh") == "English."  # falls back to English
-    section = prose({"key_drivers": {"zh": ("关键驱动因素", "**权重**"), "en": ("Key drivers", "w")}},
-                    "key_drivers", "zh")
+    section = prose({"key_drivers": {"zh": {"heading": "关键驱动因素", "text": "**权重**"},
+                                     "en": {"heading": "Key drivers", "text": "w"}}}, "key_drivers", "zh")
     assert section._repr_html_() == '<h2 id="key-drivers">关键驱动因素</h2>\n<p><strong>权重</strong></p>'
     assert "&lt;b&gt;" in Prose("T", "<b>raw</b>")._repr_html_()
 

@@ -105,8 +105,8 @@ class CodingData:
         """Every transcript id (the base of reach: respondents who said nothing coded count)."""
         return [t.id for t in self.transcripts]
 
-    def source(self) -> str:
-        """One sentence saying which coding the analysis uses.
+    def source(self, language: str = "en") -> str:
+        """One sentence saying which coding the analysis uses, in *language* (zh or en).
 
         Examples
         --------
@@ -114,6 +114,10 @@ class CodingData:
         >>> load_coding_data(load_study("sample")).source()  # doctest: +SKIP
         "The analysis uses coder A's coding (24 of 24 transcripts)."
         """
+        if self.auto_coded and language == "zh":
+            return (f"本分析为自动编码（未经编码员核对）：码本的关键词与模式应用于 "
+                    f"{len(self.transcripts)} 篇文本的 {len(self.units)} 个单元。"
+                    "加入编码员的编码文件（role codings）即可改为分析人工编码。")
         if self.auto_coded:
             return (
                 f"The analysis is {AUTO_CODED}: the codebook's keywords and patterns were applied "
@@ -121,25 +125,34 @@ class CodingData:
                 "Add a coder's codings file (role codings) to analyse a human coding instead."
             )
         coded = self.codings.loc[self.codings["coder"] == self.reference_coder, "transcript_id"].nunique()
+        if language == "zh":
+            return (f"本分析采用编码员 {self.reference_coder} 的编码"
+                    f"（{len(self.transcripts)} 篇访谈稿中的 {coded} 篇）。")
         return (
             f"The analysis uses coder {self.reference_coder}'s coding "
             f"({coded} of {len(self.transcripts)} transcripts)."
         )
 
-    def overview(self) -> pd.DataFrame:
-        """One-row table: transcripts by language, units, codable codes, coded units, coders."""
-        return pd.DataFrame(
-            {
-                "transcripts": [len(self.transcripts)],
-                "chinese": [sum(t.language == "zh" for t in self.transcripts)],
-                "english": [sum(t.language == "en" for t in self.transcripts)],
-                f"respondent units ({self.unit_name}s)": [len(self.units)],
-                "codable codes": [len(self.codebook.codable_ids)],
-                "coded units": [int(self.coded["unit_id"].nunique())],
-                "coding": [AUTO_CODED if self.auto_coded else f"coder {self.reference_coder}"],
-                "human coders": [len(self.coders)],
-            }
-        )
+    def overview(self, language: str = "en") -> pd.DataFrame:
+        """One-row table: transcripts by language, units, codable codes, coded units, coders.
+
+        Column names and the coding are in *language* (``"zh"`` or ``"en"``).
+        """
+        zh = language == "zh"
+        coding = AUTO_CODED if self.auto_coded else f"coder {self.reference_coder}"
+        if zh:
+            coding = "自动编码，未经编码员核对" if self.auto_coded else f"编码员 {self.reference_coder}"
+        columns = {
+            ("访谈稿", "transcripts"): len(self.transcripts),
+            ("中文", "chinese"): sum(t.language == "zh" for t in self.transcripts),
+            ("英文", "english"): sum(t.language == "en" for t in self.transcripts),
+            ("受访者单元", f"respondent units ({self.unit_name}s)"): len(self.units),
+            ("可编码的编码", "codable codes"): len(self.codebook.codable_ids),
+            ("已编码单元", "coded units"): int(self.coded["unit_id"].nunique()),
+            ("编码来源", "coding"): coding,
+            ("人工编码员", "human coders"): len(self.coders),
+        }
+        return pd.DataFrame({name[0] if zh else name[1]: [value] for name, value in columns.items()})
 
 
 def choose_reference_coder(codings: pd.DataFrame, requested: str = "") -> str | None:
@@ -263,6 +276,8 @@ def agreement_section(data: CodingData, coders: Sequence[str] = (), n_boot: int 
         raise NotApplicable(
             "There are no human codings, so agreement between coders cannot be computed.",
             "Add two coders' codings files (role codings) of the same transcripts to see it.",
+            missing_zh="没有人工编码，无法计算编码员之间的一致性。",
+            remedy_zh="加入两位编码员对同一批访谈稿的编码文件（role codings）即可查看。",
         )
     chosen = [str(c) for c in coders] or data.coders
     unknown = [c for c in chosen if c not in data.coders]
@@ -278,6 +293,8 @@ def agreement_section(data: CodingData, coders: Sequence[str] = (), n_boot: int 
             f"Only one coder ({chosen[0]}) coded the transcripts, so agreement between coders "
             "cannot be computed.",
             "Have a second coder code some of the same transcripts and add that file (role codings).",
+            missing_zh=f"只有一位编码员（{chosen[0]}）编码了访谈稿，无法计算编码员之间的一致性。",
+            remedy_zh="请第二位编码员编码其中部分访谈稿，并加入该文件（role codings）。",
         )
     codings = data.codings[data.codings["coder"].isin(chosen)]
     shared = set.intersection(*(set(codings.loc[codings["coder"] == c, "transcript_id"]) for c in chosen))
@@ -285,6 +302,8 @@ def agreement_section(data: CodingData, coders: Sequence[str] = (), n_boot: int 
         raise NotApplicable(
             f"No transcript was coded by all of {chosen}, so their agreement cannot be computed.",
             "Have the coders code a common subset of transcripts.",
+            missing_zh=f"没有任何访谈稿被 {chosen} 全部编码过，无法计算他们的一致性。",
+            remedy_zh="请各编码员编码一批共同的访谈稿。",
         )
     return code_agreement(codings, data.units, n_boot=n_boot, coders=chosen, redact_names=data.redact_names)
 
@@ -303,6 +322,8 @@ def autocode_section(data: CodingData) -> pd.DataFrame:
         raise NotApplicable(
             "The analysis is auto-coded, so there is no human coding to check the auto-coding against.",
             "Add a coder's codings file (role codings) to see the precision and recall of the keyword rules.",
+            missing_zh="本分析为自动编码，没有可用于核对自动编码的人工编码。",
+            remedy_zh="加入编码员的编码文件（role codings）即可查看关键词规则的精确率与召回率。",
         )
     checked = set(data.spans["transcript_id"])
     suggestions = data.suggestions[data.suggestions["transcript_id"].isin(checked)]
@@ -322,6 +343,8 @@ def stage_section(data: CodingData, language: str) -> pd.DataFrame:
         raise NotApplicable(
             "No code of the codebook names a journey stage, so codes are not shown by stage.",
             "List the stages a code belongs to under stages: of the code in the codebook.",
+            missing_zh="码本中没有编码标明旅程阶段，因此不按阶段展示编码。",
+            remedy_zh="在码本中每个编码的 stages: 下列出其所属阶段。",
         )
     study = data.study
     stages = list(study.stages) if _declares_stages(study) else named
@@ -343,6 +366,8 @@ def touchpoint_section(data: CodingData) -> pd.DataFrame:
         raise NotApplicable(
             "The study has no touchpoint catalog, so mentions are not attributed to touchpoints.",
             "Add touchpoints: (ids, names, synonyms) to study.yml to see codes by touchpoint.",
+            missing_zh="本研究没有触点清单，因此提及不归属到触点。",
+            remedy_zh="在 study.yml 中加入 touchpoints:（编号、名称、同义词）即可按触点查看编码。",
         )
     attribution = attribute_touchpoints(data.units, data.study)
     return code_crosstab(data.coded, data.codebook, by="touchpoint", attribution=attribution)
@@ -378,11 +403,15 @@ def segment_section(data: CodingData, segment: str, codes: Iterable[str] | None 
         raise NotApplicable(
             "No segment column is named, so codes are not compared between segments.",
             "Set the segment parameter to a column of the respondents file to compare segments.",
+            missing_zh="未指定分群列，因此不比较各分群的编码。",
+            remedy_zh="将 segment 参数设为受访者文件中的一列即可比较分群。",
         )
     if data.cases is None:
         raise NotApplicable(
             f"The study has no respondents file, so codes cannot be compared by {segment!r}.",
             "Declare a file with role respondents (an id column with the transcript ids and the segment).",
+            missing_zh=f"本研究没有受访者文件，无法按 {segment!r} 比较编码。",
+            remedy_zh="声明一个 role 为 respondents 的文件（含访谈稿编号列与分群列）。",
         )
     if segment not in data.cases.columns:
         raise DataError(
@@ -408,12 +437,16 @@ def cooccurrence_section(data: CodingData, language: str) -> Cooccurrence:
         raise NotApplicable(
             f"{'Only one code was' if applied == 1 else 'No code was'} applied, so nothing co-occurs.",
             "Co-occurrence needs at least two codes in the coding.",
+            missing_zh=f"{'只使用了一个编码' if applied == 1 else '没有使用任何编码'}，因此没有共现。",
+            remedy_zh="共现分析需要编码中至少有两个编码。",
         )
     result = cooccurrence(data.coded, level="unit")
     if result.pairs().empty:
         raise NotApplicable(
             f"No two codes were applied to the same {data.unit_name}, so nothing co-occurs.",
             "Co-occurrence shows up when longer units (paragraphs, turns) carry several codes.",
+            missing_zh="没有任何两个编码用于同一单元，因此没有共现。",
+            remedy_zh="较长的单元（段落、话轮）带有多个编码时才会出现共现。",
         )
 
     def name(code: str) -> str:
@@ -456,7 +489,8 @@ def quotes_section(data: CodingData, codes: Sequence[str], language: str, n: int
         Nothing was coded with these codes.
     """
     if not codes or data.spans.empty:
-        raise NotApplicable("No passage is coded, so there are no quotes.", "Check the codebook's keywords.")
+        raise NotApplicable("No passage is coded, so there are no quotes.", "Check the codebook's keywords.",
+                            missing_zh="没有段落被编码，因此没有引语。", remedy_zh="请检查码本的关键词。")
     same = {t.id for t in data.transcripts if t.language == language}
     spans = data.spans[data.spans["transcript_id"].isin(same)] if same else data.spans
     quotes = representative_quotes(
@@ -539,6 +573,9 @@ def sentiment_section(
             "cannot be checked.",
             "Name a column of the respondents file holding positive/negative/neutral with the "
             "sentiment_label_column parameter, or add a coder's codings.",
+            missing_zh="文本为自动编码且没有情感标签，无法检验情感建议。",
+            remedy_zh="用 sentiment_label_column 参数指定受访者文件中存放正面/负面/中性标签的列，"
+                      "或加入编码员的编码。",
         )
     parts = [
         builtin.summary().assign(lexicon="built-in"),
@@ -584,6 +621,8 @@ def frequent_words_section(data: CodingData, language: str, top: int = 20) -> pd
         raise NotApplicable(
             f"No text is in the report language ({language}), so word frequencies are not shown.",
             "Run the report in the texts' language with the language parameter.",
+            missing_zh=f"没有文本使用报告语言（{language}），因此不展示词频。",
+            remedy_zh="用 language 参数以文本的语言运行报告。",
         )
     return word_frequencies(
         texts, data.study, data.codebook, language=language, top=top, names=data.redact_names

@@ -11,10 +11,19 @@ from research.reports.index import write_index
 from research.reports.notebook import finish, output_folder, provenance, report_display
 from research.reports.params import notebook_parameters
 from research.reports.runner import BatchResult, run_reports
-from research.reports.sections import notes, optional_section, show_note
+from research.reports.sections import (
+    Prose,
+    notes,
+    optional_section,
+    report_language,
+    show_note,
+    show_table,
+    use_language,
+)
 
 __all__ = [
     "BatchResult",
+    "Prose",
     "finish",
     "notebook_parameters",
     "notes",
@@ -22,7 +31,10 @@ __all__ = [
     "output_folder",
     "provenance",
     "report_display",
+    "report_language",
     "run_reports",
     "show_note",
+    "show_table",
+    "use_language",
     "write_index",
 ]

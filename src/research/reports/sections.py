@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import Any, TypeVar
 
 import numpy as np
@@ -182,17 +183,32 @@ class Prose:
 
 
 def prose(table: Mapping[str, Mapping[str, Any]], section: str, language: str) -> Prose:
-    """The :class:`Prose` of *section* from a pillar's table ``{section: {lang: (heading, text)}}``.
+    """The :class:`Prose` of *section* from a pillar's table ``{section: {lang: {heading, text}}}``.
 
     Examples
     --------
-    >>> table = {"data": {"zh": ("数据", "所用数据。"), "en": ("Data", "The data used.")}}
+    >>> table = {"data": {"zh": {"heading": "数据", "text": "所用数据。"}, "en": {"heading": "Data"}}}
     >>> prose(table, "data", "zh")
     Prose(heading='数据', text='所用数据。', anchor='data', level=2)
     """
     entry = table[section]
-    heading, text = entry.get(language) or entry["en"]
-    return Prose(heading, text, anchor=section.replace("_", "-"))
+    words = entry.get(language) or entry["en"]
+    return Prose(words.get("heading", ""), words.get("text", ""), anchor=section.replace("_", "-"))
+
+
+@lru_cache(maxsize=16)
+def read_words(path: str | Path) -> dict[str, Any]:
+    """A pillar's sentence tables: the YAML file *path* (``sections:`` and ``sentences:``), cached.
+
+    Examples
+    --------
+    >>> from research.coding import prose
+    >>> sorted(read_words(prose.WORDS))
+    ['sections', 'sentences']
+    """
+    import yaml
+
+    return yaml.safe_load(Path(path).read_text(encoding="utf-8"))
 
 
 @lru_cache(maxsize=1)
