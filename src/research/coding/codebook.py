@@ -371,12 +371,12 @@ def _check_against_study(codes: list[_CodeModel], study: Any, file: str | Path |
 
 
 def load_codebook(path: str | Path, *, study: Any = None) -> Codebook:
-    """Read and validate a YAML codebook.
+    """Read and validate a YAML codebook (or the codebook of a REFI-QDA ``.qdc``/``.qdpx``).
 
     Parameters
     ----------
     path : str or Path
-        The YAML file.
+        The YAML file (``.qdc``/``.qdpx``: read with :mod:`research.coding.refi`).
     study : Study, optional
         When given, touchpoints and stages of codes are checked against its catalog.
 
@@ -403,6 +403,10 @@ def load_codebook(path: str | Path, *, study: Any = None) -> Codebook:
     '热线等待久'
     """
     path = Path(path)
+    if path.suffix.lower() in (".qdc", ".qdpx"):  # REFI-QDA codebook or project
+        from research.coding.refi import read_qdc, read_qdpx
+
+        return read_qdc(path) if path.suffix.lower() == ".qdc" else read_qdpx(path).codebook
     data = read_yaml(
         path, what="The codebook",
         hint="Check indentation and quoting around that line (quote regexes in single quotes).",

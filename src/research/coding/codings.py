@@ -222,7 +222,8 @@ def read_codings(
     encoding: str | None = None,
     sheet: str | int | None = None,
 ) -> pd.DataFrame:
-    """Read a codings file (CSV, CSV.GZ, TSV, XLSX) in long form and validate it.
+    """Read a codings file (CSV, CSV.GZ, TSV, XLSX, or the codings of a REFI-QDA ``.qdpx``
+    project) in long form and validate it.
 
     Parameters
     ----------
@@ -254,7 +255,12 @@ def read_codings(
     dtype('int64')
     """
     path = Path(path)
-    frame = read_table(path, encoding=encoding, sheet=sheet, dtype={"transcript_id": str, "coder": str})
+    if path.suffix.lower() == ".qdpx":  # a REFI-QDA project: its codings, coder = user name
+        from research.coding.refi import read_qdpx
+
+        frame = read_qdpx(path).codings
+    else:
+        frame = read_table(path, encoding=encoding, sheet=sheet, dtype={"transcript_id": str, "coder": str})
     return validate_codings(frame, codebook=codebook, transcripts=transcripts, file=path)
 
 

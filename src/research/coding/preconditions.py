@@ -58,6 +58,10 @@ def _check_codings_file(
     """
     spec = study.file_spec(file_id)
     path = study.file(file_id)
+    if path.suffix.lower() == ".qdpx":  # a REFI-QDA project: checked as it is read
+        found: list[DataError] = []
+        frame = _attempt(found, read_codings, path, codebook=codebook, transcripts=transcripts)
+        return found, [] if frame is None else list(dict.fromkeys(frame["coder"]))
     try:
         frame = read_table(path, encoding=spec.encoding, sheet=spec.sheet, dtype=str)
     except DataError as problem:

@@ -7,6 +7,10 @@ Shape (every field optional)::
       respondents: respondents          # file id of the case table (role respondents)
       codebook: codebook                # file id of the YAML codebook (role codebook)
       codings: [codings_coder_a, codings_coder_b]   # file ids, one per coder file (role codings)
+      qdpx: project                     # file id of a REFI-QDA project (.qdpx) from NVivo,
+                                        # ATLAS.ti, MAXQDA, QualCoder ...: its text sources are the
+                                        # transcripts, its codebook the codebook, its codings the
+                                        # codings (each unless named above)
       unit: turn                        # coding unit: "turn", "paragraph" or "sentence"
       speaker_patterns:                 # speaker labels, tried before the built-in ones
         interviewer: ['客服(?:\\d+)?', 'Agent']   # regex of the label before the colon
@@ -39,7 +43,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from research.coding.transcripts import speaker_pattern_list
 from research.errors import DataError, from_validation_error
 
-_EXPECTED_ROLES = {"transcripts": "transcripts", "respondents": "respondents", "codebook": "codebook"}
+_EXPECTED_ROLES = {
+    "transcripts": "transcripts", "respondents": "respondents", "codebook": "codebook", "qdpx": "transcripts"
+}
 
 
 class SpeakerPattern(BaseModel):
@@ -60,6 +66,7 @@ class CodingSection(BaseModel):
     respondents: str | None = None
     codebook: str | None = None
     codings: list[str] = Field(default_factory=list)
+    qdpx: str | None = None
     unit: Literal["turn", "paragraph", "sentence"] = "turn"
     speaker_patterns: list[SpeakerPattern] = Field(default_factory=list)
     redact_names: list[str] = Field(default_factory=list)
@@ -117,6 +124,14 @@ def validate_section(study: Any, section: dict[str, Any]) -> CodingSection:
                 value=files[file_id].role,
                 hint=f"coding.{field} must name a file of role {expected}.",
             )
+    if model.qdpx and not files[model.qdpx].path.lower().endswith(".qdpx"):
+        raise DataError(
+            "coding.qdpx must name a REFI-QDA project file (.qdpx)",
+            file=yml,
+            column=f"files.{model.qdpx}.path",
+            value=files[model.qdpx].path,
+            hint="Export the project from your QDA tool as REFI-QDA (.qdpx), or use coding.transcripts.",
+        )
     return model
 
 
@@ -162,7 +177,8 @@ def coding_files(study: Any, *, require_codebook: bool = True) -> CodingFiles:
     ``coding:`` in study.yml may name them; otherwise each is found by its role: the file whose
     id is the role's name (``transcripts``, ``codebook``, ``respondents``), else the only file of
     that role. The respondents file is optional; codings are every file of role ``codings``
-    (none: the report runs on auto-coding).
+    (none: the report runs on auto-coding). With ``coding.qdpx`` the project file stands for
+    the transcripts, the codebook and the codings not named otherwise.
 
     Raises
     ------
@@ -179,8 +195,14 @@ def coding_files(study: Any, *, require_codebook: bool = True) -> CodingFiles:
     """
     settings = coding_settings(study)
     section = study.section("coding")
+    respondents = _by_role(study, settings.respondents, "respondents", "respondents", False)
+    if settings.qdpx:
+        project = settings.qdpx
+        return CodingFiles(
+            section.get("transcripts") or project, settings.codebook or project, respondents,
+            tuple(settings.codings) or (project,),
+        )
     transcripts = _by_role(study, section.get("transcripts"), "transcripts", "transcripts", True)
     codebook = _by_role(study, settings.codebook, "codebook", "codebook", require_codebook)
-    respondents = _by_role(study, settings.respondents, "respondents", "respondents", False)
     codings = tuple(settings.codings or sorted(study.files_with_role("codings")))
     return CodingFiles(str(transcripts), codebook, respondents, codings)

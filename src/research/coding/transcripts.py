@@ -691,7 +691,8 @@ def load_transcripts(study: Any, *, file_id: str | None = None) -> list[Transcri
     """Read every transcript of the source declared by *file_id*, sorted by id.
 
     The source is a folder of transcript files (the id of a transcript is its file stem), one
-    transcript file, or one table with one text per row (``.csv``, ``.tsv``, ``.xlsx``; ids from
+    transcript file, a REFI-QDA project (``.qdpx``: its text sources, named by the source name
+    without suffix), or one table with one text per row (``.csv``, ``.tsv``, ``.xlsx``; ids from
     ``options.id_column``, default ``id``, texts from ``options.text_column``, default ``text``;
     empty texts are skipped). The file's ``encoding`` and ``options.language`` in study.yml
     apply to all its transcripts; speaker patterns come from ``coding.speaker_patterns``.
@@ -763,6 +764,13 @@ def transcript_problems(
         except DataError as problem:
             problems.append(problem)
             language = None
+    if folder.is_file() and folder.suffix.lower() == ".qdpx":  # a REFI-QDA project's text sources
+        from research.coding.refi import read_qdpx
+
+        try:
+            return read_qdpx(folder, language=language, speaker_patterns=patterns).transcripts, problems
+        except DataError as problem:
+            return [], [*problems, problem]
     if folder.is_file() and folder.suffix.lower() in TABLE_SUFFIXES:
         transcripts = _table_transcripts(folder, spec, patterns, language, problems)
         return sorted(transcripts, key=lambda t: t.id), problems
