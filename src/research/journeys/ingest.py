@@ -230,6 +230,32 @@ def _load_source(con: duckdb.DuckDBPyConnection, study: Study, index: int, sourc
         )
 
 
+def hmac_sql(value: str, key: str, *, prefix: str, length: int) -> str:
+    """DuckDB SQL computing :func:`research.privacy.pseudonymise` of the VARCHAR expression *value*.
+
+    HMAC-SHA256 (RFC 2104) built from DuckDB's ``sha256`` over blobs: hash the key first when it
+    is longer than the 64-byte block, pad it with zeros, then
+    ``sha256((key ^ opad) || sha256((key ^ ipad) || value))``. Hashing in SQL instead of Python
+    keeps ingest at tens of millions of events off the interpreter.
+
+    Examples
+    --------
+    >>> import duckdb
+    >>> from research.privacy import pseudonymise
+    >>> sql = hmac_sql("'zh01'", "secret", prefix="R-", length=8)
+    >>> duckdb.sql("SELECT " + sql).fetchall()[0][0] == pseudonymise("zh01", key="secret")
+    True
+    """
+    block = key.encode("utf-8")
+    if len(block) > 64:
+        block = hashlib.sha256(block).digest()
+    block = block.ljust(64, b"\0")
+    inner = bytes(b ^ 0x36 for b in block).hex()
+    outer = bytes(b ^ 0x5C for b in block).hex()
+    digest = f"sha256(unhex('{outer}') || unhex(sha256(unhex('{inner}') || encode({value}))))"
+    return f"{_sql_str(prefix)} || left({digest}, {int(length)})"
+
+
 def _touchpoint_map(study: Study, section: JourneysSection, pairs: pd.DataFrame) -> pd.DataFrame:
     """touchpoint for each distinct (source index, touchpoint value, event name)."""
     synonyms: dict[str, str] = {}
@@ -406,13 +432,16 @@ def _build(con: duckdb.DuckDBPyConnection, study: Study, section: JourneysSectio
                          + ") WHERE a IS NOT NULL AND b IS NOT NULL").df() if edge_sql
              else pd.DataFrame({"a": [], "b": []}))
     canonical, large = _components(edges, section.max_identity_component)
-    persons = con.execute("SELECT DISTINCT raw_person FROM ev").df()["raw_person"].tolist()
-    pseudonyms = pd.DataFrame({
-        "raw_person": pd.array(persons, dtype=object),
-        "person_id": pd.array([pseudonymise(canonical.get(p, p), key, prefix=PERSON_PREFIX, length=12)
-                               for p in persons], dtype=object),
-    })
-    con.register("pseudonyms", pseudonyms)
+    links = pd.DataFrame({"raw": pd.array(list(canonical), dtype=object),
+                          "canon": pd.array(list(canonical.values()), dtype=object)})
+    con.register("links", links)
+    # one keyed hash per distinct raw id, in SQL (the same pseudonyms as research.privacy)
+    person = "coalesce(l.canon, d.raw_person)"
+    con.execute(f"""
+        CREATE TEMP TABLE pseudonyms AS
+        SELECT d.raw_person, {hmac_sql(person, key, prefix=PERSON_PREFIX, length=12)} AS person_id
+        FROM (SELECT DISTINCT raw_person FROM ev) d LEFT JOIN links l ON l.raw = d.raw_person
+    """)
 
     outcome_cols = "".join(f", e.{_ident(c)}" for c in outcomes)
     con.execute(f"""
@@ -426,15 +455,28 @@ def _build(con: duckdb.DuckDBPyConnection, study: Study, section: JourneysSectio
         LEFT JOIN tp_channels c ON c.touchpoint = m.touchpoint
     """)
     dup_key = "person_id, ts, touchpoint, event, source, channel, topic" + outcome_cols.replace("e.", "")
-    # Distinct hashes: fewer than rows only if duplicates exist (or hashes collide, which merely
-    # sends the build through the exact deduplication below).
-    total, distinct = con.execute(f"SELECT count(*), count(DISTINCT hash({dup_key})) FROM mapped").fetchone()
+    # Row hashes seen more than once (a small table): only those rows go through the exact
+    # deduplication (a hash collision merely sends a few more rows there); the rest pass as they are.
+    con.execute(f"""
+        CREATE TEMP TABLE dup_hashes AS
+        SELECT hash({dup_key}) AS row_hash FROM mapped GROUP BY ALL HAVING count(*) > 1
+    """)
+    (n_dup_hashes,) = con.execute("SELECT count(*) FROM dup_hashes").fetchone()
+    (total,) = con.execute("SELECT count(*) FROM ev").fetchone()
+    if n_dup_hashes:
+        hashed = f"(SELECT *, hash({dup_key}) AS row_hash FROM mapped)"
+        source = f"""(
+            SELECT * EXCLUDE (row_hash) FROM {hashed} h ANTI JOIN dup_hashes USING (row_hash)
+            UNION ALL
+            SELECT * EXCLUDE (row_hash) FROM {hashed} h SEMI JOIN dup_hashes USING (row_hash)
+            QUALIFY row_number() OVER (PARTITION BY {dup_key} ORDER BY source_priority, source_seq) = 1
+        )"""
+    else:
+        source = "mapped"
     # Sorting once into a table (parallel), then numbering in insertion order, is much faster
     # than a global row_number() OVER (ORDER BY ...) on tens of millions of rows.
-    dedupe = (f"QUALIFY row_number() OVER (PARTITION BY {dup_key} ORDER BY source_priority, source_seq) = 1"
-              if distinct < total else "")
     con.execute(f"""
-        CREATE TEMP TABLE deduped AS SELECT * FROM mapped {dedupe}
+        CREATE TEMP TABLE deduped AS SELECT * FROM {source}
         ORDER BY ts, source_priority, source_seq, source, person_id
     """)
     rows = con.execute("SELECT count(*) FROM deduped").fetchone()[0]
@@ -453,7 +495,8 @@ def _build(con: duckdb.DuckDBPyConnection, study: Study, section: JourneysSectio
         GROUP BY ALL ORDER BY n DESC, source, event
     """).fetchall()
     per_source = con.execute("SELECT source, count(*) FROM deduped GROUP BY 1 ORDER BY 1").fetchall()
-    n_persons = pseudonyms["person_id"].nunique()  # dropping duplicates never removes a person
+    # dropping duplicates never removes a person
+    (n_persons,) = con.execute("SELECT count(DISTINCT person_id) FROM pseudonyms").fetchone()
     names = [s.source_name for s in section.sources]
     return {
         "rows": int(rows),
