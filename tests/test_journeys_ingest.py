@@ -228,3 +228,20 @@ def test_study_without_catalog(project_copy):
     assert table["touchpoint"].iloc[0] == "kiosk" and pd.isna(table["touchpoint"].iloc[1])
     assert table["channel"].isna().all()
     assert build_report(path)["unmapped_rows"] == 1
+
+
+@pytest.mark.parametrize("key", ["k1", "x" * 64, "long key " * 20, "密钥-ключ"])
+def test_sql_pseudonyms_equal_python_hmac(key):
+    # Reference: Python's hmac module (RFC 2104 HMAC-SHA256) via research.privacy.pseudonymise;
+    # keys shorter than, equal to and longer than the 64-byte block, non-ASCII ids and keys.
+    import duckdb
+
+    from research.journeys.ingest import hmac_sql
+    from research.privacy import pseudonymise
+
+    ids = ["x1", "C0001234", "客户-7", "o'neil", "a" * 200]
+    frame = pd.DataFrame({"raw": ids})
+    con = duckdb.connect()
+    con.register("ids", frame)
+    got = con.execute(f"SELECT {hmac_sql('raw', key, prefix='P-', length=12)} FROM ids").fetchall()
+    assert [g for (g,) in got] == [pseudonymise(i, key, prefix="P-", length=12) for i in ids]
