@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import xml.etree.ElementTree as ET
 import zipfile
 from pathlib import Path
 
@@ -111,6 +112,18 @@ def test_qdpx_of_the_sample_validates_and_round_trips_exactly(tmp_path, sample):
     # Byte-identical when written again (deterministic GUIDs, no timestamps).
     again = write_qdpx(tmp_path / "again.qdpx", transcripts, codebook, codings)
     assert again.read_bytes() == path.read_bytes()
+    # Read and written back as a whole project: the same XML (C14N 2.0) and sources, still valid.
+    back = write_qdpx(tmp_path / "back.qdpx", read_qdpx(path))
+    with zipfile.ZipFile(path) as first, zipfile.ZipFile(back) as second:
+        assert sorted(first.namelist()) == sorted(second.namelist())
+        for name in first.namelist():
+            if name != "project.qde":
+                assert first.read(name) == second.read(name)
+        canonical = [
+            ET.canonicalize(a.read("project.qde").decode("utf-8"), strip_text=True) for a in (first, second)
+        ]
+        assert canonical[0] == canonical[1]
+    validate_qdpx(back)
 
 
 def test_selection_positions_are_code_points_into_the_sources(tmp_path, sample):

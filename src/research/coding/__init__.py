@@ -31,6 +31,9 @@ _EXPORTS = {
         "write_codings",
     ],
     "refi": [
+        "QdaCodebook",
+        "QdaProject",
+        "project_from_workbench",
         "read_qdc",
         "read_qdpx",
         "read_qdpx_cases",

@@ -29,6 +29,7 @@ from research.coding.refi_codes import (
     QdaSet,
     add_refs,
     add_text,
+    code_guid,
     codes_element,
     guid_key,
     q,
@@ -258,7 +259,7 @@ class QdaProject:
                             "transcript_id": _transcript_id(source),
                             "start": to_text(selection.start),
                             "end": to_text(selection.end),
-                            "code": by_guid[guid_key(coding.code_guid)],
+                            "code": _code_of(by_guid, coding, source),
                             "coder": users.get(guid_key(creator), creator.strip("{}") or "unknown"),
                             "memo": selection.description or "",
                         }
@@ -300,10 +301,19 @@ def _stored_text(source: QdaTextSource) -> str:
     return source.text
 
 
+def _code_of(by_guid: dict[str, str], coding: QdaCoding, source: QdaTextSource) -> str:
+    try:
+        return by_guid[guid_key(coding.code_guid)]
+    except KeyError:
+        raise DataError(
+            "A coding refers to a code that is not in the codebook",
+            column=f"TextSource[{source.name}].Coding[{coding.guid}]",
+            value=coding.code_guid,
+        ) from None
+
+
 def _code_ids(codebook: Codebook | None) -> dict[str, str]:
-    if isinstance(codebook, QdaCodebook):
-        return {guid_key(codebook.guid(c.id)): c.id for c in codebook.codes}
-    return {}
+    return {guid_key(code_guid(codebook, c.id)): c.id for c in codebook.codes} if codebook else {}
 
 
 # --- XML -> objects ------------------------------------------------------------------------------
