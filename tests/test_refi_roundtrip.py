@@ -90,7 +90,7 @@ def test_qualcoder_project_read_into_objects(tmp_path):
     assert project.name == "营业厅访谈.qda" and project.origin == "QualCoder 3.5"
     assert project.created == "2024-03-18T09:12:44Z"
     assert project.description == "营业厅与热线服务的顾客访谈，两位编码员。"
-    assert [u.name for u in project.users] == ["default", "李娜"]
+    assert [u.name for u in project.users] == ["default", "陈静"]
     # Codes keep GUIDs, names, colours, descriptions (verbatim, multi-line) and parents.
     codebook = project.codebook
     wait = next(c for c in codebook.codes if c.name == {"zh": "热线等待"})
@@ -124,11 +124,11 @@ def test_qualcoder_project_read_into_objects(tmp_path):
         for r in codings.itertuples()
     )
     assert got == sorted([
-        ("访谈01", "打热线等了四十分钟才有人接", "李娜", "典型的等待抱怨"),
-        ("访谈01", "门店排队也久", "李娜", ""),
+        ("访谈01", "打热线等了四十分钟才有人接", "陈静", "典型的等待抱怨"),
+        ("访谈01", "门店排队也久", "陈静", ""),
         ("访谈01", "店员态度很好", "default", ""),
         ("interview02", "on hold for half an hour", "default", ""),
-        ("interview02", "The staff were friendly", "李娜", "Praise, but only after the long wait."),
+        ("interview02", "The staff were friendly", "陈静", "Praise, but only after the long wait."),
     ])
 
 

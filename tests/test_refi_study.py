@@ -39,11 +39,11 @@ def test_a_qdpx_is_transcripts_codebook_and_codings(qdpx_study):
         "打热线等了四十分钟才有人接", "门店排队也久", "店员态度很好", "on hold for half an hour",
         "The staff were friendly",
     ])
-    assert sorted(codings["coder"].unique()) == ["default", "李娜"]
+    assert sorted(codings["coder"].unique()) == ["default", "陈静"]
     assert check_run(qdpx_study, {"language": "en"}) == []
     # The coding report's loader takes the project as it is (the coder with most codings leads).
     data = load_coding_data(qdpx_study)
-    assert data.reference_coder == "李娜" and len(data.spans) == 3
+    assert data.reference_coder == "陈静" and len(data.spans) == 3
 
 
 def test_a_yaml_codebook_can_replace_the_projects(qdpx_study, minimal_study):
