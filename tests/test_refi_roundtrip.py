@@ -19,7 +19,7 @@ import pytest
 import xmlschema
 
 from research import DataError
-from research.coding import read_qdc, read_qdpx, write_qdc, write_qdpx
+from research.coding import read_qdc, read_qdpx, restore_workbench_fields, write_qdc, write_qdpx
 from research.coding.codebook import Codebook, codebook_from_dict
 from research.coding.refi import SCHEMA_DIR, project_from_workbench
 from research.coding.refi_codes import QdaCodebook, stable_guid
@@ -200,6 +200,37 @@ def test_changed_codes_keep_guid_and_description_and_carry_workbench_fields(tmp_
     assert back.records[wait.id].name == "热线等待"  # the name other tools show is unchanged
     # The codings still point at the same code (same GUID).
     assert (read_qdpx(out).codings["code"] == wait.id).sum() == 2
+
+
+def test_fields_come_back_after_a_tool_dropped_them(tmp_path):
+    # Export, let a "tool" re-export (it keeps GUIDs, descriptions and positions but drops the
+    # processing instructions), read it back and restore the fields from our codebook.
+    codebook = codebook_from_dict({"codes": [
+        {"id": "access", "name": {"zh": "服务可达性", "en": "Access"}, "codable": False},
+        {"id": "hotline_wait", "parent": "access", "name": {"zh": "热线等待久", "en": "Long wait"},
+         "definition": "Waiting on the hotline.", "include": "hold", "valence": "pain_point",
+         "touchpoints": ["hotline"], "keywords": {"zh": ["等了半天"]}, "color": "#D55E00"},
+        {"id": "staff_helpful", "name": {"en": "Helpful staff"}, "valence": "delight"},
+    ]})
+    text = "Q: Hotline?\nA: On hold for ages. Staff were kind."
+    t = transcript_from_text(text, "en01")
+    starts = [text.index("On hold"), text.index("Staff")]
+    codings = pd.DataFrame({"transcript_id": ["en01", "en01"], "start": starts, "end": [32, len(text)],
+                            "code": ["hotline_wait", "staff_helpful"], "coder": ["A", "A"]})
+    ours = write_qdpx(tmp_path / "ours.qdpx", [t], codebook, codings)
+    theirs = tmp_path / "theirs.qdpx"
+    with zipfile.ZipFile(ours) as source, zipfile.ZipFile(theirs, "w") as target:
+        for name in source.namelist():
+            data = source.read(name)
+            if name == "project.qde":
+                root = ET.fromstring(data)  # the standard parser drops processing instructions
+                data = ET.tostring(root, encoding="utf-8", xml_declaration=True)
+            target.writestr(name, data)
+    project = read_qdpx(theirs)
+    assert project.codebook.codes != codebook.codes  # ids from names, no valence
+    project.codebook = restore_workbench_fields(project.codebook, codebook)
+    assert project.codebook.codes == codebook.codes
+    assert project.codings[["code"]].values.ravel().tolist() == ["hotline_wait", "staff_helpful"]
 
 
 def test_workbench_codebook_description_is_for_people(tmp_path):

@@ -37,6 +37,7 @@ _EXPORTS = {
         "read_qdc",
         "read_qdpx",
         "read_qdpx_cases",
+        "restore_workbench_fields",
         "validate_qdc",
         "validate_qdpx",
         "write_qdc",

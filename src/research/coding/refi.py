@@ -23,6 +23,9 @@ Choices
   keyword and regex rules) travel in a ``<?touchpoint-workbench {...}?>`` processing
   instruction inside the ``Code`` element, which the schemas allow and other tools ignore
   (:mod:`research.coding.refi_codes`). Codes from other tools get an id made from their name.
+  A tool that re-exports drops the instruction but keeps GUIDs:
+  :func:`restore_workbench_fields` gives the codes their fields back from the codebook the
+  workbench exported.
 * **Positions.** ``startPosition``/``endPosition`` count Unicode code points from 0, end
   exclusive (REFI-QDA). Sources are kept as stored (BOM and encoding remembered, CRLF kept), so
   positions stay valid on a round trip; the workbench views (``project.transcripts``,
@@ -55,6 +58,7 @@ from research.coding.refi_codes import (
     q,
     read_codes,
     read_sets,
+    restore_workbench_fields,
     sets_element,
     stable_guid,
 )
@@ -566,6 +570,7 @@ __all__ = [
     "read_qdc",
     "read_qdpx",
     "read_qdpx_cases",
+    "restore_workbench_fields",
     "validate_qdc",
     "validate_qdpx",
     "write_qdc",

@@ -12,6 +12,7 @@ standard attributes alone.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import uuid
@@ -340,3 +341,52 @@ def sets_element(sets: list[QdaSet], ns: str, *, member_attribute: str) -> ET.El
         add_refs(set_element, "MemberSource", ns, item.member_sources)
         add_refs(set_element, "MemberNote", ns, item.member_notes)
     return element
+
+
+def restore_workbench_fields(codebook: QdaCodebook, reference: Codebook) -> QdaCodebook:
+    """Give codes a tool re-exported without the workbench's fields those fields back.
+
+    A tool that re-exports a project drops the ``<?touchpoint-workbench?>`` instructions but
+    keeps the codes' GUIDs. Each code of *codebook* whose GUID is that of a code of *reference*
+    (the codebook the workbench exported) gets back its id, valence, touchpoints, stages, rules
+    and other-language names; its name as the tool shows it wins. The definition, include,
+    exclude and example come back when the tool kept the description the workbench wrote,
+    else the tool's description is the definition. Codes the tool added stay as read.
+
+    Examples
+    --------
+    >>> ours = Codebook([Code("wait", None, {"zh": "等待久", "en": "Long wait"}, valence="pain_point")])
+    >>> theirs = QdaCodebook([Code("code_1", None, {"zh": "等待久"})], sets=[],
+    ...     records={"code_1": CodeRecord(stable_guid("code", "wait"), "等待久", "true")})
+    >>> restore_workbench_fields(theirs, ours).codes == ours.codes
+    True
+    """
+    by_guid = {guid_key(code_guid(reference, c.id)): c for c in reference.codes}
+    matches = {c.id: by_guid.get(guid_key(codebook.guid(c.id))) for c in codebook.codes}
+    ids = {old: (ref.id if ref is not None else old) for old, ref in matches.items()}
+    if len(set(ids.values())) < len(ids):
+        raise DataError(
+            "Restoring the workbench's code ids would give two codes one id",
+            value=sorted(i for i in ids.values() if list(ids.values()).count(i) > 1)[0],
+            hint="A code the tool added has the id of a code of the reference codebook; rename it.",
+        )
+    codes = []
+    for code in codebook.codes:
+        ref = matches[code.id]
+        parent = ids.get(code.parent, code.parent) if code.parent else None
+        if ref is None:
+            codes.append(dataclasses.replace(code, parent=parent))
+            continue
+        record = codebook.records.get(code.id)
+        same_text = record is None or (record.description or "").strip() == (_human_description(ref) or "")
+        texts = {key: getattr(ref if same_text else code, key) for key in _TEXT_FIELDS}
+        codes.append(
+            dataclasses.replace(ref, parent=parent, name={**ref.name, **code.name}, color=code.color,
+                                codable=code.codable, **texts)
+        )
+    records = {ids[old]: record for old, record in codebook.records.items() if old in ids}
+    return QdaCodebook(
+        codes, records=records, sets=codebook.sets, origin=codebook.origin,
+        extra_attributes=codebook.extra_attributes, title=codebook.title, version=codebook.version,
+        path=codebook.path,
+    )
