@@ -58,12 +58,16 @@ from research.coding.refi_codes import (
     q,
     read_codes,
     read_sets,
-    restore_workbench_fields,
     sets_element,
     stable_guid,
 )
+from research.coding.refi_codes import (
+    restore_workbench_fields as restore_workbench_fields,  # re-exported
+)
 from research.coding.refi_project import (
-    NS_PROJECT,
+    NS_PROJECT as NS_PROJECT,  # re-exported
+)
+from research.coding.refi_project import (
     QdaCase,
     QdaCoding,
     QdaProject,
@@ -559,20 +563,3 @@ def validate_qdpx(path: str | Path) -> None:
         name = next(n for n in archive.namelist() if n.lower().endswith(".qde"))
         _validate(archive.read(name), "Project-mrt2019.xsd", f"{path}!{name}")
 
-
-__all__ = [
-    "NS_CODEBOOK",
-    "NS_PROJECT",
-    "ORIGIN",
-    "QdaCodebook",
-    "QdaProject",
-    "project_from_workbench",
-    "read_qdc",
-    "read_qdpx",
-    "read_qdpx_cases",
-    "restore_workbench_fields",
-    "validate_qdc",
-    "validate_qdpx",
-    "write_qdc",
-    "write_qdpx",
-]

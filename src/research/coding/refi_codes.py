@@ -246,18 +246,9 @@ def _human_description(code: Code) -> str | None:
 
 
 def _workbench_fields(code: Code) -> str:
-    fields: dict[str, Any] = {"id": code.id, "name": code.name}
-    for key in _TEXT_FIELDS:
-        if getattr(code, key):
-            fields[key] = getattr(code, key)
-    if code.valence != "neutral":
-        fields["valence"] = code.valence
-    for key in ("touchpoints", "stages"):
-        if getattr(code, key):
-            fields[key] = list(getattr(code, key))
-    for key in ("keywords", "exclude_keywords", "patterns"):
-        if getattr(code, key):
-            fields[key] = getattr(code, key)
+    # The codebook's YAML form of the code, less what the standard attributes carry.
+    plain = dataclasses.replace(code, parent=None, color=None, codable=True)
+    fields = Codebook([plain]).to_dict()["codes"][0]
     # "?>" would end the processing instruction; inside JSON strings "\u003e" reads back as ">".
     return json.dumps(fields, ensure_ascii=False, sort_keys=True).replace("?>", "?\\u003e")
 

@@ -82,8 +82,18 @@ class QdaCoding:
     note_refs: list[str] = field(default_factory=list)
 
 
+@dataclass(kw_only=True)
+class _Stamped:
+    """Who created and last modified an object, and when (GUIDs and xs:dateTime as written)."""
+
+    creating_user: str | None = None
+    created: str | None = None
+    modifying_user: str | None = None
+    modified: str | None = None
+
+
 @dataclass
-class QdaSelection:
+class QdaSelection(_Stamped):
     """A ``PlainTextSelection``: code points ``start`` (inclusive) to ``end`` (exclusive) of the
     source text as stored, its memo (``description``) and codings."""
 
@@ -94,10 +104,6 @@ class QdaSelection:
     description: str | None = None
     codings: list[QdaCoding] = field(default_factory=list)
     note_refs: list[str] = field(default_factory=list)
-    creating_user: str | None = None
-    created: str | None = None
-    modifying_user: str | None = None
-    modified: str | None = None
 
 
 @dataclass
@@ -111,7 +117,7 @@ class QdaValue:
 
 
 @dataclass
-class QdaTextSource:
+class QdaTextSource(_Stamped):
     """A ``TextSource`` (or a ``Note``, which has the same shape).
 
     ``text`` is the plain text as stored, BOM dropped and line ends kept (selection positions
@@ -131,10 +137,6 @@ class QdaTextSource:
     codings: list[QdaCoding] = field(default_factory=list)
     note_refs: list[str] = field(default_factory=list)
     values: list[QdaValue] = field(default_factory=list)
-    creating_user: str | None = None
-    created: str | None = None
-    modifying_user: str | None = None
-    modified: str | None = None
     encoding: str = "utf-8"
     bom: bool = False
 
@@ -163,7 +165,7 @@ class QdaCase:
 
 
 @dataclass
-class QdaProject:
+class QdaProject(_Stamped):
     """A whole REFI-QDA project (:func:`research.coding.read_qdpx`, :func:`research.coding.write_qdpx`).
 
     ``sources`` holds :class:`QdaTextSource` objects and, for other kinds of sources, the XML
@@ -198,10 +200,6 @@ class QdaProject:
     description: str | None = None
     note_refs: list[str] = field(default_factory=list)
     origin: str | None = None
-    creating_user: str | None = None
-    created: str | None = None
-    modifying_user: str | None = None
-    modified: str | None = None
     base_path: str | None = None
     extra_attributes: dict[str, str] = field(default_factory=dict)
     files: dict[str, bytes] = field(default_factory=dict)
