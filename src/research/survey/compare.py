@@ -638,10 +638,14 @@ def compare_segments(
     if not segment:
         raise NotApplicable("No segment was chosen, so segments are not compared.",
                             "Set the segment parameter to a column of the survey (e.g. an age group or "
-                            "customer type) to compare them.")
+                            "customer type) to compare them.",
+                            missing_zh="未选择分群，因此不比较分群。",
+                            remedy_zh="将 segment 参数设为问卷中的一列（如年龄段或客户类型）即可比较。")
     if not dv:
         raise NotApplicable("The survey declares no outcome item to compare across segments.",
-                            "Declare one under survey.outcomes or set the outcome parameter.")
+                            "Declare one under survey.outcomes or set the outcome parameter.",
+                            missing_zh="问卷未声明可在分群间比较的结果题目。",
+                            remedy_zh="在 survey.outcomes 下声明一个，或设置 outcome 参数。")
     if segment not in data.responses.columns:
         raise DataError("Unknown segment column", column=segment, hint=f"Segments: {data.segments}.")
     if dv in data.responses.columns:
@@ -669,7 +673,9 @@ def compare_segments(
         raise NotApplicable(
             f"The segment {segment} has fewer than two levels with at least {min_n} answers, so there is "
             "nothing to compare." + (" " + notes[0] if notes else ""),
-            "Choose a segment with two or more well-filled levels.")
+            "Choose a segment with two or more well-filled levels.",
+            missing_zh=f"分群 {segment} 中至少有 {min_n} 个回答的组别少于两个，无可比较。",
+            remedy_zh="请选择有两个或以上样本充足组别的分群。")
     common = {"padjust": padjust, "alpha": alpha, "language": language, "dv_label": dv_label,
               "group_labels": group_labels}
     if test == "means":

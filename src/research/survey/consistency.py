@@ -240,15 +240,21 @@ def channel_gaps(
             missing = ("The study has no touchpoint catalog with channels, so online and offline are "
                        "not compared.")
             remedy = "Add a touchpoints: list with channel online/offline to study.yml."
+            missing_zh, remedy_zh = ("本研究没有带渠道的触点清单，因此不比较线上与线下。",
+                                     "在 study.yml 中加入带 channel online/offline 的 touchpoints: 列表。")
         elif not {"online", "offline"} <= found:
             which = " and ".join(sorted(found)) or "no"
             missing = (f"The rated touchpoints are all on {which} channel(s), so online and offline "
                        "are not compared.")
             remedy = "Channel gaps need items on both online and offline touchpoints."
+            missing_zh, remedy_zh = (f"被评分的触点都属于 {which} 渠道，因此不比较线上与线下。",
+                                     "渠道差距需要线上与线下触点都有题目。")
         else:
             missing = "No attribute is rated on both an online and an offline touchpoint."
             remedy = "Give items on both kinds of channel a shared attribute (e.g. speed) in study.yml."
-        raise NotApplicable(missing, remedy)
+            missing_zh, remedy_zh = ("没有属性同时在线上与线下触点上被评分。",
+                                     "在 study.yml 中为两类渠道的题目设置共同属性（如 speed）。")
+        raise NotApplicable(missing, remedy, missing_zh=missing_zh, remedy_zh=remedy_zh)
     weights = "weight" if weighted and "weight" in data.responses.columns else None
     return pd.concat(
         [channel_gap(data.responses, data.items, channels, a, weights=weights, ci=ci) for a in attributes],
@@ -283,7 +289,10 @@ def consistency_by_segment(
     if scores.shape[1] < 2 or int((scores.notna().sum(axis=1) >= 2).sum()) == 0:
         raise NotApplicable("Experience consistency needs respondents who rated at least two touchpoints "
                             f"(or items); this survey has {scores.shape[1]} row(s).",
-                            "Rate several touchpoints in the same questionnaire to see it.")
+                            "Rate several touchpoints in the same questionnaire to see it.",
+                            missing_zh="体验一致性需要受访者至少评价两个触点（或题目）；"
+                                       f"本问卷只有 {scores.shape[1]} 行。",
+                            remedy_zh="在同一问卷中评价多个触点即可查看。")
     weights = data.responses["weight"] if weighted else None
     keys = data.responses[segment] if segment else None
     return spread_by_segment(scores, keys, weights=weights, labels=labels, ci=ci)

@@ -647,7 +647,10 @@ def touchpoint_drivers(
     if item is None:
         raise NotApplicable("The survey declares no outcome item, so there is no key-driver analysis.",
                             "Declare one under survey.outcomes (overall: <item>) in study.yml or set the "
-                            "outcome parameter to an item id.")
+                            "outcome parameter to an item id.",
+                            missing_zh="问卷未声明结果题目，因此没有关键驱动因素分析。",
+                            remedy_zh="在 study.yml 的 survey.outcomes 下声明一个（overall: <题目>），"
+                                      "或将 outcome 参数设为题目编号。")
     notes = []
     owner = data.items.set_index("item")["group"].get(item) if "group" in data.items.columns else None
     if owner is not None and not pd.isna(owner):
@@ -662,7 +665,10 @@ def touchpoint_drivers(
         raise NotApplicable(
             f"Key-driver analysis needs at least two drivers (touchpoints or items besides the outcome "
             f"{item}); this survey has {len(usable)}.",
-            "Add items for more touchpoints or attributes to compare their importance.")
+            "Add items for more touchpoints or attributes to compare their importance.",
+            missing_zh=f"关键驱动因素分析需要至少两个驱动因素（结果 {item} 以外的触点或题目）；"
+                       f"本问卷只有 {len(usable)} 个。",
+            remedy_zh="为更多触点或属性加入题目，即可比较其重要性。")
     scores = scores[usable]
     frame = scores.assign(**{"__outcome__": data.responses[item].to_numpy(),
                              "__weight__": data.responses["weight"].to_numpy() if weighted else 1.0})

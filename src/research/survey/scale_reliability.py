@@ -243,6 +243,8 @@ def reliability(data: SurveyData | pd.DataFrame, ci: float = 0.95) -> Reliabilit
         raise NotApplicable(
             "Reliability needs a touchpoint (or attribute) measured by at least two items answered "
             "together; " + (" ".join(notes) if notes else "there is none."),
-            "Give several items the same touchpoint or attribute in study.yml to assess them as a scale.")
+            "Give several items the same touchpoint or attribute in study.yml to assess them as a scale.",
+            missing_zh="信度分析需要至少由两个一起作答的题目测量的触点（或属性）；本问卷没有。",
+            remedy_zh="在 study.yml 中为多个题目设置相同的触点或属性，即可作为量表评估。")
     return ReliabilityResult(summary=pd.DataFrame(summaries), items=pd.concat(items, ignore_index=True),
                              notes=notes)

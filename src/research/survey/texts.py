@@ -177,7 +177,9 @@ def study_outcomes(data: SurveyData, *, weighted: bool = True, ci: float = 0.95)
     if table.empty:
         raise NotApplicable("The survey declares no study-level outcome item, so NPS, CSAT and CES are "
                             "not shown.",
-                            "Declare them under survey.outcomes (overall, nps on 0-10, ces) in study.yml.")
+                            "Declare them under survey.outcomes (overall, nps on 0-10, ces) in study.yml.",
+                            missing_zh="问卷未声明研究层面的结果题目，因此不展示 NPS、CSAT 与 CES。",
+                            remedy_zh="在 study.yml 的 survey.outcomes 下声明（overall、0-10 的 nps、ces）。")
     return table
 
 
@@ -235,7 +237,8 @@ def ipa_quadrants(
 
     if drivers is None or len(drivers.table) < 2:
         raise NotApplicable("Importance-performance analysis needs the key-driver weights of at least two "
-                            "touchpoints, which this report does not have (see Key drivers).")
+                            "touchpoints, which this report does not have (see Key drivers).",
+                            missing_zh="重要性-表现分析需要至少两个触点的关键驱动因素权重，本报告没有（见关键驱动因素）。")
     rows = drivers.table["driver"].tolist()
     perf = card.set_index("touchpoint").loc[rows]
     if len({data.row_range(r) for r in rows}) > 1:
