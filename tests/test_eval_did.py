@@ -153,8 +153,13 @@ def _toy_panel(seed: int = 4) -> pd.DataFrame:
 
 
 def test_event_study_and_pretrend_match_a_direct_twfe_fit():
-    # Independent construction: leads/lags written as treated x event-time dummies in the
-    # statsmodels formula API with unit and period fixed effects, CR1 clustered by unit.
+    # Independent constructions: leads/lags written as treated x event-time dummies with unit and
+    # period fixed effects, (a) as dummy columns in statsmodels (the coefficients), (b) in
+    # pyfixest 0.60 feols with vcov={"CRV1": "unit"} (the SEs: fixest's default small-sample
+    # correction does not count the unit fixed effect nested in the unit clusters, fixest ?ssc
+    # fixef.K = "nested"; statsmodels counts every dummy, so its SEs are larger by
+    # sqrt((n - K_fixest) / (n - K_dummies)), the reason this test changed with issue 14).
+    import pyfixest as pf
     import statsmodels.formula.api as smf
     from scipy import stats
 
@@ -167,15 +172,19 @@ def test_event_study_and_pretrend_match_a_direct_twfe_fit():
         name = f"e_{'m' if e < 0 else 'p'}{abs(e)}"
         frame[name] = ((frame["treated"] == 1) & (frame["period"] - 6 == e)).astype(float)
         terms.append((e, name))
-    fit = smf.ols("y ~ " + " + ".join(n for _, n in terms) + " + C(unit) + C(period)", frame).fit(
-        cov_type="cluster", cov_kwds={"groups": frame["unit"]}, use_t=True)
+    formula = " + ".join(n for _, n in terms)
+    dense = smf.ols(f"y ~ {formula} + C(unit) + C(period)", frame).fit()
+    fixest = pf.feols(f"y ~ {formula} | unit + period", frame, vcov={"CRV1": "unit"})
     for e, name in terms:
-        assert ev.at[e, "estimate"] == pytest.approx(fit.params[name], rel=1e-9)
-        assert ev.at[e, "se"] == pytest.approx(fit.bse[name], rel=1e-9)
-        assert ev.at[e, "p_value"] == pytest.approx(fit.pvalues[name], rel=1e-9)
+        assert ev.at[e, "estimate"] == pytest.approx(dense.params[name], rel=1e-9)
+        assert ev.at[e, "se"] == pytest.approx(fixest.se()[name], rel=1e-9)
+        assert ev.at[e, "p_value"] == pytest.approx(fixest.pvalue()[name], rel=1e-7)
     # Hotelling T^2 scaling of the CR1 Wald statistic: F = (G - q) / (q (G - 1)) W ~ F(q, G - q).
     leads = [n for e, n in terms if e < -1]
-    wald = float(fit.wald_test(", ".join(f"{n} = 0" for n in leads), use_f=False, scalar=True).statistic)
+    names = list(fixest.coef().index)
+    index = [names.index(n) for n in leads]
+    b = fixest.coef()[leads].to_numpy()
+    wald = float(b @ np.linalg.solve(fixest._vcov[np.ix_(index, index)], b))
     q, g = len(leads), 10
     test = pretrend_test(frame, "y", "treated", "period", 6, "unit").iloc[0]
     assert test["statistic"] == pytest.approx((g - q) / (q * (g - 1)) * wald, rel=1e-9)

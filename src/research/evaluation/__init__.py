@@ -37,6 +37,10 @@ _EXPORTS = {
         "verdict",
         "verdict_table",
     ],
+    "absorbed": [
+        "AbsorbedFit",
+        "absorbed_ols",
+    ],
     "did": [
         "BootstrapResult",
         "SeriesDesign",

@@ -17,8 +17,11 @@ untreated) clusters when treatment is assigned by cluster: both over-reject badl
 (MacKinnon & Webb 2017, 2018). One or two treated units are evaluated by randomisation
 inference over units instead (placebo-in-space permutation, :mod:`research.evaluation.randomization`).
 
-Only a single adoption date is supported (no staggered roll-out), where two-way fixed effects
-are unbiased under parallel trends.
+Fixed effects are absorbed (:mod:`research.evaluation.absorbed`, fixest's algorithm and
+standard-error conventions), and the wild bootstrap works on cluster-level sums in blocks of
+draws, so a chain of 10,000 units x 104 weeks fits in seconds. These functions assume a single
+adoption date, where two-way fixed effects are unbiased under parallel trends; roll-outs in
+waves (units starting at different periods) go to :mod:`research.evaluation.rollout`.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ import statsmodels.api as sm
 from scipy import optimize, stats
 
 from research.errors import DataError
+from research.evaluation.absorbed import AbsorbedFit, WcrPieces, absorbed_ols, pieces_from_design, wcr_pieces
 from research.evaluation.its import MIN_PERIODS_PER_SIDE
 
 if TYPE_CHECKING:
@@ -77,13 +81,6 @@ class BootstrapResult:
 def _cluster_codes(clusters: np.ndarray) -> tuple[np.ndarray, int]:
     codes, uniques = pd.factorize(pd.Series(clusters), sort=True)
     return codes, len(uniques)
-
-
-def _group_sum(values: np.ndarray, codes: np.ndarray, n_groups: int) -> np.ndarray:
-    """Sum rows of *values* (n or n x k) by cluster code -> (G,) or (G, k)."""
-    out = np.zeros((n_groups, *values.shape[1:]))
-    np.add.at(out, codes, values)
-    return out
 
 
 def _draw_weights(
@@ -160,46 +157,76 @@ def wild_cluster_bootstrap(
     X = np.asarray(X, dtype=float)
     y = np.asarray(y, dtype=float)
     codes, n_clusters = _cluster_codes(np.asarray(clusters))
+    _need_two_clusters(n_clusters)
+    pieces = pieces_from_design(X, y, codes, n_clusters, column)
+    return bootstrap_from_pieces(pieces, null=null, n_boot=n_boot, weights=weights, ci=ci, seed=seed)
+
+
+def _need_two_clusters(n_clusters: int) -> None:
     if n_clusters < 2:
         raise DataError(
             "The wild cluster bootstrap needs at least two clusters",
             value=n_clusters,
             hint="With one unit, use an interrupted time series on its series.",
         )
-    n, k = X.shape
-    xtx_inv = np.linalg.pinv(X.T @ X)
-    beta = xtx_inv @ (X.T @ y)
-    resid = y - X @ beta
-    a_j = xtx_inv[:, column]
-    w = X @ a_j
-    ssc = n_clusters / (n_clusters - 1) * (n - 1) / (n - k)
-    se = float(np.sqrt(ssc * np.sum(_group_sum(w * resid, codes, n_clusters) ** 2)))
-    # Restricted residuals are affine in the null value b0: u(b0) = u0 - b0 * e.
-    others = np.delete(X, column, axis=1)
-    q, _ = np.linalg.qr(others)
-    u0 = y - q @ (q.T @ y)
-    e = X[:, column] - q @ (q.T @ X[:, column])
-    P = _group_sum(w[:, None] * X, codes, n_clusters)  # G x k
 
-    def pieces(u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        c = _group_sum(w * u, codes, n_clusters)
-        S = _group_sum(X * u[:, None], codes, n_clusters)
-        return c, np.diag(c) - P @ xtx_inv @ S.T
 
+#: Bootstrap draws are made and used in blocks of at most this many cluster x draw cells, so
+#: memory stays flat in the number of draws (about 40 MB of float64 per block).
+BLOCK_CELLS = 5_000_000
+
+
+def bootstrap_from_pieces(
+    pieces: WcrPieces,
+    *,
+    null: float = 0.0,
+    n_boot: int = 9999,
+    weights: Literal["rademacher", "webb"] = "rademacher",
+    ci: float | None = 0.95,
+    seed: int | None = 20261126,
+) -> BootstrapResult:
+    """The WCR bootstrap-t test and interval from cluster-level sums (see :func:`wild_cluster_bootstrap`).
+
+    Only G x block arrays are built: for each block of draws ``V`` (G x b) the bootstrap cluster
+    scores are ``c * V - P (Q' V)``, reduced at once to the B-vectors the t-statistics need at
+    any null value (numerator and the three quadratic terms in ``b0``), so the test inversion
+    costs O(B) per trial value. Memory: O(G x (k + block)), never G x G or G x B x n.
+
+    Examples
+    --------
+    >>> from research.evaluation.absorbed import pieces_from_design
+    >>> rng = np.random.default_rng(1)
+    >>> g = np.repeat(np.arange(40), 5)
+    >>> X = np.column_stack([np.ones(200), rng.normal(size=200)])
+    >>> y = 0.3 * X[:, 1] + rng.normal(size=40)[g] + rng.normal(size=200)
+    >>> res = bootstrap_from_pieces(pieces_from_design(X, y, g, 40, 1), n_boot=999)
+    >>> res.n_boot, bool(res.ci_low < res.estimate < res.ci_high)
+    (999, True)
+    """
+    G = pieces.n_clusters
+    _need_two_clusters(G)
     rng = np.random.default_rng(seed)
-    v, enumerated = _draw_weights(weights, n_clusters, n_boot, rng)
-    c0, K0 = pieces(u0)
-    ce, Ke = pieces(e)
-    num0, nume = c0 @ v, ce @ v
-    D0, De = K0 @ v, Ke @ v
-    s00, s0e, see = (D0 * D0).sum(0), (D0 * De).sum(0), (De * De).sum(0)
+    enumerated = weights == "rademacher" and n_boot >= 2**G
+    every = _draw_weights(weights, G, n_boot, rng)[0] if enumerated else None
+    total = 2**G if enumerated else n_boot
+    block = max(1, BLOCK_CELLS // max(G, 1))
+    num0, nume, s00, s0e, see = (np.empty(total) for _ in range(5))
+    for first in range(0, total, block):
+        size = min(block, total - first)
+        v = every[:, first : first + size] if every is not None else _draw_weights(weights, G, size, rng)[0]
+        D0 = pieces.c0[:, None] * v - pieces.P @ (pieces.Q0.T @ v)
+        De = pieces.ce[:, None] * v - pieces.P @ (pieces.Qe.T @ v)
+        part = slice(first, first + size)
+        num0[part], nume[part] = pieces.c0 @ v, pieces.ce @ v
+        s00[part], s0e[part], see[part] = (D0 * D0).sum(0), (D0 * De).sum(0), (De * De).sum(0)
+    beta, se, ssc = pieces.estimate, pieces.se, pieces.ssc
 
     def t_boot(b0: float) -> np.ndarray:
         denom = np.sqrt(np.maximum(ssc * (s00 - 2 * b0 * s0e + b0 * b0 * see), 1e-300))
         return (num0 - b0 * nume) / denom
 
     def p_at(b0: float) -> float:
-        t_obs = (beta[column] - b0) / se
+        t_obs = (beta - b0) / se
         # ties count as "at least as extreme": with full enumeration the draws v = +-1 reproduce
         # |t| exactly, and rounding must not decide them (fwildclusterboot uses a tolerance too)
         extreme = np.abs(t_boot(b0)) >= abs(t_obs) * (1 - 1e-9)
@@ -212,19 +239,19 @@ def wild_cluster_bootstrap(
     ci_low = ci_high = np.nan
     if ci is not None:
         alpha = 1 - ci
-        ci_low = _invert(p_at, beta[column], -se, alpha)
-        ci_high = _invert(p_at, beta[column], se, alpha)
+        ci_low = _invert(p_at, beta, -se, alpha)
+        ci_high = _invert(p_at, beta, se, alpha)
     return BootstrapResult(
-        estimate=float(beta[column]),
+        estimate=beta,
         se=se,
-        t_stat=float((beta[column] - null) / se),
+        t_stat=float((beta - null) / se),
         p_value=p_at(null),
         ci_low=ci_low,
         ci_high=ci_high,
-        n_boot=v.shape[1],
+        n_boot=total,
         weights=weights,
         full_enumeration=enumerated,
-        n_clusters=n_clusters,
+        n_clusters=G,
         t_boot=t_boot(null),
     )
 
@@ -254,17 +281,21 @@ def _design(
     covariates: list[str] | None,
     fixed_effects: list[str] | None,
 ) -> tuple[pd.DataFrame, np.ndarray]:
-    """Design matrix of the DiD regression; terms absorbed by fixed effects are left out."""
-    parts = [pd.Series(1.0, index=df.index, name="const")]
+    """Regressors of the DiD regression; terms absorbed by fixed effects are left out.
+
+    Without fixed effects the design has a constant; with them it has none (they are absorbed,
+    see :mod:`research.evaluation.absorbed`), and no dummy column is ever built for them.
+    """
     fixed_effects = fixed_effects or []
+    parts = [] if fixed_effects else [pd.Series(1.0, index=df.index, name="const")]
     for name in (treated, post):
         absorbed = any(df.groupby(fe)[name].nunique().max() == 1 for fe in fixed_effects)
         if not absorbed:
             parts.append(df[name].astype(float))
     parts.append((df[treated] * df[post]).astype(float).rename("did"))
-    for column in (covariates or []) + fixed_effects:
+    for column in covariates or []:
         values = df[column]
-        if pd.api.types.is_numeric_dtype(values) and column not in fixed_effects:
+        if pd.api.types.is_numeric_dtype(values):
             parts.append(values.astype(float))
         else:
             parts.append(pd.get_dummies(values.astype(str), prefix=column, drop_first=True, dtype=float))
@@ -388,9 +419,15 @@ def diff_in_diff(
     covariates : list of str, optional
         Extra regressors (categorical ones become dummies).
     fixed_effects : list of str, optional
-        Columns whose levels get dummies, e.g. ``["unit", "week_start"]`` (two-way FE).
+        Fixed effects, e.g. ``["unit", "week_start"]`` (two-way FE). They are absorbed (demeaned
+        by fixest's alternating projections, :mod:`research.evaluation.absorbed`), never dummy
+        columns, so 10,000 units x 104 weeks fit in seconds and little memory.
     cov_type : {"auto", "cluster", "HC1", "nonrobust"}
         "auto": cluster-robust with *cluster*, else HC1. "nonrobust" reproduces textbook OLS SEs.
+        With fixed effects the small-sample corrections are fixest's defaults: CR1 does not
+        count fixed effects nested in the clusters (a unit fixed effect with unit clusters), so
+        its SE is slightly smaller than that of statsmodels on dummy columns; see
+        :mod:`research.evaluation.absorbed`.
     bootstrap : {"auto", "wild", "none"}
     n_boot : int
     weights : {"auto", "rademacher", "webb"}
@@ -441,18 +478,38 @@ def diff_in_diff(
         _check_clusters(data, treated, cluster)
     X, y = _design(data, outcome, treated, post, covariates, fixed_effects)
     column = X.columns.get_loc("did")
-    model = sm.OLS(y, X.to_numpy())
     n_clusters = int(data[cluster].nunique()) if cluster else None
-    if cov_type == "cluster":
-        if not cluster:
-            raise DataError("cov_type='cluster' needs a cluster column", hint="Pass cluster='unit'.")
-        codes, _ = _cluster_codes(data[cluster].to_numpy())
-        fit = model.fit(cov_type="cluster", cov_kwds={"groups": codes}, use_t=True)
+    if cov_type == "cluster" and not cluster:
+        raise DataError("cov_type='cluster' needs a cluster column", hint="Pass cluster='unit'.")
+    fit: AbsorbedFit | None = None
+    if fixed_effects:
+        fit = absorbed_ols(
+            y,
+            X.to_numpy(),
+            list(X.columns),
+            data[fixed_effects],
+            cluster=data[cluster].to_numpy() if cluster else None,
+            cov_type=cov_type,
+        )
+        if np.allclose(fit.X_dm[:, column], 0.0, atol=1e-9):
+            raise DataError(
+                "The fixed effects absorb the treated x post term: no effect can be estimated",
+                column=",".join(fixed_effects),
+                hint="Use unit and period fixed effects, not a fixed effect per unit and period.",
+            )
+        estimate, se = float(fit.params[column]), float(fit.bse[column])
+        low, high = (float(v) for v in fit.conf_int(alpha=1 - ci)[column])
+        p_value = float(fit.pvalues[column])
     else:
-        fit = model.fit(cov_type=cov_type, use_t=cov_type == "nonrobust")
-    estimate, se = float(fit.params[column]), float(fit.bse[column])
-    low, high = (float(v) for v in fit.conf_int(alpha=1 - ci)[column])
-    p_value = float(fit.pvalues[column])
+        model = sm.OLS(y, X.to_numpy())
+        if cov_type == "cluster":
+            codes, _ = _cluster_codes(data[cluster].to_numpy())
+            ols = model.fit(cov_type="cluster", cov_kwds={"groups": codes}, use_t=True)
+        else:
+            ols = model.fit(cov_type=cov_type, use_t=cov_type == "nonrobust")
+        estimate, se = float(ols.params[column]), float(ols.bse[column])
+        low, high = (float(v) for v in ols.conf_int(alpha=1 - ci)[column])
+        p_value = float(ols.pvalues[column])
     inference = {
         "cluster": f"cluster-robust CR1, t({(n_clusters or 0) - 1})",
         "HC1": "heteroskedasticity-robust HC1",
@@ -465,9 +522,15 @@ def diff_in_diff(
         if not cluster:
             raise DataError("The wild cluster bootstrap needs a cluster column", hint="Pass cluster='unit'.")
         kind = weights if weights != "auto" else ("webb" if n_clusters < WEBB_BELOW else "rademacher")
-        boot = wild_cluster_bootstrap(
-            X.to_numpy(), y, data[cluster].to_numpy(), column, n_boot=n_boot, weights=kind, ci=ci, seed=seed
-        )
+        if fit is not None:
+            if fit.cluster_codes is None:  # bootstrap asked for with another analytic SE
+                fit = absorbed_ols(y, X.to_numpy(), list(X.columns), data[fixed_effects],
+                                   cluster=data[cluster].to_numpy(), cov_type="cluster")
+            pieces = wcr_pieces(fit, column)
+        else:
+            codes, n_clusters = _cluster_codes(data[cluster].to_numpy())
+            pieces = pieces_from_design(X.to_numpy(), y, codes, n_clusters, column)
+        boot = bootstrap_from_pieces(pieces, n_boot=n_boot, weights=kind, ci=ci, seed=seed)
         p_value, low, high = boot.p_value, boot.ci_low, boot.ci_high
         inference = f"wild cluster bootstrap-t (WCR, {kind}, B={boot.n_boot})"
     return pd.DataFrame(
@@ -512,14 +575,15 @@ def _event_fit(df, outcome, treated, time, intervention, cluster, bin_size, wind
         {f"e{e}": ((data["_event"] == e) & (data[treated] == 1)).astype(float) for e in events},
         index=data.index,
     )
-    fe = [
-        pd.get_dummies(data[c].astype(str), prefix=c, drop_first=True, dtype=float) for c in (cluster, time)
-    ]
-    X = pd.concat([pd.Series(1.0, index=data.index, name="const"), dummies, *fe], axis=1)
-    codes, n_clusters = _cluster_codes(data[cluster].to_numpy())
-    fit = sm.OLS(data[outcome].to_numpy(dtype=float), X.to_numpy()).fit(
-        cov_type="cluster", cov_kwds={"groups": codes}, use_t=True
+    fit = absorbed_ols(
+        data[outcome].to_numpy(dtype=float),
+        dummies.to_numpy(),
+        list(dummies.columns),
+        data[[cluster, time]],
+        cluster=data[cluster].to_numpy(),
+        cov_type="cluster",
     )
+    n_clusters = int(fit.n_clusters or 0)
     return fit, events, n_clusters
 
 
@@ -537,9 +601,10 @@ def event_study(
 ) -> pd.DataFrame:
     """Leads and lags of the effect around the intervention, relative to the period before it.
 
-    Two-way fixed effects (unit = *cluster*, period = *time*) with one dummy per event time of
-    the treated units; event time -1 (the last bin before the intervention) is the reference.
-    Cluster-robust CR1 standard errors.
+    Two-way fixed effects (unit = *cluster*, period = *time*, absorbed) with one dummy per event
+    time of the treated units; event time -1 (the last bin before the intervention) is the
+    reference. Cluster-robust CR1 standard errors with fixest's small-sample correction (see
+    :mod:`research.evaluation.absorbed`).
 
     Parameters
     ----------
@@ -577,14 +642,15 @@ def event_study(
     )
     fit, events, _ = _event_fit(df, outcome, treated, time, intervention, cluster, bin_size, window)
     conf = fit.conf_int(alpha=1 - ci)
+    se, p_values = fit.bse, fit.pvalues
     rows = [
         {
             "event_time": e,
-            "estimate": fit.params[i + 1],
-            "se": fit.bse[i + 1],
-            "ci_low": conf[i + 1, 0],
-            "ci_high": conf[i + 1, 1],
-            "p_value": fit.pvalues[i + 1],
+            "estimate": fit.params[i],
+            "se": se[i],
+            "ci_low": conf[i, 0],
+            "ci_high": conf[i, 1],
+            "p_value": p_values[i],
         }
         for i, e in enumerate(events)
     ]
@@ -632,7 +698,7 @@ def pretrend_test(
         pd.Timestamp(intervention) if pd.api.types.is_datetime64_any_dtype(df[time]) else intervention
     )
     fit, events, n_clusters = _event_fit(df, outcome, treated, time, intervention, cluster, bin_size, window)
-    leads = [i + 1 for i, e in enumerate(events) if e < -1]
+    leads = [i for i, e in enumerate(events) if e < -1]
     if not leads:
         raise DataError(
             "No leads to test: only one pre-intervention bin",
@@ -646,9 +712,7 @@ def pretrend_test(
             column=time,
             hint="Use a larger bin_size (fewer leads than clusters - 1).",
         )
-    R = np.zeros((q, len(fit.params)))
-    R[np.arange(q), leads] = 1.0
-    wald = float(np.squeeze(fit.wald_test(R, use_f=False, scalar=True).statistic))
+    wald = fit.wald(leads)
     # Hotelling T^2 approximation: the CR1 Wald statistic over-rejects when the number of leads is
     # not small relative to the clusters (Pustejovsky & Tipton 2018); rescale to F(q, G - q).
     statistic = (n_clusters - q) / (q * (n_clusters - 1)) * wald
