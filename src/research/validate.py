@@ -41,6 +41,7 @@ RUN_CHECKS: dict[str, str] = {
     "30_improvement_evaluation.ipynb": "research.evaluation.preconditions:check_run",
     "15_feedback_analytics.ipynb": "research.feedback.preconditions:check_run",
     "40_journey_analytics.ipynb": "research.journeys.preconditions:check_run",
+    "50_touchpoint_scorecard.ipynb": "research.scorecard.preconditions:check_run",
 }
 
 

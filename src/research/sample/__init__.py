@@ -32,6 +32,7 @@ PARTS = [
     "research.sample.kpis",
     "research.sample.events",
     "research.sample.feedback",
+    "research.sample.scorecard",
 ]
 
 

@@ -1,0 +1,184 @@
+"""The most important findings of a study in plain language (zh or en), each with its source.
+
+The findings open ``reports/index.html`` and the scorecard report: the touchpoints ranked first
+by priority (what the survey, the interviews and the feedback say about each), the verdict of
+every evaluated change, and any issue rising in customer feedback. Each finding names the
+report run and the section that supports it (see :func:`research.reports.sections.section_anchor`).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pandas as pd
+
+from research.scorecard.evidence import RunResults
+
+#: Section of the scorecard report that shows the priority ranking.
+PRIORITY_SECTION = "priority"
+
+_ORDINAL_EN = {2: "second", 3: "third", 4: "fourth", 5: "fifth"}
+
+
+def _number(value: Any) -> float | None:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(number) else number
+
+
+def _percent(value: float) -> str:
+    return f"{value:.0%}"
+
+
+def priority_sentence(row: pd.Series, position: int, language: str) -> str:
+    """One sentence on the touchpoint ranked *position* (1 = first), from its evidence only.
+
+    Examples
+    --------
+    >>> row = pd.Series({"name": "Hotline", "stage_name": "After-sales", "importance": 0.28,
+    ...                  "mean": 3.33, "scale_max": 5, "top_box": 0.3, "interview_reach": 0.83,
+    ...                  "pain_codes": "Long waits, Rude agents"})
+    >>> priority_sentence(row, 1, "en")
+    'Hotline (After-sales) is the first place to act: it carries 28% of what drives satisfaction; \
+customers rate it 3.33 of 5 (30% top-box); 83% of interviewees raised a pain point here, most \
+often “Long waits”.'
+    """
+    zh = language == "zh"
+    parts = []
+    importance, mean = _number(row.get("importance")), _number(row.get("mean"))
+    if importance is not None:
+        parts.append(f"在满意度的驱动因素中占 {_percent(importance)}" if zh
+                     else f"it carries {_percent(importance)} of what drives satisfaction")
+    if mean is not None:
+        top = _number(row.get("top_box"))
+        scale_max = _number(row.get("scale_max"))
+        of = f"{scale_max:g}" if scale_max is not None else "?"
+        if zh:
+            boxed = f"，{_percent(top)} 给出高分" if top is not None else ""
+            parts.append(f"评分 {mean:.2f} 分（满分 {of}）{boxed}")
+        else:
+            boxed = f" ({_percent(top)} top-box)" if top is not None else ""
+            parts.append(f"customers rate it {mean:.2f} of {of}{boxed}")
+    reach = _number(row.get("interview_reach"))
+    codes = str(row.get("pain_codes") or "").split(", ")
+    if reach is not None:
+        most = (f"，最常见的是“{codes[0]}”" if zh else f", most often “{codes[0]}”") if codes[0] else ""
+        parts.append((f"{_percent(reach)} 的受访者提到这里的痛点" if zh
+                      else f"{_percent(reach)} of interviewees raised a pain point here") + most)
+    negative, items = _number(row.get("feedback_negative_share")), _number(row.get("feedback_n"))
+    if negative is not None and items is not None:
+        complaint = str(row.get("feedback_codes") or "").split(", ")[0] if reach is None else ""
+        most = (f"，最常见的是“{complaint}”" if zh else f", most often “{complaint}”") if complaint else ""
+        said = (f"{items:,.0f} 条客户反馈中 {_percent(negative)} 为负面" if zh
+                else f"{_percent(negative)} of {items:,.0f} feedback items about it are negative")
+        parts.append(said + most)
+    name, stage = row.get("name"), row.get("stage_name")
+    where = (f"（{stage}）" if zh else f" ({stage})") if isinstance(stage, str) and stage else ""
+    if zh:
+        rank = "是最需要改进的触点" if position == 1 else f"在改进优先级中排第 {position} 位"
+        return f"{name}{where}{rank}" + ("：" + "；".join(parts) if parts else "") + "。"
+    ordinal = _ORDINAL_EN.get(position, position)
+    rank = "is the first place to act" if position == 1 else f"ranks {ordinal} to improve"
+    return f"{name}{where} {rank}" + (": " + "; ".join(parts) if parts else "") + "."
+
+
+def verdict_sentence(verdict: dict[str, Any], name: str, language: str) -> str:
+    """One sentence on an evaluated change (from :func:`research.scorecard.evaluation_verdict`).
+
+    Examples
+    --------
+    >>> v = {"verdict": "improved", "intervention": "2025-07-07", "improved": 1, "n_kpis": 1,
+    ...      "kpis": [("Wait", -89.1, "s", "improved")]}
+    >>> verdict_sentence(v, "Hotline", "en")
+    'The change at Hotline on 2025-07-07 worked: 1 of 1 KPIs improved (Wait -89.1 s).'
+    """
+    zh = language == "zh"
+    effects = [f"{label} {est:+.3g} {unit}".strip()
+               for label, est, unit, _ in verdict["kpis"] if _number(est) is not None]
+    detail = ("（" + "；".join(effects) + "）" if zh else " (" + "; ".join(effects) + ")") if effects else ""
+    when = verdict.get("intervention") or ""
+    k, n = verdict["improved"], verdict["n_kpis"]
+    if zh:
+        head = f"{name}{f'于 {when} ' if when else ''}的改进"
+        text = {"improved": f"见效：{n} 项指标中 {k} 项改善", "worse": f"效果变差：{n} 项指标中有指标变差",
+                "mixed": f"效果不一：{n} 项指标中 {k} 项改善",
+                "no clear change": f"未见明显效果（{n} 项指标）"}
+        return head + text[verdict["verdict"]] + (detail if verdict["verdict"] != "no clear change" else "") \
+            + "。"
+    head = f"The change at {name}{f' on {when}' if when else ''}"
+    text = {"improved": f" worked: {k} of {n} KPIs improved", "worse": f" made things worse on {n} KPIs",
+            "mixed": f" had mixed results: {k} of {n} KPIs improved",
+            "no clear change": f" shows no clear effect on its {n} KPIs"}
+    return head + text[verdict["verdict"]] + (detail if verdict["verdict"] != "no clear change" else "") + "."
+
+
+def emerging_sentence(labels: list[str], language: str) -> str:
+    """One sentence on codes rising in customer feedback.
+
+    Examples
+    --------
+    >>> emerging_sentence(["App crashes"], "en")
+    'A new issue is rising in customer feedback: “App crashes”.'
+    """
+    quoted = "、".join(f"“{x}”" for x in labels) if language == "zh" else ", ".join(f"“{x}”" for x in labels)
+    return f"客户反馈中出现上升的新问题：{quoted}。" if language == "zh" else \
+        f"A new issue is rising in customer feedback: {quoted}."
+
+
+def top_findings(
+    ranked: pd.DataFrame,
+    verdicts: list[dict[str, Any]],
+    language: str,
+    *,
+    scorecard_run: str | None = None,
+    feedback: RunResults | None = None,
+    labels: dict[str, str] | None = None,
+    names: dict[str, str] | None = None,
+    n: int = 5,
+) -> list[dict[str, Any]]:
+    """The *n* most important findings, each ``{"text", "run", "section", "touchpoint"}``.
+
+    Order: the two touchpoints ranked first by priority, every evaluated change, the next
+    touchpoints by priority, then issues rising in feedback; the first *n* are kept.
+
+    Parameters
+    ----------
+    ranked : DataFrame
+        From :func:`research.scorecard.priority_scores`.
+    verdicts : list of dict
+        From :func:`research.scorecard.evaluation_verdict`.
+    language : {"zh", "en"}
+    scorecard_run : str, optional
+        The scorecard's own run id (the priority findings link to its ``priority`` section).
+    feedback : RunResults, optional
+        The feedback run (its ``emerging`` codes).
+    labels, names : dict, optional
+        Code labels and touchpoint names in *language* (default: ids).
+
+    Examples
+    --------
+    >>> ranked = pd.DataFrame({"touchpoint": ["a"], "name": ["A"], "rank": [1], "importance": [0.5]})
+    >>> [f["text"] for f in top_findings(ranked, [], "en")]
+    ['A is the first place to act: it carries 50% of what drives satisfaction.']
+    """
+    labels, names = labels or {}, names or {}
+    scored = ranked[ranked["rank"].notna()]
+    priority = [
+        {"text": priority_sentence(row, position, language), "run": scorecard_run,
+         "section": PRIORITY_SECTION, "touchpoint": row["touchpoint"]}
+        for position, (_, row) in enumerate(scored.head(n).iterrows(), start=1)
+    ]
+    changes = [
+        {"text": verdict_sentence(v, names.get(v["touchpoint"], v["touchpoint"]), language), "run": v["run"],
+         "section": "verdicts", "touchpoint": v["touchpoint"]}
+        for v in verdicts
+    ]
+    rising = []
+    if feedback is not None and feedback.results.get("emerging"):
+        codes = [labels.get(c, c) for c in feedback.results["emerging"]]
+        rising.append({"text": emerging_sentence(codes, language), "run": feedback.run_id,
+                       "section": "trends", "touchpoint": None})
+    return (priority[:2] + changes + priority[2:] + rising)[:n]

@@ -1,0 +1,314 @@
+"""The study-aware layer of notebook 50: read the runs, build the scorecard, explain it, save it.
+
+:func:`build_scorecard` does everything the notebook shows; :func:`scorecard_results` turns it
+into plain JSON for ``results.json`` (the reports index reads its ``findings``).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from research.errors import NotApplicable
+from research.scorecard.evidence import (
+    RunResults,
+    choose_runs,
+    code_labels,
+    evaluation_verdict,
+    input_runs,
+    read_run_results,
+    touchpoint_evidence,
+)
+from research.scorecard.findings import top_findings
+from research.scorecard.priority import COMPONENTS, _check_weights, priority_scores, sensitivity
+from research.scorecard.stages import stage_emotion
+from research.study import Study
+
+#: Rows of the sensitivity and findings tables; the top of the ranking that is checked.
+TOP_N = 5
+
+
+@dataclass
+class Scorecard:
+    """Everything notebook 50 shows: evidence, ranking, sensitivity, emotion curve, findings."""
+
+    study: Study
+    language: str
+    runs: list[RunResults]
+    ranked: pd.DataFrame
+    weights: dict[str, float]
+    sensitivity: pd.DataFrame
+    emotion: pd.DataFrame
+    verdicts: list[dict[str, Any]] = field(default_factory=list)
+    findings: list[dict[str, Any]] = field(default_factory=list)
+    run_id: str | None = None
+
+    @property
+    def used(self) -> dict[str, list[str]]:
+        """Run ids read per pillar."""
+        return {p: [r.run_id for r in runs] for p, runs in choose_runs(self.runs, self.language).items()}
+
+
+def build_scorecard(
+    study: Study, *, output_dir: str | Path = "", inputs: list[str] | None = None,
+    language: str | None = None, weights: dict[str, float] | None = None,
+) -> Scorecard:
+    """Read the runs' results and build the scorecard of *study*.
+
+    Parameters
+    ----------
+    study : Study
+    output_dir : str or Path
+        The notebook's ``output_dir`` (names its own run: see :func:`research.scorecard.input_runs`).
+    inputs : list of str, optional
+        Run ids to read (default: the run's ``needs``, else every run).
+    language : {"zh", "en"}, optional
+    weights : dict, optional
+        Priority weights (see :mod:`research.scorecard.priority`).
+
+    Raises
+    ------
+    NotApplicable
+        None of the runs has results a scorecard can use (run the pillar reports first).
+
+    Examples
+    --------
+    >>> from research import load_study
+    >>> card = build_scorecard(load_study("sample"), inputs=["coding-zh"])  # doctest: +SKIP
+    """
+    language = language or study.language
+    weights = _check_weights(weights)
+    runs = [run for run in read_run_results(study, input_runs(study, output_dir, inputs)) if run.pillar]
+    if not runs:
+        raise NotApplicable(
+            "None of the runs the scorecard reads has results yet, so there is no evidence to join.",
+            "Run the pillar reports first (research reports), or list runs with results under needs:.",
+            missing_zh="记分卡要读取的报告都还没有结果，无法汇总证据。",
+            remedy_zh="请先运行各支柱报告（research reports），或在 needs: 中列出已有结果的报告。",
+        )
+    card = touchpoint_evidence(study, runs, language)
+    ranked = priority_scores(card, weights)
+    names = dict(zip(card["touchpoint"], card["name"], strict=True))
+    chosen = choose_runs(runs, language)
+    verdicts = [v for run in chosen.get("evaluation", []) if (v := evaluation_verdict(run, study, language))]
+    own = Path(str(output_dir)).name if output_dir else None
+    run_id = own if own in {r.id for r in study.runs} else None
+    labels = code_labels(study, language)
+    feedback = chosen.get("feedback", [None])[-1]
+    findings = top_findings(ranked, verdicts, language, scorecard_run=run_id, feedback=feedback,
+                            labels=labels, names=names, n=TOP_N)
+    stages = study.stages if study.has_catalog else []
+    return Scorecard(
+        study=study, language=language, runs=runs, ranked=ranked, weights=weights,
+        sensitivity=sensitivity(card, weights, n=TOP_N, labels=names),
+        emotion=stage_emotion(card, stages), verdicts=verdicts, findings=findings, run_id=run_id,
+    )
+
+
+def formula_text(weights: dict[str, float], language: str) -> str:
+    """The priority formula with its weights, in *language* (shown above the ranking).
+
+    Examples
+    --------
+    >>> formula_text({"importance": 1, "gap": 1, "pain": 1}, "en")[:60]
+    'Priority = (1 x importance + 1 x performance gap + 1 x bread'
+    """
+    w = {k: f"{weights[k]:g}" for k in COMPONENTS}
+    if language == "zh":
+        return (
+            f"优先级 = ({w['importance']} × 重要性 + {w['gap']} × 表现差距 + {w['pain']} × 痛点广度)"
+            " / 权重之和。重要性：触点在满意度关键驱动分析中的相对权重除以最大权重；表现差距：问卷均值距"
+            "量表最高分的距离（(最高分 − 均值) / (最高分 − 最低分)）；痛点广度：访谈中提到该触点痛点的"
+            "受访者比例与客户反馈中负面比例的平均。三项均在 0–1 之间。缺少某项证据的触点只按已有证据计分，"
+            "并排在证据完整的触点之后。"
+        )
+    return (
+        f"Priority = ({w['importance']} x importance + {w['gap']} x performance gap + {w['pain']} x breadth "
+        "of pain) / sum of the weights. Importance: the touchpoint's relative weight in the key-driver "
+        "analysis of satisfaction divided by the largest weight; performance gap: distance of the survey "
+        "mean from the top of its scale ((max - mean) / (max - min)); breadth of pain: the mean of the "
+        "share of interviewees raising a pain point of the touchpoint and the negative share of the "
+        "customer feedback about it. Each is on 0-1. A touchpoint lacking some evidence is scored on what "
+        "it has and ranked after those with complete evidence."
+    )
+
+
+#: Column headers of the scorecard table shown in the report, per language.
+_HEADERS = {
+    "en": {"rank": "#", "name": "Touchpoint", "stage_name": "Stage", "owner": "Owner",
+           "priority": "Priority", "importance": "Importance", "mean": "Mean", "top_box": "Top-box",
+           "survey_n": "n (survey)", "interview_reach": "Interviewees with pain",
+           "pain_codes": "Top pain points", "feedback_negative_share": "Negative feedback",
+           "journey_reach": "Reach (journeys)", "repeat_contact_rate": "Repeat contact",
+           "drop_off": "Drop-off after", "verdict": "Latest verdict", "evidence": "Evidence",
+           "quote": "Quote"},
+    "zh": {"rank": "序号", "name": "触点", "stage_name": "阶段", "owner": "负责部门", "priority": "优先级",
+           "importance": "重要性", "mean": "均值", "top_box": "高分比例", "survey_n": "样本量（问卷）",
+           "interview_reach": "提到痛点的受访者", "pain_codes": "主要痛点",
+           "feedback_negative_share": "负面反馈比例", "journey_reach": "触达率（旅程）",
+           "repeat_contact_rate": "重复联系率", "drop_off": "之后流失", "verdict": "最近评估结论",
+           "evidence": "证据", "quote": "引语"},
+}
+_WORDS = {
+    "zh": {"complete": "完整", "partial": "部分", "none": "无", "improved": "改善", "worse": "变差",
+           "mixed": "不一", "no clear change": "无明显变化"},
+    "en": {},
+}
+_PERCENT = ("importance", "top_box", "interview_reach", "feedback_negative_share", "journey_reach",
+            "repeat_contact_rate", "drop_off")
+MISSING = "—"
+
+
+def _shown(value: Any, column: str, language: str) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+        return MISSING
+    if column in _PERCENT:
+        return f"{float(value):.0%}"
+    if column == "priority":
+        return f"{float(value):.2f}"
+    if column == "mean":
+        return f"{float(value):.2f}"
+    if column in ("survey_n", "rank"):
+        return f"{float(value):,.0f}"
+    return str(_WORDS.get(language, {}).get(value, value))
+
+
+def scorecard_table(ranked: pd.DataFrame, language: str, quotes: bool = False) -> pd.DataFrame:
+    """The scorecard as shown in the report: headers in *language*, percentages, "—" when missing.
+
+    Examples
+    --------
+    >>> ranked = pd.DataFrame({"rank": [1], "name": ["A"], "priority": [0.5], "mean": [float("nan")]})
+    >>> scorecard_table(ranked, "en").to_dict("records")
+    [{'#': '1', 'Touchpoint': 'A', 'Priority': '0.50', 'Mean': '—'}]
+    """
+    columns = [c for c in _HEADERS["en"] if c in ranked.columns and (quotes or c != "quote")]
+    headers = _HEADERS.get(language, _HEADERS["en"])
+    shown = pd.DataFrame({headers[c]: [_shown(v, c, language) for v in ranked[c]] for c in columns})
+    return shown
+
+
+def sensitivity_table(table: pd.DataFrame, language: str) -> pd.DataFrame:
+    """The sensitivity table with headers and words in *language*.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"weight": ["gap"], "factor": [0.5], "top": ["a, b"], "changed": [False]})
+    >>> sensitivity_table(t, "en").columns.tolist()
+    ['Weight', 'Factor', 'Top 5', 'Changed?']
+    """
+    zh = language == "zh"
+    names = ({"importance": "重要性", "gap": "表现差距", "pain": "痛点广度"} if zh
+             else {"importance": "importance", "gap": "performance gap", "pain": "breadth of pain"})
+    yes, no = ("是", "否") if zh else ("yes", "no")
+    return pd.DataFrame({
+        ("权重" if zh else "Weight"): [names.get(w, w) for w in table["weight"]],
+        ("倍数" if zh else "Factor"): [f"×{f:g}" for f in table["factor"]],
+        ("前五" if zh else f"Top {TOP_N}"): table["top"],
+        ("是否变化" if zh else "Changed?"): [yes if c else no for c in table["changed"]],
+    })
+
+
+def scorecard_results(card: Scorecard) -> dict[str, Any]:
+    """The scorecard's key figures as plain JSON types (``results.json``).
+
+    Keys: ``language``, ``inputs`` (run ids per pillar), ``weights``, ``formula``, ``top``
+    (touchpoint ids ranked first), ``touchpoints`` (one record per touchpoint, missing as
+    null), ``sensitivity``, ``emotion``, ``verdicts``, ``findings`` (``text, run, section,
+    touchpoint``).
+
+    Examples
+    --------
+    >>> from research import load_study
+    >>> scorecard_results(build_scorecard(load_study("sample")))["top"][:1]  # doctest: +SKIP
+    ['hotline']
+    """
+
+    def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+        plain = frame.astype(object).where(frame.notna(), None)
+        return [{k: (v.item() if hasattr(v, "item") else v) for k, v in row.items()}
+                for row in plain.to_dict("records")]
+
+    ranked = card.ranked
+    return {
+        "language": card.language,
+        "inputs": card.used,
+        "weights": card.weights,
+        "formula": formula_text(card.weights, card.language),
+        "top": ranked.loc[ranked["rank"].notna(), "touchpoint"].head(TOP_N).tolist(),
+        "touchpoints": records(ranked),
+        "sensitivity": records(card.sensitivity),
+        "emotion": records(card.emotion),
+        "verdicts": [{k: v for k, v in verdict.items() if k != "kpis"} for verdict in card.verdicts],
+        "findings": card.findings,
+    }
+
+
+def quotes_table(ranked: pd.DataFrame, language: str) -> pd.DataFrame:
+    """Touchpoint, its main pain points and one redacted quote, for touchpoints that have one.
+
+    Raises
+    ------
+    NotApplicable
+        No touchpoint has an interview quote (no interview report was read).
+
+    Examples
+    --------
+    >>> ranked = pd.DataFrame({"name": ["A"], "pain_codes": ["waits"], "quote": ["Too long."]})
+    >>> quotes_table(ranked, "en").to_dict("records")
+    [{'Touchpoint': 'A', 'Top pain points': 'waits', 'Quote': 'Too long.'}]
+    """
+    quoted = ranked[ranked["quote"].notna()] if "quote" in ranked else ranked[:0]
+    if quoted.empty:
+        raise NotApplicable(
+            "No interview quote is available, so the customers' words are not shown.",
+            "Run the interview-coding report (notebook 10) on a study with a touchpoint catalog first.",
+            missing_zh="没有可用的访谈原话。",
+            remedy_zh="请先在有触点清单的研究上运行访谈编码报告（notebook 10）。",
+        )
+    headers = _HEADERS.get(language, _HEADERS["en"])
+    columns = ("name", "pain_codes", "quote")
+    return pd.DataFrame({headers[c]: quoted[c].fillna(MISSING).to_numpy() for c in columns})
+
+
+def inputs_table(card: Scorecard, language: str) -> pd.DataFrame:
+    """Which report run the scorecard read for each pillar.
+
+    Examples
+    --------
+    >>> from research import load_study
+    >>> inputs_table(build_scorecard(load_study("sample")), "en")  # doctest: +SKIP
+    """
+    zh = language == "zh"
+    pillars = ({"coding": "访谈编码", "survey": "问卷统计", "feedback": "客户反馈", "journeys": "客户旅程",
+                "evaluation": "改进评估"} if zh else
+               {"coding": "Interview coding", "survey": "Survey statistics", "feedback": "Customer feedback",
+                "journeys": "Customer journeys", "evaluation": "Improvement evaluation"})
+    used = card.used
+    return pd.DataFrame({
+        ("报告类型" if zh else "Pillar"): [pillars.get(p, p) for p in used],
+        ("运行编号" if zh else "Run"): [", ".join(ids) for ids in used.values()],
+    })
+
+
+def findings_table(findings: list[dict[str, Any]], language: str) -> pd.DataFrame | None:
+    """The findings as a numbered table with the report run behind each (None without findings).
+
+    Examples
+    --------
+    >>> findings_table([{"text": "A first.", "run": "survey-1", "section": "drivers"}], "en")
+       #   Finding    Source
+    0  1  A first.  survey-1
+    """
+    if not findings:
+        return None
+    zh = language == "zh"
+    return pd.DataFrame({
+        ("序号" if zh else "#"): range(1, len(findings) + 1),
+        ("发现" if zh else "Finding"): [f["text"] for f in findings],
+        ("依据" if zh else "Source"): [f.get("run") or ("本报告" if zh else "this report") for f in findings],
+    })
