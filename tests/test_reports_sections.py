@@ -61,6 +61,7 @@ def test_named_index_becomes_a_column_units_and_missing_values():
     styler = show_table(pivot, percent=["north"], units={"north": "share of items"})
     assert _headers(styler) == ["label", "north (share of items)"]
     assert _cells(styler) == ["a", "10.0%", "b", "–"]
+    assert _cells(show_table(pivot, percent=True)) == ["a", "10.0%", "b", "–"]
 
 
 def test_table_escapes_data_text_and_labels_columns_in_chinese():

@@ -152,6 +152,8 @@ def _pairs(data: FeedbackData, level: str) -> pd.DataFrame:
         raise NotApplicable(
             f"No item is linked to a {level}.",
             f"Link codes to {level}s in the codebook, or give the feedback sources a {level} column.",
+            missing_zh=f"没有条目关联到 {level}。",
+            remedy_zh=f"在码本中把编码关联到 {level}，或为反馈来源提供 {level} 列。",
         )
     return pairs.drop_duplicates()
 
@@ -166,11 +168,14 @@ def shares(data: FeedbackData, level: str = "code", by: str | None = None) -> pd
     """
     if by:
         if by not in data.written.columns:
-            raise NotApplicable(f"The feedback items have no column {by!r}.", "Choose a column of the items.")
+            raise NotApplicable(f"The feedback items have no column {by!r}.", "Choose a column of the items.",
+                                missing_zh=f"反馈条目没有 {by!r} 列。", remedy_zh="请选择条目中的一列。")
         if data.written[by].nunique(dropna=True) < 2:
             raise NotApplicable(
                 f"The feedback has a single {by} (nothing to compare).",
                 f"Add feedback with other {by} values to compare them.",
+                missing_zh=f"反馈只有一个 {by} 取值（无可比较）。",
+                remedy_zh=f"加入其他 {by} 取值的反馈即可比较。",
             )
     pairs = _pairs(data, level)
     code_list = data.code_list if level == "code" else None
@@ -208,7 +213,8 @@ def trends(
     stream = data.written[data.written["wave"].isna() & data.written["time"].notna()]
     if stream.empty:
         raise NotApplicable(
-            "The feedback streams have no dates.", "Name a time_column for the feedback sources."
+            "The feedback streams have no dates.", "Name a time_column for the feedback sources.",
+            missing_zh="反馈没有日期。", remedy_zh="为反馈来源指定 time_column。",
         )
     baseline = None if baseline in (None, "", 0) else int(baseline)
     codes = data.codes[data.codes["item_id"].isin(stream["item_id"])]
@@ -222,6 +228,8 @@ def detractors(data: FeedbackData, correction: str = "holm") -> pd.DataFrame:
         raise NotApplicable(
             "No feedback item is linked to a likelihood-to-recommend score.",
             "Declare the survey's open-ended answers under feedback.open_items to see what detractors say.",
+            missing_zh="没有反馈条目关联到推荐意愿评分。",
+            remedy_zh="在 feedback.open_items 下声明问卷的开放题回答，即可查看贬损者在说什么。",
         )
     table = stats.detractor_lift(
         scored, data.codes[data.codes["item_id"].isin(scored["item_id"])], correction=correction
@@ -266,6 +274,8 @@ def quotes(data: FeedbackData, per_code: int = 2, codes: list[str] | None = None
         raise NotApplicable(
             "No item carries a code, so there is nothing to quote.",
             "Add keywords to the codebook that match the feedback's words.",
+            missing_zh="没有条目带有编码，因此没有可引用的内容。",
+            remedy_zh="在码本中加入与反馈用词匹配的关键词。",
         )
     return pd.DataFrame(rows)
 
@@ -349,6 +359,8 @@ def supervised(data: FeedbackData) -> SupervisedCheck:
         raise NotApplicable(
             "No feedback source declares the researcher's own labels, so no supervised model is trained.",
             "Label a few hundred items (code_label_column, type_label_column of a source) to train one.",
+            missing_zh="没有反馈来源声明研究者的人工标注，因此不训练监督模型。",
+            remedy_zh="标注几百条（来源的 code_label_column、type_label_column）即可训练。",
         )
     notes, types, type_rules, codes, code_rules = [], None, None, None, None
     if has_types:
@@ -372,7 +384,7 @@ def supervised(data: FeedbackData) -> SupervisedCheck:
                 dropna=False,
             )
         except NotApplicable as reason:
-            notes.append(str(reason))
+            notes.append(reason.text(data.language))
     if has_codes:
         labelled = data.written[data.written["label_codes"].notna()]
         sets = labelled["label_codes"].map(
@@ -401,10 +413,11 @@ def supervised(data: FeedbackData) -> SupervisedCheck:
             )
             code_rules = autocode_performance(suggested, reference)
         except NotApplicable as reason:
-            notes.append(str(reason))
+            notes.append(reason.text(data.language))
     if types is None and codes is None:
         raise NotApplicable(
-            " ".join(notes) or "Too few labelled items.", "Label more items of each type and code."
+            " ".join(notes) or "Too few labelled items.", "Label more items of each type and code.",
+            missing_zh="".join(notes) or "已标注的条目太少。", remedy_zh="请为每个类型与编码标注更多条目。",
         )
     return SupervisedCheck(types, type_rules, codes, code_rules, notes)
 

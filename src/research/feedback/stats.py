@@ -389,6 +389,8 @@ def emerging_issues(
         raise NotApplicable(
             "Emerging issues need dated feedback in at least two periods.",
             "Name a time_column for the feedback sources, or collect feedback over a longer time.",
+            missing_zh="新出现问题的检验需要至少两个时期的带日期反馈。",
+            remedy_zh="为反馈来源指定 time_column，或收集更长时间的反馈。",
         )
     if isinstance(recent, int | np.integer):
         if not 1 <= recent < len(periods):
@@ -412,6 +414,8 @@ def emerging_issues(
         raise NotApplicable(
             "The recent or the baseline window holds no dated feedback.",
             "Choose windows that both contain feedback (recent and baseline parameters).",
+            missing_zh="近期窗口或基线窗口中没有带日期的反馈。",
+            remedy_zh="请选择都包含反馈的窗口（recent 与 baseline 参数）。",
         )
     if set(recent_periods) & set(baseline_periods):
         raise DataError(
@@ -589,6 +593,8 @@ def detractor_lift(
             raise NotApplicable(
                 "The feedback is not linked to likelihood-to-recommend scores.",
                 "Declare open_items in the feedback: section to link answers to the survey.",
+                missing_zh="反馈没有关联到推荐意愿评分。",
+                remedy_zh="在 feedback: 部分声明 open_items，把回答关联到问卷。",
             )
         scores = items[score_column]
     else:
@@ -602,6 +608,9 @@ def detractor_lift(
             f"Too few scored answers to compare detractors and promoters ({n_detractors} detractors, "
             f"{n_promoters} promoters; {min_group} of each are needed).",
             "Link more open answers to the survey's recommendation score.",
+            missing_zh=f"有评分的回答太少，无法比较贬损者与推荐者（贬损者 {n_detractors} 位，推荐者 "
+                       f"{n_promoters} 位；每组需要 {min_group} 位）。",
+            remedy_zh="把更多开放题回答关联到问卷的推荐意愿评分。",
         )
     keep = groups.isin(["detractor", "promoter"])
     scored = items.loc[keep, ["item_id"]].assign(group=groups[keep].to_numpy())
@@ -716,7 +725,8 @@ def codebook_gaps(
         languages = [language] * len(texts)
     texts_present = texts.str.strip() != ""
     if not texts_present.any():
-        raise NotApplicable("Every item is covered by a code (no uncoded text to look for new codes in).")
+        raise NotApplicable("Every item is covered by a code (no uncoded text to look for new codes in).",
+                            missing_zh="每个条目都有编码覆盖（没有可从中寻找新编码的未编码文本）。")
     documents = {
         item: _phrases(tokenize(text, lang, tokenizer) if lang == "zh" else tokenize(text, lang), lang)
         for item, text, lang in zip(texts.index, texts, languages, strict=True)
@@ -730,6 +740,8 @@ def codebook_gaps(
         raise NotApplicable(
             f"No phrase occurs in {min_items} or more uncoded texts.",
             "Look through the uncoded items by hand, or collect more feedback.",
+            missing_zh=f"没有短语出现在 {min_items} 条或以上的未编码文本中。",
+            remedy_zh="请人工浏览未编码条目，或收集更多反馈。",
         )
     remaining = dict(documents)
     rows = []

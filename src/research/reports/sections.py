@@ -326,7 +326,7 @@ def _number_formatter(precision: int) -> Callable[[Any], str]:
 def show_table(
     frame: pd.DataFrame | pd.Series | None,
     *,
-    percent: Sequence[str] = (),
+    percent: Sequence[str] | bool = (),
     units: Mapping[str, str] | None = None,
     columns: Mapping[str, str] | None = None,
     language: str = "",
@@ -340,8 +340,9 @@ def show_table(
     frame : DataFrame or Series or None
         A named index (a pivot's rows) becomes the first column; an unnamed one is hidden.
         None gives None, so ``show_table(optional_section(...))`` works.
-    percent : sequence of str
-        Columns on 0..1 shown as percentages (``0.667`` -> ``66.7%``). Columns named like shares
+    percent : sequence of str or True
+        Columns on 0..1 shown as percentages (``0.667`` -> ``66.7%``); True: every float column
+        (a pivot of shares). Columns named like shares
         (``share``, ``reach``, ``*_rate``, ``negativity`` ...) with all values in 0..1 are
         percentages without being listed; when ``estimate`` is listed, its ``ci_low``,
         ``ci_high`` and ``se`` are too.
@@ -378,7 +379,8 @@ def show_table(
         frame = frame.reset_index()
     total = len(frame)
     frame = frame.head(max_rows)
-    shares = set(percent)
+    numeric = [c for c in frame.columns if pd.api.types.is_float_dtype(frame[c])]
+    shares = set(numeric) if percent is True else set(percent or ())
     if "estimate" in shares:
         shares |= {c for c in _INTERVAL if c in frame.columns}
     shares |= {c for c in frame.columns if _is_share(c, frame[c])}

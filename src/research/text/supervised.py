@@ -92,6 +92,8 @@ def _folds(counts: pd.Series, what: str) -> int:
         raise NotApplicable(
             f"Too few labelled texts to train a {what} model ({counts.to_dict()}).",
             f"Label at least {MIN_PER_CLASS} texts of each of two or more classes to train and check one.",
+            missing_zh=f"已标注的文本太少，无法训练模型（{counts.to_dict()}）。",
+            remedy_zh=f"两个或以上类别各标注至少 {MIN_PER_CLASS} 条文本，即可训练并检验模型。",
         )
     return int(min(FOLDS, counts.min()))
 
@@ -227,6 +229,9 @@ def cross_validate_multilabel(
             f"Too few labelled texts to train a {what} model ({len(text)} texts; "
             f"{what}s labelled {MIN_PER_CLASS} times or more: {len(kept)}).",
             f"Label at least {MIN_PER_CLASS} texts of each {what} to train and check one.",
+            missing_zh=f"已标注的文本太少，无法训练模型（{len(text)} 条文本；"
+                       f"被标注 {MIN_PER_CLASS} 次及以上的类别：{len(kept)} 个）。",
+            remedy_zh=f"每个类别标注至少 {MIN_PER_CLASS} 条文本，即可训练并检验模型。",
         )
     binarizer = MultiLabelBinarizer(classes=kept)
     matrix = binarizer.fit_transform([[label for label in s if label in kept] for s in sets])
