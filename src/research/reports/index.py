@@ -1,8 +1,11 @@
 """``reports/index.html``: one page listing every report of every study, with links.
 
 Built from the studies' manifests (``data/processed/*/manifest.json``), so it lists the last
-known state of each run: title, parameters, status, duration, time generated. Self-contained
-(inline CSS, no scripts) and every value is HTML-escaped.
+known state of each run: title, parameters, status, duration, time generated. Each study opens
+with its most important findings in plain language, read from the first report run of the
+study whose ``results.json`` has ``findings`` (the touchpoint scorecard, notebook 50), each
+linking to the section of the report that supports it. Self-contained (inline CSS, no scripts)
+and every value is HTML-escaped.
 """
 
 from __future__ import annotations
@@ -37,6 +40,10 @@ td.num {{ text-align: right; font-variant-numeric: tabular-nums; }}
 .status-failed {{ color: #D55E00; font-weight: 600; }}
 .status-interrupted {{ color: #CC79A7; font-weight: 600; }}
 code {{ font-size: 0.9em; }}
+.findings {{ background: #f6f9fc; border-left: 4px solid #0072B2; padding: 0.6em 1.2em; margin: 1em 0; }}
+.findings h3 {{ margin: 0.3em 0; font-size: 1.05em; }}
+.findings li {{ margin: 0.4em 0; line-height: 1.5; }}
+.findings a {{ font-size: 0.85em; white-space: nowrap; }}
 </style>
 </head>
 <body>
@@ -78,11 +85,79 @@ def _run_row(run_id: str, entry: dict[str, Any]) -> str:
     )
 
 
-def _study_section(study: str, manifest: dict[str, Any]) -> str:
+#: Heading of the findings box and the words of its links, per language.
+_FINDINGS_WORDS = {
+    "zh": {"heading": "主要发现", "source": "依据：{title}", "from": "来自 {title}"},
+    "en": {"heading": "Key findings", "source": "Evidence: {title}", "from": "From {title}"},
+}
+
+
+def section_link(study: str, run_id: str, section: str | None) -> str:
+    """The index's link to a section of a report: ``<study>/<run>.html#<section anchor>``.
+
+    Section anchors are the report sections' keys with ``_`` written ``-`` (see
+    :class:`research.reports.sections.Prose`).
+
+    Examples
+    --------
+    >>> section_link("sample", "coding-zh", "touchpoint_ranking")
+    'sample/coding-zh.html#touchpoint-ranking'
+    >>> section_link("sample", "scorecard", None)
+    'sample/scorecard.html'
+    """
+    anchor = f"#{section.replace('_', '-')}" if section else ""
+    return f"{study}/{run_id}.html{anchor}"
+
+
+def study_findings(root: Path | None, study: str, manifest: dict[str, Any]) -> tuple[str, str, list[dict]]:
+    """The findings of *study*: (run id, language, findings) of its first run that has them.
+
+    Read from ``reports/<study>/<run>/results.json`` of runs that succeeded; ``("", "", [])``
+    when no run has findings.
+    """
+    for run_id, entry in manifest.get("runs", {}).items():
+        if entry.get("status") != "ok" or not entry.get("results"):
+            continue
+        try:
+            content = json.loads((reports_dir(root) / entry["results"]).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        results = content.get("results", {}) if isinstance(content, dict) else {}
+        if isinstance(results, dict) and results.get("findings"):
+            return run_id, str(results.get("language") or "en"), list(results["findings"])
+    return "", "", []
+
+
+def _findings_box(root: Path | None, study: str, manifest: dict[str, Any]) -> str:
+    run_id, language, findings = study_findings(root, study, manifest)
+    if not findings:
+        return ""
+    words = _FINDINGS_WORDS.get(language, _FINDINGS_WORDS["en"])
+    runs = manifest.get("runs", {})
+    items = []
+    for finding in findings:
+        source = finding.get("run") or run_id
+        entry = runs.get(source, {})
+        title = entry.get("title") or source
+        link = ""
+        if entry.get("html"):
+            href = section_link(study, source, finding.get("section"))
+            link = f' <a href="{_e(href)}">{_e(words["source"].format(title=title))}</a>'
+        items.append(f"<li>{_e(finding.get('text', ''))}{link}</li>")
+    scorecard = runs.get(run_id, {})
+    origin = words["from"].format(title=scorecard.get("title") or run_id)
+    return (
+        f'<section class="findings" lang="{_e(language)}"><h3>{_e(words["heading"])}</h3>\n'
+        f"<ol>\n{chr(10).join(items)}\n</ol><small>{_e(origin)}</small></section>\n"
+    )
+
+
+def _study_section(study: str, manifest: dict[str, Any], root: Path | None = None) -> str:
     rows = "\n".join(_run_row(run_id, entry) for run_id, entry in manifest.get("runs", {}).items())
     title = manifest.get("title") or study
     return (
-        f"<h2>{_e(title)} <small>(<code>{_e(study)}</code>)</small></h2>\n<table>\n"
+        f"<h2>{_e(title)} <small>(<code>{_e(study)}</code>)</small></h2>\n"
+        f"{_findings_box(root, study, manifest)}<table>\n"
         "<tr><th>Report</th><th>Run</th><th>Parameters</th><th>Status</th><th>Duration</th>"
         f"<th>Generated (UTC)</th></tr>\n{rows}\n</table>"
     )
@@ -114,6 +189,6 @@ def write_index(root: Path | None = None) -> Path:
     failed = sum(1 for entry in runs if entry.get("status") != "ok")
     summary = f"{len(runs)} report(s) in {len(manifests)} stud{'y' if len(manifests) == 1 else 'ies'}"
     summary += f", {failed} failed." if failed else ", all ok." if runs else "."
-    sections = "\n".join(_study_section(name, m) for name, m in manifests.items())
+    sections = "\n".join(_study_section(name, m, root) for name, m in manifests.items())
     page = _PAGE.format(summary=_e(summary), sections=sections)
     return write_text(reports_dir(root) / INDEX_NAME, embed_cjk_font(page))

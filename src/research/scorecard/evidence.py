@@ -203,7 +203,7 @@ def _survey(run: RunResults) -> pd.DataFrame:
         weights = drivers[["touchpoint", "rescaled_weight", "ci_low", "ci_high"]].copy()
         weights[["rescaled_weight", "ci_low", "ci_high"]] /= 100.0  # percent of R^2 -> share
         weights.columns = ["touchpoint", "importance", "importance_ci_low", "importance_ci_high"]
-        card = card.merge(weights, on="touchpoint", how="outer")
+        card = card.merge(weights, on="touchpoint", how="left")
     return card
 
 
