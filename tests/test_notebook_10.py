@@ -7,6 +7,7 @@ from pathlib import Path
 
 import nbformat
 import papermill
+from test_report_language import assert_reads_in_chinese
 
 from research.sample import story
 
@@ -50,3 +51,6 @@ def test_notebook_recovers_planted_pain_points(tmp_path: Path):
     assert all(note["section"] == "coding" for note in results["notes"])  # nothing skipped
     html_unsafe = (tmp_path / "out.ipynb").read_text(encoding="utf-8")
     assert "13812345678" not in html_unsafe and "王建国" not in html_unsafe  # quotes and tables redacted
+    # The zh run reads in Chinese throughout, the at-a-glance summary naming the top pain point.
+    page = assert_reads_in_chinese(tmp_path / "out.ipynb", tmp_path)
+    assert page.index("research-glance") < page.index("编码频次")

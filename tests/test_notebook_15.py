@@ -11,6 +11,7 @@ import papermill
 import pytest
 import yaml
 from conftest import PROJECT
+from test_report_language import assert_reads_in_chinese
 
 from research.reports.runner import run_reports
 from research.sample import feedback, generate
@@ -41,11 +42,13 @@ def sample_results(tmp_path_factory):
             str(root / "out.ipynb"),
             kernel_name="research",
             cwd=str(NOTEBOOK.parent),
-            parameters={"study": str(study), "language": "en", "output_dir": str(out), "recent": 3},
+            parameters={"study": str(study), "language": "zh", "output_dir": str(out), "recent": 3},
             progress_bar=False,
         )
     finally:
         mp.undo()
+    # The zh run reads in Chinese (the feedback-only study below renders in English).
+    assert_reads_in_chinese(root / "out.ipynb", root)
     return json.loads((out / "results.json").read_text(encoding="utf-8"))["results"], root
 
 

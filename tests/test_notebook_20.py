@@ -7,6 +7,7 @@ from pathlib import Path
 
 import nbformat
 import papermill
+from test_report_language import assert_reads_in_chinese
 
 from research.sample import surveys
 
@@ -59,3 +60,6 @@ def test_notebook_recovers_planted_drivers(tmp_path):
     assert min(results["alpha"].values()) > 0.6
     assert all(0 < r["alpha_std"] < 1 for r in results["reliability"])
     assert {r["top_box_answers"] for r in results["scorecard"]} == {"4-5"}
+    # The sample's main language is Chinese: the report reads in Chinese, summary first.
+    assert results["at_a_glance"][0].startswith("本报告分析")
+    assert_reads_in_chinese(tmp_path / "out.ipynb", tmp_path)

@@ -9,6 +9,7 @@ import nbformat
 import papermill
 import pytest
 from conftest import PROJECT
+from test_report_language import assert_reads_in_chinese
 
 from research import load_study
 from research.journeys.preconditions import check_run
@@ -40,9 +41,11 @@ def results(tmp_path_factory):
     out = tmp_path_factory.mktemp("journeys")
     papermill.execute_notebook(
         str(NOTEBOOK), str(out / "out.ipynb"), kernel_name="research", cwd=str(NOTEBOOK.parent),
-        parameters={**planted.JOURNEY_PARAMETERS, "language": "en", "output_dir": str(out / "report")},
+        parameters={**planted.JOURNEY_PARAMETERS, "language": "zh", "output_dir": str(out / "report")},
         progress_bar=False,
     )
+    # The zh run reads in Chinese (the minimal study below renders in English).
+    assert_reads_in_chinese(out / "out.ipynb", out)
     return json.loads((out / "report" / "results.json").read_text(encoding="utf-8"))["results"]
 
 

@@ -180,6 +180,8 @@ def compare_funnel_segments(
         raise NotApplicable(
             "The funnel has fewer than two segments with journeys.",
             "Pass a segment column whose values split the journeys into two or more groups.",
+            missing_zh="漏斗中有旅程的分群少于两个。",
+            remedy_zh="请传入能把旅程分为两组或以上的分群列。",
         )
     rows = []
     for (step, touchpoint), group in usable[usable["step"] > 1].groupby(["step", "touchpoint"], sort=True):

@@ -143,7 +143,9 @@ def failure_impact(data: JourneyData, exposure_event: str, failure_event: str, c
     per = per[(per["exposed"] == 1) | (per["failed"] == 1)]
     if per.empty:
         raise NotApplicable(f"No event {exposure_event!r} in the event log.",
-                            "Set exposure_event and failure_event to event names of the log.")
+                            "Set exposure_event and failure_event to event names of the log.",
+                            missing_zh=f"事件日志中没有事件 {exposure_event!r}。",
+                            remedy_zh="将 exposure_event 与 failure_event 设为日志中的事件名称。")
     per["group"] = np.where(per["failed"] == 1, "failed", "not_failed")
     table = per.groupby("group").agg(persons=("person_id", "size"), contacts_per_person=("contacts", "mean"),
                                      complainers=("complained", "sum")).reindex(["failed", "not_failed"])
@@ -164,10 +166,14 @@ def failure_impact(data: JourneyData, exposure_event: str, failure_event: str, c
 def _segments(data: JourneyData, segment: str) -> pd.DataFrame:
     if data.customers is None:
         raise NotApplicable("The study names no customers file with segments.",
-                            "Name one under journeys.customers (and customer_id) in study.yml.")
+                            "Name one under journeys.customers (and customer_id) in study.yml.",
+                            missing_zh="本研究没有指定带分群的客户文件。",
+                            remedy_zh="在 study.yml 的 journeys.customers（及 customer_id）下指定一个。")
     if not segment or segment not in data.customers.columns:
         raise NotApplicable(f"No segment column {segment!r} in the customers file.",
-                            f"Set segment to one of {list(data.customers.columns[1:])}.")
+                            f"Set segment to one of {list(data.customers.columns[1:])}.",
+                            missing_zh=f"客户文件中没有分群列 {segment!r}。",
+                            remedy_zh=f"请将 segment 设为 {list(data.customers.columns[1:])} 之一。")
     return data.customers[["person_id", segment]].rename(columns={segment: "segment"})
 
 
@@ -211,7 +217,9 @@ def gap_to_outcome(data: JourneyData, outcome: Sequence[str], segment: str,
     frame = last.execute()
     if frame.empty:
         raise NotApplicable(f"No person has a touch before an event at {outcome}.",
-                            "Set outcome_touchpoints to the touchpoints where conversion happens.")
+                            "Set outcome_touchpoints to the touchpoints where conversion happens.",
+                            missing_zh=f"没有人在 {outcome} 的事件之前有过接触。",
+                            remedy_zh="将 outcome_touchpoints 设为发生转化的触点。")
     gap = pd.to_datetime(frame["out_ts"]) - pd.to_datetime(frame["last_ts"])
     frame = frame.assign(days=gap.dt.total_seconds() / DAY_S).merge(segments, on="person_id")
     rows = []
@@ -291,7 +299,9 @@ def said_by_journey(data: JourneyData, responses: pd.DataFrame, id_column: str, 
     linked = linked.merge(groups[["person_id", "group"]], on="person_id")
     if linked.empty:
         raise NotApplicable("No respondent carries a person id of the event log.",
-                            "Give respondents the customers' ids (or map them in journeys.identity_map).")
+                            "Give respondents the customers' ids (or map them in journeys.identity_map).",
+                            missing_zh="没有受访者带有事件日志中的客户编号。",
+                            remedy_zh="为受访者提供客户编号（或在 journeys.identity_map 中映射）。")
     rows = []
     for name, group in linked.groupby("group", sort=True):
         stat = (nps(group[score_column].to_numpy(), ci=ci) if kind == "nps"
@@ -320,11 +330,14 @@ def survey_by_journey(data: JourneyData, *, wave: str = "", touchpoint: str = ""
     from research.survey.schema import load_wave
 
     if not data.study.section("survey"):
-        raise NotApplicable("The study has no survey.", "Add a survey: section to join what customers said.")
+        raise NotApplicable("The study has no survey.", "Add a survey: section to join what customers said.",
+                            missing_zh="本研究没有问卷。", remedy_zh="加入 survey: 部分即可关联客户的评价。")
     survey = load_wave(data.study, wave)
     item = survey.outcome.get("overall") or survey.outcome.get("nps")
     if not item:
-        raise NotApplicable("The survey names no overall or NPS item.", "Declare one under survey.outcomes.")
+        raise NotApplicable("The survey names no overall or NPS item.", "Declare one under survey.outcomes.",
+                            missing_zh="问卷没有指定总体满意度或 NPS 题目。",
+                            remedy_zh="在 survey.outcomes 下声明一个。")
     kind = "mean" if survey.outcome.get("overall") else "nps"
     return said_by_journey(data, survey.responses, "respondent_id", item, touchpoint=touchpoint, kind=kind)
 
@@ -357,7 +370,9 @@ def stage_map(data: JourneyData) -> dict[str, str]:
     """
     if not data.study.has_catalog:
         raise NotApplicable("The study has no touchpoint catalog with stages.",
-                            "Add touchpoints: with a stage each to see stage-level paths.")
+                            "Add touchpoints: with a stage each to see stage-level paths.",
+                            missing_zh="本研究没有带阶段的触点清单。",
+                            remedy_zh="加入每个都带 stage 的 touchpoints: 即可查看阶段层面的路径。")
     return {t.id: t.stage for t in data.study.definition.touchpoints}
 
 
@@ -411,14 +426,18 @@ def interviews_by_journey(data: JourneyData, behaviour: pd.DataFrame) -> pd.Data
 
     if not data.study.section("coding"):
         raise NotApplicable("The study has no interviews.",
-                            "Add a coding: section to put pain points beside journeys.")
+                            "Add a coding: section to put pain points beside journeys.",
+                            missing_zh="本研究没有访谈。",
+                            remedy_zh="加入 coding: 部分即可把痛点与旅程并列。")
     coding = load_coding_data(data.study)
     ids = pd.Series(coding.cases.index if coding.cases is not None else [], dtype="string")
     persons = set(data.table.select("person_id").distinct().execute()["person_id"])
     linked = {raw for raw, pid in zip(ids, data.person_ids(ids), strict=True) if pid in persons}
     if not linked:
         raise NotApplicable("No interviewee carries a person id of the event log.",
-                            "Give interviewees the customers' ids to see pain points by journey.")
+                            "Give interviewees the customers' ids to see pain points by journey.",
+                            missing_zh="没有受访者（访谈）带有事件日志中的客户编号。",
+                            remedy_zh="为受访者提供客户编号，即可按旅程查看痛点。")
     coded = coding.coded[coding.coded["transcript_id"].isin(linked)]
     attribution = attribute_touchpoints(coding.units, data.study)
     named = attribution[["transcript_id", "unit_id", "touchpoint"]].drop_duplicates()
