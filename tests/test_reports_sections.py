@@ -45,6 +45,8 @@ def test_table_hides_the_row_index_and_formats_numbers():
     assert cells == ["wait", "66.7%", "12,345", "&lt;0.001", "3.142",
                      "bill", "5.0%", "7", "0.200", "2"]
     assert _headers(show_table(frame)) == ["code", "reach", "mentions", "p_value", "mean"]
+    sizes = pd.DataFrame({"n_eff": [1024.307, 251.26, 0.12345]})
+    assert _cells(show_table(sizes)) == ["1,024", "251.3", "0.123"]
 
 
 def test_share_detection_needs_a_share_name_and_values_in_0_1():

@@ -319,7 +319,9 @@ def _number_formatter(precision: int) -> Callable[[Any], str]:
     def fmt(value: Any) -> str:
         if isinstance(value, int | np.integer) or (float(value).is_integer() and abs(value) >= 1):
             return f"{value:,.0f}"
-        return f"{value:,.{precision}f}"
+        # Large numbers need fewer decimals to be read: 1,024 rather than 1,024.307.
+        decimals = 0 if abs(value) >= 1000 else 1 if abs(value) >= 100 else precision
+        return f"{value:,.{decimals}f}"
     return fmt
 
 
@@ -354,7 +356,8 @@ def show_table(
     language : str
         ``"zh"`` or ``"en"``; empty: the report's language (:func:`use_language`).
     precision : int
-        Decimals of non-integer numbers; p-values show 3 decimals or ``<0.001``.
+        Decimals of non-integer numbers below 100 (one decimal to 1,000, none above); p-values
+        show 3 decimals or ``<0.001``.
     max_rows : int
         Rows shown; a note says how many were left out.
 
