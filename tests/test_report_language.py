@@ -11,10 +11,14 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from string import Formatter
 
+import pytest
+from conftest import PROJECT
 from lxml import html as lxml_html
 
 from research.reports.render import render_report
+from research.reports.sections import read_words
 
 #: Names of methods and products that may stand in Chinese prose (written as in the literature).
 ALLOWED = (
@@ -74,3 +78,20 @@ def test_chinese_sentences_with_names_units_and_ids_pass():
             "（3.5% 的客户）。Welch 方差分析及 Games-Howell 两两比较；R² = 0.53；平均等待 89 s。</p>"
             "</body></html>")
     assert english_sentences(page) == []
+
+
+@pytest.mark.parametrize("pillar", ["coding", "feedback", "survey", "journeys", "evaluation"])
+def test_every_sentence_exists_in_both_languages_with_the_same_blanks(pillar):
+    words = read_words(PROJECT / "src" / "research" / pillar / "prose.yml")
+    for key, entry in words["sections"].items():
+        assert set(entry) == {"zh", "en"}, key
+        assert bool(entry["zh"]["heading"]) == bool(entry["en"]["heading"]), key
+        assert bool(entry["zh"]["text"]) == bool(entry["en"]["text"]), key
+    for key, entry in words["sentences"].items():
+        assert set(entry) == {"zh", "en"}, key
+        blanks = [{name for _, name, _, _ in Formatter().parse(entry[lang]) if name} for lang in ("zh", "en")]
+        assert blanks[0] == blanks[1], key
+    # Chinese text is Chinese: no English sentence in a zh entry.
+    chinese = [e["zh"]["text"] for e in words["sections"].values()]
+    chinese += [e["zh"] for e in words["sentences"].values()]
+    assert [text for text in chinese if english_sentences(f"<p>{text}</p>")] == []
