@@ -10,6 +10,7 @@ from collections import Counter
 import pytest
 import yaml
 from conftest import PROJECT
+from test_report_language import english_sentences
 
 from research import DataError, load_study
 from research.inventory import catalog_crosstab, catalog_table, inventory_counts, overview
@@ -111,3 +112,7 @@ def test_inventory_report_escapes_data_text(tmp_path):
     results = json.loads((tmp_path / "reports" / "xss" / "inventory" / "results.json").read_text("utf-8"))
     assert results["results"]["n_touchpoints"] == 14 and results["results"]["language"] == "zh"
     assert results["provenance"]["parameters"]["language"] == "zh"
+    # Through the batch runner: one title, the summary first, no English prose in the zh run.
+    assert len(re.findall(r"<h1[^>]*>", page)) == 1 and page.index("research-glance") < page.index("触点目录")
+    assert english_sentences(page) == []
+    assert results["results"]["at_a_glance"][0].startswith("触点清单共有 14 个触点")
