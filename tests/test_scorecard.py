@@ -90,6 +90,7 @@ def test_survey_only_study_without_catalog(survey_only, project_copy):
 
     shown = scorecard_table(ranked, "en")
     assert (shown["Interviewees with pain"] == "—").all()
+    assert shown["Mean"][0] == "6.00 [5.80, 6.20]" and shown["Importance"][0] == "50% [45%, 55%]"
     with pytest.raises(NotApplicable, match="journey map"):
         scorecard_journey_map(ranked, stage_emotion(card, []), [])
 

@@ -139,14 +139,16 @@ def formula_text(weights: dict[str, float], language: str) -> str:
 
 #: Column headers of the scorecard table shown in the report, per language.
 _HEADERS = {
-    "en": {"rank": "#", "name": "Touchpoint", "stage_name": "Stage", "owner": "Owner",
+    "en": {"rank": "#", "name": "Touchpoint", "stage_name": "Stage", "lifecycle": "Lifecycle",
+           "owner": "Owner",
            "priority": "Priority", "importance": "Importance", "mean": "Mean", "top_box": "Top-box",
            "survey_n": "n (survey)", "interview_reach": "Interviewees with pain",
            "pain_codes": "Top pain points", "feedback_negative_share": "Negative feedback",
            "journey_reach": "Reach (journeys)", "repeat_contact_rate": "Repeat contact",
            "drop_off": "Drop-off after", "verdict": "Latest verdict", "evidence": "Evidence",
            "quote": "Quote"},
-    "zh": {"rank": "序号", "name": "触点", "stage_name": "阶段", "owner": "负责部门", "priority": "优先级",
+    "zh": {"rank": "序号", "name": "触点", "stage_name": "阶段", "lifecycle": "生命周期", "owner": "负责部门",
+           "priority": "优先级",
            "importance": "重要性", "mean": "均值", "top_box": "高分比例", "survey_n": "样本量（问卷）",
            "interview_reach": "提到痛点的受访者", "pain_codes": "主要痛点",
            "feedback_negative_share": "负面反馈比例", "journey_reach": "触达率（旅程）",
@@ -155,8 +157,15 @@ _HEADERS = {
 }
 _WORDS = {
     "zh": {"complete": "完整", "partial": "部分", "none": "无", "improved": "改善", "worse": "变差",
-           "mixed": "不一", "no clear change": "无明显变化"},
+           "mixed": "不一", "no clear change": "无明显变化", "creation": "导入期",
+           "development": "成长期", "maturity": "成熟期", "decline": "衰退期"},
     "en": {},
+}
+#: Interval columns shown after a value in the scorecard table (95% intervals).
+_INTERVALS = {
+    "mean": ("mean_ci_low", "mean_ci_high"), "top_box": ("top_box_ci_low", "top_box_ci_high"),
+    "importance": ("importance_ci_low", "importance_ci_high"),
+    "feedback_negative_share": ("feedback_ci_low", "feedback_ci_high"),
 }
 _PERCENT = ("importance", "top_box", "interview_reach", "feedback_negative_share", "journey_reach",
             "repeat_contact_rate", "drop_off")
@@ -180,6 +189,9 @@ def _shown(value: Any, column: str, language: str) -> str:
 def scorecard_table(ranked: pd.DataFrame, language: str, quotes: bool = False) -> pd.DataFrame:
     """The scorecard as shown in the report: headers in *language*, percentages, "—" when missing.
 
+    Means, top-box shares, importance and the negative share of feedback are followed by their
+    95% interval in brackets.
+
     Examples
     --------
     >>> ranked = pd.DataFrame({"rank": [1], "name": ["A"], "priority": [0.5], "mean": [float("nan")]})
@@ -188,8 +200,18 @@ def scorecard_table(ranked: pd.DataFrame, language: str, quotes: bool = False) -
     """
     columns = [c for c in _HEADERS["en"] if c in ranked.columns and (quotes or c != "quote")]
     headers = _HEADERS.get(language, _HEADERS["en"])
-    shown = pd.DataFrame({headers[c]: [_shown(v, c, language) for v in ranked[c]] for c in columns})
-    return shown
+    shown = {}
+    for column in columns:
+        values = [_shown(v, column, language) for v in ranked[column]]
+        low, high = _INTERVALS.get(column, ("", ""))
+        if low in ranked.columns and high in ranked.columns:
+            values = [
+                value if value == MISSING or _shown(a, column, language) == MISSING
+                else f"{value} [{_shown(a, column, language)}, {_shown(b, column, language)}]"
+                for value, a, b in zip(values, ranked[low], ranked[high], strict=True)
+            ]
+        shown[headers[column]] = values
+    return pd.DataFrame(shown)
 
 
 def sensitivity_table(table: pd.DataFrame, language: str) -> pd.DataFrame:
