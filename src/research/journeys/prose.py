@@ -100,7 +100,7 @@ def at_a_glance(
                           others=others["contacts_per_person"]))
         complained = failed.get("complained_share"), others.get("complained_share")
         if None not in complained:
-            lines.append(line("complaints", failed=complained[0], others=complained[1]))
+            lines.append(line("complained", failed=complained[0], others=complained[1]))
     breaks = _best(list(results.get("behaviour") or []), "drop_off")
     if breaks and breaks["drop_off"] > 0:
         lines.append(line("drop_off", touchpoint=tp.get(breaks["touchpoint"], breaks["touchpoint"]),
