@@ -37,11 +37,18 @@ SURVEY = {
          "ci_high": mean + 0.2, "top_box": top, "top_box_ci_low": top - 0.05, "top_box_ci_high": top + 0.05}
         for tp, n, mean, top in (("desk", 400, 6.0, 0.3), ("portal", 380, 8.0, 0.6), ("phone", 120, 4.0, 0.1))
     ],
+    # survey.metrics.scorecard adds the NPS of each touchpoint's users when the survey has NPS
+    "nps_users": {"desk": (10.0, 2.0, 18.0)},
     "drivers": [
         {"touchpoint": tp, "rescaled_weight": w, "ci_low": w - 5, "ci_high": w + 5}
         for tp, w in (("desk", 50.0), ("portal", 30.0), ("phone", 20.0))
     ],
 }
+
+
+for _row in SURVEY["scorecard"]:
+    if _row["touchpoint"] in SURVEY["nps_users"]:
+        _row["nps"], _row["nps_ci_low"], _row["nps_ci_high"] = SURVEY["nps_users"][_row["touchpoint"]]
 
 
 def _write(root, study, run_id, results, parameters=None):
@@ -91,6 +98,7 @@ def test_survey_only_study_without_catalog(survey_only, project_copy):
     shown = scorecard_table(ranked, "en")
     assert (shown["Interviewees with pain"] == "—").all()
     assert shown["Mean"][0] == "6.00 [5.80, 6.20]" and shown["Importance"][0] == "50% [45%, 55%]"
+    assert shown["NPS (users)"].tolist() == ["+10 [+2, +18]", "—", "—"]  # missing, not 0
     with pytest.raises(NotApplicable, match="journey map"):
         scorecard_journey_map(ranked, stage_emotion(card, []), [])
 

@@ -227,3 +227,18 @@ def test_weighted_scorecard_row_by_hand():
     assert card["top_box"] == pytest.approx(w[x >= 4].sum() / w.sum())
     assert card["bottom_box"] == pytest.approx(w[x <= 2].sum() / w.sum())
     assert card["n"] == keep.sum() and card["n_eff"] == pytest.approx(w.sum() ** 2 / np.sum(w**2))
+
+
+def test_scorecard_nps_of_each_touchpoints_users_by_hand():
+    # NPS among the respondents who rated the touchpoint (its users), recomputed with numpy:
+    # 100 x (share answering 9-10 - share answering 0-6) of the 0-10 recommendation item.
+    data = load_survey("sample", "before")
+    card = scorecard(data, weighted=False).set_index("touchpoint")
+    scores = data.touchpoint_scores()
+    for touchpoint in ("hotline", "complaints"):
+        users = scores[touchpoint].notna()
+        answers = data.responses.loc[users, "recommend"].dropna().to_numpy()
+        expected = 100 * ((answers >= 9).mean() - (answers <= 6).mean())
+        assert card.loc[touchpoint, "nps"] == pytest.approx(expected)
+        assert card.loc[touchpoint, "nps_n"] == len(answers)
+        assert card.loc[touchpoint, "nps_ci_low"] < expected < card.loc[touchpoint, "nps_ci_high"]

@@ -9,7 +9,8 @@ Columns of :func:`touchpoint_evidence` (all optional but ``touchpoint``, ``name`
 
 - catalog: ``stage`` (stage id), ``stage_name``, ``channel``, ``visibility``, ``lifecycle``, ``owner``;
 - survey (the last survey run read): ``mean, mean_ci_low, mean_ci_high, scale_min, scale_max,
-  top_box, top_box_ci_low, top_box_ci_high, survey_n``; importance as the touchpoint's share of
+  top_box, top_box_ci_low, top_box_ci_high, survey_n``, the NPS of the touchpoint's users
+  (-100..100) ``users_nps, users_nps_ci_low, users_nps_ci_high``; importance as the touchpoint's share of
   the explained variance of the outcome (relative weight, 0..1) ``importance,
   importance_ci_low, importance_ci_high``;
 - interviews: ``interview_respondents, interview_reach`` (share of interviewees who raised a
@@ -39,7 +40,9 @@ from research.study import Study
 EVIDENCE_COLUMNS = (
     "touchpoint", "name", "stage", "stage_name", "channel", "visibility", "lifecycle", "owner",
     "mean", "mean_ci_low", "mean_ci_high", "scale_min", "scale_max", "top_box", "top_box_ci_low",
-    "top_box_ci_high", "survey_n", "importance", "importance_ci_low", "importance_ci_high",
+    "top_box_ci_high", "survey_n",
+    "users_nps", "users_nps_ci_low", "users_nps_ci_high", "importance", "importance_ci_low",
+    "importance_ci_high",
     "interview_respondents", "interview_reach", "interview_mentions", "interview_negativity", "pain_codes",
     "quote", "feedback_n", "feedback_negative_share", "feedback_ci_low", "feedback_ci_high", "feedback_codes",
     "journey_reach", "repeat_contact_rate", "drop_off", "verdict", "verdict_detail", "verdict_run",
@@ -194,9 +197,12 @@ def _survey(run: RunResults) -> pd.DataFrame:
     card = pd.DataFrame(run.results.get("scorecard") or [])
     if card.empty:
         return pd.DataFrame(columns=["touchpoint"])
-    card = card.rename(columns={"ci_low": "mean_ci_low", "ci_high": "mean_ci_high", "n": "survey_n"})
+    card = card.rename(columns={"ci_low": "mean_ci_low", "ci_high": "mean_ci_high", "n": "survey_n",
+                                "nps": "users_nps", "nps_ci_low": "users_nps_ci_low",
+                                "nps_ci_high": "users_nps_ci_high"})
     keep = ["touchpoint", "mean", "mean_ci_low", "mean_ci_high", "scale_min", "scale_max", "top_box",
-            "top_box_ci_low", "top_box_ci_high", "survey_n"]
+            "top_box_ci_low", "top_box_ci_high", "survey_n", "users_nps", "users_nps_ci_low",
+            "users_nps_ci_high"]
     card = card[[c for c in keep if c in card.columns]]
     drivers = pd.DataFrame(run.results.get("drivers") or [])
     if not drivers.empty:

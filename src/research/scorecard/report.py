@@ -142,7 +142,7 @@ _HEADERS = {
     "en": {"rank": "#", "name": "Touchpoint", "stage_name": "Stage", "lifecycle": "Lifecycle",
            "owner": "Owner",
            "priority": "Priority", "importance": "Importance", "mean": "Mean", "top_box": "Top-box",
-           "survey_n": "n (survey)", "interview_reach": "Interviewees with pain",
+           "survey_n": "n (survey)", "users_nps": "NPS (users)", "interview_reach": "Interviewees with pain",
            "pain_codes": "Top pain points", "feedback_negative_share": "Negative feedback",
            "journey_reach": "Reach (journeys)", "repeat_contact_rate": "Repeat contact",
            "drop_off": "Drop-off after", "verdict": "Latest verdict", "evidence": "Evidence",
@@ -150,6 +150,7 @@ _HEADERS = {
     "zh": {"rank": "序号", "name": "触点", "stage_name": "阶段", "lifecycle": "生命周期", "owner": "负责部门",
            "priority": "优先级",
            "importance": "重要性", "mean": "均值", "top_box": "高分比例", "survey_n": "样本量（问卷）",
+           "users_nps": "使用者 NPS",
            "interview_reach": "提到痛点的受访者", "pain_codes": "主要痛点",
            "feedback_negative_share": "负面反馈比例", "journey_reach": "触达率（旅程）",
            "repeat_contact_rate": "重复联系率", "drop_off": "之后流失", "verdict": "最近评估结论",
@@ -166,6 +167,7 @@ _INTERVALS = {
     "mean": ("mean_ci_low", "mean_ci_high"), "top_box": ("top_box_ci_low", "top_box_ci_high"),
     "importance": ("importance_ci_low", "importance_ci_high"),
     "feedback_negative_share": ("feedback_ci_low", "feedback_ci_high"),
+    "users_nps": ("users_nps_ci_low", "users_nps_ci_high"),
 }
 _PERCENT = ("importance", "top_box", "interview_reach", "feedback_negative_share", "journey_reach",
             "repeat_contact_rate", "drop_off")
@@ -181,6 +183,8 @@ def _shown(value: Any, column: str, language: str) -> str:
         return f"{float(value):.2f}"
     if column == "mean":
         return f"{float(value):.2f}"
+    if column == "users_nps":
+        return f"{float(value):+.0f}"
     if column in ("survey_n", "rank"):
         return f"{float(value):,.0f}"
     return str(_WORDS.get(language, {}).get(value, value))

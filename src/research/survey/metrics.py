@@ -12,7 +12,7 @@ including "don't know" and "not applicable") are dropped together with their wei
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -393,7 +393,9 @@ def scorecard(
     DataFrame
         ``[wave], [by...], touchpoint, scale_min, scale_max, top_box_answers, n, n_eff, mean,
         se, ci_low, ci_high, top_box, top_box_ci_low, top_box_ci_high, bottom_box,
-        bottom_box_ci_low, bottom_box_ci_high``.
+        bottom_box_ci_low, bottom_box_ci_high``; when the survey declares a 0-10 NPS item
+        (:func:`nps_item`), also the NPS of the row's users (respondents who rated it):
+        ``nps, nps_ci_low, nps_ci_high, nps_n``.
 
     Examples
     --------
@@ -434,8 +436,22 @@ def scorecard(
                 "top_box_ci_high": top["ci_high"],
                 "bottom_box": bottom["estimate"], "bottom_box_ci_low": bottom["ci_low"],
                 "bottom_box_ci_high": bottom["ci_high"],
-            })
+            } | _users_nps(data, values, w, ci))
     return pd.DataFrame(rows)
+
+
+def _users_nps(data: SurveyData, values: pd.Series, weights: pd.Series, ci: float) -> dict[str, Any]:
+    """NPS (-100..100) of the respondents who rated the row (its users), when the survey has NPS."""
+    item = nps_item(data)
+    if not item:
+        return {}
+    users = values.notna()
+    answers = data.responses.loc[users[users].index, item]
+    if answers.notna().sum() < 2:
+        return {"nps_n": int(answers.notna().sum())}
+    result = nps(answers, weights.loc[answers.index], ci).iloc[0]
+    return {"nps": result["nps"], "nps_ci_low": result["ci_low"], "nps_ci_high": result["ci_high"],
+            "nps_n": int(result["n"])}
 
 
 def outcome_summary(

@@ -172,7 +172,7 @@ def report_results(
         "scorecard": _records(card, ["touchpoint", "scale_min", "scale_max", "top_box_answers", "n", "n_eff",
                                      "mean", "se", "ci_low", "ci_high", "top_box", "top_box_ci_low",
                                      "top_box_ci_high", "bottom_box", "bottom_box_ci_low",
-                                     "bottom_box_ci_high"]),
+                                     "bottom_box_ci_high", "nps", "nps_ci_low", "nps_ci_high", "nps_n"]),
         "touchpoint_means": {r["touchpoint"]: r.get("mean") for r in _records(card, ["touchpoint", "mean"])},
     }
     if outcomes is not None:
