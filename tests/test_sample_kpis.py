@@ -41,3 +41,24 @@ def test_scale_changes_units(tmp_path):
     frame = kpis.weekly_panel(SampleContext(out=tmp_path, scale=2.0))
     assert frame["unit"].nunique() == 48
     assert isinstance(frame, pd.DataFrame)
+
+
+def test_committed_rollout_file_matches_generator(tmp_path):
+    # The store roll-out panel (second improvement) is regenerated, not edited: same bytes.
+    from research import load_study
+    from research.sample import rollout
+
+    part = kpis.generate(SampleContext(out=tmp_path))
+    fresh = (tmp_path / "kpis" / rollout.FILE_NAME).read_bytes()
+    assert fresh == load_study("sample").file(rollout.FILE_ID).read_bytes()
+    assert part.runs[1]["id"] == rollout.RUN_ID
+    assert part.section["improvements"][rollout.IMPROVEMENT]["start_column"] == "queue_start"
+    frame = rollout.store_panel(SampleContext(out=tmp_path))
+    assert len(frame) == 36 * story.SERIES_WEEKS
+    starts = frame.drop_duplicates("store")["queue_start"].value_counts()
+    assert starts.to_dict() == {"": 9, **{d.isoformat(): 9 for d in rollout.WAVE_STARTS}}
+    # before its start a store carries no effect: the first wave's stores start at the same level
+    # as the waiting ones (same trend, season, shocks; only unit levels and noise differ)
+    before = frame[frame["week_start"] < rollout.WAVE_STARTS[0].isoformat()]
+    means = before.groupby(before["queue_start"] == "")["queue_minutes"].mean()
+    assert abs(means[True] - means[False]) < 3.0

@@ -74,11 +74,18 @@ _EXPORTS = {
         "season_applies",
     ],
     "report": [
+        "RolloutChecks",
         "describe_series",
         "results_summary",
+        "rollout_checks",
         "series_fit",
         "treated_label",
         "undeclared_thresholds",
+    ],
+    "rollout": [
+        "RolloutResult",
+        "group_time_effects",
+        "rollout_effects",
     ],
     "waves": [
         "survey_wave_effects",

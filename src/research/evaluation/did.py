@@ -737,7 +737,8 @@ def pretrend_test(
 class SeriesDesign:
     """The design chosen for a KPI series, its inference method and why.
 
-    ``design`` is ``did``, ``its`` or ``descriptive``; ``method`` the inference: ``cluster``
+    ``design`` is ``did``, ``its``, ``rollout`` (units start in waves: Callaway & Sant'Anna,
+    :mod:`research.evaluation.rollout`) or ``descriptive``; ``method`` the inference: ``cluster``
     (cluster-robust CR1, wild cluster bootstrap below 30 clusters), ``placebo_in_space``
     (randomisation inference over units), ``robust`` (heteroskedasticity-robust HC1, for
     cross-sections of records), ``hac`` (Newey-West, one series), ``comparative_hac`` (Newey-West
@@ -745,7 +746,7 @@ class SeriesDesign:
     / ``reason_zh`` say why in plain words.
     """
 
-    design: Literal["did", "its", "descriptive"]
+    design: Literal["did", "its", "descriptive", "rollout"]
     reason_en: str
     reason_zh: str
     warnings: list[str] = field(default_factory=list)
@@ -883,6 +884,32 @@ def _panel_design(df: pd.DataFrame, treated: str, post: str, unit: str, time: st
     )
 
 
+def _rollout_possible(df: pd.DataFrame, unit: str, start: str) -> bool:
+    from research.evaluation.rollout import staggered
+
+    return staggered(df, unit, start) and df[unit].nunique() >= MIN_CLUSTERS
+
+
+def _rollout_design(df: pd.DataFrame, unit: str, start: str) -> SeriesDesign:
+    starts = df.groupby(unit)[start].first()
+    n_treated, n_waves = int(starts.notna().sum()), int(starts.dropna().nunique())
+    never = int(starts.isna().sum())
+    return SeriesDesign(
+        "rollout",
+        f"{n_treated} units got the improvement in {n_waves} waves and {never} not within the series: a "
+        "roll-out in waves. Two-way fixed effects would compare later waves with units already treated and "
+        "weight the waves unevenly, so each wave is compared period by period with the units not yet "
+        "treated (Callaway & Sant'Anna group-time effects), then averaged over waves and by time since "
+        "the start; standard errors from the influence functions, clustered by unit.",
+        f"{n_treated} 个单位分 {n_waves} 批获得改进，{never} 个单位在序列期内尚未获得：这是分批上线。"
+        "双向固定效应会把后一批与已获得改进的单位比较，并且对各批的加权不均，"
+        "因此逐批、逐期地与尚未获得改进的单位比较（Callaway–Sant'Anna 组别-时期效应），"
+        "再按批次汇总并按上线后的时间展开；标准误来自影响函数，按单位聚类。",
+        method="group_time",
+        shape="panel",
+    )
+
+
 def _cross_section_design(df: pd.DataFrame, treated: str, post: str, time: str | None) -> SeriesDesign:
     cells = df.groupby([treated, post]).size()
     if all((t, q) in cells.index for t in (0, 1) for q in (0, 1)):
@@ -911,8 +938,9 @@ def choose_series_design(
     treated: str | None = "treated",
     post: str = "post",
     unit: str | None = "unit",
-    requested: Literal["auto", "did", "its", "descriptive"] = "auto",
+    requested: Literal["auto", "did", "its", "descriptive", "rollout"] = "auto",
     time: str | None = None,
+    start: str | None = None,
 ) -> SeriesDesign:
     """Pick the design and the inference the data support.
 
@@ -926,6 +954,10 @@ def choose_series_design(
     - **Cross-sections of records** (*treated* given, no *unit*): 2x2 (or period fixed effects)
       difference-in-differences with HC1 standard errors.
     - **One series** (no *treated*, no *unit*): interrupted time series.
+
+    - **Roll-out in waves** (*start* names a per-row start period and the treated units start at
+      more than one period): ``rollout``, group-time effects against units not yet treated
+      (Callaway & Sant'Anna 2021), with at least :data:`MIN_CLUSTERS` units.
 
     No pre-period: description only (no causal claim). A *requested* design the data cannot
     support raises :class:`DataError` naming the one that would work; ``"descriptive"`` is always
@@ -954,6 +986,8 @@ def choose_series_design(
             "没有干预前数据：只能描述干预后的情况，不能作因果结论。",
             shape=shape,
         )
+    elif shape == "panel" and start and _rollout_possible(df, unit, start):
+        choice = _rollout_design(df, unit, start)
     elif shape == "panel":
         choice = _panel_design(df, treated, post, unit, time)
     elif shape == "cross_sections":
@@ -1071,7 +1105,7 @@ def evaluate_kpis(
     series: KpiSeries,
     kpis: list[str] | None = None,
     *,
-    design: Literal["auto", "did", "its", "descriptive"] = "auto",
+    design: Literal["auto", "did", "its", "descriptive", "rollout"] = "auto",
     treated_touchpoint: str | None = None,
     comparison_touchpoints: list[str] | None = None,
     treated_units: list[str] | None = None,
@@ -1118,7 +1152,9 @@ def evaluate_kpis(
     )
     data = series.data
     unit, treated, post = series.unit, series.treated, series.post
-    choice = choose_series_design(data, treated, post, unit, requested=design, time=series.period)
+    choice = choose_series_design(
+        data, treated, post, unit, requested=design, time=series.period, start=series.start
+    )
     rows = []
     for kpi in kpis or series.kpi_columns:
         definition = series.config.kpi(kpi)
@@ -1179,6 +1215,16 @@ def evaluate_kpis(
                 ("slope_change", "slope_change"),
             ):
                 terms.append((name, {**table.loc[term].to_dict(), "n_clusters": None, "note": fit.note}))
+        elif choice.design == "rollout":
+            from research.evaluation.rollout import rollout_effects
+
+            result = rollout_effects(data.dropna(subset=[kpi]), kpi, unit, series.period, series.start, ci=ci)
+            overall = result.overall.iloc[0]
+            headline = overall[["estimate", "se", "ci_low", "ci_high", "p_value", "n"]].to_dict()
+            terms.append(("effect", {**headline, "n_clusters": int(overall["n_units"]),
+                                     "inference": overall["inference"], "note": " ".join(result.notes)}))
+            terms.append(("twfe", {**result.twfe.iloc[0].to_dict(),
+                                   "note": "plain two-way fixed effects, for comparison only"}))
         else:
             terms.append(("effect", _descriptive_row(series, data, kpi, choice)))
         for term, values in terms:

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from research.study import Study
 
 #: Values the notebook's ``design`` parameter accepts.
-DESIGNS = ("auto", "did", "its", "descriptive")
+DESIGNS = ("auto", "did", "its", "descriptive", "rollout")
 #: Values the notebook's ``adjust`` parameter accepts.
 ADJUST = ("holm", "fdr", "bonferroni", "none")
 #: Keys of the notebook's ``survey_thresholds`` parameter.
@@ -117,7 +117,10 @@ def check_run(study: Study, parameters: dict[str, Any]) -> list[DataError]:
     (the study's, or the ``intervention`` parameter) falls inside the series with a period on
     each side; parameter values (``kpis``, ``rtm_kpis``, ``thresholds`` name declared KPIs;
     ``design``, ``adjust``, ``language`` are allowed values; ``treated_touchpoint`` is known)
-    and, for a requested design, that the data can support it.
+    and, for a requested design, that the data can support it. With ``improvement`` (an id under
+    ``evaluation.improvements``) the checks apply to that improvement's section: its series file,
+    its ``start_column`` (one start per unit, each a period of the series) or ``treated_units``
+    mapping of unit -> start.
 
     Returns
     -------
@@ -140,7 +143,9 @@ def check_run(study: Study, parameters: dict[str, Any]) -> list[DataError]:
         SECTION,
         EvaluationSection,
         _read,
+        improvement_section,
         load_kpi_series,
+        renamed,
         section_problems,
     )
 
@@ -160,14 +165,19 @@ def check_run(study: Study, parameters: dict[str, Any]) -> list[DataError]:
         section = EvaluationSection.model_validate(content)
     except ValidationError as exc:
         return validation_problems(exc, file=yml, what="evaluation section", prefix=SECTION)
+    improvement = parameters.get("improvement") or ""
+    try:
+        section = improvement_section(section, improvement, yml)
+    except DataError as error:
+        return [error]
     problems = _parameter_problems(study, section, parameters)
     frame = None
     if section.series_file in study.definition.files:
         try:
             frame = _read(study, section)
         except DataError as error:
-            return [*problems, error]
-    data_problems = list(section_problems(study, section, frame))
+            return [*problems, renamed(error, improvement)]
+    data_problems = [renamed(p, improvement) for p in section_problems(study, section, frame)]
     problems += data_problems
     if frame is None or section.time_column not in frame.columns:
         return problems
@@ -238,14 +248,15 @@ def check_run(study: Study, parameters: dict[str, Any]) -> list[DataError]:
     if problems or design in ("auto", "descriptive") or design not in DESIGNS:
         return problems
     try:
-        series = load_kpi_series(study).redefine(
+        series = load_kpi_series(study, improvement or None).redefine(
             intervention=intervention or None,
             treated_touchpoint=parameters.get("treated_touchpoint") or None,
             comparison_touchpoints=parameters.get("comparison_touchpoints") or None,
             treated_units=parameters.get("treated_units") or None,
         )
         choose_series_design(
-            series.data, series.treated, series.post, series.unit, requested=design, time=series.period
+            series.data, series.treated, series.post, series.unit, requested=design, time=series.period,
+            start=series.start,
         )
     except DataError as error:
         problems.append(DataError(error.message, file=yml, column="design", value=design, hint=error.hint))

@@ -10,6 +10,7 @@ the ``results.json`` figures. This module computes no statistic itself.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -19,6 +20,7 @@ from research.errors import NotApplicable
 from research.evaluation.did import SeriesDesign
 from research.evaluation.its import MIN_PERIODS_PER_SIDE, ItsFit, kpi_its
 from research.evaluation.periods import frequency_word
+from research.evaluation.rollout import RolloutResult, rollout_effects
 from research.evaluation.schema import KpiSeries
 from research.evaluation.verdicts import verdict
 
@@ -74,6 +76,13 @@ def describe_series(series: KpiSeries, study: Study, language: str = "en") -> st
     word = lambda n: frequency_word(periods.frequency, language, plural=n != 1)  # noqa: E731
     shape_en, shape_zh = _SHAPES[series.shape]
     who = treated_label(series, study, language)
+    if series.staggered:
+        starts = sorted(int(v) for v in data.groupby(series.unit)[series.start].first().dropna().unique())
+        first_start, last_start = series.label(starts[0]), series.label(starts[-1])
+        if language == "zh":
+            when = f"分 {len(starts)} 批上线，从 {first_start} 到 {last_start}"
+        else:
+            when = f"roll-out in {len(starts)} waves from {first_start} to {last_start}"
     if language == "zh":
         parts = [f"{shape_zh}："]
         if series.shape == "panel":
@@ -82,7 +91,8 @@ def describe_series(series: KpiSeries, study: Study, language: str = "en") -> st
             parts.append(f"{len(data)} 条记录，")
         parts.append(
             f"{n_periods} {word(n_periods)}，从 {series.label(first)} 到 {series.label(last)}；"
-            f"干预始于 {series.intervention_label}（之前 {pre} {word(pre)}，之后 {post} {word(post)}）"
+            + (when if series.staggered else
+               f"干预始于 {series.intervention_label}（之前 {pre} {word(pre)}，之后 {post} {word(post)}）")
         )
         if who:
             parts.append(
@@ -97,9 +107,9 @@ def describe_series(series: KpiSeries, study: Study, language: str = "en") -> st
     elif series.shape == "cross_sections":
         exposed = int((data[series.treated] == 1).sum())
         text += f"{len(data)} records ({exposed} exposed: {series.config.treated_column} = 1), "
-    text += (
-        f"{n_periods} {word(n_periods)} from {series.label(first)} to {series.label(last)}; intervention "
-        f"from {series.intervention_label} ({pre} {word(pre)} before, {post} from it on)"
+    text += f"{n_periods} {word(n_periods)} from {series.label(first)} to {series.label(last)}; " + (
+        when if series.staggered
+        else f"intervention from {series.intervention_label} ({pre} {word(pre)} before, {post} from it on)"
     )
     if who and series.shape == "panel":
         n = len(series.treated_units())
@@ -131,6 +141,11 @@ def series_fit(series: KpiSeries, kpi: str) -> ItsFit:
             "The data are cross-sections of individual records: there is no series over time to "
             "draw with its counterfactual."
         )
+    if series.staggered:
+        raise NotApplicable(
+            "The units started in waves, so there is no single before and after to draw: the roll-out "
+            "section shows the effect by time since each unit's start."
+        )
     data = series.data
     rows = data if series.treated is None else data[data[series.treated] == 1]
     pre = int(rows.loc[rows[series.post] == 0, series.period].nunique())
@@ -142,6 +157,92 @@ def series_fit(series: KpiSeries, kpi: str) -> ItsFit:
             f"and its counterfactual (at least {MIN_PERIODS_PER_SIDE} on each side)."
         )
     return kpi_its(series, kpi, comparative=True)
+
+
+@dataclass
+class RolloutChecks:
+    """The roll-out section of the report (see :func:`rollout_checks`)."""
+
+    results: dict[str, RolloutResult]
+    waves: pd.DataFrame
+    sentences: dict[str, str]
+
+
+def twfe_sentence(result: RolloutResult, label: str, unit: str, threshold: float = 0.0,
+                  language: str = "en") -> str:
+    """One sentence comparing the plain two-way fixed-effects estimate with the roll-out estimate.
+
+    They disagree when the two-way FE estimate lies outside the roll-out interval or the two
+    differ by at least the practical *threshold* (KPI units).
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> panel = pd.DataFrame({"u": np.repeat(np.arange(60), 12), "t": np.tile(np.arange(12), 60)})
+    >>> panel["s"] = panel["u"].map(lambda u: [4, 7, np.nan][u % 3])
+    >>> exposure = np.where(panel["t"] >= panel["s"], panel["t"] - panel["s"] + 1, 0)
+    >>> panel["y"] = exposure + rng.normal(size=len(panel))
+    >>> res = rollout_effects(panel, "y", "u", "t", "s")
+    >>> print(twfe_sentence(res, "Queue", "min", 0.5)[:99])
+    Queue: the plain two-way fixed-effects estimate (2.86 min) differs from the roll-out estimate (3.94
+    >>> round(float(res.overall.at[0, "estimate"]), 1)  # planted: mean exposure over treated cells, 3.92
+    3.9
+    """
+    robust, plain = result.overall.iloc[0], result.twfe.iloc[0]
+    differ = not (robust["ci_low"] <= plain["estimate"] <= robust["ci_high"]) or (
+        threshold > 0 and abs(plain["estimate"] - robust["estimate"]) >= threshold
+    )
+    a, b = f"{plain['estimate']:.3g}", f"{robust['estimate']:.3g}"
+    if language == "zh":
+        if differ:
+            return (f"{label}：普通双向固定效应估计为 {a} {unit}，与分批上线估计 {b} {unit} 不一致。"
+                    "各批上线时间不同且效果随时间变化时，双向固定效应会把已获得改进的单位当作对照，"
+                    "并对各批加权不均（Goodman-Bacon 2021），因此报告采用分批上线估计。")
+        return f"{label}：普通双向固定效应估计为 {a} {unit}，与分批上线估计 {b} {unit} 一致。"
+    if differ:
+        return (f"{label}: the plain two-way fixed-effects estimate ({a} {unit}) differs from the roll-out "
+                f"estimate ({b} {unit}). With waves starting at different times and effects that change, "
+                "two-way fixed effects use units already treated as comparisons and weight the waves "
+                "unevenly (Goodman-Bacon 2021); the report reads the roll-out estimate.")
+    return (f"{label}: the plain two-way fixed-effects estimate ({a} {unit}) agrees with the roll-out "
+            f"estimate ({b} {unit}).")
+
+
+def rollout_checks(series: KpiSeries, kpis: list[str] | None = None, *, language: str = "en",
+                   ci: float = 0.95) -> RolloutChecks:
+    """Per KPI: the roll-out's effect by wave and by time since the start, and the two-way FE comparison.
+
+    Raises
+    ------
+    NotApplicable
+        The treated units do not start at different periods (no roll-out in waves).
+
+    Examples
+    --------
+    >>> from research import load_study
+    >>> from research.evaluation import load_kpi_series
+    >>> checks = rollout_checks(load_kpi_series(load_study("sample"), "store_queue"), language="en")
+    >>> checks.waves["wave"].tolist()
+    ['2025-03-03', '2025-06-02', '2025-09-01']
+    """
+    if not series.staggered:
+        raise NotApplicable(
+            "The improvement started at one period for all treated units: there is no roll-out in waves."
+        )
+    results, waves, sentences = {}, [], {}
+    for kpi in kpis or series.kpi_columns:
+        definition = series.config.kpi(kpi)
+        label, unit = definition.label_in(language), definition.unit_in(language)
+        result = rollout_effects(series.data.dropna(subset=[kpi]), kpi, series.unit, series.period,
+                                 series.start, ci=ci)
+        results[kpi] = result
+        part = result.groups.copy()
+        part.insert(0, "wave", [series.label(int(g)) for g in part.pop("group")])
+        part.insert(0, "label", label)
+        part.insert(0, "kpi", kpi)
+        waves.append(part)
+        sentences[kpi] = twfe_sentence(result, label, unit, definition.threshold_value, language)
+    return RolloutChecks(results, pd.concat(waves, ignore_index=True), sentences)
 
 
 def _plain(value: Any) -> Any:
@@ -173,15 +274,17 @@ def results_summary(
     pretrends: PretrendChecks | None = None,
     rtm: pd.DataFrame | None = None,
     waves: pd.DataFrame | None = None,
+    rollout: RolloutChecks | None = None,
 ) -> dict[str, Any]:
     """The key figures of an evaluation report, for ``results.json`` (plain JSON types).
 
     ``effects[kpi]`` holds ``estimate, se, ci_low, ci_high, p_value, p_adjusted, method,
-    verdict`` (and ``note``); time-series designs add ``level_change`` and ``slope_change`` with
-    the same fields. Their verdicts read the interval alone (no multiplicity adjustment): the
-    level change against the KPI's threshold, the slope change against the threshold spread
-    over the periods from the intervention on (a slope that adds up to the threshold by the end
-    of the series).
+    verdict`` (and ``note``); a roll-out adds ``twfe`` (the plain two-way FE estimate) and
+    ``rollout_waves`` lists each wave's effect; time-series designs add ``level_change`` and
+    ``slope_change`` with the same fields. Their verdicts read the interval alone (no
+    multiplicity adjustment): the level change against the KPI's threshold, the slope change
+    against the threshold spread over the periods from the intervention on (a slope that adds
+    up to the threshold by the end of the series).
 
     Examples
     --------
@@ -208,6 +311,9 @@ def results_summary(
             "note": headline["note"] or None,
         }
         threshold, better = float(judged["threshold"]), bool(judged["higher_is_better"])
+        twfe = rows[rows["term"] == "twfe"]
+        if not twfe.empty:
+            entry["twfe"] = _fields(twfe.iloc[0])
         for term, scale in (("level_change", 1.0), ("slope_change", max(post_periods, 1))):
             part = rows[rows["term"] == term]
             if part.empty:
@@ -235,6 +341,13 @@ def results_summary(
         "rtm_expected_change": {}
         if rtm is None
         else {str(r.kpi): _plain(r.expected_change) for r in rtm.itertuples()},
+        "rollout_waves": []
+        if rollout is None
+        else [
+            {"kpi": r.kpi, "wave": r.wave, "estimate": _plain(r.estimate), "ci_low": _plain(r.ci_low),
+             "ci_high": _plain(r.ci_high), "n_units": int(r.n_units)}
+            for r in rollout.waves.itertuples()
+        ],
         "survey_waves": []
         if waves is None
         else [

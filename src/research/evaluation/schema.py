@@ -117,21 +117,55 @@ class EvaluationSection(_Strict):
     frequency: Literal["year", "quarter", "month", "week", "day"] | None = None
     unit_column: str | None = None
     treated_column: str | None = None
-    treated_units: list[str | int] = Field(default_factory=list)
+    treated_units: list[str | int] | dict[str | int, dt.date | int | float | str] = Field(
+        default_factory=list
+    )
+    start_column: str | None = None
     touchpoint_column: str | None = None
     treated_touchpoint: str | None = None
     comparison_touchpoints: list[str] = Field(default_factory=list)
     kpis: list[KpiDefinition] = Field(min_length=1)
+    improvements: dict[str, EvaluationSection] = Field(default_factory=dict)
+
+    @property
+    def staggered(self) -> bool:
+        """True when units start at their own periods (``start_column`` or a unit -> start mapping)."""
+        return bool(self.start_column) or isinstance(self.treated_units, dict)
 
     @model_validator(mode="after")
     def _consistent(self) -> EvaluationSection:
-        if (self.intervention is None) == (self.intervention_date is None):
+        if self.staggered:
+            if self.intervention is not None or self.intervention_date is not None:
+                raise FieldProblem(
+                    "intervention",
+                    str(self.intervention_value),
+                    "with a start per unit (start_column or treated_units: {unit: start}) leave "
+                    "intervention out: each unit's start is its own intervention",
+                )
+            if self.start_column and (self.treated_units or self.treated_column or self.treated_touchpoint):
+                raise FieldProblem(
+                    "start_column",
+                    self.start_column,
+                    "the start column marks the treated units (empty = never treated): give no "
+                    "treated_units, treated_column or treated_touchpoint with it",
+                )
+            if not self.unit_column:
+                raise FieldProblem("start_column" if self.start_column else "treated_units", None,
+                                   "a start per unit needs a unit_column")
+        elif (self.intervention is None) == (self.intervention_date is None):
             raise FieldProblem(
                 "intervention",
                 None if self.intervention is None else str(self.intervention),
                 "give the first period with the intervention once, as intervention: (in the form of "
                 "the time column: 1899, Q32011, 2011-07, 2025-07-07)",
             )
+        for name, improvement in self.improvements.items():
+            if improvement.improvements:
+                raise FieldProblem(
+                    f"improvements.{name}.improvements",
+                    None,
+                    "improvements cannot be nested; list them all under evaluation.improvements",
+                )
         if self.treated_units and not self.unit_column:
             raise FieldProblem("treated_units", None, "treated units need a unit_column to be found in")
         if self.treated_units and self.treated_column:
@@ -152,7 +186,8 @@ class EvaluationSection(_Strict):
                 self.treated_touchpoint,
                 "the treated touchpoint cannot be its own comparison",
             )
-        columns = [c for c in (self.unit_column, self.treated_column, self.touchpoint_column) if c]
+        named = (self.unit_column, self.treated_column, self.touchpoint_column, self.start_column)
+        columns = [c for c in named if c]
         if self.time_column in columns:
             raise FieldProblem(
                 "time_column", self.time_column, "the time column cannot also be another column"
@@ -188,6 +223,41 @@ class EvaluationSection(_Strict):
             value=column,
             hint=f"Declared KPIs: {[k.column for k in self.kpis]}",
         )
+
+
+def improvement_section(parsed: EvaluationSection, improvement: str | None, yml: Path | None = None
+                        ) -> EvaluationSection:
+    """The section of *improvement* (an id under ``evaluation.improvements``), or *parsed* itself.
+
+    Examples
+    --------
+    >>> from research import load_study
+    >>> main = parse_section(load_study("sample"), load_study("sample").section("evaluation"))
+    >>> improvement_section(main, None) is main
+    True
+    """
+    if not improvement:
+        return parsed
+    if improvement not in parsed.improvements:
+        raise DataError(
+            "Unknown improvement",
+            file=yml,
+            column="improvement",
+            value=improvement,
+            hint=f"Use an id under evaluation.improvements: {sorted(parsed.improvements)}"
+            if parsed.improvements else "Declare it under evaluation.improvements in study.yml.",
+        )
+    return parsed.improvements[improvement]
+
+
+def renamed(error: DataError, improvement: str | None) -> DataError:
+    """*error* with its study.yml field moved under ``evaluation.improvements.<improvement>``."""
+    prefix = f"{SECTION}."
+    if not improvement or not isinstance(error.column, str) or not error.column.startswith(prefix):
+        return error
+    column = f"{SECTION}.improvements.{improvement}.{error.column[len(prefix):]}"
+    return DataError(error.message, file=error.file, row=error.row, column=column, value=error.value,
+                     hint=error.hint)
 
 
 def parse_section(study: Study, section: dict[str, Any]) -> EvaluationSection:
@@ -280,6 +350,7 @@ def _data_problems(study: Study, parsed: EvaluationSection, frame: pd.DataFrame)
         "unit_column": parsed.unit_column,
         "treated_column": parsed.treated_column,
         "touchpoint_column": parsed.touchpoint_column,
+        "start_column": parsed.start_column,
     }
     missing_columns = False
     for field, column in fields.items():
@@ -332,6 +403,9 @@ def _data_problems(study: Study, parsed: EvaluationSection, frame: pd.DataFrame)
         yield error
         return
     yield from _shape_problems(study, parsed, frame, periods)
+    if parsed.staggered:
+        yield from unit_starts(parsed, frame, periods, study.yml_path, path)[1]
+        return
     try:
         start = intervention_period(parsed.intervention_value, periods, field=parsed.intervention_field)
     except DataError as error:
@@ -349,6 +423,72 @@ def _data_problems(study: Study, parsed: EvaluationSection, frame: pd.DataFrame)
             hint="A before/after design needs at least one period on each side of the intervention; check "
             "the value, or with no pre-period report post-only description without a causal claim.",
         )
+
+
+def unit_starts(
+    parsed: EvaluationSection, frame: pd.DataFrame, periods: Periods, yml: Path | None, path: Path | None
+) -> tuple[pd.Series, list[DataError]]:
+    """Start period index of each unit (NaN: not treated within the series) and the problems found.
+
+    The starts come from ``start_column`` (one value per unit, empty for units never treated) or
+    from a ``treated_units`` mapping of unit -> start, written like the time column.
+    """
+    units = frame[parsed.unit_column].astype(str)
+    problems: list[DataError] = []
+    if parsed.start_column:
+        values = frame[parsed.start_column].where(frame[parsed.start_column].astype(str).str.strip() != "")
+        spread = values.groupby(units.to_numpy()).nunique(dropna=False)
+        for unit in spread.index[spread.to_numpy() > 1][:1]:
+            rows = np.flatnonzero((units == unit).to_numpy())
+            problems.append(DataError(
+                "The start changes within a unit",
+                file=path,
+                row=int(rows[0]) + 2,
+                column=parsed.start_column,
+                value=f"{parsed.unit_column} = {unit}",
+                hint="Give each unit one start (the first period with the improvement) in every row, or "
+                "leave it empty in every row for units that never got it.",
+            ))
+        firsts = ~units.duplicated()
+        raw = pd.Series(values[firsts].to_numpy(), index=units[firsts].to_numpy())
+        rows_of = zip(units[firsts], np.flatnonzero(firsts), strict=True)
+        where = {u: (path, int(i) + 2, parsed.start_column) for u, i in rows_of}
+    else:
+        mapping = parsed.treated_units if isinstance(parsed.treated_units, dict) else {}
+        raw = pd.Series({str(k): v for k, v in mapping.items()}, dtype=object)
+        where = {str(k): (yml, None, f"{SECTION}.treated_units.{k}") for k in mapping}
+    starts: dict[str, float] = {}
+    last = int(periods.index.max())
+    for unit, value in raw.items():
+        if value is None or (isinstance(value, float) and np.isnan(value)):
+            starts[unit] = np.nan
+            continue
+        file, row, column = where[unit]
+        try:
+            start = intervention_period(value, periods, field=column)
+        except DataError as error:
+            problems.append(DataError(
+                f"A start that is not a {periods.frequency} in the form of the time column",
+                file=file, row=row, column=column, value=_plain(value), hint=error.hint,
+            ))
+            continue
+        if start < 0:
+            problems.append(DataError(
+                f"A start before the series ({periods.label(0)} to {periods.label(last)})",
+                file=file, row=row, column=column, value=_plain(value),
+                hint="Give the first period with the improvement; leave it empty for units never treated "
+                "(0 does not mean never).",
+            ))
+            continue
+        starts[unit] = float(start) if start <= last else np.nan
+    result = pd.Series(starts, dtype=float).reindex(list(dict.fromkeys(units)))
+    if not problems and not result.notna().any():
+        problems.append(DataError(
+            "No unit starts within the series",
+            file=yml, column=f"{SECTION}.{'start_column' if parsed.start_column else 'treated_units'}",
+            hint="Give the first period with the improvement of the units that got it.",
+        ))
+    return result, problems
 
 
 def _plain(value: Any) -> Any:
@@ -424,7 +564,9 @@ def _shape_problems(
     path = study.file(parsed.series_file)
     yield from _treated_flags(parsed, frame, study.yml_path, path)
     shape = parsed.shape
-    if shape == "panel" and not (parsed.treated_column or parsed.treated_units or parsed.treated_touchpoint):
+    if shape == "panel" and not (
+        parsed.treated_column or parsed.treated_units or parsed.treated_touchpoint or parsed.start_column
+    ):
         yield _problem(
             study.yml_path,
             "unit_column",
@@ -487,6 +629,9 @@ def validate_section(study: Study, section: dict[str, Any]) -> EvaluationSection
     parsed = parse_section(study, section)
     for problem in section_problems(study, parsed):
         raise problem
+    for name, improvement in parsed.improvements.items():
+        for problem in section_problems(study, improvement):
+            raise renamed(problem, name)
     return parsed
 
 
@@ -531,6 +676,15 @@ class KpiSeries:
     treated_touchpoint: str | None = None
     comparison_touchpoints: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
+    start: str | None = None
+    improvement: str | None = None
+
+    @property
+    def staggered(self) -> bool:
+        """True when the treated units start at more than one period (a roll-out in waves)."""
+        if not self.start:
+            return False
+        return self.data.groupby(self.unit)[self.start].first().dropna().nunique() > 1
 
     @property
     def kpi_columns(self) -> list[str]:
@@ -605,10 +759,13 @@ class KpiSeries:
             raise from_validation_error(
                 exc, file=None, what="evaluation parameters", prefix=SECTION
             ) from None
-        base = self.raw.drop(columns=[c for c in (self.post, self.period, DERIVED_TREATED) if c in self.raw])
+        derived = (self.post, self.period, DERIVED_TREATED, self.start)
+        base = self.raw.drop(columns=[c for c in derived if c and c in self.raw])
         for problem in _treated_flags(config, base, None, None):
             raise problem
-        return _assemble(config, self.file_id, base, self.periods)
+        series = _assemble(config, self.file_id, base, self.periods)
+        series.improvement = self.improvement
+        return series
 
 
 def _names(columns: list[str], wanted: str) -> str:
@@ -621,7 +778,14 @@ def _names(columns: list[str], wanted: str) -> str:
 def _assemble(config: EvaluationSection, file_id: str, frame: pd.DataFrame, periods: Periods) -> KpiSeries:
     """Derived columns and the touchpoint selection; raises the first data problem."""
     frame = frame.reset_index(drop=True).copy()
-    start = intervention_period(config.intervention_value, periods, field=config.intervention_field)
+    starts = None
+    if config.staggered:
+        starts, problems = unit_starts(config, frame, periods, None, None)
+        for problem in problems:
+            raise problem
+        start = int(starts.min())
+    else:
+        start = intervention_period(config.intervention_value, periods, field=config.intervention_field)
     last = int(periods.index.max())
     if not 0 < start <= last:
         raise DataError(
@@ -648,7 +812,14 @@ def _assemble(config: EvaluationSection, file_id: str, frame: pd.DataFrame, peri
     for kpi in config.kpis:
         frame[kpi.column] = pd.to_numeric(frame[kpi.column], errors="coerce").astype(float)
     treated = config.treated_column
-    if config.treated_units:
+    start_name = None
+    if starts is not None:
+        start_name = _names(declared, "start")
+        frame[start_name] = frame[config.unit_column].astype(str).map(starts).astype(float)
+        frame[DERIVED_TREATED] = frame[start_name].notna().astype(int)
+        frame[post_name] = (frame[period_name] >= frame[start_name]).astype(int)  # NaN start: never
+        treated = DERIVED_TREATED
+    elif config.treated_units:
         wanted = {str(u) for u in config.treated_units}
         frame[DERIVED_TREATED] = frame[config.unit_column].astype(str).isin(wanted).astype(int)
         treated = DERIVED_TREATED
@@ -688,15 +859,20 @@ def _assemble(config: EvaluationSection, file_id: str, frame: pd.DataFrame, peri
         treated_touchpoint=config.treated_touchpoint,
         comparison_touchpoints=tuple(config.comparison_touchpoints),
         notes=tuple(notes),
+        start=start_name,
     )
 
 
-def load_kpi_series(study: Study) -> KpiSeries:
+def load_kpi_series(study: Study, improvement: str | None = None) -> KpiSeries:
     """Read the study's KPI series file declared in ``evaluation.series_file``.
 
     Parses the time column (frequency detected, see :mod:`research.evaluation.periods`), adds
     ``post`` (1 from the intervention period on) and ``period`` (0-based period index), marks
-    the treated units and keeps the treated and comparison touchpoints' rows.
+    the treated units and keeps the treated and comparison touchpoints' rows. *improvement*
+    names another improvement of the study (an id under ``evaluation.improvements``, e.g. a
+    roll-out in waves with its own series file); with a start per unit (``start_column`` or a
+    ``treated_units`` mapping) ``post`` is 1 from each unit's own start and the series has a
+    start column (:attr:`KpiSeries.start`, period index, NaN for units never treated).
 
     Examples
     --------
@@ -713,10 +889,15 @@ def load_kpi_series(study: Study) -> KpiSeries:
             column=SECTION,
             hint="Add one (see data/raw/sample/study.yml) to evaluate an improvement.",
         )
-    parsed = parse_section(study, section)
+    parsed = improvement_section(parse_section(study, section), improvement, study.yml_path)
     frame = _read(study, parsed) if parsed.series_file in study.definition.files else None
     for problem in section_problems(study, parsed, frame):
-        raise problem
+        raise renamed(problem, improvement)
     path = study.file(parsed.series_file)
     periods = parse_periods(frame[parsed.time_column], parsed.frequency, file=path, column=parsed.time_column)
-    return _assemble(parsed, parsed.series_file, frame, periods)
+    try:
+        series = _assemble(parsed, parsed.series_file, frame, periods)
+    except DataError as error:
+        raise renamed(error, improvement) from None
+    series.improvement = improvement or None
+    return series

@@ -196,6 +196,8 @@ def weekly_panel(ctx: SampleContext) -> pd.DataFrame:
 
 def section() -> dict:
     """The study.yml ``evaluation:`` section of the sample study."""
+    from research.sample import rollout  # the second improvement (imports this module's helpers)
+
     return {
         "intervention_date": story.INTERVENTION_DATE.isoformat(),
         "treated_touchpoint": story.IMPROVED_TOUCHPOINT,
@@ -206,16 +208,20 @@ def section() -> dict:
         "touchpoint_column": "touchpoint",
         "treated_column": "treated",
         "kpis": [dict(k) for k in KPIS],
+        "improvements": {rollout.IMPROVEMENT: rollout.improvement_section()},
     }
 
 
 def generate(ctx: SampleContext) -> SamplePart:
-    """Write ``kpis/weekly_kpis.csv`` and return the evaluation section, file and run."""
+    """Write ``kpis/weekly_kpis.csv`` (and the roll-out's file) and return the section, files and runs."""
+    from research.sample import rollout
+
     frame = weekly_panel(ctx)
     folder = ctx.out / SUBFOLDER
     folder.mkdir(parents=True, exist_ok=True)
     # The generator is the one writer allowed under data/raw (see research.sample.generate).
     frame.to_csv(folder / FILE_NAME, index=False, encoding="utf-8", lineterminator="\n")
+    rollout_file, rollout_truths = rollout.write(ctx, folder)
     n_treated = int(frame.loc[frame["week"] == 1, "treated"].sum())
     n_units = frame["unit"].nunique()
     labels = {k["column"]: k["label"]["en"] for k in KPIS}
@@ -234,7 +240,8 @@ def generate(ctx: SampleContext) -> SamplePart:
         + ", ".join(f"{labels[k]} {planted_did_effect(k):+.3g}" for k in PLANTED_LEVEL)
         + ".\n"
         "- Seasonality: waits rise in the two weeks before Chinese New Year and in July-August, so an "
-        "interrupted time series of the treated series alone must model season (the launch falls in July)."
+        "interrupted time series of the treated series alone must model season (the launch falls in July).\n"
+        + rollout_truths
     )
     return SamplePart(
         name="evaluation",
@@ -243,7 +250,8 @@ def generate(ctx: SampleContext) -> SamplePart:
                 "path": f"{SUBFOLDER}/{FILE_NAME}",
                 "role": "kpi_series",
                 "description": "Weekly KPIs per unit (hotline call centre, store, app desk)",
-            }
+            },
+            rollout.FILE_ID: rollout_file,
         },
         runs=[
             {
@@ -255,7 +263,8 @@ def generate(ctx: SampleContext) -> SamplePart:
                     "design": "auto",
                     "language": "zh",
                 },
-            }
+            },
+            rollout.run(),
         ],
         section=section(),
         truths=truths,
