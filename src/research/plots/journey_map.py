@@ -137,7 +137,7 @@ def scorecard_journey_map(
     curve.yaxis.set_major_formatter(PercentFormatter(1.0))
     curve.set_ylabel(text(language, "情绪曲线", "Emotion curve"))
     if curve.lines:
-        curve.legend(loc="lower left", fontsize=8, frameon=False, ncol=2)
+        curve.legend(loc="lower right", fontsize=8, frameon=False, ncol=2)
     else:
         curve.text(
             0.5,
@@ -244,6 +244,8 @@ def _touchpoint_box(ax, row, column: int, y: float, top: float, language: str, c
     improved = getattr(row, "verdict", None) == "improved"
     partial = getattr(row, "evidence", "complete") == "partial"
     shade = 0.0 if empty else 0.12 + 0.7 * float(priority) / (top or 1.0)
+    if partial:  # ranked after every complete one: never as dark as the top of the ranking
+        shade = min(shade, 0.3)
     ax.add_patch(
         FancyBboxPatch(
             (column + 0.07, y + 0.1),
