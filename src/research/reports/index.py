@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -109,6 +110,30 @@ def section_link(study: str, run_id: str, section: str | None) -> str:
     return f"{study}/{run_id}.html{anchor}"
 
 
+def page_anchor(page: Path, section: str | None) -> str | None:
+    """The id in the HTML *page* that marks *section*, matched case-insensitively (None if absent).
+
+    Report sections carry their key as anchor (``_`` written ``-``); headings rendered from
+    Markdown carry nbconvert's ids (``Verdicts``). A finding links to whichever the page has.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> page = pathlib.Path(tempfile.mkdtemp()) / "r.html"
+    >>> _ = page.write_text('<h2 id="Touchpoint-ranking">x</h2>', encoding="utf-8")
+    >>> page_anchor(page, "touchpoint_ranking"), page_anchor(page, "quotes")
+    ('Touchpoint-ranking', None)
+    """
+    if not section:
+        return None
+    wanted = section.replace("_", "-").lower()
+    try:
+        text = page.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+    return next((found for found in re.findall(r'\bid="([^"]+)"', text) if found.lower() == wanted), None)
+
+
 def study_findings(root: Path | None, study: str, manifest: dict[str, Any]) -> tuple[str, str, list[dict]]:
     """The findings of *study*: (run id, language, findings) of its first run that has them.
 
@@ -141,7 +166,8 @@ def _findings_box(root: Path | None, study: str, manifest: dict[str, Any]) -> st
         title = entry.get("title") or source
         link = ""
         if entry.get("html"):
-            href = section_link(study, source, finding.get("section"))
+            anchor = page_anchor(reports_dir(root) / entry["html"], finding.get("section"))
+            href = section_link(study, source, None) + (f"#{anchor}" if anchor else "")
             link = f' <a href="{_e(href)}">{_e(words["source"].format(title=title))}</a>'
         items.append(f"<li>{_e(finding.get('text', ''))}{link}</li>")
     scorecard = runs.get(run_id, {})
