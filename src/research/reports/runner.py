@@ -13,6 +13,12 @@ study.yml) it:
    stop the others;
 4. updates ``data/processed/<study>/manifest.json`` and ``reports/index.html``.
 
+A run that reads other runs' results declares them in study.yml (``needs: [run ids]``): the batch
+runs in groups (:func:`generations`), each run after the runs it needs, and a run's fingerprint
+includes the ``results.json`` of the runs it needs (:func:`needed_results`), so it re-runs when
+they change. A needed run that failed leaves no results: the run that needs it still runs and
+shows that evidence as missing.
+
 Layout: ``reports/<study>/<run>.html``, ``reports/<study>/<run>/results.json`` (the notebook's
 ``output_dir``), executed notebooks in ``data/processed/<study>/executed/<run>.ipynb``.
 papermill and nbconvert are imported in the workers only: the warm (nothing changed) path
