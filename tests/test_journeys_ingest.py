@@ -16,7 +16,7 @@ from research.journeys import IdentityWarning, build_events, build_report, unmap
 from research.journeys.preconditions import check_run
 
 COLUMNS = ["person_id", "ts", "touchpoint", "event", "source", "source_priority", "source_seq",
-           "channel", "topic", "event_seq"]
+           "channel", "topic", "event_seq", "person_num"]
 
 
 @pytest.fixture(scope="module")
@@ -45,6 +45,11 @@ def test_sample_builds_the_canonical_table(sample_table):
     assert set(table["channel"]) == {"online", "offline"}
     assert table["person_id"].str.startswith("P-").all()
     assert not table["person_id"].str.startswith("C0").any()  # pseudonymised
+    # person_num: 1..persons, one per pseudonym, ordered like the pseudonyms
+    pairs = table[["person_id", "person_num"]].drop_duplicates()
+    assert pairs["person_num"].is_unique and pairs["person_id"].is_unique
+    assert sorted(pairs["person_num"]) == list(range(1, 19_956))
+    assert (pairs.sort_values("person_id")["person_num"].diff().dropna() > 0).all()
 
 
 def test_sample_is_cached_and_stable(sample_table):

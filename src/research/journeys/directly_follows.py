@@ -7,7 +7,17 @@ from collections.abc import Sequence
 import ibis
 import pandas as pd
 
-from research.journeys.paths import check_columns, keys_of, numbered, tidy
+from research.journeys.engine import materialized
+from research.journeys.paths import (
+    check_columns,
+    keys_of,
+    seconds,
+    tidy,
+    touchpoint_code,
+    touchpoint_names,
+    touchpoint_steps,
+    window_keys,
+)
 
 
 def dfg(
@@ -47,16 +57,34 @@ def dfg(
     """
     keys = keys_of(journey)
     check_columns(events, ["person_id"])
-    steps = numbered(events, keys, collapse=collapse)
-    edges = steps.filter(steps.next_touchpoint.notnull())
-    gap = (edges.next_sec - edges.sec).cast("float64")
-    grouped = edges.group_by(source=edges.touchpoint, target=edges.next_touchpoint).aggregate(
-        n=edges.count(),
-        persons=edges.person_id.nunique(),
-        median_s=gap.median(),
-        p90_s=gap.quantile(0.9),
+    steps = touchpoint_steps(events, keys, collapse=collapse)
+    names = touchpoint_names(events)
+    code = touchpoint_code(steps, names)
+    # One window over small integers: the person, the step's code, the next step's code, the gap.
+    person = "person_num" if "person_num" in steps.columns else "person_id"
+    window = ibis.window(group_by=window_keys(steps, keys), order_by="event_seq")
+    sec = seconds(steps.ts)
+    edges = steps.select(
+        steps[person].name("_person"),
+        source=code,
+        target=code.lead().over(window),
+        gap=(sec.lead().over(window) - sec).cast("float64"),
     )
-    frame = tidy(grouped.to_pandas(), ["n", "source", "target"], ascending=[False, True, True])
+    # Materialised (DuckDB: a temporary table, which spills; Spark: cached) and aggregated twice: the
+    # distinct persons as a group by (source, target, person), which spills, apart from the exact
+    # quantiles, whose states hold every gap in memory.
+    with materialized(edges.filter(edges.target.notnull())) as cached:
+        per_person = cached.group_by(["source", "target", "_person"]).aggregate(_n=cached.count())
+        counts = per_person.group_by(["source", "target"]).aggregate(
+            n=per_person._n.sum(), persons=per_person.count()
+        ).to_pandas()
+        times = cached.group_by(["source", "target"]).aggregate(
+            median_s=cached.gap.median(), p90_s=cached.gap.quantile(0.9)
+        ).to_pandas()
+    frame = counts.merge(times, on=["source", "target"], how="inner", validate="one_to_one")
+    for column in ("source", "target"):
+        frame[column] = [names[int(c)] for c in frame[column]]
+    frame = tidy(frame, ["n", "source", "target"], ascending=[False, True, True])
     for column in ("n", "persons"):
         frame[column] = frame[column].astype("int64")
     for column in ("source", "target"):

@@ -11,6 +11,8 @@ with ``row_number()`` instead.
 from __future__ import annotations
 
 import contextlib
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Literal
 
@@ -90,6 +92,8 @@ def connect(
         with contextlib.suppress(Exception):
             con.raw_sql("SET enable_progress_bar=false")
         con.raw_sql(f"SET memory_limit='{memory_limit}'")
+        # results are sorted explicitly; not keeping insertion order lets DuckDB stream and spill
+        con.raw_sql("SET preserve_insertion_order=false")
         if temp_directory is not None:
             Path(temp_directory).mkdir(parents=True, exist_ok=True)
             con.raw_sql(f"SET temp_directory='{Path(temp_directory)}'")
@@ -117,3 +121,36 @@ def events(con: Any, path: str | Path, *, name: str = "events") -> Any:
         raise DataError("Event table not found", file=path,
                         hint="Build it with research.journeys.build_events.")
     return con.read_parquet(str(path), table_name=name)
+
+
+@contextlib.contextmanager
+def materialized(table: Any) -> Iterator[Any]:
+    """*table* computed once for several queries, dropped on exit.
+
+    DuckDB: a temporary table (kept by DuckDB's buffer manager, so it spills to the connection's
+    ``temp_directory``); it is created and dropped in SQL because Ibis 12's ``cache()`` cannot
+    drop it on DuckDB 2.x. PySpark: Ibis' ``cache()`` (an in-memory DataFrame, unpersisted after).
+
+    Examples
+    --------
+    >>> import ibis
+    >>> con = connect()
+    >>> t = con.create_table("numbers", ibis.memtable({"x": [1, 2, 3]}))
+    >>> with materialized(t.mutate(y=t.x * 2)) as m:
+    ...     int(m.y.sum().execute()), int(m.count().execute())
+    (12, 3)
+    """
+    backend = table._find_backend(use_default=True)
+    if backend.name != "duckdb":
+        cached = table.cache()
+        try:
+            yield cached
+        finally:
+            cached.release()
+        return
+    name = f"_research_tmp_{uuid.uuid4().hex}"
+    backend.create_table(name, table, temp=True)
+    try:
+        yield backend.table(name)
+    finally:
+        backend.raw_sql(f'DROP TABLE IF EXISTS temp.main."{name}"')

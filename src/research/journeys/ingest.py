@@ -20,6 +20,8 @@ source_seq       int64      row number within the source file (0-based)
 channel          string     the source's channel column, else the catalog's channel
 topic            string     the contact's topic/reason (null without one)
 event_seq        int64      0..n-1, the global order (ts, source_priority, source_seq)
+person_num       int32      1..persons, dense rank of person_id (an integer journey key: windows
+                            and groups on it are 2-3x faster than on the pseudonym string)
 outcome columns  boolean    one per ``outcomes:`` column of any source (null elsewhere)
 ===============  =========  ======================================================
 
@@ -54,7 +56,7 @@ if TYPE_CHECKING:
     from research.study import Study
 
 #: Bumped when the table's layout or the build's logic changes (part of the cache key).
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 PERSON_PREFIX = "P-"
 
 
@@ -439,14 +441,16 @@ def _build(con: duckdb.DuckDBPyConnection, study: Study, section: JourneysSectio
     person = "coalesce(l.canon, d.raw_person)"
     con.execute(f"""
         CREATE TEMP TABLE pseudonyms AS
-        SELECT d.raw_person, {hmac_sql(person, key, prefix=PERSON_PREFIX, length=12)} AS person_id
-        FROM (SELECT DISTINCT raw_person FROM ev) d LEFT JOIN links l ON l.raw = d.raw_person
+        SELECT *, CAST(dense_rank() OVER (ORDER BY person_id) AS INTEGER) AS person_num
+        FROM (SELECT d.raw_person, {hmac_sql(person, key, prefix=PERSON_PREFIX, length=12)} AS person_id
+              FROM (SELECT DISTINCT raw_person FROM ev) d LEFT JOIN links l ON l.raw = d.raw_person)
     """)
 
     outcome_cols = "".join(f", e.{_ident(c)}" for c in outcomes)
     con.execute(f"""
         CREATE TEMP VIEW mapped AS
-        SELECT p.person_id, e.ts, m.touchpoint, e.event, e.source, e.source_priority, e.source_seq,
+        SELECT p.person_id, p.person_num, e.ts, m.touchpoint, e.event, e.source, e.source_priority,
+               e.source_seq,
                coalesce(e.__channel, c.tp_channel) AS channel, e.topic{outcome_cols}
         FROM ev e
         JOIN pseudonyms p USING (raw_person)
@@ -484,7 +488,7 @@ def _build(con: duckdb.DuckDBPyConnection, study: Study, section: JourneysSectio
     con.execute(f"""
         COPY (
             SELECT person_id, ts, touchpoint, event, source, source_priority, source_seq, channel, topic,
-                   CAST(row_number() OVER () - 1 AS BIGINT) AS event_seq
+                   CAST(row_number() OVER () - 1 AS BIGINT) AS event_seq, person_num
                    {''.join(f', {_ident(c)}' for c in outcomes)}
             FROM deduped
         ) TO {_sql_str(str(tmp))} (FORMAT parquet)

@@ -44,6 +44,32 @@ def seconds(ts: ibis.Value) -> ibis.Value:
     return ts.epoch_seconds()
 
 
+def window_keys(events: ibis.Table, keys: Sequence[str]) -> list[str]:
+    """Journey keys for windows and groups: ``person_num`` stands in for ``person_id`` when present.
+
+    The canonical table carries ``person_num``, an integer one-to-one with ``person_id`` (see
+    :mod:`research.journeys.ingest`), so partitions and groups are the same while integer keys
+    sort and hash 2-3x faster than the pseudonym strings.
+    """
+    if "person_num" in events.columns:
+        return ["person_num" if k == "person_id" else k for k in keys]
+    return list(keys)
+
+
+def touchpoint_steps(
+    events: ibis.Table, journey: str | Sequence[str] = "person_id", collapse: bool = False
+) -> ibis.Table:
+    """Touchpoint events (no others), immediate repeats reduced to the first with ``collapse``."""
+    keys = keys_of(journey)
+    check_columns(events, [*keys, "ts", "touchpoint", "event_seq"])
+    t = events.filter(_.touchpoint.notnull())
+    if collapse:
+        window = ibis.window(group_by=window_keys(t, keys), order_by="event_seq")
+        t = t.mutate(_previous=t.touchpoint.lag().over(window))
+        t = t.filter(t._previous.isnull() | (t._previous != t.touchpoint)).drop("_previous")
+    return t
+
+
 def numbered(
     events: ibis.Table, journey: str | Sequence[str] = "person_id", collapse: bool = False
 ) -> ibis.Table:
@@ -51,35 +77,33 @@ def numbered(
 
     Events without a touchpoint are left out. With ``collapse=True`` immediate repeats of a
     touchpoint (``A > A > B``) are reduced to one step (``A > B``); the kept step is the first.
-    Adds ``sec`` (epoch seconds), ``next_touchpoint`` and ``next_sec`` (null at the journey's end).
+    Adds ``sec`` (epoch seconds), ``next_touchpoint`` and ``next_sec`` (null at the journey's end),
+    all from one window.
     """
-    keys = keys_of(journey)
-    check_columns(events, [*keys, "ts", "touchpoint", "event_seq"])
-    t = events.filter(_.touchpoint.notnull())
-    window = ibis.window(group_by=keys, order_by="event_seq")
-    if collapse:
-        t = t.mutate(_previous=t.touchpoint.lag().over(window))
-        t = t.filter(t._previous.isnull() | (t._previous != t.touchpoint)).drop("_previous")
-    t = t.mutate(pos=ibis.row_number().over(window) + 1, sec=seconds(t.ts))
+    t = touchpoint_steps(events, journey, collapse)
+    window = ibis.window(group_by=window_keys(t, keys_of(journey)), order_by="event_seq")
+    sec = seconds(t.ts)
     return t.mutate(
-        next_touchpoint=t.touchpoint.lead().over(window), next_sec=t.sec.lead().over(window)
+        pos=ibis.row_number().over(window) + 1,
+        sec=sec,
+        next_touchpoint=t.touchpoint.lead().over(window),
+        next_sec=sec.lead().over(window),
     )
 
 
-def path_strings(steps: ibis.Table, journey: str | Sequence[str] = "person_id") -> ibis.Table:
-    """One row per journey with ``path`` (steps joined by ``" > "``), ``n_steps``, ``duration_s``.
+def touchpoint_names(events: ibis.Table) -> list[str]:
+    """The touchpoints of the table, sorted by name (their position is their code)."""
+    found = events.select("touchpoint").filter(_.touchpoint.notnull()).distinct().to_pandas()
+    return sorted(found["touchpoint"])
 
-    ``steps`` is the output of :func:`numbered` (needs ``pos``, ``touchpoint``, ``sec``).
+
+def touchpoint_code(table: ibis.Table, names: Sequence[str]) -> ibis.Value:
+    """Each row's touchpoint code: its position in *names* (see :func:`touchpoint_names`).
+
+    Windows, lists and groups on small integers are far cheaper than on names; callers put the
+    names back on the (small) results.
     """
-    keys = keys_of(journey)
-    grouped = steps.group_by(keys).aggregate(
-        _steps=ibis.struct({"pos": steps.pos, "touchpoint": steps.touchpoint}).collect(),
-        n_steps=steps.pos.count(),
-        duration_s=steps.sec.max() - steps.sec.min(),
-    )
-    return grouped.mutate(
-        path=grouped._steps.sort().map(lambda s: s.touchpoint).join(SEPARATOR)
-    ).drop("_steps")
+    return table.touchpoint.substitute({name: i for i, name in enumerate(names)}, else_=0)
 
 
 def tidy(frame: pd.DataFrame, by: Sequence[str], ascending: bool | Sequence[bool] = True) -> pd.DataFrame:
@@ -142,6 +166,7 @@ def variants(
     keys = keys_of(journey)
     if level not in ("raw", "collapsed", "stage"):
         raise DataError("Unknown path level", value=level, hint="Use raw, collapsed or stage.")
+    check_columns(events, [*keys, "ts", "touchpoint", "event_seq"])
     base = events
     if level == "stage":
         if not stages:
@@ -149,33 +174,60 @@ def variants(
                 "Stage-level paths need a touchpoint-to-stage mapping",
                 hint="Pass stages={touchpoint: stage} (the study's catalog gives one).",
             )
-        check_columns(events, ["touchpoint"])
         base = events.mutate(touchpoint=events.touchpoint.substitute(dict(stages), else_=None))
-    steps = numbered(base, journey, collapse=level != "raw")
-    paths = path_strings(steps, journey)
-    if outcome is not None:
-        wanted = [outcome] if isinstance(outcome, str) else list(outcome)
+        names = sorted(set(stages.values()))
+    else:
+        names = touchpoint_names(events)
+    wanted = None if outcome is None else ([outcome] if isinstance(outcome, str) else list(outcome))
+    steps = touchpoint_steps(base, keys, collapse=level != "raw")
+    group = window_keys(steps, keys)
+    # Each step packed into one integer, event_seq * width + touchpoint code: sorting a journey's
+    # integers orders its steps and the codes joined give the path (integers collect, sort and
+    # group far faster than strings or structs); names are restored for the top variants only.
+    width = 1 << len(names).bit_length()
+    code = touchpoint_code(steps, names)
+    steps = steps.mutate(_packed=steps.event_seq * width + code.cast("int64"), _sec=seconds(steps.ts))
+    flags = {}
+    if wanted is not None and level != "stage":
+        flags["converted"] = steps.touchpoint.isin(wanted).cast("int64").max()
+    per = steps.group_by(group).aggregate(
+        _packed=steps._packed.collect(),
+        n_steps=steps.count(),
+        duration_s=steps._sec.max() - steps._sec.min(),
+        **flags,
+    )
+    if wanted is not None and level == "stage":  # conversion over all touchpoints, not stages only
         touched = events.filter(_.touchpoint.notnull())
-        converted = touched.group_by(keys).aggregate(
+        converted = touched.group_by(window_keys(touched, keys)).aggregate(
             converted=touched.touchpoint.isin(wanted).cast("int64").max()
         )
-        paths = paths.left_join(converted, keys).drop([f"{k}_right" for k in keys])
-        paths = paths.mutate(converted=paths.converted.fill_null(0).cast("float64"))
-    else:
-        paths = paths.mutate(converted=ibis.null().cast("float64"))
-    total = paths.count()
-    grouped = paths.group_by("path").aggregate(
-        n_steps=paths.n_steps.max(),
-        n=paths.count(),
-        median_duration_s=paths.duration_s.cast("float64").median(),
-        conversion=paths.converted.mean(),
+        per = per.left_join(converted, group).drop([f"{k}_right" for k in group])
+    converted = (per.converted.fill_null(0).cast("float64") if wanted is not None
+                 else ibis.null().cast("float64"))
+    per = per.mutate(
+        _key=per._packed.sort().map(lambda x: (x % width).cast("string")).join(","),
+        converted=converted,
     )
-    grouped = grouped.order_by([ibis.desc("n"), "path"])
+    grouped = per.group_by("_key").aggregate(
+        n_steps=per.n_steps.max(),
+        n=per.count(),
+        median_duration_s=per.duration_s.cast("float64").median(),
+        conversion=per.converted.mean(),
+    )
+    # rank() is 0-based and shares ranks on ties: every variant as frequent as the top-th is
+    # kept, so the tie-break by path name below sees them all
+    grouped = grouped.mutate(
+        _total=grouped.n.sum().over(ibis.window()),
+        _rank=ibis.rank().over(ibis.window(order_by=ibis.desc("n"))),
+    )
     if top is not None:
-        grouped = grouped.limit(top)
+        grouped = grouped.filter(grouped._rank < top)
     frame = grouped.to_pandas()
-    n_total = int(total.to_pandas())
+    n_total = int(frame["_total"].iloc[0]) if len(frame) else 0
+    frame["path"] = [SEPARATOR.join(names[int(c)] for c in key.split(",")) for key in frame["_key"]]
     frame = tidy(frame, ["n", "path"], ascending=[False, True])
+    if top is not None:
+        frame = frame.head(top).copy()
     frame["n"] = frame["n"].astype("int64")
     frame["n_steps"] = frame["n_steps"].astype("int64")
     frame["share"] = frame["n"] / n_total if n_total else float("nan")
