@@ -174,3 +174,4 @@ def test_touchpoint_pain_gives_the_scorecard_each_touchpoints_interview_evidence
     assert app["reach"] == pytest.approx(2 / 3)
     assert app["top_codes"] == ["crash"]
     assert "crashed" in app["quote"]
+    assert app["delight_reach"] is None  # the delight code names no touchpoint: missing, not 0

@@ -9,6 +9,7 @@ import shutil
 
 import nbformat
 import papermill
+import pytest
 import yaml
 from conftest import PROJECT, copy_sample
 
@@ -94,6 +95,8 @@ def test_scorecard_ranks_the_planted_pain_first_and_the_index_names_it(project_c
     by_id = {row["touchpoint"]: row for row in results["touchpoints"]}
     assert by_id[story.IMPROVED_TOUCHPOINT]["verdict"] == "improved"
     assert by_id["work_orders"]["mean"] is None  # no survey items: missing, not 0
+    # README planted delight: app self-service praised by 12 of 24 interviewees.
+    assert by_id["app"]["interview_delight_reach"] == pytest.approx(12 / 24)
     assert {row["stage"] for row in results["emotion"]} == set(load_study("sample").stages)
     labels = code_labels(load_study("sample"), "zh")
     texts = [f["text"] for f in results["findings"]]

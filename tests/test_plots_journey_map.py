@@ -19,6 +19,8 @@ RANKED = pd.DataFrame({
     "rank": pd.array([5, 2, 4, 1, 3, pd.NA], dtype="Int64"),
     "evidence": ["complete"] * 5 + ["none"],
     "verdict": [None, None, None, "improved", None, None],
+    "interview_reach": [0.1, 0.5, 0.2, 0.8, None, None],
+    "interview_delight_reach": [None, 0.2, 0.6, 0.1, 0.3, None],  # praised: App (0.6 > 0.2), CRM
 })
 EMOTION = pd.DataFrame({
     "stage": ["discover", "buy", "use", "buy", "use"],
@@ -51,6 +53,8 @@ def test_map_places_stages_lanes_and_callouts(language):
         "Online\nfront-stage", "Offline\nfront-stage", "Online\nback-stage")
     assert all(lane in texts for lane in lanes)
     assert ("可见线" if language == "zh" else "line of visibility") in texts
+    stars = [line for line in grid.lines if line.get_marker() == "*"]
+    assert sorted(float(line.get_xdata()[0]) for line in stars) == pytest.approx([1.87, 2.87])  # App, CRM
     curves = [line for line in curve.lines if not line.get_label().startswith("_")]
     assert len(curves) == 2 and len(curve.get_legend().get_texts()) == 2  # rating and not-negative
     xs = list(curves[1].get_xdata())

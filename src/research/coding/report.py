@@ -643,8 +643,11 @@ def touchpoint_pain(
 
     One record per row of *touchpoint_ranking* (:func:`touchpoint_ranking_section`):
     ``touchpoint, respondents, reach, mentions, negativity, score`` as there, ``top_codes`` (up to
-    three pain-point codes of the touchpoint that were coded, by their rank in *ranking*) and
-    ``quote``: the most typical passage of the first of them, redacted (None without one).
+    three pain-point codes of the touchpoint that were coded, by their rank in *ranking*),
+    ``quote``: the most typical passage of the first of them, redacted (None without one), and
+    ``delight_reach``: the share of respondents who praised the touchpoint (a delight code
+    naming it; None when no delight code names it). Touchpoints only delight codes name get a
+    record with their pain fields None.
 
     Examples
     --------
@@ -665,8 +668,22 @@ def touchpoint_pain(
             "touchpoint": str(row.touchpoint), "respondents": int(row.respondents),
             "reach": _plain(row.reach), "mentions": int(row.mentions),
             "negativity": _plain(row.negativity), "score": _plain(row.score),
-            "top_codes": codes, "quote": quote,
+            "top_codes": codes, "quote": quote, "delight_reach": None,
         })
+    try:
+        delights = pain_point_ranking(data.coded, data.codebook, respondents=data.respondent_ids,
+                                      by="touchpoint", valence=("delight",), language=language,
+                                      study=data.study)
+    except NotApplicable:  # no delight code names a touchpoint
+        return records
+    by_touchpoint = {record["touchpoint"]: record for record in records}
+    for row in delights.itertuples():
+        record = by_touchpoint.get(str(row.touchpoint))
+        if record is None:  # praised, and no pain-point code names it: its pain evidence is missing
+            record = {"touchpoint": str(row.touchpoint), "respondents": None, "reach": None, "mentions": None,
+                      "negativity": None, "score": None, "top_codes": [], "quote": None}
+            records.append(record)
+        record["delight_reach"] = _plain(row.reach)
     return records
 
 

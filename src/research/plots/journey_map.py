@@ -8,7 +8,8 @@ feedback per stage with their intervals. Each box is shaded by the touchpoint's 
 (hatched when its evidence is partial, so it ranks after the complete ones); the
 touchpoints ranked first carry a numbered call-out, the number being their rank in the
 scorecard; a touchpoint whose evaluated change improved its KPIs is marked as an opportunity
-(a fix that worked), and one without any evidence is drawn hollow.
+(a fix that worked), one that more interviewees praised than criticised carries a star (a
+strength to build on), and one without any evidence is drawn hollow.
 """
 
 from __future__ import annotations
@@ -215,6 +216,15 @@ def scorecard_journey_map(
                 linewidth=2.5,
                 label=text(language, "机会：改进已见效", "Opportunity: a change that worked"),
             ),
+            Line2D(
+                [],
+                [],
+                marker="*",
+                color=POSITIVE,
+                markersize=12,
+                linestyle="none",
+                label=text(language, "优势：访谈中好评多于痛点", "Strength: praised more than criticised"),
+            ),
             Patch(
                 facecolor="white",
                 edgecolor=NEUTRAL,
@@ -230,7 +240,7 @@ def scorecard_journey_map(
         ],
         loc="upper center",
         bbox_to_anchor=(0.5, 0.0),
-        ncol=5,
+        ncol=3,
         fontsize=8,
         frameon=False,
     )
@@ -238,10 +248,20 @@ def scorecard_journey_map(
     return fig
 
 
+def _praised(row) -> bool:
+    """More interviewees praised the touchpoint than raised a pain point about it."""
+    delight = getattr(row, "interview_delight_reach", None)
+    if _missing(delight) or not delight:
+        return False
+    pain = getattr(row, "interview_reach", None)
+    return _missing(pain) or float(delight) > float(pain)
+
+
 def _touchpoint_box(ax, row, column: int, y: float, top: float, language: str, callouts: int) -> None:
     priority = row.priority
     empty = _missing(priority)
     improved = getattr(row, "verdict", None) == "improved"
+    praised = _praised(row)
     partial = getattr(row, "evidence", "complete") == "partial"
     shade = 0.0 if empty else 0.12 + 0.7 * float(priority) / (top or 1.0)
     if partial:  # ranked after every complete one: never as dark as the top of the ranking
@@ -282,6 +302,8 @@ def _touchpoint_box(ax, row, column: int, y: float, top: float, language: str, c
         zorder=4,
         color="#111111",
     )
+    if praised:
+        ax.plot(column + 0.87, y + 0.2, marker="*", color=POSITIVE, markersize=13, zorder=5, linestyle="none")
     rank = row.rank
     if not _missing(rank) and int(rank) <= callouts:
         ax.text(

@@ -15,7 +15,8 @@ Columns of :func:`touchpoint_evidence` (all optional but ``touchpoint``, ``name`
   importance_ci_low, importance_ci_high``;
 - interviews: ``interview_respondents, interview_reach`` (share of interviewees who raised a
   pain point of the touchpoint, 0..1), ``interview_mentions, interview_negativity,
-  pain_codes`` (labels of its top pain-point codes), ``quote`` (redacted);
+  interview_delight_reach`` (share who praised it), ``pain_codes`` (labels of its top
+  pain-point codes), ``quote`` (redacted);
 - feedback: ``feedback_n, feedback_negative_share, feedback_ci_low, feedback_ci_high,
   feedback_codes``;
 - journeys: ``journey_reach, repeat_contact_rate, drop_off`` (0..1);
@@ -43,7 +44,8 @@ EVIDENCE_COLUMNS = (
     "top_box_ci_high", "survey_n",
     "users_nps", "users_nps_ci_low", "users_nps_ci_high", "importance", "importance_ci_low",
     "importance_ci_high",
-    "interview_respondents", "interview_reach", "interview_mentions", "interview_negativity", "pain_codes",
+    "interview_respondents", "interview_reach", "interview_mentions", "interview_negativity",
+    "interview_delight_reach", "pain_codes",
     "quote", "feedback_n", "feedback_negative_share", "feedback_ci_low", "feedback_ci_high", "feedback_codes",
     "journey_reach", "repeat_contact_rate", "drop_off", "verdict", "verdict_detail", "verdict_run",
 )
@@ -221,6 +223,7 @@ def _coding(run: RunResults, labels: dict[str, str]) -> pd.DataFrame:
             "interview_reach": record.get("reach"),
             "interview_mentions": record.get("mentions"),
             "interview_negativity": record.get("negativity"),
+            "interview_delight_reach": record.get("delight_reach"),
             "pain_codes": ", ".join(labels.get(c, c) for c in record.get("top_codes") or []) or None,
             "quote": redact(record["quote"]) if record.get("quote") else None,
         }
