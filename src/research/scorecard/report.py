@@ -143,6 +143,7 @@ _HEADERS = {
            "owner": "Owner",
            "priority": "Priority", "importance": "Importance", "mean": "Mean", "top_box": "Top-box",
            "survey_n": "n (survey)", "users_nps": "NPS (users)", "interview_reach": "Interviewees with pain",
+           "interview_delight_reach": "Interviewees praising",
            "pain_codes": "Top pain points", "feedback_negative_share": "Negative feedback",
            "journey_reach": "Reach (journeys)", "repeat_contact_rate": "Repeat contact",
            "drop_off": "Drop-off after", "verdict": "Latest verdict", "evidence": "Evidence",
@@ -151,7 +152,8 @@ _HEADERS = {
            "priority": "优先级",
            "importance": "重要性", "mean": "均值", "top_box": "高分比例", "survey_n": "样本量（问卷）",
            "users_nps": "使用者 NPS",
-           "interview_reach": "提到痛点的受访者", "pain_codes": "主要痛点",
+           "interview_reach": "提到痛点的受访者", "interview_delight_reach": "称赞的受访者",
+           "pain_codes": "主要痛点",
            "feedback_negative_share": "负面反馈比例", "journey_reach": "触达率（旅程）",
            "repeat_contact_rate": "重复联系率", "drop_off": "之后流失", "verdict": "最近评估结论",
            "evidence": "证据", "quote": "引语"},
@@ -169,8 +171,8 @@ _INTERVALS = {
     "feedback_negative_share": ("feedback_ci_low", "feedback_ci_high"),
     "users_nps": ("users_nps_ci_low", "users_nps_ci_high"),
 }
-_PERCENT = ("importance", "top_box", "interview_reach", "feedback_negative_share", "journey_reach",
-            "repeat_contact_rate", "drop_off")
+_PERCENT = ("importance", "top_box", "interview_reach", "interview_delight_reach", "feedback_negative_share",
+            "journey_reach", "repeat_contact_rate", "drop_off")
 MISSING = "—"
 
 
