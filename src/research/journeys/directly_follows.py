@@ -62,13 +62,18 @@ def dfg(
     code = touchpoint_code(steps, names)
     # One window over small integers: the person, the step's code, the next step's code, the gap.
     person = "person_num" if "person_num" in steps.columns else "person_id"
-    window = ibis.window(group_by=window_keys(steps, keys), order_by="event_seq")
-    sec = seconds(steps.ts)
-    edges = steps.select(
-        steps[person].name("_person"),
-        source=code,
-        target=code.lead().over(window),
-        gap=(sec.lead().over(window) - sec).cast("float64"),
+    group = window_keys(steps, keys)
+    slim = steps.select(
+        *dict.fromkeys([*group, person, "event_seq"]),
+        _code=code.cast("int16"),
+        _sec=seconds(steps.ts),
+    )
+    window = ibis.window(group_by=group, order_by="event_seq")
+    edges = slim.select(
+        slim[person].name("_person"),
+        source=slim._code,
+        target=slim._code.lead().over(window),
+        gap=(slim._sec.lead().over(window) - slim._sec).cast("float64"),
     )
     # Materialised (DuckDB: a temporary table, which spills; Spark: cached) and aggregated twice: the
     # distinct persons as a group by (source, target, person), which spills, apart from the exact

@@ -186,14 +186,16 @@ def variants(
     # group far faster than strings or structs); names are restored for the top variants only.
     width = 1 << len(names).bit_length()
     code = touchpoint_code(steps, names)
-    steps = steps.mutate(_packed=steps.event_seq * width + code.cast("int64"), _sec=seconds(steps.ts))
+    steps = steps.mutate(_packed=steps.event_seq * width + code.cast("int64"))
+    # DuckDB skips the null filter ibis adds (no step is null); PySpark has no include_null
+    duckdb = steps._find_backend(use_default=True).name == "duckdb"
     flags = {}
     if wanted is not None and level != "stage":
         flags["converted"] = steps.touchpoint.isin(wanted).cast("int64").max()
     per = steps.group_by(group).aggregate(
-        _packed=steps._packed.collect(),
+        _packed=steps._packed.collect(include_null=duckdb),
         n_steps=steps.count(),
-        duration_s=steps._sec.max() - steps._sec.min(),
+        duration_s=seconds(steps.ts.max()) - seconds(steps.ts.min()),
         **flags,
     )
     if wanted is not None and level == "stage":  # conversion over all touchpoints, not stages only
