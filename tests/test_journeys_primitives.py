@@ -289,3 +289,60 @@ def test_episode_journeys(events):
         "web > store > purchase": 2, "web > hotline > hotline": 1, "web": 1,
         "web > web > app > hotline > hotline > purchase": 1}
     assert v.set_index("path").loc["web", "conversion"] == 0.0
+
+
+@pytest.fixture(scope="module")
+def sample_log():
+    from research import load_study
+    from research.journeys import build_events
+    from research.journeys.engine import connect, events
+
+    path = build_events(load_study("sample"))
+    return events(connect(), path), pd.read_parquet(path)
+
+
+def test_variants_and_dfg_on_the_sample_equal_pandas(sample_log):
+    # Independent reference: plain pandas on the same Parquet (sort by event_seq, join the steps,
+    # shift for edges) and numpy's default (linear) quantiles; variants and dfg pack steps into
+    # integers and code touchpoints, so their cells must still match these exactly.
+    import numpy as np
+
+    table, log = sample_log
+    log = log[log["touchpoint"].notna()].sort_values("event_seq")
+    person = log.groupby("person_id", sort=False)
+    journeys = pd.DataFrame({
+        "path": person["touchpoint"].agg(" > ".join),
+        "duration": (person["ts"].max() - person["ts"].min()).dt.total_seconds(),
+        "converted": person["touchpoint"].agg(lambda s: float((s == "store").any())),
+    })
+    expected = journeys.groupby("path").agg(
+        n=("duration", "size"), median_duration_s=("duration", "median"), conversion=("converted", "mean")
+    ).reset_index().sort_values(["n", "path"], ascending=[False, True], kind="stable")
+    got = variants(table, outcome="store", top=None)
+    assert got["path"].tolist() == expected["path"].tolist()
+    assert got["n"].tolist() == expected["n"].tolist()
+    medians = expected["median_duration_s"].to_numpy()
+    assert got["median_duration_s"].to_numpy() == pytest.approx(medians, rel=1e-12)
+    assert got["conversion"].to_numpy() == pytest.approx(expected["conversion"].to_numpy(), rel=1e-12)
+    # top k keeps the k most frequent, ties at the cut broken by path as in the full list
+    for k in (1, 7, 20, 25):
+        assert variants(table, outcome="store", top=k)["path"].tolist() == expected["path"].head(k).tolist()
+
+    log = log.sort_values(["person_id", "event_seq"])
+    same = log["person_id"].to_numpy()[1:] == log["person_id"].to_numpy()[:-1]
+    pairs = pd.DataFrame({
+        "source": log["touchpoint"].to_numpy()[:-1][same],
+        "target": log["touchpoint"].to_numpy()[1:][same],
+        "person_id": log["person_id"].to_numpy()[:-1][same],
+        "gap": np.diff(log["ts"].to_numpy()).astype("timedelta64[us]").astype("int64")[same] / 1e6,
+    })
+    ref = pairs.groupby(["source", "target"]).agg(
+        n=("gap", "size"), persons=("person_id", "nunique"),
+        median_s=("gap", lambda g: np.quantile(g, 0.5)), p90_s=("gap", lambda g: np.quantile(g, 0.9)),
+    )
+    graph = dfg(table).set_index(["source", "target"]).sort_index()
+    assert graph.index.tolist() == ref.index.tolist()
+    assert graph["n"].tolist() == ref["n"].tolist()
+    assert graph["persons"].tolist() == ref["persons"].tolist()
+    for column in ("median_s", "p90_s"):
+        assert graph[column].to_numpy() == pytest.approx(ref[column].to_numpy(), rel=1e-12)
