@@ -107,3 +107,16 @@ def test_not_applicable_speaks_the_report_language(capsys):
     optional_section(section, section="segments")
     assert capsys.readouterr().out.strip() == "No segment column. Name one."
     assert notes()[-1] == {"section": "segments", "note": "No segment column. Name one."}
+
+
+def test_a_bilingual_note_is_shown_in_the_report_language(capsys):
+    from research.errors import Bilingual
+    from research.reports.sections import show_note
+
+    note = Bilingual("Two units are left out.", zh="有两个单元被排除。")
+    use_language("zh")
+    show_note(note, section="data")
+    use_language("en")
+    show_note(note, section="data")
+    assert capsys.readouterr().out.split() == ["有两个单元被排除。", "Two", "units", "are", "left", "out."]
+    assert [n["note"] for n in notes()[-2:]] == ["有两个单元被排除。", "Two units are left out."]

@@ -153,6 +153,31 @@ class NotApplicable(Exception):
         return str(self)
 
 
+class Bilingual(str):
+    """A sentence for a report, in English, that also carries its Chinese version.
+
+    It is an ordinary string (English) wherever it goes; :func:`research.reports.show_note` shows
+    :attr:`zh` in a Chinese report.
+
+    Examples
+    --------
+    >>> note = Bilingual("Two units are left out.", zh="有两个单元被排除。")
+    >>> note, note.zh, note.text("zh")
+    ('Two units are left out.', '有两个单元被排除。', '有两个单元被排除。')
+    """
+
+    zh: str
+
+    def __new__(cls, en: str, *, zh: str = "") -> Bilingual:
+        sentence = super().__new__(cls, en)
+        sentence.zh = zh
+        return sentence
+
+    def text(self, language: str = "en") -> str:
+        """The sentence in *language* (English when no Chinese is given)."""
+        return self.zh if language == "zh" and self.zh else str(self)
+
+
 class FieldProblem(ValueError):
     """Raised inside a pydantic validator for a cross-field problem that knows its field path.
 

@@ -30,7 +30,7 @@ from typing import Any, TypeVar
 import numpy as np
 import pandas as pd
 
-from research.errors import NotApplicable
+from research.errors import Bilingual, NotApplicable
 
 T = TypeVar("T")
 
@@ -44,7 +44,8 @@ def show_note(text: str, *, section: str = "") -> None:
     Parameters
     ----------
     text : str
-        One or two plain sentences.
+        One or two plain sentences; a :class:`~research.errors.Bilingual` is shown in the
+        report's language (:func:`use_language`).
     section : str, optional
         The section the note belongs to, for ``results.json``.
 
@@ -54,7 +55,7 @@ def show_note(text: str, *, section: str = "") -> None:
     """
     from research.privacy import redact
 
-    text = redact(text)
+    text = redact(text.text(report_language()) if isinstance(text, Bilingual) else text)
     _NOTES.append({"section": section, "note": text})
     try:
         from IPython import get_ipython
