@@ -18,16 +18,21 @@ def test_notebook_is_committed_clean():
     assert all(c.get("outputs", []) == [] for c in nb.cells if c.cell_type == "code")
 
 
-def test_notebook_recovers_planted_did_effects(tmp_path):
+def _results(tmp_path, **parameters) -> dict:
+    """Run notebook 30 with *parameters* (English, output in *tmp_path*) and read its results.json."""
     papermill.execute_notebook(
         str(NOTEBOOK),
         str(tmp_path / "out.ipynb"),
         kernel_name="research",
         cwd=str(NOTEBOOK.parent),
-        parameters={"output_dir": str(tmp_path), "language": "en", "n_boot": 1999},
+        parameters={"output_dir": str(tmp_path), "language": "en", **parameters},
         progress_bar=False,
     )
-    results = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))["results"]
+    return json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))["results"]
+
+
+def test_notebook_recovers_planted_did_effects(tmp_path):
+    results = _results(tmp_path, n_boot=1999)
     assert results["design"] == "did"
     for kpi, effect in results["effects"].items():
         assert effect["ci_low"] < kpis.planted_did_effect(kpi) < effect["ci_high"], kpi
@@ -53,16 +58,7 @@ def test_notebook_reports_the_store_rollout(tmp_path):
     # the (biased) two-way fixed-effects estimate beside it.
     from research.sample import rollout
 
-    papermill.execute_notebook(
-        str(NOTEBOOK),
-        str(tmp_path / "out.ipynb"),
-        kernel_name="research",
-        cwd=str(NOTEBOOK.parent),
-        parameters={"output_dir": str(tmp_path), "language": "en", "improvement": rollout.IMPROVEMENT,
-                    "survey_waves": False},
-        progress_bar=False,
-    )
-    results = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))["results"]
+    results = _results(tmp_path, improvement=rollout.IMPROVEMENT, survey_waves=False)
     assert results["design"] == "rollout"
     effect = results["effects"]["queue_minutes"]
     assert effect["ci_low"] < rollout.planted_overall_effect() < effect["ci_high"]
