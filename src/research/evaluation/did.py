@@ -1128,8 +1128,10 @@ def evaluate_kpis(
     (DataFrame, SeriesDesign)
         One row per KPI and term: ``kpi, term, label, touchpoint, design, estimate, se, ci_low,
         ci_high, p_value, n, n_clusters, inference, note, unit, higher_is_better, threshold``.
-        ``term`` is ``effect`` (the DiD estimate, or the ITS mean post-period effect: the row the
-        verdict reads) and, for ITS, also ``level_change`` and ``slope_change`` (per period).
+        ``term`` is ``effect`` (the DiD estimate, the roll-out's overall Callaway-Sant'Anna
+        estimate, or the ITS mean post-period effect: the row the verdict reads) and, for ITS,
+        also ``level_change`` and ``slope_change`` (per period); for a roll-out in waves also
+        ``twfe``, the plain two-way fixed-effects estimate for comparison (not judged).
         ``inference`` names the method; ``note`` is empty or a sentence on what limits the row
         (seasonal terms left out, an unbounded randomisation interval). Placebo-in-space rows
         have no ``se`` (NaN): the permutation distribution gives the interval directly.
