@@ -239,3 +239,16 @@ def test_run_check_names_every_problem(minimal_study):
     assert messages == ["Unknown report run", "Priority weights must be non-negative numbers, not all 0",
                         "Report language not declared by the study"]
     assert check_run(study, {"inputs": ["a"], "weight_gap": 0.5}) == []
+
+
+def test_evaluation_verdict_of_one_improvement_among_several(minimal_study):
+    kpis = [{"column": "k0", "label": {"en": "Queue time"}, "unit": {"en": "min"}}]
+    improvements = {"queue": {"kpis": kpis}, "kiosk": {"treated_touchpoint": "kiosk", "kpis": kpis}}
+    section = {"treated_touchpoint": "store", "improvements": improvements}
+    study = load_study(minimal_study(evaluation=section))
+    effects = {"k0": {"estimate": -2.0, "verdict": "improved"}}
+    undeclared = RunResults("e", "evaluation", {"effects": effects}, {"improvement": "queue"})
+    assert evaluation_verdict(undeclared, study) is None  # not the main section's touchpoint
+    run = RunResults("e", "evaluation", {"effects": effects}, {"improvement": "kiosk"})
+    verdict = evaluation_verdict(run, study)
+    assert verdict["touchpoint"] == "kiosk" and verdict["kpis"] == [("Queue time", -2.0, "min", "improved")]

@@ -267,7 +267,9 @@ def evaluation_verdict(run: RunResults, study: Study, language: str | None = Non
 
     ``verdict`` is ``improved`` / ``worse`` when every KPI with a verdict agrees, ``no clear
     change`` when none changed, ``mixed`` otherwise; ``kpis`` lists ``(label, estimate, unit,
-    verdict)`` per KPI. None when the run names no treated touchpoint.
+    verdict)`` per KPI. None when neither the run nor its section of study.yml (the
+    ``evaluation:`` section, or ``evaluation.improvements.<improvement>`` for a run with an
+    ``improvement`` parameter) names the treated touchpoint.
 
     Examples
     --------
@@ -275,12 +277,15 @@ def evaluation_verdict(run: RunResults, study: Study, language: str | None = Non
     >>> evaluation_verdict(RunResults("e", "evaluation", {"effects": {}}), load_study("sample"))["verdict"]
     'no clear change'
     """
-    declared_touchpoint = study.section("evaluation").get("treated_touchpoint")
-    touchpoint = run.parameters.get("treated_touchpoint") or declared_touchpoint
+    section = study.section("evaluation")
+    improvement = run.parameters.get("improvement")
+    if improvement:  # one of several improvements: its own section under evaluation.improvements
+        section = (section.get("improvements") or {}).get(improvement) or {}
+    touchpoint = run.parameters.get("treated_touchpoint") or section.get("treated_touchpoint")
     if not touchpoint:
         return None
     language = language or run.language or study.language
-    declared = {k.get("column"): k for k in study.section("evaluation").get("kpis", [])}
+    declared = {k.get("column"): k for k in section.get("kpis", [])}
     kpis, verdicts = [], []
     for column, effect in (run.results.get("effects") or {}).items():
         spec = declared.get(column, {})
