@@ -190,9 +190,6 @@ class SpillSampler:
 def run_phase(args: argparse.Namespace) -> int:
     import resource
 
-    if args.cap_gb:  # a hard cap on the address space (>= resident memory) of this process
-        cap = int(args.cap_gb * 2**30)
-        resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
     results: dict = {"phase": args.phase}
     with PssSampler() as sampler, SpillSampler(args.temp_directory) as spill:
         PHASES[args.phase](args, results)
@@ -204,17 +201,50 @@ def run_phase(args: argparse.Namespace) -> int:
 
 
 # ---------------------------------------------------------------------------- orchestration
-def child(phase: str, work: Path, env: dict, **options: object) -> dict | None:
-    """Run one phase in a fresh interpreter; return its results (None when it failed)."""
+def child(phase: str, work: Path, env: dict, cap_gb: float | None = None,
+          **options: object) -> dict | None:
+    """Run one phase in a fresh interpreter; return its results (None when it failed).
+
+    With *cap_gb* the phase runs under a resident-memory cap: a watchdog sums the resident set
+    of the child and its children every 50 ms and kills the run the moment it passes the cap.
+    (An address-space cap, ``prlimit --as`` or ``ulimit -v``, does not measure memory: DuckDB
+    reserves about twice its resident memory as address space, so 4 GB of it fails at 2 GB used.)
+    """
+    import psutil
+
     command = [sys.executable, __file__, "--phase", phase, "--out", str(work / phase)]
     for name, value in options.items():
         if value is not None:
             command += [f"--{name.replace('_', '-')}", str(value)]
-    done = subprocess.run(command, capture_output=True, text=True, env=env)
-    for line in done.stdout.splitlines():
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        process = subprocess.Popen(command, stdout=out, stderr=err, text=True, env=env)
+        watched, peak, killed = psutil.Process(process.pid), 0, False
+        while process.poll() is None:
+            if cap_gb:
+                rss = 0
+                for proc in [watched, *watched.children(recursive=True)]:
+                    try:
+                        rss += proc.memory_info().rss
+                    except (psutil.NoSuchProcess, psutil.AccessDenied):
+                        continue
+                peak = max(peak, rss)
+                if rss > cap_gb * 2**30:
+                    process.kill()
+                    killed = True
+            time.sleep(0.05)
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read(), err.read()
+    if killed:
+        print(f"  {phase} killed: resident memory passed the {cap_gb:.0f} GB cap")
+        return None
+    for line in stdout.splitlines():
         if line.startswith("RESULT "):
-            return json.loads(line[len("RESULT "):])
-    print(f"  {phase} failed (exit {done.returncode}):\n{done.stderr[-2000:]}")
+            result = json.loads(line[len("RESULT "):])
+            if cap_gb:
+                result["watchdog_peak_mb"] = round(peak / 2**20)
+            return result
+    print(f"  {phase} failed (exit {process.returncode}):\n{stderr[-2000:]}")
     return None
 
 
@@ -289,14 +319,14 @@ def show(label: str, result: dict | None) -> None:
     keys = [k for k in ("ingest_s", "cache_s", "read_s", "format_s", "variants_s", "dfg_s",
                         "variants_dfg_s", "funnel_s", "repeat_contact_s") if k in result]
     timings = ", ".join(f"{k[:-2]} {result[k]:.2f} s" for k in keys)
-    peak = max(result["peak_mb"], result.get("maxrss_mb", 0)) / 1024
+    peak = peak_gb(result)
     spilled = f", spilled {result['spilled_mb'] / 1024:.2f} GB" if result.get("spilled_mb") else ""
     print(f"  {label:<34} {timings}; peak {peak:.2f} GB{spilled}")
 
 
 def peak_gb(result: dict) -> float:
     """Peak memory of a phase: the larger of sampled PSS (with children) and the process' max RSS."""
-    return max(result["peak_mb"], result.get("maxrss_mb", 0)) / 1024
+    return max(result["peak_mb"], result.get("maxrss_mb", 0), result.get("watchdog_peak_mb", 0)) / 1024
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -323,7 +353,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--study", help=argparse.SUPPRESS)
     parser.add_argument("--out", help=argparse.SUPPRESS)
     parser.add_argument("--temp-directory", help=argparse.SUPPRESS)
-    parser.add_argument("--cap-gb", type=float, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.phase:
         return run_phase(args)
@@ -388,8 +417,8 @@ def main(argv: list[str] | None = None) -> int:
         started = time.perf_counter()
         n_big = replicate(table, big, args.big_events)
         print(f"\n{n_big:,} events (replicated in {time.perf_counter() - started:.0f} s), DuckDB "
-              f"memory_limit {args.big_memory_limit} with a temp_directory, the process capped at "
-              f"{cap_gb:.0f} GB of address space (setrlimit RLIMIT_AS: its resident memory cannot pass it)")
+              f"memory_limit {args.big_memory_limit} with a temp_directory; a watchdog kills the run "
+              f"if its resident memory passes {cap_gb:.0f} GB")
         big_run = child("duckdb", work, env, table=big, memory_limit=args.big_memory_limit,
                         temp_directory=work_root / "duckdb_tmp_big", cap_gb=cap_gb)
         show(f"DuckDB (limit {args.big_memory_limit}, capped)", big_run)

@@ -346,3 +346,15 @@ def test_variants_and_dfg_on_the_sample_equal_pandas(sample_log):
     assert graph["persons"].tolist() == ref["persons"].tolist()
     for column in ("median_s", "p90_s"):
         assert graph[column].to_numpy() == pytest.approx(ref[column].to_numpy(), rel=1e-12)
+
+
+def test_dfg_quantiles_by_chunks_of_sources_are_unchanged(sample_log, monkeypatch):
+    # Exact quantiles are computed a few sources at a time on large logs (bounded memory); on the
+    # sample log, one source per query must give the very same frame as all sources in one query.
+    from research.journeys import directly_follows
+
+    table, _ = sample_log
+    whole = dfg(table)
+    monkeypatch.setattr(directly_follows, "QUANTILE_CHUNK", 1)
+    assert len(directly_follows._chunks(whole.assign(source=whole["source"].factorize()[0]))) > 5
+    pd.testing.assert_frame_equal(dfg(table), whole, check_exact=True)

@@ -9,7 +9,7 @@ import ibis
 import pandas as pd
 
 from research.errors import DataError
-from research.journeys.paths import keys_of, numbered, tidy
+from research.journeys.paths import keys_of, numbered, tidy, window_keys
 
 
 def _seconds(value: timedelta | float) -> float:
@@ -58,7 +58,7 @@ def behaviour_table(
     if limit <= 0:
         raise DataError("The repeat window must be positive", value=within, hint="E.g. timedelta(days=7).")
     t = numbered(events, keys)
-    same = ibis.window(group_by=["person_id", "touchpoint"], order_by="event_seq")
+    same = ibis.window(group_by=window_keys(t, ["person_id", "touchpoint"]), order_by="event_seq")
     t = t.mutate(_again_s=t.sec.lead().over(same) - t.sec, _to_next=(t.next_sec - t.sec).cast("float64"))
     grouped = t.group_by("touchpoint").aggregate(
         persons=t.person_id.nunique(),

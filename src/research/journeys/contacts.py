@@ -11,7 +11,7 @@ import pandas as pd
 from statsmodels.stats.proportion import proportion_confint
 
 from research.errors import DataError
-from research.journeys.paths import check_columns, keys_of, numbered, tidy
+from research.journeys.paths import check_columns, keys_of, numbered, tidy, window_keys
 
 NO_UPSTREAM = "(none)"
 """Upstream label of a contact with no non-service touchpoint before it."""
@@ -58,13 +58,14 @@ def contact_events(
     t = numbered(events, "person_id")
     is_service = t.touchpoint.isin(service)
     skipped = t.touchpoint.isin([*service, *not_upstream])
-    upto = ibis.cumulative_window(group_by="person_id", order_by="pos")
+    person = window_keys(t, ["person_id"])
+    upto = ibis.cumulative_window(group_by=person, order_by="pos")
     t = t.mutate(_upos=ibis.ifelse(skipped, ibis.null("int64"), t.pos).max().over(upto))
     upstream = t.filter(~skipped).select(_u_person=t.person_id, _u_pos=t.pos, upstream=t.touchpoint)
     contacts = t.filter(is_service)
     topic = contacts.topic.fill_null("") if same_topic else ibis.literal("")
     contacts = contacts.mutate(_topic=topic)
-    later = ibis.window(group_by=["person_id", "_topic"], order_by="pos")
+    later = ibis.window(group_by=[*person, "_topic"], order_by="pos")
     contacts = contacts.mutate(next_contact_s=(contacts.sec.lead().over(later) - contacts.sec))
     joined = contacts.left_join(
         upstream, [contacts.person_id == upstream._u_person, contacts._upos == upstream._u_pos]
@@ -215,7 +216,7 @@ def channel_switches(
     check_columns(events, ["channel"])
     known = events.filter(events.channel.notnull())
     t = numbered(known, keys)
-    window = ibis.window(group_by=keys, order_by="pos")
+    window = ibis.window(group_by=window_keys(t, keys), order_by="pos")
     t = t.mutate(next_channel=t.channel.lead().over(window))
     switches = t.filter(t.next_channel.notnull() & (t.next_channel != t.channel))
     n_journeys = t.select(*keys).distinct().count()

@@ -19,6 +19,28 @@ from research.journeys.paths import (
     window_keys,
 )
 
+QUANTILE_CHUNK = 20_000_000
+"""At most this many gaps (beyond one source's) are held at once by the exact quantiles."""
+
+
+def _chunks(counts: pd.DataFrame, size: int | None = None) -> list[list[int]]:
+    """Source codes in groups of about *size* transitions (largest first; one source never splits).
+
+    Exact quantiles (``quantile_cont``) keep every value of a group in memory and do not spill;
+    aggregating a few sources per query bounds that memory at any log size with the same results.
+    """
+    size = size or QUANTILE_CHUNK
+    per_source = counts.groupby("source")["n"].sum().sort_values(ascending=False, kind="stable")
+    chunks: list[list[int]] = []
+    filled = size
+    for source, n in per_source.items():
+        if filled + n > size:
+            chunks.append([])
+            filled = 0
+        chunks[-1].append(int(source))
+        filled += int(n)
+    return chunks
+
 
 def dfg(
     events: ibis.Table,
@@ -77,15 +99,19 @@ def dfg(
     )
     # Materialised (DuckDB: a temporary table, which spills; Spark: cached) and aggregated twice: the
     # distinct persons as a group by (source, target, person), which spills, apart from the exact
-    # quantiles, whose states hold every gap in memory.
+    # quantiles, whose states hold every gap in memory (so they run on a few sources at a time).
     with materialized(edges.filter(edges.target.notnull())) as cached:
         per_person = cached.group_by(["source", "target", "_person"]).aggregate(_n=cached.count())
         counts = per_person.group_by(["source", "target"]).aggregate(
             n=per_person._n.sum(), persons=per_person.count()
         ).to_pandas()
-        times = cached.group_by(["source", "target"]).aggregate(
-            median_s=cached.gap.median(), p90_s=cached.gap.quantile(0.9)
-        ).to_pandas()
+        parts = [
+            part.group_by(["source", "target"]).aggregate(
+                median_s=part.gap.median(), p90_s=part.gap.quantile(0.9)
+            ).to_pandas()
+            for part in (cached.filter(cached.source.isin(chunk)) for chunk in _chunks(counts))
+        ]
+    times = pd.concat(parts) if parts else pd.DataFrame(columns=["source", "target", "median_s", "p90_s"])
     frame = counts.merge(times, on=["source", "target"], how="inner", validate="one_to_one")
     for column in ("source", "target"):
         frame[column] = [names[int(c)] for c in frame[column]]

@@ -9,7 +9,7 @@ import ibis
 import pandas as pd
 
 from research.errors import DataError
-from research.journeys.paths import check_columns, seconds, tidy
+from research.journeys.paths import check_columns, seconds, tidy, window_keys
 
 
 def _gap_seconds(gap: timedelta | float) -> int:
@@ -27,10 +27,11 @@ def sessionize(events: ibis.Table, gap: timedelta | float = timedelta(minutes=30
     """
     check_columns(events, ["person_id", "ts", "event_seq"])
     limit = _gap_seconds(gap)
-    window = ibis.window(group_by="person_id", order_by="event_seq")
+    person = window_keys(events, ["person_id"])
+    window = ibis.window(group_by=person, order_by="event_seq")
     t = events.mutate(_sec=seconds(events.ts))
     t = t.mutate(_new=((t._sec - t._sec.lag().over(window)) > limit).fill_null(True).cast("int64"))
-    cumulative = ibis.cumulative_window(group_by="person_id", order_by="event_seq")
+    cumulative = ibis.cumulative_window(group_by=person, order_by="event_seq")
     return t.mutate(session=t._new.sum().over(cumulative)).drop("_sec", "_new")
 
 
@@ -85,9 +86,10 @@ def _episode_bounds(
     outcomes = [outcome] if isinstance(outcome, str) else list(outcome)
     t = events.filter(events.touchpoint.isin([*starts, *outcomes]))
     t = t.mutate(sec=seconds(t.ts), _out=t.touchpoint.isin(outcomes))
-    order = ibis.window(group_by="person_id", order_by="event_seq")
+    person = window_keys(events, ["person_id"])
+    order = ibis.window(group_by=person, order_by="event_seq")
     t = t.mutate(_new=(~t._out & t._out.lag().over(order).fill_null(True)).cast("int64"))
-    upto = ibis.cumulative_window(group_by="person_id", order_by="event_seq")
+    upto = ibis.cumulative_window(group_by=person, order_by="event_seq")
     t = t.mutate(episode=t._new.sum().over(upto)).filter(lambda r: r.episode > 0)
     return t.group_by(["person_id", "episode"]).aggregate(
         start=t.ts.min(),
