@@ -101,7 +101,15 @@ def dfg(
     # distinct persons as a group by (source, target, person), which spills, apart from the exact
     # quantiles, whose states hold every gap in memory (so they run on a few sources at a time).
     with materialized(edges.filter(edges.target.notnull())) as cached:
-        per_person = cached.group_by(["source", "target", "_person"]).aggregate(_n=cached.count())
+        if person == "person_num":  # (person, source, target) packed into one integer key
+            width = 1 << len(names).bit_length()
+            key = (cached._person.cast("int64") * width + cached.source) * width + cached.target
+            per_person = cached.group_by(_key=key).aggregate(_n=cached.count())
+            per_person = per_person.select(
+                "_n", source=(per_person._key % (width * width)) // width, target=per_person._key % width
+            )
+        else:
+            per_person = cached.group_by(["source", "target", "_person"]).aggregate(_n=cached.count())
         counts = per_person.group_by(["source", "target"]).aggregate(
             n=per_person._n.sum(), persons=per_person.count()
         ).to_pandas()
