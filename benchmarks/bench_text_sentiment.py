@@ -13,6 +13,12 @@ domains (hotel, book, laptop) by cue words. For each domain, a balanced sample o
 - ``+learned (domain held out)``: the learned word weights retrained on the *other* named
   domains only (reviews of the held-out domain and uncategorised reviews left out), so the
   accuracy is on a domain the weights never saw.
+- ``+adapted to the domain's texts``: :func:`research.coding.sentiment_zh.adapted_scores`, the
+  held-out scorer above as seed, self-trained on all reviews of the held-out domain *without
+  their labels* (as a study adapts to its own feedback corpus). Its settings
+  (:mod:`research.text.self_training`: pseudo-label share 0.4, C 3, 3 rounds, balanced classes)
+  were chosen on the uncategorised ``other`` reviews (trained on the named domains), never on
+  the three reported domains.
 
 Prints accuracy, recall of each class, Cohen's kappa (a neutral suggestion counts as wrong) and
 throughput (units per second). Goal: accuracy >= 0.80 and recall of each class >= 0.75.
@@ -31,9 +37,16 @@ import pandas as pd
 
 from research.coding.agreement import cohen_kappa
 from research.coding.sentiment import label
-from research.coding.sentiment_zh import ChineseScorer, review_corpus, tokens, train_weights
+from research.coding.sentiment_zh import (
+    ChineseScorer,
+    adapted_scores,
+    review_corpus,
+    tokens,
+    train_weights,
+)
 
 DOMAINS = ("hotel", "book", "laptop")
+ADAPTED = "+adapted to the domain's texts"
 WEIGHTS_PATH = (Path(__file__).resolve().parents[1] / "src" / "research" / "coding" / "data"
                 / "sentiment_zh_weights.txt")
 
@@ -83,6 +96,13 @@ def main() -> None:
             rows.append({"domain": domain, "scorer": name, **metrics(test["label"].tolist(), scores),
                          "units_per_s": len(texts) / elapsed,
                          "trained_on": len(train) if "learned" in name else 0})
+        # adapted: the held-out domain's own texts, all of them and without their labels
+        start = time.perf_counter()
+        adapted = pd.Series(adapted_scores(pool["text"].tolist(), learned), index=pool.index)
+        elapsed = time.perf_counter() - start
+        rows.append({"domain": domain, "scorer": ADAPTED,
+                     **metrics(test["label"].tolist(), adapted.loc[test.index].tolist()),
+                     "units_per_s": len(pool) / elapsed, "trained_on": len(train)})
     table = pd.DataFrame(rows)
     pooled = []
     for name, group in table.groupby("scorer", sort=False):
@@ -94,9 +114,10 @@ def main() -> None:
     with pd.option_context("display.width", 200, "display.float_format", "{:.3f}".format):
         print(table.to_string(index=False))
     pooled_rows = table[table["domain"] == "all (weighted)"]
-    best = pooled_rows[pooled_rows["scorer"].str.startswith("+learned")].iloc[0]
-    met = best["accuracy"] >= 0.80 and min(best["recall_negative"], best["recall_positive"]) >= 0.75
-    print(f"goal (accuracy >= 0.80, each recall >= 0.75) on held-out domains: {'met' if met else 'NOT met'}")
+    for _, best in pooled_rows.iterrows():
+        met = best["accuracy"] >= 0.80 and min(best["recall_negative"], best["recall_positive"]) >= 0.75
+        print(f"goal (accuracy >= 0.80, each recall >= 0.75) on held-out domains, {best['scorer']}: "
+              f"{'met' if met else 'NOT met'}")
 
     if args.write_weights:
         weights = train_weights(corpus["tokens"].tolist(), corpus["label"].tolist())
