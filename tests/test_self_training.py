@@ -71,3 +71,10 @@ def test_unit_sentiment_adapts_when_there_are_enough_chinese_units(book_reviews)
     assert few.attrs["method"] == "lexicon"
     with pytest.raises(NotApplicable):
         unit_sentiment(units.head(MIN_TEXTS - 1), adapt=True)
+
+
+def test_text_sentiment_says_its_method():
+    units = pd.DataFrame({"transcript_id": ["r1", "r2"], "unit_id": ["a", "b"], "text": ["很好", "太差"]})
+    from research.coding import text_sentiment
+
+    assert text_sentiment(units).attrs["method"] == "lexicon"

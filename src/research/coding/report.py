@@ -560,12 +560,14 @@ def sentiment_section(
         labels = parse_sentiment_labels(
             data.cases[label_column], file=data.study.file(data.files.respondents), column=label_column
         )
-        extended = label_agreement(text_sentiment(data.units, data.codebook), labels)
-        builtin = label_agreement(text_sentiment(data.units), labels)
+        scored = text_sentiment(data.units, data.codebook)
+        extended = label_agreement(scored, labels)
+        builtin = label_agreement(text_sentiment(data.units, adapt=False), labels)
         basis = f"the respondents file's label column {label_column!r} (one label per text)"
     elif not data.auto_coded:
+        scored = sentiment
         extended = sentiment_agreement(sentiment, data.coded, data.codebook)
-        builtin = sentiment_agreement(unit_sentiment(data.units), data.coded, data.codebook)
+        builtin = sentiment_agreement(unit_sentiment(data.units, adapt=False), data.coded, data.codebook)
         basis = f"the valence of coder {data.reference_coder}'s codes (one label per coded unit)"
     else:
         raise NotApplicable(
@@ -579,7 +581,9 @@ def sentiment_section(
         )
     parts = [
         builtin.summary().assign(lexicon="built-in"),
-        extended.summary().assign(lexicon="built-in + codebook keywords"),
+        extended.summary().assign(lexicon=(
+            "adapted to these texts (self-training) + codebook keywords"
+            if scored.attrs.get("method") == "adapted" else "built-in + codebook keywords")),
     ]
     supervised = _supervised_comparison(data, extended, label_column)
     if supervised is not None:

@@ -356,7 +356,7 @@ def parse_sentiment_labels(values: pd.Series, *, file: Any = None, column: str |
     return pd.Series(parsed, index=values.index, dtype=object)
 
 
-def text_sentiment(units: pd.DataFrame, codebook: Any = None) -> pd.DataFrame:
+def text_sentiment(units: pd.DataFrame, codebook: Any = None, adapt: bool | None = None) -> pd.DataFrame:
     """Suggested sentiment of each transcript: its units' texts joined and scored as one text.
 
     Returns
@@ -374,8 +374,10 @@ def text_sentiment(units: pd.DataFrame, codebook: Any = None) -> pd.DataFrame:
     require_columns(units, ["transcript_id", "text"], file=None)
     joined = units.assign(text=units["text"].fillna("").astype(str))
     joined = joined.groupby("transcript_id", sort=True)["text"].agg("\n".join).reset_index()
-    scored = unit_sentiment(joined.rename(columns={"transcript_id": "unit_id"}), codebook)
-    return scored.drop(columns="transcript_id").rename(columns={"unit_id": "transcript_id"})
+    scored = unit_sentiment(joined.rename(columns={"transcript_id": "unit_id"}), codebook, adapt)
+    result = scored.drop(columns="transcript_id").rename(columns={"unit_id": "transcript_id"})
+    result.attrs["method"] = scored.attrs["method"]
+    return result
 
 
 def label_agreement(suggested: pd.DataFrame, labels: pd.Series) -> SentimentAgreement:
