@@ -3,25 +3,30 @@
 Goals (issue 11):
 
 - variants + directly-follows graph >= 5x faster than pm4py at <= 2 GB peak memory on 20M events;
-- 100M events complete under a 4 GB DuckDB memory limit by spilling to a temp directory;
+- 100M events complete under a 4 GB memory limit by spilling to a temp directory (DuckDB's
+  ``memory_limit`` 2GB inside a 4 GB resident-memory cap that a watchdog enforces by killing);
 - the PySpark run of the same analyses on 2M events prints its time beside DuckDB's.
 
 The log comes from the sample generator (``research.sample``, part ``events``; about 207,000
 events per unit of ``--scale``) written into a temporary study, then ingested with
 :func:`research.journeys.build_events` exactly as a study run does. The 100M case replicates the
-ingested table (person ids suffixed per copy) instead of simulating 100M events in Python.
+ingested table (person ids suffixed and person numbers shifted per copy) instead of simulating
+100M events in Python.
 
 Each engine runs in its own child process so that its peak memory is its own: the summed
 proportional set size (PSS) of the child and its children (the JVM for PySpark), sampled with
-``PssSampler`` from ``bench_feedback.py``. pm4py (AGPL) is never a dependency of the workbench:
-``pip install pm4py`` into the venv to include it; without it the pm4py run is skipped. pandas
-and pm4py results are checked against DuckDB's (top-20 variant counts, every DFG edge count).
+``PssSampler`` from ``bench_feedback.py``, and the process' maximum resident set; the larger is
+reported. Bytes spilled are sampled from DuckDB's temp directory. pm4py (AGPL) is never a
+dependency of the workbench: ``pip install pm4py`` into the venv to include it; without it the
+pm4py run is skipped. pandas and pm4py results are checked against DuckDB's (top-20 variant
+counts, every DFG edge count).
 
 Usage::
 
     .venv/bin/python benchmarks/bench_journeys.py                      # 20M events + 100M case
     .venv/bin/python benchmarks/bench_journeys.py --events 2000000 --skip-100m
     .venv/bin/python benchmarks/bench_journeys.py --scale 10 --no-spark --no-pm4py
+    .venv/bin/python benchmarks/bench_journeys.py --work /tmp/bj --reuse   # keep / reuse the log
 """
 
 from __future__ import annotations
@@ -187,14 +192,25 @@ class SpillSampler:
         self._thread.join()
 
 
-def run_phase(args: argparse.Namespace) -> int:
-    import resource
+def high_water_mb() -> float:
+    """This process' peak resident set (VmHWM), in MB.
 
+    Not ``getrusage``'s ``ru_maxrss``: Linux carries it over fork and exec, so a child started by
+    a large parent reports the parent's peak.
+    """
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def run_phase(args: argparse.Namespace) -> int:
     results: dict = {"phase": args.phase}
     with PssSampler() as sampler, SpillSampler(args.temp_directory) as spill:
         PHASES[args.phase](args, results)
     results["peak_mb"] = round(sampler.peak)
-    results["maxrss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    results["maxrss_mb"] = round(high_water_mb())
     results["spilled_mb"] = round(spill.peak / 2**20)
     print("RESULT " + json.dumps(results))
     return 0
@@ -259,12 +275,21 @@ def generate(root: Path, scale: float, reuse: bool = False) -> Path:
     return generate_sample(folder, scale=scale, parts=["events"], allow_raw=True)
 
 
-def replicate(table: str, target: Path, events: int) -> int:
-    """Write *table* copied until it holds >= *events* rows (person ids suffixed, numbers shifted)."""
+def small_duckdb(folder: Path):
+    """A DuckDB connection for preparing tables: 2GB, spilling under *folder* (the parent stays small)."""
     import duckdb
 
     con = duckdb.connect()
     con.execute("SET enable_progress_bar=false")
+    con.execute("SET memory_limit='2GB'")
+    con.execute(f"SET temp_directory='{folder / 'prepare_tmp'}'")
+    return con
+
+
+def replicate(table: str, target: Path, events: int) -> int:
+    """Write *table* copied until it holds >= *events* rows (person ids suffixed, numbers shifted)."""
+
+    con = small_duckdb(target.parent)
     n, top, persons = con.execute(
         f"SELECT count(*), max(event_seq) + 1, max(person_num) FROM read_parquet('{table}')"
     ).fetchone()
@@ -280,10 +305,8 @@ def replicate(table: str, target: Path, events: int) -> int:
 
 def subset(table: str, target: Path, events: int) -> int:
     """Write the events of a hash-chosen share of persons, about *events* rows."""
-    import duckdb
 
-    con = duckdb.connect()
-    con.execute("SET enable_progress_bar=false")
+    con = small_duckdb(target.parent)
     (n,) = con.execute(f"SELECT count(*) FROM read_parquet('{table}')").fetchone()
     keep = max(1, round(n / events))
     con.execute(f"COPY (SELECT * FROM read_parquet('{table}') WHERE hash(person_id) % {keep} = 0 "
