@@ -19,6 +19,11 @@ COLUMNS = ["person_id", "ts", "touchpoint", "event", "source", "source_priority"
            "channel", "topic", "event_seq", "person_num"]
 
 
+def in_event_order(table: pd.DataFrame) -> pd.DataFrame:
+    """The table's rows in event_seq order (the file is ordered by person, then event_seq)."""
+    return table.sort_values("event_seq").reset_index(drop=True)
+
+
 @pytest.fixture(scope="module")
 def sample_table() -> tuple[Path, pd.DataFrame]:
     path = build_events(load_study("sample"))
@@ -35,10 +40,14 @@ def test_sample_builds_the_canonical_table(sample_table):
     assert list(table.columns) == COLUMNS
     assert str(table["ts"].dtype) == "datetime64[us]"
     assert str(table["source_priority"].dtype) == "int32"
+    # the file is written person by person, each person's events in event_seq order
+    assert table["person_num"].is_monotonic_increasing
+    assert table.groupby("person_num")["event_seq"].is_monotonic_increasing.all()
+    table = table.sort_values("event_seq").reset_index(drop=True)
     assert table["event_seq"].tolist() == list(range(len(table)))
     order = table.sort_values(["ts", "source_priority", "source_seq"], kind="stable")
     assert order["event_seq"].tolist() == table["event_seq"].tolist()
-    # the sample file is sorted by time, so the global order is the file order
+    # the sample file is sorted by time, so the global order is the source's row order
     assert (table["source_seq"] == table["event_seq"]).all()
     assert table["touchpoint"].notna().all() and report["unmapped"] == []
     assert set(table["source"]) == {"app", "crm", "hotline", "web"}
@@ -103,7 +112,7 @@ def test_multi_source_fixture(project_copy):
     spec = _sources(folder)
     write_study(project_copy, "multi", spec["files"], spec["journeys"], spec["declared"])
     path = build_events(load_study("multi"))
-    table = pd.read_parquet(path)
+    table = in_event_order(pd.read_parquet(path))
     report = build_report(path)
     assert report["duplicates_dropped"] == 1  # B2's page_home twice at 08:00
     assert len(table) == 7
@@ -213,7 +222,7 @@ def test_parquet_source_with_native_timestamps_and_outcomes(project_copy):
                 {"sources": [{"file": "ev", "person_id": "cid", "timestamp": "at", "touchpoint": "tp",
                               "outcomes": ["paid"]}]},
                 {"ev": {"path": "ev.parquet", "role": "event_log"}})
-    table = pd.read_parquet(build_events(load_study("pq")))
+    table = in_event_order(pd.read_parquet(build_events(load_study("pq"))))
     assert table["ts"].iloc[0] == pd.Timestamp("2025-05-01 10:00:00.123456")
     assert table["touchpoint"].tolist() == ["store", "hotline", "website"]  # "phone": a synonym
     assert table["paid"].tolist() == [True, False, None]
@@ -229,7 +238,7 @@ def test_study_without_catalog(project_copy):
                                        "touchpoint": "tp"}]}}
     (folder / "study.yml").write_text(yaml.safe_dump(study), encoding="utf-8")
     path = build_events(load_study("bare"))
-    table = pd.read_parquet(path)
+    table = in_event_order(pd.read_parquet(path))
     assert table["touchpoint"].iloc[0] == "kiosk" and pd.isna(table["touchpoint"].iloc[1])
     assert table["channel"].isna().all()
     assert build_report(path)["unmapped_rows"] == 1

@@ -19,7 +19,8 @@ source_priority  int32      lower first when timestamps tie
 source_seq       int64      row number within the source file (0-based)
 channel          string     the source's channel column, else the catalog's channel
 topic            string     the contact's topic/reason (null without one)
-event_seq        int64      0..n-1, the global order (ts, source_priority, source_seq)
+event_seq        int64      0..n-1, the global order (ts, source_priority, source_seq); the
+                            file's rows are ordered by person_num, then event_seq
 person_num       int32      1..persons, dense rank of person_id (an integer journey key: windows
                             and groups on it are 2-3x faster than on the pseudonym string)
 outcome columns  boolean    one per ``outcomes:`` column of any source (null elsewhere)
@@ -56,7 +57,7 @@ if TYPE_CHECKING:
     from research.study import Study
 
 #: Bumped when the table's layout or the build's logic changes (part of the cache key).
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 PERSON_PREFIX = "P-"
 
 
@@ -337,7 +338,7 @@ def build_events(study: Study, *, force: bool = False, memory_limit: str = "2GB"
     >>> from research import load_study
     >>> path = build_events(load_study("sample"))
     >>> table = pd.read_parquet(path)
-    >>> list(table.columns[:4]), table["event_seq"].is_monotonic_increasing
+    >>> list(table.columns[:4]), bool(table.groupby("person_num")["event_seq"].is_monotonic_increasing.all())
     (['person_id', 'ts', 'touchpoint', 'event'], True)
     """
     started = time.perf_counter()
@@ -478,7 +479,9 @@ def _build(con: duckdb.DuckDBPyConnection, study: Study, section: JourneysSectio
     else:
         source = "mapped"
     # Sorting once into a table (parallel), then numbering in insertion order, is much faster
-    # than a global row_number() OVER (ORDER BY ...) on tens of millions of rows.
+    # than a global row_number() OVER (ORDER BY ...) on tens of millions of rows. The file is then
+    # written person by person (person_num, event_seq): every analysis groups or windows by person,
+    # and a person's rows side by side halve the time of the per-person aggregates.
     con.execute(f"""
         CREATE TEMP TABLE deduped AS SELECT * FROM {source}
         ORDER BY ts, source_priority, source_seq, source, person_id
@@ -488,9 +491,9 @@ def _build(con: duckdb.DuckDBPyConnection, study: Study, section: JourneysSectio
     con.execute(f"""
         COPY (
             SELECT person_id, ts, touchpoint, event, source, source_priority, source_seq, channel, topic,
-                   CAST(row_number() OVER () - 1 AS BIGINT) AS event_seq, person_num
-                   {''.join(f', {_ident(c)}' for c in outcomes)}
-            FROM deduped
+                   event_seq, person_num {''.join(f', {_ident(c)}' for c in outcomes)}
+            FROM (SELECT *, CAST(row_number() OVER () - 1 AS BIGINT) AS event_seq FROM deduped)
+            ORDER BY person_num, event_seq
         ) TO {_sql_str(str(tmp))} (FORMAT parquet)
     """)
     os.replace(tmp, target)
