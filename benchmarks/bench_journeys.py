@@ -298,7 +298,8 @@ def replicate(table: str, target: Path, events: int) -> int:
         f"COPY (SELECT e.* REPLACE (e.person_id || '~' || r.copy AS person_id, "
         f"e.event_seq + r.copy * {top} AS event_seq, e.person_num + r.copy * {persons} AS person_num) "
         f"FROM read_parquet('{table}') e "
-        f"CROSS JOIN range({copies}) r(copy) ORDER BY r.copy, e.event_seq) TO '{target}' (FORMAT parquet)"
+        f"CROSS JOIN range({copies}) r(copy) ORDER BY person_num, event_seq) "  # canonical file order
+        f"TO '{target}' (FORMAT parquet)"
     )
     return n * copies
 
@@ -310,7 +311,7 @@ def subset(table: str, target: Path, events: int) -> int:
     (n,) = con.execute(f"SELECT count(*) FROM read_parquet('{table}')").fetchone()
     keep = max(1, round(n / events))
     con.execute(f"COPY (SELECT * FROM read_parquet('{table}') WHERE hash(person_id) % {keep} = 0 "
-                f"ORDER BY event_seq) TO '{target}' (FORMAT parquet)")
+                f"ORDER BY person_num, event_seq) TO '{target}' (FORMAT parquet)")
     (m,) = con.execute(f"SELECT count(*) FROM read_parquet('{target}')").fetchone()
     return m
 
