@@ -5,7 +5,9 @@ from pathlib import Path
 
 import nbformat
 import papermill
+from test_report_language import assert_reads_in_chinese
 
+from research import load_study
 from research.sample import kpis
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "30_improvement_evaluation.ipynb"
@@ -19,7 +21,7 @@ def test_notebook_is_committed_clean():
 
 
 def _results(tmp_path, **parameters) -> dict:
-    """Run notebook 30 with *parameters* (English, output in *tmp_path*) and read its results.json."""
+    """Run notebook 30 with *parameters* (English unless given, output in *tmp_path*); read its results."""
     papermill.execute_notebook(
         str(NOTEBOOK),
         str(tmp_path / "out.ipynb"),
@@ -32,7 +34,10 @@ def _results(tmp_path, **parameters) -> dict:
 
 
 def test_notebook_recovers_planted_did_effects(tmp_path):
-    results = _results(tmp_path, n_boot=1999)
+    results = _results(tmp_path, n_boot=1999, language="zh")
+    # The zh run reads in Chinese (the study's title is a name its author wrote).
+    assert_reads_in_chinese(tmp_path / "out.ipynb", tmp_path, names=(load_study("sample").title,))
+    assert results["at_a_glance"][0].startswith("本评估采用双重差分")
     assert results["design"] == "did"
     for kpi, effect in results["effects"].items():
         assert effect["ci_low"] < kpis.planted_did_effect(kpi) < effect["ci_high"], kpi

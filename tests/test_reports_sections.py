@@ -85,7 +85,8 @@ def test_sentences_and_prose_follow_the_language():
     assert sentence(table, "only_en", "zh") == "English."  # falls back to English
     section = prose({"key_drivers": {"zh": {"heading": "关键驱动因素", "text": "**权重**"},
                                      "en": {"heading": "Key drivers", "text": "w"}}}, "key_drivers", "zh")
-    assert section._repr_html_() == '<h2 id="key-drivers">关键驱动因素</h2>\n<p><strong>权重</strong></p>'
+    assert section._repr_html_() == ('<div class="research-prose">\n<h2 id="key-drivers">关键驱动因素</h2>\n'
+                                     '<p><strong>权重</strong></p>\n</div>')
     assert "&lt;b&gt;" in Prose("T", "<b>raw</b>")._repr_html_()
 
 

@@ -113,12 +113,14 @@ def pretrend_checks(
     """
     if series.shape != "panel":
         raise NotApplicable(
-            f"{_shape_sentence(series)}: there is no event study of units to test pre-trends on."
+            f"{_shape_sentence(series)}: there is no event study of units to test pre-trends on.",
+            missing_zh="数据不是随时间追踪的单元面板：没有可检验前趋势的单元事件研究。",
         )
     if design is not None and design.design != "did":
         raise NotApplicable(
             f"Pre-trends are tested for difference-in-differences only; this report uses the {design.design} "
-            "design."
+            "design.",
+            missing_zh=f"前趋势只针对双重差分检验；本报告使用 {design.design} 设计。",
         )
     pre = int(series.data.loc[series.data[series.post] == 0, series.period].nunique())
     word = frequency_word(series.frequency)
@@ -127,6 +129,9 @@ def pretrend_checks(
             f"Only one {word} before the intervention: there is no lead to test, so parallel pre-trends "
             "cannot be checked.",
             "More periods before the intervention would allow it.",
+            missing_zh=f"干预前只有一个{frequency_word(series.frequency, 'zh')}："
+                       "没有可检验的领先项，无法检查平行前趋势。",
+            remedy_zh="干预前有更多时期即可检验。",
         )
     if design is not None and design.method != "cluster":
         n = len(series.treated_units())
@@ -135,6 +140,9 @@ def pretrend_checks(
             "the pre-trend test is not shown.",
             "The randomisation inference of the effect does not depend on it; compare the series in the "
             "time-series figure instead.",
+            missing_zh=f"只有 {n} 个受干预单元时，事件研究的领先项没有有效的聚类稳健区间，"
+                       "因此不展示前趋势检验。",
+            remedy_zh="效果的随机化推断不依赖于此；请改看时间序列图中的序列。",
         )
     size = event_bin(series, bin_periods)
     rows, studies = [], {}
@@ -182,7 +190,8 @@ def kpi_regression_to_mean(
     ['expected_change', 'r']
     """
     if series.shape != "panel":
-        raise NotApplicable(f"{_shape_sentence(series)}: regression to the mean compares units at baseline.")
+        raise NotApplicable(f"{_shape_sentence(series)}: regression to the mean compares units at baseline.",
+                            missing_zh="数据不是随时间追踪的单元面板：均值回归需要比较各单元的基线。")
     data, post = series.data, series.post
     touchpoint = treated_touchpoint or series.treated_touchpoint
     if touchpoint:
@@ -193,14 +202,16 @@ def kpi_regression_to_mean(
     baseline = before.groupby(before[groups].astype(str))[kpi].mean().dropna()
     if baseline.size < 2:
         raise NotApplicable(
-            "Fewer than two groups have a baseline: regression to the mean needs others to compare."
+            "Fewer than two groups have a baseline: regression to the mean needs others to compare.",
+            missing_zh="有基线的组少于两个：均值回归需要可比较的其他组。",
         )
     untreated = data[data[series.treated] == 0]
     retest = untreated.pivot_table(index=series.unit, columns=post, values=kpi).dropna()
     if retest.shape[0] < 3 or retest.shape[1] < 2:
         raise NotApplicable(
             "Fewer than three untreated units are measured before and after: the retest correlation behind "
-            "regression to the mean cannot be estimated."
+            "regression to the mean cannot be estimated.",
+            missing_zh="干预前后都有测量的未受干预单元少于三个：无法估计均值回归所依据的重测相关。",
         )
     return regression_to_mean(
         baseline,

@@ -45,7 +45,9 @@ def say(key: str, language: str, **values: Any) -> str:
     return sentence(read_words(WORDS)["sentences"], key, language, **values)
 
 
-def _number(value: float, sign: bool = False) -> str:
+def _number(value: float | None, sign: bool = False) -> str:
+    if value is None or value != value:  # no interval (too few units or periods): shown as missing
+        return "–"
     text = f"{value:+.3g}" if sign else f"{value:.3g}"
     return text.replace("e+0", "e").replace("e-0", "e-")
 
@@ -79,6 +81,12 @@ def at_a_glance(
     ...     print(line)
     本评估采用双重差分，干预时间 2025-07-07，比较干预前 52 期与干预后 52 期。
     平均等待时长：改善，变化 -89.1 秒（95% 置信区间 -93.4 至 -85.7）。
+
+    An estimate without an interval (too few units) shows the interval as missing:
+
+    >>> results["effects"]["wait"].update(ci_low=None, ci_high=None, verdict="inconclusive")
+    >>> at_a_glance(results, "en")[1]
+    'wait: inconclusive, a change of -89.1 (95% CI – to –).'
     """
     names, unit_of = labels or {}, units or {}
 

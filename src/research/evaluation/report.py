@@ -139,12 +139,14 @@ def series_fit(series: KpiSeries, kpi: str) -> ItsFit:
     if series.shape == "cross_sections":
         raise NotApplicable(
             "The data are cross-sections of individual records: there is no series over time to "
-            "draw with its counterfactual."
+            "draw with its counterfactual.",
+            missing_zh="数据为个体记录的横截面：没有可连同反事实一起绘制的时间序列。",
         )
     if series.staggered:
         raise NotApplicable(
             "The units started in waves, so there is no single before and after to draw: the roll-out "
-            "section shows the effect by time since each unit's start."
+            "section shows the effect by time since each unit's start.",
+            missing_zh="各单元分批开始，没有统一的干预前后可绘制：分批推广部分展示以各单元开始时间为起点的效果。",
         )
     data = series.data
     rows = data if series.treated is None else data[data[series.treated] == 1]
@@ -154,7 +156,9 @@ def series_fit(series: KpiSeries, kpi: str) -> ItsFit:
         word = frequency_word(series.frequency, plural=True)
         raise NotApplicable(
             f"{pre} {word} before and {post} from the intervention on: too few to fit a time series "
-            f"and its counterfactual (at least {MIN_PERIODS_PER_SIDE} on each side)."
+            f"and its counterfactual (at least {MIN_PERIODS_PER_SIDE} on each side).",
+            missing_zh=f"干预前 {pre} 个{frequency_word(series.frequency, 'zh')}、干预后 {post} 个：太少，"
+                       f"无法拟合时间序列及其反事实（每侧至少 {MIN_PERIODS_PER_SIDE} 个）。",
         )
     return kpi_its(series, kpi, comparative=True)
 
@@ -227,7 +231,8 @@ def rollout_checks(series: KpiSeries, kpis: list[str] | None = None, *, language
     """
     if not series.staggered:
         raise NotApplicable(
-            "The improvement started at one period for all treated units: there is no roll-out in waves."
+            "The improvement started at one period for all treated units: there is no roll-out in waves.",
+            missing_zh="改进在同一时期对所有受干预单元开始：没有分批推广。",
         )
     results, waves, sentences = {}, [], {}
     for kpi in kpis or series.kpi_columns:

@@ -56,7 +56,7 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from research.errors import DataError, FieldProblem, from_validation_error
+from research.errors import Bilingual, DataError, FieldProblem, from_validation_error
 from research.evaluation.periods import Periods, frequency_word, intervention_period, parse_periods
 from research.io import read_table
 from research.study import Names
@@ -836,12 +836,15 @@ def _assemble(config: EvaluationSection, file_id: str, frame: pd.DataFrame, peri
             untreated = frame.loc[(touchpoint == config.treated_touchpoint) & (frame[treated] == 0),
                                   config.unit_column].astype(str).unique()
             if len(untreated):
-                notes.append(
+                notes.append(Bilingual(
                     f"{len(untreated)} unit(s) of the treated touchpoint {config.treated_touchpoint} are "
                     f"marked untreated ({config.treated_column} = 0) and serve as comparisons: "
                     f"{_short(sorted(untreated))}. Check {config.treated_column} if they got the "
-                    "improvement too."
-                )
+                    "improvement too.",
+                    zh=f"受干预触点 {config.treated_touchpoint} 中有 {len(untreated)} 个单位被标为未受干预"
+                       f"（{config.treated_column} = 0），作为对照：{_short(sorted(untreated))}。"
+                       f"如果它们也接受了改进，请检查 {config.treated_column}。",
+                ))
         keep = touchpoint.isin([config.treated_touchpoint, *config.comparison_touchpoints])
         # Only the treated touchpoint's units count as treated; other touchpoints are comparisons.
         keep &= (frame[treated] == 0) | (touchpoint == config.treated_touchpoint)

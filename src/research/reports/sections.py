@@ -159,6 +159,10 @@ def sentence(table: Mapping[str, Mapping[str, str]], key: str, language: str, **
     return text.format(**values) if values else text
 
 
+#: HTML class of the package's own prose (headings and explanations) in a report's outputs.
+PROSE_CLASS = "research-prose"
+
+
 @dataclass(frozen=True)
 class Prose:
     """A heading and explanatory text of a report section, shown as HTML in a notebook.
@@ -180,13 +184,13 @@ class Prose:
     level: int = 2
 
     def _repr_html_(self) -> str:
-        parts = []
+        parts = [f'<div class="{PROSE_CLASS}">']
         if self.heading:
             anchor = f' id="{html.escape(self.anchor, quote=True)}"' if self.anchor else ""
             parts.append(f"<h{self.level}{anchor}>{html.escape(self.heading)}</h{self.level}>")
         if self.text:
             parts.append(_markdown(self.text))
-        return "\n".join(parts)
+        return "\n".join([*parts, "</div>"])
 
     def __str__(self) -> str:
         return "\n\n".join(part for part in (self.heading, self.text) if part)
