@@ -262,7 +262,7 @@ def test_one_coder_gives_a_note_instead_of_agreement(project):
     results = _results(root, "one_coder")
     assert results["reference_coder"] == "lee" and results["coders"] == ["lee"]
     assert results["agreement"] is None
-    assert "Only one coder (lee)" in _notes(results)["agreement"]
+    assert "只有一位编码员（lee）" in _notes(results)["agreement"]  # the study is in Chinese
     codings = pd.read_csv(io.StringIO(ONE_CODER_CODINGS))
     assert results["mentions"] == codings.groupby("code")["unit_id"].nunique().reindex(
         [c["id"] for c in ONE_CODER_CODEBOOK["codes"]], fill_value=0).to_dict()
