@@ -268,7 +268,7 @@ def test_one_coder_gives_a_note_instead_of_agreement(project):
         [c["id"] for c in ONE_CODER_CODEBOOK["codes"]], fill_value=0).to_dict()
     # The keyword rules find exactly the coder's 7 units here: precision = recall = 1.
     assert results["autocode"] == {"precision": 1.0, "recall": 1.0, "f1": 1.0}
-    assert "coder lee" in results["sentiment"]["basis"]
+    assert "编码员 lee" in results["sentiment"]["basis"]  # the study is in Chinese
 
 
 # --- preconditions -------------------------------------------------------------------------------

@@ -33,6 +33,17 @@ def explain(section: str, language: str) -> Prose:
     return prose(read_words(WORDS)["sections"], section, language)
 
 
+def say(key: str, language: str, **values: Any) -> str:
+    """The sentence *key* of the coding report in *language*, filled with *values*.
+
+    Examples
+    --------
+    >>> say("method_supervised", "zh", folds=5)
+    '用这些标签训练的模型（5 折交叉验证）'
+    """
+    return sentence(read_words(WORDS)["sentences"], key, language, **values)
+
+
 def at_a_glance(
     results: Mapping[str, Any], language: str, labels: Mapping[str, str] | None = None
 ) -> list[str]:
@@ -61,31 +72,31 @@ def at_a_glance(
     names = labels or {}
     join = _LIST_SEPARATOR.get(language, ", ").join
 
-    def say(key: str, **values: Any) -> str:
-        return sentence(read_words(WORDS)["sentences"], key, language, **values)
+    def tell(key: str, **values: Any) -> str:
+        return say(key, language, **values)
 
     n = int(results.get("n_transcripts") or 0)
     coder = results.get("reference_coder")
-    coding = say("coder", coder=coder) if coder else say("auto")
-    lines = [say("texts", n=n, units=int(results.get("n_units") or 0), coding=coding)]
+    coding = tell("coder", coder=coder) if coder else tell("auto")
+    lines = [tell("texts", n=n, units=int(results.get("n_units") or 0), coding=coding)]
     pains = list(results.get("top_pain_points") or [])[:3]
     if pains:
         reach = results.get("respondents") or {}
-        items = [say("pain_item", name=names.get(code, code), share=(reach.get(code, 0) / n) if n else 0.0)
+        items = [tell("pain_item", name=names.get(code, code), share=(reach.get(code, 0) / n) if n else 0.0)
                  for code in pains]
-        lines.append(say("pains", items=join(items)))
+        lines.append(tell("pains", items=join(items)))
     else:
-        lines.append(say("no_pains"))
+        lines.append(tell("no_pains"))
     touchpoints = list(results.get("top_pain_touchpoints") or [])[:3]
     if touchpoints:
-        lines.append(say("touchpoints", items=join(names.get(t, t) for t in touchpoints)))
+        lines.append(tell("touchpoints", items=join(names.get(t, t) for t in touchpoints)))
     agreement = results.get("agreement")
     if agreement and agreement.get("cohen_kappa") is not None:
         coders = join(agreement.get("coders", []))
-        lines.append(say("agreement", coders=coders, kappa=agreement["cohen_kappa"]))
+        lines.append(tell("agreement", coders=coders, kappa=agreement["cohen_kappa"]))
     autocode = results.get("autocode")
     if autocode and autocode.get("precision") is not None:
-        lines.append(say("autocode", precision=autocode["precision"], recall=autocode["recall"]))
+        lines.append(tell("autocode", precision=autocode["precision"], recall=autocode["recall"]))
     return lines[:5]
 
 

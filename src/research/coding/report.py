@@ -35,6 +35,7 @@ from research.coding.analysis import (
 from research.coding.autocoding import attribute_touchpoints, autocode, autocode_performance
 from research.coding.codebook import Codebook, _declares_stages, load_codebook
 from research.coding.codings import CODING_COLUMNS, codings_to_units, load_codings
+from research.coding.prose import say
 from research.coding.schema import CodingFiles, coding_files, coding_settings
 from research.coding.sentiment import (
     SentimentAgreement,
@@ -519,7 +520,7 @@ class SentimentCheck:
 
 
 def sentiment_section(
-    data: CodingData, sentiment: pd.DataFrame, label_column: str = ""
+    data: CodingData, sentiment: pd.DataFrame, label_column: str = "", language: str = "en"
 ) -> SentimentCheck:
     """Check the sentiment suggestion against researcher labels or human-coded valence.
 
@@ -563,12 +564,12 @@ def sentiment_section(
         scored = text_sentiment(data.units, data.codebook)
         extended = label_agreement(scored, labels)
         builtin = label_agreement(text_sentiment(data.units, adapt=False), labels)
-        basis = f"the respondents file's label column {label_column!r} (one label per text)"
+        basis = say("sentiment_basis_labels", language, column=repr(label_column))
     elif not data.auto_coded:
         scored = sentiment
         extended = sentiment_agreement(sentiment, data.coded, data.codebook)
         builtin = sentiment_agreement(unit_sentiment(data.units, adapt=False), data.coded, data.codebook)
-        basis = f"the valence of coder {data.reference_coder}'s codes (one label per coded unit)"
+        basis = say("sentiment_basis_coder", language, coder=data.reference_coder)
     else:
         raise NotApplicable(
             "The texts are auto-coded and have no sentiment labels, so the sentiment suggestion "
@@ -580,15 +581,14 @@ def sentiment_section(
                       "或加入编码员的编码。",
         )
     parts = [
-        builtin.summary().assign(lexicon="built-in"),
-        extended.summary().assign(lexicon=(
-            "adapted to these texts (self-training) + codebook keywords"
-            if scored.attrs.get("method") == "adapted" else "built-in + codebook keywords")),
+        builtin.summary().assign(lexicon=say("method_builtin", language)),
+        extended.summary().assign(lexicon=say(
+            "method_adapted" if scored.attrs.get("method") == "adapted" else "method_keywords", language)),
     ]
     supervised = _supervised_comparison(data, extended, label_column)
     if supervised is not None:
         parts.append(supervised.supervised.summary().assign(
-            lexicon=f"supervised on these labels ({supervised.folds}-fold cross-validation)"))
+            lexicon=say("method_supervised", language, folds=supervised.folds)))
     table = pd.concat(parts, ignore_index=True).assign(compared_with=basis)[
         ["lexicon", "compared_with", "n", "accuracy", "cohen_kappa"]]
     return SentimentCheck(basis, table, extended, builtin, supervised)
