@@ -299,7 +299,8 @@ COLUMN_LABELS_ZH = {
     "label": "名称", "name": "名称", "touchpoint": "触点", "segment": "分群", "code": "编码",
     "stage": "阶段", "source": "来源", "persons": "人数", "rank": "排名", "mean": "均值",
     "difference": "差值", "verdict_label": "结论", "sentence": "解读", "reading": "解读",
-    "item": "项目", "value": "值", "note": "说明",
+    "item": "项目", "value": "值", "note": "说明", "accuracy": "准确率", "cohen_kappa": "Cohen kappa",
+    "lexicon": "方法", "compared_with": "对照", "precision": "精确率", "recall": "召回率", "f1": "F1",
 }
 
 _MORE_ROWS = {"zh": "仅显示前 {shown:,} 行，共 {total:,} 行。",
