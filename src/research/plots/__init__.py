@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import matplotlib
 import matplotlib.pyplot as plt
@@ -69,3 +70,17 @@ def use_style() -> None:
 def text(language: str, zh: str, en: str) -> str:
     """Pick the label for the study's language (figures are labelled in it)."""
     return zh if language == "zh" else en
+
+
+def empty_note(ax: Any, note: str, color: str | None = None) -> None:
+    """Write *note* in the middle of *ax*: the axes has nothing to draw.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots()
+    >>> empty_note(ax, text("en", "无数据", "no data"))
+    >>> ax.texts[0].get_text()
+    'no data'
+    """
+    ax.text(0.5, 0.5, note, transform=ax.transAxes, ha="center", va="center", color=color)

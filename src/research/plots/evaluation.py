@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from research.plots import NEGATIVE, NEUTRAL, PALETTE, POSITIVE, text, use_style
+from research.plots import NEGATIVE, NEUTRAL, PALETTE, POSITIVE, empty_note, text, use_style
 
 _VERDICT_COLOURS = {"improved": POSITIVE, "worsened": NEGATIVE}
 
@@ -52,15 +52,7 @@ def effect_forest(effects: pd.DataFrame, language: str = "zh") -> Figure:
             ]
             ax.errorbar([estimate], [0], xerr=xerr, fmt="o", color=colour, capsize=4)
         else:
-            ax.text(
-                0.5,
-                0.5,
-                text(language, "无估计值", "no estimate"),
-                transform=ax.transAxes,
-                ha="center",
-                va="center",
-                color=NEUTRAL,
-            )
+            empty_note(ax, text(language, "无估计值", "no estimate"), NEUTRAL)
         ax.axvline(0, color=NEUTRAL, lw=1)
         finite = [abs(v) for v in (estimate, low, high) if np.isfinite(v)]
         if np.isfinite(threshold) and threshold > 0:

@@ -23,7 +23,7 @@ from matplotlib.patches import FancyBboxPatch, Patch
 from matplotlib.ticker import PercentFormatter
 
 from research.errors import NotApplicable
-from research.plots import NEGATIVE, NEUTRAL, PALETTE, POSITIVE, text, use_style
+from research.plots import NEGATIVE, NEUTRAL, PALETTE, POSITIVE, empty_note, text, use_style
 from research.plots.journey import _wrap
 
 #: Lanes top to bottom: (channel, visibility, zh label, en label).
@@ -140,15 +140,8 @@ def scorecard_journey_map(
     if curve.lines:
         curve.legend(loc="lower right", fontsize=8, frameon=False, ncol=2)
     else:
-        curve.text(
-            0.5,
-            0.5,
-            text(language, "没有满意度或反馈数据", "No satisfaction or feedback evidence"),
-            transform=curve.transAxes,
-            ha="center",
-            va="center",
-            color=NEUTRAL,
-        )
+        missing = text(language, "没有满意度或反馈数据", "No satisfaction or feedback evidence")
+        empty_note(curve, missing, NEUTRAL)
     curve.set_title(
         text(
             language,

@@ -18,7 +18,7 @@ from matplotlib.patches import PathPatch, Rectangle
 from matplotlib.path import Path as MplPath
 from matplotlib.ticker import PercentFormatter
 
-from research.plots import NEUTRAL, PALETTE, text, use_style
+from research.plots import NEUTRAL, PALETTE, empty_note, text, use_style
 
 #: Node label the flows primitive gives to touchpoints beyond the top k of a step.
 OTHER = "other"
@@ -29,8 +29,7 @@ def _empty(language: str, title: str) -> Figure:
     fig, ax = plt.subplots(figsize=(6, 2))
     ax.set_axis_off()
     ax.set_title(title)
-    ax.text(0.5, 0.5, text(language, "没有可绘制的数据。", "No data to draw."),
-            ha="center", va="center", transform=ax.transAxes)
+    empty_note(ax, text(language, "没有可绘制的数据。", "No data to draw."))
     return fig
 
 
