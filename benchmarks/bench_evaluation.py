@@ -81,8 +81,17 @@ def _worker(method: str, path: str) -> None:
     start = time.perf_counter()
     if method in ("research", "research_wcr"):
         boot = "wild" if method == "research_wcr" else "none"
-        res = diff_in_diff(panel, "wait_seconds", "treated", "post", cluster="unit",
-                           fixed_effects=["unit", "week"], bootstrap=boot, n_boot=9999, weights="rademacher")
+        res = diff_in_diff(
+            panel,
+            "wait_seconds",
+            "treated",
+            "post",
+            cluster="unit",
+            fixed_effects=["unit", "week"],
+            bootstrap=boot,
+            n_boot=9999,
+            weights="rademacher",
+        )
         estimate, se = float(res.at[0, "estimate"]), float(res.at[0, "se"])
         extra = {"ci_low": float(res.at[0, "ci_low"]), "ci_high": float(res.at[0, "ci_high"])}
     elif method == "pyfixest":
@@ -98,26 +107,41 @@ def _worker(method: str, path: str) -> None:
     elif method == "dense":
         import statsmodels.api as sm
 
-        X = pd.concat([
-            (panel["treated"] * panel["post"]).astype(float).rename("did"),
-            pd.get_dummies(panel["unit"], drop_first=False, dtype=float),
-            pd.get_dummies(panel["week"], drop_first=True, dtype=float),
-        ], axis=1)
+        X = pd.concat(
+            [
+                (panel["treated"] * panel["post"]).astype(float).rename("did"),
+                pd.get_dummies(panel["unit"], drop_first=False, dtype=float),
+                pd.get_dummies(panel["week"], drop_first=True, dtype=float),
+            ],
+            axis=1,
+        )
         codes = pd.factorize(panel["unit"])[0]
         fit = sm.OLS(panel["wait_seconds"].to_numpy(float), X.to_numpy()).fit(
-            cov_type="cluster", cov_kwds={"groups": codes}, use_t=True)
+            cov_type="cluster", cov_kwds={"groups": codes}, use_t=True
+        )
         estimate, se = float(fit.params[0]), float(fit.bse[0])
         extra = {}
     else:
         raise SystemExit(f"unknown method {method}")
     seconds = time.perf_counter() - start
-    print(json.dumps({"seconds": seconds, "peak_mb": _peak_mb(), "loaded_mb": loaded, "estimate": estimate,
-                      "se": se, **extra}))
+    print(
+        json.dumps(
+            {
+                "seconds": seconds,
+                "peak_mb": _peak_mb(),
+                "loaded_mb": loaded,
+                "estimate": estimate,
+                "se": se,
+                **extra,
+            }
+        )
+    )
 
 
 def _measure(method: str, path: Path) -> dict | None:
-    done = subprocess.run([sys.executable, __file__, "--worker", method, str(path)], capture_output=True,
-                          text=True, check=False)
+    done = subprocess.run(
+        [sys.executable, __file__, "--worker", method, str(path)], capture_output=True, text=True, check=False
+    )
     if done.returncode != 0:
         why = done.stderr.strip().splitlines()[-1] if done.stderr.strip() else done.returncode
         print(f"    {method}: failed ({why})")
@@ -126,8 +150,10 @@ def _measure(method: str, path: Path) -> dict | None:
 
 
 def bench_did(sizes: list[int]) -> None:
-    print("DiD with unit and week fixed effects, CR1 by unit (time: the call; memory: peak RSS of a "
-          "fresh process, data included). Shared 2-core machine: timings move with the others' load.")
+    print(
+        "DiD with unit and week fixed effects, CR1 by unit (time: the call; memory: peak RSS of a "
+        "fresh process, data included). Shared 2-core machine: timings move with the others' load."
+    )
     header = ("units x 104 weeks", "method", "seconds", "peak MB", "estimate", "se")
     print("{:>20} {:>16} {:>9} {:>9} {:>10} {:>8}".format(*header))
     goals = {}
@@ -145,8 +171,10 @@ def bench_did(sizes: list[int]) -> None:
                     note = f"  (first call incl. JIT; second call {row['second_call']:.2f} s)"
                 if method == "research_wcr":
                     note = f"  (95% CI {row['ci_low']:.2f} to {row['ci_high']:.2f}, 9,999 draws)"
-                print(f"{label:>20} {method:>16} {row['seconds']:>9.2f} {row['peak_mb']:>9.0f} "
-                      f"{row['estimate']:>10.4f} {row['se']:>8.4f}{note}")
+                print(
+                    f"{label:>20} {method:>16} {row['seconds']:>9.2f} {row['peak_mb']:>9.0f} "
+                    f"{row['estimate']:>10.4f} {row['se']:>8.4f}{note}"
+                )
                 if units == max(sizes):
                     goals[method] = row
             path.unlink()
@@ -155,13 +183,17 @@ def bench_did(sizes: list[int]) -> None:
         print("Goals of issue 14 at 10,000 units x 104 weeks:")
         if fit:
             ok = fit["seconds"] <= GOALS["fit_seconds"] and fit["peak_mb"] / 1024 <= GOALS["fit_gb"]
-            print(f"  fit + CR1 {fit['seconds']:.2f} s (<= {GOALS['fit_seconds']:g} s), peak "
-                  f"{fit['peak_mb'] / 1024:.2f} GB (<= {GOALS['fit_gb']:g} GB): {'met' if ok else 'NOT met'}")
+            print(
+                f"  fit + CR1 {fit['seconds']:.2f} s (<= {GOALS['fit_seconds']:g} s), peak "
+                f"{fit['peak_mb'] / 1024:.2f} GB (<= {GOALS['fit_gb']:g} GB): {'met' if ok else 'NOT met'}"
+            )
         if boot:
             ok = boot["seconds"] <= GOALS["boot_seconds"]
-            print(f"  fit + CR1 + 9,999 wild bootstrap draws {boot['seconds']:.2f} s "
-                  f"(<= {GOALS['boot_seconds']:g} s), peak {boot['peak_mb'] / 1024:.2f} GB: "
-                  f"{'met' if ok else 'NOT met'}")
+            print(
+                f"  fit + CR1 + 9,999 wild bootstrap draws {boot['seconds']:.2f} s "
+                f"(<= {GOALS['boot_seconds']:g} s), peak {boot['peak_mb'] / 1024:.2f} GB: "
+                f"{'met' if ok else 'NOT met'}"
+            )
 
 
 def bench_its(n_series: int = 500) -> None:

@@ -133,8 +133,12 @@ def stages(items: pd.DataFrame, book) -> None:
     for name, run in (
         ("codes (autocode, negation)", lambda: autocode(units, book, negation=True)),
         ("type (cue rules, negation)", lambda: classify_type(items["text"], items["language"])),
-        ("sentiment (interview scorer)", lambda: [score_text(t, lang, book) for t, lang in
-                                                  zip(items["text"], items["language"], strict=True)]),
+        (
+            "sentiment (interview scorer)",
+            lambda: [
+                score_text(t, lang, book) for t, lang in zip(items["text"], items["language"], strict=True)
+            ],
+        ),
     ):
         start = time.perf_counter()
         run()
@@ -154,30 +158,44 @@ def main(argv: list[str] | None = None) -> int:
 
     start = time.perf_counter()
     items = texts(args.n)
-    print(f"{args.n:,} texts built in {time.perf_counter() - start:.1f} s; "
-          f"mean length {items['text'].str.len().mean():.1f} characters; "
-          f"distinct {items['text'].nunique() / len(items):.1%}")
+    print(
+        f"{args.n:,} texts built in {time.perf_counter() - start:.1f} s; "
+        f"mean length {items['text'].str.len().mean():.1f} characters; "
+        f"distinct {items['text'].nunique() / len(items):.1%}"
+    )
     book = codebook()
     if args.stages:
         print("Per-stage throughput (one process, 50,000 texts):")
         stages(items.head(50_000), book)
     with tempfile.TemporaryDirectory() as tmp, PssSampler() as sampler:
         start = time.perf_counter()
-        folder = classify_to_parquet(items, book, Path(tmp) / "classified", workers=args.workers,
-                                     chunk_size=args.chunk_size, progress=False)
+        folder = classify_to_parquet(
+            items,
+            book,
+            Path(tmp) / "classified",
+            workers=args.workers,
+            chunk_size=args.chunk_size,
+            progress=False,
+        )
         seconds = time.perf_counter() - start
         labels = read_parquet_folder(folder, "labels")
         codes = read_parquet_folder(folder, "codes")
     memory = sampler.peak
-    print(f"Peak memory: {memory:,.0f} MB summed PSS of the process tree (sampled every "
-          f"{sampler.interval} s; RSS upper bound {peak_mb(args.workers):,.0f} MB)")
+    print(
+        f"Peak memory: {memory:,.0f} MB summed PSS of the process tree (sampled every "
+        f"{sampler.interval} s; RSS upper bound {peak_mb(args.workers):,.0f} MB)"
+    )
     uncoded = 1 - labels["n_codes"].gt(0).mean()
-    print(f"Classified {len(labels):,} texts ({len(codes):,} code rows, {uncoded:.1%} uncoded) with "
-          f"{args.workers} worker(s): {seconds:.1f} s ({len(labels) / seconds:,.0f} texts/s), "
-          f"peak memory {memory:,.0f} MB")
+    print(
+        f"Classified {len(labels):,} texts ({len(codes):,} code rows, {uncoded:.1%} uncoded) with "
+        f"{args.workers} worker(s): {seconds:.1f} s ({len(labels) / seconds:,.0f} texts/s), "
+        f"peak memory {memory:,.0f} MB"
+    )
     met = seconds <= GOAL_SECONDS * args.n / 1_000_000 and memory <= GOAL_MB
-    print(f"Goal (1M in <= {GOAL_SECONDS:.0f} s on 2 cores, <= {GOAL_MB:.0f} MB): "
-          f"{'met' if met else 'NOT met'}" + ("" if args.n == 1_000_000 else " (time scaled to n)"))
+    print(
+        f"Goal (1M in <= {GOAL_SECONDS:.0f} s on 2 cores, <= {GOAL_MB:.0f} MB): "
+        f"{'met' if met else 'NOT met'}" + ("" if args.n == 1_000_000 else " (time scaled to n)")
+    )
     return 0 if met else 1
 
 

@@ -84,8 +84,16 @@ def phase_engine(args: argparse.Namespace, results: dict) -> None:
     top = _timed(results, "variants_s", variants, table, top=TOP)
     edges = _timed(results, "dfg_s", dfg, table)
     _timed(results, "funnel_s", funnel, table, FUNNEL)
-    _timed(results, "repeat_contact_s", repeat_contacts, table, SERVICE, within=timedelta(days=7),
-           same_topic=False, not_upstream=NOT_UPSTREAM)
+    _timed(
+        results,
+        "repeat_contact_s",
+        repeat_contacts,
+        table,
+        SERVICE,
+        within=timedelta(days=7),
+        same_topic=False,
+        not_upstream=NOT_UPSTREAM,
+    )
     results["variants_dfg_s"] = round(results["variants_s"] + results["dfg_s"], 2)
     _save(args, top[["path", "n"]], edges[["source", "target", "n"]])
 
@@ -111,15 +119,19 @@ def phase_pandas(args: argparse.Namespace, results: dict) -> None:
     results["variants_s"] = round(time.perf_counter() - started, 2)
     started = time.perf_counter()
     same = log["person_id"].to_numpy()[1:] == log["person_id"].to_numpy()[:-1]
-    pairs = pd.DataFrame({
-        "source": log["touchpoint"].to_numpy()[:-1][same],
-        "target": log["touchpoint"].to_numpy()[1:][same],
-        "person_id": log["person_id"].to_numpy()[:-1][same],
-        "gap": (log["ts"].to_numpy()[1:] - log["ts"].to_numpy()[:-1])[same] / pd.Timedelta(seconds=1),
-    })
-    edges = pairs.groupby(["source", "target"]).agg(
-        n=("gap", "size"), persons=("person_id", "nunique"), median_s=("gap", "median")
-    ).reset_index()
+    pairs = pd.DataFrame(
+        {
+            "source": log["touchpoint"].to_numpy()[:-1][same],
+            "target": log["touchpoint"].to_numpy()[1:][same],
+            "person_id": log["person_id"].to_numpy()[:-1][same],
+            "gap": (log["ts"].to_numpy()[1:] - log["ts"].to_numpy()[:-1])[same] / pd.Timedelta(seconds=1),
+        }
+    )
+    edges = (
+        pairs.groupby(["source", "target"])
+        .agg(n=("gap", "size"), persons=("person_id", "nunique"), median_s=("gap", "median"))
+        .reset_index()
+    )
     results["dfg_s"] = round(time.perf_counter() - started, 2)
     results["variants_dfg_s"] = round(results["variants_s"] + results["dfg_s"], 2)
     _save(args, top, edges[["source", "target", "n"]])
@@ -137,8 +149,15 @@ def phase_pm4py(args: argparse.Namespace, results: dict) -> None:
     results["version"] = pm4py.__version__
     log = pd.read_parquet(args.table, columns=["person_id", "ts", "touchpoint", "event_seq"])
     log = log[log["touchpoint"].notna()].reset_index(drop=True)  # event_seq order breaks ties
-    frame = _timed(results, "format_s", pm4py.format_dataframe, log, case_id="person_id",
-                   activity_key="touchpoint", timestamp_key="ts")
+    frame = _timed(
+        results,
+        "format_s",
+        pm4py.format_dataframe,
+        log,
+        case_id="person_id",
+        activity_key="touchpoint",
+        timestamp_key="ts",
+    )
     found = _timed(results, "variants_s", pm4py.get_variants, frame)
     graph, _start, _end = _timed(results, "dfg_s", pm4py.discover_dfg, frame)
     results["variants_dfg_s"] = round(results["variants_s"] + results["dfg_s"], 2)
@@ -154,8 +173,13 @@ def _save(args: argparse.Namespace, top, edges) -> None:
         edges.reset_index(drop=True).to_parquet(f"{args.out}.dfg.parquet")
 
 
-PHASES = {"ingest": phase_ingest, "duckdb": phase_engine, "pyspark": phase_engine,
-          "pandas": phase_pandas, "pm4py": phase_pm4py}
+PHASES = {
+    "ingest": phase_ingest,
+    "duckdb": phase_engine,
+    "pyspark": phase_engine,
+    "pandas": phase_pandas,
+    "pm4py": phase_pm4py,
+}
 
 
 class SpillSampler:
@@ -217,8 +241,7 @@ def run_phase(args: argparse.Namespace) -> int:
 
 
 # ---------------------------------------------------------------------------- orchestration
-def child(phase: str, work: Path, env: dict, cap_gb: float | None = None,
-          **options: object) -> dict | None:
+def child(phase: str, work: Path, env: dict, cap_gb: float | None = None, **options: object) -> dict | None:
     """Run one phase in a fresh interpreter; return its results (None when it failed).
 
     With *cap_gb* the phase runs under a resident-memory cap: a watchdog sums the resident set
@@ -256,7 +279,7 @@ def child(phase: str, work: Path, env: dict, cap_gb: float | None = None,
         return None
     for line in stdout.splitlines():
         if line.startswith("RESULT "):
-            result = json.loads(line[len("RESULT "):])
+            result = json.loads(line[len("RESULT ") :])
             if cap_gb:
                 result["watchdog_peak_mb"] = round(peak / 2**20)
             return result
@@ -310,8 +333,10 @@ def subset(table: str, target: Path, events: int) -> int:
     con = small_duckdb(target.parent)
     (n,) = con.execute(f"SELECT count(*) FROM read_parquet('{table}')").fetchone()
     keep = max(1, round(n / events))
-    con.execute(f"COPY (SELECT * FROM read_parquet('{table}') WHERE hash(person_id) % {keep} = 0 "
-                f"ORDER BY person_num, event_seq) TO '{target}' (FORMAT parquet)")
+    con.execute(
+        f"COPY (SELECT * FROM read_parquet('{table}') WHERE hash(person_id) % {keep} = 0 "
+        f"ORDER BY person_num, event_seq) TO '{target}' (FORMAT parquet)"
+    )
     (m,) = con.execute(f"SELECT count(*) FROM read_parquet('{target}')").fetchone()
     return m
 
@@ -340,8 +365,21 @@ def agree(work: Path, phase: str) -> str:
 def show(label: str, result: dict | None) -> None:
     if result is None:
         return
-    keys = [k for k in ("ingest_s", "cache_s", "read_s", "format_s", "variants_s", "dfg_s",
-                        "variants_dfg_s", "funnel_s", "repeat_contact_s") if k in result]
+    keys = [
+        k
+        for k in (
+            "ingest_s",
+            "cache_s",
+            "read_s",
+            "format_s",
+            "variants_s",
+            "dfg_s",
+            "variants_dfg_s",
+            "funnel_s",
+            "repeat_contact_s",
+        )
+        if k in result
+    ]
     timings = ", ".join(f"{k[:-2]} {result[k]:.2f} s" for k in keys)
     peak = peak_gb(result)
     spilled = f", spilled {result['spilled_mb'] / 1024:.2f} GB" if result.get("spilled_mb") else ""
@@ -366,10 +404,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-pm4py", action="store_true")
     parser.add_argument("--no-pandas", action="store_true")
     parser.add_argument("--memory-limit", default="1.5GB", help="DuckDB limit of the main run")
-    parser.add_argument("--big-memory-limit", default="2GB",
-                        help="DuckDB limit of the spill case (inside the 4 GB address-space cap)")
-    parser.add_argument("--reuse", action="store_true",
-                        help="reuse the study generated earlier in --work (ingest still runs)")
+    parser.add_argument(
+        "--big-memory-limit",
+        default="2GB",
+        help="DuckDB limit of the spill case (inside the 4 GB address-space cap)",
+    )
+    parser.add_argument(
+        "--reuse", action="store_true", help="reuse the study generated earlier in --work (ingest still runs)"
+    )
     parser.add_argument("--work", help="keep the generated study and tables here")
     # child-process options
     parser.add_argument("--phase", choices=sorted(PHASES), help=argparse.SUPPRESS)
@@ -401,8 +443,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\n{n_events:,} events ({Path(table).stat().st_size / 2**20:.0f} MB Parquet)")
     show("ingest (build_events)", ingest)
     spill = work_root / "duckdb_tmp"
-    main_run = child("duckdb", work, env, table=table, memory_limit=args.memory_limit,
-                     temp_directory=spill)
+    main_run = child("duckdb", work, env, table=table, memory_limit=args.memory_limit, temp_directory=spill)
     show(f"DuckDB (limit {args.memory_limit})", main_run)
     pandas_run = None if args.no_pandas else child("pandas", work, env, table=table)
     if pandas_run:
@@ -412,8 +453,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.no_pm4py:
         print("  pm4py: skipped (--no-pm4py)")
     elif subprocess.run([sys.executable, "-c", "import pm4py"], capture_output=True).returncode:
-        print("  pm4py: not installed, skipped (pip install pm4py into the venv to compare; AGPL, "
-              "never a dependency)")
+        print(
+            "  pm4py: not installed, skipped (pip install pm4py into the venv to compare; AGPL, "
+            "never a dependency)"
+        )
     else:
         pm4py_run = child("pm4py", work, env, table=table)
         if pm4py_run:
@@ -428,8 +471,11 @@ def main(argv: list[str] | None = None) -> int:
             subset(table, Path(small), args.spark_events)
         n_small = rows(small)
         print(f"\n{n_small:,} events on PySpark (local[2]) beside DuckDB")
-        spark_duck = main_run if small == table else child(
-            "duckdb", work, env, table=small, memory_limit=args.memory_limit, temp_directory=spill)
+        spark_duck = (
+            main_run
+            if small == table
+            else child("duckdb", work, env, table=small, memory_limit=args.memory_limit, temp_directory=spill)
+        )
         spark_run = child("pyspark", work, env, table=small)
         show("DuckDB", spark_duck)
         show("PySpark", spark_run)
@@ -440,11 +486,20 @@ def main(argv: list[str] | None = None) -> int:
         big = work_root / "big.parquet"
         started = time.perf_counter()
         n_big = replicate(table, big, args.big_events)
-        print(f"\n{n_big:,} events (replicated in {time.perf_counter() - started:.0f} s), DuckDB "
-              f"memory_limit {args.big_memory_limit} with a temp_directory; a watchdog kills the run "
-              f"if its resident memory passes {cap_gb:.0f} GB")
-        big_run = child("duckdb", work, env, table=big, memory_limit=args.big_memory_limit,
-                        temp_directory=work_root / "duckdb_tmp_big", cap_gb=cap_gb)
+        print(
+            f"\n{n_big:,} events (replicated in {time.perf_counter() - started:.0f} s), DuckDB "
+            f"memory_limit {args.big_memory_limit} with a temp_directory; a watchdog kills the run "
+            f"if its resident memory passes {cap_gb:.0f} GB"
+        )
+        big_run = child(
+            "duckdb",
+            work,
+            env,
+            table=big,
+            memory_limit=args.big_memory_limit,
+            temp_directory=work_root / "duckdb_tmp_big",
+            cap_gb=cap_gb,
+        )
         show(f"DuckDB (limit {args.big_memory_limit}, capped)", big_run)
         big.unlink(missing_ok=True)
 
@@ -453,35 +508,64 @@ def main(argv: list[str] | None = None) -> int:
         mine, theirs = main_run["variants_dfg_s"], pm4py_run["variants_dfg_s"]
         speedup = theirs / max(mine, 1e-9)
         formatted = (theirs + pm4py_run["format_s"]) / max(mine, 1e-9)
-        goals.append((f"variants + DFG >= 5x faster than pm4py ({n_events:,} events)",
-                      f"{speedup:.1f}x ({mine:.1f} s vs {theirs:.1f} s; with pm4py's format_dataframe "
-                      f"{formatted:.1f}x)", "yes" if speedup >= 5 else "no"))
+        goals.append(
+            (
+                f"variants + DFG >= 5x faster than pm4py ({n_events:,} events)",
+                f"{speedup:.1f}x ({mine:.1f} s vs {theirs:.1f} s; with pm4py's format_dataframe "
+                f"{formatted:.1f}x)",
+                "yes" if speedup >= 5 else "no",
+            )
+        )
     else:
-        goals.append(("variants + DFG >= 5x faster than pm4py", "not measured ("
-                      + ("the DuckDB run failed" if main_run is None else "pm4py skipped") + ")", "no"))
+        goals.append(
+            (
+                "variants + DFG >= 5x faster than pm4py",
+                "not measured (" + ("the DuckDB run failed" if main_run is None else "pm4py skipped") + ")",
+                "no",
+            )
+        )
     if main_run:
-        goals.append((f"DuckDB peak memory <= 2 GB ({n_events:,} events)",
-                      f"{peak_gb(main_run):.2f} GB (memory_limit {args.memory_limit})",
-                      "yes" if peak_gb(main_run) <= 2 else "no"))
+        goals.append(
+            (
+                f"DuckDB peak memory <= 2 GB ({n_events:,} events)",
+                f"{peak_gb(main_run):.2f} GB (memory_limit {args.memory_limit})",
+                "yes" if peak_gb(main_run) <= 2 else "no",
+            )
+        )
     if big_run:
         total = sum(big_run[k] for k in ("variants_s", "dfg_s", "funnel_s", "repeat_contact_s"))
-        goals.append((f"{n_big:,} events complete under a 4 GB cap by spilling",
-                      f"completed in {total:.0f} s, peak {peak_gb(big_run):.2f} GB, spilled "
-                      f"{big_run['spilled_mb'] / 1024:.2f} GB",
-                      "yes" if peak_gb(big_run) <= cap_gb else "no"))
+        goals.append(
+            (
+                f"{n_big:,} events complete under a 4 GB cap by spilling",
+                f"completed in {total:.0f} s, peak {peak_gb(big_run):.2f} GB, spilled "
+                f"{big_run['spilled_mb'] / 1024:.2f} GB",
+                "yes" if peak_gb(big_run) <= cap_gb else "no",
+            )
+        )
     else:
-        goals.append(("100M events under a 4 GB cap", "skipped (--skip-100m)" if args.skip_100m
-                      else "FAILED", "no"))
+        goals.append(
+            ("100M events under a 4 GB cap", "skipped (--skip-100m)" if args.skip_100m else "FAILED", "no")
+        )
     if spark_run and spark_duck:
         total = ("variants_dfg_s", "funnel_s", "repeat_contact_s")
         spark_s, duck_s = (sum(run[k] for k in total) for run in (spark_run, spark_duck))
-        goals.append((f"PySpark beside DuckDB ({n_small:,} events; variants, DFG, funnel, repeat contact)",
-                      f"PySpark {spark_s:.1f} s (+ cache {spark_run.get('cache_s', 0):.1f} s), "
-                      f"DuckDB {duck_s:.1f} s", "yes"))
+        goals.append(
+            (
+                f"PySpark beside DuckDB ({n_small:,} events; variants, DFG, funnel, repeat contact)",
+                f"PySpark {spark_s:.1f} s (+ cache {spark_run.get('cache_s', 0):.1f} s), "
+                f"DuckDB {duck_s:.1f} s",
+                "yes",
+            )
+        )
     else:
         goals.append(("PySpark beside DuckDB", "skipped" if args.no_spark else "FAILED", "no"))
-    goals.append((f"ingest ({n_events:,} events; no goal, for reference)",
-                  f"{ingest['ingest_s']:.1f} s, peak {peak_gb(ingest):.2f} GB", "-"))
+    goals.append(
+        (
+            f"ingest ({n_events:,} events; no goal, for reference)",
+            f"{ingest['ingest_s']:.1f} s, peak {peak_gb(ingest):.2f} GB",
+            "-",
+        )
+    )
     width = max(len(g) for g, _, _ in goals)
     print(f"\nGoals\n  {'goal':<{width}}  {'met':<3}  measured")
     for goal, measured, met in goals:

@@ -62,8 +62,9 @@ def timed(function, *args, **kwargs):
 def ours_nps(frame: pd.DataFrame) -> pd.DataFrame:
     scores = frame["recommend"].to_numpy()
     groups = frame.groupby("segment").indices
-    return pd.concat([nps(scores[rows]).assign(segment=key) for key, rows in groups.items()],
-                     ignore_index=True)
+    return pd.concat(
+        [nps(scores[rows]).assign(segment=key) for key, rows in groups.items()], ignore_index=True
+    )
 
 
 def plain_nps(frame: pd.DataFrame) -> pd.DataFrame:
@@ -71,8 +72,9 @@ def plain_nps(frame: pd.DataFrame) -> pd.DataFrame:
         promoters, detractors = (scores >= 9).mean(), (scores <= 6).mean()
         se = np.sqrt((promoters + detractors - (promoters - detractors) ** 2) / len(scores))
         value = promoters - detractors
-        return pd.Series({"nps": 100 * value, "ci_low": 100 * (value - 1.96 * se),
-                          "ci_high": 100 * (value + 1.96 * se)})
+        return pd.Series(
+            {"nps": 100 * value, "ci_low": 100 * (value - 1.96 * se), "ci_high": 100 * (value + 1.96 * se)}
+        )
 
     return frame.groupby("segment")["recommend"].apply(one).unstack()
 
@@ -87,8 +89,9 @@ def plain_bootstrap_one(sample: pd.DataFrame, drivers: list[str], rng: np.random
 def main() -> None:
     frame, seconds = timed(synthetic_survey)
     drivers = [f"tp{i:02d}" for i in range(N_ITEMS)]
-    print(f"synthetic survey: {N_RESPONDENTS:,} respondents x {N_ITEMS} items, "
-          f"generated in {seconds:.1f} s\n")
+    print(
+        f"synthetic survey: {N_RESPONDENTS:,} respondents x {N_ITEMS} items, generated in {seconds:.1f} s\n"
+    )
 
     ours, t_ours = timed(ours_nps, frame)
     plain, t_plain = timed(plain_nps, frame)
@@ -101,8 +104,10 @@ def main() -> None:
     (alpha, low, high), t_ours = timed(cronbach_alpha, items)
     reference, t_plain = timed(pg.cronbach_alpha, data=items)
     assert abs(alpha - reference[0]) < 1e-9
-    print(f"Cronbach's alpha of {N_ITEMS} items on {N_RESPONDENTS:,} respondents (alpha = {alpha:.4f}, "
-          f"95% CI {low:.4f}-{high:.4f})")
+    print(
+        f"Cronbach's alpha of {N_ITEMS} items on {N_RESPONDENTS:,} respondents (alpha = {alpha:.4f}, "
+        f"95% CI {low:.4f}-{high:.4f})"
+    )
     print(f"  research.survey.cronbach_alpha ....... {t_ours:6.2f} s")
     print(f"  pingouin.cronbach_alpha .............. {t_plain:6.2f} s\n")
 
@@ -111,12 +116,16 @@ def main() -> None:
     rng = np.random.default_rng(1)
     _, t_few = timed(lambda: [plain_bootstrap_one(sample, drivers, rng) for _ in range(PLAIN_RESAMPLES)])
     top = boot.sort_values("estimate", ascending=False).head(3)
-    print(f"Relative weights, {N_RESAMPLES:,} bootstrap resamples on {N_BOOT_ROWS:,} respondents x "
-          f"{N_ITEMS} drivers (top: {', '.join(top.driver)})")
+    print(
+        f"Relative weights, {N_RESAMPLES:,} bootstrap resamples on {N_BOOT_ROWS:,} respondents x "
+        f"{N_ITEMS} drivers (top: {', '.join(top.driver)})"
+    )
     print(f"  research.survey.bootstrap_importance . {t_ours:6.2f} s")
-    print(f"  plain loop (resample rows, relative weights + statsmodels OLS refit): "
-          f"{t_few / PLAIN_RESAMPLES:.3f} s per resample, {PLAIN_RESAMPLES} timed, "
-          f"extrapolated to {N_RESAMPLES:,}: {t_few / PLAIN_RESAMPLES * N_RESAMPLES:6.1f} s")
+    print(
+        f"  plain loop (resample rows, relative weights + statsmodels OLS refit): "
+        f"{t_few / PLAIN_RESAMPLES:.3f} s per resample, {PLAIN_RESAMPLES} timed, "
+        f"extrapolated to {N_RESAMPLES:,}: {t_few / PLAIN_RESAMPLES * N_RESAMPLES:6.1f} s"
+    )
 
 
 if __name__ == "__main__":

@@ -94,8 +94,12 @@ def scores(suggestions: pd.DataFrame, reference: pd.DataFrame, units: pd.DataFra
     assert abs(micro[0] - table.loc["overall", "precision"]) < 1e-12
     assert abs(micro[1] - table.loc["overall", "recall"]) < 1e-12
     return {
-        "micro_precision": micro[0], "micro_recall": micro[1], "micro_f1": micro[2],
-        "macro_precision": macro[0], "macro_recall": macro[1], "macro_f1": macro[2],
+        "micro_precision": micro[0],
+        "micro_recall": micro[1],
+        "micro_f1": micro[2],
+        "macro_precision": macro[0],
+        "macro_recall": macro[1],
+        "macro_f1": macro[2],
         "per_code": table.drop(index="overall"),
     }
 
@@ -142,7 +146,9 @@ def main() -> None:
         )
     per_code = results["before"]["per_code"][["reference", "precision", "recall"]].merge(
         results["after"]["per_code"][["precision", "recall"]],
-        left_index=True, right_index=True, suffixes=("_before", "_after"),
+        left_index=True,
+        right_index=True,
+        suffixes=("_before", "_after"),
     )
     print("\nper code (reference = units coded by hand):")
     print(per_code.round(2).to_string())

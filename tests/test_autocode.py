@@ -95,16 +95,37 @@ def test_negation_drops_or_flags_valenced_codes_only():
 # The examples of issue 10 (real review phrases): one codebook the way a researcher writes it.
 REVIEWS = Codebook(
     [
-        Code("price_high", None, {"en": "Too expensive"}, valence="pain_point",
-             keywords={"zh": ["贵", "不值"]}),
-        Code("quality_bad", None, {"en": "Poor product quality"}, valence="pain_point",
-             keywords={"zh": ["质量"]}),
-        Code("location", None, {"en": "Location"}, keywords={"zh": ["周围", "位置"]},
-             exclude_keywords={"zh": ["周围的朋友", "周围的人"]}),
-        Code("room_facilities", None, {"en": "Room facilities"}, valence="pain_point",
-             keywords={"zh": ["设备", "设施"]}),
-        Code("delivery_slow", None, {"en": "Slow delivery"}, valence="pain_point",
-             keywords={"zh": ["送货慢", "慢"]}),
+        Code(
+            "price_high", None, {"en": "Too expensive"}, valence="pain_point", keywords={"zh": ["贵", "不值"]}
+        ),
+        Code(
+            "quality_bad",
+            None,
+            {"en": "Poor product quality"},
+            valence="pain_point",
+            keywords={"zh": ["质量"]},
+        ),
+        Code(
+            "location",
+            None,
+            {"en": "Location"},
+            keywords={"zh": ["周围", "位置"]},
+            exclude_keywords={"zh": ["周围的朋友", "周围的人"]},
+        ),
+        Code(
+            "room_facilities",
+            None,
+            {"en": "Room facilities"},
+            valence="pain_point",
+            keywords={"zh": ["设备", "设施"]},
+        ),
+        Code(
+            "delivery_slow",
+            None,
+            {"en": "Slow delivery"},
+            valence="pain_point",
+            keywords={"zh": ["送货慢", "慢"]},
+        ),
         Code("dirty", None, {"en": "Dirty"}, valence="pain_point", keywords={"zh": ["脏"]}),
     ]
 )
@@ -146,11 +167,17 @@ def test_word_boundaries_off_restores_substring_matching():
 def test_exclude_keywords_cover_only_their_own_code_and_span():
     codebook = Codebook(
         [
-            Code("location", None, {"en": "Location"}, keywords={"zh": ["周围"]},
-                 exclude_keywords={"zh": ["周围的朋友"]}),
+            Code(
+                "location",
+                None,
+                {"en": "Location"},
+                keywords={"zh": ["周围"]},
+                exclude_keywords={"zh": ["周围的朋友"]},
+            ),
             Code("friends", None, {"en": "Word of mouth"}, keywords={"zh": ["周围", "朋友"]}),
-            Code("ads", None, {"en": "Ads"}, keywords={"en": ["ad"]},
-                 exclude_keywords={"en": ["ad blocker"]}),
+            Code(
+                "ads", None, {"en": "Ads"}, keywords={"en": ["ad"]}, exclude_keywords={"en": ["ad blocker"]}
+            ),
         ]
     )
     found = autocode(_units("周围的朋友推荐的，周围也方便", "I use an ad blocker, the ad was loud"), codebook)

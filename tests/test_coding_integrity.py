@@ -32,9 +32,30 @@ RUN = {"language": "en", "segment": "region"}  # the sample's coding-en run
 T = Path("interviews") / "transcripts"
 # Turns per transcript of the sample as read before these checks existed (planted structure).
 SAMPLE_TURNS = {
-    "R01": 32, "R02": 26, "R03": 30, "R04": 28, "R05": 30, "R06": 16, "R07": 28, "R08": 22,
-    "R09": 22, "R10": 16, "R11": 28, "R12": 20, "R13": 32, "R14": 28, "R15": 20, "R16": 18,
-    "R17": 24, "R18": 24, "R19": 30, "R20": 24, "R21": 20, "R22": 28, "R23": 34, "R24": 24,
+    "R01": 32,
+    "R02": 26,
+    "R03": 30,
+    "R04": 28,
+    "R05": 30,
+    "R06": 16,
+    "R07": 28,
+    "R08": 22,
+    "R09": 22,
+    "R10": 16,
+    "R11": 28,
+    "R12": 20,
+    "R13": 32,
+    "R14": 28,
+    "R15": 20,
+    "R16": 18,
+    "R17": 24,
+    "R18": 24,
+    "R19": 30,
+    "R20": 24,
+    "R21": 20,
+    "R22": 28,
+    "R23": 34,
+    "R24": 24,
 }
 
 
@@ -226,7 +247,10 @@ def test_coding_text_mismatch_is_truncated_and_redacted():
     transcript = transcript_from_text("Q: Number?\nA: Call me on 13812345678 after six please.", "x")
     codings = pd.DataFrame(
         {
-            "transcript_id": ["x", "x"], "start": [14, 14], "end": [54, 24], "code": ["c", "c"],
+            "transcript_id": ["x", "x"],
+            "start": [14, 14],
+            "end": [54, 24],
+            "code": ["c", "c"],
             "coder": ["A", "A"],
             "text": ["Call me on 13912345678 after six please, or write to me any time.", "Call me at"],
         }

@@ -31,10 +31,21 @@ from research.errors import NotApplicable
 TEXTS = "id,text\nr1,The app crashed again. Support was kind.\nr2,App crashed twice.\nr3,Nice and quick.\n"
 CODEBOOK = {
     "codes": [
-        {"id": "crash", "name": {"en": "App crashes"}, "valence": "pain_point", "touchpoints": ["app"],
-         "stages": ["use"], "keywords": {"en": ["crashed"]}},
-        {"id": "kind", "name": {"en": "Kind support"}, "valence": "delight", "stages": ["help"],
-         "keywords": {"en": ["kind", "nice"]}},
+        {
+            "id": "crash",
+            "name": {"en": "App crashes"},
+            "valence": "pain_point",
+            "touchpoints": ["app"],
+            "stages": ["use"],
+            "keywords": {"en": ["crashed"]},
+        },
+        {
+            "id": "kind",
+            "name": {"en": "Kind support"},
+            "valence": "delight",
+            "stages": ["help"],
+            "keywords": {"en": ["kind", "nice"]},
+        },
         {"id": "refund", "name": {"en": "Refund"}, "valence": "pain_point", "keywords": {"en": ["refund"]}},
     ]
 }
@@ -46,8 +57,10 @@ def study(minimal_study):
     folder = minimal_study()
     (folder / "texts.csv").write_text(TEXTS, encoding="utf-8")
     (folder / "codebook.yml").write_text(yaml.safe_dump(CODEBOOK), encoding="utf-8")
-    files = {"texts": {"path": "texts.csv", "role": "transcripts"},
-             "codebook": {"path": "codebook.yml", "role": "codebook"}}
+    files = {
+        "texts": {"path": "texts.csv", "role": "transcripts"},
+        "codebook": {"path": "codebook.yml", "role": "codebook"},
+    }
 
     def make(extra: dict[str, str] | None = None, **definition):
         declared = dict(files)
@@ -66,22 +79,32 @@ def test_without_codings_the_analysis_is_auto_coded(study):
     data = load_coding_data(study())
     assert data.auto_coded and data.reference_coder is None and AUTO_CODED in data.source()
     assert data.coded[["unit_id", "code"]].values.tolist() == [
-        ["r1-T001", "crash"], ["r1-T001", "kind"], ["r2-T001", "crash"], ["r3-T001", "kind"]
+        ["r1-T001", "crash"],
+        ["r1-T001", "kind"],
+        ["r2-T001", "crash"],
+        ["r3-T001", "kind"],
     ]
     frequencies = code_frequencies(data.coded, data.codebook, respondents=data.respondent_ids)
     assert frequencies.set_index("code")["mentions"].to_dict() == {"crash": 2, "kind": 2, "refund": 0}
     ranking = pain_point_ranking(data.coded, data.codebook, respondents=data.respondent_ids)
     assert ranking["code"].tolist() == ["crash", "refund"] and ranking["score"].tolist()[1] == 0
-    for section, args in [(agreement_section, ()), (autocode_section, ()), (touchpoint_section, ()),
-                          (segment_section, ("",)), (sentiment_section, (None,))]:
+    for section, args in [
+        (agreement_section, ()),
+        (autocode_section, ()),
+        (touchpoint_section, ()),
+        (segment_section, ("",)),
+        (sentiment_section, (None,)),
+    ]:
         with pytest.raises(NotApplicable):
             section(data, *args)
     # Without a catalog the touchpoint ranking still uses the codebook's links, labelled by id.
     by_touchpoint = touchpoint_ranking_section(data, None, "en")
     assert by_touchpoint[["touchpoint", "name", "mentions"]].values.tolist() == [["app", "app", 2]]
     # Without declared stages, the stages the codes name are the columns.
-    assert stage_section(data, "en").to_dict() == {"use": {"App crashes": 2, "Kind support": 0},
-                                                   "help": {"App crashes": 0, "Kind support": 2}}
+    assert stage_section(data, "en").to_dict() == {
+        "use": {"App crashes": 2, "Kind support": 0},
+        "help": {"App crashes": 0, "Kind support": 2},
+    }
     results = coding_results(data, "en", frequencies, ranking)
     assert results["coding"] == AUTO_CODED and results["top_pain_points"] == ["crash"]
     assert results["agreement"] is None and results["segments"] is None
@@ -103,8 +126,9 @@ def test_nothing_coded_still_gives_the_core(study, minimal_study):
 
 
 def test_reference_coder_is_the_one_who_coded_most():
-    codings = pd.DataFrame({"transcript_id": ["r1", "r1", "r2", "r3", "r1"],
-                            "coder": ["kim", "lee", "lee", "lee", "ann"]})
+    codings = pd.DataFrame(
+        {"transcript_id": ["r1", "r1", "r2", "r3", "r1"], "coder": ["kim", "lee", "lee", "lee", "ann"]}
+    )
     assert choose_reference_coder(codings) == "lee"
     assert choose_reference_coder(codings.iloc[[0, 1]]) == "kim"  # tie: first in the files
     assert choose_reference_coder(codings, "ann") == "ann"
@@ -163,8 +187,9 @@ def test_codes_that_never_share_a_unit_have_no_cooccurrence(study):
 def test_touchpoint_pain_gives_the_scorecard_each_touchpoints_interview_evidence(study):
     data = load_coding_data(study())  # auto-coded: "crashed" in r1 and r2, linked to touchpoint app
     sentiment = unit_sentiment(data.units, data.codebook)
-    ranking = pain_point_ranking(data.coded, data.codebook, respondents=data.respondent_ids,
-                                 sentiment=sentiment)
+    ranking = pain_point_ranking(
+        data.coded, data.codebook, respondents=data.respondent_ids, sentiment=sentiment
+    )
     by_touchpoint = touchpoint_ranking_section(data, sentiment, "en")
     frequencies = code_frequencies(data.coded, data.codebook, respondents=data.respondent_ids)
     results = coding_results(data, "en", frequencies, ranking, touchpoint_ranking=by_touchpoint)

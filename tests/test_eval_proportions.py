@@ -16,12 +16,12 @@ from research.evaluation import compare_proportions
 # sample as "before": the interval is the same.
 NEWCOMBE_TABLE_II = [
     # (x1, n1, x2, n2, lower, upper)
-    (56, 70, 48, 80, 0.0524, 0.3339),   # (a)
-    (9, 10, 3, 10, 0.1705, 0.8090),     # (b)
-    (6, 7, 2, 7, 0.0582, 0.8062),       # (c)
-    (5, 56, 0, 29, -0.0381, 0.1926),    # (d)
-    (0, 10, 0, 20, -0.1611, 0.2775),    # (e)
-    (10, 10, 0, 20, 0.6791, 1.0000),    # (f)
+    (56, 70, 48, 80, 0.0524, 0.3339),  # (a)
+    (9, 10, 3, 10, 0.1705, 0.8090),  # (b)
+    (6, 7, 2, 7, 0.0582, 0.8062),  # (c)
+    (5, 56, 0, 29, -0.0381, 0.1926),  # (d)
+    (0, 10, 0, 20, -0.1611, 0.2775),  # (e)
+    (10, 10, 0, 20, 0.6791, 1.0000),  # (f)
 ]
 
 
@@ -65,12 +65,15 @@ def test_degenerate_waves_have_no_p_value_but_an_interval():
     assert res["ci_high"] == pytest.approx(0.2775, abs=5e-5)
 
 
-@pytest.mark.parametrize(("args", "column"), [
-    ((5, 0, 3, 10), "n1"),
-    ((11, 10, 3, 10), "x1"),
-    ((0.5, 10, 3, 10), "x1"),
-    ((5, 10, -1, 10), "x2"),
-])
+@pytest.mark.parametrize(
+    ("args", "column"),
+    [
+        ((5, 0, 3, 10), "n1"),
+        ((11, 10, 3, 10), "x1"),
+        ((0.5, 10, 3, 10), "x1"),
+        ((5, 10, -1, 10), "x2"),
+    ],
+)
 def test_bad_counts_raise_data_error(args, column):
     with pytest.raises(DataError) as info:
         compare_proportions(*args)

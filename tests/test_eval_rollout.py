@@ -28,14 +28,29 @@ def mpdta() -> pd.DataFrame:
 # did README (did 2.5.0): att_gt(yname="lemp", gname="first.treat", idname="countyreal",
 # tname="year", xformla=~1, data=mpdta, est_method="reg"), never-treated controls.
 ATT_GT = {
-    (2004, 2004): (-0.0105, 0.0241), (2004, 2005): (-0.0704, 0.0313), (2004, 2006): (-0.1373, 0.0380),
-    (2004, 2007): (-0.1008, 0.0337), (2006, 2004): (0.0065, 0.0223), (2006, 2005): (-0.0028, 0.0196),
-    (2006, 2006): (-0.0046, 0.0188), (2006, 2007): (-0.0412, 0.0202), (2007, 2004): (0.0305, 0.0154),
-    (2007, 2005): (-0.0027, 0.0168), (2007, 2006): (-0.0311, 0.0190), (2007, 2007): (-0.0261, 0.0182),
+    (2004, 2004): (-0.0105, 0.0241),
+    (2004, 2005): (-0.0704, 0.0313),
+    (2004, 2006): (-0.1373, 0.0380),
+    (2004, 2007): (-0.1008, 0.0337),
+    (2006, 2004): (0.0065, 0.0223),
+    (2006, 2005): (-0.0028, 0.0196),
+    (2006, 2006): (-0.0046, 0.0188),
+    (2006, 2007): (-0.0412, 0.0202),
+    (2007, 2004): (0.0305, 0.0154),
+    (2007, 2005): (-0.0027, 0.0168),
+    (2007, 2006): (-0.0311, 0.0190),
+    (2007, 2007): (-0.0261, 0.0182),
 }
 # aggte(out, type = "dynamic"): event-time estimates and the overall -0.0772 (se 0.0196)
-DYNAMIC = {-3: (0.0305, 0.0153), -2: (-0.0006, 0.0136), -1: (-0.0245, 0.0138), 0: (-0.0199, 0.0115),
-           1: (-0.0510, 0.0174), 2: (-0.1373, 0.0356), 3: (-0.1008, 0.0354)}
+DYNAMIC = {
+    -3: (0.0305, 0.0153),
+    -2: (-0.0006, 0.0136),
+    -1: (-0.0245, 0.0138),
+    0: (-0.0199, 0.0115),
+    1: (-0.0510, 0.0174),
+    2: (-0.1373, 0.0356),
+    3: (-0.1008, 0.0354),
+}
 
 
 def test_mpdta_group_time_effects_match_did(mpdta):
@@ -95,11 +110,13 @@ def test_not_yet_treated_cells_equal_two_by_two_regressions(mpdta):
         base = g - 1 if t >= g else t - 1
         later = start.isna() | (start > max(t, base))
         units = start.index[(start == g) | later]
-        frame = pd.DataFrame({
-            "y": np.r_[wide.loc[units, base], wide.loc[units, t]],
-            "treated": np.r_[start[units] == g, start[units] == g].astype(int),
-            "post": np.r_[np.zeros(len(units)), np.ones(len(units))],
-        })
+        frame = pd.DataFrame(
+            {
+                "y": np.r_[wide.loc[units, base], wide.loc[units, t]],
+                "treated": np.r_[start[units] == g, start[units] == g].astype(int),
+                "post": np.r_[np.zeros(len(units)), np.ones(len(units))],
+            }
+        )
         fit = smf.ols("y ~ treated * post", frame).fit()
         assert row.estimate == pytest.approx(fit.params["treated:post"], abs=1e-12)
         delta = wide.loc[units, t] - wide.loc[units, base]
@@ -117,8 +134,9 @@ def test_staggered_and_bad_input(mpdta):
     with pytest.raises(DataError, match="changes within a unit"):
         group_time_effects(bad, "lemp", "countyreal", "year", "start")
     with pytest.raises(DataError, match="not a period"):
-        group_time_effects(mpdta.assign(start=mpdta["start"].replace(2004.0, 2010.0)), "lemp", "countyreal",
-                           "year", "start")
+        group_time_effects(
+            mpdta.assign(start=mpdta["start"].replace(2004.0, 2010.0)), "lemp", "countyreal", "year", "start"
+        )
     with pytest.raises(DataError, match="Unknown control"):
         rollout_effects(mpdta, "lemp", "countyreal", "year", "start", control="everyone")
 

@@ -34,14 +34,21 @@ def _study(root: Path, frame: pd.DataFrame, evaluation: dict, improvements: dict
     section = {"series_file": "series", **evaluation}
     if improvements:
         section["improvements"] = improvements
-    content = {"name": "waves", "files": {"series": {"path": "series.csv", "role": "kpi_series"}},
-               "evaluation": section}
+    content = {
+        "name": "waves",
+        "files": {"series": {"path": "series.csv", "role": "kpi_series"}},
+        "evaluation": section,
+    }
     (folder / "study.yml").write_text(yaml.safe_dump(content), encoding="utf-8")
     return folder
 
 
-WAVES = {"unit_column": "countyreal", "time_column": "year", "start_column": "start",
-         "kpis": [{"column": "lemp", "higher_is_better": True}]}
+WAVES = {
+    "unit_column": "countyreal",
+    "time_column": "year",
+    "start_column": "start",
+    "kpis": [{"column": "lemp", "higher_is_better": True}],
+}
 
 
 def test_start_column_gives_the_rollout_design_and_did_s_estimates(project_copy):
@@ -62,8 +69,11 @@ def test_start_column_gives_the_rollout_design_and_did_s_estimates(project_copy)
     # a treated_units mapping of unit -> start gives the same series
     starts = series.data.groupby("countyreal")["start"].first().dropna()
     mapping = {int(u): int(series.periods.label(int(p))) for u, p in starts.items()}
-    _study(project_copy, _mpdta().drop(columns="start"), {**WAVES, "start_column": None,
-                                                           "treated_units": mapping})
+    _study(
+        project_copy,
+        _mpdta().drop(columns="start"),
+        {**WAVES, "start_column": None, "treated_units": mapping},
+    )
     again = load_kpi_series(load_study("waves"))
     table2, _ = evaluate_kpis(again)
     assert table2.at[0, "estimate"] == pytest.approx(effect["estimate"], abs=1e-12)
@@ -103,8 +113,13 @@ def test_zero_as_never_and_wrong_fields_are_refused(project_copy):
 
 def test_improvements_are_chosen_by_run_parameter(project_copy):
     hotline = _mpdta().assign(treated=lambda f: (f["start"] == 2004).fillna(False).astype(int))
-    main = {"unit_column": "countyreal", "time_column": "year", "treated_column": "treated",
-            "intervention": 2004, "kpis": [{"column": "lemp"}]}
+    main = {
+        "unit_column": "countyreal",
+        "time_column": "year",
+        "treated_column": "treated",
+        "intervention": 2004,
+        "kpis": [{"column": "lemp"}],
+    }
     _study(project_copy, hotline, main, improvements={"waves": {"series_file": "series", **WAVES}})
     study = load_study("waves")
     assert check_run(study, {"improvement": "waves", "design": "rollout"}) == []

@@ -78,8 +78,9 @@ def test_r_estimated_from_retest_data():
     after = [3.3, 3.6, 4.0, 3.2, 3.6, 3.2]
     r = retest_correlation(before, after)
     assert r == pytest.approx(stats.pearsonr(before, after).statistic)
-    res = regression_to_mean(SCORES, ["hotline"], retest=pd.DataFrame({"before": before, "after": after}),
-                             warn=False).iloc[0]
+    res = regression_to_mean(
+        SCORES, ["hotline"], retest=pd.DataFrame({"before": before, "after": after}), warn=False
+    ).iloc[0]
     assert res["r"] == pytest.approx(r)
 
 

@@ -219,8 +219,12 @@ def test_a_pillar_problem_fails_only_the_runs_of_that_pillar(broken_sample, tmp_
     result = run_reports("sample", only="[ie][nv]*", progress=False, root=tmp_path)
     status = {o.run_id: o.status for o in result.outcomes}
     # a problem of the evaluation section fails every evaluation run, the roll-out's included
-    assert status == {"inventory": "ok", "inventory-en": "ok", "evaluation-hotline": "failed",
-                      "evaluation-stores": "failed"}
+    assert status == {
+        "inventory": "ok",
+        "inventory-en": "ok",
+        "evaluation-hotline": "failed",
+        "evaluation-stores": "failed",
+    }
     failed = next(o for o in result.outcomes if o.run_id == "evaluation-hotline")
     assert "Not run" not in failed.error and "no_such_kpi" in failed.error
 

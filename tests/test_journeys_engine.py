@@ -29,8 +29,13 @@ def _directly_follows(table):
     pairs = steps.filter(steps.next_touchpoint.notnull())
     return (
         pairs.group_by(["touchpoint", "next_touchpoint"])
-        .aggregate(n=pairs.count(), persons=pairs.person_id.nunique(), first=pairs.ts.min(),
-                   mean_gap=pairs.gap.mean(), max_step=pairs.step.max())
+        .aggregate(
+            n=pairs.count(),
+            persons=pairs.person_id.nunique(),
+            first=pairs.ts.min(),
+            mean_gap=pairs.gap.mean(),
+            max_step=pairs.step.max(),
+        )
         .order_by(["touchpoint", "next_touchpoint"])
     )
 
@@ -57,8 +62,9 @@ def test_counts_and_order_agree(sample_path, spark_backend):  # noqa: F811
         window = ibis.window(group_by=table.person_id, order_by=[table.event_seq])
         ranked = table.mutate(step=ibis.row_number().over(window))
         head = ranked.filter(ranked.step < 3)
-        return (head.group_by(["step", "touchpoint"]).aggregate(n=head.count())
-                .order_by(["step", "touchpoint"]))
+        return (
+            head.group_by(["step", "touchpoint"]).aggregate(n=head.count()).order_by(["step", "touchpoint"])
+        )
 
     duck = _normalise(first_three(events(connect(), sample_path)).execute())
     spark = _normalise(first_three(events(spark_backend, sample_path)).execute())
@@ -68,9 +74,12 @@ def test_counts_and_order_agree(sample_path, spark_backend):  # noqa: F811
 
 def test_duckdb_settings(tmp_path):
     con = connect(memory_limit="1GB", temp_directory=tmp_path / "spill", threads=1)
-    settings = dict(con.raw_sql(
-        "SELECT name, value FROM duckdb_settings() WHERE name IN "
-        "('memory_limit', 'temp_directory', 'enable_progress_bar', 'threads')").fetchall())
+    settings = dict(
+        con.raw_sql(
+            "SELECT name, value FROM duckdb_settings() WHERE name IN "
+            "('memory_limit', 'temp_directory', 'enable_progress_bar', 'threads')"
+        ).fetchall()
+    )
     assert settings["enable_progress_bar"] == "false"
     assert settings["temp_directory"] == str(tmp_path / "spill")
     assert settings["threads"] == "1"

@@ -44,7 +44,8 @@ HAND = {
     "episodes": lambda t: episodes(t, "web", "purchase", timedelta(days=3)),
     "episode_journeys": lambda t: dfg(episodize(t, "web", "purchase"), journey=["person_id", "episode"]),
     "session_journeys": lambda t: variants(
-        sessionize(t, timedelta(minutes=30)), journey=["person_id", "session"], top=None),
+        sessionize(t, timedelta(minutes=30)), journey=["person_id", "session"], top=None
+    ),
 }
 
 SAMPLE = {

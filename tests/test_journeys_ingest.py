@@ -15,8 +15,19 @@ from research.errors import DataError
 from research.journeys import IdentityWarning, build_events, build_report, unmapped_events
 from research.journeys.preconditions import check_run
 
-COLUMNS = ["person_id", "ts", "touchpoint", "event", "source", "source_priority", "source_seq",
-           "channel", "topic", "event_seq", "person_num"]
+COLUMNS = [
+    "person_id",
+    "ts",
+    "touchpoint",
+    "event",
+    "source",
+    "source_priority",
+    "source_seq",
+    "channel",
+    "topic",
+    "event_seq",
+    "person_num",
+]
 
 
 def in_event_order(table: pd.DataFrame) -> pd.DataFrame:
@@ -71,18 +82,49 @@ def test_sample_is_cached_and_stable(sample_table):
 
 
 def _sources(tmp: Path) -> dict:
-    web = pd.DataFrame({
-        "visitor": ["A1", "A1", "B2", "B2", "C3"],
-        "when": ["2025-03-01 09:00:00", "2025-03-01 10:00:00", "2025-03-02 08:00:00",
-                 "2025-03-02 08:00:00", "2025-03-03 12:00:00"],
-        "what": ["page_home", "page_cart", "page_home", "page_home", "newsletter_open"],
-    })
-    calls = "\n".join(json.dumps(r) for r in [
-        # 17:00 Shanghai = 09:00 UTC: ties with A1's page_home; the web source comes first
-        {"phone": "p-555", "account": None, "at": "01/03/2025 17:00", "code": "CALL_IN", "reason": "bill"},
-        {"phone": "p-777", "account": "B2", "at": "02/03/2025 18:30", "code": "call centre", "reason": None},
-        {"phone": None, "account": "D4", "at": "03/03/2025 08:00", "code": "visit_shop", "reason": "x"},
-    ]) + "\n"
+    web = pd.DataFrame(
+        {
+            "visitor": ["A1", "A1", "B2", "B2", "C3"],
+            "when": [
+                "2025-03-01 09:00:00",
+                "2025-03-01 10:00:00",
+                "2025-03-02 08:00:00",
+                "2025-03-02 08:00:00",
+                "2025-03-03 12:00:00",
+            ],
+            "what": ["page_home", "page_cart", "page_home", "page_home", "newsletter_open"],
+        }
+    )
+    calls = (
+        "\n".join(
+            json.dumps(r)
+            for r in [
+                # 17:00 Shanghai = 09:00 UTC: ties with A1's page_home; the web source comes first
+                {
+                    "phone": "p-555",
+                    "account": None,
+                    "at": "01/03/2025 17:00",
+                    "code": "CALL_IN",
+                    "reason": "bill",
+                },
+                {
+                    "phone": "p-777",
+                    "account": "B2",
+                    "at": "02/03/2025 18:30",
+                    "code": "call centre",
+                    "reason": None,
+                },
+                {
+                    "phone": None,
+                    "account": "D4",
+                    "at": "03/03/2025 08:00",
+                    "code": "visit_shop",
+                    "reason": "x",
+                },
+            ]
+        )
+        + "\n"
+    )
     ids = "left,right\nA1,p-555\n"
     web.to_csv(tmp / "web.csv", index=False)
     return {
@@ -94,12 +136,26 @@ def _sources(tmp: Path) -> dict:
         },
         "journeys": {
             "sources": [
-                {"file": "calls", "name": "hotline", "person_id": ["phone", "account"], "timestamp": "at",
-                 "timestamp_format": "%d/%m/%Y %H:%M", "time_zone": "Asia/Shanghai", "event": "code",
-                 "topic": "reason", "priority": 1,
-                 "rules": [{"touchpoint": "hotline", "equals": ["CALL_IN"]}]},
-                {"file": "web", "person_id": "visitor", "timestamp": "when", "event": "what",
-                 "priority": 0, "rules": [{"touchpoint": "website", "pattern": "^page_"}]},
+                {
+                    "file": "calls",
+                    "name": "hotline",
+                    "person_id": ["phone", "account"],
+                    "timestamp": "at",
+                    "timestamp_format": "%d/%m/%Y %H:%M",
+                    "time_zone": "Asia/Shanghai",
+                    "event": "code",
+                    "topic": "reason",
+                    "priority": 1,
+                    "rules": [{"touchpoint": "hotline", "equals": ["CALL_IN"]}],
+                },
+                {
+                    "file": "web",
+                    "person_id": "visitor",
+                    "timestamp": "when",
+                    "event": "what",
+                    "priority": 0,
+                    "rules": [{"touchpoint": "website", "pattern": "^page_"}],
+                },
             ],
             "identity_map": {"file": "ids", "columns": ["left", "right"]},
         },
@@ -145,10 +201,16 @@ def test_multi_source_fixture(project_copy):
 def test_shared_unknown_id_warns(project_copy):
     events = "id,ts,ev\n" + "".join(f"u{i},2025-01-01 00:00:{i:02d},store\n" for i in range(60))
     ids = "a,b\n" + "".join(f"u{i},unknown\n" for i in range(60))
-    write_study(project_copy, "shared", {"ev.csv": events, "ids.csv": ids},
-                {"sources": [{"file": "ev", "person_id": "id", "timestamp": "ts", "touchpoint": "ev"}],
-                 "identity_map": "ids"},
-                {"ev": {"path": "ev.csv", "role": "event_log"}, "ids": {"path": "ids.csv", "role": "other"}})
+    write_study(
+        project_copy,
+        "shared",
+        {"ev.csv": events, "ids.csv": ids},
+        {
+            "sources": [{"file": "ev", "person_id": "id", "timestamp": "ts", "touchpoint": "ev"}],
+            "identity_map": "ids",
+        },
+        {"ev": {"path": "ev.csv", "role": "event_log"}, "ids": {"path": "ids.csv", "role": "other"}},
+    )
     with pytest.warns(IdentityWarning, match="61 ids are linked into one person"):
         path = build_events(load_study("shared"))
     assert build_report(path)["large_components"][0]["size"] == 61
@@ -156,9 +218,13 @@ def test_shared_unknown_id_warns(project_copy):
 
 def test_bad_timestamp_names_file_row_and_value(project_copy):
     events = "id,ts,ev\nx,2025-01-01 10:00,store\ny,yesterday,store\nz,also bad,store\n"
-    write_study(project_copy, "bad", {"ev.csv": events},
-                {"sources": [{"file": "ev", "person_id": "id", "timestamp": "ts", "touchpoint": "ev"}]},
-                {"ev": {"path": "ev.csv", "role": "event_log"}})
+    write_study(
+        project_copy,
+        "bad",
+        {"ev.csv": events},
+        {"sources": [{"file": "ev", "person_id": "id", "timestamp": "ts", "touchpoint": "ev"}]},
+        {"ev": {"path": "ev.csv", "role": "event_log"}},
+    )
     study = load_study("bad")
     with pytest.raises(DataError) as caught:
         build_events(study)
@@ -170,19 +236,36 @@ def test_bad_timestamp_names_file_row_and_value(project_copy):
 
 
 def test_section_errors_name_the_field(project_copy):
-    write_study(project_copy, "wrong", {"ev.csv": "id,ts\n"},
-                {"sources": [{"file": "ev", "person_id": "id", "timestamp": "ts", "evnt": "x"}]},
-                {"ev": {"path": "ev.csv", "role": "event_log"}})
+    write_study(
+        project_copy,
+        "wrong",
+        {"ev.csv": "id,ts\n"},
+        {"sources": [{"file": "ev", "person_id": "id", "timestamp": "ts", "evnt": "x"}]},
+        {"ev": {"path": "ev.csv", "role": "event_log"}},
+    )
     with pytest.raises(DataError, match=r"journeys\.sources"):
         load_study("wrong", check_sections=True)
 
 
 def test_check_run_lists_every_problem(project_copy):
-    write_study(project_copy, "many", {"ev.csv": "id,ts,ev\nx,2025-01-01,store\n"},
-                {"sources": [{"file": "ev", "person_id": "idx", "timestamp": "ts", "touchpoint": "ev",
-                              "rules": [{"touchpoint": "nowhere", "equals": ["a"]}]},
-                             {"file": "missing", "person_id": "id", "timestamp": "ts", "event": "ev"}]},
-                {"ev": {"path": "ev.csv", "role": "event_log"}})
+    write_study(
+        project_copy,
+        "many",
+        {"ev.csv": "id,ts,ev\nx,2025-01-01,store\n"},
+        {
+            "sources": [
+                {
+                    "file": "ev",
+                    "person_id": "idx",
+                    "timestamp": "ts",
+                    "touchpoint": "ev",
+                    "rules": [{"touchpoint": "nowhere", "equals": ["a"]}],
+                },
+                {"file": "missing", "person_id": "id", "timestamp": "ts", "event": "ev"},
+            ]
+        },
+        {"ev": {"path": "ev.csv", "role": "event_log"}},
+    )
     problems = check_run(load_study("many"), {"segment": "tier", "start_touchpoint": "moon"})
     columns = [p.column for p in problems]
     assert "journeys.sources[1].file" in columns
@@ -195,10 +278,16 @@ def test_check_run_lists_every_problem(project_copy):
 def test_key_from_environment(project_copy, monkeypatch):
     from research.privacy import pseudonymise
 
-    write_study(project_copy, "keyed", {"ev.csv": "id,ts,ev\nx1,2025-01-01 10:00,store\n"},
-                {"sources": [{"file": "ev", "person_id": "id", "timestamp": "ts", "touchpoint": "ev"}],
-                 "pseudonym_key_env": "JOURNEY_TEST_KEY"},
-                {"ev": {"path": "ev.csv", "role": "event_log"}})
+    write_study(
+        project_copy,
+        "keyed",
+        {"ev.csv": "id,ts,ev\nx1,2025-01-01 10:00,store\n"},
+        {
+            "sources": [{"file": "ev", "person_id": "id", "timestamp": "ts", "touchpoint": "ev"}],
+            "pseudonym_key_env": "JOURNEY_TEST_KEY",
+        },
+        {"ev": {"path": "ev.csv", "role": "event_log"}},
+    )
     study = load_study("keyed")
     default = pd.read_parquet(build_events(study))["person_id"].iloc[0]
     assert (study.processed_dir / "journeys" / "pseudonym.key").exists()
@@ -211,17 +300,33 @@ def test_key_from_environment(project_copy, monkeypatch):
 def test_parquet_source_with_native_timestamps_and_outcomes(project_copy):
     folder = project_copy / "data" / "raw" / "pq"
     folder.mkdir(parents=True)
-    pd.DataFrame({
-        "cid": ["a", "b", "a"],
-        "at": pd.to_datetime(["2025-05-01 10:00:00.123456", "2025-05-01 11:00:00.000000",
-                              "2025-05-02 09:00:00.000000"]),
-        "tp": ["store", "phone", "website"],
-        "paid": [1, 0, None],
-    }).to_parquet(folder / "ev.parquet")
-    write_study(project_copy, "pq", {},
-                {"sources": [{"file": "ev", "person_id": "cid", "timestamp": "at", "touchpoint": "tp",
-                              "outcomes": ["paid"]}]},
-                {"ev": {"path": "ev.parquet", "role": "event_log"}})
+    pd.DataFrame(
+        {
+            "cid": ["a", "b", "a"],
+            "at": pd.to_datetime(
+                ["2025-05-01 10:00:00.123456", "2025-05-01 11:00:00.000000", "2025-05-02 09:00:00.000000"]
+            ),
+            "tp": ["store", "phone", "website"],
+            "paid": [1, 0, None],
+        }
+    ).to_parquet(folder / "ev.parquet")
+    write_study(
+        project_copy,
+        "pq",
+        {},
+        {
+            "sources": [
+                {
+                    "file": "ev",
+                    "person_id": "cid",
+                    "timestamp": "at",
+                    "touchpoint": "tp",
+                    "outcomes": ["paid"],
+                }
+            ]
+        },
+        {"ev": {"path": "ev.parquet", "role": "event_log"}},
+    )
     table = in_event_order(pd.read_parquet(build_events(load_study("pq"))))
     assert table["ts"].iloc[0] == pd.Timestamp("2025-05-01 10:00:00.123456")
     assert table["touchpoint"].tolist() == ["store", "hotline", "website"]  # "phone": a synonym
@@ -233,9 +338,16 @@ def test_study_without_catalog(project_copy):
     folder = project_copy / "data" / "raw" / "bare"
     folder.mkdir(parents=True)
     (folder / "ev.csv").write_text("id,ts,ev,tp\nx,2025-01-01,a,kiosk\ny,2025-01-02,b,\n", encoding="utf-8")
-    study = {"name": "bare", "languages": ["en"], "files": {"ev": {"path": "ev.csv", "role": "event_log"}},
-             "journeys": {"sources": [{"file": "ev", "person_id": "id", "timestamp": "ts", "event": "ev",
-                                       "touchpoint": "tp"}]}}
+    study = {
+        "name": "bare",
+        "languages": ["en"],
+        "files": {"ev": {"path": "ev.csv", "role": "event_log"}},
+        "journeys": {
+            "sources": [
+                {"file": "ev", "person_id": "id", "timestamp": "ts", "event": "ev", "touchpoint": "tp"}
+            ]
+        },
+    }
     (folder / "study.yml").write_text(yaml.safe_dump(study), encoding="utf-8")
     path = build_events(load_study("bare"))
     table = in_event_order(pd.read_parquet(path))

@@ -174,7 +174,9 @@ def test_repeat_contacts(events):
     # p1's 02 billing call is followed by a billing call 2 days later (repeat); p1's 04 call and
     # p3's two delivery calls (18 days apart) are not; upstream: p1's calls follow app, p3's web
     assert r[["upstream", "contacts", "persons", "repeats"]].values.tolist() == [
-        ["app", 2, 1, 1], ["web", 2, 1, 0]]
+        ["app", 2, 1, 1],
+        ["web", 2, 1, 0],
+    ]
     assert r["estimate"].tolist() == [0.5, 0.0]
     low, high = proportion_confint(1, 2, method="wilson")
     assert r.loc[0, ["ci_low", "ci_high"]].tolist() == pytest.approx([low, high])
@@ -191,8 +193,7 @@ def test_repeat_contacts_same_topic():
     log.loc[log["topic"].eq("billing") & log["ts"].dt.day.eq(4), "topic"] = "delivery"
     table = ibis.memtable(log)
     assert repeat_contacts(table, ["hotline"], by_upstream=False)["repeats"].tolist() == [0]
-    assert repeat_contacts(table, ["hotline"], by_upstream=False, same_topic=False)[
-        "repeats"].tolist() == [1]
+    assert repeat_contacts(table, ["hotline"], by_upstream=False, same_topic=False)["repeats"].tolist() == [1]
 
 
 def test_behaviour_table(events):
@@ -203,8 +204,7 @@ def test_behaviour_table(events):
     assert b.loc["web", "repeat_rate"] == pytest.approx(1 / 6)  # p1's web -> web 10 min later
     assert b.loc["web", "drop_off"] == pytest.approx(1 / 6)  # p4 ends on web
     assert b.loc["web", "median_to_next_s"] == 1200.0  # 600, 1200, 1200, 1800, 7200
-    assert b.loc["hotline", ["reach", "repeat_rate", "drop_off"]].tolist() == pytest.approx(
-        [0.4, 0.25, 0.25])
+    assert b.loc["hotline", ["reach", "repeat_rate", "drop_off"]].tolist() == pytest.approx([0.4, 0.25, 0.25])
     assert b.loc["hotline", "median_to_next_s"] == 172800.0  # 172800, 93600, 1554000
     assert b.loc["purchase", ["reach", "drop_off"]].tolist() == pytest.approx([0.6, 1.0])
     assert pd.isna(b.loc["purchase", "median_to_next_s"])
@@ -229,8 +229,7 @@ def test_sessions_and_episodes(events):
     assert p4["n_events"].tolist() == [2, 1] and p4["n_touchpoints"].tolist() == [2, 0]
     e = episodes(events, "web", "purchase", timedelta(days=3))
     # p1 converts in 363600 s > 3 days: censored; p2 and p5 convert; p3, p4 censored
-    assert e.set_index("person_id")["converted"].to_dict() == {
-        "p1": 0, "p2": 1, "p3": 0, "p4": 0, "p5": 1}
+    assert e.set_index("person_id")["converted"].to_dict() == {"p1": 0, "p2": 1, "p3": 0, "p4": 0, "p5": 1}
     assert e.set_index("person_id").loc["p2", "duration_s"] == 180000.0
     assert len(e) == 5  # p1's second web (before any purchase) stays in its first episode
     # with 5 days p1 converts (356400 s); a web after an outcome would open episode 2
@@ -252,10 +251,14 @@ def test_loops_and_channel_switches(events):
     lp = loops(events).set_index("touchpoint")
     # collapsed, no journey of LOG returns to a touchpoint after leaving it
     assert lp["returns"].sum() == 0
-    looping = pd.DataFrame({"person_id": ["a"] * 5 + ["b"] * 2,
-                            "ts": pd.date_range("2024-01-01", periods=7, freq="D"),
-                            "touchpoint": ["web", "app", "web", "web", "app", "web", "app"],
-                            "event_seq": range(7)})
+    looping = pd.DataFrame(
+        {
+            "person_id": ["a"] * 5 + ["b"] * 2,
+            "ts": pd.date_range("2024-01-01", periods=7, freq="D"),
+            "touchpoint": ["web", "app", "web", "web", "app", "web", "app"],
+            "event_seq": range(7),
+        }
+    )
     lp = loops(ibis.memtable(looping)).set_index("touchpoint")
     # a: web > app > web > app (collapsed): one return to web, one to app; b visits each once
     assert lp.loc["web", ["journeys", "looping_journeys", "returns"]].tolist() == [2, 1, 1]
@@ -286,8 +289,11 @@ def test_episode_journeys(events):
     # one episode each: p2, p5 web > store > purchase; p1 from its first web to its purchase;
     # p3 censored (all later events); p4 from its web on (its app before web is left out)
     assert dict(zip(v["path"], v["n"], strict=True)) == {
-        "web > store > purchase": 2, "web > hotline > hotline": 1, "web": 1,
-        "web > web > app > hotline > hotline > purchase": 1}
+        "web > store > purchase": 2,
+        "web > hotline > hotline": 1,
+        "web": 1,
+        "web > web > app > hotline > hotline > purchase": 1,
+    }
     assert v.set_index("path").loc["web", "conversion"] == 0.0
 
 
@@ -310,14 +316,21 @@ def test_variants_and_dfg_on_the_sample_equal_pandas(sample_log):
     table, log = sample_log
     log = log[log["touchpoint"].notna()].sort_values("event_seq")
     person = log.groupby("person_id", sort=False)
-    journeys = pd.DataFrame({
-        "path": person["touchpoint"].agg(" > ".join),
-        "duration": (person["ts"].max() - person["ts"].min()).dt.total_seconds(),
-        "converted": person["touchpoint"].agg(lambda s: float((s == "store").any())),
-    })
-    expected = journeys.groupby("path").agg(
-        n=("duration", "size"), median_duration_s=("duration", "median"), conversion=("converted", "mean")
-    ).reset_index().sort_values(["n", "path"], ascending=[False, True], kind="stable")
+    journeys = pd.DataFrame(
+        {
+            "path": person["touchpoint"].agg(" > ".join),
+            "duration": (person["ts"].max() - person["ts"].min()).dt.total_seconds(),
+            "converted": person["touchpoint"].agg(lambda s: float((s == "store").any())),
+        }
+    )
+    expected = (
+        journeys.groupby("path")
+        .agg(
+            n=("duration", "size"), median_duration_s=("duration", "median"), conversion=("converted", "mean")
+        )
+        .reset_index()
+        .sort_values(["n", "path"], ascending=[False, True], kind="stable")
+    )
     got = variants(table, outcome="store", top=None)
     assert got["path"].tolist() == expected["path"].tolist()
     assert got["n"].tolist() == expected["n"].tolist()
@@ -330,15 +343,19 @@ def test_variants_and_dfg_on_the_sample_equal_pandas(sample_log):
 
     log = log.sort_values(["person_id", "event_seq"])
     same = log["person_id"].to_numpy()[1:] == log["person_id"].to_numpy()[:-1]
-    pairs = pd.DataFrame({
-        "source": log["touchpoint"].to_numpy()[:-1][same],
-        "target": log["touchpoint"].to_numpy()[1:][same],
-        "person_id": log["person_id"].to_numpy()[:-1][same],
-        "gap": np.diff(log["ts"].to_numpy()).astype("timedelta64[us]").astype("int64")[same] / 1e6,
-    })
+    pairs = pd.DataFrame(
+        {
+            "source": log["touchpoint"].to_numpy()[:-1][same],
+            "target": log["touchpoint"].to_numpy()[1:][same],
+            "person_id": log["person_id"].to_numpy()[:-1][same],
+            "gap": np.diff(log["ts"].to_numpy()).astype("timedelta64[us]").astype("int64")[same] / 1e6,
+        }
+    )
     ref = pairs.groupby(["source", "target"]).agg(
-        n=("gap", "size"), persons=("person_id", "nunique"),
-        median_s=("gap", lambda g: np.quantile(g, 0.5)), p90_s=("gap", lambda g: np.quantile(g, 0.9)),
+        n=("gap", "size"),
+        persons=("person_id", "nunique"),
+        median_s=("gap", lambda g: np.quantile(g, 0.5)),
+        p90_s=("gap", lambda g: np.quantile(g, 0.9)),
     )
     graph = dfg(table).set_index(["source", "target"]).sort_index()
     assert graph.index.tolist() == ref.index.tolist()

@@ -30,8 +30,12 @@ from research.journeys.report import (
 from research.sample import events as planted
 
 # The sample's run parameters (data/raw/sample/study.yml, runs journeys-zh / journeys-en).
-FAILURE = dict(exposure_event="appointment_booked", failure_event="appointment_missed",
-               contact_touchpoint="hotline", complaint_touchpoint="complaints")
+FAILURE = dict(
+    exposure_event="appointment_booked",
+    failure_event="appointment_missed",
+    contact_touchpoint="hotline",
+    complaint_touchpoint="complaints",
+)
 SEGMENT = "channel_preference"
 PRE = ["online_ads", "outdoor_ads", "website", "wechat", "sales_rep"]
 
@@ -87,13 +91,15 @@ def test_segments_need_a_known_column(sample):
 
 @pytest.fixture()
 def linked():
-    log = pd.DataFrame({
-        "person_id": ["p1", "p1", "p2", "p2", "p3", "p4", "p4"],
-        "ts": pd.to_datetime(["2024-01-01", "2024-01-02"] * 2 + ["2024-01-01"] * 2 + ["2024-01-03"]),
-        "touchpoint": ["web", "shop", "web", "shop", "web", "web", "help"],
-        "event": ["view", "order", "view", "order", "view", "view", "call"],
-        "event_seq": range(7),
-    })
+    log = pd.DataFrame(
+        {
+            "person_id": ["p1", "p1", "p2", "p2", "p3", "p4", "p4"],
+            "ts": pd.to_datetime(["2024-01-01", "2024-01-02"] * 2 + ["2024-01-01"] * 2 + ["2024-01-03"]),
+            "touchpoint": ["web", "shop", "web", "shop", "web", "web", "help"],
+            "event": ["view", "order", "view", "order", "view", "view", "call"],
+            "event_seq": range(7),
+        }
+    )
     data = JourneyData(None, None, Path("."), "duckdb", "en", None, "secret")
     log["person_id"] = data.person_ids(log["person_id"]).to_numpy()
     data.table = ibis.memtable(log)
@@ -108,6 +114,7 @@ def test_scores_by_experienced_touchpoint(linked):
     assert table.loc["experienced", "n"] == 2 and table.loc["experienced", "estimate"] == 9.5
     # t interval, scipy: 4.5 +- t(0.975, 1) * 1.5
     from scipy import stats
+
     half = stats.t.ppf(0.975, 1) * np.std([3, 6], ddof=1) / np.sqrt(2)
     assert table.loc["not_experienced", "ci_high"] == pytest.approx(4.5 + half)
 
@@ -127,15 +134,19 @@ def test_unlinked_respondents_are_not_applicable(linked):
 
 
 def test_results_are_plain_json():
-    assert journey_results(a=pd.DataFrame({"x": [np.nan, 1.0]}), b=None) == {"a": [{"x": None}, {"x": 1.0}],
-                                                                            "b": None}
+    assert journey_results(a=pd.DataFrame({"x": [np.nan, 1.0]}), b=None) == {
+        "a": [{"x": None}, {"x": 1.0}],
+        "b": None,
+    }
 
 
 def test_pain_points_beside_breaks_by_hand():
-    behaviour = pd.DataFrame({"touchpoint": ["a", "b", "c"], "drop_off": [0.1, 0.6, 0.6],
-                              "repeat_rate": [0.0, 0.2, 0.1]})
-    mentions = pd.DataFrame({"touchpoint": ["b", "b", "a", "c"], "code": ["slow", "rude", "x", "y"],
-                             "mentions": [3, 1, 2, 0]})
+    behaviour = pd.DataFrame(
+        {"touchpoint": ["a", "b", "c"], "drop_off": [0.1, 0.6, 0.6], "repeat_rate": [0.0, 0.2, 0.1]}
+    )
+    mentions = pd.DataFrame(
+        {"touchpoint": ["b", "b", "a", "c"], "code": ["slow", "rude", "x", "y"], "mentions": [3, 1, 2, 0]}
+    )
     table = beside_breaks(behaviour, mentions)
     assert table["touchpoint"].tolist() == ["b", "c", "a"]  # drop-off first, ties by name
     assert table["mentions"].tolist() == [4, 0, 2]
@@ -183,11 +194,20 @@ def test_survey_scores_by_journey_when_respondents_link(sample):
 def test_report_figures_identical_on_pyspark(sample, spark_backend):  # noqa: F811
     frame = spark_backend._session.read.parquet(str(sample.path))
     frame.createOrReplaceTempView("j3_report_events")
-    spark = JourneyData(sample.study, spark_backend.table("j3_report_events"), sample.path, "pyspark", "en",
-                        sample.customers, sample.key)
-    cases = [(failure_impact, FAILURE),
-             (conversion_by_segment, {"outcome_event": "order", "segment": SEGMENT}),
-             (gap_to_outcome, {"outcome": ["store", "app"], "segment": SEGMENT, "before": PRE})]
+    spark = JourneyData(
+        sample.study,
+        spark_backend.table("j3_report_events"),
+        sample.path,
+        "pyspark",
+        "en",
+        sample.customers,
+        sample.key,
+    )
+    cases = [
+        (failure_impact, FAILURE),
+        (conversion_by_segment, {"outcome_event": "order", "segment": SEGMENT}),
+        (gap_to_outcome, {"outcome": ["store", "app"], "segment": SEGMENT, "before": PRE}),
+    ]
     for function, args in cases:
         pd.testing.assert_frame_equal(function(spark, **args), function(sample, **args), check_dtype=False)
 

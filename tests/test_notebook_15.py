@@ -88,15 +88,24 @@ def test_feedback_only_study_renders(project_copy):
     texts = ['"Too slow, waited ages"', "Great staff! Thanks", "nothing to add", ""] * 5
     rows = ["stars,review"] + [f"{n % 5 + 1},{t}" for n, t in enumerate(texts)]
     (folder / "reviews.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
-    codebook = {"codes": [{"id": "slow", "name": {"en": "Slow service"}, "valence": "pain_point",
-                           "keywords": {"en": ["slow", "waited"]}},
-                          {"id": "staff", "name": {"en": "Staff"}, "valence": "delight",
-                           "keywords": {"en": ["staff"]}}]}
+    codebook = {
+        "codes": [
+            {
+                "id": "slow",
+                "name": {"en": "Slow service"},
+                "valence": "pain_point",
+                "keywords": {"en": ["slow", "waited"]},
+            },
+            {"id": "staff", "name": {"en": "Staff"}, "valence": "delight", "keywords": {"en": ["staff"]}},
+        ]
+    }
     (folder / "codebook.yml").write_text(yaml.safe_dump(codebook), encoding="utf-8")
     study = {
         "name": "fbonly",
-        "files": {"reviews": {"path": "reviews.csv", "role": "feedback"},
-                  "codebook": {"path": "codebook.yml", "role": "codebook"}},
+        "files": {
+            "reviews": {"path": "reviews.csv", "role": "feedback"},
+            "codebook": {"path": "codebook.yml", "role": "codebook"},
+        },
         "feedback": {"sources": [{"file": "reviews", "text_column": "review"}]},
         "runs": [{"id": "feedback", "notebook": "15_feedback_analytics.ipynb", "title": "Feedback"}],
     }
@@ -104,8 +113,9 @@ def test_feedback_only_study_renders(project_copy):
     shutil.copytree(PROJECT / "notebooks", project_copy / "notebooks", dirs_exist_ok=True)
     result = run_reports("fbonly", progress=False, root=project_copy)
     assert [o.status for o in result.outcomes] == ["ok"], result.outcomes[0].error
-    results = json.loads((project_copy / "reports" / "fbonly" / "feedback" / "results.json")
-                         .read_text(encoding="utf-8"))["results"]
+    results = json.loads(
+        (project_copy / "reports" / "fbonly" / "feedback" / "results.json").read_text(encoding="utf-8")
+    )["results"]
     assert results["n_items"] == 20 and results["n_blank"] == 5
     assert results["uncoded_share"] == pytest.approx(1 / 3)
     sections = {n["section"] for n in results["notes"]}

@@ -33,10 +33,19 @@ def test_notebook_is_clean_and_runs_match_its_parameters():
 def test_notebook_recovers_planted_drivers(tmp_path):
     out = tmp_path / "report"
     papermill.execute_notebook(
-        str(NOTEBOOK), str(tmp_path / "out.ipynb"),
-        parameters={"study": "sample", "wave": "before", "output_dir": str(out), "n_resamples": 200,
-                    "weighted": True, "segment": "tier"},
-        kernel_name="research", cwd=str(NOTEBOOK.parent), progress_bar=False,
+        str(NOTEBOOK),
+        str(tmp_path / "out.ipynb"),
+        parameters={
+            "study": "sample",
+            "wave": "before",
+            "output_dir": str(out),
+            "n_resamples": 200,
+            "weighted": True,
+            "segment": "tier",
+        },
+        kernel_name="research",
+        cwd=str(NOTEBOOK.parent),
+        progress_bar=False,
     )
     results = json.loads((out / "results.json").read_text(encoding="utf-8"))["results"]
     # The sample has every section: nothing is skipped.

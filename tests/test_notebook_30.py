@@ -48,8 +48,12 @@ def test_notebook_recovers_planted_did_effects(tmp_path):
     from research.sample.surveys import HOTLINE_SHIFT
 
     waves = {(w["kpi"], w["design"]): w for w in results["survey_waves"]}
-    assert set(waves) == {("touchpoint_mean", "panel"), ("touchpoint_mean", "independent"),
-                          ("nps", "panel"), ("nps", "independent")}
+    assert set(waves) == {
+        ("touchpoint_mean", "panel"),
+        ("touchpoint_mean", "independent"),
+        ("nps", "panel"),
+        ("nps", "independent"),
+    }
     for design in ("panel", "independent"):
         row = waves[("touchpoint_mean", design)]
         assert row["ci_low"] < HOTLINE_SHIFT < row["ci_high"], design

@@ -40,7 +40,10 @@ def test_sample_runs_pass_the_dry_run():
 def results(tmp_path_factory):
     out = tmp_path_factory.mktemp("journeys")
     papermill.execute_notebook(
-        str(NOTEBOOK), str(out / "out.ipynb"), kernel_name="research", cwd=str(NOTEBOOK.parent),
+        str(NOTEBOOK),
+        str(out / "out.ipynb"),
+        kernel_name="research",
+        cwd=str(NOTEBOOK.parent),
         parameters={**planted.JOURNEY_PARAMETERS, "language": "zh", "output_dir": str(out / "report")},
         progress_bar=False,
     )
@@ -75,19 +78,28 @@ def test_minimal_study_renders_the_core(tmp_path, monkeypatch):
     every secondary section is one sentence, and results.json is written."""
     folder = tmp_path / "data" / "raw" / "tiny"
     folder.mkdir(parents=True)
-    rows = ["who,when,step"] + [f"u{i},2024-01-0{1 + j} 10:00,{step}" for i in range(6)
-                                for j, step in enumerate(["visit", "ask", "buy"][: 1 + i % 3])]
+    rows = ["who,when,step"] + [
+        f"u{i},2024-01-0{1 + j} 10:00,{step}"
+        for i in range(6)
+        for j, step in enumerate(["visit", "ask", "buy"][: 1 + i % 3])
+    ]
     (folder / "log.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
     (folder / "study.yml").write_text(
         "name: tiny\nfiles:\n  log:\n    path: log.csv\n    role: event_log\n"
         "journeys:\n  sources:\n  - file: log\n    person_id: who\n    timestamp: when\n"
         "    touchpoint: step\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     monkeypatch.setenv("RESEARCH_PROJECT_ROOT", str(tmp_path))
     out = tmp_path / "report"
-    papermill.execute_notebook(str(NOTEBOOK), str(tmp_path / "out.ipynb"), kernel_name="research",
-                               cwd=str(NOTEBOOK.parent), progress_bar=False,
-                               parameters={"study": str(folder), "output_dir": str(out)})
+    papermill.execute_notebook(
+        str(NOTEBOOK),
+        str(tmp_path / "out.ipynb"),
+        kernel_name="research",
+        cwd=str(NOTEBOOK.parent),
+        progress_bar=False,
+        parameters={"study": str(folder), "output_dir": str(out)},
+    )
     results = json.loads((out / "results.json").read_text(encoding="utf-8"))["results"]
     assert results["events"] == 12 and results["paths"][0]["path"] == "visit"
     assert {row["touchpoint"] for row in results["behaviour"]} == {"visit", "ask", "buy"}

@@ -37,12 +37,20 @@ def test_notebook_parameters_and_sample_runs():
     code = [c for c in nb.cells if c.cell_type == "code"]
     assert all(c.outputs == [] and c.execution_count is None for c in code)
     names = set(papermill.inspect_notebook(str(NOTEBOOK)))
-    assert {"study", "output_dir", "language", "inputs", "weight_importance", "weight_gap",
-            "weight_pain"} <= names
+    assert {
+        "study",
+        "output_dir",
+        "language",
+        "inputs",
+        "weight_importance",
+        "weight_gap",
+        "weight_pain",
+    } <= names
     runs = {r.id: r for r in load_study("sample").runs}
     for language, needs in sample_scorecard.NEEDS.items():
-        run = next(r for r in runs.values()
-                   if r.notebook == NOTEBOOK.name and r.parameters["language"] == language)
+        run = next(
+            r for r in runs.values() if r.notebook == NOTEBOOK.name and r.parameters["language"] == language
+        )
         assert run.needs == needs and all(n in runs for n in needs)
 
 
@@ -51,13 +59,16 @@ def _coding_results(root, language):
     study = load_study("sample")
     data = load_coding_data(study)
     sentiment = unit_sentiment(data.units, data.codebook)
-    ranking = pain_point_ranking(data.coded, data.codebook, respondents=data.respondent_ids,
-                                 sentiment=sentiment, language=language)
+    ranking = pain_point_ranking(
+        data.coded, data.codebook, respondents=data.respondent_ids, sentiment=sentiment, language=language
+    )
     frequencies = code_frequencies(data.coded, data.codebook, respondents=data.respondent_ids)
     by_touchpoint = touchpoint_ranking_section(data, sentiment, language)
     results = coding_results(data, language, frequencies, ranking, touchpoint_ranking=by_touchpoint)
-    write_json(root / "reports" / "sample" / f"coding-{language}" / "results.json",
-               {"results": results, "provenance": {"parameters": {"language": language}}})
+    write_json(
+        root / "reports" / "sample" / f"coding-{language}" / "results.json",
+        {"results": results, "provenance": {"parameters": {"language": language}}},
+    )
 
 
 def _survey_results(root, wave):
@@ -66,8 +77,10 @@ def _survey_results(root, wave):
     card = scorecard(data, weighted=True)
     drivers = touchpoint_drivers(data, "overall", weighted=True, n_resamples=100)
     results = report_results(wave=wave, weighted=True, n=len(data.responses), card=card, drivers=drivers)
-    write_json(root / "reports" / "sample" / f"survey-{wave}" / "results.json",
-               {"results": results, "provenance": {"parameters": {"wave": wave}}})
+    write_json(
+        root / "reports" / "sample" / f"survey-{wave}" / "results.json",
+        {"results": results, "provenance": {"parameters": {"wave": wave}}},
+    )
 
 
 def test_scorecard_ranks_the_planted_pain_first_and_the_index_names_it(project_copy):
@@ -105,7 +118,7 @@ def test_scorecard_ranks_the_planted_pain_first_and_the_index_names_it(project_c
     improved = next(f for f in results["findings"] if f["run"] == "evaluation-hotline")
     assert "见效" in improved["text"] and improved["section"] == "verdicts"
     index = (root / "reports" / "index.html").read_text(encoding="utf-8")
-    findings = index[index.index('class="findings"'):index.index("<table>")]
+    findings = index[index.index('class="findings"') : index.index("<table>")]
     assert labels["hotline_wait"] in findings and labels["bill_shock"] in findings and "见效" in findings
     assert 'href="sample/scorecard.html#priority"' in findings
     assert 'href="sample/evaluation-hotline.html#verdicts"' in findings.lower()  # the page's id

@@ -34,8 +34,20 @@ def test_every_dependency_in_both_files():
 
 
 def test_layout_as_designed():
-    for path in ("notebooks", "src/research", "data/raw", "data/processed", "reports", "tests",
-                 "benchmarks", "environment.yml", "pyproject.toml", "Makefile", "README.md", ".ci/run"):
+    for path in (
+        "notebooks",
+        "src/research",
+        "data/raw",
+        "data/processed",
+        "reports",
+        "tests",
+        "benchmarks",
+        "environment.yml",
+        "pyproject.toml",
+        "Makefile",
+        "README.md",
+        ".ci/run",
+    ):
         assert (PROJECT / path).exists(), path
 
 
@@ -46,8 +58,13 @@ def test_no_submodule_shadows_an_exported_function():
     import importlib
     import pkgutil
 
-    for package_name in ("research.coding", "research.survey", "research.evaluation",
-                         "research.feedback", "research.journeys"):
+    for package_name in (
+        "research.coding",
+        "research.survey",
+        "research.evaluation",
+        "research.feedback",
+        "research.journeys",
+    ):
         package = importlib.import_module(package_name)
         exported = {name for names in getattr(package, "_EXPORTS", {}).values() for name in names}
         modules = {info.name for info in pkgutil.iter_modules(package.__path__)}

@@ -9,25 +9,31 @@ import pytest
 from research.plots.journey_map import scorecard_journey_map
 
 STAGES = ["discover", "buy", "use"]
-RANKED = pd.DataFrame({
-    "touchpoint": ["ads", "shop", "app", "calls", "crm", "flyer"],
-    "name": ["Ads", "Shop", "App", "Calls", "CRM", "Flyer"],
-    "stage": ["discover", "buy", "buy", "use", "use", "discover"],
-    "channel": ["online", "offline", "online", "offline", "online", "offline"],
-    "visibility": ["front-stage"] * 4 + ["back-stage", "front-stage"],
-    "priority": [0.2, 0.6, 0.3, 0.8, 0.5, float("nan")],
-    "rank": pd.array([5, 2, 4, 1, 3, pd.NA], dtype="Int64"),
-    "evidence": ["complete"] * 5 + ["none"],
-    "verdict": [None, None, None, "improved", None, None],
-    "interview_reach": [0.1, 0.5, 0.2, 0.8, None, None],
-    "interview_delight_reach": [None, 0.2, 0.6, 0.1, 0.3, None],  # praised: App (0.6 > 0.2), CRM
-})
-EMOTION = pd.DataFrame({
-    "stage": ["discover", "buy", "use", "buy", "use"],
-    "measure": ["not_negative", "not_negative", "not_negative", "rating", "rating"],
-    "estimate": [0.7, 0.5, 0.3, 0.6, 0.4], "ci_low": [0.6, 0.4, 0.2, 0.55, 0.35],
-    "ci_high": [0.8, 0.6, 0.4, 0.65, 0.45], "n": [100, 100, 100, 2, 1],
-})
+RANKED = pd.DataFrame(
+    {
+        "touchpoint": ["ads", "shop", "app", "calls", "crm", "flyer"],
+        "name": ["Ads", "Shop", "App", "Calls", "CRM", "Flyer"],
+        "stage": ["discover", "buy", "buy", "use", "use", "discover"],
+        "channel": ["online", "offline", "online", "offline", "online", "offline"],
+        "visibility": ["front-stage"] * 4 + ["back-stage", "front-stage"],
+        "priority": [0.2, 0.6, 0.3, 0.8, 0.5, float("nan")],
+        "rank": pd.array([5, 2, 4, 1, 3, pd.NA], dtype="Int64"),
+        "evidence": ["complete"] * 5 + ["none"],
+        "verdict": [None, None, None, "improved", None, None],
+        "interview_reach": [0.1, 0.5, 0.2, 0.8, None, None],
+        "interview_delight_reach": [None, 0.2, 0.6, 0.1, 0.3, None],  # praised: App (0.6 > 0.2), CRM
+    }
+)
+EMOTION = pd.DataFrame(
+    {
+        "stage": ["discover", "buy", "use", "buy", "use"],
+        "measure": ["not_negative", "not_negative", "not_negative", "rating", "rating"],
+        "estimate": [0.7, 0.5, 0.3, 0.6, 0.4],
+        "ci_low": [0.6, 0.4, 0.2, 0.55, 0.35],
+        "ci_high": [0.8, 0.6, 0.4, 0.65, 0.45],
+        "n": [100, 100, 100, 2, 1],
+    }
+)
 
 
 def _texts(ax):
@@ -49,8 +55,11 @@ def test_map_places_stages_lanes_and_callouts(language):
         badge = next(t for t in grid.texts if t.get_text() == number)
         label = next(t for t in grid.texts if t.get_text() == touchpoint)
         assert int(badge.get_position()[0]) == int(label.get_position()[0])
-    lanes = ("线上·前台", "线下·前台", "线上·后台") if language == "zh" else (
-        "Online\nfront-stage", "Offline\nfront-stage", "Online\nback-stage")
+    lanes = (
+        ("线上·前台", "线下·前台", "线上·后台")
+        if language == "zh"
+        else ("Online\nfront-stage", "Offline\nfront-stage", "Online\nback-stage")
+    )
     assert all(lane in texts for lane in lanes)
     assert ("可见线" if language == "zh" else "line of visibility") in texts
     stars = [line for line in grid.lines if line.get_marker() == "*"]

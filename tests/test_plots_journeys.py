@@ -21,16 +21,26 @@ def log() -> ibis.Table:
     """Hand-made log: 7 persons, web -> app/shop/hotline paths, segment online/offline."""
     rows = []
     paths = {
-        "a": ["web", "app", "shop"], "b": ["web", "shop"], "c": ["web", "app", "hotline"],
-        "d": ["web", "hotline", "hotline", "shop"], "e": ["app", "web"], "f": ["web"],
+        "a": ["web", "app", "shop"],
+        "b": ["web", "shop"],
+        "c": ["web", "app", "hotline"],
+        "d": ["web", "hotline", "hotline", "shop"],
+        "e": ["app", "web"],
+        "f": ["web"],
         "g": ["web", "shop"],
     }
     seq = 0
     for person, steps in paths.items():
         for step in steps:
-            rows.append({"person_id": person, "ts": pd.Timestamp("2024-01-01") + pd.Timedelta(hours=seq),
-                         "touchpoint": step, "event_seq": seq,
-                         "segment": "online" if person in "abe" else "offline"})
+            rows.append(
+                {
+                    "person_id": person,
+                    "ts": pd.Timestamp("2024-01-01") + pd.Timedelta(hours=seq),
+                    "touchpoint": step,
+                    "event_seq": seq,
+                    "segment": "online" if person in "abe" else "offline",
+                }
+            )
             seq += 1
     return ibis.memtable(pd.DataFrame(rows))
 
@@ -49,8 +59,10 @@ def render(fig, tmp_path) -> None:
 
 @pytest.mark.parametrize(
     ("language", "title", "xlabel"),
-    [("zh", "锚定触点后的流向", "距锚定触点的步数"),
-     ("en", "Flows from the anchor touchpoint", "Steps from the anchor")],
+    [
+        ("zh", "锚定触点后的流向", "距锚定触点的步数"),
+        ("en", "Flows from the anchor touchpoint", "Steps from the anchor"),
+    ],
 )
 def test_sankey_labels(log, tmp_path, language, title, xlabel):
     fig = sankey(flows(log, "web", steps=2, top=2), language)
@@ -122,11 +134,26 @@ def test_top_paths_chart_labels(log, tmp_path, language, xlabel, conv):
 
 EMPTY = {
     "sankey": (sankey, ["step", "source", "target", "n", "share"]),
-    "funnel": (funnel_chart, ["segment", "step", "touchpoint", "n", "reached", "estimate",
-                              "ci_low", "ci_high", "step_conversion", "drop_off"]),
+    "funnel": (
+        funnel_chart,
+        [
+            "segment",
+            "step",
+            "touchpoint",
+            "n",
+            "reached",
+            "estimate",
+            "ci_low",
+            "ci_high",
+            "step_conversion",
+            "drop_off",
+        ],
+    ),
     "dfg": (dfg_chart, ["source", "target", "n", "persons", "share_of_source", "median_s", "p90_s"]),
-    "paths": (top_paths_chart, ["rank", "path", "n_steps", "n", "share", "cumulative_share",
-                                "median_duration_s", "conversion"]),
+    "paths": (
+        top_paths_chart,
+        ["rank", "path", "n_steps", "n", "share", "cumulative_share", "median_duration_s", "conversion"],
+    ),
 }
 
 
@@ -142,14 +169,47 @@ def test_empty_tables_give_a_note(name, language, tmp_path):
 
 def test_one_row_tables_draw(tmp_path):
     one_flow = pd.DataFrame({"step": [1], "source": ["web"], "target": ["shop"], "n": [3], "share": [1.0]})
-    one_edge = pd.DataFrame({"source": ["web"], "target": ["web"], "n": [3], "persons": [2],
-                             "share_of_source": [1.0], "median_s": [float("nan")], "p90_s": [float("nan")]})
-    one_path = pd.DataFrame({"rank": [1], "path": ["web"], "n_steps": [1], "n": [3], "share": [1.0],
-                             "cumulative_share": [1.0], "median_duration_s": [0.0],
-                             "conversion": [float("nan")]})
-    one_step = pd.DataFrame({"segment": ["all"], "step": [1], "touchpoint": ["web"], "n": [3],
-                             "reached": [3], "estimate": [1.0], "ci_low": [0.44], "ci_high": [1.0],
-                             "step_conversion": [1.0], "drop_off": [0]})
-    for fig in (sankey(one_flow, "zh"), dfg_chart(one_edge, "en"), top_paths_chart(one_path, "en"),
-                funnel_chart(one_step, "zh")):
+    one_edge = pd.DataFrame(
+        {
+            "source": ["web"],
+            "target": ["web"],
+            "n": [3],
+            "persons": [2],
+            "share_of_source": [1.0],
+            "median_s": [float("nan")],
+            "p90_s": [float("nan")],
+        }
+    )
+    one_path = pd.DataFrame(
+        {
+            "rank": [1],
+            "path": ["web"],
+            "n_steps": [1],
+            "n": [3],
+            "share": [1.0],
+            "cumulative_share": [1.0],
+            "median_duration_s": [0.0],
+            "conversion": [float("nan")],
+        }
+    )
+    one_step = pd.DataFrame(
+        {
+            "segment": ["all"],
+            "step": [1],
+            "touchpoint": ["web"],
+            "n": [3],
+            "reached": [3],
+            "estimate": [1.0],
+            "ci_low": [0.44],
+            "ci_high": [1.0],
+            "step_conversion": [1.0],
+            "drop_off": [0],
+        }
+    )
+    for fig in (
+        sankey(one_flow, "zh"),
+        dfg_chart(one_edge, "en"),
+        top_paths_chart(one_path, "en"),
+        funnel_chart(one_step, "zh"),
+    ):
         render(fig, tmp_path)

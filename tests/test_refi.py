@@ -32,14 +32,28 @@ CODEBOOK = codebook_from_dict(
     {
         "codebook": "Test",
         "codes": [
-            {"id": "access", "name": {"zh": "服务可达性", "en": "Access"}, "codable": False,
-             "definition": "Reaching us.", "color": "#0072B2"},
-            {"id": "hotline_wait", "parent": "access", "name": {"zh": "热线等待久", "en": "Long wait"},
-             "definition": "Waiting on the hotline.", "include": "hold", "exclude": "IVR",
-             "example": "等了半天",
-             "valence": "pain_point", "touchpoints": ["hotline"], "stages": ["after-sales"],
-             "keywords": {"zh": ["等了半天"], "en": ["on hold"]}, "patterns": {"en": [r"\bon hold for \d+"]},
-             "color": "#D55E00"},
+            {
+                "id": "access",
+                "name": {"zh": "服务可达性", "en": "Access"},
+                "codable": False,
+                "definition": "Reaching us.",
+                "color": "#0072B2",
+            },
+            {
+                "id": "hotline_wait",
+                "parent": "access",
+                "name": {"zh": "热线等待久", "en": "Long wait"},
+                "definition": "Waiting on the hotline.",
+                "include": "hold",
+                "exclude": "IVR",
+                "example": "等了半天",
+                "valence": "pain_point",
+                "touchpoints": ["hotline"],
+                "stages": ["after-sales"],
+                "keywords": {"zh": ["等了半天"], "en": ["on hold"]},
+                "patterns": {"en": [r"\bon hold for \d+"]},
+                "color": "#D55E00",
+            },
             {"id": "ivr_maze", "parent": "hotline_wait", "name": {"en": "IVR maze"}},
             {"id": "staff_helpful", "name": {"zh": "店员热情"}, "valence": "delight"},
         ],
@@ -149,8 +163,11 @@ def test_selection_positions_are_code_points_into_the_sources(tmp_path, sample):
 def test_memo_round_trip_and_unknown_code_error(tmp_path):
     t = transcript_from_text("Q: Hotline?\nA: On hold for 40 minutes. The staff was nice.", "en01")
     codings = pd.DataFrame(
-        [("en01", 15, 38, "hotline_wait", "A", "clear case"), ("en01", 15, 38, "ivr_maze", "A", "clear case"),
-         ("en01", 39, 57, "staff_helpful", "B", "")],
+        [
+            ("en01", 15, 38, "hotline_wait", "A", "clear case"),
+            ("en01", 15, 38, "ivr_maze", "A", "clear case"),
+            ("en01", 39, 57, "staff_helpful", "B", ""),
+        ],
         columns=[*KEY, "memo"],
     )
     path = write_qdpx(tmp_path / "p.qdpx", [t], CODEBOOK, codings)

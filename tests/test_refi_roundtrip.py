@@ -123,13 +123,15 @@ def test_qualcoder_project_read_into_objects(tmp_path):
         (r.transcript_id, texts[r.transcript_id][r.start : r.end], r.coder, r.memo)
         for r in codings.itertuples()
     )
-    assert got == sorted([
-        ("访谈01", "打热线等了四十分钟才有人接", "陈静", "典型的等待抱怨"),
-        ("访谈01", "门店排队也久", "陈静", ""),
-        ("访谈01", "店员态度很好", "default", ""),
-        ("interview02", "on hold for half an hour", "default", ""),
-        ("interview02", "The staff were friendly", "陈静", "Praise, but only after the long wait."),
-    ])
+    assert got == sorted(
+        [
+            ("访谈01", "打热线等了四十分钟才有人接", "陈静", "典型的等待抱怨"),
+            ("访谈01", "门店排队也久", "陈静", ""),
+            ("访谈01", "店员态度很好", "default", ""),
+            ("interview02", "on hold for half an hour", "default", ""),
+            ("interview02", "The staff were friendly", "陈静", "Praise, but only after the long wait."),
+        ]
+    )
 
 
 def test_atlasti_project_crlf_bom_sets_and_notes(tmp_path):
@@ -141,18 +143,21 @@ def test_atlasti_project_crlf_bom_sets_and_notes(tmp_path):
         ["The app crashed twice during payment", "The refund took three weeks", "等了三个星期"]
     )
     assert [(c.id, c.parent) for c in codebook.codes] == [
-        ("app_problems", None), ("crash", "app_problems"), ("refund_delay", None)
+        ("app_problems", None),
+        ("crash", "app_problems"),
+        ("refund_delay", None),
     ]
     assert codebook.guid("crash") == codebook.records["crash"].guid and codebook.guid("crash").isupper()
     assert [(s.name, len(s.member_codes), len(s.member_sources)) for s in project.sets] == [
-        ("Pain points", 2, 0), ("Wave 1", 0, 2)
+        ("Pain points", 2, 0),
+        ("Wave 1", 0, 2),
     ]
     memo = project.notes[0]
     selection = project.text_sources[0].selections[1]
     assert selection.note_refs == [memo.guid] and memo.text.startswith("Refunds are")
-    assert project.extra_attributes[
-        "{http://www.w3.org/2001/XMLSchema-instance}schemaLocation"
-    ].startswith("urn:QDA-XML:project:1.0")
+    assert project.extra_attributes["{http://www.w3.org/2001/XMLSchema-instance}schemaLocation"].startswith(
+        "urn:QDA-XML:project:1.0"
+    )
     assert project.modified == "2024-05-06T08:05:12Z" and project.users[0].id == "MS"
 
 
@@ -164,7 +169,10 @@ def test_nvivo_project_keeps_what_the_workbench_does_not_model(tmp_path):
     assert sorted(project.files) == sorted(binary)
     case = project.cases[0]
     assert [(v.kind, v.value) for v in case.values] == [
-        ("BooleanValue", "false"), ("IntegerValue", "4"), ("DateValue", "2025-02-18"), ("TextValue", "North")
+        ("BooleanValue", "false"),
+        ("IntegerValue", "4"),
+        ("DateValue", "2025-02-18"),
+        ("TextValue", "North"),
     ]
     codings = project.codings
     whole = codings[codings["code"] == "branch_visits"]
@@ -178,8 +186,11 @@ def test_changed_codes_keep_guid_and_description_and_carry_workbench_fields(tmp_
     codebook = project.codebook
     wait = next(c for c in codebook.codes if c.name == {"zh": "热线等待"})
     changed = dataclasses.replace(
-        wait, name={"zh": "热线等待", "en": "Hotline wait"}, valence="pain_point",
-        touchpoints=("hotline",), keywords={"zh": ["等了"]},
+        wait,
+        name={"zh": "热线等待", "en": "Hotline wait"},
+        valence="pain_point",
+        touchpoints=("hotline",),
+        keywords={"zh": ["等了"]},
     )
     new_code = codebook_from_dict({"codes": [{"id": "new_code", "name": {"en": "Added here"}}]}).codes[0]
     codes = [changed if c.id == wait.id else c for c in codebook.codes] + [new_code]
@@ -205,18 +216,37 @@ def test_changed_codes_keep_guid_and_description_and_carry_workbench_fields(tmp_
 def test_fields_come_back_after_a_tool_dropped_them(tmp_path):
     # Export, let a "tool" re-export (it keeps GUIDs, descriptions and positions but drops the
     # processing instructions), read it back and restore the fields from our codebook.
-    codebook = codebook_from_dict({"codes": [
-        {"id": "access", "name": {"zh": "服务可达性", "en": "Access"}, "codable": False},
-        {"id": "hotline_wait", "parent": "access", "name": {"zh": "热线等待久", "en": "Long wait"},
-         "definition": "Waiting on the hotline.", "include": "hold", "valence": "pain_point",
-         "touchpoints": ["hotline"], "keywords": {"zh": ["等了半天"]}, "color": "#D55E00"},
-        {"id": "staff_helpful", "name": {"en": "Helpful staff"}, "valence": "delight"},
-    ]})
+    codebook = codebook_from_dict(
+        {
+            "codes": [
+                {"id": "access", "name": {"zh": "服务可达性", "en": "Access"}, "codable": False},
+                {
+                    "id": "hotline_wait",
+                    "parent": "access",
+                    "name": {"zh": "热线等待久", "en": "Long wait"},
+                    "definition": "Waiting on the hotline.",
+                    "include": "hold",
+                    "valence": "pain_point",
+                    "touchpoints": ["hotline"],
+                    "keywords": {"zh": ["等了半天"]},
+                    "color": "#D55E00",
+                },
+                {"id": "staff_helpful", "name": {"en": "Helpful staff"}, "valence": "delight"},
+            ]
+        }
+    )
     text = "Q: Hotline?\nA: On hold for ages. Staff were kind."
     t = transcript_from_text(text, "en01")
     starts = [text.index("On hold"), text.index("Staff")]
-    codings = pd.DataFrame({"transcript_id": ["en01", "en01"], "start": starts, "end": [32, len(text)],
-                            "code": ["hotline_wait", "staff_helpful"], "coder": ["A", "A"]})
+    codings = pd.DataFrame(
+        {
+            "transcript_id": ["en01", "en01"],
+            "start": starts,
+            "end": [32, len(text)],
+            "code": ["hotline_wait", "staff_helpful"],
+            "coder": ["A", "A"],
+        }
+    )
     ours = write_qdpx(tmp_path / "ours.qdpx", [t], codebook, codings)
     theirs = tmp_path / "theirs.qdpx"
     with zipfile.ZipFile(ours) as source, zipfile.ZipFile(theirs, "w") as target:
@@ -234,14 +264,25 @@ def test_fields_come_back_after_a_tool_dropped_them(tmp_path):
 
 
 def test_workbench_codebook_description_is_for_people(tmp_path):
-    codebook = codebook_from_dict({"codes": [
-        {"id": "wait", "name": {"zh": "等待久", "en": "Long wait"}, "definition": "Waiting.",
-         "include": "hold", "valence": "pain_point", "patterns": {"en": ["a?>b"]}},
-    ]})
+    codebook = codebook_from_dict(
+        {
+            "codes": [
+                {
+                    "id": "wait",
+                    "name": {"zh": "等待久", "en": "Long wait"},
+                    "definition": "Waiting.",
+                    "include": "hold",
+                    "valence": "pain_point",
+                    "patterns": {"en": ["a?>b"]},
+                },
+            ]
+        }
+    )
     path = write_qdc(tmp_path / "cb.qdc", codebook, language="en")
     root = ET.parse(path).getroot()
-    description = root.find("{urn:QDA-XML:codebook:1.0}Codes/{urn:QDA-XML:codebook:1.0}Code/"
-                            "{urn:QDA-XML:codebook:1.0}Description").text
+    description = root.find(
+        "{urn:QDA-XML:codebook:1.0}Codes/{urn:QDA-XML:codebook:1.0}Code/{urn:QDA-XML:codebook:1.0}Description"
+    ).text
     assert description == "Waiting.\n\nInclude: hold"
     assert read_qdc(path).codes == codebook.codes  # "?>" inside a pattern survives the instruction
 
@@ -262,8 +303,9 @@ def test_legacy_trailer_is_still_read(tmp_path):
 def test_workbench_project_is_stable_and_guids_follow_the_codebook(tmp_path):
     t = transcript_from_text("Q: Hotline?\nA: On hold for ages.", "en01")
     source_codebook = read_qdc(FIXTURES / "atlasti_codebook.qdc")
-    codings = pd.DataFrame({"transcript_id": ["en01"], "start": [15], "end": [32], "code": ["crash"],
-                            "coder": ["A"]})
+    codings = pd.DataFrame(
+        {"transcript_id": ["en01"], "start": [15], "end": [32], "code": ["crash"], "coder": ["A"]}
+    )
     first = project_from_workbench([t], source_codebook, codings)
     second = project_from_workbench([t], source_codebook, codings)
     assert first.sources[0].guid == second.sources[0].guid == stable_guid("source", "en01")

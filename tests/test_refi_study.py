@@ -35,10 +35,15 @@ def test_a_qdpx_is_transcripts_codebook_and_codings(qdpx_study):
     codings = load_codings(qdpx_study, file_ids=files.codings, codebook=codebook, transcripts=transcripts)
     texts = {t.id: t.text for t in transcripts}
     # The same passages the fixture's selections mark (tests/data/refi/qualcoder/project.qde).
-    assert sorted(texts[r.transcript_id][r.start : r.end] for r in codings.itertuples()) == sorted([
-        "打热线等了四十分钟才有人接", "门店排队也久", "店员态度很好", "on hold for half an hour",
-        "The staff were friendly",
-    ])
+    assert sorted(texts[r.transcript_id][r.start : r.end] for r in codings.itertuples()) == sorted(
+        [
+            "打热线等了四十分钟才有人接",
+            "门店排队也久",
+            "店员态度很好",
+            "on hold for half an hour",
+            "The staff were friendly",
+        ]
+    )
     assert sorted(codings["coder"].unique()) == ["default", "陈静"]
     assert check_run(qdpx_study, {"language": "en"}) == []
     # The coding report's loader takes the project as it is (the coder with most codings leads).
@@ -51,8 +56,10 @@ def test_a_yaml_codebook_can_replace_the_projects(qdpx_study, minimal_study):
     folder = qdpx_study.folder
     (folder / "codebook.yml").write_text("codes:\n  - {id: other, name: {en: Other}}\n", encoding="utf-8")
     minimal_study(
-        files={"project": {"path": "coding/project.qdpx", "role": "transcripts"},
-               "codebook": {"path": "codebook.yml", "role": "codebook"}},
+        files={
+            "project": {"path": "coding/project.qdpx", "role": "transcripts"},
+            "codebook": {"path": "codebook.yml", "role": "codebook"},
+        },
         coding={"qdpx": "project", "codebook": "codebook"},
     )
     problems = check_run(load_study(folder), {})

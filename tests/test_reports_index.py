@@ -12,8 +12,10 @@ XSS = "<script>alert(1)</script>"
 
 
 def _manifest(root, study, runs):
-    write_manifest(root / "data" / "processed" / study / "manifest.json",
-                   {"version": 1, "study": study, "title": f"Study {study}", "runs": runs})
+    write_manifest(
+        root / "data" / "processed" / study / "manifest.json",
+        {"version": 1, "study": study, "title": f"Study {study}", "runs": runs},
+    )
 
 
 def _results(root, study, run_id, results, anchors=()):
@@ -22,8 +24,12 @@ def _results(root, study, run_id, results, anchors=()):
     (folder / "results.json").write_text(json.dumps({"results": results}), encoding="utf-8")
     page = "".join(f'<h2 id="{anchor}">x</h2>' for anchor in anchors)
     (root / "reports" / study / f"{run_id}.html").write_text(f"<html>{page}</html>", encoding="utf-8")
-    return {"status": "ok", "title": f"Title {run_id}", "html": f"{study}/{run_id}.html",
-            "results": f"{study}/{run_id}/results.json"}
+    return {
+        "status": "ok",
+        "title": f"Title {run_id}",
+        "html": f"{study}/{run_id}.html",
+        "results": f"{study}/{run_id}/results.json",
+    }
 
 
 def test_index_opens_with_findings_linked_to_sections(project_copy):
@@ -37,17 +43,19 @@ def test_index_opens_with_findings_linked_to_sections(project_copy):
     ]
     runs = {
         "eval": _results(root, "alpha", "eval", {"effects": {}}, anchors=["Verdicts"]),  # nbconvert's id
-        "coding": _results(root, "alpha", "coding", {"pain_point_scores": {}},
-                           anchors=["touchpoint-ranking"]),
-        "card": _results(root, "alpha", "card", {"language": "zh", "findings": findings},
-                         anchors=["priority"]),
+        "coding": _results(
+            root, "alpha", "coding", {"pain_point_scores": {}}, anchors=["touchpoint-ranking"]
+        ),
+        "card": _results(
+            root, "alpha", "card", {"language": "zh", "findings": findings}, anchors=["priority"]
+        ),
         "card-en": _results(root, "alpha", "card-en", {"language": "en", "findings": [{"text": "second"}]}),
     }
     runs["broken"] = {"status": "failed", "title": "Broken", "html": "alpha/broken.html", "error": "boom"}
     _manifest(root, "alpha", runs)
     _manifest(root, "beta", {"only": _results(root, "beta", "only", {"effects": {}})})
     page = write_index(root).read_text(encoding="utf-8")
-    alpha = page[page.index("Study alpha"):page.index("Study beta")]
+    alpha = page[page.index("Study alpha") : page.index("Study beta")]
     # Findings come first, in the language of the first run that has them, then the table.
     assert alpha.index("主要发现") < alpha.index("<table>")
     assert "second" not in alpha
@@ -59,7 +67,7 @@ def test_index_opens_with_findings_linked_to_sections(project_copy):
     assert "A run without a page." in alpha and "alpha/missing.html" not in alpha
     assert alpha.count("<li>") == 5
     assert "status-failed" in alpha  # the list of reports with status follows
-    beta = page[page.index("Study beta"):]
+    beta = page[page.index("Study beta") :]
     assert 'class="findings"' not in beta  # no run with findings: no box
 
 

@@ -43,8 +43,15 @@ def test_ctrl_c_stops_the_batch_and_marks_the_running_report(tmp_path):
     (root / "reports" / "mini" / "run0.html").write_text("OLD PAGE", encoding="utf-8")
     env = {**os.environ, "RESEARCH_PROJECT_ROOT": str(root)}
     command = [sys.executable, "-m", "research", "reports", "--study", "mini", "--jobs", "1", "--no-progress"]
-    batch = subprocess.Popen(command, cwd=root, env=env, start_new_session=True,
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    batch = subprocess.Popen(
+        command,
+        cwd=root,
+        env=env,
+        start_new_session=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     marker = root / "reports" / "mini" / "run0" / "started"
     deadline = time.monotonic() + 90
     while not marker.exists() and time.monotonic() < deadline and batch.poll() is None:

@@ -11,8 +11,16 @@ from research.reports.notebook import finish
 def test_finish_keeps_the_summary_and_speaks_the_language(minimal_study, tmp_path, capsys):
     minimal_study()
     study = load_study("mini")
-    table = finish({"x": 1}, study=study, parameters={"x": 1}, output_dir=tmp_path, notebook="n.ipynb",
-                   inputs=[], summary=["第一句。", "第二句。"], language="zh")
+    table = finish(
+        {"x": 1},
+        study=study,
+        parameters={"x": 1},
+        output_dir=tmp_path,
+        notebook="n.ipynb",
+        inputs=[],
+        summary=["第一句。", "第二句。"],
+        language="zh",
+    )
     saved = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))["results"]
     assert saved["at_a_glance"] == ["第一句。", "第二句。"] and saved["x"] == 1
     assert capsys.readouterr().out.strip() == "第一句。 第二句。"  # shown (outside Jupyter: printed)

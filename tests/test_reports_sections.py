@@ -10,15 +10,14 @@ import pytest
 
 from research.errors import NotApplicable
 from research.reports.sections import (
-    Prose,
     glance_html,
     notes,
     optional_section,
     prose,
     sentence,
     show_table,
-    use_language,
 )
+from research.wording import Prose, use_language
 
 
 @pytest.fixture(autouse=True)
@@ -37,23 +36,44 @@ def _headers(styler) -> list[str]:
 
 
 def test_table_hides_the_row_index_and_formats_numbers():
-    frame = pd.DataFrame({"code": ["wait", "bill"], "reach": [0.667, 0.05], "mentions": [12345, 7],
-                          "p_value": [0.0004, 0.2], "mean": [3.14159, 2.0]}, index=[7, 3])
+    frame = pd.DataFrame(
+        {
+            "code": ["wait", "bill"],
+            "reach": [0.667, 0.05],
+            "mentions": [12345, 7],
+            "p_value": [0.0004, 0.2],
+            "mean": [3.14159, 2.0],
+        },
+        index=[7, 3],
+    )
     cells = _cells(show_table(frame))
     # Row by row: the index values 7 and 3 are not shown, shares are percentages (one decimal),
     # counts carry thousands separators, p-values below 0.001 are written as such.
-    assert cells == ["wait", "66.7%", "12,345", "&lt;0.001", "3.142",
-                     "bill", "5.0%", "7", "0.200", "2"]
+    assert cells == ["wait", "66.7%", "12,345", "&lt;0.001", "3.142", "bill", "5.0%", "7", "0.200", "2"]
     assert _headers(show_table(frame)) == ["code", "reach", "mentions", "p_value", "mean"]
     sizes = pd.DataFrame({"n_eff": [1024.307, 251.26, 0.12345]})
     assert _cells(show_table(sizes)) == ["1,024", "251.3", "0.123"]
 
 
 def test_share_detection_needs_a_share_name_and_values_in_0_1():
-    frame = pd.DataFrame({"complaint_rate": [2.5, 0.4], "share_of_source": [0.5, 1.0],
-                          "estimate": [0.25, 0.5], "ci_low": [0.2, 0.4]})
-    assert _cells(show_table(frame)) == ["2.500", "50.0%", "0.250", "0.200",
-                                         "0.400", "100.0%", "0.500", "0.400"]
+    frame = pd.DataFrame(
+        {
+            "complaint_rate": [2.5, 0.4],
+            "share_of_source": [0.5, 1.0],
+            "estimate": [0.25, 0.5],
+            "ci_low": [0.2, 0.4],
+        }
+    )
+    assert _cells(show_table(frame)) == [
+        "2.500",
+        "50.0%",
+        "0.250",
+        "0.200",
+        "0.400",
+        "100.0%",
+        "0.500",
+        "0.400",
+    ]
     # An estimate named as a share takes its interval along.
     assert _cells(show_table(frame, percent=["estimate"]))[2:4] == ["25.0%", "20.0%"]
 
@@ -83,10 +103,20 @@ def test_sentences_and_prose_follow_the_language():
     table = {"items": {"zh": "共 {n:,} 条。", "en": "{n:,} items."}, "only_en": {"en": "English."}}
     assert sentence(table, "items", "zh", n=1234) == "共 1,234 条。"
     assert sentence(table, "only_en", "zh") == "English."  # falls back to English
-    section = prose({"key_drivers": {"zh": {"heading": "关键驱动因素", "text": "**权重**"},
-                                     "en": {"heading": "Key drivers", "text": "w"}}}, "key_drivers", "zh")
-    assert section._repr_html_() == ('<div class="research-prose">\n<h2 id="key-drivers">关键驱动因素</h2>\n'
-                                     '<p><strong>权重</strong></p>\n</div>')
+    section = prose(
+        {
+            "key_drivers": {
+                "zh": {"heading": "关键驱动因素", "text": "**权重**"},
+                "en": {"heading": "Key drivers", "text": "w"},
+            }
+        },
+        "key_drivers",
+        "zh",
+    )
+    assert section._repr_html_() == (
+        '<div class="research-prose">\n<h2 id="key-drivers">关键驱动因素</h2>\n'
+        "<p><strong>权重</strong></p>\n</div>"
+    )
     assert "&lt;b&gt;" in Prose("T", "<b>raw</b>")._repr_html_()
 
 
@@ -98,8 +128,9 @@ def test_glance_box_carries_the_language_and_escapes():
 
 def test_not_applicable_speaks_the_report_language(capsys):
     def section():
-        raise NotApplicable("No segment column.", "Name one.",
-                            missing_zh="没有分群列。", remedy_zh="请指定一列。")
+        raise NotApplicable(
+            "No segment column.", "Name one.", missing_zh="没有分群列。", remedy_zh="请指定一列。"
+        )
 
     use_language("zh")
     assert optional_section(section, section="segments") is None

@@ -55,8 +55,10 @@ def test_planted_drivers_rank_first_in_a_regression():
 
 def test_planted_nps_gain_is_within_sampling_error():
     data = load_survey("sample")
-    by_wave = {wave: nps(group["recommend"], group["weight"]).iloc[0]
-               for wave, group in data.responses.groupby("wave")}
+    by_wave = {
+        wave: nps(group["recommend"], group["weight"]).iloc[0]
+        for wave, group in data.responses.groupby("wave")
+    }
     gain = by_wave["after"]["nps"] - by_wave["before"]["nps"]
     se = (by_wave["after"]["se"] ** 2 + by_wave["before"]["se"] ** 2) ** 0.5
     assert abs(gain - 8.5) < 2.5 * se  # README truth: +8.5 points in the population

@@ -33,8 +33,18 @@ SURVEY = {
     "wave": "w1",
     "touchpoint_means": {},
     "scorecard": [
-        {"touchpoint": tp, "scale_min": 0, "scale_max": 10, "n": n, "mean": mean, "ci_low": mean - 0.2,
-         "ci_high": mean + 0.2, "top_box": top, "top_box_ci_low": top - 0.05, "top_box_ci_high": top + 0.05}
+        {
+            "touchpoint": tp,
+            "scale_min": 0,
+            "scale_max": 10,
+            "n": n,
+            "mean": mean,
+            "ci_low": mean - 0.2,
+            "ci_high": mean + 0.2,
+            "top_box": top,
+            "top_box_ci_low": top - 0.05,
+            "top_box_ci_high": top + 0.05,
+        }
         for tp, n, mean, top in (("desk", 400, 6.0, 0.3), ("portal", 380, 8.0, 0.6), ("phone", 120, 4.0, 0.1))
     ],
     # survey.metrics.scorecard adds the NPS of each touchpoint's users when the survey has NPS
@@ -61,11 +71,14 @@ def _write(root, study, run_id, results, parameters=None):
 @pytest.fixture
 def survey_only(minimal_study, project_copy):
     """No catalog, one survey run with results, a scorecard run that needs it and a run without results."""
-    minimal_study(touchpoints=[], runs=[
-        {"id": "survey-1", "notebook": "20_survey_statistics.ipynb"},
-        {"id": "coding-1", "notebook": "10_interview_coding.ipynb"},
-        {"id": "card", "notebook": "50_touchpoint_scorecard.ipynb", "needs": ["survey-1", "coding-1"]},
-    ])
+    minimal_study(
+        touchpoints=[],
+        runs=[
+            {"id": "survey-1", "notebook": "20_survey_statistics.ipynb"},
+            {"id": "coding-1", "notebook": "10_interview_coding.ipynb"},
+            {"id": "card", "notebook": "50_touchpoint_scorecard.ipynb", "needs": ["survey-1", "coding-1"]},
+        ],
+    )
     _write(project_copy, "mini", "survey-1", SURVEY)
     return load_study("mini")
 
@@ -119,25 +132,73 @@ def test_nothing_to_read_is_not_applicable(minimal_study, project_copy):
 
 def test_catalog_with_interviews_and_feedback_but_no_survey(minimal_study, project_copy):
     catalog = [
-        {"id": tp, "name": {"en": tp.title(), "zh": zh}, "stage": stage, "phase": "usage", "channel": channel,
-         "type": "digital", "visibility": visibility}
+        {
+            "id": tp,
+            "name": {"en": tp.title(), "zh": zh},
+            "stage": stage,
+            "phase": "usage",
+            "channel": channel,
+            "type": "digital",
+            "visibility": visibility,
+        }
         for tp, zh, stage, channel, visibility in (
             ("web", "网站", "consideration", "online", "front-stage"),
             ("shop", "门店", "purchase", "offline", "front-stage"),
             ("crm", "系统", "after-sales", "online", "back-stage"),
         )
     ]
-    minimal_study(touchpoints=catalog, runs=[{"id": "c", "notebook": "10_interview_coding.ipynb"},
-                                             {"id": "f", "notebook": "15_feedback_analytics.ipynb"}])
-    _write(project_copy, "mini", "c", {"pain_point_scores": {}, "language": "en", "touchpoint_pain": [
-        {"touchpoint": "shop", "respondents": 6, "reach": 0.6, "mentions": 9, "negativity": 1.0, "score": 0.9,
-         "top_codes": ["queue"], "quote": "Call me on 13812345678 please"},
-    ]})
-    _write(project_copy, "mini", "f", {"code_shares": [], "touchpoints": {
-        "shop": {"n": 100, "negative_share": 0.4, "ci_low": 0.3, "ci_high": 0.5,
-                 "top_complaint_codes": ["queue"]},
-        "web": {"n": 50, "negative_share": 0.2, "ci_low": 0.1, "ci_high": 0.3, "top_complaint_codes": []},
-    }})
+    minimal_study(
+        touchpoints=catalog,
+        runs=[
+            {"id": "c", "notebook": "10_interview_coding.ipynb"},
+            {"id": "f", "notebook": "15_feedback_analytics.ipynb"},
+        ],
+    )
+    _write(
+        project_copy,
+        "mini",
+        "c",
+        {
+            "pain_point_scores": {},
+            "language": "en",
+            "touchpoint_pain": [
+                {
+                    "touchpoint": "shop",
+                    "respondents": 6,
+                    "reach": 0.6,
+                    "mentions": 9,
+                    "negativity": 1.0,
+                    "score": 0.9,
+                    "top_codes": ["queue"],
+                    "quote": "Call me on 13812345678 please",
+                },
+            ],
+        },
+    )
+    _write(
+        project_copy,
+        "mini",
+        "f",
+        {
+            "code_shares": [],
+            "touchpoints": {
+                "shop": {
+                    "n": 100,
+                    "negative_share": 0.4,
+                    "ci_low": 0.3,
+                    "ci_high": 0.5,
+                    "top_complaint_codes": ["queue"],
+                },
+                "web": {
+                    "n": 50,
+                    "negative_share": 0.2,
+                    "ci_low": 0.1,
+                    "ci_high": 0.3,
+                    "top_complaint_codes": [],
+                },
+            },
+        },
+    )
     study = load_study("mini")
     card = touchpoint_evidence(study, read_run_results(study, ["c", "f"]), "zh")
     assert card["name"].tolist() == ["网站", "门店", "系统"]  # stage order, labels in zh
@@ -160,7 +221,8 @@ def _direct_priority(card: pd.DataFrame, weights: dict[str, float]) -> dict[str,
             "importance": row.importance / largest,
             "gap": (row.scale_max - row.mean) / (row.scale_max - row.scale_min),
             "pain": np.nanmean([row.interview_reach, row.feedback_negative_share])
-            if not (np.isnan(row.interview_reach) and np.isnan(row.feedback_negative_share)) else np.nan,
+            if not (np.isnan(row.interview_reach) and np.isnan(row.feedback_negative_share))
+            else np.nan,
         }
         have = {k: v for k, v in parts.items() if not np.isnan(v)}
         score = sum(weights[k] * v for k, v in have.items()) / sum(weights[k] for k in have)
@@ -171,12 +233,17 @@ def _direct_priority(card: pd.DataFrame, weights: dict[str, float]) -> dict[str,
 def test_priority_and_sensitivity_match_a_direct_computation():
     rng = np.random.default_rng(7)
     n = 12
-    card = pd.DataFrame({
-        "touchpoint": [f"t{i:02d}" for i in range(n)],
-        "importance": rng.uniform(0.02, 0.3, n), "mean": rng.uniform(2, 4.8, n), "scale_min": 1.0,
-        "scale_max": 5.0, "interview_reach": rng.uniform(0, 1, n),
-        "feedback_negative_share": rng.uniform(0, 1, n),
-    })
+    card = pd.DataFrame(
+        {
+            "touchpoint": [f"t{i:02d}" for i in range(n)],
+            "importance": rng.uniform(0.02, 0.3, n),
+            "mean": rng.uniform(2, 4.8, n),
+            "scale_min": 1.0,
+            "scale_max": 5.0,
+            "interview_reach": rng.uniform(0, 1, n),
+            "feedback_negative_share": rng.uniform(0, 1, n),
+        }
+    )
     card.loc[[3, 7], "interview_reach"] = np.nan  # feedback alone gives their pain
     card.loc[5, ["importance", "mean"]] = np.nan  # no survey: partial evidence
     weights = {"importance": 2.0, "gap": 1.0, "pain": 0.5}
@@ -201,11 +268,18 @@ def test_priority_and_sensitivity_match_a_direct_computation():
 
 
 def test_stage_emotion_intervals():
-    card = pd.DataFrame({
-        "stage": ["a", "a", "b"], "mean": [4.0, 3.0, np.nan], "mean_ci_low": [3.9, 2.8, np.nan],
-        "mean_ci_high": [4.1, 3.2, np.nan], "scale_min": 1, "scale_max": 5,
-        "feedback_n": [120, 80, 0], "feedback_negative_share": [0.25, 0.5, 0.1],
-    })
+    card = pd.DataFrame(
+        {
+            "stage": ["a", "a", "b"],
+            "mean": [4.0, 3.0, np.nan],
+            "mean_ci_low": [3.9, 2.8, np.nan],
+            "mean_ci_high": [4.1, 3.2, np.nan],
+            "scale_min": 1,
+            "scale_max": 5,
+            "feedback_n": [120, 80, 0],
+            "feedback_negative_share": [0.25, 0.5, 0.1],
+        }
+    )
     emotion = stage_emotion(card, ["a", "b", "c"]).set_index(["stage", "measure"])
     rating = emotion.loc[("a", "rating")]
     assert rating["estimate"] == pytest.approx(((4 - 1) / 4 + (3 - 1) / 4) / 2)
@@ -219,10 +293,15 @@ def test_stage_emotion_intervals():
     assert "c" not in emotion.index.get_level_values(0)
 
 
-@pytest.mark.parametrize(("verdicts", "expected"), [
-    (["improved", "improved"], "improved"), (["worse", None], "worse"),
-    (["improved", "worse"], "mixed"), ([None, None], "no clear change"),
-])
+@pytest.mark.parametrize(
+    ("verdicts", "expected"),
+    [
+        (["improved", "improved"], "improved"),
+        (["worse", None], "worse"),
+        (["improved", "worse"], "mixed"),
+        ([None, None], "no clear change"),
+    ],
+)
 def test_evaluation_verdict_over_kpis(minimal_study, verdicts, expected):
     study = load_study(minimal_study(evaluation=None))
     effects = {f"k{i}": {"estimate": 1.0, "verdict": v} for i, v in enumerate(verdicts)}
@@ -236,8 +315,11 @@ def test_run_check_names_every_problem(minimal_study):
     study = load_study(minimal_study(runs=[{"id": "a", "notebook": "x.ipynb"}]))
     problems = check_run(study, {"inputs": ["a", "zz"], "weight_pain": -2, "language": "fr"})
     messages = [p.message for p in problems]
-    assert messages == ["Unknown report run", "Priority weights must be non-negative numbers, not all 0",
-                        "Report language not declared by the study"]
+    assert messages == [
+        "Unknown report run",
+        "Priority weights must be non-negative numbers, not all 0",
+        "Report language not declared by the study",
+    ]
     assert check_run(study, {"inputs": ["a"], "weight_gap": 0.5}) == []
 
 

@@ -132,7 +132,15 @@ def test_researcher_labels_in_english_and_chinese_are_accepted():
 
     raw = pd.Series(["Positive", " negative ", "中性", "差评", "好评", "", None, "NEU", "积极", "消极"])
     assert parse_sentiment_labels(raw).tolist() == [
-        "positive", "negative", "neutral", "negative", "positive", np.nan, np.nan, "neutral", "positive",
+        "positive",
+        "negative",
+        "neutral",
+        "negative",
+        "positive",
+        np.nan,
+        np.nan,
+        "neutral",
+        "positive",
         "negative",
     ]
     assert set(LABEL_SYNONYMS) == set(LABELS)
@@ -143,27 +151,40 @@ def test_researcher_labels_in_english_and_chinese_are_accepted():
 def test_text_sentiment_scores_each_text_as_one_and_label_agreement_matches_statsmodels():
     from research.coding import label_agreement, text_sentiment
 
-    units = pd.DataFrame({
-        "transcript_id": ["r1", "r1", "r2", "r3", "r4", "r5"],
-        "unit_id": ["r1-T001", "r1-T002", "r2-T001", "r3-T001", "r4-T001", "r5-T001"],
-        "text": ["The coffee was stale.", "Awful taste.", "Great coffee!", "It is a box.", "Love it!",
-                 "Horrible."],
-        "language": ["en"] * 6,
-    })
+    units = pd.DataFrame(
+        {
+            "transcript_id": ["r1", "r1", "r2", "r3", "r4", "r5"],
+            "unit_id": ["r1-T001", "r1-T002", "r2-T001", "r3-T001", "r4-T001", "r5-T001"],
+            "text": [
+                "The coffee was stale.",
+                "Awful taste.",
+                "Great coffee!",
+                "It is a box.",
+                "Love it!",
+                "Horrible.",
+            ],
+            "language": ["en"] * 6,
+        }
+    )
     scored = text_sentiment(units)
     # VADER's compound of the joined text (Hutto & Gilbert 2014 thresholds +-0.05)
     assert scored.set_index("transcript_id").loc["r1", "score"] == pytest.approx(
         score_text("The coffee was stale.\nAwful taste.", "en")
     )
-    labels = pd.Series(["negative", "positive", "neutral", "negative", "negative", None],
-                       index=["r1", "r2", "r3", "r4", "r5", "r6"])
+    labels = pd.Series(
+        ["negative", "positive", "neutral", "negative", "negative", None],
+        index=["r1", "r2", "r3", "r4", "r5", "r6"],
+    )
     result = label_agreement(scored, labels)
     compared = result.units.set_index("transcript_id")
     assert result.n == 5 and list(compared.index) == ["r1", "r2", "r3", "r4", "r5"]
     assert result.accuracy == pytest.approx((compared["human"] == compared["suggested"]).mean())
     # Cohen's kappa of the two label series, independently by statsmodels from the 3x3 table.
-    table = pd.crosstab(pd.Categorical(compared["human"], categories=LABELS),
-                        pd.Categorical(compared["suggested"], categories=LABELS), dropna=False)
+    table = pd.crosstab(
+        pd.Categorical(compared["human"], categories=LABELS),
+        pd.Categorical(compared["suggested"], categories=LABELS),
+        dropna=False,
+    )
     assert result.kappa == pytest.approx(cohens_kappa(table.to_numpy()).kappa, abs=1e-12)
     with pytest.raises(DataError, match="No text has both"):
         label_agreement(scored, pd.Series(["positive"], index=["zz"]))

@@ -21,8 +21,13 @@ def reviews() -> pd.DataFrame:
     corpus = review_corpus()
     hotel = corpus[corpus["domain"] == "hotel"]
     sample = pd.concat([g.sample(100, random_state=0) for _, g in hotel.groupby("label")])
-    return pd.DataFrame({"unit_id": np.arange(len(sample)), "text": sample["text"].to_numpy(),
-                         "human": np.where(sample["label"] == 1, "positive", "negative")})
+    return pd.DataFrame(
+        {
+            "unit_id": np.arange(len(sample)),
+            "text": sample["text"].to_numpy(),
+            "human": np.where(sample["label"] == 1, "positive", "negative"),
+        }
+    )
 
 
 def test_cross_validated_accuracy_matches_an_independent_loop(reviews):

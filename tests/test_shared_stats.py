@@ -12,8 +12,23 @@ from research.weighting import design_effect, effective_n
 # Benjamini & Hochberg (1995), J. R. Stat. Soc. B 57(1), section 4: 15 p-values from a
 # myocardial-infarction study. At level 0.05 the Bonferroni-type procedures reject 3
 # hypotheses and the FDR procedure rejects 4.
-BH_1995 = [0.0001, 0.0004, 0.0019, 0.0095, 0.0201, 0.0278, 0.0298, 0.0344, 0.0459,
-           0.3240, 0.4262, 0.5719, 0.6528, 0.7590, 1.000]
+BH_1995 = [
+    0.0001,
+    0.0004,
+    0.0019,
+    0.0095,
+    0.0201,
+    0.0278,
+    0.0298,
+    0.0344,
+    0.0459,
+    0.3240,
+    0.4262,
+    0.5719,
+    0.6528,
+    0.7590,
+    1.000,
+]
 
 
 def test_benjamini_hochberg_example():

@@ -41,26 +41,60 @@ def test_minimal_study_loads(minimal_study):
     [
         # Unknown journey stage: names the field and the allowed stages.
         (
-            {"touchpoints": [{"id": "store", "name": {"en": "S"}, "stage": "buying", "phase": "purchase",
-                              "channel": "offline", "type": "physical"}]},
+            {
+                "touchpoints": [
+                    {
+                        "id": "store",
+                        "name": {"en": "S"},
+                        "stage": "buying",
+                        "phase": "purchase",
+                        "channel": "offline",
+                        "type": "physical",
+                    }
+                ]
+            },
             ["touchpoints[0].stage", "buying", "awareness"],
         ),
         # Bad literal: channel must be online/offline.
         (
-            {"touchpoints": [{"id": "store", "name": {"en": "S"}, "stage": "purchase", "phase": "purchase",
-                              "channel": "mobile", "type": "physical"}]},
+            {
+                "touchpoints": [
+                    {
+                        "id": "store",
+                        "name": {"en": "S"},
+                        "stage": "purchase",
+                        "phase": "purchase",
+                        "channel": "mobile",
+                        "type": "physical",
+                    }
+                ]
+            },
             ["touchpoints[0].channel", "'online'", "'offline'"],
         ),
         # Misspelt field.
         ({"langauges": ["en"]}, ["langauges", "unknown field"]),
         # Duplicate touchpoint id.
         (
-            {"touchpoints": [
-                {"id": "store", "name": {"en": "S"}, "stage": "purchase", "phase": "purchase",
-                 "channel": "offline", "type": "physical"},
-                {"id": "store", "name": {"en": "S2"}, "stage": "purchase", "phase": "purchase",
-                 "channel": "offline", "type": "physical"},
-            ]},
+            {
+                "touchpoints": [
+                    {
+                        "id": "store",
+                        "name": {"en": "S"},
+                        "stage": "purchase",
+                        "phase": "purchase",
+                        "channel": "offline",
+                        "type": "physical",
+                    },
+                    {
+                        "id": "store",
+                        "name": {"en": "S2"},
+                        "stage": "purchase",
+                        "phase": "purchase",
+                        "channel": "offline",
+                        "type": "physical",
+                    },
+                ]
+            },
             ["duplicate touchpoint id", "store"],
         ),
         # Declared data file missing on disk.

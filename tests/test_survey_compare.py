@@ -27,20 +27,55 @@ PAIN = pg.read_dataset("anova").rename(columns={"Hair color": "hair", "Pain thre
 # missing), as used by FSA's dunnTest tests. Bonferroni-adjusted two-sided Dunn p-values
 # from UniStat (quoted in FSA's tests/testthat): 2-1 0.1956, 3-1 0.0191, 3-2 1,
 # 4-1 0.0166, 4-2 1, 4-3 1.
-PONDS = pd.DataFrame({
-    "pond": np.repeat([1, 2, 3, 4], 8),
-    "ph": [7.68, 7.69, 7.70, 7.70, 7.72, 7.73, 7.73, 7.76,
-           7.71, 7.73, 7.74, 7.74, 7.78, 7.78, 7.80, 7.81,
-           7.74, 7.75, 7.77, 7.78, 7.80, 7.81, 7.84, np.nan,
-           7.71, 7.71, 7.74, 7.79, 7.81, 7.85, 7.87, 7.91],
-})
+PONDS = pd.DataFrame(
+    {
+        "pond": np.repeat([1, 2, 3, 4], 8),
+        "ph": [
+            7.68,
+            7.69,
+            7.70,
+            7.70,
+            7.72,
+            7.73,
+            7.73,
+            7.76,
+            7.71,
+            7.73,
+            7.74,
+            7.74,
+            7.78,
+            7.78,
+            7.80,
+            7.81,
+            7.74,
+            7.75,
+            7.77,
+            7.78,
+            7.80,
+            7.81,
+            7.84,
+            np.nan,
+            7.71,
+            7.71,
+            7.74,
+            7.79,
+            7.81,
+            7.85,
+            7.87,
+            7.91,
+        ],
+    }
+)
 
 # Agresti (2007), An Introduction to Categorical Data Analysis 2nd ed., Table 2.5: party
 # identification by gender (General Social Survey); Pearson X^2 = 30.07, df = 2.
 PARTY = pd.DataFrame(
-    [("democrat", "female")] * 762 + [("democrat", "male")] * 484
-    + [("independent", "female")] * 327 + [("independent", "male")] * 239
-    + [("republican", "female")] * 468 + [("republican", "male")] * 477,
+    [("democrat", "female")] * 762
+    + [("democrat", "male")] * 484
+    + [("independent", "female")] * 327
+    + [("independent", "male")] * 239
+    + [("republican", "female")] * 468
+    + [("republican", "male")] * 477,
     columns=["party", "gender"],
 )
 
@@ -79,8 +114,9 @@ def test_games_howell_pairs_and_intervals():
     excludes_zero = (pairs.ci_low > 0) | (pairs.ci_high < 0)
     assert (excludes_zero == (pairs.p_games_howell < 0.05)).all()
     # p_value is the unadjusted Welch t-test; Holm on top of it.
-    welch = stats.ttest_ind(PAIN.pain[PAIN.hair == "Dark Brunette"], PAIN.pain[PAIN.hair == "Light Blond"],
-                            equal_var=False)
+    welch = stats.ttest_ind(
+        PAIN.pain[PAIN.hair == "Dark Brunette"], PAIN.pain[PAIN.hair == "Light Blond"], equal_var=False
+    )
     assert row.p_value == pytest.approx(welch.pvalue, rel=1e-9)
     assert (pairs.p_adjusted >= pairs.p_value).all()
     assert "significantly higher in Light Blond than in Dark Brunette" in row.reading
@@ -136,11 +172,16 @@ def test_newcombe_interval_published_value():
 
 
 def test_fdr_option_and_chinese_reading():
-    labels = {"Light Blond": "浅金发", "Dark Brunette": "深棕发", "Dark Blond": "深金发",
-              "Light Brunette": "浅棕发"}
+    labels = {
+        "Light Blond": "浅金发",
+        "Dark Brunette": "深棕发",
+        "Dark Blond": "深金发",
+        "Light Brunette": "浅棕发",
+    }
     holm = compare_means(PAIN, "pain", "hair", padjust="holm")
-    fdr = compare_means(PAIN, "pain", "hair", padjust="fdr", language="zh", dv_label="疼痛阈值",
-                        group_labels=labels)
+    fdr = compare_means(
+        PAIN, "pain", "hair", padjust="fdr", language="zh", dv_label="疼痛阈值", group_labels=labels
+    )
     assert (fdr.pairwise.p_adjusted <= holm.pairwise.p_adjusted + 1e-12).all()
     row = fdr.pairwise.set_index(["group_a", "group_b"]).loc[("Dark Brunette", "Light Blond")]
     assert row.reading.startswith("浅金发的疼痛阈值显著高于深棕发（差值 21.80，95% CI")
@@ -164,8 +205,9 @@ def test_interval_matches_the_correction_for_none_and_bonferroni():
     # exactly when the unadjusted p < 0.05, and the reading does not call p "adjusted".
     plain = compare_means(PAIN, "pain", "hair", padjust="none").pairwise
     row = plain[(plain.group_a == "Dark Blond") & (plain.group_b == "Dark Brunette")].iloc[0]
-    welch = stats.ttest_ind(PAIN.pain[PAIN.hair == "Dark Blond"], PAIN.pain[PAIN.hair == "Dark Brunette"],
-                            equal_var=False)
+    welch = stats.ttest_ind(
+        PAIN.pain[PAIN.hair == "Dark Blond"], PAIN.pain[PAIN.hair == "Dark Brunette"], equal_var=False
+    )
     interval = welch.confidence_interval(0.95)
     assert (row.ci_low, row.ci_high) == pytest.approx((interval.low, interval.high), rel=1e-9)
     assert row.p_value == pytest.approx(welch.pvalue, rel=1e-9) and row.significant  # p = 0.0388

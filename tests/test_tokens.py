@@ -10,8 +10,9 @@ from research.coding.tokens import TokenBoundaries, study_words
 
 CODEBOOK = Codebook(
     [
-        Code("price", None, {"en": "Price"}, keywords={"zh": ["贵", "不值"]},
-             exclude_keywords={"zh": ["贵宾"]}),
+        Code(
+            "price", None, {"en": "Price"}, keywords={"zh": ["贵", "不值"]}, exclude_keywords={"zh": ["贵宾"]}
+        ),
         Code("quality", None, {"en": "Quality"}, keywords={"zh": ["质量"]}),
         Code("ivr", None, {"en": "IVR"}, keywords={"zh": ["语音菜单"]}),
     ]

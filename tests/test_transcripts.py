@@ -99,7 +99,15 @@ def test_unit_ids_and_frame():
     frame = units_frame([transcript_from_text(ZH, "zh01")], unit="turn")
     assert frame["unit_id"].tolist() == ["zh01-T001", "zh01-T002", "zh01-T003", "zh01-T004"]
     assert list(frame.columns) == [
-        "transcript_id", "unit_id", "turn", "speaker", "role", "start", "end", "text", "language"
+        "transcript_id",
+        "unit_id",
+        "turn",
+        "speaker",
+        "role",
+        "start",
+        "end",
+        "text",
+        "language",
     ]
     assert frame["role"].tolist() == ["interviewer", "respondent"] * 2
     with pytest.raises(DataError, match="Unknown coding unit"):
@@ -128,7 +136,8 @@ def test_undeclared_name_label_is_an_error_until_declared():
         transcript_from_text(text, "x")
     t = transcript_from_text(text, "x", speaker_patterns={"respondent": "John Smith"})
     assert [(x.speaker, x.role) for x in t.turns] == [
-        ("Interviewer", "interviewer"), ("John Smith", "respondent")
+        ("Interviewer", "interviewer"),
+        ("John Smith", "respondent"),
     ] * 2
 
 
@@ -244,7 +253,8 @@ def test_load_transcripts_and_cases(minimal_study):
 
 def test_cases_errors(minimal_study):
     study = _study_with_transcripts(
-        minimal_study, {"zh01.txt": ZH.encode(), "en01.txt": EN.encode(), "zh02.txt": ZH.encode()},
+        minimal_study,
+        {"zh01.txt": ZH.encode(), "en01.txt": EN.encode(), "zh02.txt": ZH.encode()},
         respondents="id,region\nzh01,east\nen01,west\nzh01,north\n",
     )
     with pytest.raises(DataError, match="Duplicate respondent id") as caught:
@@ -272,13 +282,22 @@ def test_duplicate_transcript_ids(minimal_study):
         ({"redact_name": ["x"]}, "unknown field", "coding.redact_name"),
         ({"codebook": "nope"}, "undeclared data file", "coding.codebook"),
         ({"codings": ["respondents"]}, "expected 'codings'", "files.respondents.role"),
-        ({"speaker_patterns": [{"pattern": "客服(", "role": "interviewer"}]}, "Invalid speaker pattern",
-         "coding.speaker_patterns[0].pattern"),
-        ({"speaker_patterns": [{"pattern": "x", "role": "agent"}]}, "Unknown speaker role",
-         "coding.speaker_patterns[0].role"),
+        (
+            {"speaker_patterns": [{"pattern": "客服(", "role": "interviewer"}]},
+            "Invalid speaker pattern",
+            "coding.speaker_patterns[0].pattern",
+        ),
+        (
+            {"speaker_patterns": [{"pattern": "x", "role": "agent"}]},
+            "Unknown speaker role",
+            "coding.speaker_patterns[0].role",
+        ),
         ({"speaker_patterns": {"agent": ["x"]}}, "Unknown speaker role", "coding.speaker_patterns.agent"),
-        ({"speaker_patterns": {"respondent": ["A", "被访("]}}, "Invalid speaker pattern",
-         "coding.speaker_patterns.respondent[1]"),
+        (
+            {"speaker_patterns": {"respondent": ["A", "被访("]}},
+            "Invalid speaker pattern",
+            "coding.speaker_patterns.respondent[1]",
+        ),
     ],
 )
 def test_coding_section_is_validated_on_load(minimal_study, coding, message, field):
@@ -309,10 +328,17 @@ def test_coding_settings_defaults(minimal_study, monkeypatch):
 
 def test_a_table_of_texts_is_a_transcripts_source(minimal_study):
     folder = minimal_study()
-    table = "review_id,body,stars\nr2,\"Cold food. Late again!\",1\nr1,外卖送得很快。,5\nr3,,3\n"
+    table = 'review_id,body,stars\nr2,"Cold food. Late again!",1\nr1,外卖送得很快。,5\nr3,,3\n'
     (folder / "reviews.csv").write_text(table, encoding="utf-8")
-    minimal_study(files={"reviews": {"path": "reviews.csv", "role": "transcripts",
-                                     "options": {"id_column": "review_id", "text_column": "body"}}})
+    minimal_study(
+        files={
+            "reviews": {
+                "path": "reviews.csv",
+                "role": "transcripts",
+                "options": {"id_column": "review_id", "text_column": "body"},
+            }
+        }
+    )
     transcripts = load_transcripts(load_study("mini"))
     assert [(t.id, t.language) for t in transcripts] == [("r1", "zh"), ("r2", "en")]  # empty r3 skipped
     units = units_frame(transcripts, unit="sentence")
@@ -344,15 +370,22 @@ def test_coding_files_found_by_role(minimal_study):
     folder = minimal_study()
     for name in ("texts.csv", "book.yml", "people.csv", "c1.csv", "c2.csv"):
         (folder / name).write_text("id,text\nr1,a\n", encoding="utf-8")
-    files = {"texts": {"path": "texts.csv", "role": "transcripts"},
-             "book": {"path": "book.yml", "role": "codebook"}}
+    files = {
+        "texts": {"path": "texts.csv", "role": "transcripts"},
+        "book": {"path": "book.yml", "role": "codebook"},
+    }
     minimal_study(files=files)
     found = coding_files(load_study("mini"))
     assert (found.transcripts, found.codebook) == ("texts", "book")
     assert (found.respondents, found.codings) == (None, ())
-    minimal_study(files={**files, "people": {"path": "people.csv", "role": "respondents"},
-                         "c2": {"path": "c2.csv", "role": "codings"},
-                         "c1": {"path": "c1.csv", "role": "codings"}})
+    minimal_study(
+        files={
+            **files,
+            "people": {"path": "people.csv", "role": "respondents"},
+            "c2": {"path": "c2.csv", "role": "codings"},
+            "c1": {"path": "c1.csv", "role": "codings"},
+        }
+    )
     found = coding_files(load_study("mini"))
     assert (found.respondents, found.codings) == ("people", ("c1", "c2"))
     minimal_study(files={**files, "more": {"path": "c1.csv", "role": "transcripts"}})

@@ -226,7 +226,10 @@ def from_validation_error(
     if len(problems) > 1:
         first = DataError(
             f"{first.message} ({len(problems) - 1} more problem(s) after this one)",
-            file=first.file, column=first.column, value=first.value, hint=first.hint,
+            file=first.file,
+            column=first.column,
+            value=first.value,
+            hint=first.hint,
         )
     return first
 

@@ -227,9 +227,7 @@ def data_files(study: Study, language: str | None = None) -> pd.DataFrame:
     """
     language = _language(study, language)
     rows = [
-        (file_id, spec.role, spec.path, spec.description)
-        for file_id, spec in study.definition.files.items()
+        (file_id, spec.role, spec.path, spec.description) for file_id, spec in study.definition.files.items()
     ]
     columns = ["文件", "角色", "路径", "说明"] if language == "zh" else ["id", "role", "path", "description"]
     return pd.DataFrame(rows, columns=columns)
-

@@ -8,14 +8,14 @@ module, in the run's language.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
 from research.inventory import VALUE_LABELS
-from research.reports.sections import Prose, prose, read_words, sentence
+from research.reports.sections import prose, read_words, sentence
+from research.wording import Prose, words_file
 
 #: The sentence tables: ``sections`` and ``sentences``.
-WORDS = Path(__file__).with_name("inventory_prose.yml")
+WORDS = words_file("inventory")
 
 _LIST_SEPARATOR = {"zh": "、", "en": ", "}
 
@@ -57,15 +57,25 @@ def at_a_glance(
 
     def counts(field: str) -> str:
         labels = VALUE_LABELS.get(field, {})
-        return join(line("count", n=n, label=labels.get(value, {}).get(language, value).lower()
-                         if language == "en" else labels.get(value, {}).get(language, value))
-                    for value, n in (results.get(f"by_{field}") or {}).items() if n)
+        return join(
+            line(
+                "count",
+                n=n,
+                label=labels.get(value, {}).get(language, value).lower()
+                if language == "en"
+                else labels.get(value, {}).get(language, value),
+            )
+            for value, n in (results.get(f"by_{field}") or {}).items()
+            if n
+        )
 
     n = int(results.get("n_touchpoints") or 0)
     if not n:
         return [line("no_catalog")]
-    lines = [line("size", n=n, stages=int(results.get("n_stages") or 0)),
-             line("channels", items=counts("channel"), types=counts("type"))]
+    lines = [
+        line("size", n=n, stages=int(results.get("n_stages") or 0)),
+        line("channels", items=counts("channel"), types=counts("type")),
+    ]
     stages = results.get("by_stage") or {}
     if stages:
         busiest = max(stages, key=stages.get)

@@ -125,6 +125,7 @@ _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
 _DAYS_IN_MONTH = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
+
 def _words(text: str) -> tuple[str, ...]:
     return tuple(text.split())
 
@@ -184,10 +185,10 @@ _ADDRESS_RES = (
 # Words that end like a road but are not one ("一路3号到货" is "all the way, arrived on the 3rd").
 _NOT_ROADS = frozenset(
     _words(
-    "一路 走路 上路 半路 道路 线路 思路 出路 网路 电路 套路 大路 小路 马路 "
-    "来路 去路 后路 迷路 带路 让路 进路 回路 退路 老路 同路 赶路 顺路 逛街 "
-    "上街 满街 沿街 临街 当街 小巷 一弄"
-)
+        "一路 走路 上路 半路 道路 线路 思路 出路 网路 电路 套路 大路 小路 马路 "
+        "来路 去路 后路 迷路 带路 让路 进路 回路 退路 老路 同路 赶路 顺路 逛街 "
+        "上街 满街 沿街 临街 当街 小巷 一弄"
+    )
 )
 _PLACE_SUFFIX = tuple("省市区县镇乡村旗州盟")
 
@@ -282,7 +283,7 @@ def is_luhn_valid(number: str) -> bool:
 
 @lru_cache(maxsize=1)
 def _jieba() -> tuple[Any, Any]:
-    """jieba's dictionary (word frequencies) and part-of-speech tagger, loaded once on demand.
+    """Jieba's dictionary (word frequencies) and part-of-speech tagger, loaded once on demand.
 
     Own instances (not jieba's global ones), cached in ``<tmp>/research-jieba`` like
     :mod:`research.coding.tokens`, so a study's added words never change what counts as a name.

@@ -1484,7 +1484,6 @@ def _validate_study(folder: Path, root: Path | None = None) -> Any:
 
 def _evaluation_problem(folder: Path, root: Path) -> str | None:
     """The first validation problem of an active evaluation section, or None."""
-
     text = (folder / "study.yml").read_text(encoding="utf-8")
     if not re.search(r"^evaluation:", text, re.M):
         return None
@@ -1566,7 +1565,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run ``research new``: scaffold the study and print what was written and what to do next."""
-
     scaffold = scaffold_study(args.name, args.from_files, language=args.language)
     print(f"Created {display_path(scaffold.folder)}/")
     for proposal in scaffold.files:

@@ -79,8 +79,12 @@ def check_language(
     """
     if language not in LANGUAGES:
         raise DataError(
-            "Unsupported language", file=file, column=column, value=language,
-            hint="Allowed values: " + " or ".join(repr(x) for x in LANGUAGES)
+            "Unsupported language",
+            file=file,
+            column=column,
+            value=language,
+            hint="Allowed values: "
+            + " or ".join(repr(x) for x in LANGUAGES)
             + (f"; {hint}" if hint else "."),
         )
     return str(language)
@@ -99,16 +103,32 @@ def report_language_problems(study: Study, language: Any) -> list[DataError]:
     languages = list(study.definition.languages)
     if not language or language in languages:
         return []
-    return [DataError("Report language not declared by the study", file=study.yml_path, column="language",
-                      value=language, hint=f"Use one of {languages} or leave it empty.")]
+    return [
+        DataError(
+            "Report language not declared by the study",
+            file=study.yml_path,
+            column="language",
+            value=language,
+            hint=f"Use one of {languages} or leave it empty.",
+        )
+    ]
 
 
 #: A study name: a plain identifier, also the name of its folders under data/ and reports/.
 STUDY_NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]*$"
 
 _CATALOG_COLUMNS = (
-    "touchpoint", "name_zh", "name_en", "stage", "phase", "channel", "type", "visibility",
-    "lifecycle", "owner", "synonyms",
+    "touchpoint",
+    "name_zh",
+    "name_en",
+    "stage",
+    "phase",
+    "channel",
+    "type",
+    "visibility",
+    "lifecycle",
+    "owner",
+    "synonyms",
 )
 
 
@@ -239,7 +259,8 @@ def _check_needs(runs: list[ReportRun]) -> None:
         for position, needed in enumerate(run.needs):
             if needed not in run_ids or needed == run.id:
                 raise FieldProblem(
-                    f"runs[{index}].needs[{position}]", needed,
+                    f"runs[{index}].needs[{position}]",
+                    needed,
                     f"not another run of this study; run ids: {run_ids}",
                 )
     try:
@@ -412,33 +433,53 @@ def containment_problems(study: Study) -> list[DataError]:
     problems = []
     yml = study.yml_path
     if study.name != study.folder.name:
-        problems.append(DataError(
-            "The study's name is not its folder's name", file=yml, column="name", value=study.name,
-            hint=f"Set  name: {study.folder.name}  (or rename the folder): the name decides where "
-            "its reports are written.",
-        ))
+        problems.append(
+            DataError(
+                "The study's name is not its folder's name",
+                file=yml,
+                column="name",
+                value=study.name,
+                hint=f"Set  name: {study.folder.name}  (or rename the folder): the name decides where "
+                "its reports are written.",
+            )
+        )
     elif (raw_dir(study.root) / study.name).resolve() not in (study.folder.resolve(),) and (
         raw_dir(study.root) / study.name / "study.yml"
     ).exists():
-        problems.append(DataError(
-            "Another study under data/raw has this name", file=yml, column="name", value=study.name,
-            hint="Rename this study's folder and its name: both would write the same reports.",
-        ))
+        problems.append(
+            DataError(
+                "Another study under data/raw has this name",
+                file=yml,
+                column="name",
+                value=study.name,
+                hint="Rename this study's folder and its name: both would write the same reports.",
+            )
+        )
     inside = study.folder.resolve()
     for file_id, spec in study.definition.files.items():
         field = f"files.{file_id}.path"
         target = study.folder / spec.path
         if Path(spec.path).is_absolute() or not target.resolve().is_relative_to(inside):
-            problems.append(DataError(
-                "The path points outside the study folder", file=yml, column=field, value=spec.path,
-                hint="Copy the file into the study folder and give its path relative to study.yml; "
-                "a study reads only its own folder.",
-            ))
+            problems.append(
+                DataError(
+                    "The path points outside the study folder",
+                    file=yml,
+                    column=field,
+                    value=spec.path,
+                    hint="Copy the file into the study folder and give its path relative to study.yml; "
+                    "a study reads only its own folder.",
+                )
+            )
         elif not target.exists():
-            problems.append(DataError(
-                "Declared data file does not exist", file=yml, column=field, value=spec.path,
-                hint="Paths are relative to the study folder; fix the path or remove the entry.",
-            ))
+            problems.append(
+                DataError(
+                    "Declared data file does not exist",
+                    file=yml,
+                    column=field,
+                    value=spec.path,
+                    hint="Paths are relative to the study folder; fix the path or remove the entry.",
+                )
+            )
     return problems
 
 
@@ -508,7 +549,9 @@ def load_study(
         definition = StudyDefinition.model_validate(content)
     except ValidationError as exc:
         raise from_validation_error(
-            exc, file=yml_path, what="study definition",
+            exc,
+            file=yml_path,
+            what="study definition",
             hint="See data/raw/sample/study.yml for a complete, valid example.",
         ) from None
     loaded = Study(definition, folder, root)

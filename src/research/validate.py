@@ -45,7 +45,6 @@ RUN_CHECKS: dict[str, str] = {
 }
 
 
-
 def closest_name(name: str, candidates: list[str]) -> str | None:
     """The candidate closest to a misspelled *name*, or None if none is close.
 
@@ -85,7 +84,8 @@ RUN_SECTIONS: dict[str, str] = {
 @dataclass(frozen=True)
 class Problem:
     """One problem found by the dry run and what it concerns: one run, one pillar section
-    (every run of that pillar), or the whole study (both None)."""
+    (every run of that pillar), or the whole study (both None).
+    """
 
     run: str | None
     error: DataError
@@ -112,7 +112,8 @@ class Validation:
         run = next((r for r in self.study.runs if r.id == run_id), None) if self.study else None
         section = RUN_SECTIONS.get(Path(run.notebook).name) if run else None
         return [
-            p.error for p in self.problems
+            p.error
+            for p in self.problems
             if p.run == run_id or (p.section is not None and p.section == section)
         ]
 
@@ -187,8 +188,12 @@ def _parameter_problems(
         try:
             check_parameters({name: value}, defaults, file=study.yml_path, where=where)
             if name == "language" and value:  # every report notebook's label language
-                check_language(value, file=study.yml_path, column=f"{where}.language",
-                               hint="or leave it empty for the study's main language.")
+                check_language(
+                    value,
+                    file=study.yml_path,
+                    column=f"{where}.language",
+                    hint="or leave it empty for the study's main language.",
+                )
         except DataError as error:  # a wrong type or value
             problems.append(error)
     return problems
@@ -202,13 +207,19 @@ def _run_problems(study: Study) -> list[Problem]:
         if not notebook.is_file():
             known = sorted(p.name for p in notebooks.glob("*.ipynb"))
             close = closest_name(run.notebook, known)
-            problems.append(Problem(run.id, DataError(
-                "Notebook of a report run not found",
-                file=study.yml_path,
-                column=f"runs[{index}].notebook",
-                value=run.notebook,
-                hint=(f"Did you mean {close!r}? " if close else "") + f"Notebooks: {', '.join(known)}",
-            )))
+            problems.append(
+                Problem(
+                    run.id,
+                    DataError(
+                        "Notebook of a report run not found",
+                        file=study.yml_path,
+                        column=f"runs[{index}].notebook",
+                        value=run.notebook,
+                        hint=(f"Did you mean {close!r}? " if close else "")
+                        + f"Notebooks: {', '.join(known)}",
+                    ),
+                )
+            )
             continue
         try:
             defaults = notebook_parameters(notebook)

@@ -16,8 +16,10 @@ from research.errors import DataError
 def _weights_array(weights: pd.Series | np.ndarray | list[float]) -> np.ndarray:
     w = np.asarray(weights, dtype=float)
     if np.isnan(w).any() or (w < 0).any():
-        raise DataError("Weights must be non-negative numbers without missing values",
-                        hint="Drop or impute respondents without a weight before analysis.")
+        raise DataError(
+            "Weights must be non-negative numbers without missing values",
+            hint="Drop or impute respondents without a weight before analysis.",
+        )
     return w
 
 

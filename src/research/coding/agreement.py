@@ -391,9 +391,7 @@ def code_agreement(
     per_unit = np.array([len(coders)] * len(codes) + [len(coders) * len(codes)], dtype=float)
     lows, highs = _bootstrap_intervals(d, ones, per_unit, n_boot, seed)
 
-    rows = [
-        _agreement_row(code, present[:, k, :], lows[k], highs[k]) for k, code in enumerate(codes)
-    ]
+    rows = [_agreement_row(code, present[:, k, :], lows[k], highs[k]) for k, code in enumerate(codes)]
     pooled = present.transpose(0, 2, 1).reshape(len(coders), n_units * len(codes))
     overall = _agreement_row(POOLED, pooled, lows[-1], highs[-1])
     overall["units"] = n_units

@@ -245,7 +245,8 @@ def code_by_segment(
 @dataclass
 class Cooccurrence:
     """Co-occurrence of codes: ``counts`` (square, diagonal = units or transcripts with the code)
-    and ``jaccard`` (|A and B| / |A or B|, 0..1, diagonal 1); ``level`` says what was counted."""
+    and ``jaccard`` (|A and B| / |A or B|, 0..1, diagonal 1); ``level`` says what was counted.
+    """
 
     counts: pd.DataFrame
     jaccard: pd.DataFrame

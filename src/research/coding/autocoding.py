@@ -331,9 +331,7 @@ def autocode(
     rows = []
     for position, start, end, rule in matches:
         negated = (
-            bool(negation)
-            and rule.label in valenced
-            and _negated(texts[position], start, end, rule.language)
+            bool(negation) and rule.label in valenced and _negated(texts[position], start, end, rule.language)
         )
         if negated and negation in (True, "drop"):
             continue

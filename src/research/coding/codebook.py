@@ -44,6 +44,8 @@ from research.io import read_yaml, write_text
 from research.study import LANGUAGES, check_language
 
 VALENCES = ("pain_point", "delight", "neutral")
+
+
 #: Languages of reports, labels and transcripts.
 @dataclass(frozen=True)
 class Code:
@@ -161,7 +163,8 @@ class Codebook:
 
     def frame(self) -> pd.DataFrame:
         """One row per code: ``id, parent, theme, level, name_zh, name_en, valence, touchpoints,
-        stages, codable, definition, include, exclude, example, color`` (lists joined by ``; ``)."""
+        stages, codable, definition, include, exclude, example, color`` (lists joined by ``; ``).
+        """
         rows = [
             {
                 "id": c.id,
@@ -260,7 +263,9 @@ def codebook_from_dict(data: Any, *, file: str | Path | None = None, study: Any 
         model = _CodebookModel.model_validate(data)
     except ValidationError as exc:
         raise from_validation_error(
-            exc, file=file, what="codebook",
+            exc,
+            file=file,
+            what="codebook",
             hint="See data/raw/sample/interviews/codebook.yml for a valid example.",
         ) from None
     codes = model.codes
@@ -345,7 +350,8 @@ def _declares_stages(study: Any) -> bool:
 
 def _check_against_study(codes: list[_CodeModel], study: Any, file: str | Path | None) -> None:
     """Touchpoints of codes must be in the catalog, stages among the study's stages; a study
-    without a catalog (or without declared stages) accepts any id there."""
+    without a catalog (or without declared stages) accepts any id there.
+    """
     touchpoints = {t.id for t in study.touchpoints}
     check_touchpoints = bool(getattr(study, "has_catalog", True))
     stages = set(study.stages) if _declares_stages(study) else None
@@ -408,7 +414,8 @@ def load_codebook(path: str | Path, *, study: Any = None) -> Codebook:
 
         return read_qdc(path) if path.suffix.lower() == ".qdc" else read_qdpx(path).codebook
     data = read_yaml(
-        path, what="The codebook",
+        path,
+        what="The codebook",
         hint="Check indentation and quoting around that line (quote regexes in single quotes).",
     )
     return codebook_from_dict(data, file=path, study=study)

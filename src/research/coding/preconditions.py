@@ -118,8 +118,13 @@ def _check_codings_file(
     codes_unreadable = bool(frame["transcript_id"].astype(str).str.strip().isin(unreadable).any())
     if not problems and codebook is not None and transcripts is not None and not codes_unreadable:
         _attempt(
-            problems, read_codings, path, codebook=codebook, transcripts=transcripts,
-            encoding=spec.encoding, sheet=spec.sheet,
+            problems,
+            read_codings,
+            path,
+            codebook=codebook,
+            transcripts=transcripts,
+            encoding=spec.encoding,
+            sheet=spec.sheet,
         )
     return problems, coders
 
@@ -282,7 +287,11 @@ def check_run(study: Any, parameters: dict[str, Any]) -> list[DataError]:
         problems, study, files, cases, parameters.get("segment", "") or "", "segment"
     )
     labels = _check_cases_column(
-        problems, study, files, cases, parameters.get("sentiment_label_column", "") or "",
+        problems,
+        study,
+        files,
+        cases,
+        parameters.get("sentiment_label_column", "") or "",
         "sentiment_label_column",
     )
     if (segment is not None or labels is not None) and transcripts is not None and cases is not None:

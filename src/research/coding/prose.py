@@ -8,14 +8,14 @@ Chinese report reads in Chinese throughout.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
-from research.reports.sections import Prose, prose, read_words, sentence
+from research.reports.sections import prose, read_words, sentence
+from research.wording import Prose, words_file
 
 #: The sentence tables: ``sections`` (heading and explanation per section and language) and
 #: ``sentences`` (of the at-a-glance summary).
-WORDS = Path(__file__).with_name("prose.yml")
+WORDS = words_file("coding")
 
 _LIST_SEPARATOR = {"zh": "、", "en": ", "}
 
@@ -82,8 +82,10 @@ def at_a_glance(
     pains = list(results.get("top_pain_points") or [])[:3]
     if pains:
         reach = results.get("respondents") or {}
-        items = [tell("pain_item", name=names.get(code, code), share=(reach.get(code, 0) / n) if n else 0.0)
-                 for code in pains]
+        items = [
+            tell("pain_item", name=names.get(code, code), share=(reach.get(code, 0) / n) if n else 0.0)
+            for code in pains
+        ]
         lines.append(tell("pains", items=join(items)))
     else:
         lines.append(tell("no_pains"))

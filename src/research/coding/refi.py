@@ -178,15 +178,18 @@ def read_qdc(path: str | Path) -> QdaCodebook:
     root = _parse_xml(data, path)
     ns = _namespace(root)
     if root.tag != q(ns, "CodeBook"):
-        raise DataError(
-            "Not a REFI-QDA codebook (root element must be CodeBook)", file=path, value=root.tag
-        )
+        raise DataError("Not a REFI-QDA codebook (root element must be CodeBook)", file=path, value=root.tag)
     codes, records, _ = read_codes(root.find(q(ns, "Codes")), ns)
     sets = read_sets(root.find(q(ns, "Sets")), ns)
     extra = {k: v for k, v in root.attrib.items() if k != "origin"}
     return QdaCodebook(
-        codes, records=records, sets=sets, origin=root.get("origin"), extra_attributes=extra,
-        title=path.stem, path=path,
+        codes,
+        records=records,
+        sets=sets,
+        origin=root.get("origin"),
+        extra_attributes=extra,
+        title=path.stem,
+        path=path,
     )
 
 
@@ -247,8 +250,14 @@ def _case_parts(cases: pd.DataFrame, transcript_ids: list[str]) -> tuple[list[Qd
             for column, value in zip(columns, row.tolist(), strict=True)
             if not pd.isna(value)
         ]
-        out.append(QdaCase(stable_guid("case", case_id), str(case_id), values=values,
-                           source_refs=[stable_guid("source", case_id)]))
+        out.append(
+            QdaCase(
+                stable_guid("case", case_id),
+                str(case_id),
+                values=values,
+                source_refs=[stable_guid("source", case_id)],
+            )
+        )
     return variables, out
 
 
@@ -323,8 +332,13 @@ def project_from_workbench(
     if not codebook.codes:
         raise DataError("The codebook has no codes; REFI-QDA needs at least one")
     return QdaProject(
-        name=project_name, origin=ORIGIN, codebook=codebook, users=users, variables=variables,
-        cases=case_list, sources=sources,
+        name=project_name,
+        origin=ORIGIN,
+        codebook=codebook,
+        users=users,
+        variables=variables,
+        cases=case_list,
+        sources=sources,
     )
 
 
@@ -400,8 +414,13 @@ def write_qdpx(
         if codebook is None:
             raise DataError("write_qdpx needs the codebook with the transcripts")
         project = project_from_workbench(
-            project, codebook, codings, redact=redact, redact_names=redact_names,
-            project_name=project_name, cases=cases,
+            project,
+            codebook,
+            codings,
+            redact=redact,
+            redact_names=redact_names,
+            project_name=project_name,
+            cases=cases,
         )
     files = dict(project.files)
     for source in [*project.text_sources, *project.notes]:
@@ -500,8 +519,7 @@ def read_qdpx(
         texts = _archive_texts(root, archive, folder, path)
         consumed = {source_member(p, folder) for p in texts}
         files = {
-            n: archive.read(n) for n in names
-            if n != qde[0] and n not in consumed and not n.endswith("/")
+            n: archive.read(n) for n in names if n != qde[0] and n not in consumed and not n.endswith("/")
         }
     project = project_from_xml(root, texts, f"{path}!{qde[0]}")
     project.codebook.path = path
@@ -557,9 +575,9 @@ def validate_qdc(path: str | Path) -> None:
 
 def validate_qdpx(path: str | Path) -> None:
     """Raise :class:`DataError` unless the project inside *path* validates against the REFI-QDA
-    project schema (``Project-mrt2019.xsd``)."""
+    project schema (``Project-mrt2019.xsd``).
+    """
     path = Path(path)
     with zipfile.ZipFile(path) as archive:
         name = next(n for n in archive.namelist() if n.lower().endswith(".qde"))
         _validate(archive.read(name), "Project-mrt2019.xsd", f"{path}!{name}")
-

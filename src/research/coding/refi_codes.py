@@ -181,8 +181,11 @@ def read_codes(
         guid, name = element.get("guid", ""), element.get("name", "")
         description = text_of(element, "Description", ns)
         instruction = next(
-            (child.text for child in element if child.tag is ET.ProcessingInstruction
-             and (child.text or "").startswith(PI_TARGET + " ")),
+            (
+                child.text
+                for child in element
+                if child.tag is ET.ProcessingInstruction and (child.text or "").startswith(PI_TARGET + " ")
+            ),
             None,
         )
         payload = instruction[len(PI_TARGET) + 1 :] if instruction else None
@@ -372,12 +375,23 @@ def restore_workbench_fields(codebook: QdaCodebook, reference: Codebook) -> QdaC
         same_text = record is None or (record.description or "").strip() == (_human_description(ref) or "")
         texts = {key: getattr(ref if same_text else code, key) for key in _TEXT_FIELDS}
         codes.append(
-            dataclasses.replace(ref, parent=parent, name={**ref.name, **code.name}, color=code.color,
-                                codable=code.codable, **texts)
+            dataclasses.replace(
+                ref,
+                parent=parent,
+                name={**ref.name, **code.name},
+                color=code.color,
+                codable=code.codable,
+                **texts,
+            )
         )
     records = {ids[old]: record for old, record in codebook.records.items() if old in ids}
     return QdaCodebook(
-        codes, records=records, sets=codebook.sets, origin=codebook.origin,
-        extra_attributes=codebook.extra_attributes, title=codebook.title, version=codebook.version,
+        codes,
+        records=records,
+        sets=codebook.sets,
+        origin=codebook.origin,
+        extra_attributes=codebook.extra_attributes,
+        title=codebook.title,
+        version=codebook.version,
         path=codebook.path,
     )

@@ -95,7 +95,8 @@ class _Stamped:
 @dataclass
 class QdaSelection(_Stamped):
     """A ``PlainTextSelection``: code points ``start`` (inclusive) to ``end`` (exclusive) of the
-    source text as stored, its memo (``description``) and codings."""
+    source text as stored, its memo (``description``) and codings.
+    """
 
     guid: str
     start: int
@@ -109,7 +110,8 @@ class QdaSelection(_Stamped):
 @dataclass
 class QdaValue:
     """A ``VariableValue``: the variable's GUID, the value element (``TextValue`` ...) and its
-    text as written (None: the element is absent)."""
+    text as written (None: the element is absent).
+    """
 
     variable_guid: str
     kind: str | None = None
@@ -219,7 +221,8 @@ class QdaProject(_Stamped):
     @property
     def transcripts(self) -> list[Transcript]:
         """One :class:`Transcript` per text source, named by the source's name without its
-        suffix, text with CRLF normalised to LF, sorted by id."""
+        suffix, text with CRLF normalised to LF, sorted by id.
+        """
         out, seen = [], set()
         for source in self.text_sources:
             transcript_id = _transcript_id(source)
@@ -227,7 +230,9 @@ class QdaProject(_Stamped):
                 raise DataError("Two sources share one name", value=source.name, hint="Rename one.")
             seen.add(transcript_id)
             transcript = transcript_from_text(
-                _stored_text(source), transcript_id, language=self.language,
+                _stored_text(source),
+                transcript_id,
+                language=self.language,
                 speaker_patterns=self.speaker_patterns,
             )
             out.append(replace(transcript, path=None))
@@ -237,7 +242,8 @@ class QdaProject(_Stamped):
     def codings(self) -> pd.DataFrame:
         """Codings in long form (:data:`research.coding.CODING_COLUMNS`, plus ``memo`` when a
         selection has one), positions into the LF-normalised transcript texts; coder = the name
-        of the user who created the coding (else the selection)."""
+        of the user who created the coding (else the selection).
+        """
         by_guid = _code_ids(self.codebook)
         users = {guid_key(u.guid): (u.name or u.id or u.guid) for u in self.users}
         rows = []
@@ -270,7 +276,8 @@ class QdaProject(_Stamped):
     def case_variables(self) -> pd.DataFrame:
         """Case variables, one row per case indexed by ``transcript_id``: a case linked to one
         text source is keyed by that source's transcript id, else by the case name. Values are
-        the text as written."""
+        the text as written.
+        """
         variables = {guid_key(v.guid): v.name for v in self.variables}
         sources = {guid_key(s.guid): _transcript_id(s) for s in self.text_sources}
         rows = {}
@@ -434,11 +441,17 @@ def project_from_xml(root: ET.Element, texts: dict[str, tuple[str, str, bool]], 
     project = QdaProject(
         **{**attributes, "name": attributes["name"] or ""},
         codebook=codebook,
-        users=[QdaUser(u.get("guid", ""), u.get("name"), u.get("id"))
-               for u in root.iterfind(f"{q(ns, 'Users')}/{q(ns, 'User')}")],
+        users=[
+            QdaUser(u.get("guid", ""), u.get("name"), u.get("id"))
+            for u in root.iterfind(f"{q(ns, 'Users')}/{q(ns, 'User')}")
+        ],
         variables=[
-            QdaVariable(v.get("guid", ""), v.get("name", ""), v.get("typeOfVariable", "Text"),
-                        text_of(v, "Description", ns))
+            QdaVariable(
+                v.get("guid", ""),
+                v.get("name", ""),
+                v.get("typeOfVariable", "Text"),
+                text_of(v, "Description", ns),
+            )
             for v in root.iterfind(f"{q(ns, 'Variables')}/{q(ns, 'Variable')}")
         ],
         cases=[
@@ -484,7 +497,8 @@ def project_from_xml(root: ET.Element, texts: dict[str, tuple[str, str, bool]], 
 def _add_codings(parent: ET.Element, codings: list[QdaCoding]) -> None:
     for coding in codings:
         element = ET.SubElement(
-            parent, q(NS_PROJECT, "Coding"),
+            parent,
+            q(NS_PROJECT, "Coding"),
             _attributes(coding, (("guid", "guid"), *_STAMPS[:2])),
         )
         ET.SubElement(element, q(NS_PROJECT, "CodeRef"), {"targetGUID": coding.code_guid})
@@ -501,8 +515,13 @@ def _add_values(parent: ET.Element, values: list[QdaValue]) -> None:
 
 def text_source_element(source: QdaTextSource, tag: str) -> ET.Element:
     """The ``TextSource``/``Note`` element of *source*."""
-    table = (("guid", "guid"), ("name", "name"), ("richTextPath", "rich_text_path"),
-             ("plainTextPath", "plain_text_path"), *_STAMPS)
+    table = (
+        ("guid", "guid"),
+        ("name", "name"),
+        ("richTextPath", "rich_text_path"),
+        ("plainTextPath", "plain_text_path"),
+        *_STAMPS,
+    )
     element = ET.Element(q(NS_PROJECT, tag), _attributes(source, table))
     add_text(element, "Description", NS_PROJECT, source.description)
     if source.inline:
@@ -529,8 +548,11 @@ def project_to_xml(project: QdaProject, *, language: str = "zh") -> ET.Element:
     if project.users:
         users = ET.SubElement(root, q(NS_PROJECT, "Users"))
         for user in project.users:
-            ET.SubElement(users, q(NS_PROJECT, "User"),
-                          _attributes(user, (("guid", "guid"), ("name", "name"), ("id", "id"))))
+            ET.SubElement(
+                users,
+                q(NS_PROJECT, "User"),
+                _attributes(user, (("guid", "guid"), ("name", "name"), ("id", "id"))),
+            )
     if project.codebook is not None and project.codebook.codes:
         ET.SubElement(root, q(NS_PROJECT, "CodeBook")).append(
             codes_element(project.codebook, NS_PROJECT, language)
@@ -539,7 +561,8 @@ def project_to_xml(project: QdaProject, *, language: str = "zh") -> ET.Element:
         variables = ET.SubElement(root, q(NS_PROJECT, "Variables"))
         for variable in project.variables:
             element = ET.SubElement(
-                variables, q(NS_PROJECT, "Variable"),
+                variables,
+                q(NS_PROJECT, "Variable"),
                 {"guid": variable.guid, "name": variable.name, "typeOfVariable": variable.type},
             )
             add_text(element, "Description", NS_PROJECT, variable.description)
@@ -583,4 +606,3 @@ def source_member(path: str | None, folder: str = "sources") -> str | None:
 
 def _children(element: ET.Element | None) -> list[ET.Element]:
     return [] if element is None else [child for child in element if isinstance(child.tag, str)]
-

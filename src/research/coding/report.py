@@ -116,9 +116,11 @@ class CodingData:
         "The analysis uses coder A's coding (24 of 24 transcripts)."
         """
         if self.auto_coded and language == "zh":
-            return (f"本分析为自动编码（未经编码员核对）：码本的关键词与模式应用于 "
-                    f"{len(self.transcripts)} 篇文本的 {len(self.units)} 个单元。"
-                    "加入编码员的编码文件（role codings）即可改为分析人工编码。")
+            return (
+                f"本分析为自动编码（未经编码员核对）：码本的关键词与模式应用于 "
+                f"{len(self.transcripts)} 篇文本的 {len(self.units)} 个单元。"
+                "加入编码员的编码文件（role codings）即可改为分析人工编码。"
+            )
         if self.auto_coded:
             return (
                 f"The analysis is {AUTO_CODED}: the codebook's keywords and patterns were applied "
@@ -127,8 +129,10 @@ class CodingData:
             )
         coded = self.codings.loc[self.codings["coder"] == self.reference_coder, "transcript_id"].nunique()
         if language == "zh":
-            return (f"本分析采用编码员 {self.reference_coder} 的编码"
-                    f"（{len(self.transcripts)} 篇访谈稿中的 {coded} 篇）。")
+            return (
+                f"本分析采用编码员 {self.reference_coder} 的编码"
+                f"（{len(self.transcripts)} 篇访谈稿中的 {coded} 篇）。"
+            )
         return (
             f"The analysis uses coder {self.reference_coder}'s coding "
             f"({coded} of {len(self.transcripts)} transcripts)."
@@ -385,8 +389,13 @@ def touchpoint_ranking_section(
         No pain-point code names a touchpoint.
     """
     return pain_point_ranking(
-        data.coded, data.codebook, respondents=data.respondent_ids, sentiment=sentiment,
-        by="touchpoint", language=language, study=data.study,
+        data.coded,
+        data.codebook,
+        respondents=data.respondent_ids,
+        sentiment=sentiment,
+        by="touchpoint",
+        language=language,
+        study=data.study,
     )
 
 
@@ -454,7 +463,8 @@ def cooccurrence_section(data: CodingData, language: str) -> Cooccurrence:
         return data.codebook.code(code).label(language)
 
     return Cooccurrence(
-        result.counts.rename(index=name, columns=name), result.jaccard.rename(index=name, columns=name),
+        result.counts.rename(index=name, columns=name),
+        result.jaccard.rename(index=name, columns=name),
         result.level,
     )
 
@@ -490,13 +500,22 @@ def quotes_section(data: CodingData, codes: Sequence[str], language: str, n: int
         Nothing was coded with these codes.
     """
     if not codes or data.spans.empty:
-        raise NotApplicable("No passage is coded, so there are no quotes.", "Check the codebook's keywords.",
-                            missing_zh="没有段落被编码，因此没有引语。", remedy_zh="请检查码本的关键词。")
+        raise NotApplicable(
+            "No passage is coded, so there are no quotes.",
+            "Check the codebook's keywords.",
+            missing_zh="没有段落被编码，因此没有引语。",
+            remedy_zh="请检查码本的关键词。",
+        )
     same = {t.id for t in data.transcripts if t.language == language}
     spans = data.spans[data.spans["transcript_id"].isin(same)] if same else data.spans
     quotes = representative_quotes(
-        spans, data.transcripts, data.codebook, codes=[c for c in codes if c in set(spans["code"])],
-        n=n, names=data.redact_names, language=language,
+        spans,
+        data.transcripts,
+        data.codebook,
+        codes=[c for c in codes if c in set(spans["code"])],
+        n=n,
+        names=data.redact_names,
+        language=language,
     )
     return quotes[["name", "rank", "transcript_id", "quote"]]
 
@@ -578,19 +597,26 @@ def sentiment_section(
             "sentiment_label_column parameter, or add a coder's codings.",
             missing_zh="文本为自动编码且没有情感标签，无法检验情感建议。",
             remedy_zh="用 sentiment_label_column 参数指定受访者文件中存放正面/负面/中性标签的列，"
-                      "或加入编码员的编码。",
+            "或加入编码员的编码。",
         )
     parts = [
         builtin.summary().assign(lexicon=say("method_builtin", language)),
-        extended.summary().assign(lexicon=say(
-            "method_adapted" if scored.attrs.get("method") == "adapted" else "method_keywords", language)),
+        extended.summary().assign(
+            lexicon=say(
+                "method_adapted" if scored.attrs.get("method") == "adapted" else "method_keywords", language
+            )
+        ),
     ]
     supervised = _supervised_comparison(data, extended, label_column)
     if supervised is not None:
-        parts.append(supervised.supervised.summary().assign(
-            lexicon=say("method_supervised", language, folds=supervised.folds)))
+        parts.append(
+            supervised.supervised.summary().assign(
+                lexicon=say("method_supervised", language, folds=supervised.folds)
+            )
+        )
     table = pd.concat(parts, ignore_index=True).assign(compared_with=basis)[
-        ["lexicon", "compared_with", "n", "accuracy", "cohen_kappa"]]
+        ["lexicon", "compared_with", "n", "accuracy", "cohen_kappa"]
+    ]
     return SentimentCheck(basis, table, extended, builtin, supervised)
 
 
@@ -668,24 +694,45 @@ def touchpoint_pain(
                 quote = quotes_section(data, codes[:1], language, n=1)["quote"].iloc[0]
             except (NotApplicable, IndexError):
                 quote = None
-        records.append({
-            "touchpoint": str(row.touchpoint), "respondents": int(row.respondents),
-            "reach": _plain(row.reach), "mentions": int(row.mentions),
-            "negativity": _plain(row.negativity), "score": _plain(row.score),
-            "top_codes": codes, "quote": quote, "delight_reach": None,
-        })
+        records.append(
+            {
+                "touchpoint": str(row.touchpoint),
+                "respondents": int(row.respondents),
+                "reach": _plain(row.reach),
+                "mentions": int(row.mentions),
+                "negativity": _plain(row.negativity),
+                "score": _plain(row.score),
+                "top_codes": codes,
+                "quote": quote,
+                "delight_reach": None,
+            }
+        )
     try:
-        delights = pain_point_ranking(data.coded, data.codebook, respondents=data.respondent_ids,
-                                      by="touchpoint", valence=("delight",), language=language,
-                                      study=data.study)
+        delights = pain_point_ranking(
+            data.coded,
+            data.codebook,
+            respondents=data.respondent_ids,
+            by="touchpoint",
+            valence=("delight",),
+            language=language,
+            study=data.study,
+        )
     except NotApplicable:  # no delight code names a touchpoint
         return records
     by_touchpoint = {record["touchpoint"]: record for record in records}
     for row in delights.itertuples():
         record = by_touchpoint.get(str(row.touchpoint))
         if record is None:  # praised, and no pain-point code names it: its pain evidence is missing
-            record = {"touchpoint": str(row.touchpoint), "respondents": None, "reach": None, "mentions": None,
-                      "negativity": None, "score": None, "top_codes": [], "quote": None}
+            record = {
+                "touchpoint": str(row.touchpoint),
+                "respondents": None,
+                "reach": None,
+                "mentions": None,
+                "negativity": None,
+                "score": None,
+                "top_codes": [],
+                "quote": None,
+            }
             records.append(record)
         record["delight_reach"] = _plain(row.reach)
     return records

@@ -44,7 +44,10 @@ from research.coding.transcripts import speaker_pattern_list
 from research.errors import DataError, from_validation_error
 
 _EXPECTED_ROLES = {
-    "transcripts": "transcripts", "respondents": "respondents", "codebook": "codebook", "qdpx": "transcripts"
+    "transcripts": "transcripts",
+    "respondents": "respondents",
+    "codebook": "codebook",
+    "qdpx": "transcripts",
 }
 
 
@@ -97,7 +100,10 @@ def validate_section(study: Any, section: dict[str, Any]) -> CodingSection:
         model = CodingSection.model_validate(section)
     except ValidationError as exc:
         raise from_validation_error(
-            exc, file=yml, what="coding section", prefix="coding",
+            exc,
+            file=yml,
+            what="coding section",
+            prefix="coding",
             hint="See data/raw/sample/study.yml for a valid coding section.",
         ) from None
     files = study.definition.files if hasattr(study, "definition") else {}
@@ -199,7 +205,9 @@ def coding_files(study: Any, *, require_codebook: bool = True) -> CodingFiles:
     if settings.qdpx:
         project = settings.qdpx
         return CodingFiles(
-            section.get("transcripts") or project, settings.codebook or project, respondents,
+            section.get("transcripts") or project,
+            settings.codebook or project,
+            respondents,
             tuple(settings.codings) or (project,),
         )
     transcripts = _by_role(study, section.get("transcripts"), "transcripts", "transcripts", True)

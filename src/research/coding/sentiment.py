@@ -138,8 +138,15 @@ def explain_sentiment(text: str, language: str | None = None, codebook: Any = No
         for match in re.finditer(r"[A-Za-z']+", text):
             valence = english.lexicon.get(match.group(0).lower())
             if valence is not None:
-                rows.append({"word": match.group(0), "start": match.start(), "end": match.end(),
-                             "source": "lexicon", "contribution": float(valence)})
+                rows.append(
+                    {
+                        "word": match.group(0),
+                        "start": match.start(),
+                        "end": match.end(),
+                        "source": "lexicon",
+                        "contribution": float(valence),
+                    }
+                )
         return pd.DataFrame(rows, columns=["word", "start", "end", "source", "contribution"])
     raise DataError("Unknown language", column="language", value=language, hint='Use "zh" or "en".')
 

@@ -90,8 +90,15 @@ def compare_supervised(labelled: pd.DataFrame, default: pd.DataFrame, seed: int 
             f"Too few human-labelled units to train a sentiment model ({counts.to_dict()}).",
             f"Label at least {MIN_PER_CLASS} units of each sentiment to compare a model trained on them.",
         ) from None
-    supervised = _agreement(pd.DataFrame({"unit_id": labelled["unit_id"], "human": labelled["human"],
-                                          "suggested": checked.predicted["predicted"].to_numpy()}))
+    supervised = _agreement(
+        pd.DataFrame(
+            {
+                "unit_id": labelled["unit_id"],
+                "human": labelled["human"],
+                "suggested": checked.predicted["predicted"].to_numpy(),
+            }
+        )
+    )
     compared = labelled[["unit_id", "human"]].merge(
         default[["unit_id", "label"]].rename(columns={"label": "suggested"}), on="unit_id"
     )

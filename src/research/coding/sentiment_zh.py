@@ -54,16 +54,87 @@ WEIGHTS_FILE = "sentiment_zh_weights.txt"
 #: Customer-service words the general lexicon misses or weighs near zero (weights on its scale).
 CORE_ZH: dict[str, float] = {
     **dict.fromkeys(
-        ["慢", "脏", "吵", "贵", "旧", "破", "烂", "坑", "骗", "差劲", "垃圾", "退货", "退款", "投诉",
-         "后悔", "失望", "糟糕", "麻烦", "敷衍", "异味", "发霉", "潮湿", "死机", "卡顿", "发热",
-         "噪音", "漏水", "坏了", "故障", "不值", "上当", "太差", "难用", "难吃", "恶心", "无语",
-         "郁闷", "气愤", "态度恶劣", "不耐烦", "冷漠", "拖延", "延误", "缺页", "盗版", "错别字"],
+        [
+            "慢",
+            "脏",
+            "吵",
+            "贵",
+            "旧",
+            "破",
+            "烂",
+            "坑",
+            "骗",
+            "差劲",
+            "垃圾",
+            "退货",
+            "退款",
+            "投诉",
+            "后悔",
+            "失望",
+            "糟糕",
+            "麻烦",
+            "敷衍",
+            "异味",
+            "发霉",
+            "潮湿",
+            "死机",
+            "卡顿",
+            "发热",
+            "噪音",
+            "漏水",
+            "坏了",
+            "故障",
+            "不值",
+            "上当",
+            "太差",
+            "难用",
+            "难吃",
+            "恶心",
+            "无语",
+            "郁闷",
+            "气愤",
+            "态度恶劣",
+            "不耐烦",
+            "冷漠",
+            "拖延",
+            "延误",
+            "缺页",
+            "盗版",
+            "错别字",
+        ],
         -2.0,
     ),
     **dict.fromkeys(
-        ["快", "干净", "安静", "便宜", "实惠", "划算", "方便", "舒适", "舒服", "热情", "耐心",
-         "周到", "及时", "值得", "推荐", "满意", "喜欢", "好用", "流畅", "清晰", "精美", "正版",
-         "物有所值", "性价比高", "好评", "不错", "很好", "超值"],
+        [
+            "快",
+            "干净",
+            "安静",
+            "便宜",
+            "实惠",
+            "划算",
+            "方便",
+            "舒适",
+            "舒服",
+            "热情",
+            "耐心",
+            "周到",
+            "及时",
+            "值得",
+            "推荐",
+            "满意",
+            "喜欢",
+            "好用",
+            "流畅",
+            "清晰",
+            "精美",
+            "正版",
+            "物有所值",
+            "性价比高",
+            "好评",
+            "不错",
+            "很好",
+            "超值",
+        ],
         2.0,
     ),
 }
@@ -89,7 +160,7 @@ def _pysenti_dictionary() -> dict[str, float]:
 
 @lru_cache(maxsize=1)
 def base_lexicon() -> dict[str, float]:
-    """pysenti's dictionary (``|w| >= LEXICON_MIN``, clipped) updated with :data:`CORE_ZH`."""
+    """Pysenti's dictionary (``|w| >= LEXICON_MIN``, clipped) updated with :data:`CORE_ZH`."""
     lexicon = {
         word: max(-LEXICON_CLIP, min(LEXICON_CLIP, weight))
         for word, weight in _pysenti_dictionary().items()
@@ -135,7 +206,7 @@ class Token:
 
 
 def tokens(text: str, tokenizer: Any) -> list[Token]:
-    """jieba tokens of *text* with their clause weight, negation count and preceding degree.
+    """Jieba tokens of *text* with their clause weight, negation count and preceding degree.
 
     Segmentation is jieba's dictionary mode without HMM guessing of new words, as for keyword
     matching (:class:`research.coding.tokens.TokenBoundaries`): one segmentation for both, and
@@ -247,22 +318,52 @@ class ChineseScorer:
             learned = self.weights.get(feature(token) or "", 0.0) * token.clause_weight
             if lex == 0.0 and learned == 0.0:
                 continue
-            source = "codebook" if token.word in self.keywords else (
-                "lexicon" if token.word in self.lexicon else "learned")
+            source = (
+                "codebook"
+                if token.word in self.keywords
+                else ("lexicon" if token.word in self.lexicon else "learned")
+            )
             rows.append(
                 {
-                    "word": token.word, "start": token.start, "end": token.end, "source": source,
-                    "negated": bool(token.negations % 2), "degree": token.degree,
-                    "clause_weight": token.clause_weight, "lexicon": lex, "learned": learned,
+                    "word": token.word,
+                    "start": token.start,
+                    "end": token.end,
+                    "source": source,
+                    "negated": bool(token.negations % 2),
+                    "degree": token.degree,
+                    "clause_weight": token.clause_weight,
+                    "lexicon": lex,
+                    "learned": learned,
                     "contribution": lex + learned,
                 }
             )
         if rows and self.intercept:
-            rows.append({"word": "(baseline)", "start": 0, "end": 0, "source": "baseline",
-                         "negated": False, "degree": 1.0, "clause_weight": 1.0, "lexicon": 0.0,
-                         "learned": self.intercept, "contribution": self.intercept})
-        columns = ["word", "start", "end", "source", "negated", "degree", "clause_weight",
-                   "lexicon", "learned", "contribution"]
+            rows.append(
+                {
+                    "word": "(baseline)",
+                    "start": 0,
+                    "end": 0,
+                    "source": "baseline",
+                    "negated": False,
+                    "degree": 1.0,
+                    "clause_weight": 1.0,
+                    "lexicon": 0.0,
+                    "learned": self.intercept,
+                    "contribution": self.intercept,
+                }
+            )
+        columns = [
+            "word",
+            "start",
+            "end",
+            "source",
+            "negated",
+            "degree",
+            "clause_weight",
+            "lexicon",
+            "learned",
+            "contribution",
+        ]
         return pd.DataFrame(rows, columns=columns)
 
     def raw(self, text: str) -> float:
@@ -289,8 +390,9 @@ class ChineseScorer:
         return math.tanh(self.raw(text) / 2.0)
 
 
-def train_weights(texts: list[str] | list[list[Token]], labels: list[int], c: float = 0.1,
-                  min_weight: float = 0.1) -> dict[str, float]:
+def train_weights(
+    texts: list[str] | list[list[Token]], labels: list[int], c: float = 0.1, min_weight: float = 0.1
+) -> dict[str, float]:
     """Fit the learned word weights on labelled texts (1 positive, 0 negative).
 
     A logistic regression (scikit-learn, L2, classes weighted to balance, so that the decision
@@ -331,8 +433,9 @@ def train_weights(texts: list[str] | list[list[Token]], labels: list[int], c: fl
             values.append(value)
     matrix = sparse.csr_matrix((values, (rows, cols)), shape=(len(texts), len(vocabulary)))
     # the lexicon sums enter scaled up, so that the L2 penalty hardly shrinks their coefficients
-    lexicon_columns = sparse.csr_matrix([[LEXICON_FEATURE_SCALE * p, LEXICON_FEATURE_SCALE * n]
-                                         for p, n in lexicon_sums])
+    lexicon_columns = sparse.csr_matrix(
+        [[LEXICON_FEATURE_SCALE * p, LEXICON_FEATURE_SCALE * n] for p, n in lexicon_sums]
+    )
     matrix = sparse.hstack([matrix, lexicon_columns]).tocsr()
     model = LogisticRegression(C=c, max_iter=3000, class_weight="balanced")
     model.fit(matrix, labels)
@@ -386,8 +489,20 @@ def adapted_scores(texts: Sequence[str], scorer: ChineseScorer | None = None) ->
 DOMAIN_CUES: dict[str, tuple[str, ...]] = {
     "hotel": ("酒店", "房间", "宾馆", "入住", "前台", "早餐", "客房", "服务员", "床"),
     "book": ("书", "作者", "读", "小说", "故事", "出版", "章节", "文字", "翻译"),
-    "laptop": ("电脑", "笔记本", "屏幕", "键盘", "内存", "硬盘", "系统", "驱动", "散热", "配置", "电池",
-               "机器"),
+    "laptop": (
+        "电脑",
+        "笔记本",
+        "屏幕",
+        "键盘",
+        "内存",
+        "硬盘",
+        "系统",
+        "驱动",
+        "散热",
+        "配置",
+        "电池",
+        "机器",
+    ),
     "baby": ("宝宝", "孩子", "女儿", "儿子", "奶粉", "尿布"),
 }
 

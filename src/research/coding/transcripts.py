@@ -288,14 +288,19 @@ def speaker_pattern_list(value: Any, *, file: Path | str | None = None) -> list[
             entries.append((f"{field}[{i}].pattern", f"{field}[{i}].role", pattern, role))
     else:
         raise DataError(
-            "speaker_patterns must map roles to label patterns", file=file, column=field,
+            "speaker_patterns must map roles to label patterns",
+            file=file,
+            column=field,
             hint="E.g. speaker_patterns: {interviewer: ['访谈者', 'Q'], respondent: ['受访者', 'A']}.",
         )
     result = []
     for path, role_path, pattern, role in entries:
         if role not in PATTERN_ROLES:
             raise DataError(
-                "Unknown speaker role", file=file, column=role_path, value=role,
+                "Unknown speaker role",
+                file=file,
+                column=role_path,
+                value=role,
                 hint=f"Use one of {list(PATTERN_ROLES)}.",
             )
         text = str(pattern).strip() if pattern is not None else ""
@@ -306,16 +311,17 @@ def speaker_pattern_list(value: Any, *, file: Path | str | None = None) -> list[
             re.compile(text)
         except re.error as exc:
             raise DataError(
-                f"Invalid speaker pattern: {exc}", file=file, column=path, value=pattern,
+                f"Invalid speaker pattern: {exc}",
+                file=file,
+                column=path,
+                value=pattern,
                 hint="Write a Python regular expression of the label before the colon, e.g. '受访者|客户'.",
             ) from None
         result.append({"pattern": text, "role": str(role)})
     return result
 
 
-def _compile_patterns(
-    speaker_patterns: Any, file: Path | str | None
-) -> list[tuple[re.Pattern[str], str]]:
+def _compile_patterns(speaker_patterns: Any, file: Path | str | None) -> list[tuple[re.Pattern[str], str]]:
     compiled = []
     for item in [*speaker_pattern_list(speaker_patterns, file=file), *DEFAULT_SPEAKER_PATTERNS]:
         label = re.compile(_LABEL_PREFIX + f"(?P<label>{item['pattern']})" + _LABEL_SUFFIX, re.MULTILINE)
@@ -501,7 +507,10 @@ def transcript_from_text(
     text = normalise_newlines(text.removeprefix("\ufeff"))
     if not text.strip():
         raise DataError(
-            "The transcript is empty", file=path, row=row, value=transcript_id,
+            "The transcript is empty",
+            file=path,
+            row=row,
+            value=transcript_id,
             hint="Remove the file or add its text.",
         )
     language = check_language(language, file=path) if language else detect_language(text)
@@ -680,9 +689,6 @@ def read_transcript(
     )
 
 
-
-
-
 def _coding_section(study: Any) -> dict[str, Any]:
     return study.section("coding") if hasattr(study, "section") else {}
 
@@ -715,7 +721,11 @@ def load_transcripts(study: Any, *, file_id: str | None = None) -> list[Transcri
             raise DataError(
                 f"{first.message} ({len(problems) - 1} more problem(s) in the transcripts; "
                 "`research validate` lists them all)",
-                file=first.file, row=first.row, column=first.column, value=first.value, hint=first.hint,
+                file=first.file,
+                row=first.row,
+                column=first.column,
+                value=first.value,
+                hint=first.hint,
             )
         raise first
     return transcripts
@@ -823,7 +833,10 @@ def _table_transcripts(
     text_column = spec.options.get("text_column", "text")
     try:
         frame = read_table(
-            path, encoding=spec.encoding, sheet=spec.sheet, required_columns=[id_column, text_column],
+            path,
+            encoding=spec.encoding,
+            sheet=spec.sheet,
+            required_columns=[id_column, text_column],
             dtype={id_column: str},
         )
     except DataError as problem:
@@ -842,7 +855,11 @@ def _table_transcripts(
         if transcript_id in seen:
             problems.append(
                 DataError(
-                    "Two texts share one id", file=path, row=row, column=id_column, value=transcript_id,
+                    "Two texts share one id",
+                    file=path,
+                    row=row,
+                    column=id_column,
+                    value=transcript_id,
                     hint=f"Row {seen[transcript_id]} has the same id; ids must be unique.",
                 )
             )
@@ -851,8 +868,13 @@ def _table_transcripts(
         try:
             transcripts.append(
                 transcript_from_text(
-                    str(text), transcript_id, path=path, language=language,
-                    speaker_patterns=speaker_patterns, where=lambda i: f"line {i + 1} of its text", row=row,
+                    str(text),
+                    transcript_id,
+                    path=path,
+                    language=language,
+                    speaker_patterns=speaker_patterns,
+                    where=lambda i: f"line {i + 1} of its text",
+                    row=row,
                 )
             )
         except DataError as problem:

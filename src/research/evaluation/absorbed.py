@@ -63,8 +63,9 @@ def demean(values: np.ndarray, codes: np.ndarray, *, tol: float = 1e-10) -> np.n
     values = np.ascontiguousarray(values, dtype=float)
     if codes.shape[1] == 0:
         return values.copy()
-    out, converged = _pf_demean(values, np.ascontiguousarray(codes, dtype=np.uint64), np.ones(len(values)),
-                                tol=tol, maxiter=100_000)
+    out, converged = _pf_demean(
+        values, np.ascontiguousarray(codes, dtype=np.uint64), np.ones(len(values)), tol=tol, maxiter=100_000
+    )
     if not converged:
         raise DataError(
             "The fixed effects could not be absorbed (the alternating projections did not converge)",
@@ -127,8 +128,9 @@ class AbsorbedFit:
 
 def _group_sums(values: np.ndarray, codes: np.ndarray, n_groups: int) -> np.ndarray:
     """Sum the rows of *values* (n x k) by *codes* -> (n_groups x k)."""
-    return np.column_stack([np.bincount(codes, weights=values[:, j], minlength=n_groups)
-                            for j in range(values.shape[1])])
+    return np.column_stack(
+        [np.bincount(codes, weights=values[:, j], minlength=n_groups) for j in range(values.shape[1])]
+    )
 
 
 def absorbed_ols(
@@ -208,8 +210,20 @@ def absorbed_ols(
     else:
         raise DataError("Unknown cov_type", value=cov_type, hint="Use 'cluster', 'HC1' or 'nonrobust'.")
     return AbsorbedFit(
-        names=list(names), params=params, cov=cov, df_t=df_t, n=n, n_clusters=n_clusters, df_k=df_k,
-        cov_type=cov_type, y=y, X=X, y_dm=y_dm, X_dm=X_dm, codes=codes, cluster_codes=cluster_codes,
+        names=list(names),
+        params=params,
+        cov=cov,
+        df_t=df_t,
+        n=n,
+        n_clusters=n_clusters,
+        df_k=df_k,
+        cov_type=cov_type,
+        y=y,
+        X=X,
+        y_dm=y_dm,
+        X_dm=X_dm,
+        codes=codes,
+        cluster_codes=cluster_codes,
         nested=nested,
     )
 
@@ -259,13 +273,15 @@ def pieces_from_design(
     u0, e = _restricted(np.delete(X, column, axis=1), y, X[:, column])
     P = _group_sums(w[:, None] * X, codes, n_clusters)
     return WcrPieces(
-        estimate=float(beta[column]), se=se,
+        estimate=float(beta[column]),
+        se=se,
         c0=np.bincount(codes, weights=w * u0, minlength=n_clusters),
         ce=np.bincount(codes, weights=w * e, minlength=n_clusters),
         P=P,
         Q0=_group_sums(X * u0[:, None], codes, n_clusters) @ xtx_inv.T,
         Qe=_group_sums(X * e[:, None], codes, n_clusters) @ xtx_inv.T,
-        ssc=ssc, n_clusters=n_clusters,
+        ssc=ssc,
+        n_clusters=n_clusters,
     )
 
 
@@ -299,9 +315,14 @@ def wcr_pieces(fit: AbsorbedFit, column: int) -> WcrPieces:
     nested = [j for j, is_nested in enumerate(fit.nested) if is_nested]
     crossed = [j for j, is_nested in enumerate(fit.nested) if not is_nested]
     levels = [int(fit.codes[:, j].max()) + 1 for j in crossed]
-    D = sparse.hstack([_indicators(fit.codes[:, j].astype(np.int64), m) for j, m in zip(crossed, levels,
-                                                                                          strict=True)],
-                      format="csr") if crossed else sparse.csr_matrix((n, 0))
+    D = (
+        sparse.hstack(
+            [_indicators(fit.codes[:, j].astype(np.int64), m) for j, m in zip(crossed, levels, strict=True)],
+            format="csr",
+        )
+        if crossed
+        else sparse.csr_matrix((n, 0))
+    )
     if len(nested) <= 1:
         if nested:
             h = fit.codes[:, nested[0]].astype(np.int64)
@@ -329,8 +350,13 @@ def wcr_pieces(fit: AbsorbedFit, column: int) -> WcrPieces:
 
     inv = np.linalg.pinv(xtx)
     return WcrPieces(
-        estimate=float(beta[column]), se=se,
+        estimate=float(beta[column]),
+        se=se,
         c0=np.bincount(cl, weights=w * u0, minlength=G),
         ce=np.bincount(cl, weights=w * e, minlength=G),
-        P=sums(w), Q0=sums(u0) @ inv.T, Qe=sums(e) @ inv.T, ssc=ssc, n_clusters=G,
+        P=sums(w),
+        Q0=sums(u0) @ inv.T,
+        Qe=sums(e) @ inv.T,
+        ssc=ssc,
+        n_clusters=G,
     )

@@ -43,13 +43,19 @@ _NPS_CODES = {"detractor": -100.0, "passive": 0.0, "promoter": 100.0}
 # input helpers
 # --------------------------------------------------------------------------------------------
 
+
 def _as_float(values: object, name: str) -> np.ndarray:
     try:
-        array = np.asarray(pd.to_numeric(pd.Series(np.asarray(values, dtype=object).ravel()),
-                                         errors="raise"), dtype=float)
+        array = np.asarray(
+            pd.to_numeric(pd.Series(np.asarray(values, dtype=object).ravel()), errors="raise"), dtype=float
+        )
     except (TypeError, ValueError) as exc:
-        raise DataError(f"The {name} values must be numbers", column=name, value=str(exc)[:80],
-                        hint="Map text labels to numbers (research.survey.load_survey does this).") from exc
+        raise DataError(
+            f"The {name} values must be numbers",
+            column=name,
+            value=str(exc)[:80],
+            hint="Map text labels to numbers (research.survey.load_survey does this).",
+        ) from exc
     return array
 
 
@@ -57,8 +63,12 @@ def _check_nps_scores(values: np.ndarray, name: str) -> None:
     valid = values[~np.isnan(values)]
     bad = valid[(valid < 0) | (valid > 10) | (valid != np.round(valid))]
     if bad.size:
-        raise DataError("NPS answers must be whole numbers from 0 to 10", column=name, value=float(bad[0]),
-                        hint="Pass the 0-10 'how likely to recommend' answers, not the NPS itself.")
+        raise DataError(
+            "NPS answers must be whole numbers from 0 to 10",
+            column=name,
+            value=float(bad[0]),
+            hint="Pass the 0-10 'how likely to recommend' answers, not the NPS itself.",
+        )
 
 
 def nps_codes(scores: object) -> np.ndarray:
@@ -83,9 +93,12 @@ def _paired_arrays(values: np.ndarray, weights: object, name: str) -> tuple[np.n
         return values[~np.isnan(values)], None
     w = _as_float(weights, f"weights_{name}")
     if w.shape != values.shape:
-        raise DataError(f"The {name} weights do not match the {name} values in length",
-                        column=f"weights_{name}", value=(w.size, values.size),
-                        hint="Pass one weight per respondent, in the same order.")
+        raise DataError(
+            f"The {name} weights do not match the {name} values in length",
+            column=f"weights_{name}",
+            value=(w.size, values.size),
+            hint="Pass one weight per respondent, in the same order.",
+        )
     keep = ~np.isnan(values)
     effective_n(w[keep])  # validates: no missing or negative weights
     return values[keep], w[keep]
@@ -108,13 +121,18 @@ def _weighted_summary(values: np.ndarray, weights: np.ndarray | None) -> tuple[f
 
 def _require_n(n: float, minimum: int, name: str, hint: str) -> None:
     if n < minimum:
-        raise DataError(f"Too few observations in the {name} wave (need at least {minimum})",
-                        column=name, value=n, hint=hint)
+        raise DataError(
+            f"Too few observations in the {name} wave (need at least {minimum})",
+            column=name,
+            value=n,
+            hint=hint,
+        )
 
 
 # --------------------------------------------------------------------------------------------
 # independent waves
 # --------------------------------------------------------------------------------------------
+
 
 def compare_independent(
     before: object,
@@ -165,8 +183,12 @@ def compare_independent(
     1.251
     """
     if kind not in ("mean", "nps"):
-        raise DataError("Unknown kind of comparison", column="kind", value=kind,
-                        hint="Use 'mean' or 'nps'; for yes/no KPIs use compare_proportions.")
+        raise DataError(
+            "Unknown kind of comparison",
+            column="kind",
+            value=kind,
+            hint="Use 'mean' or 'nps'; for yes/no KPIs use compare_proportions.",
+        )
     ci = check_ci_level(ci)
     b_values, a_values = _as_float(before, "before"), _as_float(after, "after")
     if kind == "nps":
@@ -200,10 +222,12 @@ def compare_independent(
         if unweighted:
             g = float(pg.compute_effsize(a, b, eftype="hedges"))
         else:
-            g = float(pg.convert_effsize(estimate / np.sqrt(pooled_var), "cohen", "hedges",
-                                         nx=n_eff_a, ny=n_eff_b))
-        g_low, g_high = pg.compute_esci(stat=g, nx=n_eff_a, ny=n_eff_b, eftype="hedges",
-                                        confidence=ci, decimals=12)
+            g = float(
+                pg.convert_effsize(estimate / np.sqrt(pooled_var), "cohen", "hedges", nx=n_eff_a, ny=n_eff_b)
+            )
+        g_low, g_high = pg.compute_esci(
+            stat=g, nx=n_eff_a, ny=n_eff_b, eftype="hedges", confidence=ci, decimals=12
+        )
     else:
         g = g_low = g_high = np.nan
     if unweighted:
@@ -211,18 +235,38 @@ def compare_independent(
         cles = float(pg.compute_effsize(a, b, eftype="CLES"))
     else:
         mw_p = cles = np.nan
-    return pd.DataFrame([{
-        "design": "independent", "kind": kind, "estimate": estimate, "se": se,
-        "ci_low": float(low), "ci_high": float(high), "statistic": t_stat, "df": df,
-        "p_value": p_value, "test": "welch_t", "n_before": int(b.size), "n_after": int(a.size),
-        "n_eff_before": n_eff_b, "n_eff_after": n_eff_a, "mean_before": mean_b, "mean_after": mean_a,
-        "hedges_g": g, "g_ci_low": float(g_low), "g_ci_high": float(g_high),
-        "mannwhitney_p": mw_p, "common_language_effect": cles,
-    }])
+    return pd.DataFrame(
+        [
+            {
+                "design": "independent",
+                "kind": kind,
+                "estimate": estimate,
+                "se": se,
+                "ci_low": float(low),
+                "ci_high": float(high),
+                "statistic": t_stat,
+                "df": df,
+                "p_value": p_value,
+                "test": "welch_t",
+                "n_before": int(b.size),
+                "n_after": int(a.size),
+                "n_eff_before": n_eff_b,
+                "n_eff_after": n_eff_a,
+                "mean_before": mean_b,
+                "mean_after": mean_a,
+                "hedges_g": g,
+                "g_ci_low": float(g_low),
+                "g_ci_high": float(g_high),
+                "mannwhitney_p": mw_p,
+                "common_language_effect": cles,
+            }
+        ]
+    )
 
 
-def _compare_independent_nps(b_values: np.ndarray, a_values: np.ndarray, weights_before: object,
-                             weights_after: object, ci: float) -> pd.DataFrame:
+def _compare_independent_nps(
+    b_values: np.ndarray, a_values: np.ndarray, weights_before: object, weights_after: object, ci: float
+) -> pd.DataFrame:
     from research.survey import nps, nps_difference  # public API of the survey pillar
 
     _check_nps_scores(b_values, "before")
@@ -234,22 +278,39 @@ def _compare_independent_nps(b_values: np.ndarray, a_values: np.ndarray, weights
     level_b = nps(b, weights=wb, ci=ci).iloc[0]
     level_a = nps(a, weights=wa, ci=ci).iloc[0]
     diff = nps_difference(a, b, weights_a=wa, weights_b=wb, ci=ci).iloc[0]  # NPS(a) - NPS(b)
-    return pd.DataFrame([{
-        "design": "independent", "kind": "nps", "estimate": float(diff["difference"]),
-        "se": float(diff["se"]), "ci_low": float(diff["ci_low"]), "ci_high": float(diff["ci_high"]),
-        "statistic": float(diff["z"]), "df": np.nan, "p_value": float(diff["p_value"]),
-        "test": "nps_z", "n_before": int(b.size), "n_after": int(a.size),
-        "n_eff_before": float(level_b.get("n_eff", b.size)),
-        "n_eff_after": float(level_a.get("n_eff", a.size)),
-        "mean_before": float(level_b["nps"]), "mean_after": float(level_a["nps"]),
-        "hedges_g": np.nan, "g_ci_low": np.nan, "g_ci_high": np.nan,
-        "mannwhitney_p": np.nan, "common_language_effect": np.nan,
-    }])
+    return pd.DataFrame(
+        [
+            {
+                "design": "independent",
+                "kind": "nps",
+                "estimate": float(diff["difference"]),
+                "se": float(diff["se"]),
+                "ci_low": float(diff["ci_low"]),
+                "ci_high": float(diff["ci_high"]),
+                "statistic": float(diff["z"]),
+                "df": np.nan,
+                "p_value": float(diff["p_value"]),
+                "test": "nps_z",
+                "n_before": int(b.size),
+                "n_after": int(a.size),
+                "n_eff_before": float(level_b.get("n_eff", b.size)),
+                "n_eff_after": float(level_a.get("n_eff", a.size)),
+                "mean_before": float(level_b["nps"]),
+                "mean_after": float(level_a["nps"]),
+                "hedges_g": np.nan,
+                "g_ci_low": np.nan,
+                "g_ci_high": np.nan,
+                "mannwhitney_p": np.nan,
+                "common_language_effect": np.nan,
+            }
+        ]
+    )
 
 
 # --------------------------------------------------------------------------------------------
 # panel
 # --------------------------------------------------------------------------------------------
+
 
 @dataclass
 class _Matched:
@@ -279,31 +340,48 @@ def _normalised_ids(ids: object) -> pd.Series:
 def _indexed(values: np.ndarray, ids: object, name: str) -> pd.Series:
     id_series = _normalised_ids(ids)
     if id_series.size != values.size:
-        raise DataError(f"The {name} ids do not match the {name} values in length", column=f"ids_{name}",
-                        value=(id_series.size, values.size), hint="Pass one id per value, in the same order.")
+        raise DataError(
+            f"The {name} ids do not match the {name} values in length",
+            column=f"ids_{name}",
+            value=(id_series.size, values.size),
+            hint="Pass one id per value, in the same order.",
+        )
     if id_series.isna().any():
         row = int(np.flatnonzero(id_series.isna().to_numpy())[0]) + 2
-        raise DataError(f"A respondent id is missing in the {name} wave", column=f"ids_{name}", row=row,
-                        hint="Every panel respondent needs an id to be matched across waves.")
+        raise DataError(
+            f"A respondent id is missing in the {name} wave",
+            column=f"ids_{name}",
+            row=row,
+            hint="Every panel respondent needs an id to be matched across waves.",
+        )
     duplicated = id_series.duplicated()
     if duplicated.any():
         first = int(np.flatnonzero(duplicated.to_numpy())[0])
-        raise DataError(f"Respondent id appears twice in the {name} wave", column=f"ids_{name}",
-                        row=first + 2, value=id_series.iloc[first],
-                        hint="Panel matching needs one answer per respondent and wave; remove duplicates.")
+        raise DataError(
+            f"Respondent id appears twice in the {name} wave",
+            column=f"ids_{name}",
+            row=first + 2,
+            value=id_series.iloc[first],
+            hint="Panel matching needs one answer per respondent and wave; remove duplicates.",
+        )
     return pd.Series(values, index=id_series.to_numpy())
 
 
 def _match(before: np.ndarray, after: np.ndarray, ids_before: object, ids_after: object) -> _Matched:
     if (ids_before is None) != (ids_after is None):
-        raise DataError("Give respondent ids for both waves or for neither", column="ids_before/ids_after",
-                        hint="Without ids, before[i] and after[i] are taken as the same respondent.")
+        raise DataError(
+            "Give respondent ids for both waves or for neither",
+            column="ids_before/ids_after",
+            hint="Without ids, before[i] and after[i] are taken as the same respondent.",
+        )
     if ids_before is None:
         if before.size != after.size:
-            raise DataError("Without respondent ids, the panel waves must have equal length",
-                            value=(before.size, after.size),
-                            hint="Pass ids_before and ids_after to match respondents, or use "
-                                 "compare_independent if the waves are different people.")
+            raise DataError(
+                "Without respondent ids, the panel waves must have equal length",
+                value=(before.size, after.size),
+                hint="Pass ids_before and ids_after to match respondents, or use "
+                "compare_independent if the waves are different people.",
+            )
         only_b = only_a = 0
         b, a = before, after
     else:
@@ -315,18 +393,25 @@ def _match(before: np.ndarray, after: np.ndarray, ids_before: object, ids_after:
     complete = ~(np.isnan(b) | np.isnan(a))
     matched = _Matched(b[complete], a[complete], int(b.size), only_b, only_a, int((~complete).sum()))
     if matched.before.size == 0:
-        raise DataError("No respondent answered in both waves, so there is no panel to analyse",
-                        value={"only_before": only_b, "only_after": only_a},
-                        hint="The waves are independent samples: use compare_independent (or "
-                             "compare_proportions for yes/no KPIs). choose_design() tells which design fits.")
+        raise DataError(
+            "No respondent answered in both waves, so there is no panel to analyse",
+            value={"only_before": only_b, "only_after": only_a},
+            hint="The waves are independent samples: use compare_independent (or "
+            "compare_proportions for yes/no KPIs). choose_design() tells which design fits.",
+        )
     return matched
 
 
 def _attrition(m: _Matched) -> dict[str, float]:
     n_before_ids = m.n_matched + m.n_only_before
-    return {"n_matched": m.n_matched, "n_pairs": int(m.before.size), "n_incomplete": m.n_incomplete,
-            "n_only_before": m.n_only_before, "n_only_after": m.n_only_after,
-            "attrition_rate": m.n_only_before / n_before_ids if n_before_ids else np.nan}
+    return {
+        "n_matched": m.n_matched,
+        "n_pairs": int(m.before.size),
+        "n_incomplete": m.n_incomplete,
+        "n_only_before": m.n_only_before,
+        "n_only_after": m.n_only_after,
+        "attrition_rate": m.n_only_before / n_before_ids if n_before_ids else np.nan,
+    }
 
 
 def compare_paired(
@@ -377,8 +462,12 @@ def compare_paired(
     [[0.4, 2, 'mcnemar_exact']]
     """
     if kind not in ("mean", "binary", "nps"):
-        raise DataError("Unknown kind of comparison", column="kind", value=kind,
-                        hint="Use 'mean', 'binary' (0/1 answers) or 'nps' (0-10 answers).")
+        raise DataError(
+            "Unknown kind of comparison",
+            column="kind",
+            value=kind,
+            hint="Use 'mean', 'binary' (0/1 answers) or 'nps' (0-10 answers).",
+        )
     ci = check_ci_level(ci)
     b_values, a_values = _as_float(before, "before"), _as_float(after, "after")
     if kind == "nps":
@@ -388,8 +477,12 @@ def compare_paired(
             valid = values[~np.isnan(values)]
             bad = valid[(valid != 0) & (valid != 1)]
             if bad.size:
-                raise DataError("Yes/no KPIs must be coded 0 (no) and 1 (yes)", column=name,
-                                value=float(bad[0]), hint="Recode the answers to 0/1 or use kind='mean'.")
+                raise DataError(
+                    "Yes/no KPIs must be coded 0 (no) and 1 (yes)",
+                    column=name,
+                    value=float(bad[0]),
+                    hint="Recode the answers to 0/1 or use kind='mean'.",
+                )
     matched = _match(b_values, a_values, ids_before, ids_after)
     base = {"design": "panel", "kind": kind, **_attrition(matched)}
     if kind == "binary":
@@ -411,11 +504,19 @@ def _paired_mean(b: np.ndarray, a: np.ndarray, ci: float) -> dict[str, object]:
     spread = a.var(ddof=1) + b.var(ddof=1)
     g_av = float(pg.compute_effsize(a, b, paired=True, eftype="hedges")) if spread > 0 else np.nan
     return {
-        "estimate": float(diff.mean()), "se": se,
-        "ci_low": float(interval.low), "ci_high": float(interval.high),
-        "statistic": float(result.statistic), "df": float(result.df), "p_value": float(result.pvalue),
-        "test": "paired_t", "mean_before": float(b.mean()), "mean_after": float(a.mean()),
-        "wilcoxon_p": wilcoxon_p, "cohen_dz": dz, "hedges_g_av": g_av,
+        "estimate": float(diff.mean()),
+        "se": se,
+        "ci_low": float(interval.low),
+        "ci_high": float(interval.high),
+        "statistic": float(result.statistic),
+        "df": float(result.df),
+        "p_value": float(result.pvalue),
+        "test": "paired_t",
+        "mean_before": float(b.mean()),
+        "mean_after": float(a.mean()),
+        "wilcoxon_p": wilcoxon_p,
+        "cohen_dz": dz,
+        "hedges_g_av": g_av,
     }
 
 
@@ -436,18 +537,26 @@ def _paired_binary(b: np.ndarray, a: np.ndarray, ci: float) -> dict[str, object]
     se = float(np.sqrt(max(discordant - (improved - worsened) ** 2 / n, 0.0)) / n)
     half = stats.norm.ppf(0.5 + ci / 2) * se
     return {
-        "estimate": estimate, "se": se,
-        "ci_low": max(estimate - half, -1.0), "ci_high": min(estimate + half, 1.0),
-        "statistic": statistic, "df": np.nan if exact else 1.0, "p_value": p_value,
+        "estimate": estimate,
+        "se": se,
+        "ci_low": max(estimate - half, -1.0),
+        "ci_high": min(estimate + half, 1.0),
+        "statistic": statistic,
+        "df": np.nan if exact else 1.0,
+        "p_value": p_value,
         "test": "mcnemar_exact" if exact else "mcnemar_chi2",
-        "mean_before": float(b.mean()), "mean_after": float(a.mean()),
-        "n_discordant": discordant, "n_improved": improved, "n_worsened": worsened,
+        "mean_before": float(b.mean()),
+        "mean_after": float(a.mean()),
+        "n_discordant": discordant,
+        "n_improved": improved,
+        "n_worsened": worsened,
     }
 
 
 # --------------------------------------------------------------------------------------------
 # regression adjustment for a change in customer mix
 # --------------------------------------------------------------------------------------------
+
 
 def adjusted_difference(
     df: pd.DataFrame,
@@ -512,42 +621,71 @@ def adjusted_difference(
         # Spreadsheet row of the offending record in *df* (header = row 1); dropping incomplete
         # rows above changed the index type, so locate it by position in the original frame.
         position = df.index.get_indexer([data.index[row]])[0] if df.index.is_unique else -1
-        raise DataError("The outcome must be numeric", file=file, column=outcome,
-                        row=int(position) + 2 if position >= 0 else None,
-                        value=data[outcome].iloc[row], hint="Map text answers to numbers first.")
+        raise DataError(
+            "The outcome must be numeric",
+            file=file,
+            column=outcome,
+            row=int(position) + 2 if position >= 0 else None,
+            value=data[outcome].iloc[row],
+            hint="Map text answers to numbers first.",
+        )
     period = data[post].map(lambda v: 1.0 if v in (1, True) else 0.0 if v in (0, False) else np.nan)
     if period.isna().any():
         first = data[post][period.isna()].iloc[0]
-        raise DataError("The post column must be 0/1 (or False/True)", file=file, column=post, value=first,
-                        hint="Mark the after wave with 1 and the before wave with 0.")
+        raise DataError(
+            "The post column must be 0/1 (or False/True)",
+            file=file,
+            column=post,
+            value=first,
+            hint="Mark the after wave with 1 and the before wave with 0.",
+        )
     n_after = int(period.sum())
     n_before = int(period.size - n_after)
     if n_before == 0 or n_after == 0:
-        raise DataError("The data hold only one period, so there is nothing to compare",
-                        file=file, column=post, value={"before": n_before, "after": n_after},
-                        hint="Without a before period no before/after claim is possible: report the "
-                             "after wave descriptively, or add baseline data (a before wave or a KPI "
-                             "series for interrupted time series).")
+        raise DataError(
+            "The data hold only one period, so there is nothing to compare",
+            file=file,
+            column=post,
+            value={"before": n_before, "after": n_after},
+            hint="Without a before period no before/after claim is possible: report the "
+            "after wave descriptively, or add baseline data (a before wave or a KPI "
+            "series for interrupted time series).",
+        )
     design = pd.get_dummies(data[covariates], drop_first=True, dtype=float) if covariates else None
-    exog = pd.concat([pd.Series(1.0, index=data.index, name="const"), period.rename("post"),
-                      design], axis=1) if design is not None else \
-        pd.concat([pd.Series(1.0, index=data.index, name="const"), period.rename("post")], axis=1)
+    exog = (
+        pd.concat([pd.Series(1.0, index=data.index, name="const"), period.rename("post"), design], axis=1)
+        if design is not None
+        else pd.concat([pd.Series(1.0, index=data.index, name="const"), period.rename("post")], axis=1)
+    )
     exog = exog.astype(float)
     fit = sm.OLS(y.astype(float), exog).fit(cov_type=robust, use_t=True)
     low, high = fit.conf_int(alpha=1 - ci).loc["post"]
     unadjusted = float(y[period == 1].mean() - y[period == 0].mean())
-    return pd.DataFrame([{
-        "estimate": float(fit.params["post"]), "se": float(fit.bse["post"]), "ci_low": float(low),
-        "ci_high": float(high), "statistic": float(fit.tvalues["post"]),
-        "p_value": float(fit.pvalues["post"]),
-        "unadjusted_estimate": unadjusted, "n": int(fit.nobs), "n_before": n_before, "n_after": n_after,
-        "n_dropped": int((~complete).sum()), "covariates": ", ".join(covariates), "cov_type": robust,
-    }])
+    return pd.DataFrame(
+        [
+            {
+                "estimate": float(fit.params["post"]),
+                "se": float(fit.bse["post"]),
+                "ci_low": float(low),
+                "ci_high": float(high),
+                "statistic": float(fit.tvalues["post"]),
+                "p_value": float(fit.pvalues["post"]),
+                "unadjusted_estimate": unadjusted,
+                "n": int(fit.nobs),
+                "n_before": n_before,
+                "n_after": n_after,
+                "n_dropped": int((~complete).sum()),
+                "covariates": ", ".join(covariates),
+                "cov_type": robust,
+            }
+        ]
+    )
 
 
 # --------------------------------------------------------------------------------------------
 # design choice
 # --------------------------------------------------------------------------------------------
+
 
 @dataclass
 class DesignChoice:
@@ -576,8 +714,12 @@ def _id_list(ids: object, name: str) -> list[str]:
     series = series[series.notna()]
     if series.duplicated().any():
         value = series[series.duplicated()].iloc[0]
-        raise DataError(f"Respondent id appears twice in the {name} wave", column=f"ids_{name}", value=value,
-                        hint="Each respondent should answer a wave once; remove the duplicate rows.")
+        raise DataError(
+            f"Respondent id appears twice in the {name} wave",
+            column=f"ids_{name}",
+            value=value,
+            hint="Each respondent should answer a wave once; remove the duplicate rows.",
+        )
     return series.tolist()
 
 
@@ -602,26 +744,46 @@ def choose_design(ids_before: object = None, ids_after: object = None) -> Design
     ('mixed', 2, 2, 1)
     """
     if ids_before is None or ids_after is None:
-        return DesignChoice("independent", 0, 0, 0, [],
-                            "No respondent ids: the waves can only be compared as independent samples.",
-                            "没有受访者编号：两轮只能作为独立样本比较。")
+        return DesignChoice(
+            "independent",
+            0,
+            0,
+            0,
+            [],
+            "No respondent ids: the waves can only be compared as independent samples.",
+            "没有受访者编号：两轮只能作为独立样本比较。",
+        )
     before, after = _id_list(ids_before, "before"), _id_list(ids_after, "after")
     after_set = set(after)
     panel = [i for i in before if i in after_set]
     n_panel = len(panel)
     fresh_b, fresh_a = len(before) - n_panel, len(after) - n_panel
     if n_panel == 0:
-        return DesignChoice("independent", 0, fresh_b, fresh_a, [],
-                            "No respondent answered both waves: independent samples (Welch t, Mann-Whitney).",
-                            "没有受访者同时参加两轮：按独立样本比较（Welch t 检验、Mann-Whitney 检验）。")
+        return DesignChoice(
+            "independent",
+            0,
+            fresh_b,
+            fresh_a,
+            [],
+            "No respondent answered both waves: independent samples (Welch t, Mann-Whitney).",
+            "没有受访者同时参加两轮：按独立样本比较（Welch t 检验、Mann-Whitney 检验）。",
+        )
     if fresh_b == 0 and fresh_a == 0:
-        return DesignChoice("panel", n_panel, 0, 0, panel,
-                            f"All {n_panel} respondents answered both waves: panel "
-                            "(paired t, Wilcoxon, McNemar).",
-                            f"全部 {n_panel} 名受访者都参加了两轮："
-                            "按配对样本比较（配对 t 检验、Wilcoxon、McNemar）。")
+        return DesignChoice(
+            "panel",
+            n_panel,
+            0,
+            0,
+            panel,
+            f"All {n_panel} respondents answered both waves: panel (paired t, Wilcoxon, McNemar).",
+            f"全部 {n_panel} 名受访者都参加了两轮：按配对样本比较（配对 t 检验、Wilcoxon、McNemar）。",
+        )
     return DesignChoice(
-        "mixed", n_panel, fresh_b, fresh_a, panel,
+        "mixed",
+        n_panel,
+        fresh_b,
+        fresh_a,
+        panel,
         f"{n_panel} respondents answered both waves (panel), {fresh_b} only before and {fresh_a} only "
         "after: the panel is analysed with paired tests and the fresh respondents as independent "
         "samples, separately; the two are never pooled.",
@@ -679,8 +841,9 @@ def compare_waves(
     [0.667, 1.333]
     """
     if kind not in ("mean", "nps", "binary"):
-        raise DataError("Unknown kind of comparison", column="kind", value=kind,
-                        hint="Use 'mean', 'nps' or 'binary'.")
+        raise DataError(
+            "Unknown kind of comparison", column="kind", value=kind, hint="Use 'mean', 'nps' or 'binary'."
+        )
     needed = [value] + ([id_column] if id_column else []) + ([weight] if weight else [])
     require_columns(before, needed, file="before wave")
     require_columns(after, needed, file="after wave")
@@ -691,8 +854,14 @@ def compare_waves(
         # Respondents without an id cannot be matched; choose_design counted them as fresh.
         with_id_b = before[before[id_column].notna()]
         with_id_a = after[after[id_column].notna()]
-        res = compare_paired(with_id_b[value], with_id_a[value], ids_before=with_id_b[id_column],
-                             ids_after=with_id_a[id_column], kind=kind, ci=ci)
+        res = compare_paired(
+            with_id_b[value],
+            with_id_a[value],
+            ids_before=with_id_b[id_column],
+            ids_after=with_id_a[id_column],
+            kind=kind,
+            ci=ci,
+        )
         rows.append(res.assign(respondents="in both waves"))
     if choice.design in ("independent", "mixed"):
         if choice.design == "mixed":
@@ -705,28 +874,47 @@ def compare_waves(
             part = _independent_part(fresh_b, fresh_a, value, kind, weight, ci)
             rows.append(part.assign(respondents=label))
     if not rows:
-        raise DataError("Neither wave part has answers to compare", column=value,
-                        hint="Check that the KPI column is filled in both waves.")
+        raise DataError(
+            "Neither wave part has answers to compare",
+            column=value,
+            hint="Check that the KPI column is filled in both waves.",
+        )
     out = pd.concat(rows, ignore_index=True)
     out["design_reason"] = choice.reason
     return out
 
 
-def _independent_part(before: pd.DataFrame, after: pd.DataFrame, value: str, kind: str,
-                      weight: str | None, ci: float) -> pd.DataFrame:
+def _independent_part(
+    before: pd.DataFrame, after: pd.DataFrame, value: str, kind: str, weight: str | None, ci: float
+) -> pd.DataFrame:
     if kind == "binary":
         b = _as_float(before[value], "before")
         a = _as_float(after[value], "after")
         b, a = b[~np.isnan(b)], a[~np.isnan(a)]
         for values, name in ((b, "before"), (a, "after")):
             if np.any((values != 0) & (values != 1)):
-                raise DataError("Yes/no KPIs must be coded 0 (no) and 1 (yes)", column=value,
-                                file=f"{name} wave", hint="Recode the answers to 0/1 or use kind='mean'.")
+                raise DataError(
+                    "Yes/no KPIs must be coded 0 (no) and 1 (yes)",
+                    column=value,
+                    file=f"{name} wave",
+                    hint="Recode the answers to 0/1 or use kind='mean'.",
+                )
         res = compare_proportions(int(b.sum()), int(b.size), int(a.sum()), int(a.size), ci=ci)
-        return res.rename(columns={"difference": "estimate", "p1": "mean_before", "p2": "mean_after",
-                                   "n1": "n_before", "n2": "n_after", "z": "statistic"}).assign(
-            design="independent", kind="binary", test="z_pooled_newcombe_ci")
+        return res.rename(
+            columns={
+                "difference": "estimate",
+                "p1": "mean_before",
+                "p2": "mean_after",
+                "n1": "n_before",
+                "n2": "n_after",
+                "z": "statistic",
+            }
+        ).assign(design="independent", kind="binary", test="z_pooled_newcombe_ci")
     return compare_independent(
-        before[value], after[value], kind=kind,  # type: ignore[arg-type]
+        before[value],
+        after[value],
+        kind=kind,  # type: ignore[arg-type]
         weights_before=before[weight] if weight else None,
-        weights_after=after[weight] if weight else None, ci=ci)
+        weights_after=after[weight] if weight else None,
+        ci=ci,
+    )

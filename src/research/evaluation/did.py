@@ -258,6 +258,7 @@ def bootstrap_from_pieces(
 
 def _invert(p_at, estimate: float, step: float, alpha: float) -> float:
     """The null value on one side of *estimate* where the bootstrap p-value crosses *alpha*."""
+
     # One criterion for the bracket and the root: with B draws p moves in steps of 1/(B+1), and
     # 1 - 0.95 is a hair above 0.05, so "p < alpha" and "p - alpha + tol < 0" could disagree.
     def excess(b: float) -> float:
@@ -524,8 +525,14 @@ def diff_in_diff(
         kind = weights if weights != "auto" else ("webb" if n_clusters < WEBB_BELOW else "rademacher")
         if fit is not None:
             if fit.cluster_codes is None:  # bootstrap asked for with another analytic SE
-                fit = absorbed_ols(y, X.to_numpy(), list(X.columns), data[fixed_effects],
-                                   cluster=data[cluster].to_numpy(), cov_type="cluster")
+                fit = absorbed_ols(
+                    y,
+                    X.to_numpy(),
+                    list(X.columns),
+                    data[fixed_effects],
+                    cluster=data[cluster].to_numpy(),
+                    cov_type="cluster",
+                )
             pieces = wcr_pieces(fit, column)
         else:
             codes, n_clusters = _cluster_codes(data[cluster].to_numpy())
@@ -1223,10 +1230,26 @@ def evaluate_kpis(
             result = rollout_effects(data.dropna(subset=[kpi]), kpi, unit, series.period, series.start, ci=ci)
             overall = result.overall.iloc[0]
             headline = overall[["estimate", "se", "ci_low", "ci_high", "p_value", "n"]].to_dict()
-            terms.append(("effect", {**headline, "n_clusters": int(overall["n_units"]),
-                                     "inference": overall["inference"], "note": " ".join(result.notes)}))
-            terms.append(("twfe", {**result.twfe.iloc[0].to_dict(),
-                                   "note": "plain two-way fixed effects, for comparison only"}))
+            terms.append(
+                (
+                    "effect",
+                    {
+                        **headline,
+                        "n_clusters": int(overall["n_units"]),
+                        "inference": overall["inference"],
+                        "note": " ".join(result.notes),
+                    },
+                )
+            )
+            terms.append(
+                (
+                    "twfe",
+                    {
+                        **result.twfe.iloc[0].to_dict(),
+                        "note": "plain two-way fixed effects, for comparison only",
+                    },
+                )
+            )
         else:
             terms.append(("effect", _descriptive_row(series, data, kpi, choice)))
         for term, values in terms:

@@ -130,7 +130,7 @@ def pretrend_checks(
             "cannot be checked.",
             "More periods before the intervention would allow it.",
             missing_zh=f"干预前只有一个{frequency_word(series.frequency, 'zh')}："
-                       "没有可检验的领先项，无法检查平行前趋势。",
+            "没有可检验的领先项，无法检查平行前趋势。",
             remedy_zh="干预前有更多时期即可检验。",
         )
     if design is not None and design.method != "cluster":
@@ -141,7 +141,7 @@ def pretrend_checks(
             "The randomisation inference of the effect does not depend on it; compare the series in the "
             "time-series figure instead.",
             missing_zh=f"只有 {n} 个受干预单元时，事件研究的领先项没有有效的聚类稳健区间，"
-                       "因此不展示前趋势检验。",
+            "因此不展示前趋势检验。",
             remedy_zh="效果的随机化推断不依赖于此；请改看时间序列图中的序列。",
         )
     size = event_bin(series, bin_periods)
@@ -190,8 +190,10 @@ def kpi_regression_to_mean(
     ['expected_change', 'r']
     """
     if series.shape != "panel":
-        raise NotApplicable(f"{_shape_sentence(series)}: regression to the mean compares units at baseline.",
-                            missing_zh="数据不是随时间追踪的单元面板：均值回归需要比较各单元的基线。")
+        raise NotApplicable(
+            f"{_shape_sentence(series)}: regression to the mean compares units at baseline.",
+            missing_zh="数据不是随时间追踪的单元面板：均值回归需要比较各单元的基线。",
+        )
     data, post = series.data, series.post
     touchpoint = treated_touchpoint or series.treated_touchpoint
     if touchpoint:

@@ -41,17 +41,24 @@ def _check_share(value: float | None, name: str, *, inclusive: bool = False) -> 
         return
     ok = 0 <= value <= 1 if inclusive else 0 < value < 1
     if not ok:
-        raise DataError(f"{name} must be a share between 0 and 1", column=name, value=value,
-                        hint="Give proportions on the 0..1 scale (0.8, not 80).")
+        raise DataError(
+            f"{name} must be a share between 0 and 1",
+            column=name,
+            value=value,
+            hint="Give proportions on the 0..1 scale (0.8, not 80).",
+        )
 
 
 def _one_missing(**values: object) -> str:
     missing = [k for k, v in values.items() if v is None]
     if len(missing) != 1:
-        raise DataError("Leave exactly one of the arguments empty (None) to solve for it",
-                        column=", ".join(values), value=missing or "none",
-                        hint="E.g. give effect_size and power to get n, or n and power to get the "
-                             "detectable effect size.")
+        raise DataError(
+            "Leave exactly one of the arguments empty (None) to solve for it",
+            column=", ".join(values),
+            value=missing or "none",
+            hint="E.g. give effect_size and power to get n, or n and power to get the "
+            "detectable effect size.",
+        )
     return missing[0]
 
 
@@ -117,11 +124,18 @@ def power_means(
         target = _one_missing(effect_size=effect_size, n=n, power=power)
         _check_share(power, "power")
         if paired:
-            value = TTestPower().solve_power(effect_size=effect_size, nobs=n, alpha=alpha, power=power,
-                                             alternative=alternative)
+            value = TTestPower().solve_power(
+                effect_size=effect_size, nobs=n, alpha=alpha, power=power, alternative=alternative
+            )
         else:
-            value = TTestIndPower().solve_power(effect_size=effect_size, nobs1=n, alpha=alpha,
-                                                power=power, ratio=ratio, alternative=alternative)
+            value = TTestIndPower().solve_power(
+                effect_size=effect_size,
+                nobs1=n,
+                alpha=alpha,
+                power=power,
+                ratio=ratio,
+                alternative=alternative,
+            )
         value = float(np.asarray(value).item())
         return math.ceil(value - 1e-9) if target == "n" else value
 
@@ -176,8 +190,9 @@ def power_proportions(
         _check_share(power, "power")
         _check_share(p2, "p2", inclusive=True)
         h = None if p2 is None else float(proportion_effectsize(p2, p1))
-        value = NormalIndPower().solve_power(effect_size=h, nobs1=n, alpha=alpha, power=power, ratio=ratio,
-                                             alternative=alternative)
+        value = NormalIndPower().solve_power(
+            effect_size=h, nobs1=n, alpha=alpha, power=power, ratio=ratio, alternative=alternative
+        )
         value = float(np.asarray(value).item())
         if target == "n":
             return math.ceil(value - 1e-9)
@@ -224,10 +239,15 @@ def mde_means(
     0.281
     """
     if sd is None or not sd > 0:
-        raise DataError("The standard deviation must be positive", column="sd", value=sd,
-                        hint="Use the SD of the KPI from a previous wave or pilot.")
-    d = power_means(effect_size=None, n=n, alpha=alpha, power=power, ratio=ratio, paired=paired,
-                    alternative=alternative)
+        raise DataError(
+            "The standard deviation must be positive",
+            column="sd",
+            value=sd,
+            hint="Use the SD of the KPI from a previous wave or pilot.",
+        )
+    d = power_means(
+        effect_size=None, n=n, alpha=alpha, power=power, ratio=ratio, paired=paired, alternative=alternative
+    )
     return float(d) * float(sd)
 
 
@@ -265,16 +285,26 @@ def mde_proportion(
     _check_share(alpha, "alpha")
     _check_share(power, "power")
     if direction not in ("increase", "decrease"):
-        raise DataError("Unknown direction", column="direction", value=direction,
-                        hint="Use 'increase' or 'decrease'.")
+        raise DataError(
+            "Unknown direction", column="direction", value=direction, hint="Use 'increase' or 'decrease'."
+        )
     if (direction, alternative) in (("increase", "smaller"), ("decrease", "larger")):
-        raise DataError("A one-sided test cannot detect a change in the other direction",
-                        column="alternative", value=(direction, alternative),
-                        hint="Use alternative='larger' for an increase, 'smaller' for a decrease, "
-                             "or 'two-sided'.")
+        raise DataError(
+            "A one-sided test cannot detect a change in the other direction",
+            column="alternative",
+            value=(direction, alternative),
+            hint="Use alternative='larger' for an increase, 'smaller' for a decrease, or 'two-sided'.",
+        )
     # statsmodels returns a negative h for alternative="smaller": the direction sets the sign
-    h = abs(float(np.asarray(NormalIndPower().solve_power(
-        effect_size=None, nobs1=n, alpha=alpha, power=power, ratio=ratio, alternative=alternative)).item()))
+    h = abs(
+        float(
+            np.asarray(
+                NormalIndPower().solve_power(
+                    effect_size=None, nobs1=n, alpha=alpha, power=power, ratio=ratio, alternative=alternative
+                )
+            ).item()
+        )
+    )
     return _h_to_p2(p, h if direction == "increase" else -h) - p
 
 
@@ -310,8 +340,12 @@ def mde_nps(
     _check_share(promoters, "promoters", inclusive=True)
     _check_share(detractors, "detractors", inclusive=True)
     if promoters + detractors > 1:
-        raise DataError("Promoter and detractor shares add up to more than 1", column="promoters+detractors",
-                        value=promoters + detractors, hint="Give shares of all respondents (0..1).")
+        raise DataError(
+            "Promoter and detractor shares add up to more than 1",
+            column="promoters+detractors",
+            value=promoters + detractors,
+            hint="Give shares of all respondents (0..1).",
+        )
     if not n or n <= 0 or ratio <= 0:
         raise DataError("The wave sizes must be positive", column="n", value=(n, ratio))
     variance = promoters + detractors - (promoters - detractors) ** 2

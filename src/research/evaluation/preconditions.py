@@ -255,7 +255,12 @@ def check_run(study: Study, parameters: dict[str, Any]) -> list[DataError]:
             treated_units=parameters.get("treated_units") or None,
         )
         choose_series_design(
-            series.data, series.treated, series.post, series.unit, requested=design, time=series.period,
+            series.data,
+            series.treated,
+            series.post,
+            series.unit,
+            requested=design,
+            time=series.period,
             start=series.start,
         )
     except DataError as error:

@@ -27,26 +27,44 @@ from research.errors import DataError
 
 def _check_count(x: object, n: object, name_x: str, name_n: str) -> tuple[int, int]:
     for value, name in ((x, name_x), (n, name_n)):
-        if not isinstance(value, numbers.Integral | float) or isinstance(value, bool) or (
-            isinstance(value, float) and not value.is_integer()
+        if (
+            not isinstance(value, numbers.Integral | float)
+            or isinstance(value, bool)
+            or (isinstance(value, float) and not value.is_integer())
         ):
-            raise DataError("Counts must be whole numbers", column=name, value=value,
-                            hint="Pass the number of cases (x) and the number of trials (n), not shares.")
+            raise DataError(
+                "Counts must be whole numbers",
+                column=name,
+                value=value,
+                hint="Pass the number of cases (x) and the number of trials (n), not shares.",
+            )
     xi, ni = int(x), int(n)  # type: ignore[call-overload]
     if ni <= 0:
-        raise DataError("The number of trials must be positive", column=name_n, value=ni,
-                        hint="A wave without observations cannot be compared; check the filter.")
+        raise DataError(
+            "The number of trials must be positive",
+            column=name_n,
+            value=ni,
+            hint="A wave without observations cannot be compared; check the filter.",
+        )
     if not 0 <= xi <= ni:
-        raise DataError(f"The count must lie between 0 and {name_n}", column=name_x, value=xi,
-                        hint=f"{name_x} counts the cases with the outcome among the {ni} trials.")
+        raise DataError(
+            f"The count must lie between 0 and {name_n}",
+            column=name_x,
+            value=xi,
+            hint=f"{name_x} counts the cases with the outcome among the {ni} trials.",
+        )
     return xi, ni
 
 
 def check_ci_level(ci: float) -> float:
     """Validate a confidence level given as a share (0.95), raising a DataError otherwise."""
     if not isinstance(ci, numbers.Real) or not 0 < float(ci) < 1:
-        raise DataError("The confidence level must be a share between 0 and 1", column="ci", value=ci,
-                        hint="Use e.g. ci=0.95 for a 95% interval.")
+        raise DataError(
+            "The confidence level must be a share between 0 and 1",
+            column="ci",
+            value=ci,
+            hint="Use e.g. ci=0.95 for a 95% interval.",
+        )
     return float(ci)
 
 
@@ -93,8 +111,7 @@ def compare_proportions(x1: int, n1: int, x2: int, n2: int, ci: float = 0.95) ->
     ci = check_ci_level(ci)
     p1, p2 = x1 / n1, x2 / n2
     # statsmodels reports count1/nobs1 minus count2/nobs2: pass the after wave first.
-    low, high = confint_proportions_2indep(x2, n2, x1, n1, method="newcomb", compare="diff",
-                                           alpha=1 - ci)
+    low, high = confint_proportions_2indep(x2, n2, x1, n1, method="newcomb", compare="diff", alpha=1 - ci)
     pooled = (x1 + x2) / (n1 + n2)
     se_pooled = math.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2))
     if se_pooled > 0:
@@ -103,7 +120,19 @@ def compare_proportions(x1: int, n1: int, x2: int, n2: int, ci: float = 0.95) ->
     else:
         z = p_value = float("nan")
     se = math.sqrt(p1 * (1 - p1) / n1 + p2 * (1 - p2) / n2)
-    return pd.DataFrame([{
-        "difference": p2 - p1, "ci_low": float(np.clip(low, -1, 1)), "ci_high": float(np.clip(high, -1, 1)),
-        "se": se, "z": z, "p_value": p_value, "p1": p1, "p2": p2, "n1": n1, "n2": n2,
-    }])
+    return pd.DataFrame(
+        [
+            {
+                "difference": p2 - p1,
+                "ci_low": float(np.clip(low, -1, 1)),
+                "ci_high": float(np.clip(high, -1, 1)),
+                "se": se,
+                "z": z,
+                "p_value": p_value,
+                "p1": p1,
+                "p2": p2,
+                "n1": n1,
+                "n2": n2,
+            }
+        ]
+    )

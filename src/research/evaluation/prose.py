@@ -9,15 +9,15 @@ come from ``prose.yml`` beside this module, in the run's language. Verdict words
 from __future__ import annotations
 
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
 from research.evaluation.verdicts import VERDICT_LABELS
-from research.reports.sections import Prose, prose, read_words, sentence
+from research.reports.sections import prose, read_words, sentence
+from research.wording import Prose, words_file
 
 #: The sentence tables: ``sections`` (heading and explanation per section and language) and
 #: ``sentences`` (shown lines and the at-a-glance summary).
-WORDS = Path(__file__).with_name("prose.yml")
+WORDS = words_file("evaluation")
 
 #: KPIs named in the summary; the others are left to the report's verdict table.
 GLANCE_KPIS = 3
@@ -99,8 +99,15 @@ def at_a_glance(
     design = results.get("design", "")
     words = read_words(WORDS)["sentences"]
     design_name = line(f"design_{design}") if f"design_{design}" in words else str(design)
-    lines = [line("design", design=design_name, intervention=results.get("intervention", ""),
-                  before=results.get("periods_before", ""), after=results.get("periods_after", ""))]
+    lines = [
+        line(
+            "design",
+            design=design_name,
+            intervention=results.get("intervention", ""),
+            before=results.get("periods_before", ""),
+            after=results.get("periods_after", ""),
+        )
+    ]
     effects = results.get("effects") or {}
     order = {"improved": 0, "worsened": 1, "no detectable change": 2, "inconclusive": 3}
     ranked = sorted(effects, key=lambda kpi: order.get(effects[kpi].get("verdict"), 4))
@@ -109,18 +116,31 @@ def at_a_glance(
         if effect.get("estimate") is None:
             continue
         unit = unit_of.get(kpi, "")
-        lines.append(line("kpi", label=names.get(kpi, kpi),
-                          verdict=verdict_word(effect.get("verdict")),
-                          estimate=_number(effect["estimate"], sign=True), unit=f" {unit}" if unit else "",
-                          low=_number(effect["ci_low"]), high=_number(effect["ci_high"])))
+        lines.append(
+            line(
+                "kpi",
+                label=names.get(kpi, kpi),
+                verdict=verdict_word(effect.get("verdict")),
+                estimate=_number(effect["estimate"], sign=True),
+                unit=f" {unit}" if unit else "",
+                low=_number(effect["ci_low"]),
+                high=_number(effect["ci_high"]),
+            )
+        )
     if len(ranked) > GLANCE_KPIS:
         lines.append(line("more", n=len(ranked) - GLANCE_KPIS))
     waves = [w for w in results.get("survey_waves") or [] if w.get("kpi") == "touchpoint_mean"]
     if waves and len(lines) < 5:
         wave = waves[0]
         kind = wave.get("design", "")
-        lines.append(line("waves", estimate=_number(wave["estimate"], sign=True),
-                          design=line(kind) if kind in ("panel", "independent") else kind,
-                          low=_number(wave["ci_low"]), high=_number(wave["ci_high"]),
-                          verdict=verdict_word(wave.get("verdict"))))
+        lines.append(
+            line(
+                "waves",
+                estimate=_number(wave["estimate"], sign=True),
+                design=line(kind) if kind in ("panel", "independent") else kind,
+                low=_number(wave["ci_low"]),
+                high=_number(wave["ci_high"]),
+                verdict=verdict_word(wave.get("verdict")),
+            )
+        )
     return lines[:5]

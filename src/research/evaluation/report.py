@@ -91,8 +91,11 @@ def describe_series(series: KpiSeries, study: Study, language: str = "en") -> st
             parts.append(f"{len(data)} 条记录，")
         parts.append(
             f"{n_periods} {word(n_periods)}，从 {series.label(first)} 到 {series.label(last)}；"
-            + (when if series.staggered else
-               f"干预始于 {series.intervention_label}（之前 {pre} {word(pre)}，之后 {post} {word(post)}）")
+            + (
+                when
+                if series.staggered
+                else f"干预始于 {series.intervention_label}（之前 {pre} {word(pre)}，之后 {post} {word(post)}）"
+            )
         )
         if who:
             parts.append(
@@ -108,7 +111,8 @@ def describe_series(series: KpiSeries, study: Study, language: str = "en") -> st
         exposed = int((data[series.treated] == 1).sum())
         text += f"{len(data)} records ({exposed} exposed: {series.config.treated_column} = 1), "
     text += f"{n_periods} {word(n_periods)} from {series.label(first)} to {series.label(last)}; " + (
-        when if series.staggered
+        when
+        if series.staggered
         else f"intervention from {series.intervention_label} ({pre} {word(pre)} before, {post} from it on)"
     )
     if who and series.shape == "panel":
@@ -158,7 +162,7 @@ def series_fit(series: KpiSeries, kpi: str) -> ItsFit:
             f"{pre} {word} before and {post} from the intervention on: too few to fit a time series "
             f"and its counterfactual (at least {MIN_PERIODS_PER_SIDE} on each side).",
             missing_zh=f"干预前 {pre} 个{frequency_word(series.frequency, 'zh')}、干预后 {post} 个：太少，"
-                       f"无法拟合时间序列及其反事实（每侧至少 {MIN_PERIODS_PER_SIDE} 个）。",
+            f"无法拟合时间序列及其反事实（每侧至少 {MIN_PERIODS_PER_SIDE} 个）。",
         )
     return kpi_its(series, kpi, comparative=True)
 
@@ -172,8 +176,9 @@ class RolloutChecks:
     sentences: dict[str, str]
 
 
-def twfe_sentence(result: RolloutResult, label: str, unit: str, threshold: float = 0.0,
-                  language: str = "en") -> str:
+def twfe_sentence(
+    result: RolloutResult, label: str, unit: str, threshold: float = 0.0, language: str = "en"
+) -> str:
     """One sentence comparing the plain two-way fixed-effects estimate with the roll-out estimate.
 
     They disagree when the two-way FE estimate lies outside the roll-out interval or the two
@@ -199,21 +204,28 @@ def twfe_sentence(result: RolloutResult, label: str, unit: str, threshold: float
     a, b = f"{plain['estimate']:.3g}", f"{robust['estimate']:.3g}"
     if language == "zh":
         if differ:
-            return (f"{label}：普通双向固定效应估计为 {a} {unit}，与分批上线估计 {b} {unit} 不一致。"
-                    "各批上线时间不同且效果随时间变化时，双向固定效应会把已获得改进的单位当作对照，"
-                    "并对各批加权不均（Goodman-Bacon 2021），因此报告采用分批上线估计。")
+            return (
+                f"{label}：普通双向固定效应估计为 {a} {unit}，与分批上线估计 {b} {unit} 不一致。"
+                "各批上线时间不同且效果随时间变化时，双向固定效应会把已获得改进的单位当作对照，"
+                "并对各批加权不均（Goodman-Bacon 2021），因此报告采用分批上线估计。"
+            )
         return f"{label}：普通双向固定效应估计为 {a} {unit}，与分批上线估计 {b} {unit} 一致。"
     if differ:
-        return (f"{label}: the plain two-way fixed-effects estimate ({a} {unit}) differs from the roll-out "
-                f"estimate ({b} {unit}). With waves starting at different times and effects that change, "
-                "two-way fixed effects use units already treated as comparisons and weight the waves "
-                "unevenly (Goodman-Bacon 2021); the report reads the roll-out estimate.")
-    return (f"{label}: the plain two-way fixed-effects estimate ({a} {unit}) agrees with the roll-out "
-            f"estimate ({b} {unit}).")
+        return (
+            f"{label}: the plain two-way fixed-effects estimate ({a} {unit}) differs from the roll-out "
+            f"estimate ({b} {unit}). With waves starting at different times and effects that change, "
+            "two-way fixed effects use units already treated as comparisons and weight the waves "
+            "unevenly (Goodman-Bacon 2021); the report reads the roll-out estimate."
+        )
+    return (
+        f"{label}: the plain two-way fixed-effects estimate ({a} {unit}) agrees with the roll-out "
+        f"estimate ({b} {unit})."
+    )
 
 
-def rollout_checks(series: KpiSeries, kpis: list[str] | None = None, *, language: str = "en",
-                   ci: float = 0.95) -> RolloutChecks:
+def rollout_checks(
+    series: KpiSeries, kpis: list[str] | None = None, *, language: str = "en", ci: float = 0.95
+) -> RolloutChecks:
     """Per KPI: the roll-out's effect by wave and by time since the start, and the two-way FE comparison.
 
     Raises
@@ -238,8 +250,9 @@ def rollout_checks(series: KpiSeries, kpis: list[str] | None = None, *, language
     for kpi in kpis or series.kpi_columns:
         definition = series.config.kpi(kpi)
         label, unit = definition.label_in(language), definition.unit_in(language)
-        result = rollout_effects(series.data.dropna(subset=[kpi]), kpi, series.unit, series.period,
-                                 series.start, ci=ci)
+        result = rollout_effects(
+            series.data.dropna(subset=[kpi]), kpi, series.unit, series.period, series.start, ci=ci
+        )
         results[kpi] = result
         part = result.groups.copy()
         part.insert(0, "wave", [series.label(int(g)) for g in part.pop("group")])
@@ -349,8 +362,14 @@ def results_summary(
         "rollout_waves": []
         if rollout is None
         else [
-            {"kpi": r.kpi, "wave": r.wave, "estimate": _plain(r.estimate), "ci_low": _plain(r.ci_low),
-             "ci_high": _plain(r.ci_high), "n_units": int(r.n_units)}
+            {
+                "kpi": r.kpi,
+                "wave": r.wave,
+                "estimate": _plain(r.estimate),
+                "ci_low": _plain(r.ci_low),
+                "ci_high": _plain(r.ci_high),
+                "n_units": int(r.n_units),
+            }
             for r in rollout.waves.itertuples()
         ],
         "survey_waves": []

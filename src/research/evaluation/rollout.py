@@ -182,8 +182,11 @@ def group_time_effects(
     n, T = Y.shape
     waves = np.unique(g_pos[np.isfinite(g_pos)]).astype(int)
     if len(waves) == 0:
-        raise DataError("No treated units with a pre-period", column=start,
-                        hint="Give the start period of the units that got the improvement.")
+        raise DataError(
+            "No treated units with a pre-period",
+            column=start,
+            hint="Give the start period of the units that got the improvement.",
+        )
     rows, infs = [], []
     z = stats.norm.ppf(0.975)
     for g in waves:
@@ -199,18 +202,37 @@ def group_time_effects(
             inf = np.zeros(n)
             inf[treated] = n / treated.sum() * (delta[treated] - mu1)
             inf[comparison] = -n / comparison.sum() * (delta[comparison] - mu0)
-            rows.append({"group": periods[g], "time": periods[t], "group_position": g, "time_position": t,
-                         "event_time": t - g, **_row(mu1 - mu0, inf, n, z),
-                         "n_treated": int(treated.sum()), "n_control": int(comparison.sum())})
+            rows.append(
+                {
+                    "group": periods[g],
+                    "time": periods[t],
+                    "group_position": g,
+                    "time_position": t,
+                    "event_time": t - g,
+                    **_row(mu1 - mu0, inf, n, z),
+                    "n_treated": int(treated.sum()),
+                    "n_control": int(comparison.sum()),
+                }
+            )
             infs.append(inf)
     if not rows:
-        raise DataError("No wave has comparison units in any period", column=start,
-                        hint="Keep some units untreated (or treated later) to compare with.")
+        raise DataError(
+            "No wave has comparison units in any period",
+            column=start,
+            hint="Keep some units untreated (or treated later) to compare with.",
+        )
     return pd.DataFrame(rows), np.column_stack(infs), g_pos, notes
 
 
-def _aggregate(att: np.ndarray, inf: np.ndarray, cells: np.ndarray, cell_pos: np.ndarray, g_pos: np.ndarray,
-               pg: np.ndarray, z: float) -> tuple[dict, np.ndarray]:
+def _aggregate(
+    att: np.ndarray,
+    inf: np.ndarray,
+    cells: np.ndarray,
+    cell_pos: np.ndarray,
+    g_pos: np.ndarray,
+    pg: np.ndarray,
+    z: float,
+) -> tuple[dict, np.ndarray]:
     """Size-weighted mean of the cells *cells* with the weights' estimation effect."""
     weights = pg[cells] / pg[cells].sum()
     psi = inf[:, cells] @ weights + _weights_if(cell_pos[cells], g_pos, pg[cells]) @ att[cells]
@@ -277,14 +299,20 @@ def rollout_effects(
     event = table["event_time"].to_numpy()
     sizes = {g: float(np.mean(g_pos == g)) for g in np.unique(cell_g)}
     pg = np.array([sizes[g] for g in cell_g])
-    z_table = table.assign(**{
-        "ci_low": table["estimate"] - z * table["se"], "ci_high": table["estimate"] + z * table["se"],
-    })
+    z_table = table.assign(
+        **{
+            "ci_low": table["estimate"] - z * table["se"],
+            "ci_high": table["estimate"] + z * table["se"],
+        }
+    )
     post = np.flatnonzero(cell_t >= cell_g)
     if len(post) == 0:
-        raise DataError("No wave has a post-treatment period with comparison units", column=start,
-                        hint="With not-yet-treated comparisons the last wave needs never-treated units, or "
-                        "use control='not_yet_treated' with an earlier last wave.")
+        raise DataError(
+            "No wave has a post-treatment period with comparison units",
+            column=start,
+            hint="With not-yet-treated comparisons the last wave needs never-treated units, or "
+            "use control='not_yet_treated' with an earlier last wave.",
+        )
     simple, _ = _aggregate(att, inf, post, cell_g, g_pos, pg, z)
     # dynamic: by event time, then the mean over e >= 0
     dyn_rows, dyn_psi = [], {}
@@ -295,16 +323,26 @@ def rollout_effects(
         dyn_psi[int(e)] = psi
     event_time = pd.DataFrame(dyn_rows)
     after = [e for e in dyn_psi if e >= 0]
-    dynamic = _row(float(event_time.set_index("event_time").loc[after, "estimate"].mean()),
-                   np.mean([dyn_psi[e] for e in after], axis=0), n, z)
+    dynamic = _row(
+        float(event_time.set_index("event_time").loc[after, "estimate"].mean()),
+        np.mean([dyn_psi[e] for e in after], axis=0),
+        n,
+        z,
+    )
     # group: mean over each wave's post-treatment periods, then the size-weighted mean of waves
     group_rows, group_psi = [], []
     for g in np.unique(cell_g[post]):
         cells = post[cell_g[post] == g]
         psi = inf[:, cells].mean(axis=1)
-        group_rows.append({"group": table.loc[cells[0], "group"], "group_position": int(g),
-                           **_row(float(att[cells].mean()), psi, n, z),
-                           "n_units": int(np.sum(g_pos == g)), "n_periods": len(cells)})
+        group_rows.append(
+            {
+                "group": table.loc[cells[0], "group"],
+                "group_position": int(g),
+                **_row(float(att[cells].mean()), psi, n, z),
+                "n_units": int(np.sum(g_pos == g)),
+                "n_periods": len(cells),
+            }
+        )
         group_psi.append(psi)
     groups = pd.DataFrame(group_rows)
     theta = groups["estimate"].to_numpy()
@@ -313,23 +351,53 @@ def rollout_effects(
     w = pg_g / pg_g.sum()
     psi = np.column_stack(group_psi) @ w + _weights_if(g_list, g_pos, pg_g) @ theta
     group_overall = _row(float(theta @ w), psi, n, z)
-    inference = (f"Callaway-Sant'Anna group-time effects, {control.replace('_', '-')} comparisons, "
-                 "influence-function SEs clustered by unit")
+    inference = (
+        f"Callaway-Sant'Anna group-time effects, {control.replace('_', '-')} comparisons, "
+        "influence-function SEs clustered by unit"
+    )
     n_treated = int(np.isfinite(g_pos).sum())
-    overall = pd.DataFrame([{**simple, "n": int(n * len(df[time].unique())), "n_units": n,
-                             "n_treated_units": n_treated, "n_waves": len(groups), "inference": inference}])
-    summaries = {name: pd.DataFrame([row]) for name, row in
-                 (("simple", simple), ("dynamic", dynamic), ("group", group_overall))}
+    overall = pd.DataFrame(
+        [
+            {
+                **simple,
+                "n": int(n * len(df[time].unique())),
+                "n_units": n,
+                "n_treated_units": n_treated,
+                "n_waves": len(groups),
+                "inference": inference,
+            }
+        ]
+    )
+    summaries = {
+        name: pd.DataFrame([row])
+        for name, row in (("simple", simple), ("dynamic", dynamic), ("group", group_overall))
+    }
     # the plain two-way fixed-effects estimate, for comparison (biased with changing effects)
     data = df.dropna(subset=[outcome])
     treated_now = (data[start].notna() & (data[time] >= data[start])).to_numpy(dtype=float)
-    fit = absorbed_ols(data[outcome].to_numpy(dtype=float), treated_now[:, None], ["treated_post"],
-                       data[[unit, time]], cluster=data[unit].to_numpy(), cov_type="cluster")
+    fit = absorbed_ols(
+        data[outcome].to_numpy(dtype=float),
+        treated_now[:, None],
+        ["treated_post"],
+        data[[unit, time]],
+        cluster=data[unit].to_numpy(),
+        cov_type="cluster",
+    )
     low, high = fit.conf_int(1 - ci)[0]
-    twfe = pd.DataFrame([{"estimate": float(fit.params[0]), "se": float(fit.bse[0]), "ci_low": float(low),
-                          "ci_high": float(high), "p_value": float(fit.pvalues[0]), "n": fit.n,
-                          "n_clusters": fit.n_clusters,
-                          "inference": f"two-way fixed effects, cluster-robust CR1, t({fit.df_t:.0f})"}])
+    twfe = pd.DataFrame(
+        [
+            {
+                "estimate": float(fit.params[0]),
+                "se": float(fit.bse[0]),
+                "ci_low": float(low),
+                "ci_high": float(high),
+                "p_value": float(fit.pvalues[0]),
+                "n": fit.n,
+                "n_clusters": fit.n_clusters,
+                "inference": f"two-way fixed effects, cluster-robust CR1, t({fit.df_t:.0f})",
+            }
+        ]
+    )
     return RolloutResult(
         overall=overall,
         event_time=event_time,

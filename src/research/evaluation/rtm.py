@@ -40,9 +40,12 @@ class RegressionToMeanWarning(UserWarning):
 def _check_r(r: float) -> float:
     r = float(r)
     if math.isnan(r) or not -1 <= r <= 1:
-        raise DataError("The test-retest correlation must lie between -1 and 1", column="r", value=r,
-                        hint="Estimate it from units measured twice without intervention "
-                             "(retest_correlation).")
+        raise DataError(
+            "The test-retest correlation must lie between -1 and 1",
+            column="r",
+            value=r,
+            hint="Estimate it from units measured twice without intervention (retest_correlation).",
+        )
     return r
 
 
@@ -60,18 +63,26 @@ def retest_correlation(before: Sequence[float] | pd.Series, after: Sequence[floa
     b = np.asarray(before, dtype=float)
     a = np.asarray(after, dtype=float)
     if b.shape != a.shape:
-        raise DataError("Retest data need one before and one after value per unit", column="retest",
-                        value=(b.size, a.size),
-                        hint="Pass the two waves of the same units, in the same order.")
+        raise DataError(
+            "Retest data need one before and one after value per unit",
+            column="retest",
+            value=(b.size, a.size),
+            hint="Pass the two waves of the same units, in the same order.",
+        )
     keep = ~(np.isnan(b) | np.isnan(a))
     if keep.sum() < 3:
-        raise DataError("At least three units measured twice are needed to estimate r", column="retest",
-                        value=int(keep.sum()), hint="Pass r from a previous study instead.")
+        raise DataError(
+            "At least three units measured twice are needed to estimate r",
+            column="retest",
+            value=int(keep.sum()),
+            hint="Pass r from a previous study instead.",
+        )
     return float(stats.pearsonr(b[keep], a[keep]).statistic)
 
 
-def rtm_effect_cutoff(mean: float, sd: float, r: float, cutoff: float,
-                      selected: Literal["below", "above"] = "below") -> float:
+def rtm_effect_cutoff(
+    mean: float, sd: float, r: float, cutoff: float, selected: Literal["below", "above"] = "below"
+) -> float:
     """Expected regression-to-the-mean change for units selected by a cutoff (Barnett et al. 2005).
 
     ``sigma * (1 - r) * C`` with ``C = phi(z) / Phi(z)`` for selection below the cutoff (the
@@ -94,8 +105,9 @@ def rtm_effect_cutoff(mean: float, sd: float, r: float, cutoff: float,
     elif selected == "above":
         c = -stats.norm.pdf(z) / stats.norm.sf(z)
     else:
-        raise DataError("Unknown selection side", column="selected", value=selected,
-                        hint="Use 'below' or 'above'.")
+        raise DataError(
+            "Unknown selection side", column="selected", value=selected, hint="Use 'below' or 'above'."
+        )
     return float(sd * (1 - r) * c)
 
 
@@ -153,21 +165,34 @@ def regression_to_mean(
     scores = pd.Series(baseline).astype(float)
     scores.index = scores.index.astype(str)
     if scores.isna().any():
-        raise DataError("A baseline score is missing", column="baseline",
-                        value=scores[scores.isna()].index[0], hint="Give every unit a baseline score.")
+        raise DataError(
+            "A baseline score is missing",
+            column="baseline",
+            value=scores[scores.isna()].index[0],
+            hint="Give every unit a baseline score.",
+        )
     if scores.size < 2:
-        raise DataError("Regression to the mean needs baseline scores of at least two units",
-                        column="baseline", value=scores.size,
-                        hint="Pass the scores of all candidate units, not only the selected ones.")
+        raise DataError(
+            "Regression to the mean needs baseline scores of at least two units",
+            column="baseline",
+            value=scores.size,
+            hint="Pass the scores of all candidate units, not only the selected ones.",
+        )
     chosen = [str(s) for s in selected]
     unknown = [s for s in chosen if s not in scores.index]
     if unknown or not chosen:
-        raise DataError("Selected units must be among the baseline units", column="selected",
-                        value=unknown or chosen, hint=f"Known units: {', '.join(scores.index)}.")
+        raise DataError(
+            "Selected units must be among the baseline units",
+            column="selected",
+            value=unknown or chosen,
+            hint=f"Known units: {', '.join(scores.index)}.",
+        )
     if (r is None) == (retest is None):
-        raise DataError("Give either r or retest data", column="r",
-                        hint="r is the correlation of repeated measurements; retest=(before, after) "
-                             "estimates it.")
+        raise DataError(
+            "Give either r or retest data",
+            column="r",
+            hint="r is the correlation of repeated measurements; retest=(before, after) estimates it.",
+        )
     if retest is not None:
         before, after = (retest["before"], retest["after"]) if isinstance(retest, pd.DataFrame) else retest
         r = retest_correlation(before, after)
@@ -191,31 +216,48 @@ def regression_to_mean(
     message = _message(were_worst, apparent, expected, r, observed_change, language)
     if warn and were_worst and apparent > 0:
         warnings.warn(message, RegressionToMeanWarning, stacklevel=2)
-    return pd.DataFrame([{
-        "n_units": int(scores.size), "n_selected": len(chosen), "overall_mean": overall,
-        "selected_mean": selected_mean, "r": r, "expected_change": expected,
-        "expected_apparent_improvement": apparent,
-        "observed_change": np.nan if observed_change is None else float(observed_change),
-        "observed_minus_expected": observed_minus, "share_expected": share,
-        "selected_were_worst": were_worst, "message": message,
-    }])
+    return pd.DataFrame(
+        [
+            {
+                "n_units": int(scores.size),
+                "n_selected": len(chosen),
+                "overall_mean": overall,
+                "selected_mean": selected_mean,
+                "r": r,
+                "expected_change": expected,
+                "expected_apparent_improvement": apparent,
+                "observed_change": np.nan if observed_change is None else float(observed_change),
+                "observed_minus_expected": observed_minus,
+                "share_expected": share,
+                "selected_were_worst": were_worst,
+                "message": message,
+            }
+        ]
+    )
 
 
-def _message(were_worst: bool, apparent: float, expected: float, r: float, observed: float | None,
-             language: str) -> str:
+def _message(
+    were_worst: bool, apparent: float, expected: float, r: float, observed: float | None, language: str
+) -> str:
     if language == "zh":
         if not (were_worst and apparent > 0):
             return f"所选对象并非基线得分最差者；均值回归预期变化为 {expected:.3f}（r = {r:.2f}）。"
-        text = (f"注意均值回归：所选对象因基线得分最差而入选，即使不做任何改进，"
-                f"预计也会改善 {apparent:.3f}（r = {r:.2f}）。")
+        text = (
+            f"注意均值回归：所选对象因基线得分最差而入选，即使不做任何改进，"
+            f"预计也会改善 {apparent:.3f}（r = {r:.2f}）。"
+        )
         if observed is not None:
             text += f"观测到的变化为 {observed:.3f}，扣除均值回归后为 {observed - expected:.3f}。"
         return text + "应使用对照组（双重差分）确认效果。"
     if not (were_worst and apparent > 0):
-        return (f"The selected units were not the worst at baseline; expected change from regression "
-                f"to the mean: {expected:.3f} (r = {r:.2f}).")
-    text = (f"Regression to the mean: the selected units were chosen for scoring worst, so they are "
-            f"expected to look {apparent:.3f} better even without any change (r = {r:.2f}).")
+        return (
+            f"The selected units were not the worst at baseline; expected change from regression "
+            f"to the mean: {expected:.3f} (r = {r:.2f})."
+        )
+    text = (
+        f"Regression to the mean: the selected units were chosen for scoring worst, so they are "
+        f"expected to look {apparent:.3f} better even without any change (r = {r:.2f})."
+    )
     if observed is not None:
         text += f" Observed change {observed:.3f}; beyond regression to the mean: {observed - expected:.3f}."
     return text + " Confirm the effect against a comparison group (difference-in-differences)."

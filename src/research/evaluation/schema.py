@@ -150,8 +150,11 @@ class EvaluationSection(_Strict):
                     "treated_units, treated_column or treated_touchpoint with it",
                 )
             if not self.unit_column:
-                raise FieldProblem("start_column" if self.start_column else "treated_units", None,
-                                   "a start per unit needs a unit_column")
+                raise FieldProblem(
+                    "start_column" if self.start_column else "treated_units",
+                    None,
+                    "a start per unit needs a unit_column",
+                )
         elif (self.intervention is None) == (self.intervention_date is None):
             raise FieldProblem(
                 "intervention",
@@ -225,8 +228,9 @@ class EvaluationSection(_Strict):
         )
 
 
-def improvement_section(parsed: EvaluationSection, improvement: str | None, yml: Path | None = None
-                        ) -> EvaluationSection:
+def improvement_section(
+    parsed: EvaluationSection, improvement: str | None, yml: Path | None = None
+) -> EvaluationSection:
     """The section of *improvement* (an id under ``evaluation.improvements``), or *parsed* itself.
 
     Examples
@@ -245,7 +249,8 @@ def improvement_section(parsed: EvaluationSection, improvement: str | None, yml:
             column="improvement",
             value=improvement,
             hint=f"Use an id under evaluation.improvements: {sorted(parsed.improvements)}"
-            if parsed.improvements else "Declare it under evaluation.improvements in study.yml.",
+            if parsed.improvements
+            else "Declare it under evaluation.improvements in study.yml.",
         )
     return parsed.improvements[improvement]
 
@@ -255,9 +260,10 @@ def renamed(error: DataError, improvement: str | None) -> DataError:
     prefix = f"{SECTION}."
     if not improvement or not isinstance(error.column, str) or not error.column.startswith(prefix):
         return error
-    column = f"{SECTION}.improvements.{improvement}.{error.column[len(prefix):]}"
-    return DataError(error.message, file=error.file, row=error.row, column=column, value=error.value,
-                     hint=error.hint)
+    column = f"{SECTION}.improvements.{improvement}.{error.column[len(prefix) :]}"
+    return DataError(
+        error.message, file=error.file, row=error.row, column=column, value=error.value, hint=error.hint
+    )
 
 
 def parse_section(study: Study, section: dict[str, Any]) -> EvaluationSection:
@@ -440,15 +446,17 @@ def unit_starts(
         spread = values.groupby(units.to_numpy()).nunique(dropna=False)
         for unit in spread.index[spread.to_numpy() > 1][:1]:
             rows = np.flatnonzero((units == unit).to_numpy())
-            problems.append(DataError(
-                "The start changes within a unit",
-                file=path,
-                row=int(rows[0]) + 2,
-                column=parsed.start_column,
-                value=f"{parsed.unit_column} = {unit}",
-                hint="Give each unit one start (the first period with the improvement) in every row, or "
-                "leave it empty in every row for units that never got it.",
-            ))
+            problems.append(
+                DataError(
+                    "The start changes within a unit",
+                    file=path,
+                    row=int(rows[0]) + 2,
+                    column=parsed.start_column,
+                    value=f"{parsed.unit_column} = {unit}",
+                    hint="Give each unit one start (the first period with the improvement) in every row, or "
+                    "leave it empty in every row for units that never got it.",
+                )
+            )
         firsts = ~units.duplicated()
         raw = pd.Series(values[firsts].to_numpy(), index=units[firsts].to_numpy())
         rows_of = zip(units[firsts], np.flatnonzero(firsts), strict=True)
@@ -467,27 +475,41 @@ def unit_starts(
         try:
             start = intervention_period(value, periods, field=column)
         except DataError as error:
-            problems.append(DataError(
-                f"A start that is not a {periods.frequency} in the form of the time column",
-                file=file, row=row, column=column, value=_plain(value), hint=error.hint,
-            ))
+            problems.append(
+                DataError(
+                    f"A start that is not a {periods.frequency} in the form of the time column",
+                    file=file,
+                    row=row,
+                    column=column,
+                    value=_plain(value),
+                    hint=error.hint,
+                )
+            )
             continue
         if start < 0:
-            problems.append(DataError(
-                f"A start before the series ({periods.label(0)} to {periods.label(last)})",
-                file=file, row=row, column=column, value=_plain(value),
-                hint="Give the first period with the improvement; leave it empty for units never treated "
-                "(0 does not mean never).",
-            ))
+            problems.append(
+                DataError(
+                    f"A start before the series ({periods.label(0)} to {periods.label(last)})",
+                    file=file,
+                    row=row,
+                    column=column,
+                    value=_plain(value),
+                    hint="Give the first period with the improvement; leave it empty for units never treated "
+                    "(0 does not mean never).",
+                )
+            )
             continue
         starts[unit] = float(start) if start <= last else np.nan
     result = pd.Series(starts, dtype=float).reindex(list(dict.fromkeys(units)))
     if not problems and not result.notna().any():
-        problems.append(DataError(
-            "No unit starts within the series",
-            file=yml, column=f"{SECTION}.{'start_column' if parsed.start_column else 'treated_units'}",
-            hint="Give the first period with the improvement of the units that got it.",
-        ))
+        problems.append(
+            DataError(
+                "No unit starts within the series",
+                file=yml,
+                column=f"{SECTION}.{'start_column' if parsed.start_column else 'treated_units'}",
+                hint="Give the first period with the improvement of the units that got it.",
+            )
+        )
     return result, problems
 
 
@@ -833,18 +855,25 @@ def _assemble(config: EvaluationSection, file_id: str, frame: pd.DataFrame, peri
     if config.treated_touchpoint:
         touchpoint = frame[config.touchpoint_column].astype(str)
         if config.unit_column and treated == config.treated_column:
-            untreated = frame.loc[(touchpoint == config.treated_touchpoint) & (frame[treated] == 0),
-                                  config.unit_column].astype(str).unique()
+            untreated = (
+                frame.loc[
+                    (touchpoint == config.treated_touchpoint) & (frame[treated] == 0), config.unit_column
+                ]
+                .astype(str)
+                .unique()
+            )
             if len(untreated):
-                notes.append(Bilingual(
-                    f"{len(untreated)} unit(s) of the treated touchpoint {config.treated_touchpoint} are "
-                    f"marked untreated ({config.treated_column} = 0) and serve as comparisons: "
-                    f"{_short(sorted(untreated))}. Check {config.treated_column} if they got the "
-                    "improvement too.",
-                    zh=f"受干预触点 {config.treated_touchpoint} 中有 {len(untreated)} 个单位被标为未受干预"
-                       f"（{config.treated_column} = 0），作为对照：{_short(sorted(untreated))}。"
-                       f"如果它们也接受了改进，请检查 {config.treated_column}。",
-                ))
+                notes.append(
+                    Bilingual(
+                        f"{len(untreated)} unit(s) of the treated touchpoint {config.treated_touchpoint} are "
+                        f"marked untreated ({config.treated_column} = 0) and serve as comparisons: "
+                        f"{_short(sorted(untreated))}. Check {config.treated_column} if they got the "
+                        "improvement too.",
+                        zh=f"受干预触点 {config.treated_touchpoint} 中有 {len(untreated)} 个单位被标为未受干预"
+                        f"（{config.treated_column} = 0），作为对照：{_short(sorted(untreated))}。"
+                        f"如果它们也接受了改进，请检查 {config.treated_column}。",
+                    )
+                )
         keep = touchpoint.isin([config.treated_touchpoint, *config.comparison_touchpoints])
         # Only the treated touchpoint's units count as treated; other touchpoints are comparisons.
         keep &= (frame[treated] == 0) | (touchpoint == config.treated_touchpoint)

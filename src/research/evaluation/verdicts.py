@@ -62,8 +62,9 @@ def _finite(*values: float) -> bool:
     return all(v is not None and not (isinstance(v, float) and math.isnan(v)) for v in values)
 
 
-def verdict(estimate: float, ci_low: float, ci_high: float, threshold: float,
-            higher_is_better: bool = True) -> str:
+def verdict(
+    estimate: float, ci_low: float, ci_high: float, threshold: float, higher_is_better: bool = True
+) -> str:
     """Classify one KPI change by its interval and a practical-significance threshold.
 
     Parameters
@@ -96,13 +97,21 @@ def verdict(estimate: float, ci_low: float, ci_high: float, threshold: float,
     """
     threshold = float(threshold)
     if math.isnan(threshold) or threshold < 0:
-        raise DataError("The practical-significance threshold must be a number >= 0", column="threshold",
-                        value=threshold, hint="Give the smallest change that matters, in the KPI's unit.")
+        raise DataError(
+            "The practical-significance threshold must be a number >= 0",
+            column="threshold",
+            value=threshold,
+            hint="Give the smallest change that matters, in the KPI's unit.",
+        )
     if not _finite(float(estimate), float(ci_low), float(ci_high)):
         return INCONCLUSIVE
     if ci_low > ci_high:
-        raise DataError("The interval's lower bound is above its upper bound", column="ci_low",
-                        value=(ci_low, ci_high), hint="Pass ci_low before ci_high.")
+        raise DataError(
+            "The interval's lower bound is above its upper bound",
+            column="ci_low",
+            value=(ci_low, ci_high),
+            hint="Pass ci_low before ci_high.",
+        )
     sign = 1.0 if higher_is_better else -1.0
     # Orient everything so that positive means "better".
     good_est = sign * estimate
@@ -121,8 +130,12 @@ def _per_kpi(option: Mapping[str, object] | object, kpis: pd.Series, name: str) 
         return [option] * len(kpis)
     missing = sorted(set(kpis) - set(option))
     if missing:
-        raise DataError(f"No {name} given for some KPIs", column=name, value=missing,
-                        hint=f"Add them to the {name} mapping (KPI -> value) or pass a single value.")
+        raise DataError(
+            f"No {name} given for some KPIs",
+            column=name,
+            value=missing,
+            hint=f"Add them to the {name} mapping (KPI -> value) or pass a single value.",
+        )
     return [option[k] for k in kpis]
 
 
@@ -179,7 +192,7 @@ def _sentence(row: pd.Series, language: str, ci: float) -> str:
                 WORSENED: f"{subject}：变差，{move} {mag}{unit}（{ci_text}），达到实际意义阈值 {thr}{unit}。",
                 NO_CHANGE: f"{subject}：无可察觉的变化，{ci_text}，落在 ±{thr}{unit} 之内。",
                 INCONCLUSIVE: f"{subject}：尚无定论，{move} {mag}{unit}（{ci_text}），"
-                              f"无法判断是否达到 {thr}{unit} 的实际意义阈值。",
+                f"无法判断是否达到 {thr}{unit} 的实际意义阈值。",
             }
         text = texts[code]
         if failed == "adjustment":
@@ -193,8 +206,10 @@ def _sentence(row: pd.Series, language: str, ci: float) -> str:
     if no_estimate:
         return f"{subject}: inconclusive; there is no estimate."
     if no_interval:
-        return (f"{subject}: inconclusive, {move} {mag}{unit_text}, but without a valid interval the data "
-                "cannot tell.")
+        return (
+            f"{subject}: inconclusive, {move} {mag}{unit_text}, but without a valid interval the data "
+            "cannot tell."
+        )
     change = f"{move} {mag}{unit_text} ({ci_text})"
     if no_threshold:
         unjudged = "with no practical threshold declared, only the interval's distance from zero is judged."
@@ -209,7 +224,7 @@ def _sentence(row: pd.Series, language: str, ci: float) -> str:
             WORSENED: f"{subject}: worsened, {change}, at least the practical threshold of {thr}{unit_text}.",
             NO_CHANGE: f"{subject}: no detectable change; the {ci_text} lies within ±{thr}{unit_text}.",
             INCONCLUSIVE: f"{subject}: inconclusive, {change}; the data cannot tell whether the change "
-                          f"reaches the practical threshold of {thr}{unit_text}.",
+            f"reaches the practical threshold of {thr}{unit_text}.",
         }
     text = texts[code]
     if failed == "adjustment":
@@ -284,10 +299,13 @@ def verdict_table(
     required = ["kpi", "estimate", "ci_low", "ci_high"] + (["p_value"] if adjust != "none" else [])
     missing = [c for c in required if c not in table.columns]
     if missing:
-        raise DataError("The results table lacks columns the verdict needs", column=", ".join(missing),
-                        hint="Rows need kpi, estimate, ci_low, ci_high and p_value (for the "
-                             "multiple-comparison correction); stack the compare_* outputs with a "
-                             "kpi column.")
+        raise DataError(
+            "The results table lacks columns the verdict needs",
+            column=", ".join(missing),
+            hint="Rows need kpi, estimate, ci_low, ci_high and p_value (for the "
+            "multiple-comparison correction); stack the compare_* outputs with a "
+            "kpi column.",
+        )
     table = table.reset_index(drop=True)
     if "p_value" not in table.columns:
         table["p_value"] = np.nan
@@ -298,22 +316,27 @@ def verdict_table(
         table["kpi_label"] = table["kpi"].astype(str)
     if "touchpoint_label" not in table.columns:
         if study is not None:
-            table["touchpoint_label"] = [study.touchpoint_label(t, language) if t else ""
-                                         for t in table["touchpoint"]]
+            table["touchpoint_label"] = [
+                study.touchpoint_label(t, language) if t else "" for t in table["touchpoint"]
+            ]
         else:
             table["touchpoint_label"] = table["touchpoint"].fillna("").astype(str)
     # Defaults come from the table row by row: the same KPI may appear for several touchpoints
     # with different thresholds or directions, so a {kpi: value} lookup would mix them up.
     if thresholds is None:
         if "threshold" not in table.columns:
-            raise DataError("No practical-significance thresholds given", column="threshold",
-                            hint="Pass thresholds={kpi: value} or a results table with a threshold column.")
+            raise DataError(
+                "No practical-significance thresholds given",
+                column="threshold",
+                hint="Pass thresholds={kpi: value} or a results table with a threshold column.",
+            )
         threshold_values = table["threshold"].tolist()
     else:
         threshold_values = _per_kpi(thresholds, table["kpi"], "thresholds")
     if higher_is_better is None:
-        directions = (table["higher_is_better"].tolist() if "higher_is_better" in table.columns
-                      else [True] * len(table))
+        directions = (
+            table["higher_is_better"].tolist() if "higher_is_better" in table.columns else [True] * len(table)
+        )
     else:
         directions = _per_kpi(higher_is_better, table["kpi"], "higher_is_better")
     table["threshold"] = [float(t) for t in threshold_values]

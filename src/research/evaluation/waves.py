@@ -20,17 +20,23 @@ def _waves(
     """(before, after, has_nps) of the study's survey, or NotApplicable with the reason."""
     section = study.section("survey")
     if not section:
-        raise NotApplicable("The study has no survey, so no survey waves are compared.",
-                            missing_zh="本研究没有问卷，因此不比较问卷波次。")
+        raise NotApplicable(
+            "The study has no survey, so no survey waves are compared.",
+            missing_zh="本研究没有问卷，因此不比较问卷波次。",
+        )
     if not touchpoint:
-        raise NotApplicable("No treated touchpoint is named, so no survey items rate what was improved.",
-                            "Name it with treated_touchpoint to compare its survey scores.",
-                            missing_zh="未指定受干预触点，因此没有题目评价被改进的对象。",
-                            remedy_zh="用 treated_touchpoint 指定，即可比较其问卷得分。")
+        raise NotApplicable(
+            "No treated touchpoint is named, so no survey items rate what was improved.",
+            "Name it with treated_touchpoint to compare its survey scores.",
+            missing_zh="未指定受干预触点，因此没有题目评价被改进的对象。",
+            remedy_zh="用 treated_touchpoint 指定，即可比较其问卷得分。",
+        )
     waves = section.get("waves") or {}
     if len(waves) < 2:
-        raise NotApplicable(f"The survey has {len(waves)} wave(s); a before/after comparison needs two.",
-                            missing_zh=f"问卷只有 {len(waves)} 个波次；前后比较需要两个。")
+        raise NotApplicable(
+            f"The survey has {len(waves)} wave(s); a before/after comparison needs two.",
+            missing_zh=f"问卷只有 {len(waves)} 个波次；前后比较需要两个。",
+        )
     items = section.get("items") or {}
     if not any((spec or {}).get("touchpoint") == touchpoint for spec in items.values()):
         raise NotApplicable(
@@ -118,10 +124,22 @@ def survey_wave_effects(
     for kpi, kind, unit in kinds:
         b = waves[before].dropna(subset=[kpi])
         a = waves[after].dropna(subset=[kpi])
-        result = compare_waves(b, a, kpi, id_column="respondent_id", kind=kind,
-                               weight="weight" if weighted else None, ci=ci)
+        result = compare_waves(
+            b, a, kpi, id_column="respondent_id", kind=kind, weight="weight" if weighted else None, ci=ci
+        )
         parts.append(result.assign(kpi=kpi, touchpoint=touchpoint, unit=unit))
     table = pd.concat(parts, ignore_index=True)
-    first = ["kpi", "touchpoint", "unit", "design", "respondents", "estimate", "se", "ci_low", "ci_high",
-             "p_value", "test"]
+    first = [
+        "kpi",
+        "touchpoint",
+        "unit",
+        "design",
+        "respondents",
+        "estimate",
+        "se",
+        "ci_low",
+        "ci_high",
+        "p_value",
+        "test",
+    ]
     return table[[c for c in first if c in table.columns] + [c for c in table.columns if c not in first]]

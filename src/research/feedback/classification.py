@@ -191,11 +191,23 @@ def classify_stream(
     text, language = _texts_and_languages(items)
     position, unique = pd.factorize(pd.MultiIndex.from_arrays([text.to_numpy(), language.to_numpy()]))
     distinct = pd.DataFrame(
-        {"item_id": np.arange(len(unique)), "text": unique.get_level_values(0),
-         "language": unique.get_level_values(1)}
+        {
+            "item_id": np.arange(len(unique)),
+            "text": unique.get_level_values(0),
+            "language": unique.get_level_values(1),
+        }
     )
-    parts = list(_classify_distinct(distinct, codebook, study, chunk_size=chunk_size, workers=workers,
-                                    progress=progress, negation=negation))
+    parts = list(
+        _classify_distinct(
+            distinct,
+            codebook,
+            study,
+            chunk_size=chunk_size,
+            workers=workers,
+            progress=progress,
+            negation=negation,
+        )
+    )
     labels = pd.concat([p[0] for p in parts], ignore_index=True) if parts else _empty(LABEL_COLUMNS)
     codes = pd.concat([p[1] for p in parts], ignore_index=True) if parts else _empty(CODE_COLUMNS)
     codes = codes.rename(columns={"item_id": "unit"})

@@ -8,14 +8,14 @@ Headings and explanations of each section (:func:`explain`), sentences the noteb
 from __future__ import annotations
 
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
-from research.reports.sections import Prose, prose, read_words, sentence
+from research.reports.sections import prose, read_words, sentence
+from research.wording import Prose, words_file
 
 #: The sentence tables: ``sections`` (heading and explanation per section and language) and
 #: ``sentences`` (shown lines and the at-a-glance summary).
-WORDS = Path(__file__).with_name("prose.yml")
+WORDS = words_file("feedback")
 
 _LIST_SEPARATOR = {"zh": "、", "en": ", "}
 
@@ -42,8 +42,9 @@ def say(key: str, language: str, **values: Any) -> str:
     return sentence(read_words(WORDS)["sentences"], key, language, **values)
 
 
-def emerging_text(emerging: Any, language: str, labels: Mapping[str, str] | None = None,
-                  alpha: float = 0.05) -> str:
+def emerging_text(
+    emerging: Any, language: str, labels: Mapping[str, str] | None = None, alpha: float = 0.05
+) -> str:
     """The method, windows and flagged codes of the emerging-issue test in *language*.
 
     Parameters
@@ -59,10 +60,18 @@ def emerging_text(emerging: Any, language: str, labels: Mapping[str, str] | None
     names = labels or {}
     test = "fisher" if "Fisher" in emerging.method else "ztest"
     flagged = _LIST_SEPARATOR.get(language, ", ").join(names.get(c, c) for c in emerging.flagged)
-    return say("emerging", language, test=say(test, language), codes=len(emerging.table), alpha=alpha,
-               recent_start=emerging.recent[0].date(), recent_end=emerging.recent[1].date(),
-               baseline_start=emerging.baseline[0].date(), baseline_end=emerging.baseline[1].date(),
-               flagged=flagged or say("none", language))
+    return say(
+        "emerging",
+        language,
+        test=say(test, language),
+        codes=len(emerging.table),
+        alpha=alpha,
+        recent_start=emerging.recent[0].date(),
+        recent_end=emerging.recent[1].date(),
+        baseline_start=emerging.baseline[0].date(),
+        baseline_end=emerging.baseline[1].date(),
+        flagged=flagged or say("none", language),
+    )
 
 
 def at_a_glance(
@@ -101,13 +110,22 @@ sentiment and 15% are covered by no code.
     def line(key: str, **values: Any) -> str:
         return say(key, language, **values)
 
-    lines = [line("sample", written=int(results.get("n_written") or 0),
-                  items=int(results.get("n_items") or 0), sources=len(results.get("sources") or []),
-                  negative=results.get("negative_share") or 0.0, uncoded=results.get("uncoded_share") or 0.0)]
+    lines = [
+        line(
+            "sample",
+            written=int(results.get("n_written") or 0),
+            items=int(results.get("n_items") or 0),
+            sources=len(results.get("sources") or []),
+            negative=results.get("negative_share") or 0.0,
+            uncoded=results.get("uncoded_share") or 0.0,
+        )
+    ]
     important = (results.get("importance") or [])[:3]
     if important:
-        items = [line("share_item", name=names.get(row["code"], row["code"]), share=row["estimate"])
-                 for row in important]
+        items = [
+            line("share_item", name=names.get(row["code"], row["code"]), share=row["estimate"])
+            for row in important
+        ]
         lines.append(line("important", items=join(items)))
     if results.get("emerging") is not None:
         emerging = [names.get(c, c) for c in results["emerging"]]
@@ -115,6 +133,12 @@ sentiment and 15% are covered by no code.
     themes = results.get("detractor_themes") or []
     if themes:
         top = themes[0]
-        lines.append(line("detractor_theme", name=names.get(top["code"], top["code"]),
-                          detractors=top["share_detractors"], promoters=top["share_promoters"]))
+        lines.append(
+            line(
+                "detractor_theme",
+                name=names.get(top["code"], top["code"]),
+                detractors=top["share_detractors"],
+                promoters=top["share_promoters"],
+            )
+        )
     return lines[:5]

@@ -168,8 +168,12 @@ def shares(data: FeedbackData, level: str = "code", by: str | None = None) -> pd
     """
     if by:
         if by not in data.written.columns:
-            raise NotApplicable(f"The feedback items have no column {by!r}.", "Choose a column of the items.",
-                                missing_zh=f"反馈条目没有 {by!r} 列。", remedy_zh="请选择条目中的一列。")
+            raise NotApplicable(
+                f"The feedback items have no column {by!r}.",
+                "Choose a column of the items.",
+                missing_zh=f"反馈条目没有 {by!r} 列。",
+                remedy_zh="请选择条目中的一列。",
+            )
         if data.written[by].nunique(dropna=True) < 2:
             raise NotApplicable(
                 f"The feedback has a single {by} (nothing to compare).",
@@ -213,8 +217,10 @@ def trends(
     stream = data.written[data.written["wave"].isna() & data.written["time"].notna()]
     if stream.empty:
         raise NotApplicable(
-            "The feedback streams have no dates.", "Name a time_column for the feedback sources.",
-            missing_zh="反馈没有日期。", remedy_zh="为反馈来源指定 time_column。",
+            "The feedback streams have no dates.",
+            "Name a time_column for the feedback sources.",
+            missing_zh="反馈没有日期。",
+            remedy_zh="为反馈来源指定 time_column。",
         )
     baseline = None if baseline in (None, "", 0) else int(baseline)
     codes = data.codes[data.codes["item_id"].isin(stream["item_id"])]
@@ -416,8 +422,10 @@ def supervised(data: FeedbackData) -> SupervisedCheck:
             notes.append(reason.text(data.language))
     if types is None and codes is None:
         raise NotApplicable(
-            " ".join(notes) or "Too few labelled items.", "Label more items of each type and code.",
-            missing_zh="".join(notes) or "已标注的条目太少。", remedy_zh="请为每个类型与编码标注更多条目。",
+            " ".join(notes) or "Too few labelled items.",
+            "Label more items of each type and code.",
+            missing_zh="".join(notes) or "已标注的条目太少。",
+            remedy_zh="请为每个类型与编码标注更多条目。",
         )
     return SupervisedCheck(types, type_rules, codes, code_rules, notes)
 

@@ -609,7 +609,7 @@ def detractor_lift(
             f"{n_promoters} promoters; {min_group} of each are needed).",
             "Link more open answers to the survey's recommendation score.",
             missing_zh=f"有评分的回答太少，无法比较贬损者与推荐者（贬损者 {n_detractors} 位，推荐者 "
-                       f"{n_promoters} 位；每组需要 {min_group} 位）。",
+            f"{n_promoters} 位；每组需要 {min_group} 位）。",
             remedy_zh="把更多开放题回答关联到问卷的推荐意愿评分。",
         )
     keep = groups.isin(["detractor", "promoter"])
@@ -725,8 +725,10 @@ def codebook_gaps(
         languages = [language] * len(texts)
     texts_present = texts.str.strip() != ""
     if not texts_present.any():
-        raise NotApplicable("Every item is covered by a code (no uncoded text to look for new codes in).",
-                            missing_zh="每个条目都有编码覆盖（没有可从中寻找新编码的未编码文本）。")
+        raise NotApplicable(
+            "Every item is covered by a code (no uncoded text to look for new codes in).",
+            missing_zh="每个条目都有编码覆盖（没有可从中寻找新编码的未编码文本）。",
+        )
     documents = {
         item: _phrases(tokenize(text, lang, tokenizer) if lang == "zh" else tokenize(text, lang), lang)
         for item, text, lang in zip(texts.index, texts, languages, strict=True)

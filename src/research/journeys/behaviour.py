@@ -77,8 +77,18 @@ def behaviour_table(
     frame["repeat_rate"] = frame["_repeats"] / frame["volume"]
     frame["drop_off"] = frame["_ends"] / frame["volume"]
     frame["median_to_next_s"] = frame["median_to_next_s"].astype(float)
-    return frame[["touchpoint", "persons", "reach", "volume", "events_per_person", "repeat_rate",
-                  "drop_off", "median_to_next_s"]]
+    return frame[
+        [
+            "touchpoint",
+            "persons",
+            "reach",
+            "volume",
+            "events_per_person",
+            "repeat_rate",
+            "drop_off",
+            "median_to_next_s",
+        ]
+    ]
 
 
 def time_between(

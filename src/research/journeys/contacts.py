@@ -186,9 +186,7 @@ def loops(events: ibis.Table, *, journey: str | Sequence[str] = "person_id") -> 
     return frame
 
 
-def channel_switches(
-    events: ibis.Table, *, journey: str | Sequence[str] = "person_id"
-) -> pd.DataFrame:
+def channel_switches(events: ibis.Table, *, journey: str | Sequence[str] = "person_id") -> pd.DataFrame:
     """Channel switching: hand-overs between channels (e.g. online -> offline) within journeys.
 
     Consecutive touchpoint events of a journey whose ``channel`` values are both known and
@@ -233,8 +231,9 @@ def channel_switches(
         frame[column] = frame[column].astype(object)
     frame["share_of_journeys"] = frame["journeys"] / total if total else np.nan
     frame["switches_per_journey"] = all_switches / total if total else np.nan
-    return frame[["from_channel", "to_channel", "switches", "journeys", "share_of_journeys",
-                  "switches_per_journey"]]
+    return frame[
+        ["from_channel", "to_channel", "switches", "journeys", "share_of_journeys", "switches_per_journey"]
+    ]
 
 
 __all__ = ["channel_switches", "contact_events", "loops", "repeat_contacts"]

@@ -110,13 +110,15 @@ def dfg(
             )
         else:
             per_person = cached.group_by(["source", "target", "_person"]).aggregate(_n=cached.count())
-        counts = per_person.group_by(["source", "target"]).aggregate(
-            n=per_person._n.sum(), persons=per_person.count()
-        ).to_pandas()
+        counts = (
+            per_person.group_by(["source", "target"])
+            .aggregate(n=per_person._n.sum(), persons=per_person.count())
+            .to_pandas()
+        )
         parts = [
-            part.group_by(["source", "target"]).aggregate(
-                median_s=part.gap.median(), p90_s=part.gap.quantile(0.9)
-            ).to_pandas()
+            part.group_by(["source", "target"])
+            .aggregate(median_s=part.gap.median(), p90_s=part.gap.quantile(0.9))
+            .to_pandas()
             for part in (cached.filter(cached.source.isin(chunk)) for chunk in _chunks(counts))
         ]
     times = pd.concat(parts) if parts else pd.DataFrame(columns=["source", "target", "median_s", "p90_s"])

@@ -118,8 +118,9 @@ def events(con: Any, path: str | Path, *, name: str = "events") -> Any:
     """
     path = Path(path)
     if not path.exists():
-        raise DataError("Event table not found", file=path,
-                        hint="Build it with research.journeys.build_events.")
+        raise DataError(
+            "Event table not found", file=path, hint="Build it with research.journeys.build_events."
+        )
     return con.read_parquet(str(path), table_name=name)
 
 

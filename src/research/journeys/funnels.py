@@ -40,9 +40,7 @@ def _reached(
         if window is not None:
             cond.append(cand._c_sec - current.start <= window)
         joined = current.join(cand, cond)
-        current = joined.group_by(journey).aggregate(
-            pos=joined._c_pos.min(), start=joined.start.min()
-        )
+        current = joined.group_by(journey).aggregate(pos=joined._c_pos.min(), start=joined.start.min())
         reached.append(current)
     return reached
 
@@ -102,8 +100,11 @@ def funnel(
     """
     steps = list(steps)
     if len(steps) < 2:
-        raise DataError("A funnel needs at least two steps", value=steps,
-                        hint="Name the touchpoints in order, e.g. [visit, order].")
+        raise DataError(
+            "A funnel needs at least two steps",
+            value=steps,
+            hint="Name the touchpoints in order, e.g. [visit, order].",
+        )
     if mode not in ("eventual", "next"):
         raise DataError("Unknown funnel mode", value=mode, hint="Use eventual or next.")
     keys = keys_of(journey)
@@ -128,9 +129,7 @@ def funnel(
         names=["segment", "step"],
     )
     counts["segment"] = counts["segment"].astype(str)
-    frame = (
-        counts.set_index(["segment", "step"])["reached"].reindex(grid, fill_value=0).reset_index()
-    )
+    frame = counts.set_index(["segment", "step"])["reached"].reindex(grid, fill_value=0).reset_index()
     frame["reached"] = frame["reached"].astype("int64")
     frame["touchpoint"] = [steps[s - 1] for s in frame["step"]]
     frame["n"] = frame.groupby("segment")["reached"].transform("first")
@@ -143,8 +142,18 @@ def funnel(
     frame["drop_off"] = (previous - frame["reached"]).astype("int64")
     frame["segment"] = frame["segment"].astype(object)
     return frame[
-        ["segment", "step", "touchpoint", "n", "reached", "estimate", "ci_low", "ci_high",
-         "step_conversion", "drop_off"]
+        [
+            "segment",
+            "step",
+            "touchpoint",
+            "n",
+            "reached",
+            "estimate",
+            "ci_low",
+            "ci_high",
+            "step_conversion",
+            "drop_off",
+        ]
     ]
 
 
@@ -190,8 +199,15 @@ def compare_funnel_segments(
             statistic, p_value = float("nan"), float("nan")
         else:
             statistic, p_value, _table = proportions_chisquare(reached, n)
-        rows.append({"step": int(step), "touchpoint": touchpoint, "statistic": float(statistic),
-                     "df": int(len(group) - 1), "p_value": float(p_value)})
+        rows.append(
+            {
+                "step": int(step),
+                "touchpoint": touchpoint,
+                "statistic": float(statistic),
+                "df": int(len(group) - 1),
+                "p_value": float(p_value),
+            }
+        )
     result = pd.DataFrame(rows, columns=["step", "touchpoint", "statistic", "df", "p_value"])
     result["p_adjusted"] = adjust_pvalues(result["p_value"], method)
     return result

@@ -176,43 +176,53 @@ def source_columns(con: duckdb.DuckDBPyConnection, path: Path) -> list[str]:
     return [row[0] for row in con.execute(f"DESCRIBE SELECT * FROM {_reader(path)}").fetchall()]
 
 
-def _load_source(con: duckdb.DuckDBPyConnection, study: Study, index: int, source: Source,
-                 priority: int) -> None:
+def _load_source(
+    con: duckdb.DuckDBPyConnection, study: Study, index: int, source: Source, priority: int
+) -> None:
     """Read source *index* into temp table ``src_<index>`` with canonical column names."""
     path = study.file(source.file)
     if not path.exists():
-        raise DataError("Event file not found", file=path, column=f"{SECTION}.sources[{index}].file",
-                        hint="Check the path under files: in study.yml.")
+        raise DataError(
+            "Event file not found",
+            file=path,
+            column=f"{SECTION}.sources[{index}].file",
+            hint="Check the path under files: in study.yml.",
+        )
     try:
         present = source_columns(con, path)
     except duckdb.Error as exc:
         raise DataError("Cannot read the event file", file=path, hint=str(exc).splitlines()[0]) from None
     for field, column in source.columns():
         if column not in present:
-            raise DataError("Column not in the event file", file=path, column=column,
-                            value=f"{SECTION}.sources[{index}].{field}",
-                            hint=f"Columns of the file: {present}")
+            raise DataError(
+                "Column not in the event file",
+                file=path,
+                column=column,
+                value=f"{SECTION}.sources[{index}].{field}",
+                hint=f"Columns of the file: {present}",
+            )
     text = "NULLIF(TRIM(CAST({} AS VARCHAR)), '')".format
     raw_ts = text(_ident(source.timestamp))
-    parsed = (f"try_strptime({raw_ts}, {_sql_str(source.timestamp_format)})" if source.timestamp_format
-              else f"TRY_CAST({raw_ts} AS TIMESTAMP)")
+    parsed = (
+        f"try_strptime({raw_ts}, {_sql_str(source.timestamp_format)})"
+        if source.timestamp_format
+        else f"TRY_CAST({raw_ts} AS TIMESTAMP)"
+    )
     if source.time_zone:
         parsed = f"timezone('UTC', timezone({_sql_str(source.time_zone)}, {parsed}))"
     ids = [text(_ident(c)) for c in source.id_columns]
-    outcomes = "".join(
-        f", TRY_CAST({_ident(c)} AS BOOLEAN) AS {_ident(c)}" for c in source.outcomes
-    )
+    outcomes = "".join(f", TRY_CAST({_ident(c)} AS BOOLEAN) AS {_ident(c)}" for c in source.outcomes)
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE src_{index} AS
-        SELECT {', '.join(f'{e} AS __id{i}' for i, e in enumerate(ids))},
+        SELECT {", ".join(f"{e} AS __id{i}" for i, e in enumerate(ids))},
                {raw_ts} AS __ts_text,
                CAST(date_trunc('microsecond', {parsed}) AS TIMESTAMP) AS ts,
                {text(_ident(source.event_column))} AS event,
-               {text(_ident(source.touchpoint)) if source.touchpoint else 'NULL::VARCHAR'} AS __tp,
-               {text(_ident(source.source_column)) if source.source_column else 'NULL::VARCHAR'}
+               {text(_ident(source.touchpoint)) if source.touchpoint else "NULL::VARCHAR"} AS __tp,
+               {text(_ident(source.source_column)) if source.source_column else "NULL::VARCHAR"}
                    AS __source,
-               {text(_ident(source.channel)) if source.channel else 'NULL::VARCHAR'} AS __channel,
-               {text(_ident(source.topic)) if source.topic else 'NULL::VARCHAR'} AS topic
+               {text(_ident(source.channel)) if source.channel else "NULL::VARCHAR"} AS __channel,
+               {text(_ident(source.topic)) if source.topic else "NULL::VARCHAR"} AS topic
                {outcomes},
                CAST({priority} AS INTEGER) AS source_priority,
                CAST(row_number() OVER () - 1 AS BIGINT) AS source_seq
@@ -227,7 +237,10 @@ def _load_source(con: duckdb.DuckDBPyConnection, study: Study, index: int, sourc
         fmt = f"format {source.timestamp_format!r}" if source.timestamp_format else "ISO 8601"
         raise DataError(
             "Timestamp cannot be parsed" + (f" ({count} rows in all)" if count > 1 else ""),
-            file=path, row=int(seq) + _header_rows(path), column=source.timestamp, value=value,
+            file=path,
+            row=int(seq) + _header_rows(path),
+            column=source.timestamp,
+            value=value,
             hint=f"Expected {fmt}; set {SECTION}.sources[{index}].timestamp_format to the strptime "
             "format of the column (e.g. '%d/%m/%Y %H:%M').",
         )
@@ -260,7 +273,7 @@ def hmac_sql(value: str, key: str, *, prefix: str, length: int) -> str:
 
 
 def _touchpoint_map(study: Study, section: JourneysSection, pairs: pd.DataFrame) -> pd.DataFrame:
-    """touchpoint for each distinct (source index, touchpoint value, event name)."""
+    """Touchpoint for each distinct (source index, touchpoint value, event name)."""
     synonyms: dict[str, str] = {}
     for touchpoint in study.touchpoints:
         synonyms[touchpoint.id.lower()] = touchpoint.id
@@ -293,8 +306,9 @@ def _touchpoint_map(study: Study, section: JourneysSection, pairs: pd.DataFrame)
         return None
 
     out = pairs.copy()
-    out["touchpoint"] = [lookup(int(i), v, e) for i, v, e in zip(out["src"], out["tp"], out["event"],
-                                                                 strict=True)]
+    out["touchpoint"] = [
+        lookup(int(i), v, e) for i, v, e in zip(out["src"], out["tp"], out["event"], strict=True)
+    ]
     return out
 
 
@@ -377,12 +391,14 @@ def _warn_large(large: list[dict[str, Any]], limit: int) -> None:
             f"{component['size']} ids are linked into one person (more than {limit}); a shared "
             f"placeholder id such as {component['ids'][0]!r} probably links unrelated people. Remove "
             "it from the identity map or the id columns.",
-            IdentityWarning, stacklevel=3,
+            IdentityWarning,
+            stacklevel=3,
         )
 
 
-def _build(con: duckdb.DuckDBPyConnection, study: Study, section: JourneysSection, key: str,
-           target: Path) -> dict[str, Any]:
+def _build(
+    con: duckdb.DuckDBPyConnection, study: Study, section: JourneysSection, key: str, target: Path
+) -> dict[str, Any]:
     priorities = section.priorities()
     outcomes = list(dict.fromkeys(c for s in section.sources for c in s.outcomes))
     for index, source in enumerate(section.sources):
@@ -409,34 +425,52 @@ def _build(con: duckdb.DuckDBPyConnection, study: Study, section: JourneysSectio
     mapping["tp"] = mapping["tp"].astype(object)
     mapping["event"] = mapping["event"].astype(object)
     channels = pd.DataFrame(
-        {"touchpoint": [t.id for t in study.touchpoints],
-         "tp_channel": [t.channel for t in study.touchpoints]},
+        {
+            "touchpoint": [t.id for t in study.touchpoints],
+            "tp_channel": [t.channel for t in study.touchpoints],
+        },
         dtype=object,
     )
     con.register("tp_map", mapping)
     con.register("tp_channels", channels)
 
     # identities: ids of one row and identity-map pairs are one person
-    edge_sql = [f"SELECT __id0 AS a, __id{i} AS b FROM src_{s} WHERE __id0 IS NOT NULL"
-                f" AND __id{i} IS NOT NULL"
-                for s, source in enumerate(section.sources) for i in range(1, len(source.id_columns))]
+    edge_sql = [
+        f"SELECT __id0 AS a, __id{i} AS b FROM src_{s} WHERE __id0 IS NOT NULL AND __id{i} IS NOT NULL"
+        for s, source in enumerate(section.sources)
+        for i in range(1, len(source.id_columns))
+    ]
     if section.identity_map:
         path = study.file(section.identity_map.file)
         present = source_columns(con, path)
         left, right = section.identity_map.columns or present[:2]
         for column in (left, right):
             if column not in present:
-                raise DataError("Column not in the identity map", file=path, column=column,
-                                hint=f"Columns of the file: {present}")
+                raise DataError(
+                    "Column not in the identity map",
+                    file=path,
+                    column=column,
+                    hint=f"Columns of the file: {present}",
+                )
         edge_sql.append(f"""SELECT NULLIF(TRIM(CAST({_ident(left)} AS VARCHAR)), '') AS a,
                                    NULLIF(TRIM(CAST({_ident(right)} AS VARCHAR)), '') AS b
                             FROM {_reader(path)}""")
-    edges = (con.execute("SELECT DISTINCT a, b FROM (" + " UNION ALL ".join(edge_sql)
-                         + ") WHERE a IS NOT NULL AND b IS NOT NULL").df() if edge_sql
-             else pd.DataFrame({"a": [], "b": []}))
+    edges = (
+        con.execute(
+            "SELECT DISTINCT a, b FROM ("
+            + " UNION ALL ".join(edge_sql)
+            + ") WHERE a IS NOT NULL AND b IS NOT NULL"
+        ).df()
+        if edge_sql
+        else pd.DataFrame({"a": [], "b": []})
+    )
     canonical, large = _components(edges, section.max_identity_component)
-    links = pd.DataFrame({"raw": pd.array(list(canonical), dtype=object),
-                          "canon": pd.array(list(canonical.values()), dtype=object)})
+    links = pd.DataFrame(
+        {
+            "raw": pd.array(list(canonical), dtype=object),
+            "canon": pd.array(list(canonical.values()), dtype=object),
+        }
+    )
     con.register("links", links)
     # one keyed hash per distinct raw id, in SQL (the same pseudonyms as research.privacy)
     person = "coalesce(l.canon, d.raw_person)"
@@ -491,7 +525,7 @@ def _build(con: duckdb.DuckDBPyConnection, study: Study, section: JourneysSectio
     con.execute(f"""
         COPY (
             SELECT person_id, ts, touchpoint, event, source, source_priority, source_seq, channel, topic,
-                   event_seq, person_num {''.join(f', {_ident(c)}' for c in outcomes)}
+                   event_seq, person_num {"".join(f", {_ident(c)}" for c in outcomes)}
             FROM (SELECT *, CAST(row_number() OVER () - 1 AS BIGINT) AS event_seq FROM deduped)
             ORDER BY person_num, event_seq
         ) TO {_sql_str(str(tmp))} (FORMAT parquet)
@@ -515,8 +549,10 @@ def _build(con: duckdb.DuckDBPyConnection, study: Study, section: JourneysSectio
         "unmapped_rows": int(sum(n for _, _, n in unmapped)),
         "identity_links": len(edges),
         "large_components": [
-            {"size": len(ids),
-             "ids": [pseudonymise(i, key, prefix=PERSON_PREFIX, length=12) for i in ids[:5]]}
+            {
+                "size": len(ids),
+                "ids": [pseudonymise(i, key, prefix=PERSON_PREFIX, length=12) for i in ids[:5]],
+            }
             for ids in large
         ],
     }

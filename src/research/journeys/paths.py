@@ -204,8 +204,9 @@ def variants(
             converted=touched.touchpoint.isin(wanted).cast("int64").max()
         )
         per = per.left_join(converted, group).drop([f"{k}_right" for k in group])
-    converted = (per.converted.fill_null(0).cast("float64") if wanted is not None
-                 else ibis.null().cast("float64"))
+    converted = (
+        per.converted.fill_null(0).cast("float64") if wanted is not None else ibis.null().cast("float64")
+    )
     per = per.mutate(
         _key=per._packed.sort().map(lambda x: (x % width).cast("string")).join(","),
         converted=converted,
@@ -316,9 +317,7 @@ def flows(
     )
     start = anchors.select(*keys, step=ibis.literal(0, "int64"), label=ibis.literal(anchor))
     labelled = ibis.union(labelled.cast({"step": "int64"}), start)
-    previous = labelled.select(
-        *[labelled[k].name(f"_p_{k}") for k in keys], _p_step="step", source="label"
-    )
+    previous = labelled.select(*[labelled[k].name(f"_p_{k}") for k in keys], _p_step="step", source="label")
     edges = labelled.join(
         previous,
         [labelled[k] == previous[f"_p_{k}"] for k in keys] + [labelled.step == previous._p_step + 1],

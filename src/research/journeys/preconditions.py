@@ -20,9 +20,18 @@ if TYPE_CHECKING:
     from research.study import Study
 
 #: Parameters of notebook 40 naming one touchpoint or a list of touchpoints.
-TOUCHPOINT_PARAMETERS = ("start_touchpoint", "outcome_touchpoint", "anchor_touchpoint", "funnel",
-                         "service_touchpoints", "not_upstream", "contact_touchpoint", "complaint_touchpoint",
-                         "outcome_touchpoints", "pre_touchpoints")
+TOUCHPOINT_PARAMETERS = (
+    "start_touchpoint",
+    "outcome_touchpoint",
+    "anchor_touchpoint",
+    "funnel",
+    "service_touchpoints",
+    "not_upstream",
+    "contact_touchpoint",
+    "complaint_touchpoint",
+    "outcome_touchpoints",
+    "pre_touchpoints",
+)
 #: Parameters of notebook 40 naming a column of the customers file.
 CUSTOMER_PARAMETERS = ("segment",)
 ENGINES = ("duckdb", "pyspark")
@@ -37,48 +46,75 @@ def _source_problems(con: duckdb.DuckDBPyConnection, study: Study, section: Any)
             continue  # reported by section_problems
         path = study.file(source.file)
         if not path.exists():
-            problems.append(DataError("Event file not found", file=path,
-                                      column=f"{SECTION}.sources[{index}].file",
-                                      hint="Check the path under files: in study.yml."))
+            problems.append(
+                DataError(
+                    "Event file not found",
+                    file=path,
+                    column=f"{SECTION}.sources[{index}].file",
+                    hint="Check the path under files: in study.yml.",
+                )
+            )
             continue
         try:
             present = source_columns(con, path)
         except duckdb.Error as exc:
-            problems.append(DataError("Cannot read the event file", file=path,
-                                      hint=str(exc).splitlines()[0]))
+            problems.append(DataError("Cannot read the event file", file=path, hint=str(exc).splitlines()[0]))
             continue
         missing = False
         for field, column in source.columns():
             if column not in present:
                 missing = True
-                problems.append(DataError("Column not in the event file", file=path, column=column,
-                                          value=f"{SECTION}.sources[{index}].{field}",
-                                          hint=f"Columns of the file: {present}"))
+                problems.append(
+                    DataError(
+                        "Column not in the event file",
+                        file=path,
+                        column=column,
+                        value=f"{SECTION}.sources[{index}].{field}",
+                        hint=f"Columns of the file: {present}",
+                    )
+                )
         if missing or source.timestamp not in present:
             continue
         text = f"NULLIF(TRIM(CAST({_ident(source.timestamp)} AS VARCHAR)), '')"
-        parsed = (f"try_strptime({text}, {_sql_str(source.timestamp_format)})" if source.timestamp_format
-                  else f"TRY_CAST({text} AS TIMESTAMP)")
+        parsed = (
+            f"try_strptime({text}, {_sql_str(source.timestamp_format)})"
+            if source.timestamp_format
+            else f"TRY_CAST({text} AS TIMESTAMP)"
+        )
         try:
             bad = con.execute(f"""
                 SELECT seq, value, count(*) OVER () FROM (
                     SELECT row_number() OVER () - 1 AS seq, {text} AS value, {parsed} AS ts
                     FROM {_reader(path)}) WHERE ts IS NULL ORDER BY seq LIMIT 1""").fetchall()
         except duckdb.Error as exc:
-            problems.append(DataError("Timestamp format not understood", file=study.yml_path,
-                                      column=f"{SECTION}.sources[{index}].timestamp_format",
-                                      value=source.timestamp_format, hint=str(exc).splitlines()[0]))
+            problems.append(
+                DataError(
+                    "Timestamp format not understood",
+                    file=study.yml_path,
+                    column=f"{SECTION}.sources[{index}].timestamp_format",
+                    value=source.timestamp_format,
+                    hint=str(exc).splitlines()[0],
+                )
+            )
             continue
         if bad:
             seq, value, count = bad[0]
-            problems.append(DataError(
-                "Timestamp cannot be parsed" + (f" ({count} rows in all)" if count > 1 else ""),
-                file=path, row=int(seq) + _header_rows(path), column=source.timestamp, value=value,
-                hint=f"Set {SECTION}.sources[{index}].timestamp_format to the column's strptime format.",
-            ))
+            problems.append(
+                DataError(
+                    "Timestamp cannot be parsed" + (f" ({count} rows in all)" if count > 1 else ""),
+                    file=path,
+                    row=int(seq) + _header_rows(path),
+                    column=source.timestamp,
+                    value=value,
+                    hint=f"Set {SECTION}.sources[{index}].timestamp_format to the column's strptime format.",
+                )
+            )
     for file_id, columns, what in (
-        (section.identity_map and section.identity_map.file,
-         (section.identity_map.columns or []) if section.identity_map else [], "identity map"),
+        (
+            section.identity_map and section.identity_map.file,
+            (section.identity_map.columns or []) if section.identity_map else [],
+            "identity map",
+        ),
         (section.customers, [section.customer_id], "customers file"),
     ):
         if not file_id or file_id not in study.definition.files:
@@ -90,8 +126,14 @@ def _source_problems(con: duckdb.DuckDBPyConnection, study: Study, section: Any)
         present = source_columns(con, path)
         for column in columns:
             if column and column not in present:
-                problems.append(DataError(f"Column not in the {what}", file=path, column=column,
-                                          hint=f"Columns of the file: {present}"))
+                problems.append(
+                    DataError(
+                        f"Column not in the {what}",
+                        file=path,
+                        column=column,
+                        hint=f"Columns of the file: {present}",
+                    )
+                )
     return problems
 
 
@@ -118,13 +160,22 @@ def check_run(study: Study, parameters: dict[str, Any]) -> list[DataError]:
     yml, problems = study.yml_path, []
     section_dict = study.section(SECTION)
     if not section_dict:
-        return [DataError("The study has no journeys: section", file=yml, column=SECTION,
-                          hint="Add one naming the event log(s) (see research.journeys.schema).")]
+        return [
+            DataError(
+                "The study has no journeys: section",
+                file=yml,
+                column=SECTION,
+                hint="Add one naming the event log(s) (see research.journeys.schema).",
+            )
+        ]
     section, problems = field_problems(study, section_dict)
     engine = parameters.get("engine") or "duckdb"
     if engine not in ENGINES:
-        problems.append(DataError("Unknown engine", file=yml, column="engine", value=engine,
-                                  hint=f"Use one of {list(ENGINES)}."))
+        problems.append(
+            DataError(
+                "Unknown engine", file=yml, column="engine", value=engine, hint=f"Use one of {list(ENGINES)}."
+            )
+        )
     if section is None:
         return problems
     problems += section_problems(study, section)
@@ -142,22 +193,48 @@ def check_run(study: Study, parameters: dict[str, Any]) -> list[DataError]:
         for index, touchpoint in enumerate(values):
             if not study.known_touchpoint(str(touchpoint)):
                 where = f"{name}[{index}]" if isinstance(value, list) else name
-                problems.append(DataError("Unknown touchpoint", file=yml, column=where, value=touchpoint,
-                                          hint="Use an id of the study's touchpoints: catalog."))
+                problems.append(
+                    DataError(
+                        "Unknown touchpoint",
+                        file=yml,
+                        column=where,
+                        value=touchpoint,
+                        hint="Use an id of the study's touchpoints: catalog.",
+                    )
+                )
     for name in CUSTOMER_PARAMETERS:
         value = parameters.get(name)
         if not value:
             continue
         if customer_columns is None:
-            problems.append(DataError("Segments need a customers file", file=yml, column=name, value=value,
-                                      hint=f"Name one in {SECTION}.customers and {SECTION}.customer_id."))
+            problems.append(
+                DataError(
+                    "Segments need a customers file",
+                    file=yml,
+                    column=name,
+                    value=value,
+                    hint=f"Name one in {SECTION}.customers and {SECTION}.customer_id.",
+                )
+            )
         elif value not in customer_columns:
-            problems.append(DataError("Not a column of the customers file", file=yml, column=name,
-                                      value=value, hint=f"Columns: {customer_columns}"))
+            problems.append(
+                DataError(
+                    "Not a column of the customers file",
+                    file=yml,
+                    column=name,
+                    value=value,
+                    hint=f"Columns: {customer_columns}",
+                )
+            )
     if parameters.get("failure_event") and not parameters.get("exposure_event"):
-        problems.append(DataError("A failure needs the event that exposes persons to it", file=yml,
-                                  column="exposure_event",
-                                  hint="Set exposure_event (e.g. a booked appointment)."))
+        problems.append(
+            DataError(
+                "A failure needs the event that exposes persons to it",
+                file=yml,
+                column="exposure_event",
+                hint="Set exposure_event (e.g. a booked appointment).",
+            )
+        )
     for name in ("session_gap_minutes", "repeat_days", "window_days"):
         value = parameters.get(name)
         number = isinstance(value, int | float) and not isinstance(value, bool)

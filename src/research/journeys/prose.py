@@ -8,14 +8,14 @@ come from ``prose.yml`` beside this module, in the run's language.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
-from research.reports.sections import Prose, prose, read_words, sentence
+from research.reports.sections import prose, read_words, sentence
+from research.wording import Prose, words_file
 
 #: The sentence tables: ``sections`` (heading and explanation per section and language) and
 #: ``sentences`` (shown lines and the at-a-glance summary).
-WORDS = Path(__file__).with_name("prose.yml")
+WORDS = words_file("journeys")
 
 
 def explain(section: str, language: str) -> Prose:
@@ -91,27 +91,54 @@ def at_a_glance(
 
     events = int(results.get("events") or 0)
     paths = results.get("paths") or []
-    lines = [line("sample", events=events, path=path_name(paths[0]["path"]), share=paths[0]["share"]) if paths
-             else line("sample_only", events=events)]
+    lines = [
+        line("sample", events=events, path=path_name(paths[0]["path"]), share=paths[0]["share"])
+        if paths
+        else line("sample_only", events=events)
+    ]
     failure = {row["group"]: row for row in results.get("failure") or []}
     if {"failed", "not_failed"} <= set(failure):
         failed, others = failure["failed"], failure["not_failed"]
-        lines.append(line("failure", share=failed["share"], failed=failed["contacts_per_person"],
-                          others=others["contacts_per_person"]))
+        lines.append(
+            line(
+                "failure",
+                share=failed["share"],
+                failed=failed["contacts_per_person"],
+                others=others["contacts_per_person"],
+            )
+        )
         complained = failed.get("complained_share"), others.get("complained_share")
         if None not in complained:
             lines.append(line("complained", failed=complained[0], others=complained[1]))
     breaks = _best(list(results.get("behaviour") or []), "drop_off")
     if breaks and breaks["drop_off"] > 0:
-        lines.append(line("drop_off", touchpoint=tp.get(breaks["touchpoint"], breaks["touchpoint"]),
-                          share=breaks["drop_off"]))
+        lines.append(
+            line(
+                "drop_off",
+                touchpoint=tp.get(breaks["touchpoint"], breaks["touchpoint"]),
+                share=breaks["drop_off"],
+            )
+        )
     repeat = _best(list(results.get("repeat_contact") or []), "estimate")
     if repeat:
-        lines.append(line("repeat", touchpoint=tp.get(repeat["touchpoint"], repeat["touchpoint"]),
-                          upstream=tp.get(repeat["upstream"], repeat["upstream"]), share=repeat["estimate"]))
+        lines.append(
+            line(
+                "repeat",
+                touchpoint=tp.get(repeat["touchpoint"], repeat["touchpoint"]),
+                upstream=tp.get(repeat["upstream"], repeat["upstream"]),
+                share=repeat["estimate"],
+            )
+        )
     conversion = [r for r in results.get("conversion") or [] if r.get("estimate") is not None]
     if len(conversion) >= 2:
         ordered = sorted(conversion, key=lambda r: r["estimate"])
-        lines.append(line("conversion", best=ordered[-1]["segment"], best_share=ordered[-1]["estimate"],
-                          worst=ordered[0]["segment"], worst_share=ordered[0]["estimate"]))
+        lines.append(
+            line(
+                "conversion",
+                best=ordered[-1]["segment"],
+                best_share=ordered[-1]["estimate"],
+                worst=ordered[0]["segment"],
+                worst_share=ordered[0]["estimate"],
+            )
+        )
     return lines[:5]

@@ -97,7 +97,8 @@ def load_journeys(study: Study | str, *, engine: str = "duckdb", language: str =
         frame = read_table(study.file(section.customers))
         ids = data.person_ids(frame[section.customer_id])
         data.customers = frame.drop(columns=[section.customer_id]).assign(person_id=ids.to_numpy())[
-            ["person_id", *[c for c in frame.columns if c != section.customer_id]]]
+            ["person_id", *[c for c in frame.columns if c != section.customer_id]]
+        ]
     return data
 
 
@@ -106,8 +107,15 @@ def _per_person(table: Any, **flags: Any) -> pd.DataFrame:
     return table.group_by("person_id").aggregate(**flags).execute()
 
 
-def failure_impact(data: JourneyData, exposure_event: str, failure_event: str, contact_touchpoint: str,
-                   complaint_touchpoint: str = "", *, alpha: float = 0.05) -> pd.DataFrame:
+def failure_impact(
+    data: JourneyData,
+    exposure_event: str,
+    failure_event: str,
+    contact_touchpoint: str,
+    complaint_touchpoint: str = "",
+    *,
+    alpha: float = 0.05,
+) -> pd.DataFrame:
     """What a failure (an event such as a missed appointment) does to contacts and complaints.
 
     Persons *exposed* have an ``exposure_event``; among them those with a ``failure_event`` are
@@ -142,13 +150,22 @@ def failure_impact(data: JourneyData, exposure_event: str, failure_event: str, c
     )
     per = per[(per["exposed"] == 1) | (per["failed"] == 1)]
     if per.empty:
-        raise NotApplicable(f"No event {exposure_event!r} in the event log.",
-                            "Set exposure_event and failure_event to event names of the log.",
-                            missing_zh=f"事件日志中没有事件 {exposure_event!r}。",
-                            remedy_zh="将 exposure_event 与 failure_event 设为日志中的事件名称。")
+        raise NotApplicable(
+            f"No event {exposure_event!r} in the event log.",
+            "Set exposure_event and failure_event to event names of the log.",
+            missing_zh=f"事件日志中没有事件 {exposure_event!r}。",
+            remedy_zh="将 exposure_event 与 failure_event 设为日志中的事件名称。",
+        )
     per["group"] = np.where(per["failed"] == 1, "failed", "not_failed")
-    table = per.groupby("group").agg(persons=("person_id", "size"), contacts_per_person=("contacts", "mean"),
-                                     complainers=("complained", "sum")).reindex(["failed", "not_failed"])
+    table = (
+        per.groupby("group")
+        .agg(
+            persons=("person_id", "size"),
+            contacts_per_person=("contacts", "mean"),
+            complainers=("complained", "sum"),
+        )
+        .reindex(["failed", "not_failed"])
+    )
     table = table.fillna({"persons": 0}).reset_index()
     table["persons"] = table["persons"].astype(int)
     total = pd.Series(len(per), index=table.index)
@@ -165,20 +182,25 @@ def failure_impact(data: JourneyData, exposure_event: str, failure_event: str, c
 
 def _segments(data: JourneyData, segment: str) -> pd.DataFrame:
     if data.customers is None:
-        raise NotApplicable("The study names no customers file with segments.",
-                            "Name one under journeys.customers (and customer_id) in study.yml.",
-                            missing_zh="本研究没有指定带分群的客户文件。",
-                            remedy_zh="在 study.yml 的 journeys.customers（及 customer_id）下指定一个。")
+        raise NotApplicable(
+            "The study names no customers file with segments.",
+            "Name one under journeys.customers (and customer_id) in study.yml.",
+            missing_zh="本研究没有指定带分群的客户文件。",
+            remedy_zh="在 study.yml 的 journeys.customers（及 customer_id）下指定一个。",
+        )
     if not segment or segment not in data.customers.columns:
-        raise NotApplicable(f"No segment column {segment!r} in the customers file.",
-                            f"Set segment to one of {list(data.customers.columns[1:])}.",
-                            missing_zh=f"客户文件中没有分群列 {segment!r}。",
-                            remedy_zh=f"请将 segment 设为 {list(data.customers.columns[1:])} 之一。")
+        raise NotApplicable(
+            f"No segment column {segment!r} in the customers file.",
+            f"Set segment to one of {list(data.customers.columns[1:])}.",
+            missing_zh=f"客户文件中没有分群列 {segment!r}。",
+            remedy_zh=f"请将 segment 设为 {list(data.customers.columns[1:])} 之一。",
+        )
     return data.customers[["person_id", segment]].rename(columns={segment: "segment"})
 
 
-def gap_to_outcome(data: JourneyData, outcome: Sequence[str], segment: str,
-                   before: Sequence[str] = ()) -> pd.DataFrame:
+def gap_to_outcome(
+    data: JourneyData, outcome: Sequence[str], segment: str, before: Sequence[str] = ()
+) -> pd.DataFrame:
     """Days from a person's last touch before their first *outcome* touchpoint event to it, by segment.
 
     The outcome is the person's first event at one of the ``outcome`` touchpoints (e.g. where a
@@ -216,23 +238,33 @@ def gap_to_outcome(data: JourneyData, outcome: Sequence[str], segment: str,
     last = joined.group_by("person_id").aggregate(last_ts=joined.ts.max(), out_ts=joined.out_ts.min())
     frame = last.execute()
     if frame.empty:
-        raise NotApplicable(f"No person has a touch before an event at {outcome}.",
-                            "Set outcome_touchpoints to the touchpoints where conversion happens.",
-                            missing_zh=f"没有人在 {outcome} 的事件之前有过接触。",
-                            remedy_zh="将 outcome_touchpoints 设为发生转化的触点。")
+        raise NotApplicable(
+            f"No person has a touch before an event at {outcome}.",
+            "Set outcome_touchpoints to the touchpoints where conversion happens.",
+            missing_zh=f"没有人在 {outcome} 的事件之前有过接触。",
+            remedy_zh="将 outcome_touchpoints 设为发生转化的触点。",
+        )
     gap = pd.to_datetime(frame["out_ts"]) - pd.to_datetime(frame["last_ts"])
     frame = frame.assign(days=gap.dt.total_seconds() / DAY_S).merge(segments, on="person_id")
     rows = []
     for name, group in frame.groupby("segment", sort=True):
         ci = mean_ci(group["days"].to_numpy()).iloc[0]
-        rows.append({"segment": name, "n": len(group), "mean_days": float(group["days"].mean()),
-                     "median_days": float(group["days"].median()),
-                     "ci_low": float(ci["ci_low"]), "ci_high": float(ci["ci_high"])})
+        rows.append(
+            {
+                "segment": name,
+                "n": len(group),
+                "mean_days": float(group["days"].mean()),
+                "median_days": float(group["days"].median()),
+                "ci_low": float(ci["ci_low"]),
+                "ci_high": float(ci["ci_high"]),
+            }
+        )
     return pd.DataFrame(rows)
 
 
-def conversion_by_segment(data: JourneyData, outcome_event: str, segment: str, *,
-                          alpha: float = 0.05) -> pd.DataFrame:
+def conversion_by_segment(
+    data: JourneyData, outcome_event: str, segment: str, *, alpha: float = 0.05
+) -> pd.DataFrame:
     """Share of the customers of each segment with at least one ``outcome_event`` (Wilson interval).
 
     The denominator is every customer of the customers file (also those without events).
@@ -255,8 +287,9 @@ def conversion_by_segment(data: JourneyData, outcome_event: str, segment: str, *
     t = data.table
     buyers = set(t.filter(t.event == outcome_event).select("person_id").distinct().execute()["person_id"])
     segments = segments.assign(converted=segments["person_id"].isin(buyers).astype(int))
-    table = (segments.groupby("segment").agg(n=("person_id", "size"), converted=("converted", "sum"))
-             .reset_index())
+    table = (
+        segments.groupby("segment").agg(n=("person_id", "size"), converted=("converted", "sum")).reset_index()
+    )
     table["estimate"] = table["converted"] / table["n"]
     table["ci_low"], table["ci_high"] = _wilson(table["converted"], table["n"], alpha)
     return table
@@ -267,8 +300,16 @@ def _experienced(data: JourneyData, touchpoint: str) -> pd.DataFrame:
     return _per_person(t, group=(t.touchpoint == touchpoint).cast("int32").max())
 
 
-def said_by_journey(data: JourneyData, responses: pd.DataFrame, id_column: str, score_column: str, *,
-                    touchpoint: str = "", kind: str = "mean", ci: float = 0.95) -> pd.DataFrame:
+def said_by_journey(
+    data: JourneyData,
+    responses: pd.DataFrame,
+    id_column: str,
+    score_column: str,
+    *,
+    touchpoint: str = "",
+    kind: str = "mean",
+    ci: float = 0.95,
+) -> pd.DataFrame:
     """What linked respondents said (a score) by their journey: by path variant or by touchpoint.
 
     Respondents are linked to the event log by ``id_column`` (raw person ids, pseudonymised like
@@ -289,8 +330,11 @@ def said_by_journey(data: JourneyData, responses: pd.DataFrame, id_column: str, 
     """
     from research.survey.metrics import mean_ci, nps
 
-    linked = responses[[id_column, score_column]].dropna().assign(
-        person_id=lambda f: data.person_ids(f[id_column]).to_numpy())
+    linked = (
+        responses[[id_column, score_column]]
+        .dropna()
+        .assign(person_id=lambda f: data.person_ids(f[id_column]).to_numpy())
+    )
     if touchpoint:
         groups = _experienced(data, touchpoint)
         groups["group"] = np.where(groups["group"] == 1, "experienced", "not_experienced")
@@ -298,17 +342,29 @@ def said_by_journey(data: JourneyData, responses: pd.DataFrame, id_column: str, 
         groups = _variant_of_person(data)
     linked = linked.merge(groups[["person_id", "group"]], on="person_id")
     if linked.empty:
-        raise NotApplicable("No respondent carries a person id of the event log.",
-                            "Give respondents the customers' ids (or map them in journeys.identity_map).",
-                            missing_zh="没有受访者带有事件日志中的客户编号。",
-                            remedy_zh="为受访者提供客户编号（或在 journeys.identity_map 中映射）。")
+        raise NotApplicable(
+            "No respondent carries a person id of the event log.",
+            "Give respondents the customers' ids (or map them in journeys.identity_map).",
+            missing_zh="没有受访者带有事件日志中的客户编号。",
+            remedy_zh="为受访者提供客户编号（或在 journeys.identity_map 中映射）。",
+        )
     rows = []
     for name, group in linked.groupby("group", sort=True):
-        stat = (nps(group[score_column].to_numpy(), ci=ci) if kind == "nps"
-                else mean_ci(group[score_column].to_numpy(), ci=ci)).iloc[0]
+        stat = (
+            nps(group[score_column].to_numpy(), ci=ci)
+            if kind == "nps"
+            else mean_ci(group[score_column].to_numpy(), ci=ci)
+        ).iloc[0]
         estimate = stat["nps"] if kind == "nps" else stat["estimate"]
-        rows.append({"group": name, "n": len(group), "estimate": float(estimate),
-                     "ci_low": float(stat["ci_low"]), "ci_high": float(stat["ci_high"])})
+        rows.append(
+            {
+                "group": name,
+                "n": len(group),
+                "estimate": float(estimate),
+                "ci_low": float(stat["ci_low"]),
+                "ci_high": float(stat["ci_high"]),
+            }
+        )
     return pd.DataFrame(rows).sort_values(["n", "group"], ascending=[False, True], ignore_index=True)
 
 
@@ -330,14 +386,21 @@ def survey_by_journey(data: JourneyData, *, wave: str = "", touchpoint: str = ""
     from research.survey.schema import load_wave
 
     if not data.study.section("survey"):
-        raise NotApplicable("The study has no survey.", "Add a survey: section to join what customers said.",
-                            missing_zh="本研究没有问卷。", remedy_zh="加入 survey: 部分即可关联客户的评价。")
+        raise NotApplicable(
+            "The study has no survey.",
+            "Add a survey: section to join what customers said.",
+            missing_zh="本研究没有问卷。",
+            remedy_zh="加入 survey: 部分即可关联客户的评价。",
+        )
     survey = load_wave(data.study, wave)
     item = survey.outcome.get("overall") or survey.outcome.get("nps")
     if not item:
-        raise NotApplicable("The survey names no overall or NPS item.", "Declare one under survey.outcomes.",
-                            missing_zh="问卷没有指定总体满意度或 NPS 题目。",
-                            remedy_zh="在 survey.outcomes 下声明一个。")
+        raise NotApplicable(
+            "The survey names no overall or NPS item.",
+            "Declare one under survey.outcomes.",
+            missing_zh="问卷没有指定总体满意度或 NPS 题目。",
+            remedy_zh="在 survey.outcomes 下声明一个。",
+        )
     kind = "mean" if survey.outcome.get("overall") else "nps"
     return said_by_journey(data, survey.responses, "respondent_id", item, touchpoint=touchpoint, kind=kind)
 
@@ -350,12 +413,17 @@ def journey_results(**tables: pd.DataFrame | None) -> dict[str, Any]:
     >>> journey_results(x=pd.DataFrame({"a": [1.5]}), y=None)
     {'x': [{'a': 1.5}], 'y': None}
     """
-    return {name: (None if table is None else
-                   [{k: (None if isinstance(v, float) and np.isnan(v) else v) for k, v in row.items()}
-                    for row in table.to_dict("records")])
-            for name, table in tables.items()}
-
-
+    return {
+        name: (
+            None
+            if table is None
+            else [
+                {k: (None if isinstance(v, float) and np.isnan(v) else v) for k, v in row.items()}
+                for row in table.to_dict("records")
+            ]
+        )
+        for name, table in tables.items()
+    }
 
 
 def stage_map(data: JourneyData) -> dict[str, str]:
@@ -369,10 +437,12 @@ def stage_map(data: JourneyData) -> dict[str, str]:
     True
     """
     if not data.study.has_catalog:
-        raise NotApplicable("The study has no touchpoint catalog with stages.",
-                            "Add touchpoints: with a stage each to see stage-level paths.",
-                            missing_zh="本研究没有带阶段的触点清单。",
-                            remedy_zh="加入每个都带 stage 的 touchpoints: 即可查看阶段层面的路径。")
+        raise NotApplicable(
+            "The study has no touchpoint catalog with stages.",
+            "Add touchpoints: with a stage each to see stage-level paths.",
+            missing_zh="本研究没有带阶段的触点清单。",
+            remedy_zh="加入每个都带 stage 的 touchpoints: 即可查看阶段层面的路径。",
+        )
     return {t.id: t.stage for t in data.study.definition.touchpoints}
 
 
@@ -402,8 +472,12 @@ def beside_breaks(behaviour: pd.DataFrame, mentions: pd.DataFrame) -> pd.DataFra
     """
     mentions = mentions[mentions["mentions"] > 0]
     total = mentions.groupby("touchpoint")["mentions"].sum().rename("mentions")
-    top = (mentions.sort_values(["mentions", "code"], ascending=[False, True])
-           .drop_duplicates("touchpoint").set_index("touchpoint")["code"].rename("top_code"))
+    top = (
+        mentions.sort_values(["mentions", "code"], ascending=[False, True])
+        .drop_duplicates("touchpoint")
+        .set_index("touchpoint")["code"]
+        .rename("top_code")
+    )
     table = behaviour[["touchpoint", "drop_off", "repeat_rate"]].join(total, on="touchpoint")
     table = table.join(top, on="touchpoint")
     table["mentions"] = table["mentions"].fillna(0).astype(int)
@@ -425,19 +499,23 @@ def interviews_by_journey(data: JourneyData, behaviour: pd.DataFrame) -> pd.Data
     from research.coding.report import load_coding_data
 
     if not data.study.section("coding"):
-        raise NotApplicable("The study has no interviews.",
-                            "Add a coding: section to put pain points beside journeys.",
-                            missing_zh="本研究没有访谈。",
-                            remedy_zh="加入 coding: 部分即可把痛点与旅程并列。")
+        raise NotApplicable(
+            "The study has no interviews.",
+            "Add a coding: section to put pain points beside journeys.",
+            missing_zh="本研究没有访谈。",
+            remedy_zh="加入 coding: 部分即可把痛点与旅程并列。",
+        )
     coding = load_coding_data(data.study)
     ids = pd.Series(coding.cases.index if coding.cases is not None else [], dtype="string")
     persons = set(data.table.select("person_id").distinct().execute()["person_id"])
     linked = {raw for raw, pid in zip(ids, data.person_ids(ids), strict=True) if pid in persons}
     if not linked:
-        raise NotApplicable("No interviewee carries a person id of the event log.",
-                            "Give interviewees the customers' ids to see pain points by journey.",
-                            missing_zh="没有受访者（访谈）带有事件日志中的客户编号。",
-                            remedy_zh="为受访者提供客户编号，即可按旅程查看痛点。")
+        raise NotApplicable(
+            "No interviewee carries a person id of the event log.",
+            "Give interviewees the customers' ids to see pain points by journey.",
+            missing_zh="没有受访者（访谈）带有事件日志中的客户编号。",
+            remedy_zh="为受访者提供客户编号，即可按旅程查看痛点。",
+        )
     coded = coding.coded[coding.coded["transcript_id"].isin(linked)]
     attribution = attribute_touchpoints(coding.units, data.study)
     named = attribution[["transcript_id", "unit_id", "touchpoint"]].drop_duplicates()

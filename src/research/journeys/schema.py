@@ -132,8 +132,10 @@ class Source(_Strict):
 
     def columns(self) -> list[tuple[str, str]]:
         """(field, column) pairs of every column the source names."""
-        pairs = [(f"person_id[{i}]" if len(self.id_columns) > 1 else "person_id", c)
-                 for i, c in enumerate(self.id_columns)]
+        pairs = [
+            (f"person_id[{i}]" if len(self.id_columns) > 1 else "person_id", c)
+            for i, c in enumerate(self.id_columns)
+        ]
         pairs.append(("timestamp", self.timestamp))
         for field in ("event", "touchpoint", "source_column", "channel", "topic"):
             if getattr(self, field):
@@ -211,20 +213,35 @@ def section_problems(study: Study, parsed: JourneysSection) -> list[DataError]:
     for index, source in enumerate(parsed.sources):
         spec = files.get(source.file)
         if spec is None:
-            problem(f"sources[{index}].file", source.file, "Not a declared file",
-                    f"Declare it under files: with role event_log. Declared: {sorted(files)}")
+            problem(
+                f"sources[{index}].file",
+                source.file,
+                "Not a declared file",
+                f"Declare it under files: with role event_log. Declared: {sorted(files)}",
+            )
         elif spec.role != "event_log":
-            problem(f"sources[{index}].file", source.file, f"The file has role {spec.role}",
-                    "Event sources are files of role event_log.")
+            problem(
+                f"sources[{index}].file",
+                source.file,
+                f"The file has role {spec.role}",
+                "Event sources are files of role event_log.",
+            )
         for rule_index, rule in enumerate(source.rules):
             if not study.known_touchpoint(rule.touchpoint):
-                problem(f"sources[{index}].rules[{rule_index}].touchpoint", rule.touchpoint,
-                        "Unknown touchpoint", "Use an id of the study's touchpoints: catalog.")
-    for field, file_id in (("identity_map.file", parsed.identity_map and parsed.identity_map.file),
-                           ("customers", parsed.customers)):
+                problem(
+                    f"sources[{index}].rules[{rule_index}].touchpoint",
+                    rule.touchpoint,
+                    "Unknown touchpoint",
+                    "Use an id of the study's touchpoints: catalog.",
+                )
+    for field, file_id in (
+        ("identity_map.file", parsed.identity_map and parsed.identity_map.file),
+        ("customers", parsed.customers),
+    ):
         if file_id and file_id not in files:
-            problem(field, file_id, "Not a declared file",
-                    f"Declare it under files:. Declared: {sorted(files)}")
+            problem(
+                field, file_id, "Not a declared file", f"Declare it under files:. Declared: {sorted(files)}"
+            )
     return problems
 
 
@@ -254,7 +271,9 @@ def load_section(study: Study) -> JourneysSection:
     section = study.section(SECTION)
     if not section:
         raise DataError(
-            "The study has no journeys: section", file=study.yml_path, column=SECTION,
+            "The study has no journeys: section",
+            file=study.yml_path,
+            column=SECTION,
             hint="Add one naming the event log(s) (see research.journeys.schema).",
         )
     return validate_section(study, section)

@@ -80,7 +80,8 @@ def _episode_bounds(
     events: ibis.Table, start: str | Sequence[str], outcome: str | Sequence[str]
 ) -> ibis.Table:
     """One row per episode: ``person_id``, ``episode``, ``start``, ``_start_seq``, ``_start_sec``,
-    ``_end``, ``_end_seq``, ``_end_sec`` (outcome; null while censored). See :func:`episodes`."""
+    ``_end``, ``_end_seq``, ``_end_sec`` (outcome; null while censored). See :func:`episodes`.
+    """
     check_columns(events, ["person_id", "ts", "touchpoint", "event_seq"])
     starts = [start] if isinstance(start, str) else list(start)
     outcomes = [outcome] if isinstance(outcome, str) else list(outcome)
@@ -101,9 +102,7 @@ def _episode_bounds(
     )
 
 
-def episodize(
-    events: ibis.Table, start: str | Sequence[str], outcome: str | Sequence[str]
-) -> ibis.Table:
+def episodize(events: ibis.Table, start: str | Sequence[str], outcome: str | Sequence[str]) -> ibis.Table:
     """Tag events with ``episode`` (see :func:`episodes`) to analyse journeys per episode.
 
     Keeps the events from an episode's first start up to and including its outcome (for a
@@ -182,8 +181,9 @@ def episodes(
         "start",
         end=ibis.ifelse(reached, grouped._end, ibis.null("timestamp")),
         converted=reached.cast("int64"),
-        duration_s=ibis.ifelse(reached, (grouped._end_sec - grouped._start_sec).cast("float64"),
-                               ibis.null("float64")),
+        duration_s=ibis.ifelse(
+            reached, (grouped._end_sec - grouped._start_sec).cast("float64"), ibis.null("float64")
+        ),
     )
     frame = tidy(result.to_pandas(), ["person_id", "episode"])
     frame["episode"] = frame["episode"].astype("int64")

@@ -44,8 +44,13 @@ def code_share_chart(shares: pd.DataFrame, language: str = "zh", *, top: int = 2
     ax.barh(y, values, color=colours, xerr=errors, capsize=2, error_kw={"elinewidth": 1})
     ax.set_yticks(y, [str(label) for label in rows["label"]])
     ax.set_xlabel(text(language, "提及该编码的条目占比（95% 置信区间）", "Share of items (95% CI)"))
-    ax.set_title(text(language, "各编码的反馈占比（灰色：未被任何编码覆盖）",
-                      "Feedback share per code (grey: no code covers the item)"))
+    ax.set_title(
+        text(
+            language,
+            "各编码的反馈占比（灰色：未被任何编码覆盖）",
+            "Feedback share per code (grey: no code covers the item)",
+        )
+    )
     ax.grid(axis="y", visible=False)
     fig.tight_layout()
     return fig
@@ -92,14 +97,20 @@ def trend_chart(
         ax.plot(rows["period"], rows["estimate"], marker="o", color=colour, label=name)
         ax.fill_between(rows["period"], rows["ci_low"], rows["ci_high"], color=colour, alpha=0.15)
     if recent_start is not None:
-        ax.axvline(recent_start, color=NEGATIVE, lw=1, ls="--",
-                   label=text(language, "近期窗口开始", "recent window starts"))
+        ax.axvline(
+            recent_start,
+            color=NEGATIVE,
+            lw=1,
+            ls="--",
+            label=text(language, "近期窗口开始", "recent window starts"),
+        )
     units = {"W": ("周", "week"), "M": ("月", "month"), "week": ("周", "week"), "month": ("月", "month")}
     unit = units.get(period_name, ("期", "period"))
     ax.set_ylabel(text(language, f"每{unit[0]}条目占比", f"Share of items per {unit[1]}"))
     ax.set_xlabel(text(language, "时间", "Period"))
-    ax.set_title(text(language, "新出现的问题：占比走势（95% 置信带）",
-                      "Emerging issues: share over time (95% band)"))
+    ax.set_title(
+        text(language, "新出现的问题：占比走势（95% 置信带）", "Emerging issues: share over time (95% band)")
+    )
     ax.legend(loc="upper left", fontsize=8)
     fig.autofmt_xdate()
     fig.tight_layout()
@@ -130,15 +141,27 @@ def lift_chart(lift: pd.DataFrame, language: str = "zh", *, top: int = 12) -> Fi
     y = np.arange(len(rows))
     values = rows["difference"].to_numpy(dtype=float)
     colours = [NEGATIVE if v > 0 else POSITIVE for v in values]
-    errors = [values - rows["diff_ci_low"].to_numpy(dtype=float),
-              rows["diff_ci_high"].to_numpy(dtype=float) - values]
+    errors = [
+        values - rows["diff_ci_low"].to_numpy(dtype=float),
+        rows["diff_ci_high"].to_numpy(dtype=float) - values,
+    ]
     ax.barh(y, values, color=colours, xerr=errors, capsize=2, error_kw={"elinewidth": 1})
     ax.axvline(0, color=NEUTRAL, lw=1)
     ax.set_yticks(y, [str(label) for label in rows["label"]])
-    ax.set_xlabel(text(language, "贬损者占比 − 推荐者占比（95% 置信区间）",
-                       "Share among detractors − share among promoters (95% CI)"))
-    ax.set_title(text(language, "贬损者更常提到什么（红：贬损者更多）",
-                      "What detractors mention more (red: more among detractors)"))
+    ax.set_xlabel(
+        text(
+            language,
+            "贬损者占比 − 推荐者占比（95% 置信区间）",
+            "Share among detractors − share among promoters (95% CI)",
+        )
+    )
+    ax.set_title(
+        text(
+            language,
+            "贬损者更常提到什么（红：贬损者更多）",
+            "What detractors mention more (red: more among detractors)",
+        )
+    )
     ax.grid(axis="y", visible=False)
     fig.tight_layout()
     return fig

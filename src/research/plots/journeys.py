@@ -83,16 +83,17 @@ def sankey(flows_table: pd.DataFrame, language: str = "zh", title: str | None = 
     position: dict[tuple[int, str], float] = {}
     fig, ax = plt.subplots(figsize=(max(6.0, 2.4 * len(steps)), 5))
     for step in steps:
-        nodes = sorted(((v, name) for (s, name), v in value.items() if s == step),
-                       key=lambda item: (item[1] == OTHER, -item[0], item[1]))
+        nodes = sorted(
+            ((v, name) for (s, name), v in value.items() if s == step),
+            key=lambda item: (item[1] == OTHER, -item[0], item[1]),
+        )
         y = 0.0
         for size, name in nodes:
             if name not in colours:
                 colours[name] = NEUTRAL if name == OTHER else PALETTE[len(colours) % (len(PALETTE) - 1)]
             position[(step, name)] = y
             ax.add_patch(Rectangle((step - width / 2, -y - size), width, size, color=colours[name]))
-            ax.text(step + width / 2 + 0.02, -y - size / 2, f"{name}\n{size:,.0f}", va="center",
-                    fontsize=8)
+            ax.text(step + width / 2 + 0.02, -y - size / 2, f"{name}\n{size:,.0f}", va="center", fontsize=8)
             y += size + gap
     out_used: dict[tuple[int, str], float] = {}
     in_used: dict[tuple[int, str], float] = {}
@@ -104,12 +105,29 @@ def sankey(flows_table: pd.DataFrame, language: str = "zh", title: str | None = 
         in_used[target] = in_used.get(target, 0.0) + row.n
         x0, x1 = source[0] + width / 2, target[0] - width / 2
         xm = (x0 + x1) / 2
-        vertices = [(x0, -y0), (xm, -y0), (xm, -y1), (x1, -y1), (x1, -y1 - row.n),
-                    (xm, -y1 - row.n), (xm, -y0 - row.n), (x0, -y0 - row.n), (x0, -y0)]
-        codes = [MplPath.MOVETO, MplPath.CURVE4, MplPath.CURVE4, MplPath.CURVE4, MplPath.LINETO,
-                 MplPath.CURVE4, MplPath.CURVE4, MplPath.CURVE4, MplPath.CLOSEPOLY]
-        ax.add_patch(PathPatch(MplPath(vertices, codes), color=colours[target[1]], alpha=0.35,
-                               linewidth=0))
+        vertices = [
+            (x0, -y0),
+            (xm, -y0),
+            (xm, -y1),
+            (x1, -y1),
+            (x1, -y1 - row.n),
+            (xm, -y1 - row.n),
+            (xm, -y0 - row.n),
+            (x0, -y0 - row.n),
+            (x0, -y0),
+        ]
+        codes = [
+            MplPath.MOVETO,
+            MplPath.CURVE4,
+            MplPath.CURVE4,
+            MplPath.CURVE4,
+            MplPath.LINETO,
+            MplPath.CURVE4,
+            MplPath.CURVE4,
+            MplPath.CURVE4,
+            MplPath.CLOSEPOLY,
+        ]
+        ax.add_patch(PathPatch(MplPath(vertices, codes), color=colours[target[1]], alpha=0.35, linewidth=0))
     height = max(sum(v for (s, _), v in value.items() if s == step) + gap * 10 for step in steps)
     ax.set_xlim(min(steps) - 0.3, max(steps) + 0.8)
     ax.set_ylim(-height, gap)
@@ -155,23 +173,48 @@ def funnel_chart(funnel_table: pd.DataFrame, language: str = "zh") -> Figure:
         part = table[table["segment"].astype(str) == name].set_index("step").reindex(steps)
         x = np.arange(len(steps)) + (index - (len(segments) - 1) / 2) * bar
         values = part["estimate"].to_numpy(dtype=float)
-        errors = np.vstack([values - part["ci_low"].to_numpy(dtype=float),
-                            part["ci_high"].to_numpy(dtype=float) - values])
-        ax.bar(x, values, width=bar * 0.95, color=PALETTE[index % len(PALETTE)],
-               yerr=np.clip(np.nan_to_num(errors), 0, None), capsize=2,
-               label=name if len(segments) > 1 else None)
-        for xi, value, drop, prev in zip(x[1:], values[1:], part["drop_off"].to_numpy()[1:],
-                                         part["reached"].to_numpy(dtype=float)[:-1], strict=False):
+        errors = np.vstack(
+            [values - part["ci_low"].to_numpy(dtype=float), part["ci_high"].to_numpy(dtype=float) - values]
+        )
+        ax.bar(
+            x,
+            values,
+            width=bar * 0.95,
+            color=PALETTE[index % len(PALETTE)],
+            yerr=np.clip(np.nan_to_num(errors), 0, None),
+            capsize=2,
+            label=name if len(segments) > 1 else None,
+        )
+        for xi, value, drop, prev in zip(
+            x[1:],
+            values[1:],
+            part["drop_off"].to_numpy()[1:],
+            part["reached"].to_numpy(dtype=float)[:-1],
+            strict=False,
+        ):
             if np.isfinite(value) and prev > 0:
-                ax.text(xi, value / 2, f"-{int(drop):,}\n({drop / prev:.0%})", ha="center",
-                        va="center", fontsize=7, color="white" if value > 0.15 else "black")
+                ax.text(
+                    xi,
+                    value / 2,
+                    f"-{int(drop):,}\n({drop / prev:.0%})",
+                    ha="center",
+                    va="center",
+                    fontsize=7,
+                    color="white" if value > 0.15 else "black",
+                )
     ax.set_xticks(np.arange(len(steps)), labels)
     ax.set_ylim(0, 1.05)
     ax.yaxis.set_major_formatter(PercentFormatter(1.0))
-    ax.set_ylabel(text(language, "到达该步的旅程占比（95% 置信区间）",
-                       "Share of journeys reaching the step (95% CI)"))
-    ax.set_xlabel(text(language, "漏斗步骤（柱内：该步流失的旅程）",
-                       "Funnel step (in the bar: journeys lost at the step)"))
+    ax.set_ylabel(
+        text(language, "到达该步的旅程占比（95% 置信区间）", "Share of journeys reaching the step (95% CI)")
+    )
+    ax.set_xlabel(
+        text(
+            language,
+            "漏斗步骤（柱内：该步流失的旅程）",
+            "Funnel step (in the bar: journeys lost at the step)",
+        )
+    )
     ax.set_title(title)
     if len(segments) > 1:
         ax.legend(title=text(language, "分组", "Segment"), fontsize=8)
@@ -218,15 +261,22 @@ def dfg_chart(dfg_table: pd.DataFrame, language: str = "zh", top: int = 15) -> F
     import networkx as nx
 
     use_style()
-    title = text(language, f"直接后继图（前 {top} 条转移；标注：间隔时间中位数）",
-                 f"Directly-follows graph (top {top} transitions; label: median time between)")
+    title = text(
+        language,
+        f"直接后继图（前 {top} 条转移；标注：间隔时间中位数）",
+        f"Directly-follows graph (top {top} transitions; label: median time between)",
+    )
     if dfg_table is None or dfg_table.empty:
         return _empty(language, title)
     edges = dfg_table.sort_values(["n", "source", "target"], ascending=[False, True, True]).head(top)
     graph = nx.DiGraph()
     for row in edges.itertuples(index=False):
-        graph.add_edge(str(row.source), str(row.target), n=float(row.n),
-                       label=_duration(float(row.median_s)) if "median_s" in edges else "")
+        graph.add_edge(
+            str(row.source),
+            str(row.target),
+            n=float(row.n),
+            label=_duration(float(row.median_s)) if "median_s" in edges else "",
+        )
     balance = {node: 0.0 for node in graph.nodes}
     for source, target, data in graph.edges(data=True):
         balance[source] += data["n"]
@@ -242,15 +292,32 @@ def dfg_chart(dfg_table: pd.DataFrame, language: str = "zh", top: int = 15) -> F
     biggest = max(data["n"] for _, _, data in graph.edges(data=True))
     widths = [0.8 + 5 * data["n"] / biggest for _, _, data in graph.edges(data=True)]
     nx.draw_networkx_nodes(graph, pos, ax=ax, node_color=PALETTE[5], node_size=900, alpha=0.9)
-    nx.draw_networkx_labels(graph, pos, ax=ax, font_size=8,
-                            font_family=plt.rcParams["font.family"])
+    nx.draw_networkx_labels(graph, pos, ax=ax, font_size=8, font_family=plt.rcParams["font.family"])
     style = "arc3,rad=0.15"
-    nx.draw_networkx_edges(graph, pos, ax=ax, width=widths, edge_color=PALETTE[0], alpha=0.6,
-                           arrows=True, arrowsize=12, node_size=900, connectionstyle=style)
-    labels = {(s, t): f"{data['n']:,.0f} · {data['label']}".strip(" ·")
-              for s, t, data in graph.edges(data=True)}
-    nx.draw_networkx_edge_labels(graph, pos, edge_labels=labels, ax=ax, font_size=7,
-                                 connectionstyle=style, bbox={"alpha": 0.6, "color": "white"})
+    nx.draw_networkx_edges(
+        graph,
+        pos,
+        ax=ax,
+        width=widths,
+        edge_color=PALETTE[0],
+        alpha=0.6,
+        arrows=True,
+        arrowsize=12,
+        node_size=900,
+        connectionstyle=style,
+    )
+    labels = {
+        (s, t): f"{data['n']:,.0f} · {data['label']}".strip(" ·") for s, t, data in graph.edges(data=True)
+    }
+    nx.draw_networkx_edge_labels(
+        graph,
+        pos,
+        edge_labels=labels,
+        ax=ax,
+        font_size=7,
+        connectionstyle=style,
+        bbox={"alpha": 0.6, "color": "white"},
+    )
     ax.set_title(title)
     ax.set_xlabel(text(language, "边宽：转移次数", "Edge width: number of transitions"))
     ax.set_xticks([])
@@ -280,8 +347,7 @@ def top_paths_chart(variants_table: pd.DataFrame, language: str = "zh", top: int
     'Share of journeys'
     """
     use_style()
-    title = text(language, f"最常见的 {top} 条路径（右侧：转化率）",
-                 f"Top {top} paths (right: conversion)")
+    title = text(language, f"最常见的 {top} 条路径（右侧：转化率）", f"Top {top} paths (right: conversion)")
     if variants_table is None or variants_table.empty:
         return _empty(language, title)
     rows = variants_table.sort_values("n", ascending=False, kind="stable").head(top).iloc[::-1]

@@ -13,8 +13,12 @@ from research.plots import NEGATIVE, NEUTRAL, PALETTE, POSITIVE, text, use_style
 from research.survey.importance_performance import QUADRANTS, quadrant_label
 
 #: Colour of each IPA quadrant (colour-blind safe: Okabe & Ito).
-_QUADRANT_COLOURS = {"concentrate_here": NEGATIVE, "keep_up_the_good_work": POSITIVE,
-                     "low_priority": NEUTRAL, "possible_overkill": PALETTE[1]}
+_QUADRANT_COLOURS = {
+    "concentrate_here": NEGATIVE,
+    "keep_up_the_good_work": POSITIVE,
+    "low_priority": NEUTRAL,
+    "possible_overkill": PALETTE[1],
+}
 
 
 def _names(keys: pd.Series, labels: Mapping | None) -> list[str]:
@@ -65,17 +69,26 @@ def means_with_ci(
     fig, ax = plt.subplots(figsize=(8, 0.45 * len(rows) + 1.4))
     y = np.arange(len(rows))
     values = rows[estimate].to_numpy()
-    ax.errorbar(values, y, xerr=[values - rows["ci_low"].to_numpy(), rows["ci_high"].to_numpy() - values],
-                fmt="o", color=PALETTE[0], ecolor=PALETTE[0], capsize=3)
+    ax.errorbar(
+        values,
+        y,
+        xerr=[values - rows["ci_low"].to_numpy(), rows["ci_high"].to_numpy() - values],
+        fmt="o",
+        color=PALETTE[0],
+        ecolor=PALETTE[0],
+        capsize=3,
+    )
     ax.set_yticks(y, _names(rows[item], labels))
     ax.axvline(np.mean(values), color=NEUTRAL, lw=1, ls="--")
     ax.set_xlim(scale[0] - 0.05, scale[1] + 0.05)
     low, high = (int(v) if float(v).is_integer() else v for v in scale)
-    ax.set_xlabel(text(language, f"平均得分（{low}-{high}，95% 置信区间）",
-                       f"Mean score ({low}-{high}, 95% CI)"))
+    ax.set_xlabel(
+        text(language, f"平均得分（{low}-{high}，95% 置信区间）", f"Mean score ({low}-{high}, 95% CI)")
+    )
     ax.grid(axis="y", visible=False)
-    ax.set_title(title or text(language, "各项平均得分（虚线=总体平均）",
-                               "Mean score per row (dashed = average)"))
+    ax.set_title(
+        title or text(language, "各项平均得分（虚线=总体平均）", "Mean score per row (dashed = average)")
+    )
     fig.tight_layout()
     return fig
 
@@ -109,16 +122,20 @@ def driver_importance(
     y = np.arange(len(rows))
     weights = rows["rescaled_weight"].to_numpy()
     has_ci = {"weight_ci_low", "weight_ci_high"} <= set(rows.columns)
-    error = ([weights - rows["weight_ci_low"].to_numpy(), rows["weight_ci_high"].to_numpy() - weights]
-             if has_ci else None)
+    error = (
+        [weights - rows["weight_ci_low"].to_numpy(), rows["weight_ci_high"].to_numpy() - weights]
+        if has_ci
+        else None
+    )
     ax.barh(y, weights, color=PALETTE[0], xerr=error, ecolor="#333333", capsize=3)
     ax.set_yticks(y, _names(rows["driver"], labels))
     suffix = text(language, "，95% 自助法置信区间", ", 95% bootstrap CI") if has_ci else ""
-    ax.set_xlabel(text(language, f"相对权重（占 R² 的百分比{suffix}）",
-                       f"Relative weight (% of R²{suffix})"))
+    ax.set_xlabel(text(language, f"相对权重（占 R² 的百分比{suffix}）", f"Relative weight (% of R²{suffix})"))
     ax.grid(axis="y", visible=False)
-    ax.set_title(title or text(language, "关键驱动因素（Johnson 相对权重）",
-                               "Key drivers (Johnson's relative weights)"))
+    ax.set_title(
+        title
+        or text(language, "关键驱动因素（Johnson 相对权重）", "Key drivers (Johnson's relative weights)")
+    )
     fig.tight_layout()
     return fig
 
@@ -156,11 +173,22 @@ def ipa_chart(
     for key in QUADRANTS:
         part = table[table["quadrant"] == key]
         if len(part):
-            ax.scatter(part["performance"], part["importance"], s=60, color=_QUADRANT_COLOURS[key],
-                       label=quadrant_label(key, language), zorder=3)
+            ax.scatter(
+                part["performance"],
+                part["importance"],
+                s=60,
+                color=_QUADRANT_COLOURS[key],
+                label=quadrant_label(key, language),
+                zorder=3,
+            )
     for _, row in table.iterrows():
-        ax.annotate(_names(pd.Series([row["item"]]), labels)[0], (row["performance"], row["importance"]),
-                    textcoords="offset points", xytext=(6, 4), fontsize=9)
+        ax.annotate(
+            _names(pd.Series([row["item"]]), labels)[0],
+            (row["performance"], row["importance"]),
+            textcoords="offset points",
+            xytext=(6, 4),
+            fontsize=9,
+        )
     ax.axvline(x_cut, color=NEUTRAL, lw=1, ls="--")
     ax.axhline(y_cut, color=NEUTRAL, lw=1, ls="--")
     x_span = max(table["performance"].max() - x_cut, x_cut - table["performance"].min()) * 1.3 or 0.5
@@ -168,15 +196,33 @@ def ipa_chart(
     ax.set_xlim(x_cut - x_span, x_cut + x_span)
     bottom = y_cut - y_span
     ax.set_ylim(max(0.0, bottom) if table["importance"].min() >= 0 else bottom, y_cut + y_span)
-    corners = {"concentrate_here": (0.02, 0.97, "left"), "keep_up_the_good_work": (0.98, 0.97, "right"),
-               "low_priority": (0.02, 0.03, "left"), "possible_overkill": (0.98, 0.03, "right")}
+    corners = {
+        "concentrate_here": (0.02, 0.97, "left"),
+        "keep_up_the_good_work": (0.98, 0.97, "right"),
+        "low_priority": (0.02, 0.03, "left"),
+        "possible_overkill": (0.98, 0.03, "right"),
+    }
     for key, (x, y, align) in corners.items():
-        ax.text(x, y, quadrant_label(key, language), transform=ax.transAxes, ha=align,
-                va="top" if y > 0.5 else "bottom", fontsize=10, color=_QUADRANT_COLOURS[key])
+        ax.text(
+            x,
+            y,
+            quadrant_label(key, language),
+            transform=ax.transAxes,
+            ha=align,
+            va="top" if y > 0.5 else "bottom",
+            fontsize=10,
+            color=_QUADRANT_COLOURS[key],
+        )
     ax.set_xlabel(performance_label or text(language, "表现：平均得分", "Performance: mean score"))
-    ax.set_ylabel(importance_label or text(language, "重要性：相对权重（占 R² 的百分比）",
-                                           "Importance: relative weight (% of R²)"))
-    ax.set_title(title or text(language, "重要性-表现分析（虚线=平均值）",
-                               "Importance-performance analysis (dashed = average)"))
+    ax.set_ylabel(
+        importance_label
+        or text(language, "重要性：相对权重（占 R² 的百分比）", "Importance: relative weight (% of R²)")
+    )
+    ax.set_title(
+        title
+        or text(
+            language, "重要性-表现分析（虚线=平均值）", "Importance-performance analysis (dashed = average)"
+        )
+    )
     fig.tight_layout()
     return fig

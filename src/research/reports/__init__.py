@@ -11,15 +11,8 @@ from research.reports.index import write_index
 from research.reports.notebook import finish, output_folder, provenance, report_display
 from research.reports.params import notebook_parameters
 from research.reports.runner import BatchResult, run_reports
-from research.reports.sections import (
-    Prose,
-    notes,
-    optional_section,
-    report_language,
-    show_note,
-    show_table,
-    use_language,
-)
+from research.reports.sections import notes, optional_section, show_note, show_table
+from research.wording import Prose, report_language, use_language
 
 __all__ = [
     "BatchResult",

@@ -40,8 +40,12 @@ PROVENANCE_PACKAGES = (
 
 
 def _warning_for_readers(
-    message: Warning | str, category: type[Warning], filename: str, lineno: int,
-    file: Any = None, line: str | None = None,
+    message: Warning | str,
+    category: type[Warning],
+    filename: str,
+    lineno: int,
+    file: Any = None,
+    line: str | None = None,
 ) -> None:
     """Warnings the workbench raises for the reader become plain notes; the rest goes to stderr.
 
@@ -57,11 +61,24 @@ def _warning_for_readers(
 
 #: Words of the provenance table, by report language.
 _PROVENANCE_WORDS = {
-    "en": {"study": "study", "generated": "generated at (UTC)", "no_git": "not a git checkout",
-           "parameter": "parameter", "input": "input", "package": "package",
-           "not_installed": "not installed"},
-    "zh": {"study": "研究", "generated": "生成时间 (UTC)", "no_git": "不是 git 仓库", "parameter": "参数",
-           "input": "输入文件", "package": "程序包", "not_installed": "未安装"},
+    "en": {
+        "study": "study",
+        "generated": "generated at (UTC)",
+        "no_git": "not a git checkout",
+        "parameter": "parameter",
+        "input": "input",
+        "package": "package",
+        "not_installed": "not installed",
+    },
+    "zh": {
+        "study": "研究",
+        "generated": "生成时间 (UTC)",
+        "no_git": "不是 git 仓库",
+        "parameter": "参数",
+        "input": "输入文件",
+        "package": "程序包",
+        "not_installed": "未安装",
+    },
 }
 
 
@@ -119,9 +136,7 @@ def _version(package: str) -> str | None:
         return None
 
 
-def provenance(
-    study: Study, parameters: dict[str, Any], inputs: list[str] | None = None
-) -> dict[str, Any]:
+def provenance(study: Study, parameters: dict[str, Any], inputs: list[str] | None = None) -> dict[str, Any]:
     """What a report was made from: input file hashes, parameters, versions, git commit.
 
     Parameters

@@ -67,14 +67,28 @@ table.research-table caption { caption-side: bottom; color: #666; font-size: 0.8
 
 #: Words of the report header and failure banner, by report language.
 _HEADER_WORDS = {
-    "en": {"study": "Study", "report": "Report", "generated": "Generated (UTC)", "status": "Status",
-           "parameter": "Parameter", "interrupted": "This report was interrupted and is incomplete.",
-           "failed": "This report failed and is incomplete.", "step": "The failing step:",
-           "stop": "The results below stop where the error happened."},
-    "zh": {"study": "研究", "report": "报告", "generated": "生成时间 (UTC)", "status": "状态",
-           "parameter": "参数", "interrupted": "本报告运行被中断，内容不完整。",
-           "failed": "本报告运行失败，内容不完整。", "step": "出错的步骤：",
-           "stop": "以下结果止于出错之处。"},
+    "en": {
+        "study": "Study",
+        "report": "Report",
+        "generated": "Generated (UTC)",
+        "status": "Status",
+        "parameter": "Parameter",
+        "interrupted": "This report was interrupted and is incomplete.",
+        "failed": "This report failed and is incomplete.",
+        "step": "The failing step:",
+        "stop": "The results below stop where the error happened.",
+    },
+    "zh": {
+        "study": "研究",
+        "report": "报告",
+        "generated": "生成时间 (UTC)",
+        "status": "状态",
+        "parameter": "参数",
+        "interrupted": "本报告运行被中断，内容不完整。",
+        "failed": "本报告运行失败，内容不完整。",
+        "step": "出错的步骤：",
+        "stop": "以下结果止于出错之处。",
+    },
 }
 
 
@@ -118,8 +132,9 @@ def scrub_paths(text: str, folders: list[str | Path]) -> str:
     >>> scrub_paths("read /home/ann/proj/data/raw/s/a.csv", ["/home/ann/proj"])
     'read data/raw/s/a.csv'
     """
-    for folder in sorted({str(f).rstrip("/") for f in folders if str(f) not in ("", "/")}, key=len,
-                         reverse=True):
+    for folder in sorted(
+        {str(f).rstrip("/") for f in folders if str(f) not in ("", "/")}, key=len, reverse=True
+    ):
         text = text.replace(folder + "/", "").replace(folder, ".")
     return text
 
@@ -192,8 +207,12 @@ def report_header(
     (False, True)
     """
     words = _HEADER_WORDS.get(language, _HEADER_WORDS["en"])
-    rows = [(words["study"], study), (words["report"], run_id), (words["generated"], generated_at),
-            (words["status"], status)]
+    rows = [
+        (words["study"], study),
+        (words["report"], run_id),
+        (words["generated"], generated_at),
+        (words["status"], status),
+    ]
     rows += [
         (f"{words['parameter']} {name}", _format_parameter(value))
         for name, value in parameters.items()

@@ -316,7 +316,8 @@ def needed_results(job: Job, study: Study) -> dict[str, str]:
 
 class _Stopped(BaseException):
     """Raised in a worker when the batch is interrupted: unwinds papermill (its kernel is shut
-    down on the way out) and skips rendering, since the parent marks the run ``interrupted``."""
+    down on the way out) and skips rendering, since the parent marks the run ``interrupted``.
+    """
 
 
 #: Set by the parent on Ctrl-C; a worker starts no new run once it is set.
@@ -520,9 +521,17 @@ def _interrupted(job: Job) -> Outcome:
     message = "Interrupted (Ctrl-C) before it finished; run the reports again to complete it."
     try:
         render_report(
-            job.notebook, job.html, title=job.title, study=job.study, run_id=job.run_id,
-            parameters=job.parameters, status="interrupted", generated_at=generated_at,
-            error=message, show_code=job.show_code, private_folders=job.private_folders,
+            job.notebook,
+            job.html,
+            title=job.title,
+            study=job.study,
+            run_id=job.run_id,
+            parameters=job.parameters,
+            status="interrupted",
+            generated_at=generated_at,
+            error=message,
+            show_code=job.show_code,
+            private_folders=job.private_folders,
         )
     except Exception:  # an interrupt must never leave the old page looking current
         job.html.unlink(missing_ok=True)
@@ -575,10 +584,17 @@ def _refuse_unrunnable(jobs: list[Job], validation: Validation, record: Any) -> 
         job.results.unlink(missing_ok=True)
         generated_at = _now()
         render_report(
-            job.notebook, job.html, title=job.title, study=job.study, run_id=job.run_id,
-            parameters=job.parameters, status="failed", generated_at=generated_at,
+            job.notebook,
+            job.html,
+            title=job.title,
+            study=job.study,
+            run_id=job.run_id,
+            parameters=job.parameters,
+            status="failed",
+            generated_at=generated_at,
             error=f"Not run: {len(problems)} problem(s) in its data or parameters: {error}",
-            show_code=job.show_code, private_folders=job.private_folders,
+            show_code=job.show_code,
+            private_folders=job.private_folders,
         )
         record(job, Outcome(job.run_id, "failed", 0.0, generated_at, error))
     return runnable
@@ -673,8 +689,12 @@ def run_reports(
         for group in generations(planned):
             to_run = []
             for job in group:
-                job = replace(job, fingerprint=run_fingerprint(
-                    job.notebook, job.parameters, inputs | needed_results(job, loaded), code))
+                job = replace(
+                    job,
+                    fingerprint=run_fingerprint(
+                        job.notebook, job.parameters, inputs | needed_results(job, loaded), code
+                    ),
+                )
                 entry = manifest["runs"].get(job.run_id)
                 if not force and is_up_to_date(entry, job.fingerprint, [job.html, job.results]):
                     outcomes[job.run_id] = Outcome(job.run_id, "skipped", 0.0, entry.get("generated_at", ""))

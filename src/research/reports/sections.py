@@ -22,7 +22,6 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
@@ -31,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from research.errors import Bilingual, NotApplicable
+from research.wording import Prose, report_language
 
 T = TypeVar("T")
 
@@ -69,9 +69,7 @@ def show_note(text: str, *, section: str = "") -> None:
     display(HTML(f'<p class="research-note"><em>{html.escape(text)}</em></p>'))
 
 
-def optional_section(
-    function: Callable[..., T], *args: Any, section: str = "", **kwargs: Any
-) -> T | None:
+def optional_section(function: Callable[..., T], *args: Any, section: str = "", **kwargs: Any) -> T | None:
     """Call *function*; if the data cannot support it, show why and return None.
 
     Parameters
@@ -112,36 +110,6 @@ def notes() -> list[dict[str, str]]:
     return [dict(note) for note in _NOTES]
 
 
-# --------------------------------------------------------------------------------------------
-# The report's language
-# --------------------------------------------------------------------------------------------
-
-_LANGUAGE = {"value": "en"}
-
-
-def use_language(language: str) -> str:
-    """Set the language of this report's notes, tables and prose (``"zh"`` or ``"en"``).
-
-    Notebooks call it once their ``language`` parameter is resolved; :func:`optional_section`
-    then shows a :class:`~research.errors.NotApplicable` sentence in that language, and
-    :func:`show_table` labels common columns in it.
-
-    Examples
-    --------
-    >>> use_language("zh"), report_language()
-    ('zh', 'zh')
-    >>> use_language("en")
-    'en'
-    """
-    _LANGUAGE["value"] = "zh" if language == "zh" else "en"
-    return _LANGUAGE["value"]
-
-
-def report_language() -> str:
-    """The language set by :func:`use_language` (default ``"en"``)."""
-    return _LANGUAGE["value"]
-
-
 def sentence(table: Mapping[str, Mapping[str, str]], key: str, language: str, **values: Any) -> str:
     """The sentence *key* of a pillar's sentence *table* in *language*, filled with *values*.
 
@@ -157,43 +125,6 @@ def sentence(table: Mapping[str, Mapping[str, str]], key: str, language: str, **
     entry = table[key]
     text = entry.get(language) or entry["en"]
     return text.format(**values) if values else text
-
-
-#: HTML class of the package's own prose (headings and explanations) in a report's outputs.
-PROSE_CLASS = "research-prose"
-
-
-@dataclass(frozen=True)
-class Prose:
-    """A heading and explanatory text of a report section, shown as HTML in a notebook.
-
-    The text is Markdown written by the package (bold, code, lists); HTML in it is escaped.
-    The heading carries a stable anchor (*anchor*, the section's key) that does not change with
-    the report's language, so the index can link to a section of any run.
-
-    Examples
-    --------
-    >>> html_text = Prose("Drivers", "What moves **satisfaction**.", anchor="drivers")._repr_html_()
-    >>> '<h2 id="drivers">Drivers</h2>' in html_text, "<strong>satisfaction</strong>" in html_text
-    (True, True)
-    """
-
-    heading: str = ""
-    text: str = ""
-    anchor: str = ""
-    level: int = 2
-
-    def _repr_html_(self) -> str:
-        parts = [f'<div class="{PROSE_CLASS}">']
-        if self.heading:
-            anchor = f' id="{html.escape(self.anchor, quote=True)}"' if self.anchor else ""
-            parts.append(f"<h{self.level}{anchor}>{html.escape(self.heading)}</h{self.level}>")
-        if self.text:
-            parts.append(_markdown(self.text))
-        return "\n".join([*parts, "</div>"])
-
-    def __str__(self) -> str:
-        return "\n\n".join(part for part in (self.heading, self.text) if part)
 
 
 def prose(table: Mapping[str, Mapping[str, Any]], section: str, language: str) -> Prose:
@@ -216,24 +147,13 @@ def read_words(path: str | Path) -> dict[str, Any]:
 
     Examples
     --------
-    >>> from research.coding import prose
-    >>> sorted(read_words(prose.WORDS))
+    >>> from research.wording import words_file
+    >>> sorted(read_words(words_file("coding")))
     ['sections', 'sentences']
     """
     import yaml
 
     return yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-
-
-@lru_cache(maxsize=1)
-def _markdown_renderer() -> Callable[[str], str]:
-    import mistune
-
-    return mistune.create_markdown(escape=True)
-
-
-def _markdown(text: str) -> str:
-    return str(_markdown_renderer()(text)).strip()
 
 
 # --------------------------------------------------------------------------------------------
@@ -259,8 +179,10 @@ def glance_html(sentences: Sequence[str], language: str) -> str:
     """
     language = "zh" if language == "zh" else "en"
     items = "".join(f"<li>{html.escape(text)}</li>" for text in sentences if text)
-    return (f'<section class="{GLANCE_CLASS}" id="at-a-glance" data-language="{language}">'
-            f"<h2>{_GLANCE_TITLE[language]}</h2><ul>{items}</ul></section>")
+    return (
+        f'<section class="{GLANCE_CLASS}" id="at-a-glance" data-language="{language}">'
+        f"<h2>{_GLANCE_TITLE[language]}</h2><ul>{items}</ul></section>"
+    )
 
 
 def show_glance(sentences: Sequence[str], language: str) -> None:
@@ -287,24 +209,56 @@ def _display_html(markup: str, plain: str) -> None:
 
 #: Column names shown as percentages when all their values lie in 0..1.
 _SHARE_NAME = re.compile(
-    r"(^|_)(share|reach|rate|proportion|negativity|top_box|bottom_box|conversion|drop_off)(_|$)")
+    r"(^|_)(share|reach|rate|proportion|negativity|top_box|bottom_box|conversion|drop_off)(_|$)"
+)
 _P_NAME = re.compile(r"(^|_)p(_value|_adjusted|_adj)?$|^p_")
 _INTERVAL = ("ci_low", "ci_high", "se")
 
 #: Chinese headers of the tidy columns the package's tables share.
 COLUMN_LABELS_ZH = {
-    "estimate": "估计值", "se": "标准误", "ci_low": "95%置信区间下限", "ci_high": "95%置信区间上限",
-    "p_value": "p 值", "p_adjusted": "校正后 p 值", "n": "样本量", "share": "占比", "reach": "覆盖率",
-    "mentions": "提及次数", "respondents": "受访者数", "frequency": "频次", "count": "数量",
-    "label": "名称", "name": "名称", "touchpoint": "触点", "segment": "分群", "code": "编码",
-    "stage": "阶段", "source": "来源", "persons": "人数", "rank": "排名", "mean": "均值",
-    "difference": "差值", "verdict_label": "结论", "sentence": "解读", "reading": "解读",
-    "item": "项目", "value": "值", "note": "说明", "accuracy": "准确率", "cohen_kappa": "Cohen kappa",
-    "lexicon": "方法", "compared_with": "对照", "precision": "精确率", "recall": "召回率", "f1": "F1",
+    "estimate": "估计值",
+    "se": "标准误",
+    "ci_low": "95%置信区间下限",
+    "ci_high": "95%置信区间上限",
+    "p_value": "p 值",
+    "p_adjusted": "校正后 p 值",
+    "n": "样本量",
+    "share": "占比",
+    "reach": "覆盖率",
+    "mentions": "提及次数",
+    "respondents": "受访者数",
+    "frequency": "频次",
+    "count": "数量",
+    "label": "名称",
+    "name": "名称",
+    "touchpoint": "触点",
+    "segment": "分群",
+    "code": "编码",
+    "stage": "阶段",
+    "source": "来源",
+    "persons": "人数",
+    "rank": "排名",
+    "mean": "均值",
+    "difference": "差值",
+    "verdict_label": "结论",
+    "sentence": "解读",
+    "reading": "解读",
+    "item": "项目",
+    "value": "值",
+    "note": "说明",
+    "accuracy": "准确率",
+    "cohen_kappa": "Cohen kappa",
+    "lexicon": "方法",
+    "compared_with": "对照",
+    "precision": "精确率",
+    "recall": "召回率",
+    "f1": "F1",
 }
 
-_MORE_ROWS = {"zh": "仅显示前 {shown:,} 行，共 {total:,} 行。",
-              "en": "Showing the first {shown:,} of {total:,} rows."}
+_MORE_ROWS = {
+    "zh": "仅显示前 {shown:,} 行，共 {total:,} 行。",
+    "en": "Showing the first {shown:,} of {total:,} rows.",
+}
 
 
 def _is_share(column: Any, values: pd.Series) -> bool:
@@ -337,6 +291,7 @@ def _number_formatter(precision: int) -> Callable[[Any], str]:
         # Large numbers need fewer decimals to be read: 1,024 rather than 1,024.307.
         decimals = 0 if abs(value) >= 1000 else 1 if abs(value) >= 100 else precision
         return f"{value:,.{decimals}f}"
+
     return fmt
 
 
@@ -417,17 +372,23 @@ def show_table(
     for column in frame.columns:
         text = (columns or {}).get(column)
         if text is None:
-            text = COLUMN_LABELS_ZH.get(column, str(column)) if language == "zh" and not isinstance(
-                column, tuple) else str(column)
+            text = (
+                COLUMN_LABELS_ZH.get(column, str(column))
+                if language == "zh" and not isinstance(column, tuple)
+                else str(column)
+            )
         if units and column in units:
             text = f"{text} ({units[column]})"
         headers[column] = text
     from pandas.io.formats.style import Styler
 
-    styler = (Styler(frame, cell_ids=False).hide(axis="index")
-              .format(formats)
-              .format_index(lambda c: headers.get(c, c), axis="columns", escape="html")
-              .set_table_attributes('class="research-table"'))
+    styler = (
+        Styler(frame, cell_ids=False)
+        .hide(axis="index")
+        .format(formats)
+        .format_index(lambda c: headers.get(c, c), axis="columns", escape="html")
+        .set_table_attributes('class="research-table"')
+    )
     if total > len(frame):
         styler = styler.set_caption(html.escape(_MORE_ROWS[language].format(shown=len(frame), total=total)))
     return styler

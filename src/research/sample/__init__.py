@@ -166,8 +166,12 @@ def _generate_all(out: Path, seed: int, scale: float) -> Path:
         parts = [module.generate(ctx) for module in _load_parts()]
         _write_study_yml(staging, study_definition(parts, scale, name=out.name))
         readme = README_HEAD.format(
-            company_en=story.COMPANY["en"], company_zh=story.COMPANY["zh"], seed=seed, scale=scale,
-            intervention=story.INTERVENTION_DATE.isoformat(), improved=story.IMPROVED_TOUCHPOINT,
+            company_en=story.COMPANY["en"],
+            company_zh=story.COMPANY["zh"],
+            seed=seed,
+            scale=scale,
+            intervention=story.INTERVENTION_DATE.isoformat(),
+            improved=story.IMPROVED_TOUCHPOINT,
         )
         readme += "\n".join(f"\n### {p.name}\n\n{p.truths.strip()}\n" for p in parts if p.truths)
         (staging / "README.md").write_text(readme, encoding="utf-8")

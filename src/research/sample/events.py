@@ -45,10 +45,18 @@ JOURNEY_PARAMETERS = {
 }
 #: Report runs of notebook 40, added once the notebook exists (see :func:`generate`).
 RUNS: list[dict] = [
-    {"id": "journeys-zh", "notebook": NOTEBOOK, "title": "客户旅程分析 / Customer journey analytics (zh)",
-     "parameters": {"language": "zh", **copy.deepcopy(JOURNEY_PARAMETERS)}},
-    {"id": "journeys-en", "notebook": NOTEBOOK, "title": "Customer journey analytics (en)",
-     "parameters": {"language": "en", **copy.deepcopy(JOURNEY_PARAMETERS)}},
+    {
+        "id": "journeys-zh",
+        "notebook": NOTEBOOK,
+        "title": "客户旅程分析 / Customer journey analytics (zh)",
+        "parameters": {"language": "zh", **copy.deepcopy(JOURNEY_PARAMETERS)},
+    },
+    {
+        "id": "journeys-en",
+        "notebook": NOTEBOOK,
+        "title": "Customer journey analytics (en)",
+        "parameters": {"language": "en", **copy.deepcopy(JOURNEY_PARAMETERS)},
+    },
 ]
 #: (source system, touchpoint, event type, journey stage) of each kind of event.
 EVENTS = {
@@ -189,13 +197,30 @@ def generate(ctx: SampleContext) -> SamplePart:
         name="journeys",
         runs=list(RUNS) if (notebooks / NOTEBOOK).exists() else [],  # added with the notebook
         files={
-            "events": {"path": "events/events.csv.gz", "role": "event_log",
-                       "description": "Touchpoint events: one row per event (CRM, hotline, app/web)."},
-            "customers": {"path": "events/customers.csv", "role": "other",
-                          "description": "Customers of the event log with segments."},
+            "events": {
+                "path": "events/events.csv.gz",
+                "role": "event_log",
+                "description": "Touchpoint events: one row per event (CRM, hotline, app/web).",
+            },
+            "customers": {
+                "path": "events/customers.csv",
+                "role": "other",
+                "description": "Customers of the event log with segments.",
+            },
         },
-        section={"sources": [{"file": "events", "person_id": "customer_id", "timestamp": "timestamp",
-                              "event": "event_type", "touchpoint": "touchpoint", "source_column": "source"}],
-                 "customers": "customers", "customer_id": "customer_id"},
+        section={
+            "sources": [
+                {
+                    "file": "events",
+                    "person_id": "customer_id",
+                    "timestamp": "timestamp",
+                    "event": "event_type",
+                    "touchpoint": "touchpoint",
+                    "source_column": "source",
+                }
+            ],
+            "customers": "customers",
+            "customer_id": "customer_id",
+        },
         truths=truths,
     )

@@ -85,8 +85,10 @@ def planted_wave_effects() -> list[float]:
     [-8.07, -5.68, -3.29]
     """
     weeks = story.SERIES_WEEKS
-    return [float(np.mean([planted_effect(w, e) for e in range(weeks - s)]))
-            for w, s in enumerate(wave_start_weeks())]
+    return [
+        float(np.mean([planted_effect(w, e) for e in range(weeks - s)]))
+        for w, s in enumerate(wave_start_weeks())
+    ]
 
 
 def planted_overall_effect() -> float:
@@ -116,7 +118,8 @@ def planted_event_effect(exposure: int) -> float:
 
 def store_panel(ctx: SampleContext) -> pd.DataFrame:
     """One row per store and week: ``store, region, store_group, week_start, queue_start,
-    visits, queue_minutes`` (``queue_start`` empty for stores not yet reached)."""
+    visits, queue_minutes`` (``queue_start`` empty for stores not yet reached).
+    """
     rng = ctx.rng("store_rollout")
     per_wave = max(2, round(STORES_PER_WAVE * ctx.scale))
     waiting = max(2, round(WAITING_STORES * ctx.scale))
@@ -141,11 +144,13 @@ def store_panel(ctx: SampleContext) -> pd.DataFrame:
         {
             "store": np.repeat([f"S{i + 1:02d}" for i in range(n)], len(weeks)),
             "region": np.repeat(regions, len(weeks)),
-            "store_group": np.repeat([f"wave {g + 1}" if g is not None else "waiting" for g in groups],
-                                     len(weeks)),
+            "store_group": np.repeat(
+                [f"wave {g + 1}" if g is not None else "waiting" for g in groups], len(weeks)
+            ),
             "week_start": np.tile([w.isoformat() for w in weeks], n),
-            "queue_start": np.repeat([WAVE_STARTS[g].isoformat() if g is not None else "" for g in groups],
-                                     len(weeks)),
+            "queue_start": np.repeat(
+                [WAVE_STARTS[g].isoformat() if g is not None else "" for g in groups], len(weeks)
+            ),
             "visits": visits.ravel(),
             "queue_minutes": np.clip(values, 0.5, None).round(2).ravel(),
         }

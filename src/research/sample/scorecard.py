@@ -21,8 +21,13 @@ def generate(ctx: SampleContext) -> SamplePart:
     if not (notebooks / NOTEBOOK).exists():  # added with the notebook
         return SamplePart(name="scorecard")
     runs = [
-        {"id": "scorecard" if language == "zh" else "scorecard-en", "notebook": NOTEBOOK,
-         "title": TITLES[language], "parameters": {"language": language}, "needs": list(needs)}
+        {
+            "id": "scorecard" if language == "zh" else "scorecard-en",
+            "notebook": NOTEBOOK,
+            "title": TITLES[language],
+            "parameters": {"language": language},
+            "needs": list(needs),
+        }
         for language, needs in NEEDS.items()
     ]
     return SamplePart(name="scorecard", runs=runs)

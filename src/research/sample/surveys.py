@@ -31,42 +31,71 @@ from research.sample.parts import SampleContext, SamplePart
 #: Report runs of the survey notebook (notebook 20 belongs to the comparisons/drivers helper,
 #: who edits this list). Parameters must exist in the notebook's parameters cell.
 RUNS: list[dict] = [
-    {"id": "survey-before", "notebook": "20_survey_statistics.ipynb",
-     "title": "问卷统计：改进前 / Survey statistics: before wave",
-     "parameters": {"wave": "before", "weighted": True, "segment": "tier", "outcome": "overall"}},
-    {"id": "survey-after", "notebook": "20_survey_statistics.ipynb",
-     "title": "问卷统计：改进后 / Survey statistics: after wave",
-     "parameters": {"wave": "after", "weighted": True, "segment": "tier", "outcome": "overall"}},
+    {
+        "id": "survey-before",
+        "notebook": "20_survey_statistics.ipynb",
+        "title": "问卷统计：改进前 / Survey statistics: before wave",
+        "parameters": {"wave": "before", "weighted": True, "segment": "tier", "outcome": "overall"},
+    },
+    {
+        "id": "survey-after",
+        "notebook": "20_survey_statistics.ipynb",
+        "title": "问卷统计：改进后 / Survey statistics: after wave",
+        "parameters": {"wave": "after", "weighted": True, "segment": "tier", "outcome": "overall"},
+    },
 ]
 
 SUBFOLDER = "survey"
 
 #: Satisfaction labels, code -> (zh, en).
-SATISFACTION = {1: ("非常不满意", "Very dissatisfied"), 2: ("不满意", "Dissatisfied"), 3: ("一般", "Neutral"),
-                4: ("满意", "Satisfied"), 5: ("非常满意", "Very satisfied")}
-AGREEMENT = {1: ("非常不同意", "Strongly disagree"), 2: ("不同意", "Disagree"), 3: ("一般", "Neither"),
-             4: ("同意", "Agree"), 5: ("非常同意", "Strongly agree")}
-EFFORT = {1: ("非常不同意", "Strongly disagree"), 4: ("一般", "Neither agree nor disagree"),
-          7: ("非常同意", "Strongly agree")}
+SATISFACTION = {
+    1: ("非常不满意", "Very dissatisfied"),
+    2: ("不满意", "Dissatisfied"),
+    3: ("一般", "Neutral"),
+    4: ("满意", "Satisfied"),
+    5: ("非常满意", "Very satisfied"),
+}
+AGREEMENT = {
+    1: ("非常不同意", "Strongly disagree"),
+    2: ("不同意", "Disagree"),
+    3: ("一般", "Neither"),
+    4: ("同意", "Agree"),
+    5: ("非常同意", "Strongly agree"),
+}
+EFFORT = {
+    1: ("非常不同意", "Strongly disagree"),
+    4: ("一般", "Neither agree nor disagree"),
+    7: ("非常同意", "Strongly agree"),
+}
 RECOMMEND = {0: ("完全不可能", "Not at all likely"), 10: ("非常可能", "Extremely likely")}
 DONT_KNOW = [99, "不知道", "Don't know"]
 NOT_APPLICABLE = [98, "不适用", "N/A"]
 
 #: Items per surveyed touchpoint: id -> (attribute, zh, en, reverse-keyed).
 ITEMS: dict[str, dict[str, tuple[str, str, str, bool]]] = {
-    "store": {"store_wait": ("speed", "营业厅排队等候时间", "Waiting time in the store", False),
-              "store_staff": ("friendliness", "营业员服务态度", "Friendliness of store staff", False),
-              "store_solved": ("resolution", "一次办结业务", "Business done in one visit", False)},
-    "hotline": {"hotline_wait": ("speed", "热线接通等待时间", "Waiting time on the hotline", False),
-                "hotline_ivr": ("ease", "语音菜单易用程度", "Ease of the phone menu (IVR)", False),
-                "hotline_agent": ("resolution", "客服解决问题的能力", "Agent solved my problem", False)},
-    "app": {"app_ease": ("ease", "App 操作便捷", "Ease of use of the app", False),
-            "app_speed": ("speed", "App 办理速度", "Speed of getting things done in the app", False),
-            "app_info": ("clarity", "App 信息清楚", "Clarity of information in the app", False)},
-    "website": {"web_info": ("clarity", "官网信息清楚", "Clarity of information on the website", False),
-                "web_ease": ("ease", "官网操作便捷", "Ease of use of the website", False)},
-    "wechat": {"wechat_info": ("clarity", "公众号信息清楚", "Clarity of the WeChat account", False),
-               "wechat_ease": ("ease", "公众号办理便捷", "Ease of use of the WeChat account", False)},
+    "store": {
+        "store_wait": ("speed", "营业厅排队等候时间", "Waiting time in the store", False),
+        "store_staff": ("friendliness", "营业员服务态度", "Friendliness of store staff", False),
+        "store_solved": ("resolution", "一次办结业务", "Business done in one visit", False),
+    },
+    "hotline": {
+        "hotline_wait": ("speed", "热线接通等待时间", "Waiting time on the hotline", False),
+        "hotline_ivr": ("ease", "语音菜单易用程度", "Ease of the phone menu (IVR)", False),
+        "hotline_agent": ("resolution", "客服解决问题的能力", "Agent solved my problem", False),
+    },
+    "app": {
+        "app_ease": ("ease", "App 操作便捷", "Ease of use of the app", False),
+        "app_speed": ("speed", "App 办理速度", "Speed of getting things done in the app", False),
+        "app_info": ("clarity", "App 信息清楚", "Clarity of information in the app", False),
+    },
+    "website": {
+        "web_info": ("clarity", "官网信息清楚", "Clarity of information on the website", False),
+        "web_ease": ("ease", "官网操作便捷", "Ease of use of the website", False),
+    },
+    "wechat": {
+        "wechat_info": ("clarity", "公众号信息清楚", "Clarity of the WeChat account", False),
+        "wechat_ease": ("ease", "公众号办理便捷", "Ease of use of the WeChat account", False),
+    },
     "home_install": {
         "install_punctual": ("reliability", "师傅按约定时间上门", "Installer came on time", False),
         "install_quality": ("quality", "安装质量", "Quality of the installation", False),
@@ -77,30 +106,60 @@ ITEMS: dict[str, dict[str, tuple[str, str, str, bool]]] = {
         "bill_accuracy": ("accuracy", "扣费准确", "Accuracy of the charges", False),
         "bill_confusing": ("confusion", "账单上的费用让我困惑", "The charges on my bill confuse me", True),
     },
-    "complaints": {"complaint_speed": ("speed", "投诉处理速度", "Speed of complaint handling", False),
-                   "complaint_fair": ("fairness", "投诉处理结果公平", "Fairness of the outcome", False),
-                   "complaint_solved": ("resolution", "投诉问题得到解决", "Complaint resolved", False)},
+    "complaints": {
+        "complaint_speed": ("speed", "投诉处理速度", "Speed of complaint handling", False),
+        "complaint_fair": ("fairness", "投诉处理结果公平", "Fairness of the outcome", False),
+        "complaint_solved": ("resolution", "投诉问题得到解决", "Complaint resolved", False),
+    },
 }
 #: Latent 1-5 baseline per touchpoint (standard tier, before wave).
-BASELINE = {"store": 3.75, "hotline": 2.9, "app": 3.8, "website": 3.6, "wechat": 3.7, "home_install": 3.3,
-            "bill": 3.2, "complaints": 2.8}
+BASELINE = {
+    "store": 3.75,
+    "hotline": 2.9,
+    "app": 3.8,
+    "website": 3.6,
+    "wechat": 3.7,
+    "home_install": 3.3,
+    "bill": 3.2,
+    "complaints": 2.8,
+}
 #: Share of respondents who used the touchpoint (the others answer "not applicable").
-USAGE = {"store": 0.85, "hotline": 0.8, "app": 0.9, "website": 0.8, "wechat": 0.8, "home_install": 0.7,
-         "bill": 1.0, "complaints": 0.35}
+USAGE = {
+    "store": 0.85,
+    "hotline": 0.8,
+    "app": 0.9,
+    "website": 0.8,
+    "wechat": 0.8,
+    "home_install": 0.7,
+    "bill": 1.0,
+    "complaints": 0.35,
+}
 #: Planted key drivers: coefficients of the touchpoint latents in overall satisfaction (1-5 scale).
-DRIVERS = {"hotline": 0.35, "bill": 0.30, "home_install": 0.20, "store": 0.15, "app": 0.06,
-           "complaints": 0.04, "website": 0.0, "wechat": 0.0}
+DRIVERS = {
+    "hotline": 0.35,
+    "bill": 0.30,
+    "home_install": 0.20,
+    "store": 0.15,
+    "app": 0.06,
+    "complaints": 0.04,
+    "website": 0.0,
+    "wechat": 0.0,
+}
 #: After-wave shift of the hotline latent; gives about +0.35 on the observed hotline item means (rounding
 #: and clipping to 1-5 shrink it a little). The NPS change runs entirely through overall satisfaction.
 HOTLINE_SHIFT = 0.37
 TIER_EFFECT = {"standard": 0.0, "silver": 0.15, "gold": 0.5}
 #: Sample composition (skewed) and population margins.
-SAMPLE_SHARES = {"region": {"east": 0.40, "south": 0.26, "north": 0.20, "west": 0.14},
-                 "tier": {"standard": 0.50, "silver": 0.28, "gold": 0.22},
-                 "channel": {"online": 0.50, "offline": 0.25, "mixed": 0.25}}
-POPULATION_SHARES = {"region": {"east": 0.34, "south": 0.26, "north": 0.24, "west": 0.16},
-                     "tier": {"standard": 0.68, "silver": 0.22, "gold": 0.10},
-                     "channel": {"online": 0.42, "offline": 0.33, "mixed": 0.25}}
+SAMPLE_SHARES = {
+    "region": {"east": 0.40, "south": 0.26, "north": 0.20, "west": 0.14},
+    "tier": {"standard": 0.50, "silver": 0.28, "gold": 0.22},
+    "channel": {"online": 0.50, "offline": 0.25, "mixed": 0.25},
+}
+POPULATION_SHARES = {
+    "region": {"east": 0.34, "south": 0.26, "north": 0.24, "west": 0.16},
+    "tier": {"standard": 0.68, "silver": 0.22, "gold": 0.10},
+    "channel": {"online": 0.42, "offline": 0.33, "mixed": 0.25},
+}
 SEGMENT_LABELS = {"region": story.REGIONS, "tier": story.TIERS, "channel": story.CHANNEL_PREFERENCES}
 WAVE_SIZE, PANEL_SIZE = 1500, 400
 G_LOADING, UNIQUE_SD, ITEM_SD = 0.5, 0.6, 0.55
@@ -109,12 +168,14 @@ TEXT_LABEL_ITEMS = ["hotline_wait", "hotline_ivr", "hotline_agent", "overall_sat
 
 
 def _draw_segments(rng: np.random.Generator, n: int, shares: dict) -> pd.DataFrame:
-    return pd.DataFrame({var: rng.choice(list(probs), size=n, p=list(probs.values()))
-                         for var, probs in shares.items()})
+    return pd.DataFrame(
+        {var: rng.choice(list(probs), size=n, p=list(probs.values())) for var, probs in shares.items()}
+    )
 
 
-def _simulate(rng: np.random.Generator, segments: pd.DataFrame, wave: str,
-              disposition: np.ndarray | None = None) -> pd.DataFrame:
+def _simulate(
+    rng: np.random.Generator, segments: pd.DataFrame, wave: str, disposition: np.ndarray | None = None
+) -> pd.DataFrame:
     """Answers (codes; NaN = not applicable) of respondents with *segments* in *wave*."""
     n = len(segments)
     g = rng.normal(size=n) if disposition is None else disposition
@@ -135,13 +196,21 @@ def _simulate(rng: np.random.Generator, segments: pd.DataFrame, wave: str,
             if reverse:
                 answer = 6 - answer
             out[item_id] = np.where(used, answer, np.nan)
-    overall = 3.55 + sum(coef * (latent[tp] - BASELINE[tp]) for tp, coef in DRIVERS.items()) \
+    overall = (
+        3.55
+        + sum(coef * (latent[tp] - BASELINE[tp]) for tp, coef in DRIVERS.items())
         + rng.normal(0, 0.45, n)
+    )
     out["overall_sat"] = np.clip(np.rint(overall), 1, 5)
     recommend = 7.1 + 2.0 * (overall - 3.55) + rng.normal(0, 1.5, n)
     out["recommend"] = np.clip(np.rint(recommend), 0, 10)
-    effort = (4.6 + 0.8 * (latent["hotline"] - BASELINE["hotline"])
-              + 0.5 * (latent["bill"] - BASELINE["bill"]) + 0.3 * g + rng.normal(0, 1.0, n))
+    effort = (
+        4.6
+        + 0.8 * (latent["hotline"] - BASELINE["hotline"])
+        + 0.5 * (latent["bill"] - BASELINE["bill"])
+        + 0.3 * g
+        + rng.normal(0, 1.0, n)
+    )
     out["effort"] = np.clip(np.rint(effort), 1, 7)
     return pd.DataFrame(out)
 
@@ -211,9 +280,15 @@ def _write_after(folder, ids, segments, answers, rng) -> None:
     frame = pd.DataFrame({"respondent_id": ids})
     for var in ("region", "tier", "channel"):
         frame[var] = segments[var].to_numpy()
-    texts = {"respondent_id": "受访者编号", "region": "地区", "tier": "会员等级", "channel": "渠道偏好",
-             "overall_sat": "总体满意度", "recommend": "推荐可能性（0-10）",
-             "effort": "星联通信让我轻松办理业务（1-7）"}
+    texts = {
+        "respondent_id": "受访者编号",
+        "region": "地区",
+        "tier": "会员等级",
+        "channel": "渠道偏好",
+        "overall_sat": "总体满意度",
+        "recommend": "推荐可能性（0-10）",
+        "effort": "星联通信让我轻松办理业务（1-7）",
+    }
     for items in ITEMS.values():
         texts.update({item: zh for item, (_a, zh, _e, _r) in items.items()})
     for column in _question_columns():
@@ -244,13 +319,27 @@ def _write_panel(folder, ids, segments, answers) -> None:
     missing = {}
     for column in _question_columns():
         frame[column] = answers[column].to_numpy()
-        labels = (AGREEMENT if column == "bill_confusing" else RECOMMEND if column == "recommend"
-                  else EFFORT if column == "effort" else SATISFACTION)
-        value_labels[column] = ({float(k): zh for k, (zh, _en) in labels.items()}
-                                | {98.0: "不适用", 99.0: "不知道"})
+        labels = (
+            AGREEMENT
+            if column == "bill_confusing"
+            else RECOMMEND
+            if column == "recommend"
+            else EFFORT
+            if column == "effort"
+            else SATISFACTION
+        )
+        value_labels[column] = {float(k): zh for k, (zh, _en) in labels.items()} | {
+            98.0: "不适用",
+            99.0: "不知道",
+        }
         missing[column] = [98, 99]
-    pyreadstat.write_sav(frame, str(folder / "after_panel.sav"), variable_value_labels=value_labels,
-                         missing_ranges=missing, file_label="StarLink panel, after wave")
+    pyreadstat.write_sav(
+        frame,
+        str(folder / "after_panel.sav"),
+        variable_value_labels=value_labels,
+        missing_ranges=missing,
+        file_label="StarLink panel, after wave",
+    )
 
 
 def _section() -> dict:
@@ -260,29 +349,48 @@ def _section() -> dict:
     items = {}
     for tp, tp_items in ITEMS.items():
         for item, (attribute, zh, en, reverse) in tp_items.items():
-            items[item] = {"touchpoint": tp, "attribute": attribute,
-                           "scale": "agree5" if reverse else "satisfaction5", "reverse": reverse,
-                           "label": {"zh": zh, "en": en}}
-    items["overall_sat"] = {"attribute": "overall", "scale": "satisfaction5",
-                            "label": {"zh": "总体满意度", "en": "Overall satisfaction"}}
-    items["recommend"] = {"attribute": "recommend", "scale": "recommend11",
-                          "label": {"zh": "向亲友推荐星联通信的可能性",
-                                    "en": "Likelihood to recommend StarLink"}}
-    items["effort"] = {"attribute": "effort", "scale": "effort7",
-                       "label": {"zh": "星联通信让我轻松办理业务",
-                                 "en": "StarLink made it easy to handle my issue"}}
+            items[item] = {
+                "touchpoint": tp,
+                "attribute": attribute,
+                "scale": "agree5" if reverse else "satisfaction5",
+                "reverse": reverse,
+                "label": {"zh": zh, "en": en},
+            }
+    items["overall_sat"] = {
+        "attribute": "overall",
+        "scale": "satisfaction5",
+        "label": {"zh": "总体满意度", "en": "Overall satisfaction"},
+    }
+    items["recommend"] = {
+        "attribute": "recommend",
+        "scale": "recommend11",
+        "label": {"zh": "向亲友推荐星联通信的可能性", "en": "Likelihood to recommend StarLink"},
+    }
+    items["effort"] = {
+        "attribute": "effort",
+        "scale": "effort7",
+        "label": {"zh": "星联通信让我轻松办理业务", "en": "StarLink made it easy to handle my issue"},
+    }
     return {
         "respondent_id": "respondent_id",
-        "waves": {"before": {"files": ["survey_before"], "date": story.WAVES["before"]},
-                  "after": {"files": ["survey_after", "survey_after_panel"], "date": story.WAVES["after"]}},
-        "segments": {var: {code: dict(names) for code, names in SEGMENT_LABELS[var].items()}
-                     for var in ("region", "tier", "channel")},
+        "waves": {
+            "before": {"files": ["survey_before"], "date": story.WAVES["before"]},
+            "after": {"files": ["survey_after", "survey_after_panel"], "date": story.WAVES["after"]},
+        },
+        "segments": {
+            var: {code: dict(names) for code, names in SEGMENT_LABELS[var].items()}
+            for var in ("region", "tier", "channel")
+        },
         "scales": {
             "satisfaction5": {"min": 1, "max": 5, "labels": labels(SATISFACTION)},
             "agree5": {"min": 1, "max": 5, "labels": labels(AGREEMENT)},
             "recommend11": {"min": 0, "max": 10, "labels": labels(RECOMMEND)},
-            "effort7": {"min": 1, "max": 7, "labels": labels(EFFORT),
-                        "description": "Customer Effort Score as agreement: 7 = easiest (least effort)."},
+            "effort7": {
+                "min": 1,
+                "max": 7,
+                "labels": labels(EFFORT),
+                "description": "Customer Effort Score as agreement: 7 = easiest (least effort).",
+            },
         },
         "items": items,
         "outcomes": {"overall": "overall_sat", "nps": "recommend", "ces": "effort"},
@@ -311,12 +419,15 @@ def generate(ctx: SampleContext) -> SamplePart:
 
     segments_panel = segments_before.iloc[:n_panel].reset_index(drop=True)
     # Panel members keep their disposition: their two answers are correlated, as in a real panel.
-    panel = _plant_missing(rng, _simulate(rng, segments_panel, "after",
-                                          disposition=before["_g"].to_numpy()[:n_panel]))
+    panel = _plant_missing(
+        rng, _simulate(rng, segments_panel, "after", disposition=before["_g"].to_numpy()[:n_panel])
+    )
     _write_panel(folder, panel_ids, segments_panel, panel)
 
-    margins = pd.DataFrame([(var, code, share) for var, shares in POPULATION_SHARES.items()
-                            for code, share in shares.items()], columns=["variable", "category", "share"])
+    margins = pd.DataFrame(
+        [(var, code, share) for var, shares in POPULATION_SHARES.items() for code, share in shares.items()],
+        columns=["variable", "category", "share"],
+    )
     margins.to_csv(folder / "margins.csv", index=False, lineterminator="\n")
 
     truth = _population_truths(ctx.rng("survey-population"))
@@ -324,21 +435,21 @@ def generate(ctx: SampleContext) -> SamplePart:
     usage = ", ".join(f"{k} {v:.0%}" for k, v in USAGE.items())
     drivers = ", ".join(f"{tp} {coef:.2f}" for tp, coef in DRIVERS.items())
     truths = f"""
-- Two waves: before ({story.WAVES['before']}, {n_wave} respondents, `survey/before.csv`, GBK) and after
-  ({story.WAVES['after']}, {len(after_fresh_ids)} fresh in `survey/after.xlsx` + {n_panel} panel members in
+- Two waves: before ({story.WAVES["before"]}, {n_wave} respondents, `survey/before.csv`, GBK) and after
+  ({story.WAVES["after"]}, {len(after_fresh_ids)} fresh in `survey/after.xlsx` + {n_panel} panel members in
   `survey/after_panel.sav`); the panel ids `{panel_ids[0]}`..`{panel_ids[-1]}` answer both waves.
 - Key drivers of overall satisfaction (coefficients of the touchpoint latents, 1-5 scale): {drivers}.
   Hotline and bill are the strongest drivers; website and WeChat have none (they correlate with overall
   only through the general disposition).
 - Hotline improvement: the hotline latent rises by {HOTLINE_SHIFT} in the after wave; the population mean
-  of the hotline items goes from {b['hotline_item_mean']:.2f} to {a['hotline_item_mean']:.2f}
-  (+{a['hotline_item_mean'] - b['hotline_item_mean']:.2f}); other touchpoints are unchanged.
-- NPS (population, -100..100): before {b['nps']:.1f}, after {a['nps']:.1f}
-  (+{a['nps'] - b['nps']:.1f} points).
-- Overall satisfaction (1-5) population mean before {b['overall_mean']:.2f}; at the sample's composition it
-  would be {truth['sample_composition_overall_mean']:.2f}: gold-tier customers (more satisfied,
-  +{TIER_EFFECT['gold']} latent) are {SAMPLE_SHARES['tier']['gold']:.0%} of the sample but
-  {POPULATION_SHARES['tier']['gold']:.0%} of the population, so the unweighted mean is too high; raking to
+  of the hotline items goes from {b["hotline_item_mean"]:.2f} to {a["hotline_item_mean"]:.2f}
+  (+{a["hotline_item_mean"] - b["hotline_item_mean"]:.2f}); other touchpoints are unchanged.
+- NPS (population, -100..100): before {b["nps"]:.1f}, after {a["nps"]:.1f}
+  (+{a["nps"] - b["nps"]:.1f} points).
+- Overall satisfaction (1-5) population mean before {b["overall_mean"]:.2f}; at the sample's composition it
+  would be {truth["sample_composition_overall_mean"]:.2f}: gold-tier customers (more satisfied,
+  +{TIER_EFFECT["gold"]} latent) are {SAMPLE_SHARES["tier"]["gold"]:.0%} of the sample but
+  {POPULATION_SHARES["tier"]["gold"]:.0%} of the population, so the unweighted mean is too high; raking to
   `survey/margins.csv` corrects it.
 - Each touchpoint's items form a scale with Cronbach's alpha about 0.8 (3-item scales) and 0.75 (2-item
   website, WeChat); `bill_confusing` is reverse-keyed (agreement that the bill confuses).
@@ -347,14 +458,27 @@ def generate(ctx: SampleContext) -> SamplePart:
 - CES (`effort`, 1-7) is agreement with "StarLink made it easy": higher = less effort.
 """
     files = {
-        "survey_before": {"path": f"{SUBFOLDER}/before.csv", "role": "survey", "encoding": "gbk",
-                          "description": "Survey wave before the hotline redesign (GBK CSV, text labels)"},
-        "survey_after": {"path": f"{SUBFOLDER}/after.xlsx", "role": "survey",
-                         "description": "Survey wave after the redesign, fresh sample (Excel, question row)",
-                         "options": {"header_rows": 2}},
-        "survey_after_panel": {"path": f"{SUBFOLDER}/after_panel.sav", "role": "survey",
-                               "description": "After wave, panel members re-interviewed (SPSS)"},
-        "margins": {"path": f"{SUBFOLDER}/margins.csv", "role": "margins",
-                    "description": "Population shares of region, tier and channel (customer base)"},
+        "survey_before": {
+            "path": f"{SUBFOLDER}/before.csv",
+            "role": "survey",
+            "encoding": "gbk",
+            "description": "Survey wave before the hotline redesign (GBK CSV, text labels)",
+        },
+        "survey_after": {
+            "path": f"{SUBFOLDER}/after.xlsx",
+            "role": "survey",
+            "description": "Survey wave after the redesign, fresh sample (Excel, question row)",
+            "options": {"header_rows": 2},
+        },
+        "survey_after_panel": {
+            "path": f"{SUBFOLDER}/after_panel.sav",
+            "role": "survey",
+            "description": "After wave, panel members re-interviewed (SPSS)",
+        },
+        "margins": {
+            "path": f"{SUBFOLDER}/margins.csv",
+            "role": "margins",
+            "description": "Population shares of region, tier and channel (customer base)",
+        },
     }
     return SamplePart(name="survey", files=files, runs=list(RUNS), section=_section(), truths=truths)

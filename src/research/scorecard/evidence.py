@@ -39,15 +39,47 @@ from research.study import Study
 
 #: Every column of the evidence table, in order (absent evidence: all NaN / None).
 EVIDENCE_COLUMNS = (
-    "touchpoint", "name", "stage", "stage_name", "channel", "visibility", "lifecycle", "owner",
-    "mean", "mean_ci_low", "mean_ci_high", "scale_min", "scale_max", "top_box", "top_box_ci_low",
-    "top_box_ci_high", "survey_n",
-    "users_nps", "users_nps_ci_low", "users_nps_ci_high", "importance", "importance_ci_low",
+    "touchpoint",
+    "name",
+    "stage",
+    "stage_name",
+    "channel",
+    "visibility",
+    "lifecycle",
+    "owner",
+    "mean",
+    "mean_ci_low",
+    "mean_ci_high",
+    "scale_min",
+    "scale_max",
+    "top_box",
+    "top_box_ci_low",
+    "top_box_ci_high",
+    "survey_n",
+    "users_nps",
+    "users_nps_ci_low",
+    "users_nps_ci_high",
+    "importance",
+    "importance_ci_low",
     "importance_ci_high",
-    "interview_respondents", "interview_reach", "interview_mentions", "interview_negativity",
-    "interview_delight_reach", "pain_codes",
-    "quote", "feedback_n", "feedback_negative_share", "feedback_ci_low", "feedback_ci_high", "feedback_codes",
-    "journey_reach", "repeat_contact_rate", "drop_off", "verdict", "verdict_detail", "verdict_run",
+    "interview_respondents",
+    "interview_reach",
+    "interview_mentions",
+    "interview_negativity",
+    "interview_delight_reach",
+    "pain_codes",
+    "quote",
+    "feedback_n",
+    "feedback_negative_share",
+    "feedback_ci_low",
+    "feedback_ci_high",
+    "feedback_codes",
+    "journey_reach",
+    "repeat_contact_rate",
+    "drop_off",
+    "verdict",
+    "verdict_detail",
+    "verdict_run",
 )
 _TEXT_COLUMNS = ("pain_codes", "quote", "feedback_codes", "verdict", "verdict_detail", "verdict_run")
 
@@ -113,16 +145,22 @@ def read_run_results(study: Study, run_ids: list[str]) -> list[RunResults]:
     found = []
     for run_id in run_ids:
         if run_id not in known:
-            raise DataError("Unknown report run", file=study.yml_path, column="runs", value=run_id,
-                            hint=f"Run ids of the study: {known}")
+            raise DataError(
+                "Unknown report run",
+                file=study.yml_path,
+                column="runs",
+                value=run_id,
+                hint=f"Run ids of the study: {known}",
+            )
         path = study.reports_dir / run_id / "results.json"
         if not path.is_file():
             continue
         try:
             content = json.loads(path.read_text(encoding="utf-8"))
         except ValueError as exc:
-            raise DataError("A report's results.json is not valid JSON", file=path,
-                            hint=f"Run the report again ({exc}).") from None
+            raise DataError(
+                "A report's results.json is not valid JSON", file=path, hint=f"Run the report again ({exc})."
+            ) from None
         results = content.get("results", {})
         parameters = content.get("provenance", {}).get("parameters", {})
         found.append(RunResults(run_id, pillar_of(results), results, parameters))
@@ -199,12 +237,31 @@ def _survey(run: RunResults) -> pd.DataFrame:
     card = pd.DataFrame(run.results.get("scorecard") or [])
     if card.empty:
         return pd.DataFrame(columns=["touchpoint"])
-    card = card.rename(columns={"ci_low": "mean_ci_low", "ci_high": "mean_ci_high", "n": "survey_n",
-                                "nps": "users_nps", "nps_ci_low": "users_nps_ci_low",
-                                "nps_ci_high": "users_nps_ci_high"})
-    keep = ["touchpoint", "mean", "mean_ci_low", "mean_ci_high", "scale_min", "scale_max", "top_box",
-            "top_box_ci_low", "top_box_ci_high", "survey_n", "users_nps", "users_nps_ci_low",
-            "users_nps_ci_high"]
+    card = card.rename(
+        columns={
+            "ci_low": "mean_ci_low",
+            "ci_high": "mean_ci_high",
+            "n": "survey_n",
+            "nps": "users_nps",
+            "nps_ci_low": "users_nps_ci_low",
+            "nps_ci_high": "users_nps_ci_high",
+        }
+    )
+    keep = [
+        "touchpoint",
+        "mean",
+        "mean_ci_low",
+        "mean_ci_high",
+        "scale_min",
+        "scale_max",
+        "top_box",
+        "top_box_ci_low",
+        "top_box_ci_high",
+        "survey_n",
+        "users_nps",
+        "users_nps_ci_low",
+        "users_nps_ci_high",
+    ]
     card = card[[c for c in keep if c in card.columns]]
     drivers = pd.DataFrame(run.results.get("drivers") or [])
     if not drivers.empty:
@@ -295,9 +352,15 @@ def evaluation_verdict(run: RunResults, study: Study, language: str | None = Non
         verdicts.append(effect.get("verdict"))
     decided = {v for v in verdicts if v in ("improved", "worse")}
     verdict = decided.pop() if len(decided) == 1 else ("mixed" if decided else "no clear change")
-    return {"touchpoint": touchpoint, "verdict": verdict, "kpis": kpis, "run": run.run_id,
-            "intervention": run.results.get("intervention"),
-            "improved": sum(v == "improved" for v in verdicts), "n_kpis": len(verdicts)}
+    return {
+        "touchpoint": touchpoint,
+        "verdict": verdict,
+        "kpis": kpis,
+        "run": run.run_id,
+        "intervention": run.results.get("intervention"),
+        "improved": sum(v == "improved" for v in verdicts),
+        "n_kpis": len(verdicts),
+    }
 
 
 def touchpoint_evidence(study: Study, runs: list[RunResults], language: str | None = None) -> pd.DataFrame:
@@ -338,21 +401,33 @@ def touchpoint_evidence(study: Study, runs: list[RunResults], language: str | No
         parts.append(_journeys(run))
     verdicts = [v for run in chosen.get("evaluation", []) if (v := evaluation_verdict(run, study, language))]
     if verdicts:
-        parts.append(pd.DataFrame([
-            {"touchpoint": v["touchpoint"], "verdict": v["verdict"], "verdict_run": v["run"],
-             "verdict_detail": f"{v['improved']}/{v['n_kpis']}"}
-            for v in verdicts
-        ]).drop_duplicates("touchpoint", keep="last"))
+        parts.append(
+            pd.DataFrame(
+                [
+                    {
+                        "touchpoint": v["touchpoint"],
+                        "verdict": v["verdict"],
+                        "verdict_run": v["run"],
+                        "verdict_detail": f"{v['improved']}/{v['n_kpis']}",
+                    }
+                    for v in verdicts
+                ]
+            ).drop_duplicates("touchpoint", keep="last")
+        )
     if study.has_catalog:
         catalog = study.catalog
-        table = pd.DataFrame({
-            "touchpoint": catalog["touchpoint"],
-            "name": [study.touchpoint_label(t, language) for t in catalog["touchpoint"]],
-            "stage": catalog["stage"].astype(str),
-            "stage_name": [study.stage_label(str(s), language) for s in catalog["stage"]],
-            "channel": catalog["channel"], "visibility": catalog["visibility"],
-            "lifecycle": catalog["lifecycle"], "owner": catalog["owner"].replace("", None),
-        })
+        table = pd.DataFrame(
+            {
+                "touchpoint": catalog["touchpoint"],
+                "name": [study.touchpoint_label(t, language) for t in catalog["touchpoint"]],
+                "stage": catalog["stage"].astype(str),
+                "stage_name": [study.stage_label(str(s), language) for s in catalog["stage"]],
+                "channel": catalog["channel"],
+                "visibility": catalog["visibility"],
+                "lifecycle": catalog["lifecycle"],
+                "owner": catalog["owner"].replace("", None),
+            }
+        )
     else:
         named = list(dict.fromkeys(t for part in parts for t in part["touchpoint"]))
         table = pd.DataFrame({"touchpoint": named, "name": named})

@@ -50,8 +50,11 @@ often “Long waits”.'
     parts = []
     importance, mean = _number(row.get("importance")), _number(row.get("mean"))
     if importance is not None:
-        parts.append(f"在满意度的驱动因素中占 {_percent(importance)}" if zh
-                     else f"it carries {_percent(importance)} of what drives satisfaction")
+        parts.append(
+            f"在满意度的驱动因素中占 {_percent(importance)}"
+            if zh
+            else f"it carries {_percent(importance)} of what drives satisfaction"
+        )
     if mean is not None:
         top = _number(row.get("top_box"))
         scale_max = _number(row.get("scale_max"))
@@ -66,14 +69,23 @@ often “Long waits”.'
     codes = str(row.get("pain_codes") or "").split(", ")
     if reach is not None:
         most = (f"，最常见的是“{codes[0]}”" if zh else f", most often “{codes[0]}”") if codes[0] else ""
-        parts.append((f"{_percent(reach)} 的受访者提到这里的痛点" if zh
-                      else f"{_percent(reach)} of interviewees raised a pain point here") + most)
+        parts.append(
+            (
+                f"{_percent(reach)} 的受访者提到这里的痛点"
+                if zh
+                else f"{_percent(reach)} of interviewees raised a pain point here"
+            )
+            + most
+        )
     negative, items = _number(row.get("feedback_negative_share")), _number(row.get("feedback_n"))
     if negative is not None and items is not None:
         complaint = str(row.get("feedback_codes") or "").split(", ")[0] if reach is None else ""
         most = (f"，最常见的是“{complaint}”" if zh else f", most often “{complaint}”") if complaint else ""
-        said = (f"{items:,.0f} 条客户反馈中 {_percent(negative)} 为负面" if zh
-                else f"{_percent(negative)} of {items:,.0f} feedback items about it are negative")
+        said = (
+            f"{items:,.0f} 条客户反馈中 {_percent(negative)} 为负面"
+            if zh
+            else f"{_percent(negative)} of {items:,.0f} feedback items about it are negative"
+        )
         parts.append(said + most)
     name, stage = row.get("name"), row.get("stage_name")
     where = (f"（{stage}）" if zh else f" ({stage})") if isinstance(stage, str) and stage else ""
@@ -96,22 +108,35 @@ def verdict_sentence(verdict: dict[str, Any], name: str, language: str) -> str:
     'The change at Hotline on 2025-07-07 worked: 1 of 1 KPIs improved (Wait -89.1 s).'
     """
     zh = language == "zh"
-    effects = [f"{label} {est:+.3g} {unit}".strip()
-               for label, est, unit, _ in verdict["kpis"] if _number(est) is not None]
+    effects = [
+        f"{label} {est:+.3g} {unit}".strip()
+        for label, est, unit, _ in verdict["kpis"]
+        if _number(est) is not None
+    ]
     detail = ("（" + "；".join(effects) + "）" if zh else " (" + "; ".join(effects) + ")") if effects else ""
     when = verdict.get("intervention") or ""
     k, n = verdict["improved"], verdict["n_kpis"]
     if zh:
         head = f"{name}{f'于 {when} ' if when else ''}的改进"
-        text = {"improved": f"见效：{n} 项指标中 {k} 项改善", "worse": f"效果变差：{n} 项指标中有指标变差",
-                "mixed": f"效果不一：{n} 项指标中 {k} 项改善",
-                "no clear change": f"未见明显效果（{n} 项指标）"}
-        return head + text[verdict["verdict"]] + (detail if verdict["verdict"] != "no clear change" else "") \
+        text = {
+            "improved": f"见效：{n} 项指标中 {k} 项改善",
+            "worse": f"效果变差：{n} 项指标中有指标变差",
+            "mixed": f"效果不一：{n} 项指标中 {k} 项改善",
+            "no clear change": f"未见明显效果（{n} 项指标）",
+        }
+        return (
+            head
+            + text[verdict["verdict"]]
+            + (detail if verdict["verdict"] != "no clear change" else "")
             + "。"
+        )
     head = f"The change at {name}{f' on {when}' if when else ''}"
-    text = {"improved": f" worked: {k} of {n} KPIs improved", "worse": f" made things worse on {n} KPIs",
-            "mixed": f" had mixed results: {k} of {n} KPIs improved",
-            "no clear change": f" shows no clear effect on its {n} KPIs"}
+    text = {
+        "improved": f" worked: {k} of {n} KPIs improved",
+        "worse": f" made things worse on {n} KPIs",
+        "mixed": f" had mixed results: {k} of {n} KPIs improved",
+        "no clear change": f" shows no clear effect on its {n} KPIs",
+    }
     return head + text[verdict["verdict"]] + (detail if verdict["verdict"] != "no clear change" else "") + "."
 
 
@@ -124,8 +149,11 @@ def emerging_sentence(labels: list[str], language: str) -> str:
     'A new issue is rising in customer feedback: “App crashes”.'
     """
     quoted = "、".join(f"“{x}”" for x in labels) if language == "zh" else ", ".join(f"“{x}”" for x in labels)
-    return f"客户反馈中出现上升的新问题：{quoted}。" if language == "zh" else \
-        f"A new issue is rising in customer feedback: {quoted}."
+    return (
+        f"客户反馈中出现上升的新问题：{quoted}。"
+        if language == "zh"
+        else f"A new issue is rising in customer feedback: {quoted}."
+    )
 
 
 def top_findings(
@@ -167,18 +195,32 @@ def top_findings(
     labels, names = labels or {}, names or {}
     scored = ranked[ranked["rank"].notna()]
     priority = [
-        {"text": priority_sentence(row, position, language), "run": scorecard_run,
-         "section": PRIORITY_SECTION, "touchpoint": row["touchpoint"]}
+        {
+            "text": priority_sentence(row, position, language),
+            "run": scorecard_run,
+            "section": PRIORITY_SECTION,
+            "touchpoint": row["touchpoint"],
+        }
         for position, (_, row) in enumerate(scored.head(n).iterrows(), start=1)
     ]
     changes = [
-        {"text": verdict_sentence(v, names.get(v["touchpoint"], v["touchpoint"]), language), "run": v["run"],
-         "section": "verdicts", "touchpoint": v["touchpoint"]}
+        {
+            "text": verdict_sentence(v, names.get(v["touchpoint"], v["touchpoint"]), language),
+            "run": v["run"],
+            "section": "verdicts",
+            "touchpoint": v["touchpoint"],
+        }
         for v in verdicts
     ]
     rising = []
     if feedback is not None and feedback.results.get("emerging"):
         codes = [labels.get(c, c) for c in feedback.results["emerging"]]
-        rising.append({"text": emerging_sentence(codes, language), "run": feedback.run_id,
-                       "section": "trends", "touchpoint": None})
+        rising.append(
+            {
+                "text": emerging_sentence(codes, language),
+                "run": feedback.run_id,
+                "section": "trends",
+                "touchpoint": None,
+            }
+        )
     return (priority[:2] + changes + priority[2:] + rising)[:n]

@@ -31,15 +31,30 @@ def check_run(study: Study, parameters: dict[str, Any]) -> list[DataError]:
     known = [run.id for run in study.runs]
     for run_id in parameters.get("inputs") or []:
         if run_id not in known:
-            problems.append(DataError("Unknown report run", file=study.yml_path, column="inputs",
-                                      value=run_id, hint=f"Run ids of the study: {known}"))
+            problems.append(
+                DataError(
+                    "Unknown report run",
+                    file=study.yml_path,
+                    column="inputs",
+                    value=run_id,
+                    hint=f"Run ids of the study: {known}",
+                )
+            )
     weights = {name: parameters.get(f"weight_{name}", 1.0) for name in ("importance", "gap", "pain")}
     try:
         _check_weights({k: float(v) for k, v in weights.items()})
     except DataError as error:
-        problems.append(DataError(error.message, file=study.yml_path, column="weight_*", value=weights,
-                                  hint=error.hint))
+        problems.append(
+            DataError(error.message, file=study.yml_path, column="weight_*", value=weights, hint=error.hint)
+        )
     except (TypeError, ValueError):
-        problems.append(DataError("Priority weights must be numbers", file=study.yml_path, column="weight_*",
-                                  value=weights, hint="Use e.g. weight_gap: 1.5"))
+        problems.append(
+            DataError(
+                "Priority weights must be numbers",
+                file=study.yml_path,
+                column="weight_*",
+                value=weights,
+                hint="Use e.g. weight_gap: 1.5",
+            )
+        )
     return problems + report_language_problems(study, parameters.get("language"))

@@ -67,12 +67,16 @@ def priority_components(card: pd.DataFrame) -> pd.DataFrame:
     largest = importance.max()
     span = _column(card, "scale_max") - _column(card, "scale_min")
     pain = pd.concat([_column(card, c) for c in _PAIN_SOURCES], axis=1).mean(axis=1, skipna=True)
-    return pd.DataFrame({
-        "touchpoint": card["touchpoint"].to_numpy(),
-        "importance_score": (importance / largest if largest > 0 else importance * np.nan).to_numpy(),
-        "gap_score": ((_column(card, "scale_max") - _column(card, "mean")) / span.where(span > 0)).to_numpy(),
-        "pain_score": pain.to_numpy(),
-    })
+    return pd.DataFrame(
+        {
+            "touchpoint": card["touchpoint"].to_numpy(),
+            "importance_score": (importance / largest if largest > 0 else importance * np.nan).to_numpy(),
+            "gap_score": (
+                (_column(card, "scale_max") - _column(card, "mean")) / span.where(span > 0)
+            ).to_numpy(),
+            "pain_score": pain.to_numpy(),
+        }
+    )
 
 
 def _check_weights(weights: dict[str, float] | None) -> dict[str, float]:
@@ -81,12 +85,20 @@ def _check_weights(weights: dict[str, float] | None) -> dict[str, float]:
     merged = {**DEFAULT_WEIGHTS, **(weights or {})}
     unknown = sorted(set(merged) - set(COMPONENTS))
     if unknown:
-        raise DataError("Unknown priority weight", column="weights", value=unknown,
-                        hint=f"Weights are named {list(COMPONENTS)}.")
+        raise DataError(
+            "Unknown priority weight",
+            column="weights",
+            value=unknown,
+            hint=f"Weights are named {list(COMPONENTS)}.",
+        )
     bad = {k: v for k, v in merged.items() if not np.isfinite(v) or v < 0}
     if bad or not sum(merged.values()) > 0:
-        raise DataError("Priority weights must be non-negative numbers, not all 0", column="weights",
-                        value=bad or merged, hint="Use e.g. {'importance': 1, 'gap': 1, 'pain': 1}.")
+        raise DataError(
+            "Priority weights must be non-negative numbers, not all 0",
+            column="weights",
+            value=bad or merged,
+            hint="Use e.g. {'importance': 1, 'gap': 1, 'pain': 1}.",
+        )
     return merged
 
 
@@ -161,8 +173,11 @@ def top_touchpoints(card: pd.DataFrame, weights: dict[str, float] | None = None,
 
 
 def sensitivity(
-    card: pd.DataFrame, weights: dict[str, float] | None = None, n: int = 5,
-    factors: tuple[float, ...] = SENSITIVITY_FACTORS, labels: dict[str, str] | None = None,
+    card: pd.DataFrame,
+    weights: dict[str, float] | None = None,
+    n: int = 5,
+    factors: tuple[float, ...] = SENSITIVITY_FACTORS,
+    labels: dict[str, str] | None = None,
 ) -> pd.DataFrame:
     """How the top *n* change when each weight in turn is multiplied by each of *factors*.
 

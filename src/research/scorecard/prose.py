@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from research.reports.sections import prose, read_words
+from research.wording import Prose, words_file
 
-from research.reports.sections import Prose, prose, read_words
-
-WORDS = Path(__file__).with_name("prose.yml")
+WORDS = words_file("scorecard")
 
 
 def explain(section: str, language: str) -> Prose:

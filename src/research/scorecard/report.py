@@ -54,8 +54,12 @@ class Scorecard:
 
 
 def build_scorecard(
-    study: Study, *, output_dir: str | Path = "", inputs: list[str] | None = None,
-    language: str | None = None, weights: dict[str, float] | None = None,
+    study: Study,
+    *,
+    output_dir: str | Path = "",
+    inputs: list[str] | None = None,
+    language: str | None = None,
+    weights: dict[str, float] | None = None,
 ) -> Scorecard:
     """Read the runs' results and build the scorecard of *study*.
 
@@ -99,13 +103,28 @@ def build_scorecard(
     run_id = own if own in {r.id for r in study.runs} else None
     labels = code_labels(study, language)
     feedback = chosen.get("feedback", [None])[-1]
-    findings = top_findings(ranked, verdicts, language, scorecard_run=run_id, feedback=feedback,
-                            labels=labels, names=names, n=TOP_N)
+    findings = top_findings(
+        ranked,
+        verdicts,
+        language,
+        scorecard_run=run_id,
+        feedback=feedback,
+        labels=labels,
+        names=names,
+        n=TOP_N,
+    )
     stages = study.stages if study.has_catalog else []
     return Scorecard(
-        study=study, language=language, runs=runs, ranked=ranked, weights=weights,
+        study=study,
+        language=language,
+        runs=runs,
+        ranked=ranked,
+        weights=weights,
         sensitivity=sensitivity(card, weights, n=TOP_N, labels=names),
-        emotion=stage_emotion(card, stages), verdicts=verdicts, findings=findings, run_id=run_id,
+        emotion=stage_emotion(card, stages),
+        verdicts=verdicts,
+        findings=findings,
+        run_id=run_id,
     )
 
 
@@ -139,40 +158,87 @@ def formula_text(weights: dict[str, float], language: str) -> str:
 
 #: Column headers of the scorecard table shown in the report, per language.
 _HEADERS = {
-    "en": {"rank": "#", "name": "Touchpoint", "stage_name": "Stage", "lifecycle": "Lifecycle",
-           "owner": "Owner",
-           "priority": "Priority", "importance": "Importance", "mean": "Mean", "top_box": "Top-box",
-           "survey_n": "n (survey)", "users_nps": "NPS (users)", "interview_reach": "Interviewees with pain",
-           "interview_delight_reach": "Interviewees praising",
-           "pain_codes": "Top pain points", "feedback_negative_share": "Negative feedback",
-           "journey_reach": "Reach (journeys)", "repeat_contact_rate": "Repeat contact",
-           "drop_off": "Drop-off after", "verdict": "Latest verdict", "evidence": "Evidence",
-           "quote": "Quote"},
-    "zh": {"rank": "序号", "name": "触点", "stage_name": "阶段", "lifecycle": "生命周期", "owner": "负责部门",
-           "priority": "优先级",
-           "importance": "重要性", "mean": "均值", "top_box": "高分比例", "survey_n": "样本量（问卷）",
-           "users_nps": "使用者 NPS",
-           "interview_reach": "提到痛点的受访者", "interview_delight_reach": "称赞的受访者",
-           "pain_codes": "主要痛点",
-           "feedback_negative_share": "负面反馈比例", "journey_reach": "触达率（旅程）",
-           "repeat_contact_rate": "重复联系率", "drop_off": "之后流失", "verdict": "最近评估结论",
-           "evidence": "证据", "quote": "引语"},
+    "en": {
+        "rank": "#",
+        "name": "Touchpoint",
+        "stage_name": "Stage",
+        "lifecycle": "Lifecycle",
+        "owner": "Owner",
+        "priority": "Priority",
+        "importance": "Importance",
+        "mean": "Mean",
+        "top_box": "Top-box",
+        "survey_n": "n (survey)",
+        "users_nps": "NPS (users)",
+        "interview_reach": "Interviewees with pain",
+        "interview_delight_reach": "Interviewees praising",
+        "pain_codes": "Top pain points",
+        "feedback_negative_share": "Negative feedback",
+        "journey_reach": "Reach (journeys)",
+        "repeat_contact_rate": "Repeat contact",
+        "drop_off": "Drop-off after",
+        "verdict": "Latest verdict",
+        "evidence": "Evidence",
+        "quote": "Quote",
+    },
+    "zh": {
+        "rank": "序号",
+        "name": "触点",
+        "stage_name": "阶段",
+        "lifecycle": "生命周期",
+        "owner": "负责部门",
+        "priority": "优先级",
+        "importance": "重要性",
+        "mean": "均值",
+        "top_box": "高分比例",
+        "survey_n": "样本量（问卷）",
+        "users_nps": "使用者 NPS",
+        "interview_reach": "提到痛点的受访者",
+        "interview_delight_reach": "称赞的受访者",
+        "pain_codes": "主要痛点",
+        "feedback_negative_share": "负面反馈比例",
+        "journey_reach": "触达率（旅程）",
+        "repeat_contact_rate": "重复联系率",
+        "drop_off": "之后流失",
+        "verdict": "最近评估结论",
+        "evidence": "证据",
+        "quote": "引语",
+    },
 }
 _WORDS = {
-    "zh": {"complete": "完整", "partial": "部分", "none": "无", "improved": "改善", "worse": "变差",
-           "mixed": "不一", "no clear change": "无明显变化", "creation": "导入期",
-           "development": "成长期", "maturity": "成熟期", "decline": "衰退期"},
+    "zh": {
+        "complete": "完整",
+        "partial": "部分",
+        "none": "无",
+        "improved": "改善",
+        "worse": "变差",
+        "mixed": "不一",
+        "no clear change": "无明显变化",
+        "creation": "导入期",
+        "development": "成长期",
+        "maturity": "成熟期",
+        "decline": "衰退期",
+    },
     "en": {},
 }
 #: Interval columns shown after a value in the scorecard table (95% intervals).
 _INTERVALS = {
-    "mean": ("mean_ci_low", "mean_ci_high"), "top_box": ("top_box_ci_low", "top_box_ci_high"),
+    "mean": ("mean_ci_low", "mean_ci_high"),
+    "top_box": ("top_box_ci_low", "top_box_ci_high"),
     "importance": ("importance_ci_low", "importance_ci_high"),
     "feedback_negative_share": ("feedback_ci_low", "feedback_ci_high"),
     "users_nps": ("users_nps_ci_low", "users_nps_ci_high"),
 }
-_PERCENT = ("importance", "top_box", "interview_reach", "interview_delight_reach", "feedback_negative_share",
-            "journey_reach", "repeat_contact_rate", "drop_off")
+_PERCENT = (
+    "importance",
+    "top_box",
+    "interview_reach",
+    "interview_delight_reach",
+    "feedback_negative_share",
+    "journey_reach",
+    "repeat_contact_rate",
+    "drop_off",
+)
 MISSING = "—"
 
 
@@ -212,7 +278,8 @@ def scorecard_table(ranked: pd.DataFrame, language: str, quotes: bool = False) -
         low, high = _INTERVALS.get(column, ("", ""))
         if low in ranked.columns and high in ranked.columns:
             values = [
-                value if value == MISSING or _shown(a, column, language) == MISSING
+                value
+                if value == MISSING or _shown(a, column, language) == MISSING
                 else f"{value} [{_shown(a, column, language)}, {_shown(b, column, language)}]"
                 for value, a, b in zip(values, ranked[low], ranked[high], strict=True)
             ]
@@ -230,15 +297,20 @@ def sensitivity_table(table: pd.DataFrame, language: str) -> pd.DataFrame:
     ['Weight', 'Factor', 'Top 5', 'Changed?']
     """
     zh = language == "zh"
-    names = ({"importance": "重要性", "gap": "表现差距", "pain": "痛点广度"} if zh
-             else {"importance": "importance", "gap": "performance gap", "pain": "breadth of pain"})
+    names = (
+        {"importance": "重要性", "gap": "表现差距", "pain": "痛点广度"}
+        if zh
+        else {"importance": "importance", "gap": "performance gap", "pain": "breadth of pain"}
+    )
     yes, no = ("是", "否") if zh else ("yes", "no")
-    return pd.DataFrame({
-        ("权重" if zh else "Weight"): [names.get(w, w) for w in table["weight"]],
-        ("倍数" if zh else "Factor"): [f"×{f:g}" for f in table["factor"]],
-        ("前五" if zh else f"Top {TOP_N}"): table["top"],
-        ("是否变化" if zh else "Changed?"): [yes if c else no for c in table["changed"]],
-    })
+    return pd.DataFrame(
+        {
+            ("权重" if zh else "Weight"): [names.get(w, w) for w in table["weight"]],
+            ("倍数" if zh else "Factor"): [f"×{f:g}" for f in table["factor"]],
+            ("前五" if zh else f"Top {TOP_N}"): table["top"],
+            ("是否变化" if zh else "Changed?"): [yes if c else no for c in table["changed"]],
+        }
+    )
 
 
 def scorecard_results(card: Scorecard) -> dict[str, Any]:
@@ -258,8 +330,10 @@ def scorecard_results(card: Scorecard) -> dict[str, Any]:
 
     def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
         plain = frame.astype(object).where(frame.notna(), None)
-        return [{k: (v.item() if hasattr(v, "item") else v) for k, v in row.items()}
-                for row in plain.to_dict("records")]
+        return [
+            {k: (v.item() if hasattr(v, "item") else v) for k, v in row.items()}
+            for row in plain.to_dict("records")
+        ]
 
     ranked = card.ranked
     return {
@@ -312,15 +386,30 @@ def inputs_table(card: Scorecard, language: str) -> pd.DataFrame:
     >>> inputs_table(build_scorecard(load_study("sample")), "en")  # doctest: +SKIP
     """
     zh = language == "zh"
-    pillars = ({"coding": "访谈编码", "survey": "问卷统计", "feedback": "客户反馈", "journeys": "客户旅程",
-                "evaluation": "改进评估"} if zh else
-               {"coding": "Interview coding", "survey": "Survey statistics", "feedback": "Customer feedback",
-                "journeys": "Customer journeys", "evaluation": "Improvement evaluation"})
+    pillars = (
+        {
+            "coding": "访谈编码",
+            "survey": "问卷统计",
+            "feedback": "客户反馈",
+            "journeys": "客户旅程",
+            "evaluation": "改进评估",
+        }
+        if zh
+        else {
+            "coding": "Interview coding",
+            "survey": "Survey statistics",
+            "feedback": "Customer feedback",
+            "journeys": "Customer journeys",
+            "evaluation": "Improvement evaluation",
+        }
+    )
     used = card.used
-    return pd.DataFrame({
-        ("报告类型" if zh else "Pillar"): [pillars.get(p, p) for p in used],
-        ("运行编号" if zh else "Run"): [", ".join(ids) for ids in used.values()],
-    })
+    return pd.DataFrame(
+        {
+            ("报告类型" if zh else "Pillar"): [pillars.get(p, p) for p in used],
+            ("运行编号" if zh else "Run"): [", ".join(ids) for ids in used.values()],
+        }
+    )
 
 
 def findings_table(findings: list[dict[str, Any]], language: str) -> pd.DataFrame | None:
@@ -335,8 +424,12 @@ def findings_table(findings: list[dict[str, Any]], language: str) -> pd.DataFram
     if not findings:
         return None
     zh = language == "zh"
-    return pd.DataFrame({
-        ("序号" if zh else "#"): range(1, len(findings) + 1),
-        ("发现" if zh else "Finding"): [f["text"] for f in findings],
-        ("依据" if zh else "Source"): [f.get("run") or ("本报告" if zh else "this report") for f in findings],
-    })
+    return pd.DataFrame(
+        {
+            ("序号" if zh else "#"): range(1, len(findings) + 1),
+            ("发现" if zh else "Finding"): [f["text"] for f in findings],
+            ("依据" if zh else "Source"): [
+                f.get("run") or ("本报告" if zh else "this report") for f in findings
+            ],
+        }
+    )

@@ -54,8 +54,15 @@ def stage_emotion(card: pd.DataFrame, stages: list[str], alpha: float = 0.05) ->
     """
     rows = []
     frame = card.copy()
-    for column in ("mean", "mean_ci_low", "mean_ci_high", "scale_min", "scale_max", "feedback_n",
-                   "feedback_negative_share"):
+    for column in (
+        "mean",
+        "mean_ci_low",
+        "mean_ci_high",
+        "scale_min",
+        "scale_max",
+        "feedback_n",
+        "feedback_negative_share",
+    ):
         frame[column] = pd.to_numeric(frame[column], errors="coerce") if column in frame else np.nan
     span = frame["scale_max"] - frame["scale_min"]
     for stage in stages:

@@ -65,7 +65,7 @@ class Comparison:
 
 @contextmanager
 def _quiet_pingouin():
-    """pingouin 0.7 calls pandas APIs that pandas 3 deprecates; not the user's concern."""
+    """Pingouin 0.7 calls pandas APIs that pandas 3 deprecates; not the user's concern."""
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=".*inplace keyword.*")
         yield
@@ -117,8 +117,17 @@ def _format_p(p: float, language: str, adjusted: bool = True) -> str:
 
 
 def _reading(
-    a: str, b: str, difference: float, p_adjusted: float, significant: bool, *, dv: str,
-    language: str, detail: str, negative_detail: str, adjusted: bool = True,
+    a: str,
+    b: str,
+    difference: float,
+    p_adjusted: float,
+    significant: bool,
+    *,
+    dv: str,
+    language: str,
+    detail: str,
+    negative_detail: str,
+    adjusted: bool = True,
 ) -> str:
     """One sentence; the higher group is named first when the difference is significant."""
     p_text = _format_p(p_adjusted, language, adjusted)
@@ -149,7 +158,7 @@ def _adjust(pairwise: pd.DataFrame, padjust: PAdjust, alpha: float) -> pd.DataFr
 
 
 def _anova_table(data: pd.DataFrame, dv: str, group: str) -> pd.DataFrame:
-    """pingouin's detailed one-way ANOVA table (rows: between, within) of the cleaned data."""
+    """Pingouin's detailed one-way ANOVA table (rows: between, within) of the cleaned data."""
     frame = _clean(data, dv, group)
     with _quiet_pingouin():
         return pg.anova(data=frame, dv=dv, between=group, detailed=True)
@@ -213,8 +222,7 @@ def cramers_v(table: pd.DataFrame | np.ndarray) -> float:
     """
     observed = np.asarray(table)
     if observed.ndim != 2 or min(observed.shape) < 2:
-        raise DataError("Cramér's V needs a table with at least 2 rows and 2 columns",
-                        value=observed.shape)
+        raise DataError("Cramér's V needs a table with at least 2 rows and 2 columns", value=observed.shape)
     return float(association(observed, method="cramer", correction=False))
 
 
@@ -303,8 +311,10 @@ def compare_means(
         }
     )
     groups = (
-        frame.groupby(group, sort=True)[dv].agg(["count", "mean", "std"])
-        .reset_index().rename(columns={group: "group", "count": "n", "std": "sd"})
+        frame.groupby(group, sort=True)[dv]
+        .agg(["count", "mean", "std"])
+        .reset_index()
+        .rename(columns={group: "group", "count": "n", "std": "sd"})
     )
     with _quiet_pingouin():
         gh = pg.pairwise_gameshowell(data=frame, dv=dv, between=group)
@@ -338,8 +348,13 @@ def compare_means(
     pairwise = _adjust(pairwise, padjust, alpha)
     pairwise["reading"] = [
         _reading(
-            _label(row.group_a, group_labels), _label(row.group_b, group_labels), row.difference,
-            row.p_adjusted, row.significant, dv=dv_text, language=language,
+            _label(row.group_a, group_labels),
+            _label(row.group_b, group_labels),
+            row.difference,
+            row.p_adjusted,
+            row.significant,
+            dv=dv_text,
+            language=language,
             detail=_difference_text(row.difference, row.ci_low, row.ci_high, ci, language),
             negative_detail=_difference_text(-row.difference, -row.ci_high, -row.ci_low, ci, language),
             adjusted=padjust != "none",
@@ -389,9 +404,12 @@ def dunn_test(data: pd.DataFrame, dv: str, group: str, *, padjust: PAdjust = "ho
         z = difference / se
         rows.append(
             {
-                "group_a": a, "group_b": b,
-                "mean_rank_a": float(summary.loc[a, "mean"]), "mean_rank_b": float(summary.loc[b, "mean"]),
-                "rank_difference": float(difference), "statistic": float(z),
+                "group_a": a,
+                "group_b": b,
+                "mean_rank_a": float(summary.loc[a, "mean"]),
+                "mean_rank_b": float(summary.loc[b, "mean"]),
+                "rank_difference": float(difference),
+                "statistic": float(z),
                 "p_value": float(2 * stats.norm.sf(abs(z))),
             }
         )
@@ -441,32 +459,46 @@ def compare_ranks(
     h = float(kw["H"].iloc[0])
     omnibus = pd.DataFrame(
         {
-            "test": ["kruskal_wallis"], "statistic": [h], "df1": [float(kw["ddof1"].iloc[0])],
-            "df2": [np.nan], "p_value": [float(kw["p_unc"].iloc[0])],
-            "epsilon_squared": [epsilon_squared(h, n)], "n": [n], "k": [k],
+            "test": ["kruskal_wallis"],
+            "statistic": [h],
+            "df1": [float(kw["ddof1"].iloc[0])],
+            "df2": [np.nan],
+            "p_value": [float(kw["p_unc"].iloc[0])],
+            "epsilon_squared": [epsilon_squared(h, n)],
+            "n": [n],
+            "k": [k],
         }
     )
     ranks = frame[dv].rank(method="average")
-    groups = pd.DataFrame(
-        {
-            "n": frame.groupby(group, sort=True)[dv].count(),
-            "median": frame.groupby(group, sort=True)[dv].median(),
-            "mean_rank": ranks.groupby(frame[group], sort=True).mean(),
-        }
-    ).rename_axis("group").reset_index()
+    groups = (
+        pd.DataFrame(
+            {
+                "n": frame.groupby(group, sort=True)[dv].count(),
+                "median": frame.groupby(group, sort=True)[dv].median(),
+                "mean_rank": ranks.groupby(frame[group], sort=True).mean(),
+            }
+        )
+        .rename_axis("group")
+        .reset_index()
+    )
     pairwise = dunn_test(frame, dv, group, padjust=padjust)
     pairwise["significant"] = pairwise["p_adjusted"] < alpha
     dv_text = dv_label or dv
 
     def detail(difference: float) -> str:
-        return (f"平均秩差 {difference:.2f}" if language == "zh"
-                else f"mean rank difference {difference:.2f}")
+        return f"平均秩差 {difference:.2f}" if language == "zh" else f"mean rank difference {difference:.2f}"
 
     pairwise["reading"] = [
         _reading(
-            _label(row.group_a, group_labels), _label(row.group_b, group_labels), row.rank_difference,
-            row.p_adjusted, row.significant, dv=dv_text, language=language,
-            detail=detail(row.rank_difference), negative_detail=detail(-row.rank_difference),
+            _label(row.group_a, group_labels),
+            _label(row.group_b, group_labels),
+            row.rank_difference,
+            row.p_adjusted,
+            row.significant,
+            dv=dv_text,
+            language=language,
+            detail=detail(row.rank_difference),
+            negative_detail=detail(-row.rank_difference),
             adjusted=padjust != "none",
         )
         for row in pairwise.itertuples()
@@ -523,30 +555,44 @@ def compare_proportions(
     (difference 25.00 pp, 95% CI 11.18 to 37.52, adjusted p < 0.001)
     """
     frame = _clean(data, dv, group, numeric=False)
-    if isinstance(success, bool | np.bool_) and not pd.api.types.is_bool_dtype(frame[dv]) \
-            and not frame[dv].isin([0, 1]).all():
+    if (
+        isinstance(success, bool | np.bool_)
+        and not pd.api.types.is_bool_dtype(frame[dv])
+        and not frame[dv].isin([0, 1]).all()
+    ):
         # True == 1 in pandas: on a 1-5 item the default would silently count the 1s.
         raise DataError(
             "success=True/False only fits a yes/no (or 0/1) column",
-            column=dv, value=frame[dv].loc[~frame[dv].isin([0, 1])].iloc[0],
+            column=dv,
+            value=frame[dv].loc[~frame[dv].isin([0, 1])].iloc[0],
             hint="Pass the answer to count, e.g. success=5, or make a yes/no column first.",
         )
     hits = (frame[dv] == success).astype(int)
-    counts = pd.DataFrame({"successes": hits.groupby(frame[group], sort=True).sum(),
-                           "n": hits.groupby(frame[group], sort=True).count()})
+    counts = pd.DataFrame(
+        {
+            "successes": hits.groupby(frame[group], sort=True).sum(),
+            "n": hits.groupby(frame[group], sort=True).count(),
+        }
+    )
     table = np.column_stack([counts["successes"], counts["n"] - counts["successes"]])
     if (table.sum(axis=0) == 0).any():
         raise DataError(
             "Every respondent has the same answer: no proportion to compare",
-            column=dv, value=success,
+            column=dv,
+            value=success,
             hint="Check the 'success' value; it must match how the answers are coded.",
         )
     chi2, p_value, dof, _ = stats.chi2_contingency(table, correction=False)
     omnibus = pd.DataFrame(
         {
-            "test": ["chi_square"], "statistic": [float(chi2)], "df1": [float(dof)], "df2": [np.nan],
-            "p_value": [float(p_value)], "cramers_v": [cramers_v(table)],
-            "n": [int(counts["n"].sum())], "k": [len(counts)],
+            "test": ["chi_square"],
+            "statistic": [float(chi2)],
+            "df1": [float(dof)],
+            "df2": [np.nan],
+            "p_value": [float(p_value)],
+            "cramers_v": [cramers_v(table)],
+            "n": [int(counts["n"].sum())],
+            "k": [len(counts)],
         }
     )
     groups = counts.assign(proportion=counts["successes"] / counts["n"]).rename_axis("group").reset_index()
@@ -559,19 +605,36 @@ def compare_proportions(
             z, p = 0.0, 1.0
         else:
             z, p = proportions_ztest([xa, xb], [na, nb])
-        rows.append({"group_a": a, "group_b": b, "proportion_a": xa / na, "proportion_b": xb / nb,
-                     "difference": xa / na - xb / nb, "ci_low": float(low), "ci_high": float(high),
-                     "statistic": float(z), "p_value": float(p)})
+        rows.append(
+            {
+                "group_a": a,
+                "group_b": b,
+                "proportion_a": xa / na,
+                "proportion_b": xb / nb,
+                "difference": xa / na - xb / nb,
+                "ci_low": float(low),
+                "ci_high": float(high),
+                "statistic": float(z),
+                "p_value": float(p),
+            }
+        )
     pairwise = _adjust(pd.DataFrame(rows), padjust, alpha)
     unit = " 个百分点" if language == "zh" else " pp"
     pairwise["reading"] = [
         _reading(
-            _label(row.group_a, group_labels), _label(row.group_b, group_labels), row.difference,
-            row.p_adjusted, row.significant, dv=dv_label or dv, language=language,
-            detail=_difference_text(100 * row.difference, 100 * row.ci_low, 100 * row.ci_high, ci,
-                                    language, unit),
-            negative_detail=_difference_text(-100 * row.difference, -100 * row.ci_high,
-                                             -100 * row.ci_low, ci, language, unit),
+            _label(row.group_a, group_labels),
+            _label(row.group_b, group_labels),
+            row.difference,
+            row.p_adjusted,
+            row.significant,
+            dv=dv_label or dv,
+            language=language,
+            detail=_difference_text(
+                100 * row.difference, 100 * row.ci_low, 100 * row.ci_high, ci, language, unit
+            ),
+            negative_detail=_difference_text(
+                -100 * row.difference, -100 * row.ci_high, -100 * row.ci_low, ci, language, unit
+            ),
             adjusted=padjust != "none",
         )
         for row in pairwise.itertuples()
@@ -636,30 +699,40 @@ def compare_segments(
     """
     language = language or study.language
     if not segment:
-        raise NotApplicable("No segment was chosen, so segments are not compared.",
-                            "Set the segment parameter to a column of the survey (e.g. an age group or "
-                            "customer type) to compare them.",
-                            missing_zh="未选择分群，因此不比较分群。",
-                            remedy_zh="将 segment 参数设为问卷中的一列（如年龄段或客户类型）即可比较。")
+        raise NotApplicable(
+            "No segment was chosen, so segments are not compared.",
+            "Set the segment parameter to a column of the survey (e.g. an age group or "
+            "customer type) to compare them.",
+            missing_zh="未选择分群，因此不比较分群。",
+            remedy_zh="将 segment 参数设为问卷中的一列（如年龄段或客户类型）即可比较。",
+        )
     if not dv:
-        raise NotApplicable("The survey declares no outcome item to compare across segments.",
-                            "Declare one under survey.outcomes or set the outcome parameter.",
-                            missing_zh="问卷未声明可在分群间比较的结果题目。",
-                            remedy_zh="在 survey.outcomes 下声明一个，或设置 outcome 参数。")
+        raise NotApplicable(
+            "The survey declares no outcome item to compare across segments.",
+            "Declare one under survey.outcomes or set the outcome parameter.",
+            missing_zh="问卷未声明可在分群间比较的结果题目。",
+            remedy_zh="在 survey.outcomes 下声明一个，或设置 outcome 参数。",
+        )
     if segment not in data.responses.columns:
         raise DataError("Unknown segment column", column=segment, hint=f"Segments: {data.segments}.")
     if dv in data.responses.columns:
         values = data.responses[dv]
         labelled = data.items.set_index("item")
-        dv_label = (str(labelled.loc[dv, f"label_{language}"]) if dv in labelled.index
-                    and f"label_{language}" in labelled.columns else dv)
+        dv_label = (
+            str(labelled.loc[dv, f"label_{language}"])
+            if dv in labelled.index and f"label_{language}" in labelled.columns
+            else dv
+        )
     elif dv in data.touchpoints:
         values = data.touchpoint_scores()[dv]
         name = study.touchpoint_label(dv, language)
         dv_label = f"{name}满意度" if language == "zh" else f"{name} satisfaction"
     else:
-        raise DataError("Unknown item or touchpoint to compare", value=dv,
-                        hint=f"Use an item column or one of the touchpoints {data.touchpoints}.")
+        raise DataError(
+            "Unknown item or touchpoint to compare",
+            value=dv,
+            hint=f"Use an item column or one of the touchpoints {data.touchpoints}.",
+        )
     group_labels = segment_labels(study, segment, language)
     frame = pd.DataFrame({dv: values, segment: data.responses[segment]}).dropna()
     counts = frame[segment].value_counts()
@@ -675,9 +748,15 @@ def compare_segments(
             "nothing to compare." + (" " + notes[0] if notes else ""),
             "Choose a segment with two or more well-filled levels.",
             missing_zh=f"分群 {segment} 中至少有 {min_n} 个回答的组别少于两个，无可比较。",
-            remedy_zh="请选择有两个或以上样本充足组别的分群。")
-    common = {"padjust": padjust, "alpha": alpha, "language": language, "dv_label": dv_label,
-              "group_labels": group_labels}
+            remedy_zh="请选择有两个或以上样本充足组别的分群。",
+        )
+    common = {
+        "padjust": padjust,
+        "alpha": alpha,
+        "language": language,
+        "dv_label": dv_label,
+        "group_labels": group_labels,
+    }
     if test == "means":
         result = compare_means(frame, dv, segment, ci=ci, **common)
     elif test == "ranks":

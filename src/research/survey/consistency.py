@@ -97,8 +97,11 @@ def spread_by_segment(
     """
     spread = experience_spread(scores, measure=measure, min_touchpoints=min_touchpoints)
     w = pd.Series(1.0 if weights is None else np.asarray(weights, dtype=float), index=scores.index)
-    keys = pd.Series("all", index=scores.index) if segment is None else pd.Series(
-        np.asarray(segment, dtype=object), index=scores.index)
+    keys = (
+        pd.Series("all", index=scores.index)
+        if segment is None
+        else pd.Series(np.asarray(segment, dtype=object), index=scores.index)
+    )
     rows = []
     groups = [] if segment is None else sorted(keys.dropna().unique(), key=str)
     for key in [*groups, "all"]:
@@ -110,8 +113,11 @@ def spread_by_segment(
         label = "all" if key == "all" else str(labels.get(key, key)) if labels else str(key)
         rows.append({"segment": key, "label": label, **row})
     if not rows:
-        raise DataError("No respondent rated enough touchpoints for a spread",
-                        value=min_touchpoints, hint="Lower min_touchpoints or check the scores.")
+        raise DataError(
+            "No respondent rated enough touchpoints for a spread",
+            value=min_touchpoints,
+            hint="Lower min_touchpoints or check the scores.",
+        )
     return pd.DataFrame(rows)
 
 
@@ -169,35 +175,56 @@ def channel_gap(
     if not online or not offline:
         raise DataError(
             "The attribute needs items on both online and offline touchpoints",
-            column="attribute", value=attribute,
+            column="attribute",
+            value=attribute,
             hint=f"Online items: {online or 'none'}; offline items: {offline or 'none'}.",
         )
     for item in online + offline:
         if item not in responses.columns:
             raise DataError("Item column missing from the responses", column=item)
-    w_all = (pd.Series(1.0, index=responses.index) if weights is None
-             else responses[weights] if isinstance(weights, str)
-             else pd.Series(np.asarray(weights, dtype=float), index=responses.index))
+    w_all = (
+        pd.Series(1.0, index=responses.index)
+        if weights is None
+        else responses[weights]
+        if isinstance(weights, str)
+        else pd.Series(np.asarray(weights, dtype=float), index=responses.index)
+    )
     online_mean = responses[online].mean(axis=1)
     offline_mean = responses[offline].mean(axis=1)
     both = online_mean.notna() & offline_mean.notna()
     if both.sum() < 2:
-        raise DataError("Fewer than two respondents rated both channels on this attribute",
-                        column="attribute", value=attribute)
+        raise DataError(
+            "Fewer than two respondents rated both channels on this attribute",
+            column="attribute",
+            value=attribute,
+        )
     difference = online_mean[both] - offline_mean[both]
     w = w_all[both]
     summary = mean_ci(difference, weights=w, ci=ci).iloc[0]
     n = int(summary["n"])
-    p_value = float(2 * stats.t.sf(abs(summary["estimate"] / summary["se"]), n - 1)) \
-        if summary["se"] > 0 else float("nan")
-    return pd.DataFrame([{
-        "attribute": attribute, "online_items": ", ".join(online), "offline_items": ", ".join(offline),
-        "online_mean": float(np.average(online_mean[both], weights=w)),
-        "offline_mean": float(np.average(offline_mean[both], weights=w)),
-        "gap": float(summary["estimate"]), "se": float(summary["se"]),
-        "ci_low": float(summary["ci_low"]), "ci_high": float(summary["ci_high"]),
-        "p_value": p_value, "n": n, "n_eff": float(summary["n_eff"]),
-    }])
+    p_value = (
+        float(2 * stats.t.sf(abs(summary["estimate"] / summary["se"]), n - 1))
+        if summary["se"] > 0
+        else float("nan")
+    )
+    return pd.DataFrame(
+        [
+            {
+                "attribute": attribute,
+                "online_items": ", ".join(online),
+                "offline_items": ", ".join(offline),
+                "online_mean": float(np.average(online_mean[both], weights=w)),
+                "offline_mean": float(np.average(offline_mean[both], weights=w)),
+                "gap": float(summary["estimate"]),
+                "se": float(summary["se"]),
+                "ci_low": float(summary["ci_low"]),
+                "ci_high": float(summary["ci_high"]),
+                "p_value": p_value,
+                "n": n,
+                "n_eff": float(summary["n_eff"]),
+            }
+        ]
+    )
 
 
 def channel_gaps(
@@ -237,23 +264,32 @@ def channel_gaps(
     if not attributes:
         found = set(sides["side"].dropna())
         if not channels:
-            missing = ("The study has no touchpoint catalog with channels, so online and offline are "
-                       "not compared.")
+            missing = (
+                "The study has no touchpoint catalog with channels, so online and offline are not compared."
+            )
             remedy = "Add a touchpoints: list with channel online/offline to study.yml."
-            missing_zh, remedy_zh = ("本研究没有带渠道的触点清单，因此不比较线上与线下。",
-                                     "在 study.yml 中加入带 channel online/offline 的 touchpoints: 列表。")
+            missing_zh, remedy_zh = (
+                "本研究没有带渠道的触点清单，因此不比较线上与线下。",
+                "在 study.yml 中加入带 channel online/offline 的 touchpoints: 列表。",
+            )
         elif not {"online", "offline"} <= found:
             which = " and ".join(sorted(found)) or "no"
-            missing = (f"The rated touchpoints are all on {which} channel(s), so online and offline "
-                       "are not compared.")
+            missing = (
+                f"The rated touchpoints are all on {which} channel(s), so online and offline "
+                "are not compared."
+            )
             remedy = "Channel gaps need items on both online and offline touchpoints."
-            missing_zh, remedy_zh = (f"被评分的触点都属于 {which} 渠道，因此不比较线上与线下。",
-                                     "渠道差距需要线上与线下触点都有题目。")
+            missing_zh, remedy_zh = (
+                f"被评分的触点都属于 {which} 渠道，因此不比较线上与线下。",
+                "渠道差距需要线上与线下触点都有题目。",
+            )
         else:
             missing = "No attribute is rated on both an online and an offline touchpoint."
             remedy = "Give items on both kinds of channel a shared attribute (e.g. speed) in study.yml."
-            missing_zh, remedy_zh = ("没有属性同时在线上与线下触点上被评分。",
-                                     "在 study.yml 中为两类渠道的题目设置共同属性（如 speed）。")
+            missing_zh, remedy_zh = (
+                "没有属性同时在线上与线下触点上被评分。",
+                "在 study.yml 中为两类渠道的题目设置共同属性（如 speed）。",
+            )
         raise NotApplicable(missing, remedy, missing_zh=missing_zh, remedy_zh=remedy_zh)
     weights = "weight" if weighted and "weight" in data.responses.columns else None
     return pd.concat(
@@ -287,12 +323,13 @@ def consistency_by_segment(
     """
     scores = data.touchpoint_scores()
     if scores.shape[1] < 2 or int((scores.notna().sum(axis=1) >= 2).sum()) == 0:
-        raise NotApplicable("Experience consistency needs respondents who rated at least two touchpoints "
-                            f"(or items); this survey has {scores.shape[1]} row(s).",
-                            "Rate several touchpoints in the same questionnaire to see it.",
-                            missing_zh="体验一致性需要受访者至少评价两个触点（或题目）；"
-                                       f"本问卷只有 {scores.shape[1]} 行。",
-                            remedy_zh="在同一问卷中评价多个触点即可查看。")
+        raise NotApplicable(
+            "Experience consistency needs respondents who rated at least two touchpoints "
+            f"(or items); this survey has {scores.shape[1]} row(s).",
+            "Rate several touchpoints in the same questionnaire to see it.",
+            missing_zh=f"体验一致性需要受访者至少评价两个触点（或题目）；本问卷只有 {scores.shape[1]} 行。",
+            remedy_zh="在同一问卷中评价多个触点即可查看。",
+        )
     weights = data.responses["weight"] if weighted else None
     keys = data.responses[segment] if segment else None
     return spread_by_segment(scores, keys, weights=weights, labels=labels, ci=ci)

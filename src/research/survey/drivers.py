@@ -53,14 +53,18 @@ def _check_columns(df: pd.DataFrame, outcome: str, drivers: Sequence[str]) -> li
     missing = [c for c in [outcome, *drivers] if c not in df.columns]
     if missing:
         raise DataError(
-            "Column not found for the driver analysis", column=missing[0],
+            "Column not found for the driver analysis",
+            column=missing[0],
             hint=f"Available columns: {', '.join(map(str, df.columns))}.",
         )
     for column in [outcome, *drivers]:
         if not pd.api.types.is_numeric_dtype(df[column]):
-            raise DataError("Driver analysis needs numeric scores", column=column,
-                            value=str(df[column].dtype),
-                            hint="Map answer labels to numbers when loading the survey.")
+            raise DataError(
+                "Driver analysis needs numeric scores",
+                column=column,
+                value=str(df[column].dtype),
+                hint="Map answer labels to numbers when loading the survey.",
+            )
     return drivers
 
 
@@ -70,9 +74,11 @@ def _weights_vector(df: pd.DataFrame, weights: str | pd.Series | np.ndarray | No
     w = df[weights] if isinstance(weights, str) else weights
     w = np.asarray(w, dtype=float)
     if len(w) != len(df) or np.isnan(w).any() or (w < 0).any():
-        raise DataError("Weights must be one non-negative number per respondent",
-                        column=weights if isinstance(weights, str) else None,
-                        hint="Use the survey's weight column (1.0 when unweighted).")
+        raise DataError(
+            "Weights must be one non-negative number per respondent",
+            column=weights if isinstance(weights, str) else None,
+            hint="Use the survey's weight column (1.0 when unweighted).",
+        )
     return w
 
 
@@ -102,7 +108,7 @@ def _weighted_correlation(x: np.ndarray, w: np.ndarray, missing: Missing) -> tup
     m = present * w[:, None]
     # Sums over the rows where both i and j are present (weights included).
     n_ij = m.T @ present
-    s_i = (filled * w[:, None]).T @ present          # sum x_i over rows with j present
+    s_i = (filled * w[:, None]).T @ present  # sum x_i over rows with j present
     ss_i = (filled**2 * w[:, None]).T @ present
     s_ij = (filled * w[:, None]).T @ filled
     corr = _pairwise_corr(n_ij, s_i, ss_i, s_ij)
@@ -217,8 +223,12 @@ def _importance_table(drivers: list[str], raw: np.ndarray, raw_name: str, share_
 
 
 def r_squared(
-    df: pd.DataFrame, outcome: str, drivers: Sequence[str], *,
-    weights: str | pd.Series | np.ndarray | None = None, missing: Missing = "listwise",
+    df: pd.DataFrame,
+    outcome: str,
+    drivers: Sequence[str],
+    *,
+    weights: str | pd.Series | np.ndarray | None = None,
+    missing: Missing = "listwise",
 ) -> float:
     """R² of the linear regression of ``outcome`` on ``drivers``, from the correlation matrix.
 
@@ -245,10 +255,10 @@ def _subset_r2(corr: np.ndarray) -> np.ndarray:
     r2 = np.zeros((*batch, 2**p))
     for size in range(1, p + 1):
         subsets = np.array(list(combinations(range(p), size)))
-        masks = (2 ** subsets).sum(axis=1)
+        masks = (2**subsets).sum(axis=1)
         idx = subsets + 1
-        rxx = corr[..., idx[:, :, None], idx[:, None, :]]        # (..., m, size, size)
-        rxy = corr[..., idx, 0]                                    # (..., m, size)
+        rxx = corr[..., idx[:, :, None], idx[:, None, :]]  # (..., m, size, size)
+        rxy = corr[..., idx, 0]  # (..., m, size)
         solved = np.linalg.solve(rxx, rxy[..., None])[..., 0]
         r2[..., masks] = np.sum(rxy * solved, axis=-1)
     return r2
@@ -300,7 +310,8 @@ def shapley_r2(
     if len(drivers) > MAX_SHAPLEY_DRIVERS:
         raise DataError(
             f"Exact Shapley decomposition is limited to {MAX_SHAPLEY_DRIVERS} drivers",
-            value=len(drivers), hint="Use relative_weights(), which scales to many drivers.",
+            value=len(drivers),
+            hint="Use relative_weights(), which scales to many drivers.",
         )
     corr, n = _weighted_correlation(_matrix(df, outcome, drivers), _weights_vector(df, weights), missing)
     _check_correlation(corr, [outcome, *drivers])
@@ -348,8 +359,9 @@ def standardized_coefficients(
     x = _matrix(df, outcome, drivers)
     rows = ~np.isnan(x).any(axis=1) & (w_all > 0)
     if rows.sum() < len(drivers) + 2:
-        raise DataError("Too few complete answers for the regression", value=int(rows.sum()),
-                        hint="Use fewer drivers.")
+        raise DataError(
+            "Too few complete answers for the regression", value=int(rows.sum()), hint="Use fewer drivers."
+        )
     xs, w = x[rows], w_all[rows]
     mean = w @ xs / w.sum()
     sd = np.sqrt(w @ (xs - mean) ** 2 / w.sum())
@@ -365,9 +377,14 @@ def standardized_coefficients(
     vifs = [variance_inflation_factor(design, i) for i in range(1, design.shape[1])]
     return pd.DataFrame(
         {
-            "driver": drivers, "estimate": fit.params[1:], "se": fit.bse[1:],
-            "ci_low": low[1:], "ci_high": high[1:], "p_value": fit.pvalues[1:],
-            "vif": vifs, "n": int(rows.sum()),
+            "driver": drivers,
+            "estimate": fit.params[1:],
+            "se": fit.bse[1:],
+            "ci_low": low[1:],
+            "ci_high": high[1:],
+            "p_value": fit.pvalues[1:],
+            "vif": vifs,
+            "n": int(rows.sum()),
         }
     )
 
@@ -456,11 +473,13 @@ def bootstrap_importance(
     """
     drivers = _check_columns(df, outcome, drivers)
     if method not in ("relative_weights", "shapley"):
-        raise DataError("Unknown importance method", value=method,
-                        hint="Use 'relative_weights' or 'shapley'.")
+        raise DataError(
+            "Unknown importance method", value=method, hint="Use 'relative_weights' or 'shapley'."
+        )
     if method == "shapley" and len(drivers) > MAX_SHAPLEY_DRIVERS:
-        raise DataError(f"Exact Shapley decomposition is limited to {MAX_SHAPLEY_DRIVERS} drivers",
-                        value=len(drivers))
+        raise DataError(
+            f"Exact Shapley decomposition is limited to {MAX_SHAPLEY_DRIVERS} drivers", value=len(drivers)
+        )
     if n_resamples < 2:
         raise DataError("The bootstrap needs at least 2 resamples", value=n_resamples)
     importance = _relative_weights_from_corr if method == "relative_weights" else _shapley_from_corr
@@ -498,10 +517,16 @@ def bootstrap_importance(
     share_low, share_high = np.nanpercentile(share, [tail, 100 - tail], axis=0)
     return pd.DataFrame(
         {
-            "driver": drivers, "estimate": estimate, "se": np.nanstd(boot, axis=0, ddof=1),
-            "ci_low": low, "ci_high": high, "share": 100 * estimate / estimate.sum(),
-            "share_ci_low": share_low, "share_ci_high": share_high,
-            "n_resamples": n_resamples, "n": int(n),
+            "driver": drivers,
+            "estimate": estimate,
+            "se": np.nanstd(boot, axis=0, ddof=1),
+            "ci_low": low,
+            "ci_high": high,
+            "share": 100 * estimate / estimate.sum(),
+            "share_ci_low": share_low,
+            "share_ci_high": share_high,
+            "n_resamples": n_resamples,
+            "n": int(n),
         }
     )
 
@@ -559,18 +584,31 @@ def key_drivers(
     drivers = _check_columns(df, outcome, drivers)
     coefficients = standardized_coefficients(df, outcome, drivers, weights=weights, ci=ci)
     rw = relative_weights(df, outcome, drivers, weights=weights, missing=missing)
-    shapley = (shapley_r2(df, outcome, drivers, weights=weights, missing=missing)
-               if len(drivers) <= MAX_SHAPLEY_DRIVERS else None)
-    boot = (bootstrap_importance(df, outcome, drivers, n_resamples=n_resamples, ci=ci, seed=seed,
-                                 weights=weights, missing=missing) if n_resamples else None)
+    shapley = (
+        shapley_r2(df, outcome, drivers, weights=weights, missing=missing)
+        if len(drivers) <= MAX_SHAPLEY_DRIVERS
+        else None
+    )
+    boot = (
+        bootstrap_importance(
+            df, outcome, drivers, n_resamples=n_resamples, ci=ci, seed=seed, weights=weights, missing=missing
+        )
+        if n_resamples
+        else None
+    )
     table = rw.merge(
         coefficients[["driver", "estimate", "ci_low", "ci_high", "p_value", "vif"]].rename(
-            columns={"estimate": "beta", "ci_low": "beta_ci_low", "ci_high": "beta_ci_high"}),
+            columns={"estimate": "beta", "ci_low": "beta_ci_low", "ci_high": "beta_ci_high"}
+        ),
         on="driver",
     )
     if boot is not None:
-        table = table.merge(boot[["driver", "share_ci_low", "share_ci_high"]].rename(
-            columns={"share_ci_low": "weight_ci_low", "share_ci_high": "weight_ci_high"}), on="driver")
+        table = table.merge(
+            boot[["driver", "share_ci_low", "share_ci_high"]].rename(
+                columns={"share_ci_low": "weight_ci_low", "share_ci_high": "weight_ci_high"}
+            ),
+            on="driver",
+        )
     if shapley is not None:
         table = table.merge(shapley[["driver", "lmg", "lmg_share"]], on="driver")
     table = table.sort_values("rank", kind="stable").reset_index(drop=True)
@@ -605,9 +643,13 @@ def resolve_outcome(data: SurveyData, outcome: str = "") -> str | None:
     if outcome in set(data.items["item"]):
         return outcome
     declared = [k for k, v in data.outcome.items() if v]
-    raise DataError("Unknown outcome", column="outcome", value=outcome,
-                    hint=f"Use a declared outcome {declared} (survey.outcomes) or an item id: "
-                         f"{data.items['item'].tolist()[:30]}; or leave it empty.")
+    raise DataError(
+        "Unknown outcome",
+        column="outcome",
+        value=outcome,
+        hint=f"Use a declared outcome {declared} (survey.outcomes) or an item id: "
+        f"{data.items['item'].tolist()[:30]}; or leave it empty.",
+    )
 
 
 def touchpoint_drivers(
@@ -645,20 +687,24 @@ def touchpoint_drivers(
     """
     item = resolve_outcome(data, outcome)
     if item is None:
-        raise NotApplicable("The survey declares no outcome item, so there is no key-driver analysis.",
-                            "Declare one under survey.outcomes (overall: <item>) in study.yml or set the "
-                            "outcome parameter to an item id.",
-                            missing_zh="问卷未声明结果题目，因此没有关键驱动因素分析。",
-                            remedy_zh="在 study.yml 的 survey.outcomes 下声明一个（overall: <题目>），"
-                                      "或将 outcome 参数设为题目编号。")
+        raise NotApplicable(
+            "The survey declares no outcome item, so there is no key-driver analysis.",
+            "Declare one under survey.outcomes (overall: <item>) in study.yml or set the "
+            "outcome parameter to an item id.",
+            missing_zh="问卷未声明结果题目，因此没有关键驱动因素分析。",
+            remedy_zh="在 study.yml 的 survey.outcomes 下声明一个（overall: <题目>），"
+            "或将 outcome 参数设为题目编号。",
+        )
     notes = []
     owner = data.items.set_index("item")["group"].get(item) if "group" in data.items.columns else None
     if owner is not None and not pd.isna(owner):
         alone = data.touchpoint_items(owner) == [item]
         notes.append(
-            f"The outcome {item} is itself the row {owner}; it is not used as a driver." if alone else
-            f"The outcome {item} is one of the items of {owner}; it is left out of {owner}'s score "
-            "in the driver analysis (an outcome cannot explain itself).")
+            f"The outcome {item} is itself the row {owner}; it is not used as a driver."
+            if alone
+            else f"The outcome {item} is one of the items of {owner}; it is left out of {owner}'s score "
+            "in the driver analysis (an outcome cannot explain itself)."
+        )
     scores = data.touchpoint_scores(exclude=[item])
     usable = [c for c in scores.columns if scores[c].notna().sum() >= 3 and scores[c].std() > 0]
     if len(usable) < 2:
@@ -667,13 +713,26 @@ def touchpoint_drivers(
             f"{item}); this survey has {len(usable)}.",
             "Add items for more touchpoints or attributes to compare their importance.",
             missing_zh=f"关键驱动因素分析需要至少两个驱动因素（结果 {item} 以外的触点或题目）；"
-                       f"本问卷只有 {len(usable)} 个。",
-            remedy_zh="为更多触点或属性加入题目，即可比较其重要性。")
+            f"本问卷只有 {len(usable)} 个。",
+            remedy_zh="为更多触点或属性加入题目，即可比较其重要性。",
+        )
     scores = scores[usable]
-    frame = scores.assign(**{"__outcome__": data.responses[item].to_numpy(),
-                             "__weight__": data.responses["weight"].to_numpy() if weighted else 1.0})
-    result = key_drivers(frame, "__outcome__", list(scores.columns), weights="__weight__",
-                         missing=missing, n_resamples=n_resamples, ci=ci, seed=seed)
+    frame = scores.assign(
+        **{
+            "__outcome__": data.responses[item].to_numpy(),
+            "__weight__": data.responses["weight"].to_numpy() if weighted else 1.0,
+        }
+    )
+    result = key_drivers(
+        frame,
+        "__outcome__",
+        list(scores.columns),
+        weights="__weight__",
+        missing=missing,
+        n_resamples=n_resamples,
+        ci=ci,
+        seed=seed,
+    )
     result.outcome = item
     result.notes = notes
     return result

@@ -100,8 +100,11 @@ def ipa(
     frame = pd.DataFrame({"importance": importance, "performance": performance.reindex(importance.index)})
     if frame.isna().any().any():
         item = frame.index[frame.isna().any(axis=1)][0]
-        raise DataError("Importance or performance is missing", value=item,
-                        hint="Every item needs both values; drop items without data.")
+        raise DataError(
+            "Importance or performance is missing",
+            value=item,
+            hint="Every item needs both values; drop items without data.",
+        )
     if len(frame) < 2:
         raise DataError("Importance-performance analysis needs at least two items", value=len(frame))
     importance_cut = float(getattr(frame["importance"], centre)())
@@ -109,8 +112,11 @@ def ipa(
     high_importance = frame["importance"].to_numpy() >= importance_cut
     high_performance = frame["performance"].to_numpy() >= performance_cut
     quadrant = np.select(
-        [high_importance & ~high_performance, high_importance & high_performance,
-         ~high_importance & ~high_performance],
+        [
+            high_importance & ~high_performance,
+            high_importance & high_performance,
+            ~high_importance & ~high_performance,
+        ],
         ["concentrate_here", "keep_up_the_good_work", "low_priority"],
         default="possible_overkill",
     )

@@ -31,8 +31,10 @@ def _observed(values: ArrayLike, weights: ArrayLike | None, what: str) -> tuple[
     try:
         x = np.asarray(values, dtype=float)
     except (TypeError, ValueError):
-        raise DataError(f"{what} must be numbers (NaN for missing)",
-                        hint="Code text answers to numbers first (load_survey does).") from None
+        raise DataError(
+            f"{what} must be numbers (NaN for missing)",
+            hint="Code text answers to numbers first (load_survey does).",
+        ) from None
     if weights is None:
         w = np.ones_like(x)
     else:
@@ -40,8 +42,10 @@ def _observed(values: ArrayLike, weights: ArrayLike | None, what: str) -> tuple[
         if w.shape != x.shape:
             raise DataError("Weights and values differ in length", value=(len(w), len(x)))
         if np.isnan(w).any() or (w < 0).any():
-            raise DataError("Weights must be non-negative numbers without missing values",
-                            hint="Drop respondents without a weight first.")
+            raise DataError(
+                "Weights must be non-negative numbers without missing values",
+                hint="Drop respondents without a weight first.",
+            )
     keep = ~np.isnan(x)
     return x[keep], w[keep]
 
@@ -49,8 +53,11 @@ def _observed(values: ArrayLike, weights: ArrayLike | None, what: str) -> tuple[
 def _check_range(x: np.ndarray, low: float, high: float, what: str) -> None:
     outside = (x < low) | (x > high)
     if outside.any():
-        raise DataError(f"{what} outside the scale {low:g}-{high:g}", value=float(x[outside][0]),
-                        hint="Map out-of-range codes (e.g. 99 = don't know) to missing first.")
+        raise DataError(
+            f"{what} outside the scale {low:g}-{high:g}",
+            value=float(x[outside][0]),
+            hint="Map out-of-range codes (e.g. 99 = don't know) to missing first.",
+        )
 
 
 def _z(ci: float) -> float:
@@ -117,12 +124,21 @@ def nps(
         p, d = (promoters * n_eff + 0.75) / m, (detractors * n_eff + 0.75) / m
     se = np.sqrt(max(p + d - (p - d) ** 2, 0.0) / m)
     half = _z(ci) * se
-    return pd.DataFrame([{
-        "nps": 100 * (promoters - detractors), "se": 100 * se,
-        "ci_low": max(-100.0, 100 * (p - d - half)), "ci_high": min(100.0, 100 * (p - d + half)),
-        "n": n, "n_eff": n_eff, "promoters": promoters, "passives": 1 - promoters - detractors,
-        "detractors": detractors,
-    }])
+    return pd.DataFrame(
+        [
+            {
+                "nps": 100 * (promoters - detractors),
+                "se": 100 * se,
+                "ci_low": max(-100.0, 100 * (p - d - half)),
+                "ci_high": min(100.0, 100 * (p - d + half)),
+                "n": n,
+                "n_eff": n_eff,
+                "promoters": promoters,
+                "passives": 1 - promoters - detractors,
+                "detractors": detractors,
+            }
+        ]
+    )
 
 
 def nps_difference(
@@ -163,13 +179,22 @@ def nps_difference(
     centre = difference if method == "wald" else _adjusted_nps(first) - _adjusted_nps(second)
     z = centre / se if se > 0 else np.nan
     half = _z(ci) * se
-    return pd.DataFrame([{
-        "nps_a": float(first["nps"].iloc[0]), "nps_b": float(second["nps"].iloc[0]),
-        "difference": difference, "se": se, "z": z,
-        "p_value": float(2 * stats.norm.sf(abs(z))) if se > 0 else np.nan,
-        "ci_low": centre - half, "ci_high": centre + half,
-        "n_a": int(first["n"].iloc[0]), "n_b": int(second["n"].iloc[0]),
-    }])
+    return pd.DataFrame(
+        [
+            {
+                "nps_a": float(first["nps"].iloc[0]),
+                "nps_b": float(second["nps"].iloc[0]),
+                "difference": difference,
+                "se": se,
+                "z": z,
+                "p_value": float(2 * stats.norm.sf(abs(z))) if se > 0 else np.nan,
+                "ci_low": centre - half,
+                "ci_high": centre + half,
+                "n_a": int(first["n"].iloc[0]),
+                "n_b": int(second["n"].iloc[0]),
+            }
+        ]
+    )
 
 
 def _adjusted_nps(row: pd.DataFrame) -> float:
@@ -207,8 +232,18 @@ def mean_ci(values: ArrayLike, weights: ArrayLike | None = None, ci: float = 0.9
         half = float(stats.t.ppf(0.5 + ci / 2, n - 1)) * se
     else:
         se = half = np.nan
-    return pd.DataFrame([{"estimate": estimate, "se": se, "ci_low": estimate - half,
-                          "ci_high": estimate + half, "n": n, "n_eff": effective_n(w)}])
+    return pd.DataFrame(
+        [
+            {
+                "estimate": estimate,
+                "se": se,
+                "ci_low": estimate - half,
+                "ci_high": estimate + half,
+                "n": n,
+                "n_eff": effective_n(w),
+            }
+        ]
+    )
 
 
 def _share_ci(hits: np.ndarray, w: np.ndarray, ci: float) -> pd.DataFrame:
@@ -219,13 +254,28 @@ def _share_ci(hits: np.ndarray, w: np.ndarray, ci: float) -> pd.DataFrame:
     n_eff = effective_n(w)
     _z(ci)
     low, high = proportion_confint(share * n_eff, n_eff, alpha=1 - ci, method="wilson")
-    return pd.DataFrame([{"estimate": share, "se": float(np.sqrt(share * (1 - share) / n_eff)),
-                          "ci_low": float(low), "ci_high": float(high), "n": n, "n_eff": n_eff}])
+    return pd.DataFrame(
+        [
+            {
+                "estimate": share,
+                "se": float(np.sqrt(share * (1 - share) / n_eff)),
+                "ci_low": float(low),
+                "ci_high": float(high),
+                "n": n,
+                "n_eff": n_eff,
+            }
+        ]
+    )
 
 
 def top_box(
-    values: ArrayLike, scale_max: int, boxes: int = 2, weights: ArrayLike | None = None, ci: float = 0.95,
-    *, scale_min: float | None = None,
+    values: ArrayLike,
+    scale_max: int,
+    boxes: int = 2,
+    weights: ArrayLike | None = None,
+    ci: float = 0.95,
+    *,
+    scale_min: float | None = None,
 ) -> pd.DataFrame:
     """Share (0..1) of answers in the top *boxes* categories, with a Wilson interval.
 
@@ -250,8 +300,13 @@ def top_box(
 
 
 def bottom_box(
-    values: ArrayLike, scale_min: int, boxes: int = 2, weights: ArrayLike | None = None, ci: float = 0.95,
-    *, scale_max: float | None = None,
+    values: ArrayLike,
+    scale_min: int,
+    boxes: int = 2,
+    weights: ArrayLike | None = None,
+    ci: float = 0.95,
+    *,
+    scale_max: float | None = None,
 ) -> pd.DataFrame:
     """Share (0..1) of answers in the bottom *boxes* categories, with a Wilson interval.
 
@@ -269,8 +324,13 @@ def bottom_box(
 
 
 def csat(
-    values: ArrayLike, scale_max: int = 5, boxes: int = 2, weights: ArrayLike | None = None, ci: float = 0.95,
-    *, scale_min: float | None = None,
+    values: ArrayLike,
+    scale_max: int = 5,
+    boxes: int = 2,
+    weights: ArrayLike | None = None,
+    ci: float = 0.95,
+    *,
+    scale_min: float | None = None,
 ) -> pd.DataFrame:
     """Customer Satisfaction Score: percent satisfied (0..100), the top-2-box share x 100.
 
@@ -372,8 +432,10 @@ def _groups(keys: pd.DataFrame, groups: list[str]) -> list[tuple[tuple, pd.Index
     """(key tuple, row index) per group, in order of appearance; one group of all rows if none."""
     if not groups:
         return [((), keys.index)]
-    return [(key if isinstance(key, tuple) else (key,), frame.index)
-            for key, frame in keys.groupby(groups, sort=False, dropna=True)]
+    return [
+        (key if isinstance(key, tuple) else (key,), frame.index)
+        for key, frame in keys.groupby(groups, sort=False, dropna=True)
+    ]
 
 
 def scorecard(
@@ -408,8 +470,11 @@ def scorecard(
     groups = (["wave"] if len(data.waves) > 1 and "wave" not in by else []) + by
     for column in groups:
         if column not in data.responses.columns:
-            raise DataError("Cannot break the scorecard down by an unknown column", column=column,
-                            hint=f"Use a segment: {data.segments}, or 'wave'.")
+            raise DataError(
+                "Cannot break the scorecard down by an unknown column",
+                column=column,
+                hint=f"Use a segment: {data.segments}, or 'wave'.",
+            )
     scores = data.touchpoint_scores()
     weight = data.responses["weight"] if weighted else pd.Series(1.0, index=data.responses.index)
     rows = []
@@ -421,22 +486,35 @@ def scorecard(
             boxes = box_rule(low, high)["boxes"]
             values, w = scores.loc[index, touchpoint], weight.loc[index]
             row = dict(zip(groups, key, strict=True)) | {
-                "touchpoint": touchpoint, "scale_min": low, "scale_max": high,
-                "top_box_answers": box_text(low, high)[0]}
+                "touchpoint": touchpoint,
+                "scale_min": low,
+                "scale_max": high,
+                "top_box_answers": box_text(low, high)[0],
+            }
             if values.notna().sum() < 2:
                 rows.append(row | {"n": int(values.notna().sum())})
                 continue
             mean = mean_ci(values, w, ci).iloc[0]
             top = top_box(values, high, boxes, w, ci, scale_min=low).iloc[0]
             bottom = bottom_box(values, low, boxes, w, ci, scale_max=high).iloc[0]
-            rows.append(row | {
-                "n": int(mean["n"]), "n_eff": mean["n_eff"], "mean": mean["estimate"], "se": mean["se"],
-                "ci_low": mean["ci_low"], "ci_high": mean["ci_high"],
-                "top_box": top["estimate"], "top_box_ci_low": top["ci_low"],
-                "top_box_ci_high": top["ci_high"],
-                "bottom_box": bottom["estimate"], "bottom_box_ci_low": bottom["ci_low"],
-                "bottom_box_ci_high": bottom["ci_high"],
-            } | _users_nps(data, values, w, ci))
+            rows.append(
+                row
+                | {
+                    "n": int(mean["n"]),
+                    "n_eff": mean["n_eff"],
+                    "mean": mean["estimate"],
+                    "se": mean["se"],
+                    "ci_low": mean["ci_low"],
+                    "ci_high": mean["ci_high"],
+                    "top_box": top["estimate"],
+                    "top_box_ci_low": top["ci_low"],
+                    "top_box_ci_high": top["ci_high"],
+                    "bottom_box": bottom["estimate"],
+                    "bottom_box_ci_low": bottom["ci_low"],
+                    "bottom_box_ci_high": bottom["ci_high"],
+                }
+                | _users_nps(data, values, w, ci)
+            )
     return pd.DataFrame(rows)
 
 
@@ -450,8 +528,12 @@ def _users_nps(data: SurveyData, values: pd.Series, weights: pd.Series, ci: floa
     if answers.notna().sum() < 2:
         return {"nps_n": int(answers.notna().sum())}
     result = nps(answers, weights.loc[answers.index], ci).iloc[0]
-    return {"nps": result["nps"], "nps_ci_low": result["ci_low"], "nps_ci_high": result["ci_high"],
-            "nps_n": int(result["n"])}
+    return {
+        "nps": result["nps"],
+        "nps_ci_low": result["ci_low"],
+        "nps_ci_high": result["ci_high"],
+        "nps_n": int(result["n"]),
+    }
 
 
 def outcome_summary(
@@ -486,7 +568,8 @@ def outcome_summary(
         results = {}
         if nps_item(data):
             results["nps"] = nps(data.responses.loc[index, nps_item(data)], w, ci).rename(
-                columns={"nps": "estimate"})
+                columns={"nps": "estimate"}
+            )
         if data.outcome.get("overall"):
             item = data.outcome["overall"]
             values = data.responses.loc[index, item]
@@ -495,13 +578,27 @@ def outcome_summary(
             results["overall_mean"] = mean_ci(values, w, ci)
         if data.outcome.get("ces"):
             item = data.outcome["ces"]
-            results["ces"] = ces(data.responses.loc[index, item], int(items.loc[item, "scale_min"]),
-                                 int(items.loc[item, "scale_max"]), w, ci)
+            results["ces"] = ces(
+                data.responses.loc[index, item],
+                int(items.loc[item, "scale_min"]),
+                int(items.loc[item, "scale_max"]),
+                w,
+                ci,
+            )
         for metric, frame in results.items():
             first = frame.iloc[0]
-            rows.append(label | {"metric": metric, "estimate": first["estimate"], "se": first["se"],
-                                 "ci_low": first["ci_low"], "ci_high": first["ci_high"], "n": int(first["n"]),
-                                 "n_eff": first["n_eff"]})
+            rows.append(
+                label
+                | {
+                    "metric": metric,
+                    "estimate": first["estimate"],
+                    "se": first["se"],
+                    "ci_low": first["ci_low"],
+                    "ci_high": first["ci_high"],
+                    "n": int(first["n"]),
+                    "n_eff": first["n_eff"],
+                }
+            )
     columns = [*groups, "metric", "estimate", "se", "ci_low", "ci_high", "n", "n_eff"]
     return pd.DataFrame(rows, columns=columns)
 

@@ -49,21 +49,30 @@ def _scan_answers(raw: Any, section: SurveySection, path: Any) -> list[DataError
         bad_values = []
         for value in pd.unique(series):
             try:
-                code_answers(pd.Series([value]), scale, missing_text=text,
-                             missing_numbers=numbers | raw.user_missing.get(item_id, set()),
-                             value_labels=raw.value_labels.get(item_id))
+                code_answers(
+                    pd.Series([value]),
+                    scale,
+                    missing_text=text,
+                    missing_numbers=numbers | raw.user_missing.get(item_id, set()),
+                    value_labels=raw.value_labels.get(item_id),
+                )
             except DataError:
                 bad_values.append(value)
         if not bad_values:
             continue
         rows = (np.flatnonzero(series.isin(bad_values).to_numpy()) + raw.first_row).tolist()
         shown = ", ".join(map(str, rows[:_SHOWN_ROWS])) + (" ..." if len(rows) > _SHOWN_ROWS else "")
-        problems.append(DataError(
-            f"{len(rows)} answer(s) outside the scale {scale.min}-{scale.max} (rows {shown})",
-            file=path, row=rows[0], column=item_id, value=sorted(map(str, bad_values))[:8],
-            hint=f"Use codes {scale.min}-{scale.max} or the scale's labels, or declare such codes as "
-                 "missing under survey.missing in study.yml.",
-        ))
+        problems.append(
+            DataError(
+                f"{len(rows)} answer(s) outside the scale {scale.min}-{scale.max} (rows {shown})",
+                file=path,
+                row=rows[0],
+                column=item_id,
+                value=sorted(map(str, bad_values))[:8],
+                hint=f"Use codes {scale.min}-{scale.max} or the scale's labels, or declare such codes as "
+                "missing under survey.missing in study.yml.",
+            )
+        )
     return problems
 
 
@@ -88,24 +97,42 @@ def _check_file(study: Study, section: SurveySection, file_id: str, segment: str
     for column, role in wanted.items():
         if column not in columns:
             close = [c for c in frame.columns if c.casefold() == column.casefold()]
-            problems.append(DataError(
-                f"Column for {role} not found", file=path, column=column,
-                hint=(f"Did you mean {close[0]!r}? " if close else "")
-                     + f"Columns in the file: {list(frame.columns)[:30]}."))
+            problems.append(
+                DataError(
+                    f"Column for {role} not found",
+                    file=path,
+                    column=column,
+                    hint=(f"Did you mean {close[0]!r}? " if close else "")
+                    + f"Columns in the file: {list(frame.columns)[:30]}.",
+                )
+            )
     if section.respondent_id in columns:
         ids = frame[section.respondent_id].astype(str).str.strip()
         blank = frame[section.respondent_id].isna() | (ids == "")
         repeated = ids.duplicated(keep=False) & ~blank
         if blank.any():
             rows = (np.flatnonzero(blank.to_numpy()) + raw.first_row).tolist()
-            problems.append(DataError(f"{len(rows)} row(s) without a respondent id", file=path, row=rows[0],
-                                      column=section.respondent_id, hint="Every response needs an id."))
+            problems.append(
+                DataError(
+                    f"{len(rows)} row(s) without a respondent id",
+                    file=path,
+                    row=rows[0],
+                    column=section.respondent_id,
+                    hint="Every response needs an id.",
+                )
+            )
         if repeated.any():
             rows = (np.flatnonzero(repeated.to_numpy()) + raw.first_row).tolist()
-            problems.append(DataError(
-                f"Respondent ids are not unique: {len(rows)} rows share an id", file=path, row=rows[0],
-                column=section.respondent_id, value=sorted(set(ids[repeated]))[:5],
-                hint="Remove repeated interviews or give each its own id."))
+            problems.append(
+                DataError(
+                    f"Respondent ids are not unique: {len(rows)} rows share an id",
+                    file=path,
+                    row=rows[0],
+                    column=section.respondent_id,
+                    value=sorted(set(ids[repeated]))[:5],
+                    hint="Remove repeated interviews or give each its own id.",
+                )
+            )
     problems += _scan_answers(raw, section, path)
     return problems, columns
 
@@ -140,9 +167,14 @@ def check_run(study: Study, parameters: dict[str, Any]) -> list[DataError]:
 
     yml = study.yml_path
     if not study.section("survey"):
-        return [DataError("The study has no survey: section, which notebook 20 needs", file=yml,
-                          column="survey",
-                          hint="Declare survey: respondent_id, waves, scales and items (see README).")]
+        return [
+            DataError(
+                "The study has no survey: section, which notebook 20 needs",
+                file=yml,
+                column="survey",
+                hint="Declare survey: respondent_id, waves, scales and items (see README).",
+            )
+        ]
     try:
         section = parse_section(study, study.section("survey"))
     except DataError as problem:
@@ -153,23 +185,50 @@ def check_run(study: Study, parameters: dict[str, Any]) -> list[DataError]:
     outcome = str(parameters.get("outcome") or "")
     padjust = parameters.get("padjust", "holm")
     if padjust not in PADJUST:
-        problems.append(DataError("Unknown multiple-comparison correction", file=yml, column="padjust",
-                                  value=padjust, hint=f"Use one of {list(PADJUST)}."))
+        problems.append(
+            DataError(
+                "Unknown multiple-comparison correction",
+                file=yml,
+                column="padjust",
+                value=padjust,
+                hint=f"Use one of {list(PADJUST)}.",
+            )
+        )
     n_resamples = parameters.get("n_resamples", 1000)
     whole = isinstance(n_resamples, int) and not isinstance(n_resamples, bool)
     if not whole or n_resamples == 1 or n_resamples < 0:
-        problems.append(DataError("n_resamples must be 0 (no bootstrap) or a whole number of at least 2",
-                                  file=yml, column="n_resamples", value=n_resamples))
+        problems.append(
+            DataError(
+                "n_resamples must be 0 (no bootstrap) or a whole number of at least 2",
+                file=yml,
+                column="n_resamples",
+                value=n_resamples,
+            )
+        )
     problems += report_language_problems(study, parameters.get("language"))
     items = set(section.items)
     declared = {k: v for k, v in section.outcomes.model_dump().items() if v}
     if outcome and outcome not in declared and outcome not in items:
-        problems.append(DataError("Unknown outcome", file=yml, column="outcome", value=outcome,
-                                  hint=f"Use a declared outcome {list(declared)} or an item id; or leave it "
-                                       "empty for the declared one."))
+        problems.append(
+            DataError(
+                "Unknown outcome",
+                file=yml,
+                column="outcome",
+                value=outcome,
+                hint=f"Use a declared outcome {list(declared)} or an item id; or leave it "
+                "empty for the declared one.",
+            )
+        )
     if wave not in section.waves:
-        problems.append(DataError("Unknown survey wave", file=yml, column="wave", value=wave,
-                                  hint=f"Declared waves: {list(section.waves)}."))
+        problems.append(
+            DataError(
+                "Unknown survey wave",
+                file=yml,
+                column="wave",
+                value=wave,
+                hint=f"Declared waves: {list(section.waves)}.",
+            )
+        )
         return problems
     columns_per_file = []
     for file_id in section.waves[wave].files:
@@ -178,11 +237,16 @@ def check_run(study: Study, parameters: dict[str, Any]) -> list[DataError]:
         columns_per_file.append(columns)
     if parameters.get("weighted"):
         if section.weight is None and section.weighting is None:
-            problems.append(DataError(
-                "weighted is true, but the survey declares neither margins nor a weight column",
-                file=yml, column="weighted", value=True,
-                hint="Declare survey.weighting (margins: a file with role margins) or survey.weight, "
-                     "or set weighted: false."))
+            problems.append(
+                DataError(
+                    "weighted is true, but the survey declares neither margins nor a weight column",
+                    file=yml,
+                    column="weighted",
+                    value=True,
+                    hint="Declare survey.weighting (margins: a file with role margins) or survey.weight, "
+                    "or set weighted: false.",
+                )
+            )
         elif section.weighting is not None:
             try:
                 margins = read_margins(study, section, section.weighting.margins)
@@ -192,8 +256,13 @@ def check_run(study: Study, parameters: dict[str, Any]) -> list[DataError]:
                 variables = section.weighting.variables or sorted(margins["variable"].unique())
                 for variable in variables:
                     if any(columns and variable not in columns for columns in columns_per_file):
-                        problems.append(DataError(
-                            "Margin variable is not a column of the survey file(s)", file=yml,
-                            column="survey.weighting.variables", value=variable,
-                            hint="Raking needs each margin variable as a column of every file of the wave."))
+                        problems.append(
+                            DataError(
+                                "Margin variable is not a column of the survey file(s)",
+                                file=yml,
+                                column="survey.weighting.variables",
+                                value=variable,
+                                hint="Raking needs each margin variable as a column of every file of the wave.",
+                            )
+                        )
     return problems

@@ -8,14 +8,14 @@ come from ``prose.yml`` beside this module, in the run's language.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
-from research.reports.sections import Prose, prose, read_words, sentence
+from research.reports.sections import prose, read_words, sentence
+from research.wording import Prose, words_file
 
 #: The sentence tables: ``sections`` (heading and explanation per section and language) and
 #: ``sentences`` (printed lines and the at-a-glance summary).
-WORDS = Path(__file__).with_name("prose.yml")
+WORDS = words_file("survey")
 
 _LIST_SEPARATOR = {"zh": "、", "en": ", "}
 
@@ -89,8 +89,9 @@ def at_a_glance(
     means = results.get("touchpoint_means") or {}
     if means:
         lowest = sorted(means, key=means.get)[:2]
-        lines.append(line("lowest", items=join(line("mean_item", name=names.get(r, r), mean=means[r])
-                                               for r in lowest)))
+        lines.append(
+            line("lowest", items=join(line("mean_item", name=names.get(r, r), mean=means[r]) for r in lowest))
+        )
     drivers = [d for d in results.get("drivers") or [] if d.get("rescaled_weight") is not None][:2]
     if drivers:
         items = []

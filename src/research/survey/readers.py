@@ -73,8 +73,15 @@ def read_raw(path: str | Path, spec: DataFile | None = None) -> RawTable:
     if suffix in (".xlsx", ".xlsm", ".xls"):
         frame = read_table(path, sheet=sheet, skiprows=skip, dtype=object, **options)
     else:
-        frame = read_table(path, encoding=encoding, skiprows=skip, dtype=str, keep_default_na=False,
-                           na_values=[""], **options)
+        frame = read_table(
+            path,
+            encoding=encoding,
+            skiprows=skip,
+            dtype=str,
+            keep_default_na=False,
+            na_values=[""],
+            **options,
+        )
     frame.columns = [str(c).strip() for c in frame.columns]
     return RawTable(frame=frame, first_row=header_rows + 1)
 
@@ -87,8 +94,11 @@ def _read_sav(path: Path) -> RawTable:
     try:
         frame, meta = pyreadstat.read_sav(str(path), user_missing=True)
     except Exception as exc:  # pyreadstat raises its own ReadstatError / PyreadstatError types
-        raise DataError(f"Cannot read the SPSS file: {exc}", file=path,
-                        hint="Re-export it from SPSS as .sav, or export CSV instead.") from None
+        raise DataError(
+            f"Cannot read the SPSS file: {exc}",
+            file=path,
+            hint="Re-export it from SPSS as .sav, or export CSV instead.",
+        ) from None
     user_missing: dict[str, set[float]] = {}
     for column, ranges in (meta.missing_ranges or {}).items():
         codes = set()
@@ -99,8 +109,12 @@ def _read_sav(path: Path) -> RawTable:
             elif isinstance(low, int | float):
                 codes.update(float(v) for v in range(int(np.ceil(low)), int(np.floor(high)) + 1))
         user_missing[column] = codes
-    return RawTable(frame=frame, first_row=1, value_labels=dict(meta.variable_value_labels or {}),
-                    user_missing=user_missing)
+    return RawTable(
+        frame=frame,
+        first_row=1,
+        value_labels=dict(meta.variable_value_labels or {}),
+        user_missing=user_missing,
+    )
 
 
 def _rows(raw: RawTable, positions: np.ndarray) -> np.ndarray:
@@ -115,8 +129,12 @@ def _first_bad(series: pd.Series, mapping: dict[Any, Any]) -> tuple[int, Any]:
 
 
 def _is_blank(value: Any) -> bool:
-    return value is None or (isinstance(value, float) and np.isnan(value)) or (
-        isinstance(value, str) and not value.strip()) or value is pd.NA
+    return (
+        value is None
+        or (isinstance(value, float) and np.isnan(value))
+        or (isinstance(value, str) and not value.strip())
+        or value is pd.NA
+    )
 
 
 def code_answers(
@@ -180,10 +198,15 @@ def code_answers(
         allowed = sorted({lab for lab in labels})[:12]
         raise DataError(
             "Answer is not a code of the item's scale, a scale label or a missing code",
-            file=file, row=at + first_row, column=column, value=value,
-            hint=(f"Allowed: integers {scale.min}-{scale.max}"
-                  + (f", labels {allowed}" if allowed else "")
-                  + ". Map other answers to missing in study.yml (survey.missing)."),
+            file=file,
+            row=at + first_row,
+            column=column,
+            value=value,
+            hint=(
+                f"Allowed: integers {scale.min}-{scale.max}"
+                + (f", labels {allowed}" if allowed else "")
+                + ". Map other answers to missing in study.yml (survey.missing)."
+            ),
         )
     coded = series.map(mapping)
     return pd.to_numeric(coded, errors="coerce").astype(float)
@@ -240,9 +263,15 @@ def code_segment(
     mapping = {value: code(value) for value in pd.unique(series)}
     if any(coded is _BAD for coded in mapping.values()):
         at, value = _first_bad(series, mapping)
-        raise DataError("Unknown segment label", file=file, row=at + first_row, column=column,
-                        value=value, hint=f"Allowed: {sorted(set(lookup.values()))} or their zh/en labels "
-                                          "(survey.segments in study.yml).")
+        raise DataError(
+            "Unknown segment label",
+            file=file,
+            row=at + first_row,
+            column=column,
+            value=value,
+            hint=f"Allowed: {sorted(set(lookup.values()))} or their zh/en labels "
+            "(survey.segments in study.yml).",
+        )
     return series.map(mapping).astype(object)
 
 
@@ -257,8 +286,13 @@ def _respondent_ids(series: pd.Series, file: Path, first_row: int) -> pd.Series:
     ids = series.map(as_text)
     if ids.isna().any():
         at = int(np.flatnonzero(ids.isna().to_numpy())[0])
-        raise DataError("Missing respondent id", file=file, row=at + first_row, column=series.name,
-                        hint="Every response needs an id; drop empty rows from the export.")
+        raise DataError(
+            "Missing respondent id",
+            file=file,
+            row=at + first_row,
+            column=series.name,
+            hint="Every response needs an id; drop empty rows from the export.",
+        )
     return ids.astype(str)
 
 
@@ -289,14 +323,25 @@ def read_wave_file(
     missing_text |= {str(int(v)) for v in missing_numbers if float(v).is_integer()}
     out = {"respondent_id": _respondent_ids(frame[section.respondent_id], path, raw.first_row)}
     for segment, labels in segments.items():
-        out[segment] = code_segment(frame[segment], labels, value_labels=raw.value_labels.get(segment),
-                                    file=path, column=segment, first_row=raw.first_row)
+        out[segment] = code_segment(
+            frame[segment],
+            labels,
+            value_labels=raw.value_labels.get(segment),
+            file=path,
+            column=segment,
+            first_row=raw.first_row,
+        )
     for item_id, item in section.items.items():
         scale = section.scales[item.scale]
         coded = code_answers(
-            frame[item_id], scale, missing_text=missing_text,
+            frame[item_id],
+            scale,
+            missing_text=missing_text,
             missing_numbers=missing_numbers | raw.user_missing.get(item_id, set()),
-            value_labels=raw.value_labels.get(item_id), file=path, column=item_id, first_row=raw.first_row,
+            value_labels=raw.value_labels.get(item_id),
+            file=path,
+            column=item_id,
+            first_row=raw.first_row,
         )
         _check_value_labels(raw.value_labels.get(item_id), scale, path, item_id)
         out[item_id] = scale.min + scale.max - coded if item.reverse else coded
@@ -325,7 +370,9 @@ def _check_value_labels(value_labels: dict[Any, str] | None, scale: Scale, path:
         if known is not None and float(known) != float(code):
             raise DataError(
                 "The file's value labels disagree with the item's scale in study.yml",
-                file=path, column=column, value=f"{code} = {text}",
+                file=path,
+                column=column,
+                value=f"{code} = {text}",
                 hint=f"study.yml codes {text!r} as {known}; recode the file or fix the scale.",
             )
 
@@ -348,40 +395,65 @@ def read_margins(study: Study, section: SurveySection, file_id: str) -> pd.DataF
     """
     path = study.file(file_id)
     spec = study.file_spec(file_id)
-    frame = read_table(path, encoding=spec.encoding, sheet=spec.sheet,
-                       dtype={"variable": str, "category": str}, **spec.options)
+    frame = read_table(
+        path,
+        encoding=spec.encoding,
+        sheet=spec.sheet,
+        dtype={"variable": str, "category": str},
+        **spec.options,
+    )
     require_columns(frame, ["variable", "category", "share"], file=path)
     frame = frame[["variable", "category", "share"]].copy()
     frame["variable"] = frame["variable"].str.strip()
     for position, variable in enumerate(frame["variable"]):
         if variable not in section.segments:
-            raise DataError("Margin for an undeclared segment", file=path, row=position + 2,
-                            column="variable", value=variable,
-                            hint=f"Declared segments: {list(section.segments)}")
+            raise DataError(
+                "Margin for an undeclared segment",
+                file=path,
+                row=position + 2,
+                column="variable",
+                value=variable,
+                hint=f"Declared segments: {list(section.segments)}",
+            )
     share = pd.to_numeric(frame["share"], errors="coerce")
     bad = share.isna() | (share < 0) | (share > 1)
     if bad.any():
         at = int(np.flatnonzero(bad.to_numpy())[0])
-        raise DataError("Margin share must be a proportion between 0 and 1", file=path, row=at + 2,
-                        column="share", value=frame["share"].iloc[at],
-                        hint="Write shares as proportions (0.35), not percentages (35).")
+        raise DataError(
+            "Margin share must be a proportion between 0 and 1",
+            file=path,
+            row=at + 2,
+            column="share",
+            value=frame["share"].iloc[at],
+            hint="Write shares as proportions (0.35), not percentages (35).",
+        )
     frame["share"] = share.astype(float)
     categories = []
     for position, (variable, category) in enumerate(zip(frame["variable"], frame["category"], strict=True)):
         lookup = segment_lookup(section.segments[variable])
         code = lookup.get(str(category).strip().casefold())
         if code is None:
-            raise DataError("Unknown category in the margins", file=path, row=position + 2,
-                            column="category", value=category,
-                            hint=f"Categories of {variable!r}: {sorted(set(lookup.values()))}.")
+            raise DataError(
+                "Unknown category in the margins",
+                file=path,
+                row=position + 2,
+                column="category",
+                value=category,
+                hint=f"Categories of {variable!r}: {sorted(set(lookup.values()))}.",
+            )
         categories.append(code)
     frame["category"] = categories
     totals = frame.groupby("variable")["share"].transform("sum")
     off = (totals - 1).abs() > 0.01
     if off.any():
         at = int(np.flatnonzero(off.to_numpy())[0])
-        raise DataError("Margin shares of a variable do not sum to 1", file=path, row=at + 2, column="share",
-                        value=round(float(totals.iloc[at]), 4),
-                        hint=f"Check the categories of {frame['variable'].iloc[at]!r}.")
+        raise DataError(
+            "Margin shares of a variable do not sum to 1",
+            file=path,
+            row=at + 2,
+            column="share",
+            value=round(float(totals.iloc[at]), 4),
+            hint=f"Check the categories of {frame['variable'].iloc[at]!r}.",
+        )
     frame["share"] = frame["share"] / totals
     return frame.reset_index(drop=True)

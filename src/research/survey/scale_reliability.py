@@ -138,16 +138,23 @@ def mcdonald_omega(items: pd.DataFrame) -> float:
 
 def _complete(items: pd.DataFrame) -> pd.DataFrame:
     if not isinstance(items, pd.DataFrame) or items.shape[1] < 2:
-        raise DataError("A scale needs at least two items (columns)",
-                        hint="Pass a DataFrame with one column per item.")
+        raise DataError(
+            "A scale needs at least two items (columns)", hint="Pass a DataFrame with one column per item."
+        )
     complete = items.apply(pd.to_numeric, errors="coerce").dropna(how="any").astype(float)
     if len(complete) < 3:
-        raise DataError("Too few complete answers to estimate reliability", value=len(complete),
-                        hint="Reliability needs respondents who answered every item of the scale.")
+        raise DataError(
+            "Too few complete answers to estimate reliability",
+            value=len(complete),
+            hint="Reliability needs respondents who answered every item of the scale.",
+        )
     constant = [c for c in complete.columns if complete[c].std() == 0]
     if constant:
-        raise DataError("An item has no variance among complete cases", column=str(constant[0]),
-                        hint="Drop the item from the scale.")
+        raise DataError(
+            "An item has no variance among complete cases",
+            column=str(constant[0]),
+            hint="Drop the item from the scale.",
+        )
     return complete
 
 
@@ -175,16 +182,27 @@ def _scale_rows(name: str, items: pd.DataFrame, ci: float) -> tuple[dict, pd.Dat
     per_item = []
     for position, column in enumerate(complete.columns):
         rest = complete.drop(columns=column)
-        per_item.append({
-            "scale": name, "item": column,
-            "loading": float(loadings[position]) if loadings is not None else np.nan,
-            "item_total_r": float(np.corrcoef(complete[column], total - complete[column])[0, 1]),
-            "alpha_if_deleted": (float(pingouin.cronbach_alpha(data=rest)[0]) if rest.shape[1] >= 2
-                                 else np.nan),
-        })
-    summary = {"scale": name, "n_items": complete.shape[1], "n": len(complete), "alpha": alpha,
-               "ci_low": low, "ci_high": high, "alpha_std": standardized_alpha(complete),
-               "omega": mcdonald_omega(complete)}
+        per_item.append(
+            {
+                "scale": name,
+                "item": column,
+                "loading": float(loadings[position]) if loadings is not None else np.nan,
+                "item_total_r": float(np.corrcoef(complete[column], total - complete[column])[0, 1]),
+                "alpha_if_deleted": (
+                    float(pingouin.cronbach_alpha(data=rest)[0]) if rest.shape[1] >= 2 else np.nan
+                ),
+            }
+        )
+    summary = {
+        "scale": name,
+        "n_items": complete.shape[1],
+        "n": len(complete),
+        "alpha": alpha,
+        "ci_low": low,
+        "ci_high": high,
+        "alpha_std": standardized_alpha(complete),
+        "omega": mcdonald_omega(complete),
+    }
     return summary, pd.DataFrame(per_item)
 
 
@@ -223,8 +241,9 @@ def reliability(data: SurveyData | pd.DataFrame, ci: float = 0.95) -> Reliabilit
         summary, per_item = _scale_rows("scale", data, ci)
         return ReliabilityResult(summary=pd.DataFrame([summary]), items=per_item)
     if not isinstance(data, SurveyData):
-        raise DataError("reliability() takes a SurveyData or a DataFrame of item columns",
-                        value=type(data).__name__)
+        raise DataError(
+            "reliability() takes a SurveyData or a DataFrame of item columns", value=type(data).__name__
+        )
     summaries, items, notes = [], [], []
     single = [row for row in data.touchpoints if len(data.touchpoint_items(row)) < 2]
     if single:
@@ -245,6 +264,8 @@ def reliability(data: SurveyData | pd.DataFrame, ci: float = 0.95) -> Reliabilit
             "together; " + (" ".join(notes) if notes else "there is none."),
             "Give several items the same touchpoint or attribute in study.yml to assess them as a scale.",
             missing_zh="信度分析需要至少由两个一起作答的题目测量的触点（或属性）；本问卷没有。",
-            remedy_zh="在 study.yml 中为多个题目设置相同的触点或属性，即可作为量表评估。")
-    return ReliabilityResult(summary=pd.DataFrame(summaries), items=pd.concat(items, ignore_index=True),
-                             notes=notes)
+            remedy_zh="在 study.yml 中为多个题目设置相同的触点或属性，即可作为量表评估。",
+        )
+    return ReliabilityResult(
+        summary=pd.DataFrame(summaries), items=pd.concat(items, ignore_index=True), notes=notes
+    )

@@ -158,7 +158,10 @@ def parse_section(study: Study, section: dict[str, Any]) -> SurveySection:
         parsed = SurveySection.model_validate(section)
     except ValidationError as exc:
         raise from_validation_error(
-            exc, file=yml, what="survey section", prefix="survey",
+            exc,
+            file=yml,
+            what="survey section",
+            prefix="survey",
             hint="See the survey: section of data/raw/sample/study.yml for a valid example.",
         ) from None
 
@@ -170,40 +173,76 @@ def parse_section(study: Study, section: dict[str, Any]) -> SurveySection:
         reserved.add(parsed.weight)
     for item_id, item in parsed.items.items():
         if item.touchpoint is not None and not study.known_touchpoint(item.touchpoint):
-            raise problem(f"survey.items.{item_id}.touchpoint", item.touchpoint, "unknown touchpoint",
-                          f"Use a touchpoint id of the catalog: {[t.id for t in study.touchpoints]}")
+            raise problem(
+                f"survey.items.{item_id}.touchpoint",
+                item.touchpoint,
+                "unknown touchpoint",
+                f"Use a touchpoint id of the catalog: {[t.id for t in study.touchpoints]}",
+            )
         if item.scale not in parsed.scales:
-            raise problem(f"survey.items.{item_id}.scale", item.scale, "unknown scale",
-                          f"Declared scales: {sorted(parsed.scales)}")
+            raise problem(
+                f"survey.items.{item_id}.scale",
+                item.scale,
+                "unknown scale",
+                f"Declared scales: {sorted(parsed.scales)}",
+            )
         if item_id in reserved:
-            raise problem(f"survey.items.{item_id}", item_id, "item id clashes with a reserved column",
-                          f"Rename the item; reserved: {sorted(reserved)}")
+            raise problem(
+                f"survey.items.{item_id}",
+                item_id,
+                "item id clashes with a reserved column",
+                f"Rename the item; reserved: {sorted(reserved)}",
+            )
     for name, item_id in parsed.outcomes.model_dump().items():
         if item_id is not None and item_id not in parsed.items:
-            raise problem(f"survey.outcomes.{name}", item_id, "not a declared item",
-                          f"Declared items: {list(parsed.items)[:40]}")
+            raise problem(
+                f"survey.outcomes.{name}",
+                item_id,
+                "not a declared item",
+                f"Declared items: {list(parsed.items)[:40]}",
+            )
     declared_files = study.definition.files
     for wave, spec in parsed.waves.items():
         for index, file_id in enumerate(spec.files):
             if file_id not in declared_files:
-                raise problem(f"survey.waves.{wave}.files[{index}]", file_id, "unknown file id",
-                              f"Declared files: {sorted(declared_files)}")
+                raise problem(
+                    f"survey.waves.{wave}.files[{index}]",
+                    file_id,
+                    "unknown file id",
+                    f"Declared files: {sorted(declared_files)}",
+                )
             if declared_files[file_id].role != "survey":
-                raise problem(f"survey.waves.{wave}.files[{index}]", file_id, "file's role is not 'survey'",
-                              f"Set role: survey on files.{file_id} in study.yml.")
+                raise problem(
+                    f"survey.waves.{wave}.files[{index}]",
+                    file_id,
+                    "file's role is not 'survey'",
+                    f"Set role: survey on files.{file_id} in study.yml.",
+                )
     if parsed.weighting is not None:
         margins = parsed.weighting.margins
         if margins not in declared_files or declared_files[margins].role != "margins":
-            raise problem("survey.weighting.margins", margins, "not a declared file with role 'margins'",
-                          f"Files with role margins: {sorted(study.files_with_role('margins'))}")
+            raise problem(
+                "survey.weighting.margins",
+                margins,
+                "not a declared file with role 'margins'",
+                f"Files with role margins: {sorted(study.files_with_role('margins'))}",
+            )
         for index, variable in enumerate(parsed.weighting.variables or []):
             if variable not in parsed.segments:
-                raise problem(f"survey.weighting.variables[{index}]", variable, "not a declared segment",
-                              f"Declared segments: {list(parsed.segments)}")
+                raise problem(
+                    f"survey.weighting.variables[{index}]",
+                    variable,
+                    "not a declared segment",
+                    f"Declared segments: {list(parsed.segments)}",
+                )
         trim = parsed.weighting.trim
         if trim is not None and not 0 < trim[0] < 1 < trim[1]:
-            raise problem("survey.weighting.trim", list(trim), "trim bounds must satisfy 0 < low < 1 < high",
-                          "Bounds are multiples of the mean weight, e.g. [0.3, 3.0].")
+            raise problem(
+                "survey.weighting.trim",
+                list(trim),
+                "trim bounds must satisfy 0 < low < 1 < high",
+                "Bounds are multiples of the mean weight, e.g. [0.3, 3.0].",
+            )
     return parsed
 
 
@@ -261,13 +300,16 @@ class SurveyData:
     language: str = "en"
 
     def __repr__(self) -> str:
-        return (f"SurveyData({len(self.responses)} responses, waves {self.waves}, "
-                f"{len(self.items)} items, segments {self.segments})")
+        return (
+            f"SurveyData({len(self.responses)} responses, waves {self.waves}, "
+            f"{len(self.items)} items, segments {self.segments})"
+        )
 
     @property
     def touchpoints(self) -> list[str]:
         """The report rows, in item order: touchpoints rated by at least one item, and for items
-        without a touchpoint their attribute group (or the item itself); see :class:`Item`."""
+        without a touchpoint their attribute group (or the item itself); see :class:`Item`.
+        """
         column = "group" if "group" in self.items.columns else "touchpoint"
         return list(dict.fromkeys(self.items[column].dropna()))
 
@@ -276,8 +318,11 @@ class SurveyData:
         column = "group" if "group" in self.items.columns else "touchpoint"
         items = self.items.loc[self.items[column] == touchpoint, "item"].tolist()
         if not items:
-            raise DataError("No survey items rate this touchpoint", value=touchpoint,
-                            hint=f"Touchpoints with items: {self.touchpoints}")
+            raise DataError(
+                "No survey items rate this touchpoint",
+                value=touchpoint,
+                hint=f"Touchpoints with items: {self.touchpoints}",
+            )
         return items
 
     def row_range(self, row: str) -> tuple[int, int]:
@@ -371,8 +416,11 @@ def items_table(section: SurveySection) -> pd.DataFrame:
     ['trust', 'trust', 'q3', nan]
     """
     outcomes = {v for v in section.outcomes.model_dump().values() if v}
-    free = {item_id: item for item_id, item in section.items.items()
-            if item.touchpoint is None and item_id not in outcomes}
+    free = {
+        item_id: item
+        for item_id, item in section.items.items()
+        if item.touchpoint is None and item_id not in outcomes
+    }
     scales_of: dict[str, set[str]] = {}
     for item in free.values():
         if item.attribute:
@@ -388,11 +436,20 @@ def items_table(section: SurveySection) -> pd.DataFrame:
             group = item.attribute
         else:
             group = item_id
-        rows.append({
-            "item": item_id, "touchpoint": item.touchpoint, "attribute": item.attribute, "group": group,
-            "scale": item.scale, "scale_min": scale.min, "scale_max": scale.max,
-            "reverse": item.reverse, "label_zh": item.label.zh, "label_en": item.label.en,
-        })
+        rows.append(
+            {
+                "item": item_id,
+                "touchpoint": item.touchpoint,
+                "attribute": item.attribute,
+                "group": group,
+                "scale": item.scale,
+                "scale_min": scale.min,
+                "scale_max": scale.max,
+                "reverse": item.reverse,
+                "label_zh": item.label.zh,
+                "label_en": item.label.en,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -458,9 +515,10 @@ def load_survey(
     if weights == "required" and section.weight is None and section.weighting is None:
         raise DataError(
             "Weighting was asked for, but the survey declares neither a weight column nor margins",
-            file=study.yml_path, column="survey.weighting",
+            file=study.yml_path,
+            column="survey.weighting",
             hint="Declare population margins (survey.weighting.margins, a file with role margins) or a "
-                 "weight column (survey.weight), or run unweighted (weighted: false).",
+            "weight column (survey.weight), or run unweighted (weighted: false).",
         )
     extra = [c for c in dict.fromkeys(segments) if c and c not in section.segments]
 
@@ -472,8 +530,13 @@ def load_survey(
         names = list(section.waves) if wave is None else [wave] if isinstance(wave, str) else list(wave)
         for name in names:
             if name not in section.waves:
-                raise DataError("Unknown survey wave", file=study.yml_path, column="survey.waves",
-                                value=name, hint=f"Declared waves: {list(section.waves)}")
+                raise DataError(
+                    "Unknown survey wave",
+                    file=study.yml_path,
+                    column="survey.waves",
+                    value=name,
+                    hint=f"Declared waves: {list(section.waves)}",
+                )
         plan = {name: section.waves[name].files for name in names}
 
     frames, sources = [], []
@@ -482,8 +545,12 @@ def load_survey(
         responses = pd.concat([p[0] for p in parts], ignore_index=True)
         source = pd.concat([p[1] for p in parts], ignore_index=True)
         if responses.empty:
-            raise DataError("The survey wave has no respondents", file=study.file(file_ids[0]),
-                            value=wave_name, hint="Check the export: it has a header but no data rows.")
+            raise DataError(
+                "The survey wave has no respondents",
+                file=study.file(file_ids[0]),
+                value=wave_name,
+                hint="Check the export: it has a header but no data rows.",
+            )
         _check_unique_ids(responses, source, wave_name)
         responses.insert(1, "wave", wave_name)
         frames.append(responses)
@@ -503,9 +570,15 @@ def load_survey(
         weight = pd.Series(np.nan, index=responses.index)
         for wave_name in plan:
             rows = responses["wave"] == wave_name
-            result = rake(responses.loc[rows], margins, variables=variables, trim=config.trim,
-                          max_iter=config.max_iter, tolerance=config.tolerance,
-                          source=source.loc[rows])
+            result = rake(
+                responses.loc[rows],
+                margins,
+                variables=variables,
+                trim=config.trim,
+                max_iter=config.max_iter,
+                tolerance=config.tolerance,
+                source=source.loc[rows],
+            )
             weight.loc[rows] = result.weights
             weighting[wave_name] = result
         responses.insert(2, "weight", weight.to_numpy())
@@ -531,10 +604,12 @@ def _check_unique_ids(responses: pd.DataFrame, source: pd.DataFrame, wave: str) 
         first = int(np.flatnonzero((responses["respondent_id"] == value).to_numpy())[0])
         raise DataError(
             f"Duplicate respondent id in wave {wave!r}",
-            file=source["file"].iloc[at], row=int(source["row"].iloc[at]), column="respondent_id",
+            file=source["file"].iloc[at],
+            row=int(source["row"].iloc[at]),
+            column="respondent_id",
             value=value,
             hint=f"It first appears in {source['file'].iloc[first]} row {int(source['row'].iloc[first])}; "
-                 "remove the repeated interview or give it its own id.",
+            "remove the repeated interview or give it its own id.",
         )
 
 
@@ -543,9 +618,14 @@ def _checked_weights(values: pd.Series, source: pd.DataFrame) -> np.ndarray:
     bad = numbers.isna() | (numbers <= 0)
     if bad.any():
         at = int(np.flatnonzero(bad.to_numpy())[0])
-        raise DataError("Survey weight must be a positive number", file=source["file"].iloc[at],
-                        row=int(source["row"].iloc[at]), column="weight", value=values.iloc[at],
-                        hint="Fix the weight or drop the respondent; weights are not frequency counts.")
+        raise DataError(
+            "Survey weight must be a positive number",
+            file=source["file"].iloc[at],
+            row=int(source["row"].iloc[at]),
+            column="weight",
+            value=values.iloc[at],
+            hint="Fix the weight or drop the respondent; weights are not frequency counts.",
+        )
     return numbers.to_numpy(dtype=float)
 
 
@@ -577,5 +657,6 @@ def load_wave(study: Study | str, wave: str = "", *, weighted: bool = False, seg
     if not wave:
         waves = list((study.section("survey") or {}).get("waves") or {})
         wave = waves[0] if waves else ""
-    return load_survey(study, wave or None, weights="required" if weighted else "none",
-                       segments=[segment] if segment else [])
+    return load_survey(
+        study, wave or None, weights="required" if weighted else "none", segments=[segment] if segment else []
+    )

@@ -69,49 +69,71 @@ def plain_summary(
     Top drivers: Trust (61%), q2 (39%).
     """
     zh = language == "zh"
-    lines = [f"样本 {n} 人（{wave} 波次，{'已加权' if weighted else '未加权'}）。" if zh
-             else f"{n} respondents (wave {wave}, {'weighted' if weighted else 'unweighted'})."]
+    lines = [
+        f"样本 {n} 人（{wave} 波次，{'已加权' if weighted else '未加权'}）。"
+        if zh
+        else f"{n} respondents (wave {wave}, {'weighted' if weighted else 'unweighted'})."
+    ]
     rated = card.dropna(subset=["mean"]).sort_values("mean", ascending=False)
     if len(rated):
+
         def where(row: pd.Series) -> str:
             scale = f"{row['scale_min']:g}-{row['scale_max']:g}"
             name = labels.get(row["touchpoint"], row["touchpoint"])
             mean = f"{row['mean']:.1f}"
             return f"{name}（{mean}，量表 {scale}）" if zh else f"{name} ({mean} on {scale})"
+
         top, bottom = rated.iloc[0], rated.iloc[-1]
-        lines.append(f"均值最高：{where(top)}；最低：{where(bottom)}。" if zh
-                     else f"Highest mean: {where(top)}; lowest: {where(bottom)}.")
+        lines.append(
+            f"均值最高：{where(top)}；最低：{where(bottom)}。"
+            if zh
+            else f"Highest mean: {where(top)}; lowest: {where(bottom)}."
+        )
     level = f"{ci:.0%}"
     if outcomes is not None and len(outcomes):
         metric = outcomes.set_index("metric")
         parts = []
         if "nps" in metric.index:
             r = metric.loc["nps"]
-            parts.append(f"NPS = {r.estimate:.1f}（{level} CI {r.ci_low:.1f} 至 {r.ci_high:.1f}）" if zh
-                         else f"NPS = {r.estimate:.1f} ({level} CI {r.ci_low:.1f} to {r.ci_high:.1f})")
+            parts.append(
+                f"NPS = {r.estimate:.1f}（{level} CI {r.ci_low:.1f} 至 {r.ci_high:.1f}）"
+                if zh
+                else f"NPS = {r.estimate:.1f} ({level} CI {r.ci_low:.1f} to {r.ci_high:.1f})"
+            )
         if "csat" in metric.index:
             r = metric.loc["csat"]
-            parts.append(f"CSAT = {r.estimate:.1f}%（{level} CI {r.ci_low:.1f}–{r.ci_high:.1f}）" if zh
-                         else f"CSAT = {r.estimate:.1f}% ({level} CI {r.ci_low:.1f} to {r.ci_high:.1f})")
+            parts.append(
+                f"CSAT = {r.estimate:.1f}%（{level} CI {r.ci_low:.1f}–{r.ci_high:.1f}）"
+                if zh
+                else f"CSAT = {r.estimate:.1f}% ({level} CI {r.ci_low:.1f} to {r.ci_high:.1f})"
+            )
         if parts:
             lines.append(("；".join(parts) + "。") if zh else ("; ".join(parts) + "."))
     if drivers is not None and len(drivers):
         top3 = list(zip(drivers["driver"].head(3), drivers["rescaled_weight"].head(3), strict=True))
         if zh:
-            lines.append("最重要的驱动因素：" + "、".join(f"{labels.get(d, d)}（{w:.0f}%）" for d, w in top3)
-                         + "。")
+            lines.append(
+                "最重要的驱动因素：" + "、".join(f"{labels.get(d, d)}（{w:.0f}%）" for d, w in top3) + "。"
+            )
         else:
             lines.append("Top drivers: " + ", ".join(f"{labels.get(d, d)} ({w:.0f}%)" for d, w in top3) + ".")
     if quadrants is not None and len(quadrants):
         focus = [labels.get(i, i) for i in quadrants.loc[quadrants["quadrant"] == "concentrate_here", "item"]]
-        lines.append("重点改进（重要但表现偏低）：" + ("、".join(focus) or "无") + "。" if zh else
-                     "Concentrate here (important, below-average performance): "
-                     + (", ".join(focus) or "none") + ".")
+        lines.append(
+            "重点改进（重要但表现偏低）：" + ("、".join(focus) or "无") + "。"
+            if zh
+            else "Concentrate here (important, below-average performance): "
+            + (", ".join(focus) or "none")
+            + "."
+        )
     if pairwise is not None and segment:
         significant = pairwise.loc[pairwise["significant"].astype(bool), "reading"].tolist()
         example = (" " + significant[0]) if significant else ""
-        lines.append(f"按分群变量 {segment} 比较结果变量：{len(significant)} 组差异显著。{example}" if zh
-                     else f"Outcome by {segment}: {len(significant)} significant pair(s).{example}")
+        lines.append(
+            f"按分群变量 {segment} 比较结果变量：{len(significant)} 组差异显著。{example}"
+            if zh
+            else f"Outcome by {segment}: {len(significant)} significant pair(s).{example}"
+        )
     return lines
 
 
@@ -168,40 +190,96 @@ def report_results(
     {'q1': 7.0}
     """
     results: dict[str, Any] = {
-        "wave": wave, "weighted": bool(weighted), "n": int(n),
-        "scorecard": _records(card, ["touchpoint", "scale_min", "scale_max", "top_box_answers", "n", "n_eff",
-                                     "mean", "se", "ci_low", "ci_high", "top_box", "top_box_ci_low",
-                                     "top_box_ci_high", "bottom_box", "bottom_box_ci_low",
-                                     "bottom_box_ci_high", "nps", "nps_ci_low", "nps_ci_high", "nps_n"]),
+        "wave": wave,
+        "weighted": bool(weighted),
+        "n": int(n),
+        "scorecard": _records(
+            card,
+            [
+                "touchpoint",
+                "scale_min",
+                "scale_max",
+                "top_box_answers",
+                "n",
+                "n_eff",
+                "mean",
+                "se",
+                "ci_low",
+                "ci_high",
+                "top_box",
+                "top_box_ci_low",
+                "top_box_ci_high",
+                "bottom_box",
+                "bottom_box_ci_low",
+                "bottom_box_ci_high",
+                "nps",
+                "nps_ci_low",
+                "nps_ci_high",
+                "nps_n",
+            ],
+        ),
         "touchpoint_means": {r["touchpoint"]: r.get("mean") for r in _records(card, ["touchpoint", "mean"])},
     }
     if outcomes is not None:
-        results["outcomes"] = {r.pop("metric"): r for r in _records(
-            outcomes, ["metric", "estimate", "se", "ci_low", "ci_high", "n"])}
+        results["outcomes"] = {
+            r.pop("metric"): r
+            for r in _records(outcomes, ["metric", "estimate", "se", "ci_low", "ci_high", "n"])
+        }
     if drivers is not None:
         results["drivers_outcome"] = drivers.outcome
         results["r_squared"] = float(drivers.r_squared)
-        table = drivers.table.rename(columns={"driver": "touchpoint", "weight_ci_low": "ci_low",
-                                              "weight_ci_high": "ci_high"})
-        results["drivers"] = _records(table, [
-            "touchpoint", "rank", "rescaled_weight", "raw_weight", "ci_low", "ci_high", "beta", "beta_ci_low",
-            "beta_ci_high", "p_value", "vif", "lmg_share"])
+        table = drivers.table.rename(
+            columns={"driver": "touchpoint", "weight_ci_low": "ci_low", "weight_ci_high": "ci_high"}
+        )
+        results["drivers"] = _records(
+            table,
+            [
+                "touchpoint",
+                "rank",
+                "rescaled_weight",
+                "raw_weight",
+                "ci_low",
+                "ci_high",
+                "beta",
+                "beta_ci_low",
+                "beta_ci_high",
+                "p_value",
+                "vif",
+                "lmg_share",
+            ],
+        )
         results["top_drivers"] = drivers.ranking()
     if quadrants is not None:
         results["ipa"] = dict(zip(quadrants["item"], quadrants["quadrant"], strict=True))
     if segment_test is not None:
-        omnibus = _records(segment_test.omnibus, ["test", "statistic", "df1", "df2", "p_value", "eta_squared",
-                                                  "omega_squared", "n", "k"])[0]
+        omnibus = _records(
+            segment_test.omnibus,
+            ["test", "statistic", "df1", "df2", "p_value", "eta_squared", "omega_squared", "n", "k"],
+        )[0]
         results["segment_comparison"] = {
-            "segment": segment, **omnibus, "welch_p": omnibus.get("p_value"),
+            "segment": segment,
+            **omnibus,
+            "welch_p": omnibus.get("p_value"),
             "significant_pairs": int(segment_test.pairwise["significant"].sum()),
-            "pairs": _records(segment_test.pairwise, ["group_a", "group_b", "difference", "ci_low", "ci_high",
-                                                      "p_value", "p_adjusted", "significant"]),
+            "pairs": _records(
+                segment_test.pairwise,
+                [
+                    "group_a",
+                    "group_b",
+                    "difference",
+                    "ci_low",
+                    "ci_high",
+                    "p_value",
+                    "p_adjusted",
+                    "significant",
+                ],
+            ),
             "left_out": list(segment_test.notes),
         }
     if reliability is not None:
-        results["reliability"] = _records(reliability.summary, ["scale", "n_items", "n", "alpha", "ci_low",
-                                                                "ci_high", "alpha_std", "omega"])
+        results["reliability"] = _records(
+            reliability.summary, ["scale", "n_items", "n", "alpha", "ci_low", "ci_high", "alpha_std", "omega"]
+        )
         results["alpha"] = {r["scale"]: r["alpha"] for r in results["reliability"]}
     if spread is not None:
         results["experience_spread"] = _records(spread, ["segment", "estimate", "ci_low", "ci_high", "n"])

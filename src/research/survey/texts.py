@@ -59,8 +59,11 @@ def box_rules(data: SurveyData, rows: list[str] | None = None, language: str = "
     '4-5 on 1-5'
     """
     ranges = dict.fromkeys(data.row_range(r) for r in (data.touchpoints if rows is None else rows))
-    parts = [f"{box_text(low, high)[0]} {_t(language, '分（量表', 'on')} {_span(low, high)}"
-             + _t(language, '）', '') for low, high in ranges]
+    parts = [
+        f"{box_text(low, high)[0]} {_t(language, '分（量表', 'on')} {_span(low, high)}"
+        + _t(language, "）", "")
+        for low, high in ranges
+    ]
     return _t(language, "；", "; ").join(parts)
 
 
@@ -92,15 +95,19 @@ def scorecard_text(data: SurveyData, language: str = "en", ci: float = 0.95) -> 
     ranges = dict.fromkeys(data.row_range(r) for r in data.touchpoints)
     bottoms = "; ".join(f"{box_text(lo, hi)[1]} on {_span(lo, hi)}" for lo, hi in ranges)
     if language == "zh":
-        return (f"每行（触点或题项）得分为其题项的平均值（量表 {scales_text(data)}），附 {ci:.0%} 置信区间；"
-                f"top_box 为得分落在最高档（{box_rules(data, language='zh')}）的受访者比例（0..1），"
-                f"bottom_box 为最低档（{bottoms}）的比例；Wilson 区间基于有效样本量 n_eff。"
-                "没有触点的题项按属性归组（单个题项自成一行）。")
-    return (f"Mean of each row's items on its answer scale ({scales_text(data)}) with a {ci:.0%} CI; "
-            f"top_box is the share (0..1) of respondents whose score is in the top box "
-            f"({box_rules(data)}), bottom_box in the bottom box; Wilson intervals on the effective "
-            "sample size n_eff. Rows are the touchpoints rated by the items; items without a touchpoint "
-            "are grouped by attribute (one item = one row).")
+        return (
+            f"每行（触点或题项）得分为其题项的平均值（量表 {scales_text(data)}），附 {ci:.0%} 置信区间；"
+            f"top_box 为得分落在最高档（{box_rules(data, language='zh')}）的受访者比例（0..1），"
+            f"bottom_box 为最低档（{bottoms}）的比例；Wilson 区间基于有效样本量 n_eff。"
+            "没有触点的题项按属性归组（单个题项自成一行）。"
+        )
+    return (
+        f"Mean of each row's items on its answer scale ({scales_text(data)}) with a {ci:.0%} CI; "
+        f"top_box is the share (0..1) of respondents whose score is in the top box "
+        f"({box_rules(data)}), bottom_box in the bottom box; Wilson intervals on the effective "
+        "sample size n_eff. Rows are the touchpoints rated by the items; items without a touchpoint "
+        "are grouped by attribute (one item = one row)."
+    )
 
 
 def outcomes_text(data: SurveyData, language: str = "en") -> str:
@@ -115,24 +122,36 @@ def outcomes_text(data: SurveyData, language: str = "en") -> str:
     parts = []
     if nps_item(data):
         label = item_label(data, nps_item(data), language)
-        parts.append(_t(language, f"NPS 取值 −100..100（{label}：9–10 分推荐者比例减 0–6 分贬损者比例）",
-                        f"NPS on −100..100 (promoters 9-10 minus detractors 0-6 on {label})"))
+        parts.append(
+            _t(
+                language,
+                f"NPS 取值 −100..100（{label}：9–10 分推荐者比例减 0–6 分贬损者比例）",
+                f"NPS on −100..100 (promoters 9-10 minus detractors 0-6 on {label})",
+            )
+        )
     if data.outcome.get("overall"):
         item = data.outcome["overall"]
         low, high = _item_scale(data, item)
         top = box_text(low, high)[0]
         label = item_label(data, item, language)
-        parts.append(_t(language,
-                        f"CSAT = {label}（{_span(low, high)}）回答 {top} 分的受访者百分比（0..100）",
-                        f"CSAT = percent of respondents answering {top} on {label} ({_span(low, high)}), "
-                        "0..100"))
+        parts.append(
+            _t(
+                language,
+                f"CSAT = {label}（{_span(low, high)}）回答 {top} 分的受访者百分比（0..100）",
+                f"CSAT = percent of respondents answering {top} on {label} ({_span(low, high)}), 0..100",
+            )
+        )
     if data.outcome.get("ces"):
         item = data.outcome["ces"]
         label = item_label(data, item, language)
         span = _span(*_item_scale(data, item))
-        parts.append(_t(language, f"CES = {label} 的平均分（{span}，方向取决于题目措辞）",
-                        f"CES = mean of {label} ({span}; its direction follows "
-                        "the wording of the question)"))
+        parts.append(
+            _t(
+                language,
+                f"CES = {label} 的平均分（{span}，方向取决于题目措辞）",
+                f"CES = mean of {label} ({span}; its direction follows the wording of the question)",
+            )
+        )
     return _t(language, "；", "; ").join(parts) + _t(language, "。", ".")
 
 
@@ -149,12 +168,16 @@ def outcome_notes(data: SurveyData) -> list[str]:
     declared = data.outcome.get("nps")
     if declared and not nps_item(data):
         low, high = _item_scale(data, declared)
-        notes.append(f"NPS is not shown: the declared recommendation item {declared} is on "
-                     f"{_span(low, high)}, "
-                     "and NPS is defined on the 0-10 likelihood-to-recommend question only.")
+        notes.append(
+            f"NPS is not shown: the declared recommendation item {declared} is on "
+            f"{_span(low, high)}, "
+            "and NPS is defined on the 0-10 likelihood-to-recommend question only."
+        )
     elif not declared:
-        notes.append("NPS is not shown: the survey declares no 0-10 likelihood-to-recommend item "
-                     "(survey.outcomes.nps in study.yml).")
+        notes.append(
+            "NPS is not shown: the survey declares no 0-10 likelihood-to-recommend item "
+            "(survey.outcomes.nps in study.yml)."
+        )
     return notes
 
 
@@ -175,11 +198,12 @@ def study_outcomes(data: SurveyData, *, weighted: bool = True, ci: float = 0.95)
     """
     table = outcome_summary(data, weighted=weighted, ci=ci)
     if table.empty:
-        raise NotApplicable("The survey declares no study-level outcome item, so NPS, CSAT and CES are "
-                            "not shown.",
-                            "Declare them under survey.outcomes (overall, nps on 0-10, ces) in study.yml.",
-                            missing_zh="问卷未声明研究层面的结果题目，因此不展示 NPS、CSAT 与 CES。",
-                            remedy_zh="在 study.yml 的 survey.outcomes 下声明（overall、0-10 的 nps、ces）。")
+        raise NotApplicable(
+            "The survey declares no study-level outcome item, so NPS, CSAT and CES are not shown.",
+            "Declare them under survey.outcomes (overall, nps on 0-10, ces) in study.yml.",
+            missing_zh="问卷未声明研究层面的结果题目，因此不展示 NPS、CSAT 与 CES。",
+            remedy_zh="在 study.yml 的 survey.outcomes 下声明（overall、0-10 的 nps、ces）。",
+        )
     return table
 
 
@@ -197,8 +221,11 @@ def performance_label(data: SurveyData, rows: list[str], language: str = "en") -
     if len(ranges) == 1:
         span = _span(*ranges.pop())
         return _t(language, f"表现：平均得分（{span} 分）", f"Performance: mean score ({span})")
-    return _t(language, "表现：得分占量表满分的百分比（POMP，0-100）",
-              "Performance: percent of the scale maximum (POMP, 0-100)")
+    return _t(
+        language,
+        "表现：得分占量表满分的百分比（POMP，0-100）",
+        "Performance: percent of the scale maximum (POMP, 0-100)",
+    )
 
 
 def show_notes(notes: list[str], section: str = "") -> None:
@@ -236,9 +263,11 @@ def ipa_quadrants(
     from research.survey.importance_performance import ipa
 
     if drivers is None or len(drivers.table) < 2:
-        raise NotApplicable("Importance-performance analysis needs the key-driver weights of at least two "
-                            "touchpoints, which this report does not have (see Key drivers).",
-                            missing_zh="重要性-表现分析需要至少两个触点的关键驱动因素权重，本报告没有（见关键驱动因素）。")
+        raise NotApplicable(
+            "Importance-performance analysis needs the key-driver weights of at least two "
+            "touchpoints, which this report does not have (see Key drivers).",
+            missing_zh="重要性-表现分析需要至少两个触点的关键驱动因素权重，本报告没有（见关键驱动因素）。",
+        )
     rows = drivers.table["driver"].tolist()
     perf = card.set_index("touchpoint").loc[rows]
     if len({data.row_range(r) for r in rows}) > 1:

@@ -54,12 +54,21 @@ class RakeResult:
 
     def summary(self) -> pd.DataFrame:
         """The diagnostics as a one-row table."""
-        return pd.DataFrame([{
-            "n": len(self.weights), "n_eff": self.n_eff, "design_effect": self.design_effect,
-            "iterations": self.iterations, "converged": self.converged,
-            "max_margin_error": self.max_margin_error, "trimmed": self.trimmed,
-            "min_weight": float(self.weights.min()), "max_weight": float(self.weights.max()),
-        }])
+        return pd.DataFrame(
+            [
+                {
+                    "n": len(self.weights),
+                    "n_eff": self.n_eff,
+                    "design_effect": self.design_effect,
+                    "iterations": self.iterations,
+                    "converged": self.converged,
+                    "max_margin_error": self.max_margin_error,
+                    "trimmed": self.trimmed,
+                    "min_weight": float(self.weights.min()),
+                    "max_weight": float(self.weights.max()),
+                }
+            ]
+        )
 
 
 def margins_table(margins: pd.DataFrame | dict[str, dict[Any, float]]) -> pd.DataFrame:
@@ -77,8 +86,10 @@ def margins_table(margins: pd.DataFrame | dict[str, dict[Any, float]]) -> pd.Dat
         return pd.DataFrame(rows, columns=["variable", "category", "share"])
     missing = [c for c in ("variable", "category", "share") if c not in margins.columns]
     if missing:
-        raise DataError(f"Margins table lacks column(s) {missing}",
-                        hint="Margins need the columns variable, category, share (proportions).")
+        raise DataError(
+            f"Margins table lacks column(s) {missing}",
+            hint="Margins need the columns variable, category, share (proportions).",
+        )
     return margins[["variable", "category", "share"]].reset_index(drop=True)
 
 
@@ -156,45 +167,73 @@ def rake(
     codes, targets = [], []
     for variable in variables:
         if variable not in data.columns:
-            raise DataError("Raking variable is not a column of the data", column=variable,
-                            hint=f"Columns: {list(data.columns)[:30]}")
+            raise DataError(
+                "Raking variable is not a column of the data",
+                column=variable,
+                hint=f"Columns: {list(data.columns)[:30]}",
+            )
         shares = table[table["variable"] == variable]
         if shares.empty:
-            raise DataError("No margins for the raking variable", column=variable,
-                            hint="Add its population shares to the margins file.")
+            raise DataError(
+                "No margins for the raking variable",
+                column=variable,
+                hint="Add its population shares to the margins file.",
+            )
         total = shares["share"].sum()
         if abs(total - 1) > 0.01:
-            raise DataError("Margin shares do not sum to 1", column=variable, value=round(float(total), 4),
-                            hint="Give proportions of the population that sum to 1 per variable.")
+            raise DataError(
+                "Margin shares do not sum to 1",
+                column=variable,
+                value=round(float(total), 4),
+                hint="Give proportions of the population that sum to 1 per variable.",
+            )
         target = dict(zip(shares["category"], shares["share"] / total, strict=True))
         values = data[variable]
         if values.isna().any():
             at = int(np.flatnonzero(values.isna().to_numpy())[0])
-            raise DataError("Missing value in a raking variable", column=variable, **where(at),
-                            hint="Impute the segment or drop the respondent before raking.")
+            raise DataError(
+                "Missing value in a raking variable",
+                column=variable,
+                **where(at),
+                hint="Impute the segment or drop the respondent before raking.",
+            )
         unknown = ~values.isin(list(target))
         if unknown.any():
             at = int(np.flatnonzero(unknown.to_numpy())[0])
-            raise DataError("Category without a population margin", column=variable, value=values.iloc[at],
-                            **where(at), hint=f"Margins of {variable!r} cover {list(target)}.")
+            raise DataError(
+                "Category without a population margin",
+                column=variable,
+                value=values.iloc[at],
+                **where(at),
+                hint=f"Margins of {variable!r} cover {list(target)}.",
+            )
         categories = list(target)
         index = pd.Categorical(values, categories=categories).codes
         counts = np.bincount(index, minlength=len(categories))
         for position, category in enumerate(categories):
             if counts[position] == 0 and target[category] > 0:
-                raise DataError("A margin category has no respondents, raking cannot reach it",
-                                column=variable, value=category,
-                                hint="Collapse it with a neighbouring category in data and margins.")
+                raise DataError(
+                    "A margin category has no respondents, raking cannot reach it",
+                    column=variable,
+                    value=category,
+                    hint="Collapse it with a neighbouring category in data and margins.",
+                )
             if counts[position] > 0 and target[category] == 0:
-                raise DataError("Respondents fall in a category with population share 0", column=variable,
-                                value=category, hint="Drop them or correct the margins.")
+                raise DataError(
+                    "Respondents fall in a category with population share 0",
+                    column=variable,
+                    value=category,
+                    hint="Drop them or correct the margins.",
+                )
         codes.append(index)
         targets.append(np.array([target[c] for c in categories]))
 
     def margin_error(w: np.ndarray) -> float:
         total = w.sum()
-        return max(float(np.max(np.abs(np.bincount(c, weights=w, minlength=len(t)) / total - t)))
-                   for c, t in zip(codes, targets, strict=True))
+        return max(
+            float(np.max(np.abs(np.bincount(c, weights=w, minlength=len(t)) / total - t)))
+            for c, t in zip(codes, targets, strict=True)
+        )
 
     converged, iterations, trimmed = False, 0, 0
     for iterations in range(1, max_iter + 1):  # noqa: B007 (the count is reported)
@@ -221,11 +260,18 @@ def rake(
     report = []
     for variable, index, target in zip(variables, codes, targets, strict=True):
         categories = list(table.loc[table["variable"] == variable, "category"])
-        report.append(pd.DataFrame({
-            "variable": variable, "category": categories, "target": target,
-            "sample_share": np.bincount(index, minlength=len(target)) / n,
-            "weighted_share": np.bincount(index, weights=weights, minlength=len(target)) / weights.sum(),
-        }))
+        report.append(
+            pd.DataFrame(
+                {
+                    "variable": variable,
+                    "category": categories,
+                    "target": target,
+                    "sample_share": np.bincount(index, minlength=len(target)) / n,
+                    "weighted_share": np.bincount(index, weights=weights, minlength=len(target))
+                    / weights.sum(),
+                }
+            )
+        )
     return RakeResult(
         weights=pd.Series(weights, index=data.index, name="weight"),
         iterations=iterations,

@@ -51,7 +51,7 @@ def pseudo_labels(scores: np.ndarray, share: float = PSEUDO_LABEL_SHARE) -> tupl
     """
     per_side = int(share * len(scores) / 2)
     order = np.argsort(np.asarray(scores, dtype=float), kind="stable")
-    index = np.concatenate([order[:per_side], order[len(order) - per_side:]])
+    index = np.concatenate([order[:per_side], order[len(order) - per_side :]])
     labels = np.concatenate([np.zeros(per_side, dtype=int), np.ones(per_side, dtype=int)])
     return index, labels
 

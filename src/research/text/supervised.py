@@ -82,8 +82,14 @@ class CrossValidated:
     def summary(self) -> pd.DataFrame:
         """``method, n, accuracy, cohen_kappa`` in one row."""
         return pd.DataFrame(
-            [{"method": f"supervised ({self.folds}-fold CV)", "n": len(self.predicted),
-              "accuracy": self.accuracy, "cohen_kappa": self.kappa}]
+            [
+                {
+                    "method": f"supervised ({self.folds}-fold CV)",
+                    "n": len(self.predicted),
+                    "accuracy": self.accuracy,
+                    "cohen_kappa": self.kappa,
+                }
+            ]
         )
 
 
@@ -98,8 +104,9 @@ def _folds(counts: pd.Series, what: str) -> int:
     return int(min(FOLDS, counts.min()))
 
 
-def cross_validate(texts: Sequence[str] | pd.Series, labels: Sequence[Any] | pd.Series, *, seed: int = 0,
-                   what: str = "text") -> CrossValidated:
+def cross_validate(
+    texts: Sequence[str] | pd.Series, labels: Sequence[Any] | pd.Series, *, seed: int = 0, what: str = "text"
+) -> CrossValidated:
     """Stratified k-fold cross-validated predictions of the pipeline on labelled texts.
 
     Parameters
@@ -139,7 +146,9 @@ def cross_validate(texts: Sequence[str] | pd.Series, labels: Sequence[Any] | pd.
     confusion = pd.crosstab(
         pd.Categorical(frame["label"], categories=classes),
         pd.Categorical(frame["predicted"], categories=classes),
-        rownames=["label"], colnames=["predicted"], dropna=False,
+        rownames=["label"],
+        colnames=["predicted"],
+        dropna=False,
     )
     return CrossValidated(
         predicted=frame[["label", "predicted"]],
@@ -230,7 +239,7 @@ def cross_validate_multilabel(
             f"{what}s labelled {MIN_PER_CLASS} times or more: {len(kept)}).",
             f"Label at least {MIN_PER_CLASS} texts of each {what} to train and check one.",
             missing_zh=f"已标注的文本太少，无法训练模型（{len(text)} 条文本；"
-                       f"被标注 {MIN_PER_CLASS} 次及以上的类别：{len(kept)} 个）。",
+            f"被标注 {MIN_PER_CLASS} 次及以上的类别：{len(kept)} 个）。",
             remedy_zh=f"每个类别标注至少 {MIN_PER_CLASS} 条文本，即可训练并检验模型。",
         )
     binarizer = MultiLabelBinarizer(classes=kept)
@@ -245,8 +254,14 @@ def cross_validate_multilabel(
         predicted[np.ix_(test, fit_on)] = model.predict(text.iloc[test]).reshape(len(test), -1)
     rows = []
     for j, label in enumerate(kept):
-        rows.append((label, int(matrix[:, j].sum()), int(predicted[:, j].sum()),
-                     int((matrix[:, j] & predicted[:, j]).sum())))
+        rows.append(
+            (
+                label,
+                int(matrix[:, j].sum()),
+                int(predicted[:, j].sum()),
+                int((matrix[:, j] & predicted[:, j]).sum()),
+            )
+        )
     rows += [(label, int(counts[label]), 0, 0) for label in sorted(set(counts.index) - set(kept))]
     table = pd.DataFrame(rows, columns=["label", "labelled", "predicted", "true_positive"])
     modelled = table[table["label"].isin(kept)]
@@ -257,8 +272,9 @@ def cross_validate_multilabel(
         table["recall"] = table["true_positive"] / table["labelled"].replace(0, np.nan)
         table["f1"] = 2 * table["true_positive"] / (table["labelled"] + table["predicted"]).replace(0, np.nan)
     table.loc[~table["label"].isin([*kept, "all"]), ["precision", "recall", "f1"]] = np.nan
-    frame = pd.DataFrame({"labels": sets,
-                          "predicted": [list(binarizer.classes_[row.astype(bool)]) for row in predicted]})
+    frame = pd.DataFrame(
+        {"labels": sets, "predicted": [list(binarizer.classes_[row.astype(bool)]) for row in predicted]}
+    )
     return MultiLabelCrossValidated(predicted=frame, folds=FOLDS, table=table)
 
 
