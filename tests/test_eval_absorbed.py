@@ -43,7 +43,7 @@ def test_twfe_matches_pyfixest_crv1_on_df_het():
         assert fit.params[0] == pytest.approx(ref.coef()["treat"], abs=1e-8)
         assert fit.bse[0] == pytest.approx(ref.se()["treat"], abs=1e-8)
         assert fit.pvalues[0] == pytest.approx(ref.pvalue()["treat"], abs=1e-8)
-        low, high = fit.conf_int(0.05)[0]
+        low, high = fit.conf_int(0.95)[0]
         assert low == pytest.approx(ref.confint().loc["treat"].iloc[0], abs=1e-8)
         assert high == pytest.approx(ref.confint().loc["treat"].iloc[1], abs=1e-8)
     for vcov, cov_type in (("hetero", "HC1"), ("iid", "nonrobust")):

@@ -60,7 +60,7 @@ def test_missing_periods_leave_gaps():
 def test_declared_frequency_for_period_numbers():
     periods = parse_periods(pd.Series([1, 2, 52, 53]), "week")
     assert periods.frequency == "week" and periods.index.tolist() == [0, 1, 51, 52]
-    assert frequency_word("week", plural=True) == "weeks" and frequency_word("quarter", "zh") == "季度"
+    assert frequency_word("week", "en", plural=True) == "weeks" and frequency_word("quarter", "zh") == "季度"
 
 
 @pytest.mark.parametrize(

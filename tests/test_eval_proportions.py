@@ -1,4 +1,4 @@
-"""compare_proportions: Newcombe (1998) hybrid score interval and the pooled z-test."""
+"""proportion_difference: Newcombe (1998) hybrid score interval and the pooled z-test."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import pytest
 from scipy import stats
 
 from research.errors import DataError
-from research.evaluation import compare_proportions
+from research.evaluation import proportion_difference
 
 # Newcombe, R. G. (1998). Interval estimation for the difference between independent
 # proportions: comparison of eleven methods. Statistics in Medicine 17, 873-890, Table II,
@@ -27,7 +27,7 @@ NEWCOMBE_TABLE_II = [
 
 @pytest.mark.parametrize(("x1", "n1", "x2", "n2", "lower", "upper"), NEWCOMBE_TABLE_II)
 def test_newcombe_method_10_matches_table_ii(x1, n1, x2, n2, lower, upper):
-    res = compare_proportions(x2, n2, x1, n1)  # after = Newcombe's first sample
+    res = proportion_difference(x2, n2, x1, n1)  # after = Newcombe's first sample
     row = res.iloc[0]
     assert row["difference"] == pytest.approx(x1 / n1 - x2 / n2)
     assert row["ci_low"] == pytest.approx(lower, abs=5e-5)
@@ -35,10 +35,10 @@ def test_newcombe_method_10_matches_table_ii(x1, n1, x2, n2, lower, upper):
 
 
 def test_direction_is_after_minus_before():
-    res = compare_proportions(20, 100, 30, 100).iloc[0]
+    res = proportion_difference(20, 100, 30, 100).iloc[0]
     assert res["difference"] == pytest.approx(0.10)
     assert (res["p1"], res["p2"], res["n1"], res["n2"]) == (0.2, 0.3, 100, 100)
-    mirrored = compare_proportions(30, 100, 20, 100).iloc[0]
+    mirrored = proportion_difference(30, 100, 20, 100).iloc[0]
     assert mirrored["ci_low"] == pytest.approx(-res["ci_high"])
     assert mirrored["ci_high"] == pytest.approx(-res["ci_low"])
 
@@ -46,19 +46,19 @@ def test_direction_is_after_minus_before():
 def test_z_test_equals_pearson_chi_square_without_correction():
     # The pooled two-proportion z-test is Pearson's chi-square on the 2x2 table (z^2 = chi2);
     # scipy computes the latter independently.
-    res = compare_proportions(48, 80, 56, 70).iloc[0]
+    res = proportion_difference(48, 80, 56, 70).iloc[0]
     chi2, p, _, _ = stats.chi2_contingency(np.array([[48, 32], [56, 14]]), correction=False)
     assert res["z"] ** 2 == pytest.approx(chi2, rel=1e-10)
     assert res["p_value"] == pytest.approx(p, rel=1e-10)
 
 
 def test_wald_se_reported():
-    res = compare_proportions(48, 80, 56, 70).iloc[0]
+    res = proportion_difference(48, 80, 56, 70).iloc[0]
     assert res["se"] == pytest.approx(np.sqrt(0.6 * 0.4 / 80 + 0.8 * 0.2 / 70))
 
 
 def test_degenerate_waves_have_no_p_value_but_an_interval():
-    res = compare_proportions(0, 20, 0, 10).iloc[0]
+    res = proportion_difference(0, 20, 0, 10).iloc[0]
     assert np.isnan(res["p_value"])
     # after = 0/10, before = 0/20: Newcombe's example (e), p1 - p2 with p1 = 0/10.
     assert res["ci_low"] == pytest.approx(-0.1611, abs=5e-5)
@@ -76,11 +76,11 @@ def test_degenerate_waves_have_no_p_value_but_an_interval():
 )
 def test_bad_counts_raise_data_error(args, column):
     with pytest.raises(DataError) as info:
-        compare_proportions(*args)
+        proportion_difference(*args)
     assert info.value.column == column
     assert info.value.hint
 
 
 def test_bad_confidence_level():
     with pytest.raises(DataError, match="confidence level"):
-        compare_proportions(5, 10, 6, 10, ci=95)
+        proportion_difference(5, 10, 6, 10, ci=95)

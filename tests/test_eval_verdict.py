@@ -8,7 +8,7 @@ import pytest
 
 import research
 from research.errors import DataError
-from research.evaluation import compare_proportions, verdict, verdict_table
+from research.evaluation import proportion_difference, verdict, verdict_table
 from research.multitest import adjust_pvalues
 
 
@@ -65,12 +65,12 @@ def test_verdict_table_holm_decides_directional_claims():
     # fcr and satisfaction pass the CI rule (CI excludes 0, estimate >= threshold) but not Holm.
     assert out["verdict"].tolist() == ["improved", "inconclusive", "inconclusive", "inconclusive"]
     assert "multiple comparisons" in out.loc[1, "sentence"]
-    unadjusted = verdict_table(_results(), THRESHOLDS, HIGHER, language="en", adjust="none")
+    unadjusted = verdict_table(_results(), THRESHOLDS, HIGHER, language="en", padjust="none")
     assert unadjusted["verdict"].tolist() == ["improved", "improved", "improved", "inconclusive"]
 
 
 def test_verdict_table_fdr_option():
-    out = verdict_table(_results(), THRESHOLDS, HIGHER, language="en", adjust="fdr")
+    out = verdict_table(_results(), THRESHOLDS, HIGHER, language="en", padjust="fdr")
     # Benjamini-Hochberg: 0.018 * 4/2 = 0.036, 0.035 * 4/3 = 0.0467 -> both below 0.05.
     assert out["p_adjusted"].tolist() == pytest.approx([4e-6, 0.036, 0.04667, 0.62], abs=1e-5)
     assert out["verdict"].tolist() == ["improved", "improved", "improved", "inconclusive"]
@@ -111,7 +111,7 @@ def test_no_detectable_change_sentence():
 
 
 def test_compare_proportions_rows_feed_the_table():
-    row = compare_proportions(480, 800, 560, 700).assign(kpi="fcr", touchpoint="hotline")
+    row = proportion_difference(480, 800, 560, 700).assign(kpi="fcr", touchpoint="hotline")
     out = verdict_table(row, thresholds=0.05, higher_is_better=True, language="en")
     assert out.loc[0, "estimate"] == pytest.approx(0.2)
     assert out.loc[0, "verdict"] == "improved"

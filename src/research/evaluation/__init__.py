@@ -23,7 +23,7 @@ _EXPORTS = {
         "power_proportions",
     ],
     "proportions": [
-        "compare_proportions",
+        "proportion_difference",
     ],
     "rtm": [
         "RegressionToMeanWarning",
@@ -43,10 +43,8 @@ _EXPORTS = {
     ],
     "did": [
         "BootstrapResult",
-        "SeriesDesign",
-        "choose_series_design",
+        "DidResult",
         "diff_in_diff",
-        "evaluate_kpis",
         "event_study",
         "pretrend_test",
         "wild_cluster_bootstrap",
@@ -55,9 +53,14 @@ _EXPORTS = {
         "ItsFit",
         "fit_hac",
         "interrupted_time_series",
-        "its_fit",
-        "kpi_its",
         "newey_west_lags",
+    ],
+    "kpis": [
+        "KpiEffectsResult",
+        "SeriesDesign",
+        "choose_series_design",
+        "evaluate_kpis",
+        "kpi_its",
     ],
     "kpi_checks": [
         "PretrendChecks",
@@ -68,6 +71,7 @@ _EXPORTS = {
     ],
     "periods": [
         "Periods",
+        "SeasonCheck",
         "frequency_word",
         "intervention_period",
         "parse_periods",
@@ -76,6 +80,7 @@ _EXPORTS = {
     "report": [
         "RolloutChecks",
         "describe_series",
+        "evaluation_at_a_glance",
         "results_summary",
         "rollout_checks",
         "series_fit",
@@ -83,6 +88,7 @@ _EXPORTS = {
         "undeclared_thresholds",
     ],
     "rollout": [
+        "GroupTimeEffects",
         "RolloutResult",
         "group_time_effects",
         "rollout_effects",

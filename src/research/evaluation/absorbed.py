@@ -39,14 +39,34 @@ import numpy as np
 import pandas as pd
 from scipy import sparse, stats
 
+from research import defaults
+from research.checks import check_ci
 from research.errors import DataError
 
 CovType = Literal["cluster", "HC1", "nonrobust"]
 
 
-def fe_codes(df: pd.DataFrame, columns: list[str]) -> np.ndarray:
-    """Integer codes (n x m, uint64) of the fixed-effect columns, for :func:`demean`."""
-    return np.column_stack([pd.factorize(df[c], sort=True)[0] for c in columns]).astype(np.uint64)
+def fe_codes(data: pd.DataFrame, columns: list[str]) -> np.ndarray:
+    """Integer codes (n x m, uint64) of the fixed-effect columns, for :func:`demean`.
+
+    Parameters
+    ----------
+    data : DataFrame
+        The table holding the fixed-effect columns.
+    columns : list of str
+        The fixed-effect columns.
+
+    Returns
+    -------
+    ndarray
+        One column of codes per fixed effect.
+
+    Examples
+    --------
+    >>> fe_codes(pd.DataFrame({"u": ["b", "a", "b"]}), ["u"]).ravel().tolist()
+    [1, 0, 1]
+    """
+    return np.column_stack([pd.factorize(data[c], sort=True)[0] for c in columns]).astype(np.uint64)
 
 
 def demean(values: np.ndarray, codes: np.ndarray, *, tol: float = 1e-10) -> np.ndarray:
@@ -116,9 +136,47 @@ class AbsorbedFit:
             return 2 * stats.norm.sf(t)
         return 2 * stats.t.sf(t, self.df_t)
 
-    def conf_int(self, alpha: float = 0.05) -> np.ndarray:
+    def conf_int(self, ci: float = defaults.CI) -> np.ndarray:
+        """Confidence intervals of the coefficients (k x 2) at level *ci*.
+
+        Parameters
+        ----------
+        ci : float
+            Confidence level.
+
+        Returns
+        -------
+        ndarray
+            Lower and upper bounds, one row per coefficient.
+        """
+        alpha = 1 - check_ci(ci)
         q = stats.norm.ppf(1 - alpha / 2) if self.df_t is None else stats.t.ppf(1 - alpha / 2, self.df_t)
         return np.column_stack([self.params - q * self.bse, self.params + q * self.bse])
+
+    def summary(self, ci: float = defaults.CI) -> pd.DataFrame:
+        """The coefficients as a tidy table.
+
+        Parameters
+        ----------
+        ci : float
+            Confidence level of the intervals.
+
+        Returns
+        -------
+        DataFrame
+            One row per coefficient: ``term, estimate, se, ci_low, ci_high, p_value``.
+        """
+        conf = self.conf_int(ci)
+        return pd.DataFrame(
+            {
+                "term": self.names,
+                "estimate": self.params,
+                "se": self.bse,
+                "ci_low": conf[:, 0],
+                "ci_high": conf[:, 1],
+                "p_value": self.pvalues,
+            }
+        )
 
     def wald(self, columns: list[int]) -> float:
         """Wald statistic ``b' V^-1 b`` that the coefficients *columns* are all zero."""

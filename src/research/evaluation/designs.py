@@ -28,10 +28,13 @@ import statsmodels.api as sm
 from scipy import stats
 from statsmodels.stats.contingency_tables import mcnemar
 
+from research import defaults
+from research.checks import check_ci
 from research.errors import DataError
-from research.evaluation.proportions import check_ci_level, compare_proportions
+from research.evaluation.proportions import proportion_difference
 from research.io import require_columns
 from research.weighting import effective_n
+from research.wording import resolve_language
 
 #: Below this many discordant pairs McNemar's test uses the exact binomial distribution.
 MCNEMAR_EXACT_BELOW = 25
@@ -139,9 +142,8 @@ def compare_independent(
     after: object,
     *,
     kind: Literal["mean", "nps"] = "mean",
-    weights_before: object = None,
-    weights_after: object = None,
-    ci: float = 0.95,
+    weights: tuple[object, object] | None = None,
+    ci: float = defaults.CI,
 ) -> pd.DataFrame:
     """Compare two independent waves (different respondents before and after): after minus before.
 
@@ -154,8 +156,8 @@ def compare_independent(
         ``"mean"``: difference of means with Welch's t-test and interval, Mann-Whitney U test,
         Hedges' g with its interval, common-language effect size. ``"nps"``: difference in Net
         Promoter Score in NPS points (-200..200) via :func:`research.survey.nps_difference`.
-    weights_before, weights_after : array-like of float, optional
-        Survey weights (not frequencies). Weighted means and their linearised standard errors
+    weights : (array-like, array-like), optional
+        Survey weights of the before and the after wave (not frequencies), either ``None``. Weighted means and their linearised standard errors
         come from :func:`research.survey.mean_ci`; the Welch-Satterthwaite degrees of freedom and
         Hedges' g use the Kish effective sample sizes. The rank statistics (Mann-Whitney, CLES)
         are not defined for survey weights and are NaN.
@@ -187,9 +189,10 @@ def compare_independent(
             "Unknown kind of comparison",
             column="kind",
             value=kind,
-            hint="Use 'mean' or 'nps'; for yes/no KPIs use compare_proportions.",
+            hint="Use 'mean' or 'nps'; for yes/no KPIs use proportion_difference.",
         )
-    ci = check_ci_level(ci)
+    ci = check_ci(ci)
+    weights_before, weights_after = weights if weights is not None else (None, None)
     b_values, a_values = _as_float(before, "before"), _as_float(after, "after")
     if kind == "nps":
         return _compare_independent_nps(b_values, a_values, weights_before, weights_after, ci)
@@ -397,7 +400,7 @@ def _match(before: np.ndarray, after: np.ndarray, ids_before: object, ids_after:
             "No respondent answered in both waves, so there is no panel to analyse",
             value={"only_before": only_b, "only_after": only_a},
             hint="The waves are independent samples: use compare_independent (or "
-            "compare_proportions for yes/no KPIs). choose_design() tells which design fits.",
+            "proportion_difference for yes/no KPIs). choose_design() tells which design fits.",
         )
     return matched
 
@@ -421,7 +424,7 @@ def compare_paired(
     ids_before: object = None,
     ids_after: object = None,
     kind: Literal["mean", "binary", "nps"] = "mean",
-    ci: float = 0.95,
+    ci: float = defaults.CI,
 ) -> pd.DataFrame:
     """Compare a panel (the same respondents before and after): after minus before.
 
@@ -468,7 +471,7 @@ def compare_paired(
             value=kind,
             hint="Use 'mean', 'binary' (0/1 answers) or 'nps' (0-10 answers).",
         )
-    ci = check_ci_level(ci)
+    ci = check_ci(ci)
     b_values, a_values = _as_float(before, "before"), _as_float(after, "after")
     if kind == "nps":
         b_values, a_values = nps_codes(b_values), nps_codes(a_values)
@@ -559,12 +562,12 @@ def _paired_binary(b: np.ndarray, a: np.ndarray, ci: float) -> dict[str, object]
 
 
 def adjusted_difference(
-    df: pd.DataFrame,
+    data: pd.DataFrame,
     outcome: str,
     post: str,
     covariates: list[str] | tuple[str, ...] = (),
     robust: Literal["HC0", "HC1", "HC2", "HC3"] = "HC3",
-    ci: float = 0.95,
+    ci: float = defaults.CI,
     file: str | None = None,
 ) -> pd.DataFrame:
     """Before/after difference adjusted for a change in customer mix (OLS with robust SEs).
@@ -577,7 +580,7 @@ def adjusted_difference(
 
     Parameters
     ----------
-    df : pandas.DataFrame
+    data : pandas.DataFrame
         One row per respondent of both waves.
     outcome : str
         Column with the KPI (numeric).
@@ -609,18 +612,18 @@ def adjusted_difference(
     >>> round(float(res["estimate"].iloc[0]), 3), round(float(res["unadjusted_estimate"].iloc[0]), 3)
     (0.143, -0.25)
     """
-    ci = check_ci_level(ci)
+    ci = check_ci(ci)
     covariates = list(covariates)
-    require_columns(df, [outcome, post, *covariates], file=file)
-    data = df[[outcome, post, *covariates]]
+    require_columns(data, [outcome, post, *covariates], file=file)
+    original, data = data, data[[outcome, post, *covariates]]
     complete = data.notna().all(axis=1)
     data = data[complete]
     y = pd.to_numeric(data[outcome], errors="coerce")
     if y.isna().any():
         row = int(np.flatnonzero(y.isna().to_numpy())[0])
-        # Spreadsheet row of the offending record in *df* (header = row 1); dropping incomplete
+        # Spreadsheet row of the offending record in *data* (header = row 1); dropping incomplete
         # rows above changed the index type, so locate it by position in the original frame.
-        position = df.index.get_indexer([data.index[row]])[0] if df.index.is_unique else -1
+        position = original.index.get_indexer([data.index[row]])[0] if original.index.is_unique else -1
         raise DataError(
             "The outcome must be numeric",
             file=file,
@@ -704,9 +707,20 @@ class DesignChoice:
     reason: str = ""
     reason_zh: str = ""
 
-    def describe(self, language: Literal["zh", "en"] = "en") -> str:
-        """The reason in the study's language."""
-        return self.reason_zh if language == "zh" else self.reason
+    def describe(self, language: str | None = None) -> str:
+        """The reason in *language*.
+
+        Parameters
+        ----------
+        language : {"zh", "en"} or None
+            The language (``None``: the report's language).
+
+        Returns
+        -------
+        str
+            The reason.
+        """
+        return self.reason_zh if resolve_language(language) == "zh" else self.reason
 
 
 def _id_list(ids: object, name: str) -> list[str]:
@@ -793,32 +807,35 @@ def choose_design(ids_before: object = None, ids_after: object = None) -> Design
 
 
 def compare_waves(
-    before: pd.DataFrame,
-    after: pd.DataFrame,
+    data: pd.DataFrame,
     value: str,
+    post: str,
     *,
     id_column: str | None = None,
     kind: Literal["mean", "nps", "binary"] = "mean",
-    weight: str | None = None,
-    ci: float = 0.95,
+    weights: str | None = None,
+    ci: float = defaults.CI,
 ) -> pd.DataFrame:
     """Compare two survey waves with the design their respondent ids support, part by part.
 
     Runs :func:`choose_design` on ``id_column``; the panel part goes to :func:`compare_paired`
     and the fresh respondents (or everyone, when nobody repeats) to :func:`compare_independent`
-    (``kind="binary"``: :func:`compare_proportions`). A mixed data set gives two labelled rows,
+    (``kind="binary"``: :func:`proportion_difference`). A mixed data set gives two labelled rows,
     never one pooled estimate.
 
     Parameters
     ----------
-    before, after : pandas.DataFrame
-        One row per respondent of each wave.
+    data : pandas.DataFrame
+        One row per respondent and wave, both waves.
     value : str
         Column with the KPI (1-5 score, 0-10 NPS answer, or 0/1 for ``kind="binary"``).
+    post : str
+        Column marking the wave: 0 (or False) before, 1 (or True) after.
     id_column : str, optional
         Respondent id column; without it the waves are treated as independent samples.
     kind : {"mean", "nps", "binary"}
-    weight : str, optional
+        The kind of KPI.
+    weights : str, optional
         Survey-weight column, used for the independent part (the panel part is unweighted).
     ci : float
         Confidence level.
@@ -832,9 +849,9 @@ def compare_waves(
 
     Examples
     --------
-    >>> b = pd.DataFrame({"id": [1, 2, 3, 4, 5, 6], "score": [3, 2, 4, 3, 2, 3]})
-    >>> a = pd.DataFrame({"id": [1, 2, 3, 7, 8, 9], "score": [4, 3, 4, 4, 3, 5]})
-    >>> res = compare_waves(b, a, "score", id_column="id")
+    >>> b = pd.DataFrame({"id": [1, 2, 3, 4, 5, 6], "score": [3, 2, 4, 3, 2, 3], "post": 0})
+    >>> a = pd.DataFrame({"id": [1, 2, 3, 7, 8, 9], "score": [4, 3, 4, 4, 3, 5], "post": 1})
+    >>> res = compare_waves(pd.concat([b, a]), "score", "post", id_column="id")
     >>> res[["design", "respondents", "n_before", "n_after"]].values.tolist()
     [['panel', 'in both waves', nan, nan], ['independent', 'fresh respondents only', 3.0, 3.0]]
     >>> res["estimate"].round(3).tolist()
@@ -844,9 +861,17 @@ def compare_waves(
         raise DataError(
             "Unknown kind of comparison", column="kind", value=kind, hint="Use 'mean', 'nps' or 'binary'."
         )
-    needed = [value] + ([id_column] if id_column else []) + ([weight] if weight else [])
-    require_columns(before, needed, file="before wave")
-    require_columns(after, needed, file="after wave")
+    needed = [value, post] + ([id_column] if id_column else []) + ([weights] if weights else [])
+    require_columns(data, needed, file=None)
+    wave = data[post].map(lambda v: 1 if v in (1, True) else 0 if v in (0, False) else None)
+    if wave.isna().any():
+        raise DataError(
+            "The post column must be 0/1 (or False/True)",
+            column=post,
+            value=data[post][wave.isna()].iloc[0],
+            hint="Mark the after wave with 1 and the before wave with 0.",
+        )
+    before, after = data[(wave == 0).to_numpy()], data[(wave == 1).to_numpy()]
     choice = choose_design(before[id_column], after[id_column]) if id_column else choose_design()
     rows: list[pd.DataFrame] = []
     panel = set(choice.panel_ids)
@@ -871,7 +896,7 @@ def compare_waves(
         else:
             fresh_b, fresh_a, label = before, after, "all respondents"
         if fresh_b[value].notna().any() and fresh_a[value].notna().any():
-            part = _independent_part(fresh_b, fresh_a, value, kind, weight, ci)
+            part = _independent_part(fresh_b, fresh_a, value, kind, weights, ci)
             rows.append(part.assign(respondents=label))
     if not rows:
         raise DataError(
@@ -885,7 +910,7 @@ def compare_waves(
 
 
 def _independent_part(
-    before: pd.DataFrame, after: pd.DataFrame, value: str, kind: str, weight: str | None, ci: float
+    before: pd.DataFrame, after: pd.DataFrame, value: str, kind: str, weights: str | None, ci: float
 ) -> pd.DataFrame:
     if kind == "binary":
         b = _as_float(before[value], "before")
@@ -899,7 +924,7 @@ def _independent_part(
                     file=f"{name} wave",
                     hint="Recode the answers to 0/1 or use kind='mean'.",
                 )
-        res = compare_proportions(int(b.sum()), int(b.size), int(a.sum()), int(a.size), ci=ci)
+        res = proportion_difference(int(b.sum()), int(b.size), int(a.sum()), int(a.size), ci=ci)
         return res.rename(
             columns={
                 "difference": "estimate",
@@ -914,7 +939,6 @@ def _independent_part(
         before[value],
         after[value],
         kind=kind,  # type: ignore[arg-type]
-        weights_before=before[weight] if weight else None,
-        weights_after=after[weight] if weight else None,
+        weights=(before[weights], after[weights]) if weights else None,
         ci=ci,
     )

@@ -8,9 +8,9 @@ in Stock & Watson's textbook discussion), without a small-sample rescaling (Wool
 convention, reproduced in the tests). Seasonality is optional: Fourier terms (harmonics of the
 year), month dummies, or one dummy per season of an integer period index (quarters, months). A
 comparison series turns it into a comparative ITS (CITS), fitted to the difference treated minus
-comparison, which removes shocks and seasons common to both. :func:`kpi_its` fits seasonal terms
-to a study's series only where the frequency has a season and each side of the intervention holds
-two full cycles (:func:`research.evaluation.periods.season_applies`).
+comparison, which removes shocks and seasons common to both. :func:`research.evaluation.kpis.kpi_its`
+fits seasonal terms to a study's series only where the frequency has a season and each side of the
+intervention holds two full cycles.
 
 Integer time values are period indices: the trend counts them as they are, so a missing period
 leaves a gap. Dates count one step per row.
@@ -20,17 +20,16 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 import numpy as np
 import pandas as pd
 import statsmodels.api as sm
 from statsmodels.regression.linear_model import RegressionResultsWrapper
 
+from research import defaults
+from research.checks import check_ci
 from research.errors import DataError
-
-if TYPE_CHECKING:
-    from research.evaluation.schema import KpiSeries
 
 #: Fewer periods than this on either side is refused; Wagner et al. (2002) advise at least 12.
 MIN_PERIODS_PER_SIDE = 3
@@ -102,6 +101,17 @@ class ItsFit:
     result: RegressionResultsWrapper
     seasonality: str | None = None
     note: str = ""
+
+    def summary(self) -> pd.DataFrame:
+        """The effects as a tidy table.
+
+        Returns
+        -------
+        DataFrame
+            Rows ``level_change``, ``slope_change``, ``mean_post_effect`` (column ``term``) with
+            ``estimate, se, ci_low, ci_high, p_value, n, inference``.
+        """
+        return self.table.copy()
 
 
 def _season_terms(times: pd.Series, seasonality: str | None, harmonics: int, period: float) -> pd.DataFrame:
@@ -177,8 +187,8 @@ def _one_series(df: pd.DataFrame, outcome: str, time: str, group: str | None) ->
     return pd.DataFrame({time: wide.index, outcome: (wide[1] - wide[0]).to_numpy()})
 
 
-def its_fit(
-    df: pd.DataFrame,
+def interrupted_time_series(
+    data: pd.DataFrame,
     outcome: str,
     time: str,
     intervention,
@@ -188,20 +198,65 @@ def its_fit(
     period: float = 52.0,
     group: str | None = None,
     hac_lags: int | None = None,
-    ci: float = 0.95,
+    ci: float = defaults.CI,
 ) -> ItsFit:
-    """Fit an interrupted time series; see :func:`interrupted_time_series` for the parameters.
+    """Level and slope change of a KPI series at an intervention (segmented regression, HAC SEs).
+
+    Parameters
+    ----------
+    data : DataFrame
+        One row per period (or per period and group with *group*), regularly spaced.
+    outcome, time : str
+        KPI column (its units are the estimates' units); period column (dates or integers).
+    intervention
+        First period with the intervention (same type as *time*).
+    seasonality : {None, "fourier", "month", "dummies"}
+        Fourier terms (*harmonics* pairs of sin/cos of the year; for integer periods the cycle
+        length is *period*), month dummies (dates only) or one dummy per season of an integer
+        period index (*period* seasons per cycle, e.g. 4 for quarters).
+    group : str, optional
+        0/1 column marking treated (1) and comparison (0) series: comparative ITS on their
+        difference.
+    harmonics : int
+        Pairs of Fourier terms.
+    period : float
+        Cycle length in periods for integer time (52 for weeks of a year).
+    hac_lags : int, optional
+        Newey-West lags; default ``floor(4 (T/100)^(2/9))``.
+    ci : float
+        Confidence level of the intervals and the counterfactual band.
+
+    Returns
+    -------
+    ItsFit
+        The fit; ``.summary()`` has rows ``level_change``, ``slope_change``, ``mean_post_effect``
+        (column ``term``) with ``estimate, se, ci_low, ci_high, p_value, n, inference``;
+        ``.series`` the observed, fitted and counterfactual series.
+
+    Raises
+    ------
+    DataError
+        Intervention outside the series, fewer than 3 periods on a side, several rows per period
+        without *group*, a comparison series with no overlap in time.
+
+    References
+    ----------
+    Wagner et al. (2002), J Clin Pharm Ther 27, 299-309; Newey & West (1994), Rev Econ Stud 61,
+    631-653; Linden (2015), Stata Journal 15(2), 480-500 (comparative ITS).
 
     Examples
     --------
-    >>> rng = np.random.default_rng(0)
-    >>> t = np.arange(60)
-    >>> y = 10 + 0.1 * t + 3 * (t >= 30) + rng.normal(0, 0.5, 60)
-    >>> fit = its_fit(pd.DataFrame({"t": t, "y": y}), "y", "t", 30)
+    >>> t = np.arange(40)
+    >>> noise = np.random.default_rng(3).normal(0, 0.1, 40)
+    >>> y = 5 + 0.2 * t + 2.0 * (t >= 20) + 0.5 * np.maximum(t - 20, 0) + noise
+    >>> fit = interrupted_time_series(pd.DataFrame({"t": t, "y": y}), "y", "t", 20)
+    >>> fit.summary().set_index("term")["estimate"].round(1).loc[["level_change", "slope_change"]].tolist()
+    [2.1, 0.5]
     >>> fit.lags, list(fit.series.columns)
     (3, ['t', 'observed', 'fitted', 'counterfactual', 'cf_low', 'cf_high', 'post'])
     """
-    series = _one_series(df, outcome, time, group)
+    ci = check_ci(ci)
+    series = _one_series(data, outcome, time, group)
     # The period index counts the periods of the full series, so a period with a missing KPI
     # value leaves a gap instead of shifting every later period one step back in time. Integer
     # times are period indices already: a period absent from the data leaves a gap too.
@@ -291,129 +346,3 @@ def its_fit(
         }
     )
     return ItsFit(table=table, series=out, lags=lags, comparative=group is not None, result=result)
-
-
-def interrupted_time_series(
-    df: pd.DataFrame,
-    outcome: str,
-    time: str,
-    intervention,
-    *,
-    seasonality: Literal["fourier", "month", "dummies"] | None = None,
-    harmonics: int = 2,
-    period: float = 52.0,
-    group: str | None = None,
-    hac_lags: int | None = None,
-    ci: float = 0.95,
-) -> pd.DataFrame:
-    """Level and slope change of a KPI series at an intervention (segmented regression, HAC SEs).
-
-    Parameters
-    ----------
-    df : DataFrame
-        One row per period (or per period and group with *group*), regularly spaced.
-    outcome, time : str
-        KPI column (its units are the estimates' units); period column (dates or integers).
-    intervention
-        First period with the intervention (same type as *time*).
-    seasonality : {None, "fourier", "month", "dummies"}
-        Fourier terms (*harmonics* pairs of sin/cos of the year; for integer periods the cycle
-        length is *period*), month dummies (dates only) or one dummy per season of an integer
-        period index (*period* seasons per cycle, e.g. 4 for quarters).
-    group : str, optional
-        0/1 column marking treated (1) and comparison (0) series: comparative ITS on their
-        difference.
-    hac_lags : int, optional
-        Newey-West lags; default ``floor(4 (T/100)^(2/9))``.
-    ci : float
-
-    Returns
-    -------
-    DataFrame
-        Rows ``level_change``, ``slope_change``, ``mean_post_effect`` (column ``term``) with
-        ``estimate, se, ci_low, ci_high, p_value, n, inference``.
-
-    Raises
-    ------
-    DataError
-        Intervention outside the series, fewer than 3 periods on a side, several rows per period
-        without *group*, a comparison series with no overlap in time.
-
-    References
-    ----------
-    Wagner et al. (2002), J Clin Pharm Ther 27, 299-309; Newey & West (1994), Rev Econ Stud 61,
-    631-653; Linden (2015), Stata Journal 15(2), 480-500 (comparative ITS).
-
-    Examples
-    --------
-    >>> t = np.arange(40)
-    >>> noise = np.random.default_rng(3).normal(0, 0.1, 40)
-    >>> y = 5 + 0.2 * t + 2.0 * (t >= 20) + 0.5 * np.maximum(t - 20, 0) + noise
-    >>> table = interrupted_time_series(pd.DataFrame({"t": t, "y": y}), "y", "t", 20)
-    >>> table.set_index("term")["estimate"].round(1).loc[["level_change", "slope_change"]].tolist()
-    [2.1, 0.5]
-    """
-    return its_fit(
-        df,
-        outcome,
-        time,
-        intervention,
-        seasonality=seasonality,
-        harmonics=harmonics,
-        period=period,
-        group=group,
-        hac_lags=hac_lags,
-        ci=ci,
-    ).table
-
-
-def kpi_its(
-    series: KpiSeries,
-    kpi: str,
-    *,
-    comparative: bool = True,
-    seasonality: Literal["auto", "fourier", "month", "dummies"] | None = "auto",
-    data: pd.DataFrame | None = None,
-    ci: float = 0.95,
-) -> ItsFit:
-    """ITS of one KPI of a study's series: the mean over treated units per period.
-
-    With *comparative* and untreated units present, the comparison series is the mean over the
-    untreated units (comparative ITS). A single series (no units) is fitted as it is. Time is the
-    series' period index (a missing period leaves a gap), so the slope change is per period of
-    the series' frequency. ``seasonality="auto"`` fits the frequency's seasonal terms (one dummy
-    per quarter or month, Fourier terms for weeks and days) only where each side of the
-    intervention holds two full cycles; ``ItsFit.note`` says which. ``ItsFit.series`` gets a
-    ``label`` column (the period as the time column writes it).
-
-    Examples
-    --------
-    >>> from research import load_study
-    >>> from research.evaluation.schema import load_kpi_series
-    >>> fit = kpi_its(load_kpi_series(load_study("sample")), "fcr", comparative=False)
-    >>> bool(fit.table.set_index("term").at["level_change", "ci_low"] < 0.06), fit.seasonality
-    (True, None)
-    """
-    from research.evaluation.periods import FREQUENCIES, season_applies
-
-    frame = series.data if data is None else data
-    period, treated = series.period, series.treated
-    if treated is None:
-        means = frame.groupby(period, as_index=False)[kpi].mean()
-        group = None
-    else:
-        means = frame.groupby([period, treated], as_index=False)[kpi].mean()
-        group = treated if comparative and (means[treated] == 0).any() else None
-        if group is None:
-            means = means[means[treated] == 1].drop(columns=treated)
-    cycle = series.periods.seasonal_cycle() or 52.0
-    note = ""
-    if seasonality == "auto":
-        applies, note = season_applies(series.periods, series.intervention)
-        seasonality = FREQUENCIES[series.frequency].season if applies else None
-    fit = its_fit(
-        means, kpi, period, series.intervention, seasonality=seasonality, period=cycle, group=group, ci=ci
-    )
-    fit.series["label"] = fit.series[period].map(series.label)
-    fit.seasonality, fit.note = seasonality, note
-    return fit

@@ -21,9 +21,10 @@ from research.evaluation.did import event_study, pretrend_test
 from research.evaluation.periods import frequency_word
 from research.evaluation.rtm import regression_to_mean
 from research.evaluation.schema import KpiSeries
+from research.wording import resolve_language
 
 if TYPE_CHECKING:
-    from research.evaluation.did import SeriesDesign
+    from research.evaluation.kpis import SeriesDesign
 
 #: The automatic event-study bin aims at about this many bins before the intervention.
 TARGET_PRE_BINS = 7
@@ -77,7 +78,7 @@ def pretrend_checks(
     *,
     design: SeriesDesign | None = None,
     bin_periods: int | None = None,
-    language: str = "en",
+    language: str | None = None,
 ) -> PretrendChecks:
     """Event study and joint test of the leads (pre-trends) for each KPI of *series*.
 
@@ -93,8 +94,13 @@ def pretrend_checks(
     bin_periods : int, optional
         Periods per event-time bin (default :func:`event_bin`); fewer leads than clusters keep
         the test well defined.
-    language : {"zh", "en"}
-        Language of the ``label`` column.
+    language : {"zh", "en"} or None
+        Language of the ``label`` column (``None``: the report's language).
+
+    Returns
+    -------
+    PretrendChecks
+        The joint tests (``table``), the event studies by KPI and the bin size.
 
     Raises
     ------
@@ -123,7 +129,7 @@ def pretrend_checks(
             missing_zh=f"前趋势只针对双重差分检验；本报告使用 {design.design} 设计。",
         )
     pre = int(series.data.loc[series.data[series.post] == 0, series.period].nunique())
-    word = frequency_word(series.frequency)
+    word = frequency_word(series.frequency, "en")
     if pre < 2:
         raise NotApplicable(
             f"Only one {word} before the intervention: there is no lead to test, so parallel pre-trends "
@@ -155,7 +161,7 @@ def pretrend_checks(
             raise NotApplicable(
                 f"The pre-trend test cannot be computed: {problem.message}.", problem.hint or ""
             ) from None
-        rows.append({"kpi": kpi, "label": series.config.kpi(kpi).label_in(language), **test})
+        rows.append({"kpi": kpi, "label": series.config.kpi(kpi).label_in(resolve_language(language)), **test})
     table = pd.DataFrame(rows)
     table["parallel"] = table["p_value"] >= 0.05
     return PretrendChecks(table=table, event_studies=studies, bin_periods=size)
@@ -166,7 +172,7 @@ def kpi_regression_to_mean(
     kpi: str,
     *,
     treated_touchpoint: str | None = None,
-    language: str = "en",
+    language: str | None = None,
 ) -> pd.DataFrame:
     """Regression-to-the-mean check for the improved touchpoint (or units) on one KPI of *series*.
 
@@ -226,7 +232,7 @@ def kpi_regression_to_mean(
 
 
 def regression_to_mean_checks(
-    series: KpiSeries, kpis: list[str] | None = None, *, language: str = "en"
+    series: KpiSeries, kpis: list[str] | None = None, *, language: str | None = None
 ) -> pd.DataFrame:
     """:func:`kpi_regression_to_mean` for several KPIs, one row per KPI (with ``kpi`` and ``label``).
 
@@ -240,6 +246,7 @@ def regression_to_mean_checks(
     >>> regression_to_mean_checks(series, ["fcr", "satisfaction"])["kpi"].tolist()
     ['fcr', 'satisfaction']
     """
+    language = resolve_language(language)
     rows = [
         kpi_regression_to_mean(series, kpi, language=language).assign(
             kpi=kpi, label=series.config.kpi(kpi).label_in(language)

@@ -18,12 +18,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 import numpy as np
 import pandas as pd
 
 from research.errors import DataError
+from research.wording import resolve_language
 
 Frequency = Literal["year", "quarter", "month", "week", "day", "period"]
 
@@ -73,17 +74,31 @@ _HINT = (
 )
 
 
-def frequency_word(frequency: str, language: str = "en", plural: bool = False) -> str:
+def frequency_word(frequency: str, language: str | None = None, plural: bool = False) -> str:
     """What one step of *frequency* is called ("quarter", "months", "周").
+
+    Parameters
+    ----------
+    frequency : str
+        A key of :data:`FREQUENCIES` ("week", "month", ...).
+    language : {"zh", "en"} or None
+        The language (``None``: the report's language).
+    plural : bool
+        The plural ("months").
+
+    Returns
+    -------
+    str
+        The word.
 
     Examples
     --------
-    >>> frequency_word("quarter"), frequency_word("month", plural=True), frequency_word("week", "zh")
+    >>> frequency_word("quarter", "en"), frequency_word("month", "en", plural=True), frequency_word("week", "zh")
     ('quarter', 'months', '周')
     """
     info = FREQUENCIES[frequency]
     words = info.plural if plural else info.singular
-    return words.get(language) or words["en"]
+    return words.get(resolve_language(language)) or words["en"]
 
 
 @dataclass
@@ -420,31 +435,50 @@ def intervention_period(value: Any, periods: Periods, *, field: str = "evaluatio
     return int(period.ordinal) - periods.origin
 
 
-def season_applies(periods: Periods, intervention: int) -> tuple[bool, str]:
+class SeasonCheck(NamedTuple):
+    """Whether seasonal terms may be fitted (:func:`season_applies`) and why, in one sentence."""
+
+    applies: bool
+    reason: str
+
+
+def season_applies(periods: Periods, intervention: int) -> SeasonCheck:
     """Whether seasonal terms may be fitted: the frequency has a cycle and each side two of them.
 
-    Returns ``(applies, reason)``; the reason is one plain sentence either way.
+    Parameters
+    ----------
+    periods : Periods
+        The series' periods.
+    intervention : int
+        Period index of the intervention.
+
+    Returns
+    -------
+    SeasonCheck
+        ``applies`` and ``reason``, one plain sentence either way.
 
     Examples
     --------
     >>> p = parse_periods(pd.Series(pd.period_range("2015-01", periods=60, freq="M").astype(str)))
-    >>> season_applies(p, 30)[0], season_applies(p, 12)[0]
+    >>> season_applies(p, 30).applies, season_applies(p, 12).applies
     (True, False)
     """
     cycle = periods.seasonal_cycle()
-    word = frequency_word(periods.frequency, plural=True)
+    word = frequency_word(periods.frequency, "en", plural=True)
     if cycle is None:
-        return False, f"No seasonal terms: {word} have no seasonal cycle."
+        return SeasonCheck(False, f"No seasonal terms: {word} have no seasonal cycle.")
     pre = int((periods.index.drop_duplicates() < intervention).sum())
     post = int((periods.index.drop_duplicates() >= intervention).sum())
     need = SEASON_CYCLES_PER_SIDE * cycle
     if min(pre, post) < need:
-        return False, (
+        return SeasonCheck(
+            False,
             f"No seasonal terms: {pre} {word} before and {post} after the intervention; "
-            f"seasons need two full cycles ({need:.0f} {word}) on each side."
+            f"seasons need two full cycles ({need:.0f} {word}) on each side.",
         )
     kind = "one per season" if FREQUENCIES[periods.frequency].season == "dummies" else "Fourier"
-    return True, (
-        f"Seasonal terms ({kind}) for the {cycle:g}-{frequency_word(periods.frequency)} cycle: each side "
-        "holds two full cycles."
+    return SeasonCheck(
+        True,
+        f"Seasonal terms ({kind}) for the {cycle:g}-{frequency_word(periods.frequency, 'en')} cycle: each "
+        "side holds two full cycles.",
     )

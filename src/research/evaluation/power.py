@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from collections.abc import Callable
 from typing import Literal
 
 import numpy as np
@@ -31,6 +32,7 @@ from scipy import stats
 from statsmodels.stats.power import NormalIndPower, TTestIndPower, TTestPower
 from statsmodels.stats.proportion import proportion_effectsize
 
+from research import defaults
 from research.errors import DataError
 
 Alternative = Literal["two-sided", "larger", "smaller"]
@@ -62,11 +64,9 @@ def _one_missing(**values: object) -> str:
     return missing[0]
 
 
-def _grid(function, **arguments: object) -> float | pd.DataFrame:
-    """Scalar call, or a DataFrame over all combinations when some arguments are lists."""
+def _grid(function: Callable[..., float], **arguments: object) -> pd.DataFrame:
+    """One row per combination of the arguments given as lists (one row when none is a list)."""
     listed = {k: list(v) for k, v in arguments.items() if isinstance(v, list | tuple | np.ndarray)}
-    if not listed:
-        return function(**arguments)
     rows = []
     for combination in itertools.product(*listed.values()):
         call = {**arguments, **dict(zip(listed, combination, strict=True))}
@@ -78,12 +78,12 @@ def _grid(function, **arguments: object) -> float | pd.DataFrame:
 def power_means(
     effect_size: float | list[float] | None = None,
     n: float | list[float] | None = None,
-    alpha: float = 0.05,
+    alpha: float = defaults.ALPHA,
     power: float | list[float] | None = None,
     ratio: float = 1.0,
     paired: bool = False,
     alternative: Alternative = "two-sided",
-) -> float | pd.DataFrame:
+) -> pd.DataFrame:
     """Power of a t-test on means; solves for whichever of ``effect_size``, ``n``, ``power`` is None.
 
     Parameters
@@ -102,20 +102,21 @@ def power_means(
     paired : bool
         ``True`` for a panel (paired t-test).
     alternative : {"two-sided", "larger", "smaller"}
+        The alternative hypothesis.
 
     Returns
     -------
-    float or pandas.DataFrame
-        The solved quantity (``n`` rounded up to a whole respondent). When any of the three is a
-        list, a DataFrame with one row per combination and the result in ``solved``.
+    pandas.DataFrame
+        One row per combination of the arguments given (one row when none is a list): the given
+        values and the solved quantity in ``solved`` (``n`` rounded up to a whole respondent).
 
     Examples
     --------
     G*Power, two-tailed t-test, d = 0.5, alpha = 0.05, power = 0.8: 64 per group.
 
-    >>> power_means(effect_size=0.5, power=0.8)
+    >>> int(power_means(effect_size=0.5, power=0.8).at[0, "solved"])
     64
-    >>> round(power_means(effect_size=0.5, n=64), 4)
+    >>> round(float(power_means(effect_size=0.5, n=64).at[0, "solved"]), 4)
     0.8015
     """
     _check_share(alpha, "alpha")
@@ -152,11 +153,11 @@ def power_proportions(
     p1: float,
     p2: float | list[float] | None = None,
     n: float | list[float] | None = None,
-    alpha: float = 0.05,
+    alpha: float = defaults.ALPHA,
     power: float | list[float] | None = None,
     ratio: float = 1.0,
     alternative: Alternative = "two-sided",
-) -> float | pd.DataFrame:
+) -> pd.DataFrame:
     """Power of comparing two independent proportions (Cohen's h, normal approximation).
 
     Solves for whichever of ``p2``, ``n``, ``power`` is None. Solving for ``p2`` returns the
@@ -171,15 +172,22 @@ def power_proportions(
         Proportion after (0..1).
     n : float, optional
         Size of the before wave (after = ``n * ratio``).
-    alpha, power, ratio, alternative
+    alpha : float
+        Significance level.
+    power, ratio, alternative
         As in :func:`power_means`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        As :func:`power_means`: one row per combination, the solved quantity in ``solved``.
 
     Examples
     --------
     First-contact resolution 50% now; detecting a rise to 60% with 80% power needs 388 contacts
     per wave (Cohen's h = 0.201):
 
-    >>> power_proportions(0.5, 0.6, power=0.8)
+    >>> int(power_proportions(0.5, 0.6, power=0.8).at[0, "solved"])
     388
     """
     _check_share(p1, "p1")
@@ -190,10 +198,7 @@ def power_proportions(
         _check_share(power, "power")
         _check_share(p2, "p2", inclusive=True)
         h = None if p2 is None else float(proportion_effectsize(p2, p1))
-        value = NormalIndPower().solve_power(
-            effect_size=h, nobs1=n, alpha=alpha, power=power, ratio=ratio, alternative=alternative
-        )
-        value = float(np.asarray(value).item())
+        value = _solve_h(h, n, alpha, power, ratio, alternative)
         if target == "n":
             return math.ceil(value - 1e-9)
         if target == "p2":
@@ -202,6 +207,16 @@ def power_proportions(
         return value
 
     return _grid(solve, p2=p2, n=n, power=power)
+
+
+def _solve_h(
+    h: float | None, n: float | None, alpha: float, power: float | None, ratio: float, alternative: Alternative
+) -> float:
+    """statsmodels' normal-approximation power of Cohen's h, solved for the one argument left None."""
+    value = NormalIndPower().solve_power(
+        effect_size=h, nobs1=n, alpha=alpha, power=power, ratio=ratio, alternative=alternative
+    )
+    return float(np.asarray(value).item())
 
 
 def _z_sum(alpha: float, power: float, alternative: Alternative) -> float:
@@ -214,7 +229,7 @@ def _z_sum(alpha: float, power: float, alternative: Alternative) -> float:
 def mde_means(
     n: float,
     sd: float,
-    alpha: float = 0.05,
+    alpha: float = defaults.ALPHA,
     power: float = 0.8,
     ratio: float = 1.0,
     paired: bool = False,
@@ -228,8 +243,15 @@ def mde_means(
         Respondents in the before wave (pairs for a panel).
     sd : float
         Standard deviation of the KPI (for a panel: of the individual changes).
-    alpha, power, ratio, paired, alternative
+    alpha : float
+        Significance level.
+    power, ratio, paired, alternative
         As in :func:`power_means`.
+
+    Returns
+    -------
+    float
+        The detectable difference in the KPI's unit.
 
     Examples
     --------
@@ -247,14 +269,14 @@ def mde_means(
         )
     d = power_means(
         effect_size=None, n=n, alpha=alpha, power=power, ratio=ratio, paired=paired, alternative=alternative
-    )
+    ).at[0, "solved"]
     return float(d) * float(sd)
 
 
 def mde_proportion(
     p: float,
     n: float,
-    alpha: float = 0.05,
+    alpha: float = defaults.ALPHA,
     power: float = 0.8,
     ratio: float = 1.0,
     direction: Literal["increase", "decrease"] = "increase",
@@ -268,6 +290,10 @@ def mde_proportion(
         Current proportion (0..1), e.g. complaint rate 0.08.
     n : float
         Size of the before wave (after = ``n * ratio``).
+    alpha : float
+        Significance level.
+    power, ratio, alternative
+        As in :func:`power_means`.
     direction : {"increase", "decrease"}
         Which change to size; the two differ because a proportion's variance depends on it.
 
@@ -296,15 +322,7 @@ def mde_proportion(
             hint="Use alternative='larger' for an increase, 'smaller' for a decrease, or 'two-sided'.",
         )
     # statsmodels returns a negative h for alternative="smaller": the direction sets the sign
-    h = abs(
-        float(
-            np.asarray(
-                NormalIndPower().solve_power(
-                    effect_size=None, nobs1=n, alpha=alpha, power=power, ratio=ratio, alternative=alternative
-                )
-            ).item()
-        )
-    )
+    h = abs(_solve_h(None, n, alpha, power, ratio, alternative))
     return _h_to_p2(p, h if direction == "increase" else -h) - p
 
 
@@ -312,7 +330,7 @@ def mde_nps(
     promoters: float,
     detractors: float,
     n: float,
-    alpha: float = 0.05,
+    alpha: float = defaults.ALPHA,
     power: float = 0.8,
     ratio: float = 1.0,
     alternative: Alternative = "two-sided",
@@ -329,6 +347,15 @@ def mde_nps(
         Current shares (0..1) of promoters (9-10) and detractors (0-6).
     n : float
         Respondents in the before wave (after = ``n * ratio``).
+    alpha : float
+        Significance level.
+    power, ratio, alternative
+        As in :func:`power_means`.
+
+    Returns
+    -------
+    float
+        The detectable change in NPS points.
 
     Examples
     --------

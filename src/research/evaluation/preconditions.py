@@ -137,7 +137,7 @@ def check_run(study: Study, parameters: dict[str, Any]) -> list[DataError]:
     >>> [p.column for p in check_run(study, bad)]
     ['design', 'kpis[0]', 'intervention']
     """
-    from research.evaluation.did import choose_series_design
+    from research.evaluation.kpis import choose_series_design
     from research.evaluation.periods import intervention_period, parse_periods
     from research.evaluation.schema import (
         SECTION,
@@ -146,7 +146,7 @@ def check_run(study: Study, parameters: dict[str, Any]) -> list[DataError]:
         improvement_section,
         load_kpi_series,
         renamed,
-        section_problems,
+        evaluation_section_problems,
     )
 
     yml = study.yml_path
@@ -177,7 +177,7 @@ def check_run(study: Study, parameters: dict[str, Any]) -> list[DataError]:
             frame = _read(study, section)
         except DataError as error:
             return [*problems, renamed(error, improvement)]
-    data_problems = [renamed(p, improvement) for p in section_problems(study, section, frame)]
+    data_problems = [renamed(p, improvement) for p in evaluation_section_problems(study, section, frame)]
     problems += data_problems
     if frame is None or section.time_column not in frame.columns:
         return problems

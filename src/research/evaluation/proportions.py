@@ -22,6 +22,8 @@ import pandas as pd
 from scipy import stats
 from statsmodels.stats.proportion import confint_proportions_2indep
 
+from research import defaults
+from research.checks import check_ci
 from research.errors import DataError
 
 
@@ -56,19 +58,7 @@ def _check_count(x: object, n: object, name_x: str, name_n: str) -> tuple[int, i
     return xi, ni
 
 
-def check_ci_level(ci: float) -> float:
-    """Validate a confidence level given as a share (0.95), raising a DataError otherwise."""
-    if not isinstance(ci, numbers.Real) or not 0 < float(ci) < 1:
-        raise DataError(
-            "The confidence level must be a share between 0 and 1",
-            column="ci",
-            value=ci,
-            hint="Use e.g. ci=0.95 for a 95% interval.",
-        )
-    return float(ci)
-
-
-def compare_proportions(x1: int, n1: int, x2: int, n2: int, ci: float = 0.95) -> pd.DataFrame:
+def proportion_difference(x1: int, n1: int, x2: int, n2: int, ci: float = defaults.CI) -> pd.DataFrame:
     """Difference between two independent proportions, *after minus before* (``p2 - p1``).
 
     Parameters
@@ -93,14 +83,14 @@ def compare_proportions(x1: int, n1: int, x2: int, n2: int, ci: float = 0.95) ->
     Notes
     -----
     Newcombe's table reports ``p1 - p2``; this function reports after minus before, so its
-    interval is his mirrored: ``compare_proportions(48, 80, 56, 70)`` gives his 0.0524 to 0.3339
+    interval is his mirrored: ``proportion_difference(48, 80, 56, 70)`` gives his 0.0524 to 0.3339
     for 56/70 vs 48/80.
 
     Examples
     --------
     First-contact resolution 48 of 80 before, 56 of 70 after (Newcombe 1998, Table II, example a):
 
-    >>> res = compare_proportions(48, 80, 56, 70)
+    >>> res = proportion_difference(48, 80, 56, 70)
     >>> res[["difference", "ci_low", "ci_high"]].round(4).values.tolist()
     [[0.2, 0.0524, 0.3339]]
     >>> round(float(res["p_value"].iloc[0]), 4)
@@ -108,7 +98,7 @@ def compare_proportions(x1: int, n1: int, x2: int, n2: int, ci: float = 0.95) ->
     """
     x1, n1 = _check_count(x1, n1, "x1", "n1")
     x2, n2 = _check_count(x2, n2, "x2", "n2")
-    ci = check_ci_level(ci)
+    ci = check_ci(ci)
     p1, p2 = x1 / n1, x2 / n2
     # statsmodels reports count1/nobs1 minus count2/nobs2: pass the after wave first.
     low, high = confint_proportions_2indep(x2, n2, x1, n1, method="newcomb", compare="diff", alpha=1 - ci)

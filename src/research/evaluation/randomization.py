@@ -25,11 +25,12 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from research import defaults
+from research.checks import check_ci
 from research.errors import DataError
 
 #: Default cap on the number of assignments; above it a seeded random sample is drawn.
 MAX_PLACEBOS = 5000
-_SEED = 20261126
 _CHUNK = 256
 
 
@@ -235,17 +236,17 @@ def _invert(a: np.ndarray, b: np.ndarray, estimate: float, alpha: float) -> tupl
 
 
 def placebo_in_space(
-    frame: pd.DataFrame,
+    data: pd.DataFrame,
     *,
     outcome: str,
     unit: str,
     time: str,
     treated_units: Sequence[Hashable] | Hashable,
     post: str,
-    ci: float = 0.95,
+    ci: float = defaults.CI,
     statistic: Literal["did"] = "did",
     max_placebos: int = MAX_PLACEBOS,
-    seed: int | None = _SEED,
+    seed: int | None = defaults.SEED,
 ) -> pd.DataFrame:
     """Effect of an intervention on one or a few treated units, with randomisation inference.
 
@@ -266,7 +267,7 @@ def placebo_in_space(
 
     Parameters
     ----------
-    frame : DataFrame
+    data : DataFrame
         Long panel, one row per unit and period. Rows with a missing outcome are left out.
     outcome : str
         Numeric outcome column.
@@ -333,8 +334,7 @@ def placebo_in_space(
     """
     if statistic != "did":
         raise DataError("Unknown test statistic", value=statistic, hint="Use statistic='did'.")
-    if not 0 < ci < 1:
-        raise DataError("The confidence level must be between 0 and 1", value=ci, hint="E.g. ci=0.95.")
+    ci = check_ci(ci)
     if max_placebos < 2:
         raise DataError("max_placebos must be at least 2", value=max_placebos)
     wanted = _as_list(treated_units)
@@ -342,9 +342,9 @@ def placebo_in_space(
         raise DataError(
             "No treated unit given", column=unit, hint="Name the improved unit(s) in treated_units."
         )
-    data, units, times = _prepare(frame, outcome, unit, time, post)
-    treated = _match_units(wanted, units, unit, frame[unit])
-    g, u = _cross_products(data, units, times)
+    panel, units, times = _prepare(data, outcome, unit, time, post)
+    treated = _match_units(wanted, units, unit, data[unit])
+    g, u = _cross_products(panel, units, times)
     scale = max(float(np.abs(np.diag(g)).max()), 1e-300)
     pool = np.flatnonzero(np.diag(g) > 1e-9 * scale)  # units with data before and after
     lacking = [units[j] for j in treated if j not in set(pool.tolist())]
@@ -421,7 +421,7 @@ def placebo_in_space(
                 "ci_low": ci_low,
                 "ci_high": ci_high,
                 "p_value": p_value,
-                "n": len(data),
+                "n": len(panel),
                 "n_units": len(units),
                 "n_treated": k,
                 "n_placebos": n_placebos,

@@ -4,25 +4,29 @@ The core (design, effects with their inference, verdicts) always renders; the ti
 figure, the event study, the survey waves and regression to the mean are functions that raise
 :class:`~research.errors.NotApplicable` with one plain sentence when the data cannot support
 them, called through :func:`research.reports.optional_section`. :func:`results_summary` builds
-the ``results.json`` figures. This module computes no statistic itself.
+the ``results.json`` figures and :func:`evaluation_at_a_glance` the report's summary from them.
+This module computes no statistic itself.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
+from research import defaults
 from research.errors import NotApplicable
-from research.evaluation.did import SeriesDesign
-from research.evaluation.its import MIN_PERIODS_PER_SIDE, ItsFit, kpi_its
+from research.evaluation.its import MIN_PERIODS_PER_SIDE, ItsFit
+from research.evaluation.kpis import KpiEffectsResult, kpi_its
 from research.evaluation.periods import frequency_word
 from research.evaluation.rollout import RolloutResult, rollout_effects
 from research.evaluation.schema import KpiSeries
-from research.evaluation.verdicts import verdict
+from research.evaluation.verdicts import VERDICT_LABELS, verdict
+from research.wording import has_sentence, label, resolve_language, say
 
 if TYPE_CHECKING:
     from research.evaluation.kpi_checks import PretrendChecks
@@ -35,19 +39,32 @@ _SHAPES = {
 }
 
 
-def treated_label(series: KpiSeries, study: Study, language: str = "en") -> str:
+def treated_label(series: KpiSeries, study: Study, language: str | None = None) -> str:
     """What got the improvement, for report sentences: the touchpoint's name or the treated units.
+
+    Parameters
+    ----------
+    series : KpiSeries
+        The study's KPI series.
+    study : Study
+        The study (for the touchpoint's name).
+    language : {"zh", "en"} or None
+        The language (``None``: the report's language).
+
+    Returns
+    -------
+    str
+        The touchpoint's name, or up to three treated units ("" when none).
 
     Examples
     --------
     >>> from research import load_study
     >>> from research.evaluation import load_kpi_series
-    >>> study = load_study("sample")
-    >>> treated_label(load_kpi_series(study), study, "en")
+    >>> treated_label(load_kpi_series(load_study("sample")), load_study("sample"), "en")
     'Service hotline'
     """
     if series.treated_touchpoint:
-        return study.touchpoint_label(series.treated_touchpoint, language)
+        return study.touchpoint_label(series.treated_touchpoint, resolve_language(language))
     units = series.treated_units()
     if not units:
         return ""
@@ -55,18 +72,33 @@ def treated_label(series: KpiSeries, study: Study, language: str = "en") -> str:
     return shown + (f" (+{len(units) - 3})" if len(units) > 3 else "")
 
 
-def describe_series(series: KpiSeries, study: Study, language: str = "en") -> str:
+def describe_series(series: KpiSeries, study: Study, language: str | None = None) -> str:
     """One sentence on the data: shape, frequency, span, treated units and the intervention.
+
+    Parameters
+    ----------
+    series : KpiSeries
+        The study's KPI series.
+    study : Study
+        The study.
+    language : {"zh", "en"} or None
+        The language (``None``: the report's language).
+
+    Returns
+    -------
+    str
+        The sentence.
 
     Examples
     --------
-    >>> from research import load_study
-    >>> from research.evaluation import load_kpi_series
-    >>> study = load_study("sample")
-    >>> print(describe_series(load_kpi_series(study), study))  # doctest: +NORMALIZE_WHITESPACE
+    >>> import research
+    >>> sample = research.load_study("sample")
+    >>> print(describe_series(research.evaluation.load_kpi_series(sample), sample, "en"))
+    ... # doctest: +NORMALIZE_WHITESPACE
     Panel of units: 24 units (unit), 104 weeks from 2024-07-08 to 2026-06-29; intervention from
     2025-07-07 (52 weeks before, 52 from it on); treated: Service hotline (6 units).
     """
+    language = resolve_language(language)
     data, periods = series.data, series.periods
     last = int(data[series.period].max())
     first = int(data[series.period].min())
@@ -157,7 +189,7 @@ def series_fit(series: KpiSeries, kpi: str) -> ItsFit:
     pre = int(rows.loc[rows[series.post] == 0, series.period].nunique())
     post = int(rows.loc[rows[series.post] == 1, series.period].nunique())
     if min(pre, post) < MIN_PERIODS_PER_SIDE:
-        word = frequency_word(series.frequency, plural=True)
+        word = frequency_word(series.frequency, "en", plural=True)
         raise NotApplicable(
             f"{pre} {word} before and {post} from the intervention on: too few to fit a time series "
             f"and its counterfactual (at least {MIN_PERIODS_PER_SIDE} on each side).",
@@ -177,7 +209,7 @@ class RolloutChecks:
 
 
 def twfe_sentence(
-    result: RolloutResult, label: str, unit: str, threshold: float = 0.0, language: str = "en"
+    result: RolloutResult, label: str, unit: str, threshold: float = 0.0, language: str | None = None
 ) -> str:
     """One sentence comparing the plain two-way fixed-effects estimate with the roll-out estimate.
 
@@ -192,7 +224,7 @@ def twfe_sentence(
     >>> exposure = np.where(panel["t"] >= panel["s"], panel["t"] - panel["s"] + 1, 0)
     >>> panel["y"] = exposure + rng.normal(size=len(panel))
     >>> res = rollout_effects(panel, "y", "u", "t", "s")
-    >>> print(twfe_sentence(res, "Queue", "min", 0.5)[:99])
+    >>> print(twfe_sentence(res, "Queue", "min", 0.5, "en")[:99])
     Queue: the plain two-way fixed-effects estimate (2.86 min) differs from the roll-out estimate (3.94
     >>> round(float(res.overall.at[0, "estimate"]), 1)  # planted: mean exposure over treated cells, 3.92
     3.9
@@ -202,7 +234,7 @@ def twfe_sentence(
         threshold > 0 and abs(plain["estimate"] - robust["estimate"]) >= threshold
     )
     a, b = f"{plain['estimate']:.3g}", f"{robust['estimate']:.3g}"
-    if language == "zh":
+    if resolve_language(language) == "zh":
         if differ:
             return (
                 f"{label}：普通双向固定效应估计为 {a} {unit}，与分批上线估计 {b} {unit} 不一致。"
@@ -224,7 +256,7 @@ def twfe_sentence(
 
 
 def rollout_checks(
-    series: KpiSeries, kpis: list[str] | None = None, *, language: str = "en", ci: float = 0.95
+    series: KpiSeries, kpis: list[str] | None = None, *, language: str | None = None, ci: float = defaults.CI
 ) -> RolloutChecks:
     """Per KPI: the roll-out's effect by wave and by time since the start, and the two-way FE comparison.
 
@@ -246,6 +278,7 @@ def rollout_checks(
             "The improvement started at one period for all treated units: there is no roll-out in waves.",
             missing_zh="改进在同一时期对所有受干预单元开始：没有分批推广。",
         )
+    language = resolve_language(language)
     results, waves, sentences = {}, [], {}
     for kpi in kpis or series.kpi_columns:
         definition = series.config.kpi(kpi)
@@ -285,8 +318,7 @@ def _fields(row: Any) -> dict[str, Any]:
 
 def results_summary(
     series: KpiSeries,
-    choice: SeriesDesign,
-    effects: pd.DataFrame,
+    evaluation: KpiEffectsResult,
     verdicts: pd.DataFrame,
     *,
     pretrends: PretrendChecks | None = None,
@@ -309,13 +341,13 @@ def results_summary(
     >>> from research import load_study
     >>> from research.evaluation import evaluate_kpis, load_kpi_series, verdict_table
     >>> series = load_kpi_series(load_study("sample"))
-    >>> effects, choice = evaluate_kpis(series, ["fcr"], n_boot=199)
-    >>> verdicts = verdict_table(effects, language="en")
-    >>> summary = results_summary(series, choice, effects, verdicts)
+    >>> evaluation = evaluate_kpis(series, ["fcr"], n_boot=199)
+    >>> verdicts = verdict_table(evaluation.effects, language="en")
+    >>> summary = results_summary(series, evaluation, verdicts)
     >>> summary["design"], summary["frequency"], summary["effects"]["fcr"]["verdict"]
     ('did', 'week', 'improved')
     """
-    data = series.data
+    data, effects, choice = series.data, evaluation.effects, evaluation.design
     post_periods = int(data.loc[data[series.post] == 1, series.period].nunique())
     out_effects: dict[str, Any] = {}
     by_kpi = verdicts.set_index("kpi")
@@ -386,3 +418,110 @@ def results_summary(
             for r in waves.itertuples()
         ],
     }
+
+
+#: KPIs named in the at-a-glance summary; the others are left to the report's verdict table.
+GLANCE_KPIS = 3
+
+
+def _number(value: float | None, sign: bool = False) -> str:
+    if value is None or value != value:  # no interval (too few units or periods): shown as missing
+        return "–"
+    text = f"{value:+.3g}" if sign else f"{value:.3g}"
+    return text.replace("e+0", "e").replace("e-0", "e-")
+
+
+def evaluation_at_a_glance(
+    results: Mapping[str, Any],
+    language: str | None = None,
+    labels: Mapping[str, str] | None = None,
+    units: Mapping[str, str] | None = None,
+) -> list[str]:
+    """Three to five sentences summing up an evaluation report, from its ``results.json`` figures.
+
+    The design and periods; the verdict of each KPI (improved and worsened first) with its
+    change and interval; the survey waves' change of the improved touchpoint's score.
+
+    Parameters
+    ----------
+    results : mapping
+        The report's results (:func:`results_summary`).
+    language : {"zh", "en"} or None
+        The language (``None``: the report's language).
+    labels, units : mapping, optional
+        KPI labels and units in *language*, by KPI column.
+
+    Returns
+    -------
+    list of str
+        The sentences.
+
+    Examples
+    --------
+    >>> results = {"design": "did", "intervention": "2025-07-07", "periods_before": 52,
+    ...            "periods_after": 52, "effects": {"wait": {"estimate": -89.08, "ci_low": -93.4,
+    ...            "ci_high": -85.7, "verdict": "improved"}}}
+    >>> for line in evaluation_at_a_glance(results, "zh", {"wait": "平均等待时长"}, {"wait": "秒"}):
+    ...     print(line)
+    本评估采用双重差分，干预时间 2025-07-07，比较干预前 52 期与干预后 52 期。
+    平均等待时长：改善，变化 -89.1 秒（95% 置信区间 -93.4 至 -85.7）。
+
+    An estimate without an interval (too few units) shows the interval as missing:
+
+    >>> results["effects"]["wait"].update(ci_low=None, ci_high=None, verdict="inconclusive")
+    >>> evaluation_at_a_glance(results, "en")[1]
+    'wait: inconclusive, a change of -89.1 (95% CI – to –).'
+    """
+    language = resolve_language(language)
+    names, unit_of = labels or {}, units or {}
+
+    def line(key: str, **values: Any) -> str:
+        return say("evaluation", key, language, **values)
+
+    design = results.get("design", "")
+    design_name = line(f"design_{design}") if has_sentence("evaluation", f"design_{design}") else str(design)
+    lines = [
+        line(
+            "design",
+            design=design_name,
+            intervention=results.get("intervention", ""),
+            before=results.get("periods_before", ""),
+            after=results.get("periods_after", ""),
+        )
+    ]
+    effects = results.get("effects") or {}
+    order = {"improved": 0, "worsened": 1, "no detectable change": 2, "inconclusive": 3}
+    ranked = sorted(effects, key=lambda kpi: order.get(effects[kpi].get("verdict"), 4))
+    for kpi in ranked[:GLANCE_KPIS]:
+        effect = effects[kpi]
+        if effect.get("estimate") is None:
+            continue
+        unit = unit_of.get(kpi, "")
+        lines.append(
+            line(
+                "kpi",
+                label=names.get(kpi, kpi),
+                verdict=label(VERDICT_LABELS, str(effect.get("verdict")), language),
+                estimate=_number(effect["estimate"], sign=True),
+                unit=f" {unit}" if unit else "",
+                low=_number(effect["ci_low"]),
+                high=_number(effect["ci_high"]),
+            )
+        )
+    if len(ranked) > GLANCE_KPIS:
+        lines.append(line("more", n=len(ranked) - GLANCE_KPIS))
+    waves = [w for w in results.get("survey_waves") or [] if w.get("kpi") == "touchpoint_mean"]
+    if waves and len(lines) < 5:
+        wave = waves[0]
+        kind = wave.get("design", "")
+        lines.append(
+            line(
+                "waves",
+                estimate=_number(wave["estimate"], sign=True),
+                design=line(kind) if kind in ("panel", "independent") else kind,
+                low=_number(wave["ci_low"]),
+                high=_number(wave["ci_high"]),
+                verdict=label(VERDICT_LABELS, str(wave.get("verdict")), language),
+            )
+        )
+    return lines[:5]

@@ -34,12 +34,14 @@ Goodman-Bacon (2021), Journal of Econometrics 225(2), 254-277.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, NamedTuple
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
+from research import defaults
+from research.checks import check_ci
 from research.errors import DataError
 
 Control = Literal["not_yet_treated", "never_treated"]
@@ -61,6 +63,31 @@ class RolloutResult:
     n_units: int
     notes: list[str] = field(default_factory=list)
     summaries: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
+
+    def summary(self) -> pd.DataFrame:
+        """The overall effect (the ``simple`` aggregation) as one row.
+
+        Returns
+        -------
+        DataFrame
+            ``estimate, se, ci_low, ci_high, p_value, n, n_units, n_treated_units, n_waves,
+            inference``.
+        """
+        return self.overall.copy()
+
+
+class GroupTimeEffects(NamedTuple):
+    """``ATT(g, t)`` of every wave and period with their influence functions (:func:`group_time_effects`).
+
+    ``table``: one row per estimable cell; ``influence``: the influence functions (units x
+    cells); ``wave_positions``: each unit's wave position (inf for never treated); ``notes``:
+    sentences on units left out.
+    """
+
+    table: pd.DataFrame
+    influence: np.ndarray
+    wave_positions: np.ndarray
+    notes: list[str]
 
 
 def _wide(df: pd.DataFrame, outcome: str, unit: str, time: str, start: str):
@@ -112,19 +139,19 @@ def _row(estimate: float, inf: np.ndarray, n: int, z: float) -> dict:
 
 
 def group_time_effects(
-    df: pd.DataFrame,
+    data: pd.DataFrame,
     outcome: str,
     unit: str,
     time: str,
     start: str,
     *,
     control: Control = "not_yet_treated",
-) -> tuple[pd.DataFrame, np.ndarray, np.ndarray, list[str]]:
+) -> GroupTimeEffects:
     """``ATT(g, t)`` of every wave and period, with their influence functions.
 
     Parameters
     ----------
-    df : DataFrame
+    data : DataFrame
         Panel, one row per unit and period.
     outcome, unit, time : str
         Outcome; unit; period (numbers, dates or anything ordered; consecutive values are
@@ -138,26 +165,27 @@ def group_time_effects(
 
     Returns
     -------
-    (DataFrame, ndarray, ndarray, list of str)
-        ``group, time, event_time, estimate, se, ci_low, ci_high, p_value, n_treated,
-        n_control`` per estimable cell; the influence functions (units x cells); each unit's
-        wave position (inf for never treated); notes on units left out.
+    GroupTimeEffects
+        ``table``: ``group, time, event_time, estimate, se, ci_low, ci_high, p_value, n_treated,
+        n_control`` per estimable cell; ``influence``: the influence functions (units x cells);
+        ``wave_positions``: each unit's wave position (inf for never treated); ``notes`` on units
+        left out.
 
     Examples
     --------
     >>> panel = pd.DataFrame({"u": np.repeat([1, 2, 3, 4], 3), "t": np.tile([1, 2, 3], 4),
     ...                       "s": np.repeat([2, 3, np.nan, np.nan], 3),
     ...                       "y": [0, 1, 1, 0, 0, 2, 0, 0, 0, 0, 0, 0]})
-    >>> table, *_ = group_time_effects(panel, "y", "u", "t", "s")
+    >>> table = group_time_effects(panel, "y", "u", "t", "s").table
     >>> table[["group", "time", "estimate"]].to_dict("records")[:2]
     [{'group': 2, 'time': 2, 'estimate': 1.0}, {'group': 2, 'time': 3, 'estimate': 1.0}]
     """
     if control not in CONTROLS:
         raise DataError("Unknown control group", value=control, hint=f"Use one of {list(CONTROLS)}.")
-    missing = [c for c in (outcome, unit, time, start) if c not in df.columns]
+    missing = [c for c in (outcome, unit, time, start) if c not in data.columns]
     if missing:
-        raise DataError("Column not in the data", column=missing[0], hint=f"Columns: {list(df.columns)}")
-    wide, first = _wide(df, outcome, unit, time, start)
+        raise DataError("Column not in the data", column=missing[0], hint=f"Columns: {list(data.columns)}")
+    wide, first = _wide(data, outcome, unit, time, start)
     notes: list[str] = []
     periods = list(wide.columns)
     position = {p: i for i, p in enumerate(periods)}
@@ -221,7 +249,7 @@ def group_time_effects(
             column=start,
             hint="Keep some units untreated (or treated later) to compare with.",
         )
-    return pd.DataFrame(rows), np.column_stack(infs), g_pos, notes
+    return GroupTimeEffects(pd.DataFrame(rows), np.column_stack(infs), g_pos, notes)
 
 
 def _aggregate(
@@ -240,20 +268,20 @@ def _aggregate(
 
 
 def rollout_effects(
-    df: pd.DataFrame,
+    data: pd.DataFrame,
     outcome: str,
     unit: str,
     time: str,
     start: str,
     *,
     control: Control = "not_yet_treated",
-    ci: float = 0.95,
+    ci: float = defaults.CI,
 ) -> RolloutResult:
     """Effect of an improvement rolled out in waves: Callaway & Sant'Anna, beside two-way FE.
 
     Parameters
     ----------
-    df : DataFrame
+    data : DataFrame
         Panel, one row per unit and period.
     outcome, unit, time, start : str
         See :func:`group_time_effects`.
@@ -290,7 +318,8 @@ def rollout_effects(
     """
     from research.evaluation.absorbed import absorbed_ols
 
-    table, inf, g_pos, notes = group_time_effects(df, outcome, unit, time, start, control=control)
+    ci = check_ci(ci)
+    table, inf, g_pos, notes = group_time_effects(data, outcome, unit, time, start, control=control)
     n = len(g_pos)
     z = float(stats.norm.ppf(1 - (1 - ci) / 2))
     att = table["estimate"].to_numpy()
@@ -360,7 +389,7 @@ def rollout_effects(
         [
             {
                 **simple,
-                "n": int(n * len(df[time].unique())),
+                "n": int(n * len(data[time].unique())),
                 "n_units": n,
                 "n_treated_units": n_treated,
                 "n_waves": len(groups),
@@ -373,17 +402,17 @@ def rollout_effects(
         for name, row in (("simple", simple), ("dynamic", dynamic), ("group", group_overall))
     }
     # the plain two-way fixed-effects estimate, for comparison (biased with changing effects)
-    data = df.dropna(subset=[outcome])
-    treated_now = (data[start].notna() & (data[time] >= data[start])).to_numpy(dtype=float)
+    observed = data.dropna(subset=[outcome])
+    treated_now = (observed[start].notna() & (observed[time] >= observed[start])).to_numpy(dtype=float)
     fit = absorbed_ols(
-        data[outcome].to_numpy(dtype=float),
+        observed[outcome].to_numpy(dtype=float),
         treated_now[:, None],
         ["treated_post"],
-        data[[unit, time]],
-        cluster=data[unit].to_numpy(),
+        observed[[unit, time]],
+        cluster=observed[unit].to_numpy(),
         cov_type="cluster",
     )
-    low, high = fit.conf_int(1 - ci)[0]
+    low, high = fit.conf_int(ci)[0]
     twfe = pd.DataFrame(
         [
             {
@@ -411,7 +440,7 @@ def rollout_effects(
     )
 
 
-def staggered(df: pd.DataFrame, unit: str, start: str) -> bool:
+def staggered(data: pd.DataFrame, unit: str, start: str) -> bool:
     """True when the treated units start at more than one period (a roll-out in waves).
 
     Examples
@@ -419,4 +448,4 @@ def staggered(df: pd.DataFrame, unit: str, start: str) -> bool:
     >>> staggered(pd.DataFrame({"u": [1, 2, 3], "s": [5, 7, None]}), "u", "s")
     True
     """
-    return df.groupby(unit)[start].first().dropna().nunique() > 1
+    return data.groupby(unit)[start].first().dropna().nunique() > 1

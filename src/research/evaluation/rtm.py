@@ -31,6 +31,7 @@ import pandas as pd
 from scipy import stats
 
 from research.errors import DataError
+from research.wording import resolve_language
 
 
 class RegressionToMeanWarning(UserWarning):
@@ -119,7 +120,7 @@ def regression_to_mean(
     retest: tuple[Sequence[float], Sequence[float]] | pd.DataFrame | None = None,
     observed_change: float | None = None,
     higher_is_better: bool = True,
-    language: Literal["zh", "en"] = "en",
+    language: str | None = None,
     warn: bool = True,
 ) -> pd.DataFrame:
     """Expected apparent improvement from regression to the mean, to compare with the observed one.
@@ -139,8 +140,8 @@ def regression_to_mean(
         The observed change (after minus before) of the selected units' mean.
     higher_is_better : bool
         Direction of the score (for the sign of the apparent improvement and for "scored worst").
-    language : {"zh", "en"}
-        Language of the ``message`` column.
+    language : {"zh", "en"} or None
+        Language of the ``message`` column (``None``: the report's language).
     warn : bool
         Issue a :class:`RegressionToMeanWarning` when the selected units were the worst-scoring.
 
@@ -213,7 +214,7 @@ def regression_to_mean(
         observed_minus = float(observed_change) - expected
         if observed_change != 0 and np.sign(observed_change) == np.sign(expected):
             share = expected / float(observed_change)
-    message = _message(were_worst, apparent, expected, r, observed_change, language)
+    message = _message(were_worst, apparent, expected, r, observed_change, resolve_language(language))
     if warn and were_worst and apparent > 0:
         warnings.warn(message, RegressionToMeanWarning, stacklevel=2)
     return pd.DataFrame(

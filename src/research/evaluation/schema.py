@@ -54,8 +54,9 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import Field, ValidationError, model_validator
 
+from research.config import StrictModel
 from research.errors import Bilingual, DataError, FieldProblem, from_validation_error
 from research.evaluation.periods import Periods, frequency_word, intervention_period, parse_periods
 from research.io import read_table
@@ -70,10 +71,6 @@ Shape = Literal["single_series", "panel", "cross_sections"]
 DERIVED_TREATED = "_treated"
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
 def _text(value: Names | str | None, language: str, default: str = "") -> str:
     if value is None:
         return default
@@ -82,7 +79,7 @@ def _text(value: Names | str | None, language: str, default: str = "") -> str:
     return value.get(language) or default
 
 
-class KpiDefinition(_Strict):
+class KpiDefinition(StrictModel):
     """One KPI column of the series file."""
 
     column: str
@@ -107,7 +104,7 @@ class KpiDefinition(_Strict):
         return float(self.threshold or 0.0)
 
 
-class EvaluationSection(_Strict):
+class EvaluationSection(StrictModel):
     """The validated ``evaluation:`` section."""
 
     series_file: str
@@ -236,7 +233,7 @@ def improvement_section(
     Examples
     --------
     >>> from research import load_study
-    >>> main = parse_section(load_study("sample"), load_study("sample").section("evaluation"))
+    >>> main = parse_evaluation_section(load_study("sample"), load_study("sample").section("evaluation"))
     >>> improvement_section(main, None) is main
     True
     """
@@ -266,7 +263,7 @@ def renamed(error: DataError, improvement: str | None) -> DataError:
     )
 
 
-def parse_section(study: Study, section: dict[str, Any]) -> EvaluationSection:
+def parse_evaluation_section(study: Study, section: dict[str, Any]) -> EvaluationSection:
     """Field-level validation only (types, required fields, unknown fields, field combinations)."""
     try:
         return EvaluationSection.model_validate(section)
@@ -300,14 +297,28 @@ def _row(frame: pd.DataFrame, mask: np.ndarray | pd.Series) -> int:
 # ----------------------------------------------------------------------------------------------
 
 
-def section_problems(
-    study: Study, parsed: EvaluationSection, frame: pd.DataFrame | None = None
+def evaluation_section_problems(
+    study: Study, parsed: EvaluationSection, data: pd.DataFrame | None = None
 ) -> Iterator[DataError]:
     """Every problem of a parsed section against the study and its data, one DataError each.
 
     Used by :func:`validate_section` (which raises the first) and by
-    :func:`research.evaluation.preconditions.check_run` (which lists them all). *frame* is the
+    :func:`research.evaluation.preconditions.check_run` (which lists them all). *data* is the
     series file when the caller has read it already.
+
+    Parameters
+    ----------
+    study : Study
+        The study.
+    parsed : EvaluationSection
+        The parsed section (or one improvement of it).
+    data : DataFrame, optional
+        The series file, when already read.
+
+    Yields
+    ------
+    DataError
+        One per problem found.
     """
     for field, ids in (
         ("treated_touchpoint", [parsed.treated_touchpoint] if parsed.treated_touchpoint else []),
@@ -332,13 +343,13 @@ def section_problems(
             f"Declare it under files: (role kpi_series); declared: {sorted(study.definition.files)}",
         )
         return
-    if frame is None:
+    if data is None:
         try:
-            frame = _read(study, parsed)
+            data = _read(study, parsed)
         except DataError as error:
             yield error
             return
-    yield from _data_problems(study, parsed, frame)
+    yield from _data_problems(study, parsed, data)
 
 
 def _read(study: Study, parsed: EvaluationSection) -> pd.DataFrame:
@@ -410,7 +421,7 @@ def _data_problems(study: Study, parsed: EvaluationSection, frame: pd.DataFrame)
         return
     yield from _shape_problems(study, parsed, frame, periods)
     if parsed.staggered:
-        yield from unit_starts(parsed, frame, periods, study.yml_path, path)[1]
+        yield from _unit_starts(parsed, frame, periods, study.yml_path, path)[1]
         return
     try:
         start = intervention_period(parsed.intervention_value, periods, field=parsed.intervention_field)
@@ -431,7 +442,7 @@ def _data_problems(study: Study, parsed: EvaluationSection, frame: pd.DataFrame)
         )
 
 
-def unit_starts(
+def _unit_starts(
     parsed: EvaluationSection, frame: pd.DataFrame, periods: Periods, yml: Path | None, path: Path | None
 ) -> tuple[pd.Series, list[DataError]]:
     """Start period index of each unit (NaN: not treated within the series) and the problems found.
@@ -607,7 +618,7 @@ def _shape_problems(
     if duplicated.any():
         first = int(np.flatnonzero(duplicated)[0])
         twin = int(np.flatnonzero(duplicated & (key.eq(key.iloc[first]).all(axis=1)).to_numpy())[1])
-        what = frequency_word(periods.frequency)
+        what = frequency_word(periods.frequency, "en")
         rows = f"rows {first + 2} and {twin + 2}" + (
             f"; {int(duplicated.sum())} such rows in all" if duplicated.sum() > 2 else ""
         )
@@ -648,11 +659,11 @@ def validate_section(study: Study, section: dict[str, Any]) -> EvaluationSection
     >>> validate_section(study, study.section("evaluation")).treated_touchpoint
     'hotline'
     """
-    parsed = parse_section(study, section)
-    for problem in section_problems(study, parsed):
+    parsed = parse_evaluation_section(study, section)
+    for problem in evaluation_section_problems(study, parsed):
         raise problem
     for name, improvement in parsed.improvements.items():
-        for problem in section_problems(study, improvement):
+        for problem in evaluation_section_problems(study, improvement):
             raise renamed(problem, name)
     return parsed
 
@@ -802,7 +813,7 @@ def _assemble(config: EvaluationSection, file_id: str, frame: pd.DataFrame, peri
     frame = frame.reset_index(drop=True).copy()
     starts = None
     if config.staggered:
-        starts, problems = unit_starts(config, frame, periods, None, None)
+        starts, problems = _unit_starts(config, frame, periods, None, None)
         for problem in problems:
             raise problem
         start = int(starts.min())
@@ -921,9 +932,9 @@ def load_kpi_series(study: Study, improvement: str | None = None) -> KpiSeries:
             column=SECTION,
             hint="Add one (see data/raw/sample/study.yml) to evaluate an improvement.",
         )
-    parsed = improvement_section(parse_section(study, section), improvement, study.yml_path)
+    parsed = improvement_section(parse_evaluation_section(study, section), improvement, study.yml_path)
     frame = _read(study, parsed) if parsed.series_file in study.definition.files else None
-    for problem in section_problems(study, parsed, frame):
+    for problem in evaluation_section_problems(study, parsed, frame):
         raise renamed(problem, improvement)
     path = study.file(parsed.series_file)
     periods = parse_periods(frame[parsed.time_column], parsed.frequency, file=path, column=parsed.time_column)

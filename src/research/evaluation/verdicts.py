@@ -37,9 +37,11 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 import pandas as pd
 
+from research import defaults
+from research.checks import check_ci
 from research.errors import DataError
-from research.evaluation.proportions import check_ci_level
 from research.multitest import adjust_pvalues
+from research.wording import label, resolve_language, say
 
 if TYPE_CHECKING:
     from research.study import Study
@@ -153,117 +155,68 @@ def _sentence(row: pd.Series, language: str, ci: float) -> str:
     def num(x: float) -> str:
         return f"{x:.{digits}f}"
 
+    def line(key: str, **values: object) -> str:
+        return say("evaluation", key, language, **values)
+
     unit = str(row["unit"]) if _finite(row["unit"]) and str(row["unit"]) else ""
-    level = f"{round(ci * 100):d}%"
+    # Latin units (s, points) keep a space after the number; Chinese ones (秒, 分) do not.
+    unit = f" {unit}" if unit and (language != "zh" or unit[0].isascii()) else unit
     subject = " · ".join(str(s) for s in (row["touchpoint_label"], row["kpi_label"]) if str(s))
-    lo, hi, thr = num(row["ci_low"]), num(row["ci_high"]), num(row["threshold"])
     estimate = row["estimate"]
-    went_up = estimate >= 0
-    mag = num(abs(estimate))
-    code = row["verdict"]
+    move = line("went_up" if estimate >= 0 else "went_down")
+    size = num(abs(estimate))
+    # No estimate, or no interval (a point estimate only): say so instead of printing "nan".
+    if not _finite(float(estimate)):
+        return line("verdict_no_estimate", subject=subject)
+    if not _finite(float(row["ci_low"]), float(row["ci_high"])):
+        return line("verdict_no_interval", subject=subject, move=move, size=size, unit=unit)
+    level = f"{round(ci * 100):d}%"
+    ci_text = line("ci_text", level=level, low=num(row["ci_low"]), high=num(row["ci_high"]))
+    change = line("change", move=move, size=size, unit=unit, ci=ci_text)
+    # No practical threshold (0): the verdict reads the interval against zero alone.
+    unjudged = "_unjudged" if not row["threshold"] else ""
+    key = "verdict_" + row["verdict"].replace("no detectable change", "no_change") + unjudged
+    text = line(key, subject=subject, change=change, ci=ci_text, threshold=num(row["threshold"]), unit=unit)
     # "adjustment": significant alone but not after the correction; "test": the row's own test
     # is not significant although its interval excludes 0 (e.g. Newcombe interval vs pooled z).
     failed = row["_direction_failed"]
-    p_adj, p_raw = row["p_adjusted"], row["p_value"]
-    # No practical threshold (0): the verdict reads the interval against zero alone. No interval
-    # (a point estimate only) or no estimate: say so instead of printing "nan".
-    no_threshold = not row["threshold"]
-    no_interval = not _finite(float(row["ci_low"]), float(row["ci_high"]))
-    no_estimate = not _finite(float(estimate))
-    if language == "zh":
-        # Latin units (s, points) keep a space after the number; Chinese ones (秒, 分) do not.
-        unit = f" {unit}" if unit and unit[0].isascii() else unit
-        move = "上升" if went_up else "下降"
-        ci_text = f"{level} 置信区间 {lo} 至 {hi}"
-        if no_estimate:
-            return f"{subject}：尚无定论，没有估计值。"
-        if no_interval:
-            return f"{subject}：尚无定论，{move} {mag}{unit}，但没有有效的置信区间，无法判断。"
-        if no_threshold:
-            unjudged = "未设实际意义阈值，仅以区间不含 0 判断。"
-            texts = {
-                IMPROVED: f"{subject}：改善，{move} {mag}{unit}（{ci_text}）；{unjudged}",
-                WORSENED: f"{subject}：变差，{move} {mag}{unit}（{ci_text}）；{unjudged}",
-                INCONCLUSIVE: f"{subject}：尚无定论，{move} {mag}{unit}（{ci_text}），区间包含 0。",
-            }
-        else:
-            texts = {
-                IMPROVED: f"{subject}：改善，{move} {mag}{unit}（{ci_text}），达到实际意义阈值 {thr}{unit}。",
-                WORSENED: f"{subject}：变差，{move} {mag}{unit}（{ci_text}），达到实际意义阈值 {thr}{unit}。",
-                NO_CHANGE: f"{subject}：无可察觉的变化，{ci_text}，落在 ±{thr}{unit} 之内。",
-                INCONCLUSIVE: f"{subject}：尚无定论，{move} {mag}{unit}（{ci_text}），"
-                f"无法判断是否达到 {thr}{unit} 的实际意义阈值。",
-            }
-        text = texts[code]
-        if failed == "adjustment":
-            text += f"多重比较校正后不显著（校正后 p = {p_adj:.3f}）。"
-        elif failed == "test":
-            text += f"检验不显著（p = {p_raw:.3f}）。"
-        return text
-    unit_text = f" {unit}" if unit else ""
-    move = "up" if went_up else "down"
-    ci_text = f"{level} CI {lo} to {hi}"
-    if no_estimate:
-        return f"{subject}: inconclusive; there is no estimate."
-    if no_interval:
-        return (
-            f"{subject}: inconclusive, {move} {mag}{unit_text}, but without a valid interval the data "
-            "cannot tell."
-        )
-    change = f"{move} {mag}{unit_text} ({ci_text})"
-    if no_threshold:
-        unjudged = "with no practical threshold declared, only the interval's distance from zero is judged."
-        texts = {
-            IMPROVED: f"{subject}: improved, {change}; {unjudged}",
-            WORSENED: f"{subject}: worsened, {change}; {unjudged}",
-            INCONCLUSIVE: f"{subject}: inconclusive, {change}; the interval includes zero.",
-        }
-    else:
-        texts = {
-            IMPROVED: f"{subject}: improved, {change}, at least the practical threshold of {thr}{unit_text}.",
-            WORSENED: f"{subject}: worsened, {change}, at least the practical threshold of {thr}{unit_text}.",
-            NO_CHANGE: f"{subject}: no detectable change; the {ci_text} lies within ±{thr}{unit_text}.",
-            INCONCLUSIVE: f"{subject}: inconclusive, {change}; the data cannot tell whether the change "
-            f"reaches the practical threshold of {thr}{unit_text}.",
-        }
-    text = texts[code]
     if failed == "adjustment":
-        text += f" Not significant after correcting for multiple comparisons (adjusted p = {p_adj:.3f})."
+        text += line("verdict_not_after_adjustment", p=f"{row['p_adjusted']:.3f}")
     elif failed == "test":
-        text += f" The test is not significant (p = {p_raw:.3f})."
+        text += line("verdict_test_not_significant", p=f"{row['p_value']:.3f}")
     return text
 
 
 def verdict_table(
-    results: pd.DataFrame,
+    data: pd.DataFrame,
     thresholds: Mapping[str, float] | float | None = None,
     higher_is_better: Mapping[str, bool] | bool | None = None,
-    language: Literal["zh", "en"] = "zh",
-    adjust: Literal["holm", "fdr", "bonferroni", "none"] = "holm",
-    ci: float = 0.95,
+    language: str | None = None,
+    padjust: Literal["holm", "fdr", "bonferroni", "none"] = "holm",
+    ci: float = defaults.CI,
     study: Study | None = None,
 ) -> pd.DataFrame:
     """One verdict and one plain-language sentence per KPI, with multiplicity-adjusted p-values.
 
     Parameters
     ----------
-    results : pandas.DataFrame
+    data : pandas.DataFrame
         One row per KPI (and touchpoint) with columns ``kpi``, ``estimate`` (or ``difference``, as
-        returned by :func:`compare_proportions`), ``ci_low``, ``ci_high``, ``p_value``; optional
+        returned by :func:`proportion_difference`), ``ci_low``, ``ci_high``, ``p_value``; optional
         ``touchpoint`` (catalog id), ``unit``, ``kpi_label`` and ``touchpoint_label``.
     thresholds : float or dict, optional
         Practical-significance threshold per KPI (``{kpi: value}``) in the KPI's unit, or one
-        value for all. Default: the ``threshold`` column of *results* (as
+        value for all. Default: the ``threshold`` column of *data* (as
         :func:`research.evaluation.evaluate_kpis` returns it from the study definition).
     higher_is_better : bool or dict, optional
         Direction per KPI (``{kpi: bool}``) or one value for all. Default: the
-        ``higher_is_better`` column of *results*, else True.
-    language : {"zh", "en"}
-        Language of the verdict labels and sentences (the study's language).
-    adjust : {"holm", "fdr", "bonferroni", "none"}
+        ``higher_is_better`` column of *data*, else True.
+    language : {"zh", "en"} or None
+        Language of the verdict labels and sentences (``None``: the report's language).
+    padjust : {"holm", "fdr", "bonferroni", "none"}
         Multiple-comparison correction across the rows (Holm by default).
     ci : float
-        Confidence level of the intervals in ``results`` (also the decision level:
+        Confidence level of the intervals in *data* (also the decision level:
         ``alpha = 1 - ci``).
     study : Study, optional
         Used to label touchpoint ids in the study's language when ``touchpoint_label`` is absent.
@@ -288,15 +241,16 @@ def verdict_table(
     >>> print(out["sentence"].iloc[0])
     hotline · wait_time: improved, down 90 s (95% CI -110 to -70), at least the practical threshold of 30 s.
     """
-    if not isinstance(results, pd.DataFrame):
-        raise DataError("verdict_table needs a DataFrame with one row per KPI", value=type(results).__name__)
+    if not isinstance(data, pd.DataFrame):
+        raise DataError("verdict_table needs a DataFrame with one row per KPI", value=type(data).__name__)
+    language = resolve_language(language)
     if language not in ("zh", "en"):
         raise DataError("Unknown language", column="language", value=language, hint="Use 'zh' or 'en'.")
-    ci = check_ci_level(ci)
-    table = results.copy()
+    ci = check_ci(ci)
+    table = data.copy()
     if "estimate" not in table.columns and "difference" in table.columns:
         table["estimate"] = table["difference"]
-    required = ["kpi", "estimate", "ci_low", "ci_high"] + (["p_value"] if adjust != "none" else [])
+    required = ["kpi", "estimate", "ci_low", "ci_high"] + (["p_value"] if padjust != "none" else [])
     missing = [c for c in required if c not in table.columns]
     if missing:
         raise DataError(
@@ -341,7 +295,7 @@ def verdict_table(
         directions = _per_kpi(higher_is_better, table["kpi"], "higher_is_better")
     table["threshold"] = [float(t) for t in threshold_values]
     table["higher_is_better"] = [bool(h) for h in directions]
-    table["p_adjusted"] = adjust_pvalues(table["p_value"].astype(float).to_numpy(), method=adjust)
+    table["p_adjusted"] = adjust_pvalues(table["p_value"].astype(float).to_numpy(), method=padjust)
 
     alpha = 1 - ci
     verdicts, failed = [], []
@@ -356,7 +310,7 @@ def verdict_table(
         verdicts.append(code)
         failed.append(demoted)
     table["verdict"] = verdicts
-    table["verdict_label"] = [VERDICT_LABELS[v][language] for v in verdicts]
+    table["verdict_label"] = [label(VERDICT_LABELS, v, language) for v in verdicts]
     table["_direction_failed"] = failed
     table["sentence"] = [_sentence(row, language, ci) for _, row in table.iterrows()]
     return table.drop(columns="_direction_failed")

@@ -124,8 +124,15 @@ def survey_wave_effects(
     for kpi, kind, unit in kinds:
         b = waves[before].dropna(subset=[kpi])
         a = waves[after].dropna(subset=[kpi])
+        both = pd.concat([b.assign(_after=0), a.assign(_after=1)], ignore_index=True)
         result = compare_waves(
-            b, a, kpi, id_column="respondent_id", kind=kind, weight="weight" if weighted else None, ci=ci
+            both,
+            kpi,
+            "_after",
+            id_column="respondent_id",
+            kind=kind,
+            weights="weight" if weighted else None,
+            ci=ci,
         )
         parts.append(result.assign(kpi=kpi, touchpoint=touchpoint, unit=unit))
     table = pd.concat(parts, ignore_index=True)
