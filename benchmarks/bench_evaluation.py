@@ -90,10 +90,10 @@ def _worker(method: str, path: str) -> None:
             fixed_effects=["unit", "week"],
             bootstrap=boot,
             n_boot=9999,
-            weights="rademacher",
+            boot_weights="rademacher",
         )
-        estimate, se = float(res.at[0, "estimate"]), float(res.at[0, "se"])
-        extra = {"ci_low": float(res.at[0, "ci_low"]), "ci_high": float(res.at[0, "ci_high"])}
+        estimate, se = float(res.estimate), float(res.se)
+        extra = {"ci_low": float(res.ci_low), "ci_high": float(res.ci_high)}
     elif method == "pyfixest":
         import pyfixest as pf
 

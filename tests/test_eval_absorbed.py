@@ -68,7 +68,7 @@ def test_diff_in_diff_with_fixed_effects_matches_pyfixest_to_4_decimals():
     ref = pf.feols("dep_var ~ did | unit + year", frame, vcov={"CRV1": "state"})
     res = diff_in_diff(
         frame, "dep_var", "ever", "post", cluster="state", fixed_effects=["unit", "year"], bootstrap="none"
-    )
+    ).summary()
     assert round(res.at[0, "estimate"], 4) == round(ref.coef()["did"], 4)
     assert round(res.at[0, "se"], 4) == round(ref.se()["did"], 4)
     assert res.at[0, "n_clusters"] == frame["state"].nunique()

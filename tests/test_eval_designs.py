@@ -79,9 +79,7 @@ def test_missing_values_are_dropped():
 def test_weights_are_not_frequencies():
     # Weight 3 for everyone means the same as no weights: survey weights are not counts.
     plain = compare_independent(BEFORE, AFTER).iloc[0]
-    weighted = compare_independent(
-        BEFORE, AFTER, weights_before=np.full(60, 3.0), weights_after=np.full(45, 3.0)
-    ).iloc[0]
+    weighted = compare_independent(BEFORE, AFTER, weights=(np.full(60, 3.0), np.full(45, 3.0))).iloc[0]
     for column in ("estimate", "se", "ci_low", "ci_high", "p_value", "hedges_g"):
         assert weighted[column] == pytest.approx(plain[column], rel=1e-9)
     assert np.isnan(weighted["mannwhitney_p"])
@@ -89,7 +87,7 @@ def test_weights_are_not_frequencies():
 
 def test_weighted_mean_and_effective_n():
     w = np.r_[np.full(30, 1.0), np.full(30, 2.0)]
-    res = compare_independent(BEFORE, AFTER, weights_before=w).iloc[0]
+    res = compare_independent(BEFORE, AFTER, weights=(w, None)).iloc[0]
     assert res["mean_before"] == pytest.approx(np.average(BEFORE, weights=w))
     assert res["n_eff_before"] == pytest.approx(w.sum() ** 2 / (w**2).sum())  # Kish (1965)
     assert res["n_eff_after"] == 45
@@ -117,7 +115,7 @@ def test_independent_errors():
     with pytest.raises(DataError, match="numbers"):
         compare_independent(["good", "bad"], [4, 5])
     with pytest.raises(DataError, match="length"):
-        compare_independent([3, 4], [4, 5], weights_after=[1.0])
+        compare_independent([3, 4], [4, 5], weights=(None, [1.0]))
 
 
 # ----------------------------------------------------------------------------------------------
@@ -274,7 +272,9 @@ def test_choose_design():
 def test_compare_waves_keeps_panel_and_fresh_apart():
     before = pd.DataFrame({"id": [1, 2, 3, 4, 5, 6], "fcr": [0, 1, 0, 1, 0, 0]})
     after = pd.DataFrame({"id": [1, 2, 3, 7, 8, 9], "fcr": [1, 1, 1, 1, 0, 1]})
-    res = compare_waves(before, after, "fcr", id_column="id", kind="binary")
+    res = compare_waves(
+        pd.concat([before.assign(post=0), after.assign(post=1)]), "fcr", "post", id_column="id", kind="binary"
+    )
     assert res["design"].tolist() == ["panel", "independent"]
     assert res.loc[0, "estimate"] == pytest.approx(2 / 3)  # ids 1-3
     assert res.loc[1, "estimate"] == pytest.approx(2 / 3 - 1 / 3)  # ids 7-9 vs 4-6
@@ -290,12 +290,22 @@ def test_sample_survey_recovers_planted_hotline_improvement():
     after = load_survey(study, "after").responses
     choice = choose_design(before["respondent_id"], after["respondent_id"])
     assert choice.design == "mixed" and choice.n_panel > 0
-    hotline = compare_waves(before, after, "hotline_wait", id_column="respondent_id")
+    hotline = compare_waves(
+        pd.concat([before.assign(post=0), after.assign(post=1)]),
+        "hotline_wait",
+        "post",
+        id_column="respondent_id",
+    )
     assert hotline["design"].tolist() == ["panel", "independent"]
     for row in hotline.itertuples():
         assert row.ci_low < HOTLINE_SHIFT and row.ci_high > 0.30
         assert row.ci_low > 0
-    store = compare_waves(before, after, "store_wait", id_column="respondent_id")
+    store = compare_waves(
+        pd.concat([before.assign(post=0), after.assign(post=1)]),
+        "store_wait",
+        "post",
+        id_column="respondent_id",
+    )
     assert ((store["ci_low"] < 0) & (store["ci_high"] > 0)).all()
 
 
@@ -305,7 +315,7 @@ def test_weighted_welch_by_hand():
     # the Welch-Satterthwaite df with Kish's effective sizes n_eff = (sum w)^2 / sum w^2.
     wb = np.r_[np.full(30, 1.0), np.full(30, 2.5)]
     wa = np.linspace(0.5, 2.0, 45)
-    res = compare_independent(BEFORE, AFTER, weights_before=wb, weights_after=wa).iloc[0]
+    res = compare_independent(BEFORE, AFTER, weights=(wb, wa)).iloc[0]
 
     def by_hand(y, w):
         mean = np.sum(w * y) / w.sum()
@@ -331,7 +341,9 @@ def test_ids_read_as_float_still_match_the_panel():
     after = pd.DataFrame({"id": [1, 2, 3, 7, 8, 9], "score": [4, 3, 4, 4, 3, 5]})
     choice = choose_design(before["id"], after["id"])
     assert (choice.design, choice.n_panel, choice.n_fresh_before, choice.n_fresh_after) == ("mixed", 3, 2, 3)
-    res = compare_waves(before, after, "score", id_column="id")
+    res = compare_waves(
+        pd.concat([before.assign(post=0), after.assign(post=1)]), "score", "post", id_column="id"
+    )
     assert res["design"].tolist() == ["panel", "independent"]
     # panel: ids 1-3, 3 -> 4, 2 -> 3, 4 -> 4; fresh: 4, (no id), 6 vs 7, 8, 9
     ref = stats.ttest_rel([4, 3, 4], [3, 2, 4])

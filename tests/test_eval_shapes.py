@@ -151,7 +151,7 @@ def _outputs(root: Path, name: str) -> str:
     for cell in executed["cells"]:
         for output in cell.get("outputs", []):
             if "research-prose" in "".join(output.get("data", {}).get("text/html", "")):
-                continue  # the package's explanation of a section (research.evaluation.prose)
+                continue  # the package's explanation of a section (research.wording)
             texts.append("".join(output.get("text", "")))
             for kind in ("text/plain", "text/markdown", "text/html"):
                 texts.append("".join(output.get("data", {}).get(kind, "")))

@@ -278,7 +278,8 @@ def test_all_missing_kpi_is_skipped_with_a_note_and_the_others_reported(broken_s
     from research.study import load_study
 
     series = load_kpi_series(load_study("sample", root=tmp_path))
-    effects, _ = evaluate_kpis(series, n_boot=999)
+    evaluation = evaluate_kpis(series, n_boot=999)
+    effects = evaluation.effects
     skipped = effects.set_index("kpi").loc["fcr"]
     assert "has no values" in skipped["note"] and "pre-intervention" not in skipped["note"]
     assert effects.set_index("kpi").drop("fcr")["estimate"].notna().all()

@@ -836,7 +836,7 @@ def compare_waves(
     kind : {"mean", "nps", "binary"}
         The kind of KPI.
     weights : str, optional
-        Survey-weight column, used for the independent part (the panel part is unweighted).
+        Column of survey weights, used for the independent part (the panel part is unweighted).
     ci : float
         Confidence level.
 

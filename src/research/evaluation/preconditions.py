@@ -21,8 +21,8 @@ if TYPE_CHECKING:
 
 #: Values the notebook's ``design`` parameter accepts.
 DESIGNS = ("auto", "did", "its", "descriptive", "rollout")
-#: Values the notebook's ``adjust`` parameter accepts.
-ADJUST = ("holm", "fdr", "bonferroni", "none")
+#: Values the notebook's ``padjust`` parameter accepts.
+PADJUST = ("holm", "fdr", "bonferroni", "none")
 #: Keys of the notebook's ``survey_thresholds`` parameter.
 SURVEY_KPIS = ("touchpoint_mean", "nps")
 
@@ -41,8 +41,8 @@ def _parameter_problems(
         problems.append(DataError(message, file=yml, column=column, value=value, hint=hint or None))
 
     declared = [k.column for k in section.kpis]
-    for name in ("design", "adjust"):
-        allowed = DESIGNS if name == "design" else ADJUST
+    for name in ("design", "padjust"):
+        allowed = DESIGNS if name == "design" else PADJUST
         value = parameters.get(name, allowed[0])
         if value not in allowed:
             problem(name, value, f"Unknown {name}", f"Use one of {list(allowed)}.")
@@ -116,7 +116,7 @@ def check_run(study: Study, parameters: dict[str, Any]) -> list[DataError]:
     (unit, period) appears twice; the treated units and touchpoints exist; the intervention
     (the study's, or the ``intervention`` parameter) falls inside the series with a period on
     each side; parameter values (``kpis``, ``rtm_kpis``, ``thresholds`` name declared KPIs;
-    ``design``, ``adjust``, ``language`` are allowed values; ``treated_touchpoint`` is known)
+    ``design``, ``padjust``, ``language`` are allowed values; ``treated_touchpoint`` is known)
     and, for a requested design, that the data can support it. With ``improvement`` (an id under
     ``evaluation.improvements``) the checks apply to that improvement's section: its series file,
     its ``start_column`` (one start per unit, each a period of the series) or ``treated_units``

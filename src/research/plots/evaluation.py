@@ -8,11 +8,12 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from research.plots import NEGATIVE, NEUTRAL, PALETTE, POSITIVE, empty_note, text, use_style
+from research.wording import resolve_language
 
 _VERDICT_COLOURS = {"improved": POSITIVE, "worsened": NEGATIVE}
 
 
-def effect_forest(effects: pd.DataFrame, language: str = "zh") -> Figure:
+def effect_forest(data: pd.DataFrame, language: str | None = None) -> Figure:
     """Forest plot of KPI effects with their intervals, one panel row per KPI.
 
     KPIs have different units, so each row gets its own x-axis (labelled with the unit) with
@@ -20,13 +21,17 @@ def effect_forest(effects: pd.DataFrame, language: str = "zh") -> Figure:
 
     Parameters
     ----------
-    effects : DataFrame
+    data : DataFrame
         Rows with ``label`` (or ``kpi``), ``estimate``, ``ci_low``, ``ci_high``, ``unit``,
         optional ``threshold``, ``higher_is_better`` and ``verdict`` (colours the point).
-    language : {"zh", "en"}
+    language : {"zh", "en"} or None
+        Language of the labels (``None``: the report's language).
 
-    Missing values are drawn as far as they go: no whisker for a missing bound, "no estimate"
-    for a missing estimate, no threshold band for a threshold of 0.
+    Returns
+    -------
+    Figure
+        The forest plot. Missing values are drawn as far as they go: no whisker for a missing
+        bound, "no estimate" for a missing estimate, no threshold band for a threshold of 0.
 
     Examples
     --------
@@ -36,11 +41,12 @@ def effect_forest(effects: pd.DataFrame, language: str = "zh") -> Figure:
     >>> len(effect_forest(rows, "en").axes)
     2
     """
+    language = resolve_language(language)
     use_style()
-    n = max(len(effects), 1)
+    n = max(len(data), 1)
     fig, axes = plt.subplots(n, 1, figsize=(8, 1.3 * n + 0.8), squeeze=False)
     drawn_threshold = False
-    for ax, (_, row) in zip(axes[:, 0], effects.iterrows(), strict=False):
+    for ax, (_, row) in zip(axes[:, 0], data.iterrows(), strict=False):
         colour = _VERDICT_COLOURS.get(row.get("verdict"), PALETTE[0])
         estimate, low, high = (_number(row.get(k)) for k in ("estimate", "ci_low", "ci_high"))
         threshold = _number(row.get("threshold"))
@@ -98,18 +104,25 @@ def _number(value: object) -> float:
 
 
 def event_study_plot(
-    events: pd.DataFrame, label: str, unit: str, language: str = "zh", bin_label: str | None = None
+    data: pd.DataFrame, label: str, unit: str, language: str | None = None, bin_label: str | None = None
 ) -> Figure:
     """Event-study coefficients (leads and lags) with intervals; event time -1 is the reference.
 
     Parameters
     ----------
-    events : DataFrame
+    data : DataFrame
         Output of :func:`research.evaluation.event_study`.
     label, unit : str
         KPI label and unit for the y-axis.
+    language : {"zh", "en"} or None
+        Language of the labels (``None``: the report's language).
     bin_label : str, optional
         What one event-time step is (e.g. "4 weeks").
+
+    Returns
+    -------
+    Figure
+        The event-study plot.
 
     Examples
     --------
@@ -118,11 +131,12 @@ def event_study_plot(
     >>> event_study_plot(ev, "Wait", "s", "en").axes[0].get_ylabel()
     'Wait: treated minus comparison (s)'
     """
+    language = resolve_language(language)
     use_style()
     fig, ax = plt.subplots()
-    pre = events["event_time"] < 0
+    pre = data["event_time"] < 0
     for mask, colour in ((pre, NEUTRAL), (~pre, PALETTE[0])):
-        part = events[mask & events["estimate"].notna()]
+        part = data[mask & data["estimate"].notna()]
         if part.empty:
             continue
         below = (part["estimate"] - part["ci_low"]).clip(lower=0).fillna(0)
@@ -151,11 +165,11 @@ def event_study_plot(
 
 
 def its_plot(
-    series: pd.DataFrame,
+    data: pd.DataFrame,
     time: str,
     label: str,
     unit: str,
-    language: str = "zh",
+    language: str | None = None,
     comparative: bool = False,
     frequency: str | None = None,
 ) -> Figure:
@@ -163,18 +177,25 @@ def its_plot(
 
     Parameters
     ----------
-    series : DataFrame
-        ``ItsFit.series`` (see :func:`research.evaluation.its_fit`); with a ``label`` column (as
-        :func:`research.evaluation.kpi_its` adds) the x-axis shows the periods as the data write
-        them (``2011Q3``, ``1899``).
+    data : DataFrame
+        ``ItsFit.series`` (see :func:`research.evaluation.interrupted_time_series`); with a
+        ``label`` column (as :func:`research.evaluation.kpi_its` adds) the x-axis shows the periods
+        as the data write them (``2011Q3``, ``1899``).
     time : str
-        Time column of *series*.
+        Time column of *data*.
     label, unit : str
         KPI label and unit.
+    language : {"zh", "en"} or None
+        Language of the labels (``None``: the report's language).
     comparative : bool
         The series is treated minus comparison (comparative ITS).
     frequency : str, optional
         ``year``, ``quarter``, ``month``, ``week``, ``day``: names the x-axis (default "Period").
+
+    Returns
+    -------
+    Figure
+        The series with its counterfactual.
 
     Examples
     --------
@@ -187,34 +208,35 @@ def its_plot(
     """
     from research.evaluation.periods import frequency_word
 
+    language = resolve_language(language)
     use_style()
     fig, ax = plt.subplots()
-    x = series[time]
-    post = (series["post"] == 1).to_numpy()
+    x = data[time]
+    post = (data["post"] == 1).to_numpy()
     ax.plot(
-        x, series["observed"], color=NEUTRAL, lw=1, marker=".", label=text(language, "观测值", "Observed")
+        x, data["observed"], color=NEUTRAL, lw=1, marker=".", label=text(language, "观测值", "Observed")
     )
     for mask, colour, name in (
         (~post, PALETTE[0], text(language, "拟合（干预前）", "Fitted (before)")),
         (post, PALETTE[2], text(language, "拟合（干预后）", "Fitted (after)")),
     ):
         if mask.any():
-            ax.plot(x[mask], series["fitted"][mask], color=colour, lw=2, label=name)
+            ax.plot(x[mask], data["fitted"][mask], color=colour, lw=2, label=name)
     if post.any():
         ax.plot(
             x[post],
-            series["counterfactual"][post],
+            data["counterfactual"][post],
             color=PALETTE[1],
             lw=2,
             ls="--",
             label=text(language, "反事实（无干预）", "Counterfactual (no intervention)"),
         )
-        ax.fill_between(x[post], series["cf_low"][post], series["cf_high"][post], color=PALETTE[1], alpha=0.2)
+        ax.fill_between(x[post], data["cf_low"][post], data["cf_high"][post], color=PALETTE[1], alpha=0.2)
         ax.axvline(x[post].iloc[0], color=NEGATIVE, lw=1, ls=":")
-    if "label" in series.columns and not pd.api.types.is_datetime64_any_dtype(x) and len(x):
+    if "label" in data.columns and not pd.api.types.is_datetime64_any_dtype(x) and len(x):
         step = max(1, int(np.ceil(len(x) / 8)))
         ticks = x.iloc[::step]
-        ax.set_xticks(ticks.to_numpy(), series["label"].iloc[::step].astype(str).tolist())
+        ax.set_xticks(ticks.to_numpy(), data["label"].iloc[::step].astype(str).tolist())
     what = text(language, "（干预组减对照组）", " (treated minus comparison)") if comparative else ""
     ax.set_ylabel(f"{label}{what}" + (f" ({unit})" if unit else ""))
     word = frequency_word(frequency or "period", language)
