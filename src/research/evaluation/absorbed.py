@@ -123,14 +123,17 @@ class AbsorbedFit:
 
     @property
     def bse(self) -> np.ndarray:
+        """Standard errors of the coefficients."""
         return np.sqrt(np.diag(self.cov))
 
     @property
     def tvalues(self) -> np.ndarray:
+        """The t statistics of the coefficients."""
         return self.params / self.bse
 
     @property
     def pvalues(self) -> np.ndarray:
+        """Two-sided p-values of the coefficients (t(df_t), normal without df_t)."""
         t = np.abs(self.tvalues)
         if self.df_t is None:
             return 2 * stats.norm.sf(t)

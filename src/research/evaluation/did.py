@@ -206,7 +206,9 @@ def wild_cluster_bootstrap(
     codes, n_clusters = _cluster_codes(np.asarray(clusters))
     _need_two_clusters(n_clusters)
     pieces = pieces_from_design(X, y, codes, n_clusters, column)
-    return bootstrap_from_pieces(pieces, null=null, n_boot=n_boot, boot_weights=boot_weights, ci=ci, seed=seed)
+    return bootstrap_from_pieces(
+        pieces, null=null, n_boot=n_boot, boot_weights=boot_weights, ci=ci, seed=seed
+    )
 
 
 def _need_two_clusters(n_clusters: int) -> None:
@@ -260,7 +262,11 @@ def bootstrap_from_pieces(
     num0, nume, s00, s0e, see = (np.empty(total) for _ in range(5))
     for first in range(0, total, block):
         size = min(block, total - first)
-        v = every[:, first : first + size] if every is not None else _draw_weights(boot_weights, G, size, rng)[0]
+        v = (
+            every[:, first : first + size]
+            if every is not None
+            else _draw_weights(boot_weights, G, size, rng)[0]
+        )
         D0 = pieces.c0[:, None] * v - pieces.P @ (pieces.Q0.T @ v)
         De = pieces.ce[:, None] * v - pieces.P @ (pieces.Qe.T @ v)
         part = slice(first, first + size)
@@ -575,12 +581,14 @@ def diff_in_diff(
     }.get(cov_type, cov_type)
     boot: BootstrapResult | None = None
     use_boot = bootstrap == "wild" or (
-        bootstrap == "auto" and cov_type == "cluster" and cluster and n_clusters < FEW_CLUSTERS
+        bootstrap == "auto" and cov_type == "cluster" and n_clusters is not None and n_clusters < FEW_CLUSTERS
     )
     if use_boot:
-        if not cluster:
+        if not cluster or n_clusters is None:
             raise DataError("The wild cluster bootstrap needs a cluster column", hint="Pass cluster='unit'.")
-        kind = boot_weights if boot_weights != "auto" else ("webb" if n_clusters < WEBB_BELOW else "rademacher")
+        kind = (
+            boot_weights if boot_weights != "auto" else ("webb" if n_clusters < WEBB_BELOW else "rademacher")
+        )
         if isinstance(fit, AbsorbedFit):
             clustered = fit
             if fit.cluster_codes is None:  # bootstrap asked for with another analytic SE
@@ -761,7 +769,9 @@ def pretrend_test(
     intervention = (
         pd.Timestamp(intervention) if pd.api.types.is_datetime64_any_dtype(data[time]) else intervention
     )
-    fit, events, n_clusters = _event_fit(data, outcome, treated, time, intervention, cluster, bin_size, window)
+    fit, events, n_clusters = _event_fit(
+        data, outcome, treated, time, intervention, cluster, bin_size, window
+    )
     leads = [i for i, e in enumerate(events) if e < -1]
     if not leads:
         raise DataError(

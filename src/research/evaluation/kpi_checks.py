@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from research import defaults
 from research.errors import DataError, NotApplicable
 from research.evaluation.did import event_study, pretrend_test
 from research.evaluation.periods import frequency_word
@@ -153,7 +154,14 @@ def pretrend_checks(
     size = event_bin(series, bin_periods)
     rows, studies = [], {}
     for kpi in kpis or series.kpi_columns:
-        arguments = (series.data, kpi, series.treated, series.period, series.intervention, series.unit)
+        arguments = (
+            series.data,
+            kpi,
+            series.column("treated"),
+            series.period,
+            series.intervention,
+            series.column("unit"),
+        )
         try:
             studies[kpi] = event_study(*arguments, bin_size=size)
             test = pretrend_test(*arguments, bin_size=size).iloc[0].to_dict()
@@ -161,9 +169,11 @@ def pretrend_checks(
             raise NotApplicable(
                 f"The pre-trend test cannot be computed: {problem.message}.", problem.hint or ""
             ) from None
-        rows.append({"kpi": kpi, "label": series.config.kpi(kpi).label_in(resolve_language(language)), **test})
+        rows.append(
+            {"kpi": kpi, "label": series.config.kpi(kpi).label_in(resolve_language(language)), **test}
+        )
     table = pd.DataFrame(rows)
-    table["parallel"] = table["p_value"] >= 0.05
+    table["parallel"] = table["p_value"] >= defaults.ALPHA
     return PretrendChecks(table=table, event_studies=studies, bin_periods=size)
 
 

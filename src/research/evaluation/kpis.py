@@ -20,7 +20,13 @@ import pandas as pd
 from research import defaults
 from research.checks import check_ci
 from research.errors import DataError
-from research.evaluation.did import FEW_CLUSTERS, FEW_TREATED_CLUSTERS, MIN_CLUSTERS, MIN_PLACEBO_UNITS, diff_in_diff
+from research.evaluation.did import (
+    FEW_CLUSTERS,
+    FEW_TREATED_CLUSTERS,
+    MIN_CLUSTERS,
+    MIN_PLACEBO_UNITS,
+    diff_in_diff,
+)
 from research.evaluation.its import MIN_PERIODS_PER_SIDE, ItsFit, interrupted_time_series
 from research.evaluation.schema import KpiSeries
 from research.wording import resolve_language
@@ -111,7 +117,14 @@ def _its_or_descriptive(
     )
 
 
-def _panel_design(data: pd.DataFrame, treated: str, post: str, unit: str, time: str | None) -> SeriesDesign:
+def _panel_design(
+    data: pd.DataFrame, treated: str | None, post: str, unit: str, time: str | None
+) -> SeriesDesign:
+    if treated is None:
+        raise DataError(
+            "No treated units",
+            hint="Name the units that got the improvement (treated_units or treated_column).",
+        )
     controls = data[data[treated] == 0]
     both = int(controls.groupby(unit)[post].nunique().eq(2).sum()) if len(controls) else 0
     n_treated = int(data.loc[data[treated] == 1, unit].nunique())
@@ -291,11 +304,11 @@ def choose_series_design(
             "没有干预前数据：只能描述干预后的情况，不能作因果结论。",
             shape=shape,
         )
-    elif shape == "panel" and start and _rollout_possible(data, unit, start):
+    elif unit and start and _rollout_possible(data, unit, start):
         choice = _rollout_design(data, unit, start)
-    elif shape == "panel":
+    elif unit:
         choice = _panel_design(data, treated, post, unit, time)
-    elif shape == "cross_sections":
+    elif treated:
         choice = _cross_section_design(data, treated, post, time)
     else:
         pre, post_n = _count_periods(data, post, time)
@@ -315,7 +328,7 @@ def choose_series_design(
             "按要求只作描述，不作因果估计。",
             shape=shape,
         )
-    if requested == "its" and choice.design == "did" and shape == "panel":
+    if requested == "its" and choice.design == "did" and unit and treated:
         pre, post_n = _count_periods(data, post, time, data[treated] == 1)
         if min(pre, post_n) >= MIN_PERIODS_PER_SIDE:
             return SeriesDesign(
@@ -388,7 +401,7 @@ def _descriptive_row(series: KpiSeries, data: pd.DataFrame, kpi: str, choice: Se
         "n_clusters": None,
     }
     has_groups = treated is not None and (data[treated] == 0).any() and (data[treated] == 1).any()
-    if has_groups and (data[post] == 0).any():
+    if treated is not None and has_groups and (data[post] == 0).any():
         fixed = [series.unit, series.time] if series.unit else None
         point = diff_in_diff(data, kpi, treated, post, fixed_effects=fixed, cov_type="nonrobust")
         return {
@@ -516,7 +529,7 @@ def evaluate_kpis(
             result = placebo_in_space(
                 data.dropna(subset=[kpi]),
                 outcome=kpi,
-                unit=unit,
+                unit=series.column("unit"),
                 time=series.period,
                 treated_units=series.treated_units(),
                 post=post,
@@ -540,16 +553,18 @@ def evaluate_kpis(
             )
         elif choice.design == "did" and choice.method == "robust":
             fixed = [series.period] if data[series.period].nunique() > 2 else None
-            did = diff_in_diff(data, kpi, treated, post, fixed_effects=fixed, cov_type="HC1", ci=ci)
+            did = diff_in_diff(
+                data, kpi, series.column("treated"), post, fixed_effects=fixed, cov_type="HC1", ci=ci
+            )
             terms.append(("effect", did.summary().iloc[0].to_dict()))
         elif choice.design == "did":
             did = diff_in_diff(
                 data,
                 kpi,
-                treated,
+                series.column("treated"),
                 post,
-                cluster=unit,
-                fixed_effects=[unit, series.time],
+                cluster=series.column("unit"),
+                fixed_effects=[series.column("unit"), series.time],
                 n_boot=n_boot,
                 ci=ci,
             )
@@ -566,7 +581,14 @@ def evaluate_kpis(
         elif choice.design == "rollout":
             from research.evaluation.rollout import rollout_effects
 
-            result = rollout_effects(data.dropna(subset=[kpi]), kpi, unit, series.period, series.start, ci=ci)
+            result = rollout_effects(
+                data.dropna(subset=[kpi]),
+                kpi,
+                series.column("unit"),
+                series.period,
+                series.column("start"),
+                ci=ci,
+            )
             overall = result.overall.iloc[0]
             headline = overall[["estimate", "se", "ci_low", "ci_high", "p_value", "n"]].to_dict()
             terms.append(

@@ -128,6 +128,7 @@ class Periods:
     origin: int
 
     def ordinal(self, position: int) -> int:
+        """The pandas period ordinal of period index *position*."""
         return self.origin + int(position)
 
     def label(self, position: int) -> str:
@@ -151,6 +152,7 @@ class Periods:
 
     @property
     def n_periods(self) -> int:
+        """Number of distinct periods."""
         return int(self.index.nunique())
 
     def seasonal_cycle(self) -> float | None:
@@ -306,10 +308,11 @@ def parse_periods(
         bad = np.array([p is None or p[0] != first for p in parsed])
         if bad.any() and not bad.all():
             raise _bad_value(text, bad, f"Not a {first} in the form of the other rows", file, column)
+        found = [p[1] for p in parsed if p is not None]  # every row: none is bad
         if first == "year":
-            return _from_numbers(pd.Series([p[1].year for p in parsed]), frequency, file, column)
+            return _from_numbers(pd.Series([p.year for p in found]), frequency, file, column)
         if frequency in (None, first):
-            periods = pd.Series(pd.PeriodIndex([p[1] for p in parsed], freq=FREQUENCIES[first].pandas))
+            periods = pd.Series(pd.PeriodIndex(found, freq=FREQUENCIES[first].pandas))
             ordinals = pd.Series(pd.PeriodIndex(periods).asi8)
             origin = int(ordinals.min())
             return Periods(first, "period", periods, (ordinals - origin).astype(np.int64), origin)
@@ -427,6 +430,8 @@ def intervention_period(value: Any, periods: Periods, *, field: str = "evaluatio
             except (TypeError, ValueError):
                 raise problem from None
     order = ["D", "W", "M", "Q", "Y"]
+    if info.pandas is None:  # plain period numbers are matched above
+        raise problem
     own, theirs = order.index(info.pandas), order.index(period.freqstr[0])
     if theirs > own:
         raise problem  # a year does not name one quarter

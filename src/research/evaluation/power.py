@@ -210,9 +210,14 @@ def power_proportions(
 
 
 def _solve_h(
-    h: float | None, n: float | None, alpha: float, power: float | None, ratio: float, alternative: Alternative
+    h: float | None,
+    n: float | None,
+    alpha: float,
+    power: float | None,
+    ratio: float,
+    alternative: Alternative,
 ) -> float:
-    """statsmodels' normal-approximation power of Cohen's h, solved for the one argument left None."""
+    """Statsmodels' normal-approximation power of Cohen's h, solved for the one argument left None."""
     value = NormalIndPower().solve_power(
         effect_size=h, nobs1=n, alpha=alpha, power=power, ratio=ratio, alternative=alternative
     )

@@ -143,10 +143,10 @@ def check_run(study: Study, parameters: dict[str, Any]) -> list[DataError]:
         SECTION,
         EvaluationSection,
         _read,
+        evaluation_section_problems,
         improvement_section,
         load_kpi_series,
         renamed,
-        evaluation_section_problems,
     )
 
     yml = study.yml_path

@@ -284,7 +284,12 @@ def rollout_checks(
         definition = series.config.kpi(kpi)
         label, unit = definition.label_in(language), definition.unit_in(language)
         result = rollout_effects(
-            series.data.dropna(subset=[kpi]), kpi, series.unit, series.period, series.start, ci=ci
+            series.data.dropna(subset=[kpi]),
+            kpi,
+            series.column("unit"),
+            series.period,
+            series.column("start"),
+            ci=ci,
         )
         results[kpi] = result
         part = result.groups.copy()

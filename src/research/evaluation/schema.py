@@ -201,6 +201,7 @@ class EvaluationSection(StrictModel):
 
     @property
     def intervention_field(self) -> str:
+        """The study.yml field that holds the intervention."""
         return f"{SECTION}.{'intervention' if self.intervention is not None else 'intervention_date'}"
 
     @property
@@ -471,7 +472,9 @@ def _unit_starts(
         firsts = ~units.duplicated()
         raw = pd.Series(values[firsts].to_numpy(), index=units[firsts].to_numpy())
         rows_of = zip(units[firsts], np.flatnonzero(firsts), strict=True)
-        where = {u: (path, int(i) + 2, parsed.start_column) for u, i in rows_of}
+        where: dict[str, tuple[Path | None, int | None, str]] = {
+            u: (path, int(i) + 2, parsed.start_column) for u, i in rows_of
+        }
     else:
         mapping = parsed.treated_units if isinstance(parsed.treated_units, dict) else {}
         raw = pd.Series({str(k): v for k, v in mapping.items()}, dtype=object)
@@ -721,23 +724,56 @@ class KpiSeries:
 
     @property
     def kpi_columns(self) -> list[str]:
+        """The KPI columns of the series, in study.yml order."""
         return [k.column for k in self.config.kpis]
 
     @property
     def shape(self) -> Shape:
+        """``single_series``, ``panel`` or ``cross_sections``."""
         return self.config.shape
 
     @property
     def frequency(self) -> str:
+        """What one period is (``week``, ``quarter``, ...)."""
         return self.periods.frequency
 
     @property
     def time(self) -> str:
+        """The time column as the file writes it."""
         return self.config.time_column
 
     @property
     def unit(self) -> str | None:
+        """The unit column (None without units)."""
         return self.config.unit_column
+
+    def column(self, role: Literal["unit", "treated", "start"]) -> str:
+        """The name of the series' *role* column, for analyses that need it.
+
+        Parameters
+        ----------
+        role : {"unit", "treated", "start"}
+            The unit column (panels), the 0/1 treated column (panels and cross-sections) or the
+            per-unit start column (roll-outs in waves).
+
+        Returns
+        -------
+        str
+            The column name.
+
+        Raises
+        ------
+        DataError
+            The series has no such column (one series has no units, no treated column).
+        """
+        name = {"unit": self.unit, "treated": self.treated, "start": self.start}[role]
+        if not name:
+            raise DataError(
+                f"The KPI series has no {role} column",
+                column=f"{SECTION}.{role}_column",
+                hint="This analysis needs a panel of units (unit_column) with treated units.",
+            )
+        return name
 
     def label(self, position: int) -> str:
         """Label of period index *position* (``2011Q3``, ``1899``, ``2025-07-07``)."""
@@ -745,6 +781,7 @@ class KpiSeries:
 
     @property
     def intervention_label(self) -> str:
+        """The intervention's period as the time column writes it."""
         return self.label(self.intervention)
 
     def treated_units(self) -> list[str]:
@@ -936,6 +973,10 @@ def load_kpi_series(study: Study, improvement: str | None = None) -> KpiSeries:
     frame = _read(study, parsed) if parsed.series_file in study.definition.files else None
     for problem in evaluation_section_problems(study, parsed, frame):
         raise renamed(problem, improvement)
+    if frame is None:  # an undeclared series file is one of the problems raised above
+        raise DataError(
+            "The series file is not declared", file=study.yml_path, column=f"{SECTION}.series_file"
+        )
     path = study.file(parsed.series_file)
     periods = parse_periods(frame[parsed.time_column], parsed.frequency, file=path, column=parsed.time_column)
     try:

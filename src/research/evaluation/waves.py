@@ -7,8 +7,11 @@ respondents (independent) separately and never pools them silently.
 
 from __future__ import annotations
 
+from typing import Literal
+
 import pandas as pd
 
+from research import defaults
 from research.errors import NotApplicable
 from research.evaluation.designs import compare_waves
 from research.study import Study
@@ -16,8 +19,8 @@ from research.study import Study
 
 def _waves(
     study: Study, touchpoint: str | None, before: str | None, after: str | None
-) -> tuple[str, str, bool]:
-    """(before, after, has_nps) of the study's survey, or NotApplicable with the reason."""
+) -> tuple[str, str, str, bool]:
+    """(touchpoint, before, after, has_nps) of the study's survey, or NotApplicable with the reason."""
     section = study.section("survey")
     if not section:
         raise NotApplicable(
@@ -48,7 +51,7 @@ def _waves(
     if all((spec or {}).get("date") for spec in waves.values()):
         order.sort(key=lambda name: str(waves[name]["date"]))
     nps = (section.get("outcomes") or {}).get("nps")
-    return before or order[0], after or order[-1], bool(nps)
+    return touchpoint, before or order[0], after or order[-1], bool(nps)
 
 
 def _score_unit(study: Study, touchpoint: str) -> str:
@@ -67,7 +70,7 @@ def survey_wave_effects(
     before: str | None = None,
     after: str | None = None,
     weighted: bool = True,
-    ci: float = 0.95,
+    ci: float = defaults.CI,
 ) -> pd.DataFrame:
     """Change of *touchpoint*'s mean item score and of the NPS (-100..100) between two waves.
 
@@ -109,7 +112,7 @@ def survey_wave_effects(
     """
     from research.survey import load_survey
 
-    before, after, has_nps = _waves(study, touchpoint, before, after)
+    rated, before, after, has_nps = _waves(study, touchpoint, before, after)
     waves = {}
     for name in (before, after):
         data = load_survey(study, name, weights="auto" if weighted else "none")
@@ -119,7 +122,10 @@ def survey_wave_effects(
             frame["nps"] = data.responses[data.outcome["nps"]]
         waves[name] = frame
     parts = []
-    kinds = [("touchpoint_mean", "mean", _score_unit(study, touchpoint)), ("nps", "nps", "NPS points")]
+    kinds: list[tuple[str, Literal["mean", "nps"], str]] = [
+        ("touchpoint_mean", "mean", _score_unit(study, rated)),
+        ("nps", "nps", "NPS points"),
+    ]
     kinds = kinds[: 2 if has_nps else 1]
     for kpi, kind, unit in kinds:
         b = waves[before].dropna(subset=[kpi])

@@ -213,9 +213,7 @@ def its_plot(
     fig, ax = plt.subplots()
     x = data[time]
     post = (data["post"] == 1).to_numpy()
-    ax.plot(
-        x, data["observed"], color=NEUTRAL, lw=1, marker=".", label=text(language, "观测值", "Observed")
-    )
+    ax.plot(x, data["observed"], color=NEUTRAL, lw=1, marker=".", label=text(language, "观测值", "Observed"))
     for mask, colour, name in (
         (~post, PALETTE[0], text(language, "拟合（干预前）", "Fitted (before)")),
         (post, PALETTE[2], text(language, "拟合（干预后）", "Fitted (after)")),
