@@ -62,16 +62,24 @@ def _as_float(values: object, name: str) -> np.ndarray:
     return array
 
 
+def _refuse_values(bad: np.ndarray, message: str, column: str, hint: str, file: str | None = None) -> None:
+    """Raise a DataError naming the first of the *bad* values (none: return)."""
+    if bad.size:
+        raise DataError(message, file=file, column=column, value=float(bad[0]), hint=hint)
+
+
 def _check_nps_scores(values: np.ndarray, name: str) -> None:
     valid = values[~np.isnan(values)]
     bad = valid[(valid < 0) | (valid > 10) | (valid != np.round(valid))]
-    if bad.size:
-        raise DataError(
-            "NPS answers must be whole numbers from 0 to 10",
-            column=name,
-            value=float(bad[0]),
-            hint="Pass the 0-10 'how likely to recommend' answers, not the NPS itself.",
-        )
+    hint = "Pass the 0-10 'how likely to recommend' answers, not the NPS itself."
+    _refuse_values(bad, "NPS answers must be whole numbers from 0 to 10", name, hint)
+
+
+def _check_binary_answers(values: np.ndarray, column: str, file: str | None = None) -> None:
+    valid = values[~np.isnan(values)]
+    bad = valid[(valid != 0) & (valid != 1)]
+    hint = "Recode the answers to 0/1 or use kind='mean'."
+    _refuse_values(bad, "Yes/no KPIs must be coded 0 (no) and 1 (yes)", column, hint, file)
 
 
 def nps_codes(scores: object) -> np.ndarray:
@@ -477,15 +485,7 @@ def compare_paired(
         b_values, a_values = nps_codes(b_values), nps_codes(a_values)
     if kind == "binary":
         for values, name in ((b_values, "before"), (a_values, "after")):
-            valid = values[~np.isnan(values)]
-            bad = valid[(valid != 0) & (valid != 1)]
-            if bad.size:
-                raise DataError(
-                    "Yes/no KPIs must be coded 0 (no) and 1 (yes)",
-                    column=name,
-                    value=float(bad[0]),
-                    hint="Recode the answers to 0/1 or use kind='mean'.",
-                )
+            _check_binary_answers(values, name)
     matched = _match(b_values, a_values, ids_before, ids_after)
     base = {"design": "panel", "kind": kind, **_attrition(matched)}
     if kind == "binary":
@@ -917,13 +917,7 @@ def _independent_part(
         a = _as_float(after[value], "after")
         b, a = b[~np.isnan(b)], a[~np.isnan(a)]
         for values, name in ((b, "before"), (a, "after")):
-            if np.any((values != 0) & (values != 1)):
-                raise DataError(
-                    "Yes/no KPIs must be coded 0 (no) and 1 (yes)",
-                    column=value,
-                    file=f"{name} wave",
-                    hint="Recode the answers to 0/1 or use kind='mean'.",
-                )
+            _check_binary_answers(values, value, file=f"{name} wave")
         res = proportion_difference(int(b.sum()), int(b.size), int(a.sum()), int(a.size), ci=ci)
         return res.rename(
             columns={

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -631,8 +631,20 @@ def _event_time(df: pd.DataFrame, time: str, intervention, bin_size: int) -> pd.
     return np.floor((df[time].map(position) - start) / bin_size).astype(int)
 
 
-def _event_fit(df, outcome, treated, time, intervention, cluster, bin_size, window):
-    data = df.dropna(subset=[outcome]).copy()
+def _event_fit(
+    panel: pd.DataFrame,
+    outcome: str,
+    treated: str,
+    time: str,
+    intervention: Any,
+    cluster: str,
+    bin_size: int,
+    window: tuple[int, int] | None,
+) -> tuple[AbsorbedFit, list[int], int]:
+    """The event-study regression behind :func:`event_study` and :func:`pretrend_test`."""
+    if pd.api.types.is_datetime64_any_dtype(panel[time]):
+        intervention = pd.Timestamp(intervention)
+    data = panel.dropna(subset=[outcome]).copy()
     data["_event"] = _event_time(data, time, intervention, bin_size)
     if window is not None:
         data["_event"] = data["_event"].clip(window[0], window[1])
@@ -709,9 +721,6 @@ def event_study(
     >>> bool(es.loc[es.event_time >= 0, "estimate"].lt(-60).all())
     True
     """
-    intervention = (
-        pd.Timestamp(intervention) if pd.api.types.is_datetime64_any_dtype(data[time]) else intervention
-    )
     fit, events, _ = _event_fit(data, outcome, treated, time, intervention, cluster, bin_size, window)
     conf = fit.conf_int(ci)
     se, p_values = fit.bse, fit.pvalues
@@ -766,9 +775,6 @@ def pretrend_test(
     >>> bool(test.at[0, "p_value"] > 0.05)
     True
     """
-    intervention = (
-        pd.Timestamp(intervention) if pd.api.types.is_datetime64_any_dtype(data[time]) else intervention
-    )
     fit, events, n_clusters = _event_fit(
         data, outcome, treated, time, intervention, cluster, bin_size, window
     )

@@ -172,10 +172,8 @@ def power_proportions(
         Proportion after (0..1).
     n : float, optional
         Size of the before wave (after = ``n * ratio``).
-    alpha : float
-        Significance level.
-    power, ratio, alternative
-        As in :func:`power_means`.
+    alpha, power, ratio, alternative : float, float, float, str
+        Significance level, power, wave-size ratio and alternative, as in :func:`power_means`.
 
     Returns
     -------
@@ -248,10 +246,8 @@ def mde_means(
         Respondents in the before wave (pairs for a panel).
     sd : float
         Standard deviation of the KPI (for a panel: of the individual changes).
-    alpha : float
-        Significance level.
-    power, ratio, paired, alternative
-        As in :func:`power_means`.
+    alpha, power, ratio, paired, alternative : float, float, float, bool, str
+        Significance level, power, wave-size ratio, panel and alternative, as in :func:`power_means`.
 
     Returns
     -------
@@ -295,10 +291,8 @@ def mde_proportion(
         Current proportion (0..1), e.g. complaint rate 0.08.
     n : float
         Size of the before wave (after = ``n * ratio``).
-    alpha : float
-        Significance level.
-    power, ratio, alternative
-        As in :func:`power_means`.
+    alpha, power, ratio, alternative : float, float, float, str
+        Significance level, power, wave-size ratio and alternative, as in :func:`power_means`.
     direction : {"increase", "decrease"}
         Which change to size; the two differ because a proportion's variance depends on it.
 
@@ -352,10 +346,8 @@ def mde_nps(
         Current shares (0..1) of promoters (9-10) and detractors (0-6).
     n : float
         Respondents in the before wave (after = ``n * ratio``).
-    alpha : float
-        Significance level.
-    power, ratio, alternative
-        As in :func:`power_means`.
+    alpha, power, ratio, alternative : float, float, float, str
+        Significance level, power, wave-size ratio and alternative, as in :func:`power_means`.
 
     Returns
     -------

@@ -73,6 +73,13 @@ def _match_units(wanted: list[Hashable], units: pd.Index, unit: str, everything:
     return sorted(set(found))
 
 
+def _refuse_first(values: pd.Series, bad: np.ndarray, message: str, column: str, hint: str) -> None:
+    """Raise a DataError naming the first row of *values* where *bad* holds (none: return)."""
+    if bad.any():
+        first = int(np.argmax(bad))
+        raise DataError(message, row=first + 2, column=column, value=values.iloc[first], hint=hint)
+
+
 def _prepare(
     frame: pd.DataFrame, outcome: str, unit: str, time: str, post: str
 ) -> tuple[pd.DataFrame, pd.Index, pd.Index]:
@@ -91,24 +98,17 @@ def _prepare(
     if not pd.api.types.is_numeric_dtype(data["y"]) or pd.api.types.is_bool_dtype(data["y"]):
         numeric = pd.to_numeric(data["y"], errors="coerce")
         bad = (numeric.isna() & data["y"].notna()).to_numpy()
-        if bad.any():
-            raise DataError(
-                "The outcome is not numeric",
-                row=int(np.argmax(bad)) + 2,
-                column=outcome,
-                value=data["y"].iloc[int(np.argmax(bad))],
-                hint="Use a number per unit and period.",
-            )
-        data["y"] = numeric.astype(float)
-    bad = ~data["post"].isin([0, 1, True, False]).to_numpy()
-    if bad.any():
-        raise DataError(
-            "Expected a 0/1 indicator",
-            row=int(np.argmax(bad)) + 2,
-            column=post,
-            value=data["post"].iloc[int(np.argmax(bad))],
-            hint="Code 1 for periods from the intervention on, 0 before.",
+        _refuse_first(
+            data["y"], bad, "The outcome is not numeric", outcome, "Use a number per unit and period."
         )
+        data["y"] = numeric.astype(float)
+    _refuse_first(
+        data["post"],
+        ~data["post"].isin([0, 1, True, False]).to_numpy(),
+        "Expected a 0/1 indicator",
+        post,
+        "Code 1 for periods from the intervention on, 0 before.",
+    )
     data["post"] = data["post"].astype(int)
     mixed = data.groupby("time", sort=False)["post"].nunique()
     if (mixed > 1).any():

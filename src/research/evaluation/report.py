@@ -77,12 +77,10 @@ def describe_series(series: KpiSeries, study: Study, language: str | None = None
 
     Parameters
     ----------
-    series : KpiSeries
-        The study's KPI series.
-    study : Study
-        The study.
+    series, study : KpiSeries, Study
+        The study's KPI series and the study it belongs to.
     language : {"zh", "en"} or None
-        The language (``None``: the report's language).
+        Language of the sentence; ``None`` is the report's.
 
     Returns
     -------
@@ -310,6 +308,11 @@ def _plain(value: Any) -> Any:
     return value.item() if hasattr(value, "item") else value
 
 
+def _interval(row: Any) -> dict[str, Any]:
+    """A row's estimate and interval, JSON-friendly."""
+    return {"estimate": _plain(row.estimate), "ci_low": _plain(row.ci_low), "ci_high": _plain(row.ci_high)}
+
+
 def _fields(row: Any) -> dict[str, Any]:
     return {
         "estimate": _plain(row["estimate"]),
@@ -399,27 +402,13 @@ def results_summary(
         "rollout_waves": []
         if rollout is None
         else [
-            {
-                "kpi": r.kpi,
-                "wave": r.wave,
-                "estimate": _plain(r.estimate),
-                "ci_low": _plain(r.ci_low),
-                "ci_high": _plain(r.ci_high),
-                "n_units": int(r.n_units),
-            }
+            {"kpi": r.kpi, "wave": r.wave, **_interval(r), "n_units": int(r.n_units)}
             for r in rollout.waves.itertuples()
         ],
         "survey_waves": []
         if waves is None
         else [
-            {
-                "kpi": r.kpi,
-                "design": r.design,
-                "estimate": _plain(r.estimate),
-                "ci_low": _plain(r.ci_low),
-                "ci_high": _plain(r.ci_high),
-                "verdict": r.verdict,
-            }
+            {"kpi": r.kpi, "design": r.design, **_interval(r), "verdict": r.verdict}
             for r in waves.itertuples()
         ],
     }

@@ -489,28 +489,17 @@ def _unit_starts(
         try:
             start = intervention_period(value, periods, field=column)
         except DataError as error:
-            problems.append(
-                DataError(
-                    f"A start that is not a {periods.frequency} in the form of the time column",
-                    file=file,
-                    row=row,
-                    column=column,
-                    value=_plain(value),
-                    hint=error.hint,
-                )
+            message, hint = (
+                f"A start that is not a {periods.frequency} in the form of the time column",
+                error.hint,
             )
-            continue
-        if start < 0:
+            start = None
+        else:
+            message = f"A start before the series ({periods.label(0)} to {periods.label(last)})"
+            hint = "Give the first period with the improvement; leave it empty for units never treated (0 does not mean never)."
+        if start is None or start < 0:
             problems.append(
-                DataError(
-                    f"A start before the series ({periods.label(0)} to {periods.label(last)})",
-                    file=file,
-                    row=row,
-                    column=column,
-                    value=_plain(value),
-                    hint="Give the first period with the improvement; leave it empty for units never treated "
-                    "(0 does not mean never).",
-                )
+                DataError(message, file=file, row=row, column=column, value=_plain(value), hint=hint)
             )
             continue
         starts[unit] = float(start) if start <= last else np.nan
