@@ -210,19 +210,6 @@ def classify_stream(
     recur by the thousand in real feedback): the distinct texts are classified in chunks (in
     parallel with *workers*), then every chunk of *data* is assembled from them.
 
-    Parameters
-    ----------
-    data : DataFrame
-        ``item_id, text`` and ``language``.
-    codebook : Codebook
-        The study's codebook.
-    study : Study, optional
-        For the touchpoint catalog.
-    chunk_size, workers : int
-        Items per chunk; processes.
-    progress, negation : bool
-        Show a progress bar; drop codes inside a negation's scope.
-
     Yields
     ------
     Classified
@@ -449,17 +436,10 @@ def classify_to_parquet(
     Parameters
     ----------
     data : DataFrame
-        The items (see :func:`classify`).
-    codebook : Codebook
-        The study's codebook.
+        The items; *codebook*, *study*, *chunk_size*, *workers*, *progress* and *negation* as
+        for :func:`classify`.
     folder : path
         Where the parts go.
-    study : Study, optional
-        For the touchpoint catalog.
-    chunk_size, workers : int
-        Items per chunk; processes.
-    progress, negation : bool
-        Show a progress bar; drop codes inside a negation's scope.
 
     Returns
     -------

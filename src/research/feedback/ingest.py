@@ -29,7 +29,7 @@ from research.feedback.schema import (
     codebook_file,
     load_feedback_section,
 )
-from research.io import detect_encoding, read_table, require_columns
+from research.io import detect_encoding, read_table, read_text, require_columns
 
 if TYPE_CHECKING:
     from research.coding import Codebook
@@ -83,23 +83,9 @@ def read_jsonl(path: str | Path, *, encoding: str | None = None) -> pd.DataFrame
         raise DataError("File not found", file=path, hint="Check the path in study.yml.")
     if path.is_dir():
         raise DataError("Expected a JSON lines file, found a folder", file=path, hint="Name one file.")
-    try:
-        data = path.read_bytes()
-        if path.suffix.lower() == ".gz":
-            data = gzip.decompress(data)
-    except (OSError, EOFError) as exc:
-        raise DataError(f"Cannot read the file: {exc}", file=path) from None
-    if not data.strip():
+    text = _read_gzip_text(path, encoding) if path.suffix.lower() == ".gz" else read_text(path, encoding)
+    if not text.strip():
         raise DataError("The file is empty", file=path, hint="Export it again.")
-    encoding = encoding or detect_encoding(data[: 1 << 20], file=path)
-    try:
-        text = data.decode(encoding).removeprefix("\ufeff")
-    except (UnicodeDecodeError, LookupError) as exc:
-        raise DataError(
-            f"Cannot decode the file as {encoding}: {exc}",
-            file=path,
-            hint="Fix the declared encoding in study.yml or leave it out to auto-detect.",
-        ) from None
     records = []
     for number, line in enumerate(text.splitlines(), 1):
         if not line.strip():
@@ -126,6 +112,23 @@ def read_jsonl(path: str | Path, *, encoding: str | None = None) -> pd.DataFrame
     frame = pd.DataFrame.from_records(records)
     frame.attrs["rows"] = [n for n, line in enumerate(text.splitlines(), 1) if line.strip()]
     return frame
+
+
+def _read_gzip_text(path: Path, encoding: str | None) -> str:
+    """The text of a gzip-compressed file, its encoding detected as for CSV files."""
+    try:
+        data = gzip.decompress(path.read_bytes())
+    except (OSError, EOFError) as exc:
+        raise DataError(f"Cannot read the file: {exc}", file=path) from None
+    encoding = encoding or detect_encoding(data[: 1 << 20], file=path)
+    try:
+        return data.decode(encoding).removeprefix("\ufeff")
+    except (UnicodeDecodeError, LookupError) as exc:
+        raise DataError(
+            f"Cannot decode the decompressed file as {encoding}: {exc}",
+            file=path,
+            hint="Declare the encoding of the compressed text in study.yml, or leave it out to auto-detect.",
+        ) from None
 
 
 def read_feedback_file(study: Study, file_id: str) -> pd.DataFrame:

@@ -17,15 +17,6 @@ from research.wording import resolve_language
 UNCODED = "uncoded"
 
 
-def _interval_bars(ax: Any, rows: pd.DataFrame, value: str, low: str, high: str, colours: list[str]) -> None:
-    """Horizontal bars of *value* with error bars from *low* to *high*, labelled by ``label``."""
-    y = np.arange(len(rows))
-    values = rows[value].to_numpy(dtype=float)
-    errors = [values - rows[low].to_numpy(dtype=float), rows[high].to_numpy(dtype=float) - values]
-    ax.barh(y, values, color=colours, xerr=errors, capsize=2, error_kw={"elinewidth": 1})
-    ax.set_yticks(y, [str(label) for label in rows["label"]])
-
-
 def code_share_chart(data: pd.DataFrame, language: str | None = None, *, top: int = 20) -> Figure:
     """Horizontal bars of code shares (0-1) with 95% intervals; the uncoded share in grey.
 
@@ -57,17 +48,16 @@ def code_share_chart(data: pd.DataFrame, language: str | None = None, *, top: in
     fig, ax = plt.subplots(figsize=(8, 0.38 * len(rows) + 1.4))
     colours = [NEUTRAL if code == UNCODED else PALETTE[0] for code in rows["code"]]
     _interval_bars(ax, rows, "estimate", "ci_low", "ci_high", colours)
-    ax.set_xlabel(text(language, "提及该编码的条目占比（95% 置信区间）", "Share of items (95% CI)"))
-    ax.set_title(
+    return _finish_bars(
+        fig,
+        ax,
+        text(language, "提及该编码的条目占比（95% 置信区间）", "Share of items (95% CI)"),
         text(
             language,
             "各编码的反馈占比（灰色：未被任何编码覆盖）",
             "Feedback share per code (grey: no code covers the item)",
-        )
+        ),
     )
-    ax.grid(axis="y", visible=False)
-    fig.tight_layout()
-    return fig
 
 
 def trend_chart(
@@ -172,20 +162,35 @@ def lift_chart(data: pd.DataFrame, language: str | None = None, *, top: int = 12
     colours = [NEGATIVE if v > 0 else POSITIVE for v in rows["difference"].to_numpy(dtype=float)]
     _interval_bars(ax, rows, "difference", "diff_ci_low", "diff_ci_high", colours)
     ax.axvline(0, color=NEUTRAL, lw=1)
-    ax.set_xlabel(
+    return _finish_bars(
+        fig,
+        ax,
         text(
             language,
             "贬损者占比 − 推荐者占比（95% 置信区间）",
             "Share among detractors − share among promoters (95% CI)",
-        )
-    )
-    ax.set_title(
+        ),
         text(
             language,
             "贬损者更常提到什么（红：贬损者更多）",
             "What detractors mention more (red: more among detractors)",
-        )
+        ),
     )
+
+
+def _interval_bars(ax: Any, rows: pd.DataFrame, value: str, low: str, high: str, colours: list[str]) -> None:
+    """Horizontal bars of *value* with error bars from *low* to *high*, labelled by ``label``."""
+    y = np.arange(len(rows))
+    values = rows[value].to_numpy(dtype=float)
+    errors = [values - rows[low].to_numpy(dtype=float), rows[high].to_numpy(dtype=float) - values]
+    ax.barh(y, values, color=colours, xerr=errors, capsize=2, error_kw={"elinewidth": 1})
+    ax.set_yticks(y, [str(label) for label in rows["label"]])
+
+
+def _finish_bars(fig: Figure, ax: Any, xlabel: str, title: str) -> Figure:
+    """Label the axis and title a bar chart (no horizontal grid), laid out tight."""
+    ax.set_xlabel(xlabel)
+    ax.set_title(title)
     ax.grid(axis="y", visible=False)
     fig.tight_layout()
     return fig
