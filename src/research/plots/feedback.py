@@ -32,7 +32,7 @@ def code_share_chart(data: pd.DataFrame, language: str | None = None, *, top: in
     Returns
     -------
     Figure
-        The chart.
+        One bar per code, the uncoded row at the bottom.
 
     Examples
     --------
