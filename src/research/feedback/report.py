@@ -385,6 +385,15 @@ class SupervisedCheck:
     code_rules: pd.DataFrame | None  # precision/recall of the rules on the same items
     notes: list[str]
 
+    def summary(self) -> pd.DataFrame:
+        """The cross-validated figures of the models trained, with ``model`` (``types``, ``codes``)."""
+        parts = []
+        if self.types is not None:
+            parts.append(self.types.summary().assign(model="types"))
+        if self.codes is not None:
+            parts.append(self.codes.table.assign(model="codes"))
+        return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["model"])
+
 
 def supervised(data: FeedbackData) -> SupervisedCheck:
     """Train and cross-validate types and codes on the labelled subset; compare with the rules.
