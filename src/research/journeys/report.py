@@ -358,7 +358,7 @@ def said_by_journey(
     *,
     touchpoint: str = "",
     kind: str = "mean",
-    ci: float = 0.95,
+    ci: float = defaults.CI,
 ) -> pd.DataFrame:
     """What linked respondents said (a score) by their journey: by path variant or by touchpoint.
 
