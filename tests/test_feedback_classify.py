@@ -10,7 +10,12 @@ from statsmodels.stats.inter_rater import cohens_kappa
 
 from research.coding import Code, Codebook, autocode
 from research.coding.sentiment import score_text
-from research.feedback.classification import classify, classify_to_parquet, input_hash, read_parquet_folder
+from research.feedback.classification import (
+    classification_hash,
+    classify,
+    classify_to_parquet,
+    read_parquet_folder,
+)
 from research.text.supervised import cross_validate, cross_validate_multilabel
 
 BOOK = Codebook(
@@ -72,7 +77,7 @@ def test_workers_and_parquet_stream_give_the_same_result(tmp_path):
     pd.testing.assert_frame_equal(labels, single.labels, check_dtype=False)
     assert codes[["item_id", "code"]].values.tolist() == single.codes[["item_id", "code"]].values.tolist()
     assert not list(tmp_path.glob(".*partial"))  # the temporary folder is gone
-    assert input_hash(ITEMS) != input_hash(ITEMS.assign(text=ITEMS["text"] + "!"))
+    assert classification_hash(ITEMS) != classification_hash(ITEMS.assign(text=ITEMS["text"] + "!"))
 
 
 def test_cross_validate_matches_sklearn_and_statsmodels():

@@ -25,7 +25,8 @@ from research.feedback.stats import (
 
 def test_wilson_matches_newcombe_1998():
     # Newcombe (1998) Stat Med 17:857, Table I, method 3 (Wilson score): 81/263, 15/148, 0/20, 1/29
-    low, high = wilson([81, 15, 0, 1], [263, 148, 20, 29])
+    interval = wilson([81, 15, 0, 1], [263, 148, 20, 29])
+    low, high = interval["ci_low"], interval["ci_high"]
     assert np.round(low, 4).tolist() == [0.2553, 0.0624, 0.0, 0.0061]
     assert np.round(high, 4).tolist() == [0.3662, 0.1605, 0.1611, 0.1718]
 

@@ -21,7 +21,7 @@ from research.feedback.types import TYPES, classify_type, explain_type
     ],
 )
 def test_chinese_rules(text, expected):
-    assert classify_type([text]).tolist() == [expected]
+    assert classify_type([text], "zh").tolist() == [expected]
 
 
 def test_english_rules_and_word_boundaries():
@@ -40,6 +40,6 @@ def test_language_per_item_and_categories():
 
 
 def test_explain_type_shows_the_deciding_cues():
-    table = explain_type("建议优化一下，太慢了")
+    table = explain_type("建议优化一下，太慢了", "zh")
     assert table.loc[table["decides"], "cue"].tolist() == ["慢"]
     assert set(table["type"]) == {"suggestion", "complaint"}

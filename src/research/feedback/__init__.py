@@ -10,7 +10,8 @@ _EXPORTS = {
         "FeedbackSection",
         "OpenItem",
         "Source",
-        "parse_section",
+        "load_feedback_section",
+        "parse_feedback_section",
     ],
     "ingest": [
         "load_codebook_of",
@@ -26,7 +27,7 @@ _EXPORTS = {
     ],
     "stats": [
         "UNCODED",
-        "Emerging",
+        "EmergingResult",
         "code_shares",
         "code_trend",
         "codebook_gaps",
@@ -48,6 +49,8 @@ _EXPORTS = {
         "FeedbackData",
         "SupervisedCheck",
         "detractors",
+        "emerging_text",
+        "feedback_at_a_glance",
         "feedback_results",
         "code_importance",
         "gaps",

@@ -67,6 +67,33 @@ class Classified:
     codes: pd.DataFrame
     path: Path | None = None
 
+    def summary(self) -> pd.DataFrame:
+        """Items per feedback type and sentiment: ``type``, ``sentiment_label``, ``n``, ``coded``.
+
+        ``coded`` counts the items with at least one code.
+        """
+        grouped = self.labels.assign(coded=self.labels["n_codes"] > 0).groupby(
+            ["type", "sentiment_label"], observed=True, sort=True
+        )
+        return grouped.agg(n=("item_id", "size"), coded=("coded", "sum")).reset_index()
+
+
+@dataclass(frozen=True)
+class _Run:
+    """How a classification runs (the keyword arguments every entry point shares)."""
+
+    chunk_size: int = CHUNK_SIZE
+    workers: int = 1
+    progress: bool = True
+    negation: bool = True
+
+
+def _concat(parts: list[Classified]) -> Classified:
+    """The chunks' labels and codes as one result (empty tables with the columns when none)."""
+    labels = pd.concat([p.labels for p in parts], ignore_index=True) if parts else _empty(LABEL_COLUMNS)
+    codes = pd.concat([p.codes for p in parts], ignore_index=True) if parts else _empty(CODE_COLUMNS)
+    return Classified(labels=labels, codes=codes)
+
 
 def _units(chunk: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(
@@ -88,9 +115,9 @@ def _code_stage(codebook: Codebook, study: Study | None) -> dict[str, str | None
     return stages
 
 
-def classify_chunk(
+def _classify_chunk(
     chunk: pd.DataFrame, codebook: Codebook, study: Study | None = None, *, negation: bool = True
-) -> tuple[pd.DataFrame, pd.DataFrame]:
+) -> Classified:
     """Classify one chunk of items (``item_id, text, language``); see :func:`classify`.
 
     Identical (text, language) pairs are classified once.
@@ -138,16 +165,16 @@ def classify_chunk(
     )
     codes = members.merge(found[["unit_id", "code", "touchpoint", "stage"]], on="unit_id")
     codes = codes.sort_values(["row", "code"], kind="stable")
-    return labels, codes[CODE_COLUMNS].reset_index(drop=True)
+    return Classified(labels, codes[CODE_COLUMNS].reset_index(drop=True))
 
 
-def _worker(chunk: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    return classify_chunk(chunk, _CONTEXT["codebook"], _CONTEXT["study"], negation=_CONTEXT["negation"])
+def _worker(chunk: pd.DataFrame) -> Classified:
+    return _classify_chunk(chunk, _CONTEXT["codebook"], _CONTEXT["study"], negation=_CONTEXT["negation"])
 
 
 def _warm(codebook: Codebook, study: Study | None) -> None:
     """Load the lexicons and tokenizers once (forked workers inherit them)."""
-    classify_chunk(
+    _classify_chunk(
         pd.DataFrame({"item_id": ["w1", "w2"], "text": ["还行", "fine"], "language": ["zh", "en"]}),
         codebook,
         study,
@@ -168,7 +195,7 @@ def _texts_and_languages(items: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
 
 
 def classify_stream(
-    items: pd.DataFrame,
+    data: pd.DataFrame,
     codebook: Codebook,
     study: Study | None = None,
     *,
@@ -176,18 +203,35 @@ def classify_stream(
     workers: int = 1,
     progress: bool = True,
     negation: bool = True,
-) -> Iterator[tuple[pd.DataFrame, pd.DataFrame]]:
-    """Classified chunks of *items*, in order (see :func:`classify`).
+) -> Iterator[Classified]:
+    """Classified chunks of the items *data*, in order (see :func:`classify` for the parameters).
 
     Identical (text, language) pairs of the whole stream are classified once ("很好", "满意"
     recur by the thousand in real feedback): the distinct texts are classified in chunks (in
-    parallel with *workers*), then every chunk of *items* is assembled from them.
+    parallel with *workers*), then every chunk of *data* is assembled from them.
+
+    Yields
+    ------
+    Classified
+        The labels and codes of each chunk of *data*.
     """
+    return _stream(data, codebook, study, _Run(chunk_size, workers, progress, negation))
+
+
+def _stream(items: pd.DataFrame, codebook: Codebook, study: Study | None, run: _Run) -> Iterator[Classified]:
     missing = [c for c in ("item_id", "text") if c not in items.columns]
     if missing:
         raise DataError(f"Feedback items lack columns {missing}", hint="Use research.feedback.load_feedback.")
+    chunk_size = run.chunk_size
     if chunk_size < 1:
         raise DataError("chunk_size must be at least 1", column="chunk_size", value=chunk_size)
+    return _assembled(items, codebook, study, run)
+
+
+def _assembled(
+    items: pd.DataFrame, codebook: Codebook, study: Study | None, run: _Run
+) -> Iterator[Classified]:
+    chunk_size = run.chunk_size
     text, language = _texts_and_languages(items)
     position, unique = pd.factorize(pd.MultiIndex.from_arrays([text.to_numpy(), language.to_numpy()]))
     distinct = pd.DataFrame(
@@ -197,20 +241,8 @@ def classify_stream(
             "language": unique.get_level_values(1),
         }
     )
-    parts = list(
-        _classify_distinct(
-            distinct,
-            codebook,
-            study,
-            chunk_size=chunk_size,
-            workers=workers,
-            progress=progress,
-            negation=negation,
-        )
-    )
-    labels = pd.concat([p[0] for p in parts], ignore_index=True) if parts else _empty(LABEL_COLUMNS)
-    codes = pd.concat([p[1] for p in parts], ignore_index=True) if parts else _empty(CODE_COLUMNS)
-    codes = codes.rename(columns={"item_id": "unit"})
+    classified = _concat(list(_classify_distinct(distinct, codebook, study, run)))
+    labels, codes = classified.labels, classified.codes.rename(columns={"item_id": "unit"})
     item_ids = items["item_id"].to_numpy()
     for start in range(0, len(items), chunk_size):
         where = position[start : start + chunk_size]
@@ -219,31 +251,25 @@ def classify_stream(
         members = pd.DataFrame({"unit": where, "item_id": ids, "row": np.arange(len(ids))})
         chunk_codes = members.merge(codes.drop(columns="item_id", errors="ignore"), on="unit")
         chunk_codes = chunk_codes.sort_values(["row", "code"], kind="stable")
-        yield chunk_labels[LABEL_COLUMNS], chunk_codes[CODE_COLUMNS].reset_index(drop=True)
+        yield Classified(chunk_labels[LABEL_COLUMNS], chunk_codes[CODE_COLUMNS].reset_index(drop=True))
 
 
 def _classify_distinct(
-    items: pd.DataFrame,
-    codebook: Codebook,
-    study: Study | None,
-    *,
-    chunk_size: int,
-    workers: int,
-    progress: bool,
-    negation: bool,
-) -> Iterator[tuple[pd.DataFrame, pd.DataFrame]]:
-    """Classified chunks of distinct texts, in order, on *workers* forked processes."""
+    items: pd.DataFrame, codebook: Codebook, study: Study | None, run: _Run
+) -> Iterator[Classified]:
+    """Classified chunks of distinct texts, in order, on ``run.workers`` forked processes."""
     from tqdm.auto import tqdm
 
+    chunk_size, negation = run.chunk_size, run.negation
     bar = tqdm(
-        total=len(items), unit="texts", desc="Classifying feedback", disable=not progress, mininterval=1
+        total=len(items), unit="texts", desc="Classifying feedback", disable=not run.progress, mininterval=1
     )
     _warm(codebook, study)
-    workers = max(1, min(int(workers), (len(items) + chunk_size - 1) // chunk_size or 1))
+    workers = max(1, min(int(run.workers), (len(items) + chunk_size - 1) // chunk_size or 1))
     try:
         if workers == 1:
             for chunk in _chunks(items, chunk_size):
-                result = classify_chunk(chunk, codebook, study, negation=negation)
+                result = _classify_chunk(chunk, codebook, study, negation=negation)
                 bar.update(len(chunk))
                 yield result
             return
@@ -264,7 +290,7 @@ def _classify_distinct(
 
 
 def classify(
-    items: pd.DataFrame,
+    data: pd.DataFrame,
     codebook: Codebook,
     study: Study | None = None,
     *,
@@ -277,8 +303,8 @@ def classify(
 
     Parameters
     ----------
-    items : DataFrame
-        ``item_id, text`` and ``language`` (``zh``/``en``; default ``zh``), e.g. from
+    data : DataFrame
+        The items: ``item_id, text`` and ``language`` (``zh``/``en``; default ``zh``), e.g. from
         :func:`research.feedback.load_feedback`.
     codebook : Codebook
         The study's codebook (keywords, patterns, exclude keywords, valences, touchpoints).
@@ -314,24 +340,7 @@ def classify(
       item_id  code
     0       a  slow
     """
-    parts = list(
-        classify_stream(
-            items,
-            codebook,
-            study,
-            chunk_size=chunk_size,
-            workers=workers,
-            progress=progress,
-            negation=negation,
-        )
-    )
-    labels = (
-        pd.concat([p[0] for p in parts], ignore_index=True) if parts else pd.DataFrame(columns=LABEL_COLUMNS)
-    )
-    codes = (
-        pd.concat([p[1] for p in parts], ignore_index=True) if parts else pd.DataFrame(columns=CODE_COLUMNS)
-    )
-    return Classified(labels=labels, codes=codes)
+    return _concat(list(_stream(data, codebook, study, _Run(chunk_size, workers, progress, negation))))
 
 
 # ----------------------------------------------------------------------------------------------
@@ -344,21 +353,37 @@ def _empty(columns: list[str]) -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series([], dtype=numeric.get(c, "str")) for c in columns})
 
 
-def input_hash(items: pd.DataFrame, codebook_path: str | Path | None = None, *, negation: bool = True) -> str:
+def classification_hash(
+    data: pd.DataFrame, codebook_path: str | Path | None = None, *, negation: bool = True
+) -> str:
     """SHA-256 (first 16 hex digits) of what a classification depends on.
 
     The items' ids, texts and languages, the codebook file's bytes, the negation setting and
     :data:`CLASSIFIER_VERSION`.
 
+    Parameters
+    ----------
+    data : DataFrame
+        The items (``item_id``, ``text``, ``language``).
+    codebook_path : path, optional
+        The codebook file.
+    negation : bool
+        The negation setting of the classification.
+
+    Returns
+    -------
+    str
+        16 hexadecimal digits.
+
     Examples
     --------
     >>> items = pd.DataFrame({"item_id": ["a"], "text": ["太慢了"], "language": ["zh"]})
-    >>> input_hash(items) == input_hash(items.copy()), len(input_hash(items))
+    >>> classification_hash(items) == classification_hash(items.copy()), len(classification_hash(items))
     (True, 16)
     """
     digest = hashlib.sha256(f"{CLASSIFIER_VERSION}|{negation}|".encode())
-    columns = [c for c in ("item_id", "text", "language") if c in items.columns]
-    hashed = pd.util.hash_pandas_object(items[columns].astype(str), index=False).to_numpy()
+    columns = [c for c in ("item_id", "text", "language") if c in data.columns]
+    hashed = pd.util.hash_pandas_object(data[columns].astype(str), index=False).to_numpy()
     digest.update(hashed.tobytes())
     if codebook_path is not None:
         digest.update(Path(codebook_path).read_bytes())
@@ -393,7 +418,7 @@ def read_parquet_folder(folder: str | Path, name: str) -> pd.DataFrame:
 
 
 def classify_to_parquet(
-    items: pd.DataFrame,
+    data: pd.DataFrame,
     codebook: Codebook,
     folder: str | Path,
     study: Study | None = None,
@@ -403,10 +428,18 @@ def classify_to_parquet(
     progress: bool = True,
     negation: bool = True,
 ) -> Path:
-    """Classify *items* chunk by chunk, each chunk written to Parquet as soon as it is done.
+    """Classify the items *data* chunk by chunk, each chunk written to Parquet as soon as it is done.
 
     The parts (``labels-00000.parquet``, ``codes-00000.parquet`` ...) go to a temporary folder
     next to *folder*, renamed to *folder* when all are written: *folder* exists only complete.
+
+    Parameters
+    ----------
+    data : DataFrame
+        The items; *codebook*, *study*, *chunk_size*, *workers*, *progress* and *negation* as
+        for :func:`classify`.
+    folder : path
+        Where the parts go.
 
     Returns
     -------
@@ -418,20 +451,11 @@ def classify_to_parquet(
     partial = folder.parent / f".{folder.name}.{uuid.uuid4().hex[:8]}.partial"
     partial.mkdir()
     try:
-        stream = classify_stream(
-            items,
-            codebook,
-            study,
-            chunk_size=chunk_size,
-            workers=workers,
-            progress=progress,
-            negation=negation,
-        )
         parts = 0
-        for labels, codes in stream:
-            _write_parquet(labels, partial / f"labels-{parts:05d}.parquet")
+        for chunk in _stream(data, codebook, study, _Run(chunk_size, workers, progress, negation)):
+            _write_parquet(chunk.labels, partial / f"labels-{parts:05d}.parquet")
             _write_parquet(
-                codes.astype({"touchpoint": "str", "stage": "str"}).replace("None", None),
+                chunk.codes.astype({"touchpoint": "str", "stage": "str"}).replace("None", None),
                 partial / f"codes-{parts:05d}.parquet",
             )
             parts += 1
@@ -480,16 +504,18 @@ def classify_study(
     >>> result = classify_study(load_study("sample"))  # doctest: +SKIP
     """
     from research.feedback.ingest import load_codebook_of, load_feedback
-    from research.feedback.schema import SECTION, codebook_file, parse_section
+    from research.feedback.schema import codebook_file, load_feedback_section
 
     items = load_feedback(study) if items is None else items
-    parsed = parse_section(study, study.section(SECTION))
+    parsed = load_feedback_section(study)
     codebook_path = study.file(codebook_file(study, parsed))
     codebook = load_codebook_of(study) if codebook is None else codebook
     if workers is None:
         workers = 2 if len(items) > 200_000 and (os.cpu_count() or 1) >= 2 else 1
     folder = (
-        study.processed_dir / "feedback" / f"classified-{input_hash(items, codebook_path, negation=negation)}"
+        study.processed_dir
+        / "feedback"
+        / f"classified-{classification_hash(items, codebook_path, negation=negation)}"
     )
     if not (cache and (folder / "labels-00000.parquet").exists()):
         classify_to_parquet(

@@ -21,8 +21,15 @@ import numpy as np
 import pandas as pd
 
 from research.errors import DataError
-from research.feedback.schema import SECTION, FeedbackSection, OpenItem, Source, codebook_file, parse_section
-from research.io import detect_encoding, read_table, require_columns
+from research.feedback.schema import (
+    SECTION,
+    FeedbackSection,
+    OpenItem,
+    Source,
+    codebook_file,
+    load_feedback_section,
+)
+from research.io import detect_encoding, read_table, read_text, require_columns
 
 if TYPE_CHECKING:
     from research.coding import Codebook
@@ -55,7 +62,7 @@ _CJK = re.compile(r"[\u3400-\u9fff]")
 
 
 def read_jsonl(path: str | Path, *, encoding: str | None = None) -> pd.DataFrame:
-    """Read a JSON lines file (one JSON object per line; ``.jsonl``, ``.jsonl.gz``, ``.ndjson``).
+    r"""Read a JSON lines file (one JSON object per line; ``.jsonl``, ``.jsonl.gz``, ``.ndjson``).
 
     The encoding is detected as for CSV files (UTF-8, UTF-8 with BOM, GBK); blank lines are
     skipped. A line that is not JSON, or not an object, is a :class:`DataError` naming its
@@ -63,10 +70,10 @@ def read_jsonl(path: str | Path, *, encoding: str | None = None) -> pd.DataFrame
 
     Examples
     --------
-    >>> import tempfile, pathlib
-    >>> p = pathlib.Path(tempfile.mkdtemp()) / "tickets.jsonl"
-    >>> _ = p.write_bytes('{"id": 1, "text": "扣费不对"}\\n\\n{"id": 2, "text": "thanks"}\\n'.encode("gbk"))
-    >>> read_jsonl(p)
+    >>> import pathlib, tempfile
+    >>> tickets = pathlib.Path(tempfile.mkdtemp(), "tickets.jsonl")
+    >>> _ = tickets.write_bytes('{"id": 1, "text": "扣费不对"}\n\n{"id": 2, "text": "thanks"}\n'.encode("gbk"))
+    >>> read_jsonl(tickets)
        id  text
     0   1  扣费不对
     1   2  thanks
@@ -76,23 +83,9 @@ def read_jsonl(path: str | Path, *, encoding: str | None = None) -> pd.DataFrame
         raise DataError("File not found", file=path, hint="Check the path in study.yml.")
     if path.is_dir():
         raise DataError("Expected a JSON lines file, found a folder", file=path, hint="Name one file.")
-    try:
-        data = path.read_bytes()
-        if path.suffix.lower() == ".gz":
-            data = gzip.decompress(data)
-    except (OSError, EOFError) as exc:
-        raise DataError(f"Cannot read the file: {exc}", file=path) from None
-    if not data.strip():
+    text = _read_gzip_text(path, encoding) if path.suffix.lower() == ".gz" else read_text(path, encoding)
+    if not text.strip():
         raise DataError("The file is empty", file=path, hint="Export it again.")
-    encoding = encoding or detect_encoding(data[: 1 << 20], file=path)
-    try:
-        text = data.decode(encoding).removeprefix("\ufeff")
-    except (UnicodeDecodeError, LookupError) as exc:
-        raise DataError(
-            f"Cannot decode the file as {encoding}: {exc}",
-            file=path,
-            hint="Fix the declared encoding in study.yml or leave it out to auto-detect.",
-        ) from None
     records = []
     for number, line in enumerate(text.splitlines(), 1):
         if not line.strip():
@@ -121,6 +114,23 @@ def read_jsonl(path: str | Path, *, encoding: str | None = None) -> pd.DataFrame
     return frame
 
 
+def _read_gzip_text(path: Path, encoding: str | None) -> str:
+    """The text of a gzip-compressed file, its encoding detected as for CSV files."""
+    try:
+        data = gzip.decompress(path.read_bytes())
+    except (OSError, EOFError) as exc:
+        raise DataError(f"Cannot read the file: {exc}", file=path) from None
+    encoding = encoding or detect_encoding(data[: 1 << 20], file=path)
+    try:
+        return data.decode(encoding).removeprefix("\ufeff")
+    except (UnicodeDecodeError, LookupError) as exc:
+        raise DataError(
+            f"Cannot decode the decompressed file as {encoding}: {exc}",
+            file=path,
+            hint="Declare the encoding of the compressed text in study.yml, or leave it out to auto-detect.",
+        ) from None
+
+
 def read_feedback_file(study: Study, file_id: str) -> pd.DataFrame:
     """A declared feedback file as read (CSV/TSV/XLSX via :func:`research.io.read_table`, JSON lines).
 
@@ -146,6 +156,31 @@ def _first(mask: np.ndarray | pd.Series) -> int:
     return int(np.flatnonzero(np.asarray(mask))[0])
 
 
+def _refuse(
+    bad: pd.Series,
+    values: pd.Series,
+    message: str,
+    hint: str,
+    *,
+    file: Any,
+    rows: list[int] | None,
+    column: str | None,
+    show_value: bool = True,
+) -> None:
+    """Raise a :class:`DataError` naming the first *bad* cell of *values* (nothing when none is bad)."""
+    if not bad.any():
+        return
+    at = _first(bad)
+    raise DataError(
+        message,
+        file=file,
+        row=rows[at] if rows else at + 2,
+        column=column,
+        value=values.iloc[at] if show_value else None,
+        hint=hint,
+    )
+
+
 def _blank(values: pd.Series) -> pd.Series:
     return values.isna() | values.astype(str).str.strip().isin(["", "nan", "NaT", "None"])
 
@@ -165,18 +200,16 @@ def parse_times(
     blank = _blank(values)
     text = values.where(~blank, None)
     parsed = pd.to_datetime(text, errors="coerce", format="mixed", utc=True)
-    bad = parsed.isna() & ~blank
-    if bad.any():
-        at = _first(bad)
-        raise DataError(
-            "Not a date or time",
-            file=file,
-            row=rows[at] if rows else at + 2,
-            column=column,
-            value=values.iloc[at],
-            hint="Use ISO dates such as 2025-03-01 or 2025-03-01 08:30 (leave the cell empty when unknown), "
-            "or name another time_column.",
-        )
+    _refuse(
+        parsed.isna() & ~blank,
+        values,
+        "Not a date or time",
+        "Use ISO dates such as 2025-03-01 or 2025-03-01 08:30 (leave the cell empty when unknown), "
+        "or name another time_column.",
+        file=file,
+        rows=rows,
+        column=column,
+    )
     return parsed.dt.tz_convert(None).astype("datetime64[ns]")
 
 
@@ -197,29 +230,22 @@ def parse_ratings(
     """
     blank = _blank(values)
     numbers = pd.to_numeric(values.where(~blank, None), errors="coerce").astype(float)
-    bad = numbers.isna() & ~blank
-    if bad.any():
-        at = _first(bad)
-        raise DataError(
-            "Not a number",
-            file=file,
-            row=rows[at] if rows else at + 2,
-            column=column,
-            value=values.iloc[at],
-            hint="Ratings must be numbers (stars, 0-10 scores).",
-        )
+    where = {"file": file, "rows": rows, "column": column}
+    _refuse(
+        numbers.isna() & ~blank,
+        values,
+        "Not a number",
+        "Ratings must be numbers (stars, 0-10 scores).",
+        **where,
+    )
     if scale is not None:
-        outside = numbers.notna() & ~numbers.between(*scale)
-        if outside.any():
-            at = _first(outside)
-            raise DataError(
-                f"Rating outside the scale {scale[0]:g}-{scale[1]:g}",
-                file=file,
-                row=rows[at] if rows else at + 2,
-                column=column,
-                value=values.iloc[at],
-                hint="Fix the value, or the rating_min/rating_max of this source in study.yml.",
-            )
+        _refuse(
+            numbers.notna() & ~numbers.between(*scale),
+            values,
+            f"Rating outside the scale {scale[0]:g}-{scale[1]:g}",
+            "Fix the value, or the rating_min/rating_max of this source in study.yml.",
+            **where,
+        )
     return numbers
 
 
@@ -244,26 +270,25 @@ def _ids(
     if values is None:
         return [f"{prefix}:{row}" for row in rows]
     text = _clean_text(values)
-    if (text == "").any():
-        at = _first(text == "")
-        raise DataError(
-            "Empty item id",
-            file=file,
-            row=rows[at],
-            column=column,
-            hint="Give every item an id, or leave id_column out to number items by row.",
-        )
-    duplicated = text.duplicated()
-    if duplicated.any():
-        at = _first(duplicated)
-        raise DataError(
-            "Duplicate item id",
-            file=file,
-            row=rows[at],
-            column=column,
-            value=text.iloc[at],
-            hint="Each item needs its own id; leave id_column out to number items by row.",
-        )
+    _refuse(
+        text == "",
+        text,
+        "Empty item id",
+        "Give every item an id, or leave id_column out to number items by row.",
+        file=file,
+        rows=rows,
+        column=column,
+        show_value=False,
+    )
+    _refuse(
+        text.duplicated(),
+        text,
+        "Duplicate item id",
+        "Each item needs its own id; leave id_column out to number items by row.",
+        file=file,
+        rows=rows,
+        column=column,
+    )
     return [f"{prefix}:{v}" for v in text]
 
 
@@ -276,23 +301,36 @@ def _check_touchpoints(study: Study, values: pd.Series, *, file: Any, rows: list
     if not study.has_catalog:
         return
     known = {t.id for t in study.touchpoints}
-    unknown = values.notna() & (values != "") & ~values.isin(known)
-    if unknown.any():
-        at = _first(unknown)
-        raise DataError(
-            "Unknown touchpoint",
-            file=file,
-            row=rows[at],
-            column=column,
-            value=values.iloc[at],
-            hint=f"Use ids of the touchpoints: catalog: {sorted(known)}",
-        )
+    _refuse(
+        values.notna() & (values != "") & ~values.isin(known),
+        values,
+        "Unknown touchpoint",
+        f"Use ids of the touchpoints: catalog: {sorted(known)}",
+        file=file,
+        rows=rows,
+        column=column,
+    )
 
 
-def source_items(study: Study, source: Source, frame: pd.DataFrame | None = None) -> pd.DataFrame:
-    """The tidy items of one declared source (see :data:`COLUMNS`)."""
+def source_items(study: Study, source: Source, data: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The tidy items of one declared source (see :data:`COLUMNS`).
+
+    Parameters
+    ----------
+    study : Study
+        The study declaring the source.
+    source : Source
+        One entry of ``feedback.sources``.
+    data : DataFrame, optional
+        The source file as read (default: read it with :func:`read_feedback_file`).
+
+    Returns
+    -------
+    DataFrame
+        One row per record of the file, the columns of :data:`COLUMNS` (without the period helpers).
+    """
     path = study.file(source.file)
-    frame = read_feedback_file(study, source.file) if frame is None else frame
+    frame = read_feedback_file(study, source.file) if data is None else data
     rows = list(frame.attrs.get("rows") or range(2, len(frame) + 2))
     require_columns(frame, source.columns, file=path)
     text = _clean_text(frame[source.text_column])
@@ -325,10 +363,13 @@ def source_items(study: Study, source: Source, frame: pd.DataFrame | None = None
         items["touchpoint"] = touchpoint.replace("", None).to_numpy()
     else:
         items["touchpoint"] = source.touchpoint
-    scale = (source.rating_min, source.rating_max) if source.rating_min is not None else None
     items["rating"] = (
         parse_ratings(
-            frame[source.rating_column], scale, file=path, rows=rows, column=source.rating_column
+            frame[source.rating_column],
+            source.rating_scale,
+            file=path,
+            rows=rows,
+            column=source.rating_column,
         ).to_numpy()
         if source.rating_column
         else np.nan
@@ -383,17 +424,15 @@ def open_item_items(study: Study, parsed: FeedbackSection, item: OpenItem, index
             if item.wave_column
             else pd.Series(item.wave or waves[0], index=frame.index)
         )
-        unknown = ~wave.isin(waves)
-        if unknown.any():
-            at = _first(unknown)
-            raise DataError(
-                "Not a survey wave",
-                file=path,
-                row=rows[at],
-                column=item.wave_column,
-                value=wave.iloc[at],
-                hint=f"Declared waves: {waves}",
-            )
+        _refuse(
+            ~wave.isin(waves),
+            wave,
+            "Not a survey wave",
+            f"Declared waves: {waves}",
+            file=path,
+            rows=rows,
+            column=item.wave_column,
+        )
         texts = frame[item.text_column]
         prefix = item.file
         item_ids = _ids(
@@ -467,7 +506,7 @@ def _respondent_scores(study: Study, score: str, waves: list[str], field: str) -
 
 
 def load_feedback(study: Study) -> pd.DataFrame:
-    """Every feedback item of *study*: one tidy row per item, none dropped.
+    r"""Every feedback item of *study*: one tidy row per item, none dropped.
 
     Returns
     -------
@@ -487,7 +526,7 @@ def load_feedback(study: Study) -> pd.DataFrame:
     >>> import tempfile, pathlib, yaml
     >>> folder = pathlib.Path(tempfile.mkdtemp()) / "fb"
     >>> folder.mkdir()
-    >>> _ = (folder / "reviews.csv").write_text("when,review\\n2025-03-03,太慢了\\n,\\n", encoding="utf-8")
+    >>> _ = (folder / "reviews.csv").write_text("when,review\n2025-03-03,太慢了\n,\n", encoding="utf-8")
     >>> _ = (folder / "codebook.yml").write_text("codes: [{id: slow, name: {zh: 慢}}]", encoding="utf-8")
     >>> _ = (folder / "study.yml").write_text(yaml.safe_dump({"name": "fb", "files": {
     ...     "reviews": {"path": "reviews.csv", "role": "feedback"},
@@ -502,22 +541,30 @@ def load_feedback(study: Study) -> pd.DataFrame:
     >>> items["week"].dt.strftime("%Y-%m-%d").tolist()
     ['2025-03-03', nan]
     """
-    section = study.section(SECTION)
-    if not section:
-        raise DataError(
-            "The study has no feedback: section",
-            file=study.yml_path,
-            column=SECTION,
-            hint="Add one (see research.feedback.schema) to analyse feedback.",
-        )
-    parsed = parse_section(study, section)
+    parsed = load_feedback_section(study)
     parts = [source_items(study, source) for source in parsed.sources]
     parts += [open_item_items(study, parsed, item, i) for i, item in enumerate(parsed.open_items)]
-    return tidy(parts)
+    return stack_items(parts)
 
 
-def tidy(parts: list[pd.DataFrame]) -> pd.DataFrame:
-    """Stack item tables and add the period helpers (``week``, ``month``) and ``blank``."""
+def stack_items(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    """Stack item tables and add the period helpers (``week``, ``month``) and ``blank``.
+
+    Parameters
+    ----------
+    parts : list of DataFrame
+        Items of each source and open item (:func:`source_items`, :func:`open_item_items`).
+
+    Returns
+    -------
+    DataFrame
+        :data:`COLUMNS` then any extra columns, one row per item.
+
+    Raises
+    ------
+    DataError
+        The same item id in two parts.
+    """
     items = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=COLUMNS)
     items["time"] = pd.to_datetime(items["time"])
     items["week"] = items["time"].dt.to_period("W-SUN").dt.start_time
@@ -525,25 +572,35 @@ def tidy(parts: list[pd.DataFrame]) -> pd.DataFrame:
     items["blank"] = items["text"].astype(str).str.strip() == ""
     duplicated = items["item_id"].duplicated()
     if duplicated.any():
-        at = _first(duplicated)
         raise DataError(
             "Duplicate item id across feedback sources",
             column="item_id",
-            value=items["item_id"].iloc[at],
+            value=items["item_id"].iloc[_first(duplicated)],
             hint="Two sources read the same file with the same ids; declare each file once.",
         )
     extra = [c for c in items.columns if c not in COLUMNS]
     return items[COLUMNS + extra]
 
 
-def summary(items: pd.DataFrame) -> pd.DataFrame:
+def summary(data: pd.DataFrame) -> pd.DataFrame:
     """Per source: items, empty texts, undated items, ratings, linked scores, first and last date.
 
     Empty texts are counted here (they are kept in the items table, never dropped).
 
+    Parameters
+    ----------
+    data : DataFrame
+        The items (:func:`load_feedback`).
+
+    Returns
+    -------
+    DataFrame
+        One row per source: ``source``, ``n``, ``blank``, ``undated``, ``rated``, ``scored``,
+        ``first``, ``last``.
+
     Examples
     --------
-    >>> items = tidy([pd.DataFrame({"item_id": ["a:1", "a:2"], "source": "a", "text": ["ok", ""],
+    >>> items = stack_items([pd.DataFrame({"item_id": ["a:1", "a:2"], "source": "a", "text": ["ok", ""],
     ...                             "time": [pd.Timestamp("2025-01-02"), pd.NaT], "rating": np.nan,
     ...                             "score": np.nan, "file": "a", "row": [2, 3], "language": "en",
     ...                             "touchpoint": None, "respondent_id": None, "wave": None})])
@@ -551,7 +608,7 @@ def summary(items: pd.DataFrame) -> pd.DataFrame:
       source  n  blank  undated
     0      a  2      1        1
     """
-    grouped = items.groupby("source", sort=False)
+    grouped = data.groupby("source", sort=False)
     table = pd.DataFrame(
         {
             "n": grouped.size(),
@@ -570,5 +627,5 @@ def load_codebook_of(study: Study) -> Codebook:
     """The codebook feedback is classified with (``feedback.codebook`` or the study's only one)."""
     from research.coding import load_codebook
 
-    parsed = parse_section(study, study.section(SECTION))
+    parsed = load_feedback_section(study)
     return load_codebook(study.file(codebook_file(study, parsed)), study=study)

@@ -7,7 +7,7 @@ a :class:`~research.errors.DataError` and raises for none of them.
 Parameters of the notebook it knows: ``language``, ``period`` (``"W"`` or ``"M"``), ``recent``
 (periods in the recent window, >= 1), ``baseline`` (periods before it; 0 or empty: all),
 ``source`` (only the items of one source; empty: all), ``segment`` (a column of the items
-table to compare groups by, e.g. a survey segment; empty: none), ``correction`` (``"holm"`` or
+table to compare groups by, e.g. a survey segment; empty: none), ``padjust`` (``"holm"`` or
 ``"fdr"``, across codes in the detractor comparison).
 """
 
@@ -19,14 +19,21 @@ import pandas as pd
 from pydantic import ValidationError
 
 from research.errors import DataError, validation_problems
-from research.feedback.schema import HINT, SECTION, FeedbackSection, codebook_file, reference_problems
+from research.feedback.schema import (
+    HINT,
+    SECTION,
+    FeedbackSection,
+    codebook_file,
+    no_section_error,
+    reference_problems,
+)
 from research.study import report_language_problems
 
 if TYPE_CHECKING:
     from research.study import Study
 
 PERIODS = ("W", "M")
-CORRECTIONS = ("holm", "fdr")
+PADJUST = ("holm", "fdr")
 
 
 def _whole(value: Any, low: int) -> bool:
@@ -59,9 +66,9 @@ def parameter_problems(study: Study, parameters: dict[str, Any]) -> list[DataErr
             "baseline must be a whole number of periods >= 0",
             "0 or empty: every period before the recent window.",
         )
-    correction = parameters.get("correction", "holm")
-    if correction not in CORRECTIONS:
-        problem("correction", correction, "Unknown correction", f"Use one of {list(CORRECTIONS)}.")
+    padjust = parameters.get("padjust", "holm")
+    if padjust not in PADJUST:
+        problem("padjust", padjust, "Unknown multiple-comparison correction", f"Use one of {list(PADJUST)}.")
     problems += report_language_problems(study, parameters.get("language"))
     return problems
 
@@ -75,17 +82,14 @@ def check_run(study: Study, parameters: dict[str, Any]) -> list[DataError]:
     >>> [p.message for p in check_run(load_study("sample"), {"period": "Y", "source": "fax"})]
     ['Unknown period', 'Not a feedback source of the study']
     """
-    from research.feedback.ingest import open_item_items, source_items, tidy
+    from research.feedback.ingest import open_item_items, source_items, stack_items
 
     problems: list[DataError] = []
     section = study.section(SECTION)
     if not section:
         problems.append(
-            DataError(
-                "The study has no feedback: section",
-                file=study.yml_path,
-                column=SECTION,
-                hint="Add one naming the feedback files (see research.feedback.schema).",
+            no_section_error(
+                study, SECTION, "Add one naming the feedback files (see research.feedback.schema)."
             )
         )
         return problems + parameter_problems(study, parameters)
@@ -126,7 +130,7 @@ def check_run(study: Study, parameters: dict[str, Any]) -> list[DataError]:
     problems += parameter_problems(study, parameters)
     if parts:
         try:
-            items = tidy(parts)
+            items = stack_items(parts)
         except DataError as error:
             problems.append(error)
             return problems

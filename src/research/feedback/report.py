@@ -10,8 +10,9 @@ left out of every share (they say nothing); items no code covers are the ``uncod
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -20,6 +21,7 @@ from research.errors import DataError, NotApplicable
 from research.feedback import stats
 from research.feedback.classification import Classified, classify_study
 from research.feedback.types import TYPES
+from research.wording import join, say
 
 if TYPE_CHECKING:
     from research.coding import Codebook
@@ -81,9 +83,32 @@ class FeedbackData:
 
 
 def load_feedback_data(
-    study: Study, *, language: str = "", source: str = "", progress: bool = False, workers: int | None = None
+    study: Study,
+    *,
+    language: str | None = None,
+    source: str = "",
+    progress: bool = False,
+    workers: int | None = None,
 ) -> FeedbackData:
     """Load, classify (cached) and join a study's feedback for the report.
+
+    Parameters
+    ----------
+    study : Study
+        The study whose ``feedback:`` section is read.
+    language : str, optional
+        ``"zh"`` or ``"en"``; ``None`` (or empty): the study's main language.
+    source : str
+        Keep the items of this source only ("" for all).
+    progress : bool
+        Show a progress bar while classifying.
+    workers : int, optional
+        Processes for the classification (see :func:`research.feedback.classify_study`).
+
+    Returns
+    -------
+    FeedbackData
+        The items, the written items, their codes and the codebook.
 
     Examples
     --------
@@ -208,7 +233,7 @@ def code_importance(data: FeedbackData) -> pd.DataFrame:
 
 def trends(
     data: FeedbackData, period: str = "M", recent: int = 1, baseline: int | None = None
-) -> stats.Emerging:
+) -> stats.EmergingResult:
     """Code shares per period and the codes emerging in the recent window (FDR across codes).
 
     Only the feedback streams are trended: open-ended survey answers carry their wave's date,
@@ -227,8 +252,21 @@ def trends(
     return stats.emerging_issues(stream, codes, period, recent=int(recent), baseline=baseline)
 
 
-def detractors(data: FeedbackData, correction: str = "holm") -> pd.DataFrame:
-    """Code shares among detractors vs promoters of the linked survey answers, with lift."""
+def detractors(data: FeedbackData, padjust: Literal["holm", "fdr"] = "holm") -> pd.DataFrame:
+    """Code shares among detractors vs promoters of the linked survey answers, with lift.
+
+    Parameters
+    ----------
+    data : FeedbackData
+        The study's feedback (:func:`load_feedback_data`).
+    padjust : {"holm", "fdr"}
+        Adjustment of the p-values across codes (:func:`research.feedback.stats.detractor_lift`).
+
+    Returns
+    -------
+    DataFrame
+        :func:`research.feedback.stats.detractor_lift` with the codes' ``label``.
+    """
     scored = data.written[data.written["score"].notna()]
     if scored.empty:
         raise NotApplicable(
@@ -238,7 +276,7 @@ def detractors(data: FeedbackData, correction: str = "holm") -> pd.DataFrame:
             remedy_zh="在 feedback.open_items 下声明问卷的开放题回答，即可查看贬损者在说什么。",
         )
     table = stats.detractor_lift(
-        scored, data.codes[data.codes["item_id"].isin(scored["item_id"])], correction=correction
+        scored, data.codes[data.codes["item_id"].isin(scored["item_id"])], padjust=padjust
     )
     return table.assign(label=table["code"].map(data.code_label))
 
@@ -318,7 +356,8 @@ def touchpoint_feed(data: FeedbackData, top: int = TOP_CODES) -> pd.DataFrame:
         }
     )
     table["negative_share"] = table["negative"] / table["n"]
-    table["ci_low"], table["ci_high"] = stats.wilson(table["negative"], table["n"])
+    interval = stats.wilson(table["negative"], table["n"])
+    table["ci_low"], table["ci_high"] = interval["ci_low"].to_numpy(), interval["ci_high"].to_numpy()
     bad = joined[(joined["sentiment_label"] == "negative") | (joined["type"] == "complaint")]
     coded = bad.merge(data.codes[["item_id", "code"]], on="item_id")
     top_codes = coded.groupby("touchpoint")["code"].agg(
@@ -345,6 +384,15 @@ class SupervisedCheck:
     codes: Any  # research.text.supervised.MultiLabelCrossValidated or None
     code_rules: pd.DataFrame | None  # precision/recall of the rules on the same items
     notes: list[str]
+
+    def summary(self) -> pd.DataFrame:
+        """The cross-validated figures of the models trained, with ``model`` (``types``, ``codes``)."""
+        parts = []
+        if self.types is not None:
+            parts.append(self.types.summary().assign(model="types"))
+        if self.codes is not None:
+            parts.append(self.codes.table.assign(model="codes"))
+        return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["model"])
 
 
 def supervised(data: FeedbackData) -> SupervisedCheck:
@@ -450,7 +498,7 @@ def feedback_results(
     data: FeedbackData,
     *,
     code_shares: pd.DataFrame,
-    emerging: stats.Emerging | None = None,
+    emerging: stats.EmergingResult | None = None,
     lift: pd.DataFrame | None = None,
     feed: pd.DataFrame | None = None,
     ranked: pd.DataFrame | None = None,
@@ -512,3 +560,121 @@ def feedback_results(
         },
         "codebook_gaps": [str(x) for x in candidates["label"]] if candidates is not None else [],
     }
+
+
+# ----------------------------------------------------------------------------------------------
+# words
+# ----------------------------------------------------------------------------------------------
+
+
+def emerging_text(
+    emerging: stats.EmergingResult, language: str | None = None, labels: Mapping[str, str] | None = None
+) -> str:
+    """The method, windows and flagged codes of the emerging-issue test in *language*.
+
+    Parameters
+    ----------
+    emerging : EmergingResult
+        :func:`trends` (``table``, ``recent``, ``baseline``, ``flagged``, ``method``, ``alpha``).
+    language : str, optional
+        ``"zh"`` or ``"en"``; ``None``: the report's language.
+    labels : mapping, optional
+        Code names by id.
+
+    Returns
+    -------
+    str
+        One Markdown sentence.
+    """
+    names = labels or {}
+    test = "fisher" if "Fisher" in emerging.method else "ztest"
+    flagged = join((names.get(c, c) for c in emerging.flagged), language)
+    return say(
+        "feedback",
+        "emerging",
+        language,
+        test=say("feedback", test, language),
+        codes=len(emerging.table),
+        alpha=emerging.alpha,
+        recent_start=emerging.recent[0].date(),
+        recent_end=emerging.recent[1].date(),
+        baseline_start=emerging.baseline[0].date(),
+        baseline_end=emerging.baseline[1].date(),
+        flagged=flagged or say("feedback", "none", language),
+    )
+
+
+def feedback_at_a_glance(
+    results: Mapping[str, Any], language: str | None = None, labels: Mapping[str, str] | None = None
+) -> list[str]:
+    """Three to five sentences summing up a feedback report, from its ``results.json`` figures.
+
+    Items analysed with their negative and uncoded shares; the most important issues; what is
+    emerging; what detractors mention more than promoters. Parts the report did not compute are
+    left out.
+
+    Parameters
+    ----------
+    results : mapping
+        The report's results (:func:`feedback_results`).
+    language : str, optional
+        ``"zh"`` or ``"en"``; ``None``: the report's language.
+    labels : mapping, optional
+        Code names in *language*, by id.
+
+    Returns
+    -------
+    list of str
+        The sentences, at most five.
+
+    Examples
+    --------
+    >>> results = {"n_items": 120, "n_written": 100, "sources": ["app", "tickets"], "negative_share": 0.4,
+    ...            "uncoded_share": 0.15, "importance": [{"code": "wait", "estimate": 0.2}],
+    ...            "emerging": []}
+    >>> for line in feedback_at_a_glance(results, "en", {"wait": "Long waits"}):
+    ...     print(line)
+    100 feedback items with a text were analysed (120 in all, from 2 source(s)); 40% carry negative \
+sentiment and 15% are covered by no code.
+    The most important issues (share × negativity): Long waits (20.0% of items).
+    No issue is emerging in the recent window.
+    """
+    names = labels or {}
+
+    def line(key: str, **values: Any) -> str:
+        return say("feedback", key, language, **values)
+
+    lines = [
+        line(
+            "sample",
+            written=int(results.get("n_written") or 0),
+            items=int(results.get("n_items") or 0),
+            sources=len(results.get("sources") or []),
+            negative=results.get("negative_share") or 0.0,
+            uncoded=results.get("uncoded_share") or 0.0,
+        )
+    ]
+    important = (results.get("importance") or [])[:3]
+    if important:
+        items = [
+            line("share_item", name=names.get(row["code"], row["code"]), share=row["estimate"])
+            for row in important
+        ]
+        lines.append(line("important", items=join(items, language)))
+    if results.get("emerging") is not None:
+        emerging = [names.get(c, c) for c in results["emerging"]]
+        lines.append(
+            line("emerging_found", items=join(emerging, language)) if emerging else line("emerging_none")
+        )
+    themes = results.get("detractor_themes") or []
+    if themes:
+        top = themes[0]
+        lines.append(
+            line(
+                "detractor_theme",
+                name=names.get(top["code"], top["code"]),
+                detractors=top["share_detractors"],
+                promoters=top["share_promoters"],
+            )
+        )
+    return lines[:5]

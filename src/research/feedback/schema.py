@@ -53,10 +53,12 @@ the files and checks the columns and values.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
+from pydantic import Field, ValidationError, model_validator
 
+from research.config import StrictModel
 from research.errors import DataError, FieldProblem, from_validation_error
 
 if TYPE_CHECKING:
@@ -69,11 +71,7 @@ HINT = (
 )
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Source(_Strict):
+class Source(StrictModel):
     """One feedback file: which column holds the text and, optionally, the rest."""
 
     file: str
@@ -106,7 +104,7 @@ class Source(_Strict):
             )
         if self.rating_min is not None and not self.rating_column:
             raise FieldProblem("rating_min", self.rating_min, "a rating scale needs a rating_column")
-        if self.rating_min is not None and self.rating_min >= self.rating_max:
+        if self.rating_scale is not None and self.rating_scale[0] >= self.rating_scale[1]:
             raise FieldProblem("rating_max", self.rating_max, "rating_max must be above rating_min")
         named = [c for c in self.columns if c]
         clash = sorted({c for c in named if named.count(c) > 1})
@@ -133,12 +131,19 @@ class Source(_Strict):
         ]
 
     @property
+    def rating_scale(self) -> tuple[float, float] | None:
+        """``(rating_min, rating_max)`` when both are given."""
+        if self.rating_min is None or self.rating_max is None:
+            return None
+        return (self.rating_min, self.rating_max)
+
+    @property
     def name(self) -> str:
         """The constant source (channel) name: ``source``, else the file id."""
         return self.source or self.file
 
 
-class OpenItem(_Strict):
+class OpenItem(StrictModel):
     """Open-ended survey answers linked to the respondents' scores.
 
     Either ``file`` (a feedback file with a respondent id column) or only ``wave`` (the text
@@ -179,19 +184,23 @@ class OpenItem(_Strict):
         return self.source or "survey"
 
 
-class FeedbackSection(_Strict):
+class FeedbackSection(StrictModel):
     """The validated ``feedback:`` section."""
 
     codebook: str | None = None
-    sources: list[Source] = []
-    open_items: list[OpenItem] = []
+    sources: list[Source] = Field(default_factory=list)
+    open_items: list[OpenItem] = Field(default_factory=list)
     score_item: str | None = None
 
     @model_validator(mode="after")
     def _something(self) -> FeedbackSection:
         if not self.sources and not self.open_items:
             raise FieldProblem("sources", None, "declare at least one source or open item")
-        for name, entries in (("sources", self.sources), ("open_items", self.open_items)):
+        groups: tuple[tuple[str, Sequence[Source | OpenItem]], ...] = (
+            ("sources", self.sources),
+            ("open_items", self.open_items),
+        )
+        for name, entries in groups:
             for index, entry in enumerate(entries):
                 try:
                     entry.check()
@@ -202,8 +211,46 @@ class FeedbackSection(_Strict):
         return self
 
 
-def parse_section(study: Study, section: dict[str, Any]) -> FeedbackSection:
+def no_section_error(study: Study, section: str, hint: str) -> DataError:
+    """The error of a run that needs study.yml's *section* when the study has none.
+
+    Parameters
+    ----------
+    study : Study
+        The study.
+    section : str
+        The pillar section (``feedback``, ``journeys`` ...).
+    hint : str
+        What to add.
+
+    Returns
+    -------
+    DataError
+        Naming study.yml and the section.
+
+    Examples
+    --------
+    >>> from research import load_study
+    >>> no_section_error(load_study("sample"), "nope", "Add one.").message
+    'The study has no nope: section'
+    """
+    return DataError(f"The study has no {section}: section", file=study.yml_path, column=section, hint=hint)
+
+
+def parse_feedback_section(study: Study, section: dict[str, Any]) -> FeedbackSection:
     """Field-level validation of a ``feedback:`` section, and its references to the study.
+
+    Parameters
+    ----------
+    study : Study
+        The study whose files and touchpoints the section refers to.
+    section : dict
+        The ``feedback:`` section as read from study.yml.
+
+    Returns
+    -------
+    FeedbackSection
+        The validated section.
 
     Raises
     ------
@@ -214,7 +261,7 @@ def parse_section(study: Study, section: dict[str, Any]) -> FeedbackSection:
     Examples
     --------
     >>> from research import load_study
-    >>> parse_section(load_study("sample"), {"sources": [{"file": "nope", "text_column": "t"}]})
+    >>> parse_feedback_section(load_study("sample"), {"sources": [{"file": "nope", "text_column": "t"}]})
     Traceback (most recent call last):
     ...
     research.errors.DataError: Invalid feedback section: not a declared data file [file
@@ -370,6 +417,38 @@ def codebook_file(study: Study, parsed: FeedbackSection) -> str:
     return next(iter(sorted(study.files_with_role("codebook"))))
 
 
+def load_feedback_section(study: Study) -> FeedbackSection:
+    """The study's validated ``feedback:`` section.
+
+    Parameters
+    ----------
+    study : Study
+        The study.
+
+    Returns
+    -------
+    FeedbackSection
+        The validated section.
+
+    Raises
+    ------
+    DataError
+        The study has no ``feedback:`` section, or it is invalid.
+    """
+    section = study.section(SECTION)
+    if not section:
+        raise no_section_error(study, SECTION, "Add one (see research.feedback.schema) to analyse feedback.")
+    return parse_feedback_section(study, section)
+
+
 def validate_section(study: Study, section: dict[str, Any]) -> None:
-    """Validate the ``feedback:`` section on study load (registered in ``research.study``)."""
-    parse_section(study, section)
+    """Validate the ``feedback:`` section on study load (registered in ``research.study``).
+
+    Parameters
+    ----------
+    study : Study
+        The study being loaded.
+    section : dict
+        Its ``feedback:`` section.
+    """
+    parse_feedback_section(study, section)

@@ -2,7 +2,7 @@
 
 Pure functions: tidy frames in, tidy frames out; nothing here reads study.yml. Two inputs recur:
 
-- ``items``: one row per feedback item with an ``item_id`` column (and whatever the analysis
+- ``data`` (the items): one row per feedback item with an ``item_id`` column (and whatever the analysis
   groups or dates by: ``time``, ``source``, ``touchpoint``, ``score`` ...), e.g. the table of
   :func:`research.feedback.load_feedback`;
 - ``codes``: one row per (item, code) the classification assigned, columns ``item_id`` and
@@ -25,14 +25,22 @@ import pandas as pd
 from scipy.stats import fisher_exact
 from statsmodels.stats.proportion import confint_proportions_2indep, proportion_confint, proportions_ztest
 
+from research import defaults
+from research.checks import check_alpha, check_ci
 from research.errors import DataError, NotApplicable
 from research.multitest import adjust_pvalues
+from research.wording import resolve_language
 
 #: The row of items that no code covers.
 UNCODED = "uncoded"
 #: NPS groups (Reichheld 2003): 0-6 detractors, 9-10 promoters on the 0-10 recommendation scale.
 DETRACTOR_MAX, PROMOTER_MIN = 6, 9
 _PERIODS = {"W": "W-SUN", "week": "W-SUN", "M": "M", "month": "M"}
+
+
+def _alpha(ci: float) -> float:
+    """1 - *ci*, rounded so that ``ci=0.95`` gives exactly the 0.05 statsmodels was always given."""
+    return round(1.0 - check_ci(ci), 12)
 
 
 def _require(frame: Any, columns: list[str], what: str) -> None:
@@ -72,50 +80,73 @@ def _membership(items: pd.DataFrame, codes: pd.DataFrame) -> pd.DataFrame:
     return pairs
 
 
-def wilson(count: Any, n: Any, alpha: float = 0.05) -> tuple[np.ndarray, np.ndarray]:
-    """Wilson score interval of proportions count/n (vectorised; NaN where n is 0).
+def wilson(count: Any, n: Any, ci: float = defaults.CI) -> pd.DataFrame:
+    """Wilson score intervals of proportions count/n (vectorised; NaN where n is 0).
 
     Wilson (1927); recommended by Newcombe (1998) and Brown, Cai & DasGupta (2001). Wraps
     :func:`statsmodels.stats.proportion.proportion_confint` with ``method="wilson"``.
 
+    Parameters
+    ----------
+    count, n : array-like
+        Successes and trials, one pair per proportion.
+    ci : float
+        Confidence level of the intervals.
+
+    Returns
+    -------
+    DataFrame
+        One row per proportion, in the input's order: ``count``, ``n``, ``estimate``
+        (count / n, NaN where n is 0), ``ci_low``, ``ci_high``.
+
     Examples
     --------
-    >>> low, high = wilson([81], [263])  # Newcombe (1998), Table I: 0.2553 to 0.3662
-    >>> round(float(low[0]), 4), round(float(high[0]), 4)
-    (0.2553, 0.3662)
+    >>> interval = wilson([81], [263])  # Newcombe (1998), Table I: 0.2553 to 0.3662
+    >>> interval[["ci_low", "ci_high"]].round(4).values.tolist()
+    [[0.2553, 0.3662]]
     """
-    count = np.asarray(count, dtype=float)
-    n = np.asarray(n, dtype=float)
+    count = np.asarray(count, dtype=float).reshape(-1)
+    n = np.asarray(n, dtype=float).reshape(-1)
     safe = np.where(n > 0, n, 1.0)
-    low, high = proportion_confint(count, safe, alpha=alpha, method="wilson")
+    low, high = proportion_confint(count, safe, alpha=_alpha(ci), method="wilson")
     low, high = np.asarray(low, dtype=float), np.asarray(high, dtype=float)
-    return np.where(n > 0, low, np.nan), np.where(n > 0, high, np.nan)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        estimate = np.where(n > 0, count / safe, np.nan)
+    return pd.DataFrame(
+        {
+            "count": count,
+            "n": n,
+            "estimate": estimate,
+            "ci_low": np.where(n > 0, low, np.nan),
+            "ci_high": np.where(n > 0, high, np.nan),
+        }
+    )
 
 
 def code_shares(
-    items: pd.DataFrame,
+    data: pd.DataFrame,
     codes: pd.DataFrame,
     by: str | Sequence[str] | None = None,
     *,
     code_list: Sequence[str] | None = None,
-    alpha: float = 0.05,
+    ci: float = defaults.CI,
 ) -> pd.DataFrame:
     """Share of items per code, with Wilson intervals; items no code covers are the ``uncoded`` row.
 
     Parameters
     ----------
-    items : DataFrame
-        ``item_id`` and the *by* columns.
+    data : DataFrame
+        The items: ``item_id`` and the *by* columns.
     codes : DataFrame
         ``item_id, code`` (one row per assigned code).
     by : str or list of str, optional
-        Group columns of *items* (``source``, ``touchpoint``, ``month``, a segment ...); each
+        Group columns of *data* (``source``, ``touchpoint``, ``month``, a segment ...); each
         group has its own denominator. Missing group values form their own group.
     code_list : list of str, optional
         Codes to report in this order, with zero counts for codes never assigned (e.g. every
         codable code of the codebook); default: the assigned codes, most frequent first.
-    alpha : float
-        1 - confidence level of the intervals.
+    ci : float
+        Confidence level of the intervals.
 
     Returns
     -------
@@ -143,6 +174,7 @@ def code_shares(
     4    web    price      0  2
     5    web  uncoded      2  2
     """
+    items = data
     by = [by] if isinstance(by, str) else list(by or [])
     _require(items, ["item_id", *by], "items")
     pairs = _membership(items, codes)
@@ -170,12 +202,13 @@ def code_shares(
     table["count"] = table["count"].astype(int)
     table["n"] = table["n"].astype(int)
     table["estimate"] = table["count"] / table["n"].where(table["n"] > 0)
-    table["ci_low"], table["ci_high"] = wilson(table["count"], table["n"], alpha)
+    interval = wilson(table["count"], table["n"], ci)
+    table["ci_low"], table["ci_high"] = interval["ci_low"].to_numpy(), interval["ci_high"].to_numpy()
     table = table.drop(columns="_group", errors="ignore")
     return table[[*by, "code", "count", "n", "estimate", "ci_low", "ci_high"]]
 
 
-def importance(shares: pd.DataFrame, negativity: pd.Series | pd.DataFrame) -> pd.DataFrame:
+def importance(data: pd.DataFrame, negativity: pd.Series | pd.DataFrame) -> pd.DataFrame:
     """Importance of each code as share x negativity, highest first.
 
     A code matters when many customers raise it *and* they raise it as a problem: a frequent
@@ -183,17 +216,17 @@ def importance(shares: pd.DataFrame, negativity: pd.Series | pd.DataFrame) -> pd
 
     Parameters
     ----------
-    shares : DataFrame
-        From :func:`code_shares` (``code``, ``estimate``, ``ci_low``, ``ci_high`` and any group
+    data : DataFrame
+        Code shares from :func:`code_shares` (``code``, ``estimate``, ``ci_low``, ``ci_high`` and any group
         columns); the ``uncoded`` row is left out.
     negativity : Series or DataFrame
         Share of the code's mentions that are negative (0..1): a Series indexed by code, or a
-        DataFrame with ``code`` (plus the group columns of *shares*) and ``negativity``.
+        DataFrame with ``code`` (plus the group columns of *data*) and ``negativity``.
 
     Returns
     -------
     DataFrame
-        *shares*' columns plus ``negativity``, ``importance`` (estimate x negativity) and
+        *data*'s columns plus ``negativity``, ``importance`` (estimate x negativity) and
         ``importance_low``, ``importance_high`` (the share's interval times negativity, with
         negativity taken as known), sorted by importance within each group.
 
@@ -206,8 +239,8 @@ def importance(shares: pd.DataFrame, negativity: pd.Series | pd.DataFrame) -> pd
     0  price        0.18
     1   slow        0.10
     """
-    _require(shares, ["code", "estimate", "ci_low", "ci_high"], "shares")
-    table = shares[shares["code"] != UNCODED].copy()
+    _require(data, ["code", "estimate", "ci_low", "ci_high"], "shares")
+    table = data[data["code"] != UNCODED].copy()
     group = [c for c in table.columns if c not in ("code", "count", "n", "estimate", "ci_low", "ci_high")]
     if isinstance(negativity, pd.Series):
         table["negativity"] = table["code"].map(negativity).astype(float)
@@ -236,17 +269,32 @@ def _periods(times: pd.Series, period: str) -> pd.Series:
 
 
 def code_trend(
-    items: pd.DataFrame,
+    data: pd.DataFrame,
     codes: pd.DataFrame,
     period: str = "M",
     *,
     time_column: str = "time",
     code_list: Sequence[str] | None = None,
-    alpha: float = 0.05,
+    ci: float = defaults.CI,
 ) -> pd.DataFrame:
     """Code shares per week (``"W"``, Monday to Sunday) or month (``"M"``) of the items' time.
 
     Undated items are left out of the trend (they have no period); :func:`code_shares` counts them.
+
+    Parameters
+    ----------
+    data : DataFrame
+        The items: ``item_id`` and *time_column*.
+    codes : DataFrame
+        ``item_id, code`` (one row per assigned code).
+    period : {"W", "M"}
+        Weeks (Monday to Sunday) or calendar months.
+    time_column : str
+        The column of *data* holding each item's date.
+    code_list : list of str, optional
+        Codes to report, as in :func:`code_shares`.
+    ci : float
+        Confidence level of the intervals.
 
     Returns
     -------
@@ -265,6 +313,7 @@ def code_trend(
     2 2025-02-01     slow      1  1
     3 2025-02-01  uncoded      0  1
     """
+    items = data
     _require(items, ["item_id", time_column], "items")
     dated = items.loc[items[time_column].notna(), ["item_id", time_column]].copy()
     dated["period"] = _periods(dated[time_column], period)
@@ -272,11 +321,11 @@ def code_trend(
         order = _membership(items, codes)["code"].value_counts()
         code_list = sorted(order.index, key=lambda c: (-order[c], str(c)))
     pairs = codes[codes["item_id"].isin(dated["item_id"])]
-    return code_shares(dated[["item_id", "period"]], pairs, by="period", code_list=code_list, alpha=alpha)
+    return code_shares(dated[["item_id", "period"]], pairs, by="period", code_list=code_list, ci=ci)
 
 
 @dataclass(frozen=True)
-class Emerging:
+class EmergingResult:
     """Result of :func:`emerging_issues`.
 
     Attributes
@@ -286,7 +335,7 @@ class Emerging:
         ``count_recent``, ``n_recent``, ``share_recent``, ``difference`` (recent - baseline)
         with ``ci_low``, ``ci_high`` (Newcombe hybrid score interval), ``ratio``, ``p_value``
         (one-sided: recent share higher), ``p_adjusted`` (Benjamini-Hochberg across codes),
-        ``emerging`` (p_adjusted < alpha); most significant first.
+        ``emerging`` (p_adjusted < *alpha*); most significant first.
     trend : DataFrame
         :func:`code_trend` of all dated items.
     baseline, recent : tuple of Timestamp
@@ -295,6 +344,10 @@ class Emerging:
         One sentence naming the test and the correction, for the report.
     undated : int
         Items without a time (not in either window).
+    alpha : float
+        The significance level (false discovery rate) codes were flagged at.
+    ci : float
+        The confidence level of the intervals.
     """
 
     table: pd.DataFrame
@@ -303,11 +356,17 @@ class Emerging:
     recent: tuple[pd.Timestamp, pd.Timestamp]
     method: str
     undated: int
+    alpha: float = defaults.ALPHA
+    ci: float = defaults.CI
 
     @property
     def flagged(self) -> list[str]:
         """Codes whose share rose beyond chance."""
         return self.table.loc[self.table["emerging"], "code"].tolist()
+
+    def summary(self) -> pd.DataFrame:
+        """One row per code (:attr:`table`), most significant first."""
+        return self.table.copy()
 
 
 def _window(spec: Any, periods: list[pd.Timestamp], name: str) -> list[pd.Timestamp]:
@@ -323,17 +382,18 @@ def _window(spec: Any, periods: list[pd.Timestamp], name: str) -> list[pd.Timest
 
 
 def emerging_issues(
-    items: pd.DataFrame,
+    data: pd.DataFrame,
     codes: pd.DataFrame,
     period: str = "M",
     *,
     recent: int | tuple[Any, Any] = 1,
     baseline: int | tuple[Any, Any] | None = None,
     method: Literal["fisher", "z"] = "fisher",
-    alpha: float = 0.05,
+    alpha: float = defaults.ALPHA,
+    ci: float = defaults.CI,
     time_column: str = "time",
     code_list: Sequence[str] | None = None,
-) -> Emerging:
+) -> EmergingResult:
     """Codes whose share in the recent window is higher than in the baseline beyond chance.
 
     For each code, the share of items with the code in the recent window is compared with its
@@ -341,13 +401,13 @@ def emerging_issues(
     exact test (default; exact for the small counts of rare codes) or the pooled two-proportion
     z-test (``method="z"``). The p-values are adjusted across codes (the ``uncoded`` row
     included) with the Benjamini-Hochberg false discovery rate (1995); a code is flagged when
-    its adjusted p-value is below *alpha*. The interval of the difference is Newcombe's (1998)
+    its adjusted p-value is below the significance level *alpha*. The interval of the difference is Newcombe's (1998)
     hybrid score interval (method 10).
 
     Parameters
     ----------
-    items, codes : DataFrame
-        See the module docstring; *items* needs *time_column*.
+    data, codes : DataFrame
+        The items and their codes (see the module docstring); *data* needs *time_column*.
     period : {"W", "M"}
         Weeks (Monday to Sunday) or calendar months.
     recent : int or (date, date)
@@ -356,12 +416,19 @@ def emerging_issues(
         The *baseline* periods just before the recent window, or two dates; default: every
         period before the recent window.
     method : {"fisher", "z"}
+        Fisher's exact test or the pooled two-proportion z-test.
     alpha : float
-        FDR level and 1 - confidence level of the intervals.
+        Significance level: the false discovery rate at which codes are flagged.
+    ci : float
+        Confidence level of the intervals of the differences.
+    time_column : str
+        The column of *data* holding each item's date.
+    code_list : list of str, optional
+        Codes to report, as in :func:`code_shares`.
 
     Returns
     -------
-    Emerging
+    EmergingResult
 
     Raises
     ------
@@ -380,9 +447,11 @@ def emerging_issues(
     >>> result.flagged, [str(d.date()) for d in result.recent]
     (['crash'], ['2025-11-01', '2025-12-01'])
     """
+    items = data
     if method not in ("fisher", "z"):
         raise DataError("Unknown test", column="method", value=method, hint="Use 'fisher' or 'z'.")
-    trend = code_trend(items, codes, period, time_column=time_column, code_list=code_list, alpha=alpha)
+    alpha = check_alpha(alpha)
+    trend = code_trend(items, codes, period, time_column=time_column, code_list=code_list, ci=ci)
     periods = sorted(trend["period"].unique())
     undated = int(items[time_column].isna().sum())
     if len(periods) < 2:
@@ -445,7 +514,7 @@ def emerging_issues(
     with np.errstate(divide="ignore", invalid="ignore"):
         table["ratio"] = table["share_recent"] / table["share_baseline"]
     table["ci_low"], table["ci_high"] = _newcombe(
-        table["count_recent"], table["n_recent"], table["count_baseline"], table["n_baseline"], alpha
+        table["count_recent"], table["n_recent"], table["count_baseline"], table["n_baseline"], _alpha(ci)
     )
     p_values = []
     for row in table.itertuples():
@@ -482,13 +551,15 @@ def emerging_issues(
         f"higher now); p-values adjusted across {len(table)} codes with the Benjamini-Hochberg false "
         f"discovery rate, flagged below {alpha:g}."
     )
-    return Emerging(
+    return EmergingResult(
         table=table[columns].reset_index(drop=True),
         trend=trend,
         baseline=(baseline_periods[0], baseline_periods[-1]),
         recent=(recent_periods[0], recent_periods[-1]),
         method=sentence,
         undated=undated,
+        alpha=alpha,
+        ci=ci,
     )
 
 
@@ -539,13 +610,13 @@ def nps_groups(scores: pd.Series) -> pd.Series:
 
 
 def detractor_lift(
-    items: pd.DataFrame,
+    data: pd.DataFrame,
     codes: pd.DataFrame,
     nps_scores: pd.Series | None = None,
     *,
     score_column: str = "score",
-    correction: Literal["holm", "fdr"] = "holm",
-    alpha: float = 0.05,
+    padjust: Literal["holm", "fdr"] = "holm",
+    ci: float = defaults.CI,
     code_list: Sequence[str] | None = None,
     min_group: int = 10,
 ) -> pd.DataFrame:
@@ -553,13 +624,19 @@ def detractor_lift(
 
     Parameters
     ----------
-    items, codes : DataFrame
-        See the module docstring.
+    data, codes : DataFrame
+        The items and their codes (see the module docstring).
     nps_scores : Series, optional
-        The 0-10 likelihood-to-recommend per item (indexed like *items* or by ``item_id``);
-        default: *items*' *score_column* (the survey score joined to open answers).
-    correction : {"holm", "fdr"}
+        The 0-10 likelihood-to-recommend per item (indexed like *data* or by ``item_id``);
+        default: *data*'s *score_column* (the survey score joined to open answers).
+    score_column : str
+        The column of *data* holding the score when *nps_scores* is not given.
+    padjust : {"holm", "fdr"}
         Adjustment of the p-values across codes (Holm 1979, or Benjamini-Hochberg).
+    ci : float
+        Confidence level of the intervals.
+    code_list : list of str, optional
+        Codes to report, as in :func:`code_shares`.
     min_group : int
         Fewest detractors and promoters with a score for the comparison.
 
@@ -587,6 +664,7 @@ def detractor_lift(
     >>> lift.loc[0, ["code", "share_detractors", "share_promoters", "ratio"]].astype(str).tolist()
     ['bill', '0.6', '0.1', '5.999999999999999']
     """
+    items = data
     _require(items, ["item_id"], "items")
     if nps_scores is None:
         if score_column not in items.columns:
@@ -614,8 +692,9 @@ def detractor_lift(
         )
     keep = groups.isin(["detractor", "promoter"])
     scored = items.loc[keep, ["item_id"]].assign(group=groups[keep].to_numpy())
+    alpha = _alpha(ci)
     shares = code_shares(
-        scored, codes[codes["item_id"].isin(scored["item_id"])], by="group", code_list=code_list, alpha=alpha
+        scored, codes[codes["item_id"].isin(scored["item_id"])], by="group", code_list=code_list, ci=ci
     )
     wide = shares.pivot(index="code", columns="group", values=["count", "n", "estimate"])
     order = list(dict.fromkeys(shares["code"]))
@@ -658,7 +737,7 @@ def detractor_lift(
         )
         for r in table.itertuples()
     ]
-    table["p_adjusted"] = adjust_pvalues(table["p_value"], correction)
+    table["p_adjusted"] = adjust_pvalues(table["p_value"], padjust)
     return table.sort_values("difference", ascending=False, kind="stable").reset_index(drop=True)
 
 
@@ -669,7 +748,7 @@ def _phrases(tokens: list[str], language: str) -> set[str]:
 
 def codebook_gaps(
     uncoded_texts: pd.Series,
-    language: str | pd.Series = "zh",
+    language: str | pd.Series | None = None,
     *,
     top: int = 30,
     candidates: int = 8,
@@ -691,8 +770,8 @@ def codebook_gaps(
     ----------
     uncoded_texts : Series
         Texts of the uncoded items, indexed by item id.
-    language : str or Series
-        ``"zh"`` or ``"en"``, or one per text.
+    language : str or Series, optional
+        ``"zh"`` or ``"en"``, or one per text; ``None``: the report's language.
     top, candidates, min_items, examples : int
         Phrases considered, most candidates returned, fewest texts per phrase, example ids.
 
@@ -722,7 +801,7 @@ def codebook_gaps(
     if isinstance(language, pd.Series):
         languages = language.reindex(texts.index).fillna("zh").astype(str).tolist()
     else:
-        languages = [language] * len(texts)
+        languages = [resolve_language(language)] * len(texts)
     texts_present = texts.str.strip() != ""
     if not texts_present.any():
         raise NotApplicable(

@@ -30,6 +30,7 @@ from typing import Any
 import pandas as pd
 
 from research.errors import DataError
+from research.wording import resolve_language
 
 #: Feedback types in report order.
 TYPES = ("complaint", "suggestion", "question", "praise", "other")
@@ -282,17 +283,17 @@ def _decide(kinds: set[str]) -> str:
     return "other"
 
 
-def classify_type(texts: pd.Series | list[str], language: str | pd.Series = "zh") -> pd.Series:
+def classify_type(texts: pd.Series | list[str], language: str | pd.Series | None = None) -> pd.Series:
     """The feedback type of each text: complaint, suggestion, question, praise or other.
 
     Parameters
     ----------
     texts : Series or list of str
         Raw texts (missing values are ``other``).
-    language : str or Series
+    language : str or Series, optional
         ``"zh"`` (Chinese cues, plus English ones: Chinese feedback mixes them) or ``"en"``;
         or one language per text (a Series aligned with *texts*, e.g. the ``language`` column
-        of :func:`research.feedback.load_feedback`).
+        of :func:`research.feedback.load_feedback`); ``None``: the report's language.
 
     Returns
     -------
@@ -302,7 +303,7 @@ def classify_type(texts: pd.Series | list[str], language: str | pd.Series = "zh"
     Examples
     --------
     >>> classify_type(["太慢了，能不能快点？", "建议增加夜间客服", "怎么改套餐？谢谢", "非常满意", "不满意",
-    ...                "还行，差不多吧"]).tolist()
+    ...                "还行，差不多吧"], "zh").tolist()
     ['complaint', 'suggestion', 'question', 'praise', 'complaint', 'other']
     >>> classify_type(["Not bad, thanks!", "Please add dark mode", "How do I port my number?"], "en").tolist()
     ['praise', 'suggestion', 'question']
@@ -314,7 +315,7 @@ def classify_type(texts: pd.Series | list[str], language: str | pd.Series = "zh"
         for value in set(languages):
             _check_language(value)
     else:
-        languages = [_check_language(language)] * len(series)
+        languages = [_check_language(resolve_language(language))] * len(series)
     values = series.where(series.notna(), "").astype(str).tolist()
     kinds = [
         _decide({kind for *_, kind in _cues(text, lang)}) if text else "other"
@@ -323,8 +324,15 @@ def classify_type(texts: pd.Series | list[str], language: str | pd.Series = "zh"
     return pd.Series(pd.Categorical(kinds, categories=list(TYPES)), index=series.index, name="type")
 
 
-def explain_type(text: str, language: str = "zh") -> pd.DataFrame:
+def explain_type(text: str, language: str | None = None) -> pd.DataFrame:
     """The cues found in *text* and the type they decide, for a reader to check a classification.
+
+    Parameters
+    ----------
+    text : str
+        One feedback text.
+    language : str, optional
+        ``"zh"`` or ``"en"``; ``None``: the report's language.
 
     Returns
     -------
@@ -334,14 +342,14 @@ def explain_type(text: str, language: str = "zh") -> pd.DataFrame:
 
     Examples
     --------
-    >>> explain_type("能不能加个夜间客服？谢谢")
+    >>> explain_type("能不能加个夜间客服？谢谢", "zh")
       cue        type  start  end  decides
     0 能不能  suggestion      0    3     True
     1  加个  suggestion      3    5     True
     2   ？    question      9   10    False
     3  谢谢      praise     10   12    False
     """
-    cues = _cues(text or "", _check_language(language))
+    cues = _cues(text or "", _check_language(resolve_language(language)))
     winner = _decide({kind for *_, kind in cues})
     rows = [
         {"cue": text[start:end], "type": kind, "start": start, "end": end, "decides": kind == winner}

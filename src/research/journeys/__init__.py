@@ -20,8 +20,11 @@ _EXPORTS = {
     ],
     "schema": [
         "JourneysSection",
-        "load_section",
-        "parse_section",
+        "FieldCheck",
+        "field_problems",
+        "journeys_section_problems",
+        "load_journeys_section",
+        "parse_journeys_section",
     ],
     "paths": ["flows", "variants"],
     "directly_follows": ["dfg"],

@@ -9,7 +9,7 @@ import ibis
 import pandas as pd
 
 from research.errors import DataError
-from research.journeys.paths import keys_of, numbered, tidy, window_keys
+from research.journeys.paths import keys_of, numbered, sorted_frame, window_keys
 
 
 def _seconds(value: timedelta | float) -> float:
@@ -67,7 +67,7 @@ def behaviour_table(
         _ends=t.next_touchpoint.isnull().cast("int64").sum(),
         median_to_next_s=t._to_next.median(),
     )
-    frame = tidy(grouped.to_pandas(), ["touchpoint"])
+    frame = sorted_frame(grouped.to_pandas(), ["touchpoint"])
     total = int(t.person_id.nunique().to_pandas())
     for column in ("persons", "volume", "_repeats", "_ends"):
         frame[column] = frame[column].astype("int64")

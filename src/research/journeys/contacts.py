@@ -8,10 +8,11 @@ from datetime import timedelta
 import ibis
 import numpy as np
 import pandas as pd
-from statsmodels.stats.proportion import proportion_confint
 
+from research import defaults
 from research.errors import DataError
-from research.journeys.paths import check_columns, keys_of, numbered, tidy, window_keys
+from research.feedback.stats import wilson
+from research.journeys.paths import check_columns, keys_of, numbered, sorted_frame, window_keys
 
 NO_UPSTREAM = "(none)"
 """Upstream label of a contact with no non-service touchpoint before it."""
@@ -22,11 +23,6 @@ def _seconds_of(value: timedelta | float, what: str) -> float:
     if result <= 0:
         raise DataError(f"The {what} must be positive", value=value, hint="E.g. timedelta(days=7).")
     return result
-
-
-def _wilson(success: pd.Series, total: pd.Series, alpha: float) -> tuple[np.ndarray, np.ndarray]:
-    low, high = proportion_confint(success, total.where(total > 0), alpha=alpha, method="wilson")
-    return np.asarray(low, dtype=float), np.asarray(high, dtype=float)
 
 
 def contact_events(
@@ -91,7 +87,7 @@ def repeat_contacts(
     same_topic: bool = True,
     by_upstream: bool = True,
     not_upstream: Sequence[str] = (),
-    alpha: float = 0.05,
+    ci: float = defaults.CI,
 ) -> pd.DataFrame:
     """Repeat contact / failure demand: how often a service contact is followed by another one.
 
@@ -109,8 +105,8 @@ def repeat_contacts(
         Split by the touchpoint that preceded the contact (the failure that caused the demand).
     not_upstream : list of str
         Touchpoints never named as upstream (e.g. bills, notices), passed over to the one before.
-    alpha : float
-        1 - confidence level of the Wilson intervals.
+    ci : float
+        Confidence level of the Wilson intervals.
 
     Returns
     -------
@@ -138,13 +134,14 @@ def repeat_contacts(
     grouped = contacts.group_by(groups).aggregate(
         contacts=contacts.count(), persons=contacts.person_id.nunique(), repeats=contacts.repeat.sum()
     )
-    frame = tidy(grouped.to_pandas(), groups)
+    frame = sorted_frame(grouped.to_pandas(), groups)
     for column in ("contacts", "persons", "repeats"):
         frame[column] = frame[column].astype("int64")
     for column in groups:
         frame[column] = frame[column].astype(object)
     frame["estimate"] = frame["repeats"] / frame["contacts"]
-    frame["ci_low"], frame["ci_high"] = _wilson(frame["repeats"], frame["contacts"], alpha)
+    interval = wilson(frame["repeats"], frame["contacts"], ci)
+    frame["ci_low"], frame["ci_high"] = interval["ci_low"].to_numpy(), interval["ci_high"].to_numpy()
     return frame[[*groups, "contacts", "persons", "repeats", "estimate", "ci_low", "ci_high"]]
 
 
@@ -178,7 +175,7 @@ def loops(events: ibis.Table, *, journey: str | Sequence[str] = "person_id") -> 
         looping_journeys=(visits.visits > 1).cast("int64").sum(),
         returns=(visits.visits - 1).sum(),
     )
-    frame = tidy(grouped.to_pandas(), ["touchpoint"])
+    frame = sorted_frame(grouped.to_pandas(), ["touchpoint"])
     for column in ("journeys", "looping_journeys", "returns"):
         frame[column] = frame[column].astype("int64")
     frame["touchpoint"] = frame["touchpoint"].astype(object)
@@ -222,7 +219,7 @@ def channel_switches(events: ibis.Table, *, journey: str | Sequence[str] = "pers
     grouped = per_journey.group_by(
         from_channel=per_journey.channel, to_channel=per_journey.next_channel
     ).aggregate(switches=per_journey.k.sum(), journeys=per_journey.count())
-    frame = tidy(grouped.to_pandas(), ["from_channel", "to_channel"])
+    frame = sorted_frame(grouped.to_pandas(), ["from_channel", "to_channel"])
     total = int(n_journeys.to_pandas())
     all_switches = int(switches.count().to_pandas())
     for column in ("switches", "journeys"):

@@ -12,7 +12,7 @@ from research.journeys.paths import (
     check_columns,
     keys_of,
     seconds,
-    tidy,
+    sorted_frame,
     touchpoint_code,
     touchpoint_names,
     touchpoint_steps,
@@ -53,7 +53,7 @@ def dfg(
     Parameters
     ----------
     events : ibis.Table
-        Canonical event table (events without a touchpoint are left out).
+        Canonical event table; its events without a touchpoint are skipped.
     journey : str or list of str
         Column(s) identifying one journey (edges never cross journeys).
     collapse : bool
@@ -125,7 +125,7 @@ def dfg(
     frame = counts.merge(times, on=["source", "target"], how="inner", validate="one_to_one")
     for column in ("source", "target"):
         frame[column] = [names[int(c)] for c in frame[column]]
-    frame = tidy(frame, ["n", "source", "target"], ascending=[False, True, True])
+    frame = sorted_frame(frame, ["n", "source", "target"], ascending=[False, True, True])
     for column in ("n", "persons"):
         frame[column] = frame[column].astype("int64")
     for column in ("source", "target"):

@@ -7,16 +7,31 @@ from datetime import timedelta
 from typing import Literal
 
 import ibis
-import numpy as np
 import pandas as pd
-from statsmodels.stats.proportion import proportion_confint, proportions_chisquare
+from statsmodels.stats.proportion import proportions_chisquare
 
+from research import defaults
 from research.errors import DataError, NotApplicable
+from research.feedback.stats import wilson
 from research.journeys.paths import check_columns, keys_of, numbered
 from research.multitest import adjust_pvalues
 
 ALL = "all"
 """Segment label of the whole population when no segment column is given."""
+
+#: Columns of :func:`funnel`'s table, in order.
+FUNNEL_COLUMNS = [
+    "segment",
+    "step",
+    "touchpoint",
+    "n",
+    "reached",
+    "estimate",
+    "ci_low",
+    "ci_high",
+    "step_conversion",
+    "drop_off",
+]
 
 
 def _reached(
@@ -53,7 +68,7 @@ def funnel(
     mode: Literal["eventual", "next"] = "eventual",
     window: timedelta | float | None = None,
     segment: str | None = None,
-    alpha: float = 0.05,
+    ci: float = defaults.CI,
 ) -> pd.DataFrame:
     """Ordered funnel: how many journeys reach each step, in order, with Wilson intervals.
 
@@ -75,8 +90,8 @@ def funnel(
         Longest time from entering to reaching a step (seconds when a number).
     segment : str, optional
         Column of the event table to split by (a journey's segment is its smallest value).
-    alpha : float
-        1 - confidence level of the Wilson intervals (statsmodels ``proportion_confint``).
+    ci : float
+        Confidence level of the Wilson intervals (:func:`research.feedback.stats.wilson`).
 
     Returns
     -------
@@ -134,39 +149,25 @@ def funnel(
     frame["touchpoint"] = [steps[s - 1] for s in frame["step"]]
     frame["n"] = frame.groupby("segment")["reached"].transform("first")
     previous = frame.groupby("segment")["reached"].shift(1).fillna(frame["reached"])
-    entered = frame["n"].where(frame["n"] > 0)
-    frame["estimate"] = frame["reached"] / entered
-    low, high = proportion_confint(frame["reached"], entered, alpha=alpha, method="wilson")
+    interval = wilson(frame["reached"], frame["n"], ci)
+    frame["estimate"] = frame["reached"] / frame["n"].where(frame["n"] > 0)
     frame["step_conversion"] = frame["reached"] / previous.where(previous > 0)
-    frame["ci_low"], frame["ci_high"] = np.asarray(low, dtype=float), np.asarray(high, dtype=float)
+    frame["ci_low"], frame["ci_high"] = interval["ci_low"].to_numpy(), interval["ci_high"].to_numpy()
     frame["drop_off"] = (previous - frame["reached"]).astype("int64")
     frame["segment"] = frame["segment"].astype(object)
-    return frame[
-        [
-            "segment",
-            "step",
-            "touchpoint",
-            "n",
-            "reached",
-            "estimate",
-            "ci_low",
-            "ci_high",
-            "step_conversion",
-            "drop_off",
-        ]
-    ]
+    return frame[FUNNEL_COLUMNS]
 
 
 def compare_funnel_segments(
-    funnel_table: pd.DataFrame, method: Literal["holm", "fdr", "bonferroni", "none"] = "holm"
+    data: pd.DataFrame, padjust: Literal["holm", "fdr", "bonferroni", "none"] = "holm"
 ) -> pd.DataFrame:
     """Test per step whether segments differ in reaching it (chi-square), adjusted across steps.
 
     Parameters
     ----------
-    funnel_table : pandas.DataFrame
+    data : pandas.DataFrame
         Output of :func:`funnel` with ``segment`` given (two or more segments).
-    method : {"holm", "fdr", "bonferroni", "none"}
+    padjust : {"holm", "fdr", "bonferroni", "none"}
         Multiple-comparison adjustment across the steps (:func:`research.multitest.adjust_pvalues`).
 
     Returns
@@ -184,7 +185,7 @@ def compare_funnel_segments(
     >>> round(float(compare_funnel_segments(table)["p_value"].iloc[0]), 4)
     0.0047
     """
-    usable = funnel_table[funnel_table["n"] > 0]
+    usable = data[data["n"] > 0]
     if usable["segment"].nunique() < 2:
         raise NotApplicable(
             "The funnel has fewer than two segments with journeys.",
@@ -209,7 +210,7 @@ def compare_funnel_segments(
             }
         )
     result = pd.DataFrame(rows, columns=["step", "touchpoint", "statistic", "df", "p_value"])
-    result["p_adjusted"] = adjust_pvalues(result["p_value"], method)
+    result["p_adjusted"] = adjust_pvalues(result["p_value"], padjust)
     return result
 
 

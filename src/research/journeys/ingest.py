@@ -50,7 +50,8 @@ import duckdb
 import pandas as pd
 
 from research.errors import DataError
-from research.journeys.schema import SECTION, JourneysSection, Source, load_section
+from research.io import file_sha256, write_bytes
+from research.journeys.schema import SECTION, JourneysSection, Source, load_journeys_section
 from research.privacy import pseudonymise
 
 if TYPE_CHECKING:
@@ -78,7 +79,7 @@ def pseudonym_key(study: Study, section: JourneysSection | None = None) -> str:
     The key file ``data/processed/<study>/journeys/pseudonym.key`` is created once with a random
     key; data/processed is not part of the repository.
     """
-    section = section or load_section(study)
+    section = section or load_journeys_section(study)
     key = os.environ.get(section.pseudonym_key_env)
     if key:
         return key
@@ -103,24 +104,25 @@ def spill_directory(study: Study) -> Path:
     return journeys_dir(study) / "duckdb_tmp" / str(os.getpid())
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
-    handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    with os.fdopen(handle, "wb") as out:
-        out.write(data)
-    os.replace(tmp, path)
+def events_hash(study: Study, section: JourneysSection | None = None) -> str:
+    """Hash of everything the event table depends on (16 hex digits).
 
+    The section, the touchpoint catalog, the input files' contents, the pseudonymisation key's
+    fingerprint and :data:`FORMAT_VERSION`.
 
-def _file_digest(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+    Parameters
+    ----------
+    study : Study
+        The study.
+    section : JourneysSection, optional
+        Its validated ``journeys:`` section (default: read it).
 
-
-def input_hash(study: Study, section: JourneysSection | None = None) -> str:
-    """Hash of everything the table depends on (16 hex digits)."""
-    section = section or load_section(study)
+    Returns
+    -------
+    str
+        16 hexadecimal digits.
+    """
+    section = section or load_journeys_section(study)
     files = [s.file for s in section.sources]
     files += [section.identity_map.file] if section.identity_map else []
     key = pseudonym_key(study, section)
@@ -128,10 +130,16 @@ def input_hash(study: Study, section: JourneysSection | None = None) -> str:
         "version": FORMAT_VERSION,
         "section": section.model_dump(mode="json"),
         "catalog": [t.model_dump(mode="json") for t in study.touchpoints],
-        "files": {f: _file_digest(study.file(f)) for f in files},
+        "files": {f: file_sha256(study.file(f)) for f in files},
         "key": hashlib.sha256(key.encode()).hexdigest(),
     }
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def _count(con: duckdb.DuckDBPyConnection, sql: str) -> int:
+    """The one number a ``SELECT count(*) ...`` returns."""
+    row = con.execute(sql).fetchone()
+    return int(row[0]) if row else 0
 
 
 def _sql_str(value: str) -> str:
@@ -149,6 +157,19 @@ def _reader(path: Path) -> str:
     if re.search(r"\.(jsonl|ndjson|json)(\.gz)?$", name):
         return f"read_json({_sql_str(str(path))}, format='newline_delimited')"
     return f"read_csv({_sql_str(str(path))}, all_varchar=true, header=true)"
+
+
+def _require_columns(path: Path, present: list[str], wanted: list[tuple[str, str | None]], what: str) -> None:
+    """Raise a :class:`DataError` for the first (column, field) of *wanted* not in *present*."""
+    for column, field in wanted:
+        if column not in present:
+            raise DataError(
+                f"Column not in the {what}",
+                file=path,
+                column=column,
+                value=field,
+                hint=f"Columns of the file: {present}",
+            )
 
 
 def _header_rows(path: Path) -> int:
@@ -192,15 +213,12 @@ def _load_source(
         present = source_columns(con, path)
     except duckdb.Error as exc:
         raise DataError("Cannot read the event file", file=path, hint=str(exc).splitlines()[0]) from None
-    for field, column in source.columns():
-        if column not in present:
-            raise DataError(
-                "Column not in the event file",
-                file=path,
-                column=column,
-                value=f"{SECTION}.sources[{index}].{field}",
-                hint=f"Columns of the file: {present}",
-            )
+    _require_columns(
+        path,
+        present,
+        [(c, f"{SECTION}.sources[{index}].{field}") for field, c in source.columns()],
+        "event file",
+    )
     text = "NULLIF(TRIM(CAST({} AS VARCHAR)), '')".format
     raw_ts = text(_ident(source.timestamp))
     parsed = (
@@ -331,7 +349,7 @@ def _components(edges: pd.DataFrame, limit: int) -> tuple[dict[str, str], list[l
 def build_events(study: Study, *, force: bool = False, memory_limit: str = "2GB") -> Path:
     """Build (or reuse) the study's canonical event table and return its Parquet path.
 
-    Cached by :func:`input_hash`: a second call with unchanged inputs returns the same file at
+    Cached by :func:`events_hash`: a second call with unchanged inputs returns the same file at
     once. The build report (unmapped events with counts, duplicates dropped, rows without an id,
     oversized identity components) is written beside it; read it with :func:`build_report`.
 
@@ -356,9 +374,9 @@ def build_events(study: Study, *, force: bool = False, memory_limit: str = "2GB"
     (['person_id', 'ts', 'touchpoint', 'event'], True)
     """
     started = time.perf_counter()
-    section = load_section(study)
+    section = load_journeys_section(study)
     folder = journeys_dir(study)
-    digest = input_hash(study, section)
+    digest = events_hash(study, section)
     target = folder / f"events-{digest}.parquet"
     report_path = target.with_suffix(".json")
     if target.exists() and report_path.exists() and not force:
@@ -376,7 +394,7 @@ def build_events(study: Study, *, force: bool = False, memory_limit: str = "2GB"
         shutil.rmtree(spill, ignore_errors=True)
     report["seconds"] = round(time.perf_counter() - started, 2)
     report["input_hash"] = digest
-    _atomic_write(report_path, json.dumps(report, indent=1, ensure_ascii=False).encode())
+    write_bytes(report_path, json.dumps(report, indent=1, ensure_ascii=False).encode())
     for old in folder.glob("events-*.parquet"):
         if old != target:
             old.unlink(missing_ok=True)
@@ -444,14 +462,7 @@ def _build(
         path = study.file(section.identity_map.file)
         present = source_columns(con, path)
         left, right = section.identity_map.columns or present[:2]
-        for column in (left, right):
-            if column not in present:
-                raise DataError(
-                    "Column not in the identity map",
-                    file=path,
-                    column=column,
-                    hint=f"Columns of the file: {present}",
-                )
+        _require_columns(path, present, [(left, None), (right, None)], "identity map")
         edge_sql.append(f"""SELECT NULLIF(TRIM(CAST({_ident(left)} AS VARCHAR)), '') AS a,
                                    NULLIF(TRIM(CAST({_ident(right)} AS VARCHAR)), '') AS b
                             FROM {_reader(path)}""")
@@ -500,27 +511,27 @@ def _build(
         CREATE TEMP TABLE dup_hashes AS
         SELECT hash({dup_key}) AS row_hash FROM mapped GROUP BY ALL HAVING count(*) > 1
     """)
-    (n_dup_hashes,) = con.execute("SELECT count(*) FROM dup_hashes").fetchone()
-    (total,) = con.execute("SELECT count(*) FROM ev").fetchone()
+    n_dup_hashes = _count(con, "SELECT count(*) FROM dup_hashes")
+    total = _count(con, "SELECT count(*) FROM ev")
     if n_dup_hashes:
         hashed = f"(SELECT *, hash({dup_key}) AS row_hash FROM mapped)"
-        source = f"""(
+        deduplicated = f"""(
             SELECT * EXCLUDE (row_hash) FROM {hashed} h ANTI JOIN dup_hashes USING (row_hash)
             UNION ALL
             SELECT * EXCLUDE (row_hash) FROM {hashed} h SEMI JOIN dup_hashes USING (row_hash)
             QUALIFY row_number() OVER (PARTITION BY {dup_key} ORDER BY source_priority, source_seq) = 1
         )"""
     else:
-        source = "mapped"
+        deduplicated = "mapped"
     # Sorting once into a table (parallel), then numbering in insertion order, is much faster
     # than a global row_number() OVER (ORDER BY ...) on tens of millions of rows. The file is then
     # written person by person (person_num, event_seq): every analysis groups or windows by person,
     # and a person's rows side by side halve the time of the per-person aggregates.
     con.execute(f"""
-        CREATE TEMP TABLE deduped AS SELECT * FROM {source}
+        CREATE TEMP TABLE deduped AS SELECT * FROM {deduplicated}
         ORDER BY ts, source_priority, source_seq, source, person_id
     """)
-    rows = con.execute("SELECT count(*) FROM deduped").fetchone()[0]
+    rows = _count(con, "SELECT count(*) FROM deduped")
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     con.execute(f"""
         COPY (
@@ -537,7 +548,7 @@ def _build(
     """).fetchall()
     per_source = con.execute("SELECT source, count(*) FROM deduped GROUP BY 1 ORDER BY 1").fetchall()
     # dropping duplicates never removes a person
-    (n_persons,) = con.execute("SELECT count(DISTINCT person_id) FROM pseudonyms").fetchone()
+    n_persons = _count(con, "SELECT count(DISTINCT person_id) FROM pseudonyms")
     names = [s.source_name for s in section.sources]
     return {
         "rows": int(rows),

@@ -106,9 +106,26 @@ def touchpoint_code(table: ibis.Table, names: Sequence[str]) -> ibis.Value:
     return table.touchpoint.substitute({name: i for i, name in enumerate(names)}, else_=0)
 
 
-def tidy(frame: pd.DataFrame, by: Sequence[str], ascending: bool | Sequence[bool] = True) -> pd.DataFrame:
-    """Sort deterministically, reset the index and normalise dtypes across engines."""
-    frame = frame.sort_values(list(by), ascending=ascending, kind="stable").reset_index(drop=True)
+def sorted_frame(
+    data: pd.DataFrame, by: Sequence[str], ascending: bool | Sequence[bool] = True
+) -> pd.DataFrame:
+    """Sort deterministically, reset the index and normalise dtypes across engines.
+
+    Parameters
+    ----------
+    data : DataFrame
+        A result of an Ibis expression, as pandas.
+    by : list of str
+        The sort columns.
+    ascending : bool or list of bool
+        Per sort column.
+
+    Returns
+    -------
+    DataFrame
+        *data* sorted (stable), index 0..n-1, timestamps as ``datetime64[us]`` on every engine.
+    """
+    frame = data.sort_values(list(by), ascending=ascending, kind="stable").reset_index(drop=True)
     for column in frame.columns:
         if pd.api.types.is_datetime64_any_dtype(frame[column]):
             frame[column] = frame[column].astype("datetime64[us]")
@@ -228,7 +245,7 @@ def variants(
     frame = grouped.to_pandas()
     n_total = int(frame["_total"].iloc[0]) if len(frame) else 0
     frame["path"] = [SEPARATOR.join(names[int(c)] for c in key.split(",")) for key in frame["_key"]]
-    frame = tidy(frame, ["n", "path"], ascending=[False, True])
+    frame = sorted_frame(frame, ["n", "path"], ascending=[False, True])
     if top is not None:
         frame = frame.head(top).copy()
     frame["n"] = frame["n"].astype("int64")
@@ -323,7 +340,9 @@ def flows(
         [labelled[k] == previous[f"_p_{k}"] for k in keys] + [labelled.step == previous._p_step + 1],
     )
     grouped = edges.group_by(["step", "source", edges.label.name("target")]).aggregate(n=edges.count())
-    frame = tidy(grouped.to_pandas(), ["step", "n", "source", "target"], ascending=[True, False, True, True])
+    frame = sorted_frame(
+        grouped.to_pandas(), ["step", "n", "source", "target"], ascending=[True, False, True, True]
+    )
     total = int(anchors.count().to_pandas())
     frame["step"] = frame["step"].astype("int64")
     frame["n"] = frame["n"].astype("int64")

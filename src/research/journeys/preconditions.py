@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING, Any
 import duckdb
 
 from research.errors import DataError
-from research.journeys.schema import SECTION, field_problems, section_problems
+from research.feedback.schema import no_section_error
+from research.journeys.schema import NO_SECTION_HINT, SECTION, field_problems, journeys_section_problems
 
 if TYPE_CHECKING:
     from research.study import Study
@@ -43,7 +44,7 @@ def _source_problems(con: duckdb.DuckDBPyConnection, study: Study, section: Any)
     problems: list[DataError] = []
     for index, source in enumerate(section.sources):
         if source.file not in study.definition.files:
-            continue  # reported by section_problems
+            continue  # reported by journeys_section_problems
         path = study.file(source.file)
         if not path.exists():
             problems.append(
@@ -157,17 +158,10 @@ def check_run(study: Study, parameters: dict[str, Any]) -> list[DataError]:
     >>> [p.column for p in check_run(load_study("sample"), {"engine": "spark"})]
     ['engine']
     """
-    yml, problems = study.yml_path, []
+    yml = study.yml_path
     section_dict = study.section(SECTION)
     if not section_dict:
-        return [
-            DataError(
-                "The study has no journeys: section",
-                file=yml,
-                column=SECTION,
-                hint="Add one naming the event log(s) (see research.journeys.schema).",
-            )
-        ]
+        return [no_section_error(study, SECTION, NO_SECTION_HINT)]
     section, problems = field_problems(study, section_dict)
     engine = parameters.get("engine") or "duckdb"
     if engine not in ENGINES:
@@ -178,7 +172,7 @@ def check_run(study: Study, parameters: dict[str, Any]) -> list[DataError]:
         )
     if section is None:
         return problems
-    problems += section_problems(study, section)
+    problems += journeys_section_problems(study, section)
     from research.journeys.ingest import connect_duckdb
 
     con = connect_duckdb()

@@ -11,17 +11,19 @@ support them.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import ibis
 import numpy as np
 import pandas as pd
 
+from research import defaults
 from research.errors import NotApplicable
-from research.journeys.contacts import _wilson
+from research.feedback.stats import wilson
+from research.wording import say
 
 if TYPE_CHECKING:
     from research.study import Study
@@ -71,8 +73,24 @@ class JourneyData:
         return ids.astype("string").map(one)
 
 
-def load_journeys(study: Study | str, *, engine: str = "duckdb", language: str = "") -> JourneyData:
+def load_journeys(
+    study: Study | str, *, engine: Literal["duckdb", "pyspark"] = "duckdb", language: str | None = None
+) -> JourneyData:
     """Build (or reuse) the event table of *study* and open it on *engine*.
+
+    Parameters
+    ----------
+    study : Study or str
+        The study, or its folder name under data/raw.
+    engine : {"duckdb", "pyspark"}
+        Where the analyses run.
+    language : str, optional
+        ``"zh"`` or ``"en"``; ``None`` (or empty): the study's main language.
+
+    Returns
+    -------
+    JourneyData
+        The event table on *engine*, with the customers' columns.
 
     Examples
     --------
@@ -83,11 +101,11 @@ def load_journeys(study: Study | str, *, engine: str = "duckdb", language: str =
     from research.io import read_table
     from research.journeys.engine import connect, events
     from research.journeys.ingest import build_events, pseudonym_key
-    from research.journeys.schema import load_section
+    from research.journeys.schema import load_journeys_section
     from research.study import load_study
 
     study = load_study(study) if isinstance(study, str | Path) else study
-    section = load_section(study)
+    section = load_journeys_section(study)
     path = build_events(study)
     con = connect(engine, study=study)
     table = events(con, path)
@@ -102,6 +120,12 @@ def load_journeys(study: Study | str, *, engine: str = "duckdb", language: str =
     return data
 
 
+def _require_section(data: JourneyData, section: str, en: tuple[str, str], zh: tuple[str, str]) -> None:
+    """Raise :class:`NotApplicable` (what is missing, what to do) when the study has no *section*."""
+    if not data.study.section(section):
+        raise NotApplicable(en[0], en[1], missing_zh=zh[0], remedy_zh=zh[1])
+
+
 def _per_person(table: Any, **flags: Any) -> pd.DataFrame:
     """One row per person with the given aggregate columns (Ibis expressions), as pandas."""
     return table.group_by("person_id").aggregate(**flags).execute()
@@ -114,7 +138,7 @@ def failure_impact(
     contact_touchpoint: str,
     complaint_touchpoint: str = "",
     *,
-    alpha: float = 0.05,
+    ci: float = defaults.CI,
 ) -> pd.DataFrame:
     """What a failure (an event such as a missed appointment) does to contacts and complaints.
 
@@ -122,6 +146,19 @@ def failure_impact(
     the failed group. Per group: persons, share of the exposed (Wilson interval), contacts per
     person at ``contact_touchpoint`` (all of the person's events there) and the share with a
     ``complaint_touchpoint`` event (Wilson interval).
+
+    Parameters
+    ----------
+    data : JourneyData
+        The study's event table (:func:`load_journeys`).
+    exposure_event, failure_event : str
+        Event names: what exposes a person to the failure, and the failure.
+    contact_touchpoint : str
+        The touchpoint whose events per person are compared.
+    complaint_touchpoint : str
+        The touchpoint of complaints ("" for none: the complaint columns are missing).
+    ci : float
+        Confidence level of the Wilson intervals.
 
     Returns
     -------
@@ -168,12 +205,13 @@ def failure_impact(
     )
     table = table.fillna({"persons": 0}).reset_index()
     table["persons"] = table["persons"].astype(int)
-    total = pd.Series(len(per), index=table.index)
     table["share"] = table["persons"] / len(per)
-    table["share_ci_low"], table["share_ci_high"] = _wilson(table["persons"], total, alpha)
+    shares = wilson(table["persons"], [len(per)] * len(table), ci)
+    table["share_ci_low"], table["share_ci_high"] = shares["ci_low"].to_numpy(), shares["ci_high"].to_numpy()
     table["complained_share"] = table["complainers"] / table["persons"].where(table["persons"] > 0)
-    low, high = _wilson(table["complainers"], table["persons"], alpha)
-    table["complained_ci_low"], table["complained_ci_high"] = low, high
+    complained = wilson(table["complainers"], table["persons"], ci)
+    table["complained_ci_low"] = complained["ci_low"].to_numpy()
+    table["complained_ci_high"] = complained["ci_high"].to_numpy()
     if not complaint_touchpoint:
         table[["complained_share", "complained_ci_low", "complained_ci_high"]] = np.nan
     table["ratio"] = table["contacts_per_person"] / table["contacts_per_person"][::-1].to_numpy()
@@ -263,11 +301,22 @@ def gap_to_outcome(
 
 
 def conversion_by_segment(
-    data: JourneyData, outcome_event: str, segment: str, *, alpha: float = 0.05
+    data: JourneyData, outcome_event: str, segment: str, *, ci: float = defaults.CI
 ) -> pd.DataFrame:
     """Share of the customers of each segment with at least one ``outcome_event`` (Wilson interval).
 
     The denominator is every customer of the customers file (also those without events).
+
+    Parameters
+    ----------
+    data : JourneyData
+        The study's event table and customers (:func:`load_journeys`).
+    outcome_event : str
+        The event name that counts as conversion.
+    segment : str
+        A column of the customers file.
+    ci : float
+        Confidence level of the Wilson intervals.
 
     Returns
     -------
@@ -291,7 +340,8 @@ def conversion_by_segment(
         segments.groupby("segment").agg(n=("person_id", "size"), converted=("converted", "sum")).reset_index()
     )
     table["estimate"] = table["converted"] / table["n"]
-    table["ci_low"], table["ci_high"] = _wilson(table["converted"], table["n"], alpha)
+    interval = wilson(table["converted"], table["n"], ci)
+    table["ci_low"], table["ci_high"] = interval["ci_low"].to_numpy(), interval["ci_high"].to_numpy()
     return table
 
 
@@ -308,7 +358,7 @@ def said_by_journey(
     *,
     touchpoint: str = "",
     kind: str = "mean",
-    ci: float = 0.95,
+    ci: float = defaults.CI,
 ) -> pd.DataFrame:
     """What linked respondents said (a score) by their journey: by path variant or by touchpoint.
 
@@ -385,13 +435,12 @@ def survey_by_journey(data: JourneyData, *, wave: str = "", touchpoint: str = ""
     """
     from research.survey.schema import load_wave
 
-    if not data.study.section("survey"):
-        raise NotApplicable(
-            "The study has no survey.",
-            "Add a survey: section to join what customers said.",
-            missing_zh="本研究没有问卷。",
-            remedy_zh="加入 survey: 部分即可关联客户的评价。",
-        )
+    _require_section(
+        data,
+        "survey",
+        ("The study has no survey.", "Add a survey: section to join what customers said."),
+        ("本研究没有问卷。", "加入 survey: 部分即可关联客户的评价。"),
+    )
     survey = load_wave(data.study, wave)
     item = survey.outcome.get("overall") or survey.outcome.get("nps")
     if not item:
@@ -446,12 +495,12 @@ def stage_map(data: JourneyData) -> dict[str, str]:
     return {t.id: t.stage for t in data.study.definition.touchpoints}
 
 
-def beside_breaks(behaviour: pd.DataFrame, mentions: pd.DataFrame) -> pd.DataFrame:
+def beside_breaks(data: pd.DataFrame, mentions: pd.DataFrame) -> pd.DataFrame:
     """Interview pain-point mentions beside the touchpoints where journeys break.
 
     Parameters
     ----------
-    behaviour : pandas.DataFrame
+    data : pandas.DataFrame
         :func:`research.journeys.behaviour_table` output (``touchpoint``, ``drop_off``,
         ``repeat_rate``...).
     mentions : pandas.DataFrame
@@ -478,7 +527,7 @@ def beside_breaks(behaviour: pd.DataFrame, mentions: pd.DataFrame) -> pd.DataFra
         .set_index("touchpoint")["code"]
         .rename("top_code")
     )
-    table = behaviour[["touchpoint", "drop_off", "repeat_rate"]].join(total, on="touchpoint")
+    table = data[["touchpoint", "drop_off", "repeat_rate"]].join(total, on="touchpoint")
     table = table.join(top, on="touchpoint")
     table["mentions"] = table["mentions"].fillna(0).astype(int)
     table["top_code"] = table["top_code"].astype(object).where(table["top_code"].notna(), None)
@@ -498,13 +547,12 @@ def interviews_by_journey(data: JourneyData, behaviour: pd.DataFrame) -> pd.Data
     from research.coding.autocoding import attribute_touchpoints
     from research.coding.report import load_coding_data
 
-    if not data.study.section("coding"):
-        raise NotApplicable(
-            "The study has no interviews.",
-            "Add a coding: section to put pain points beside journeys.",
-            missing_zh="本研究没有访谈。",
-            remedy_zh="加入 coding: 部分即可把痛点与旅程并列。",
-        )
+    _require_section(
+        data,
+        "coding",
+        ("The study has no interviews.", "Add a coding: section to put pain points beside journeys."),
+        ("本研究没有访谈。", "加入 coding: 部分即可把痛点与旅程并列。"),
+    )
     coding = load_coding_data(data.study)
     ids = pd.Series(coding.cases.index if coding.cases is not None else [], dtype="string")
     persons = set(data.table.select("person_id").distinct().execute()["person_id"])
@@ -552,3 +600,128 @@ def funnel_by_segment(data: JourneyData, steps: Sequence[str], segment: str) -> 
     segments["customer_segment"] = segments["customer_segment"].astype(str)
     joined = data.table.inner_join(ibis.memtable(segments), "person_id")
     return funnel(joined, list(steps), segment="customer_segment")
+
+
+# ----------------------------------------------------------------------------------------------
+# words
+# ----------------------------------------------------------------------------------------------
+
+
+def journey_touchpoint_labels(data: JourneyData) -> dict[str, str]:
+    """Touchpoint names of the study in the report's language, by id (empty without a catalog).
+
+    Parameters
+    ----------
+    data : JourneyData
+        The study's event table (:func:`load_journeys`).
+
+    Returns
+    -------
+    dict
+        Touchpoint id -> name in ``data.language``.
+    """
+    study = data.study
+    if study is None or not study.has_catalog:
+        return {}
+    return {t.id: study.touchpoint_label(t.id, data.language) for t in study.touchpoints}
+
+
+def _best(rows: list[Mapping[str, Any]], key: str) -> Mapping[str, Any] | None:
+    usable = [r for r in rows if r.get(key) is not None and r.get(key) == r.get(key)]
+    return max(usable, key=lambda r: r[key]) if usable else None
+
+
+def journeys_at_a_glance(
+    results: Mapping[str, Any], language: str | None = None, labels: Mapping[str, str] | None = None
+) -> list[str]:
+    """Three to five sentences summing up a journey report, from its ``results.json`` figures.
+
+    Events and the most frequent path; what a failure does to contacts and complaints; where
+    journeys break most; the highest repeat-contact rate; conversion by segment. Parts the
+    report did not compute are left out.
+
+    Parameters
+    ----------
+    results : mapping
+        The report's results (:func:`journey_results` plus ``events``).
+    language : str, optional
+        ``"zh"`` or ``"en"``; ``None``: the report's language.
+    labels : mapping, optional
+        Touchpoint names in *language*, by id (:func:`journey_touchpoint_labels`).
+
+    Returns
+    -------
+    list of str
+        One sentence per part the report computed, five at most.
+
+    Examples
+    --------
+    >>> results = {"events": 1200, "paths": [{"path": "web > store", "share": 0.25}],
+    ...            "behaviour": [{"touchpoint": "web", "drop_off": 0.1},
+    ...                          {"touchpoint": "store", "drop_off": 0.4}]}
+    >>> for line in journeys_at_a_glance(results, "en", {"store": "Store"}):
+    ...     print(line)
+    1,200 events were analysed; the most frequent path is web > Store (25.0% of persons).
+    Journeys break most after Store (40% end there).
+    """
+    tp = dict(labels or {})
+
+    def line(key: str, **values: Any) -> str:
+        return say("journeys", key, language, **values)
+
+    def path_name(path: str) -> str:
+        return " > ".join(tp.get(step, step) for step in path.split(" > "))
+
+    events = int(results.get("events") or 0)
+    paths = results.get("paths") or []
+    lines = [
+        line("sample", events=events, path=path_name(paths[0]["path"]), share=paths[0]["share"])
+        if paths
+        else line("sample_only", events=events)
+    ]
+    failure = {row["group"]: row for row in results.get("failure") or []}
+    if {"failed", "not_failed"} <= set(failure):
+        failed, others = failure["failed"], failure["not_failed"]
+        lines.append(
+            line(
+                "failure",
+                share=failed["share"],
+                failed=failed["contacts_per_person"],
+                others=others["contacts_per_person"],
+            )
+        )
+        complained = failed.get("complained_share"), others.get("complained_share")
+        if None not in complained:
+            lines.append(line("complained", failed=complained[0], others=complained[1]))
+    breaks = _best(list(results.get("behaviour") or []), "drop_off")
+    if breaks and breaks["drop_off"] > 0:
+        lines.append(
+            line(
+                "drop_off",
+                touchpoint=tp.get(breaks["touchpoint"], breaks["touchpoint"]),
+                share=breaks["drop_off"],
+            )
+        )
+    repeat = _best(list(results.get("repeat_contact") or []), "estimate")
+    if repeat:
+        lines.append(
+            line(
+                "repeat",
+                touchpoint=tp.get(repeat["touchpoint"], repeat["touchpoint"]),
+                upstream=tp.get(repeat["upstream"], repeat["upstream"]),
+                share=repeat["estimate"],
+            )
+        )
+    conversion = [r for r in results.get("conversion") or [] if r.get("estimate") is not None]
+    if len(conversion) >= 2:
+        ordered = sorted(conversion, key=lambda r: r["estimate"])
+        lines.append(
+            line(
+                "conversion",
+                best=ordered[-1]["segment"],
+                best_share=ordered[-1]["estimate"],
+                worst=ordered[0]["segment"],
+                worst_share=ordered[0]["estimate"],
+            )
+        )
+    return lines[:5]

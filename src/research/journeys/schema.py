@@ -47,11 +47,13 @@ repository), so the pseudonyms stay stable across runs of the same checkout.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 
+from research.config import StrictModel
 from research.errors import DataError, FieldProblem, from_validation_error, validation_problems
+from research.feedback.schema import no_section_error
 
 if TYPE_CHECKING:
     from research.study import Study
@@ -63,11 +65,7 @@ HINT = (
 )
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Rule(_Strict):
+class Rule(StrictModel):
     """One event-to-touchpoint rule: exact event names or a regular expression."""
 
     touchpoint: str
@@ -86,7 +84,7 @@ class Rule(_Strict):
         return self
 
 
-class Source(_Strict):
+class Source(StrictModel):
     """One event source (a file of role ``event_log``) and its column mapping."""
 
     file: str
@@ -120,14 +118,17 @@ class Source(_Strict):
 
     @property
     def id_columns(self) -> list[str]:
+        """The person id column(s), as a list."""
         return [self.person_id] if isinstance(self.person_id, str) else list(self.person_id)
 
     @property
     def event_column(self) -> str:
+        """The column holding the event name (``event``, else the touchpoint column)."""
         return self.event or str(self.touchpoint)
 
     @property
     def source_name(self) -> str:
+        """The source's name in the event table (``name``, else the file id)."""
         return self.name or self.file
 
     def columns(self) -> list[tuple[str, str]]:
@@ -144,14 +145,14 @@ class Source(_Strict):
         return pairs
 
 
-class IdentityMap(_Strict):
+class IdentityMap(StrictModel):
     """A file of id pairs that belong to one person."""
 
     file: str
     columns: list[str] | None = Field(default=None, min_length=2, max_length=2)
 
 
-class JourneysSection(_Strict):
+class JourneysSection(StrictModel):
     """The validated ``journeys:`` section."""
 
     sources: list[Source] = Field(min_length=1)
@@ -182,8 +183,26 @@ class JourneysSection(_Strict):
         return [s.priority if s.priority is not None else i for i, s in enumerate(self.sources)]
 
 
-def parse_section(study: Study, section: dict[str, Any]) -> JourneysSection:
-    """Field-level validation only (types, required fields, unknown fields)."""
+def parse_journeys_section(study: Study, section: dict[str, Any]) -> JourneysSection:
+    """Field-level validation only (types, required fields, unknown fields).
+
+    Parameters
+    ----------
+    study : Study
+        The study (for the file named in errors).
+    section : dict
+        The ``journeys:`` section as read from study.yml.
+
+    Returns
+    -------
+    JourneysSection
+        The validated section.
+
+    Raises
+    ------
+    DataError
+        The first field problem.
+    """
     try:
         return JourneysSection.model_validate(section)
     except ValidationError as exc:
@@ -192,18 +211,45 @@ def parse_section(study: Study, section: dict[str, Any]) -> JourneysSection:
         ) from None
 
 
-def field_problems(study: Study, section: dict[str, Any]) -> tuple[JourneysSection | None, list[DataError]]:
-    """The parsed section (None when invalid) and every field problem."""
+class FieldCheck(NamedTuple):
+    """Result of :func:`field_problems`: the parsed section (None when invalid) and every field problem."""
+
+    section: JourneysSection | None
+    problems: list[DataError]
+
+
+def field_problems(study: Study, section: dict[str, Any]) -> FieldCheck:
+    """Every field problem of a ``journeys:`` section at once, as :func:`parse_journeys_section` checks.
+
+    Returns
+    -------
+    FieldCheck
+        ``section`` (None when invalid) and ``problems`` (each naming study.yml and the field).
+    """
     try:
-        return JourneysSection.model_validate(section), []
+        return FieldCheck(JourneysSection.model_validate(section), [])
     except ValidationError as exc:
-        return None, validation_problems(
-            exc, file=study.yml_path, what="journeys section", prefix=SECTION, hint=HINT
+        return FieldCheck(
+            None,
+            validation_problems(exc, file=study.yml_path, what="journeys section", prefix=SECTION, hint=HINT),
         )
 
 
-def section_problems(study: Study, parsed: JourneysSection) -> list[DataError]:
-    """Problems of the section against the study (files declared, touchpoints known); no data read."""
+def journeys_section_problems(study: Study, parsed: JourneysSection) -> list[DataError]:
+    """Problems of the section against the study (files declared, touchpoints known); no data read.
+
+    Parameters
+    ----------
+    study : Study
+        The study.
+    parsed : JourneysSection
+        Its validated ``journeys:`` section.
+
+    Returns
+    -------
+    list of DataError
+        One per problem, naming the field path.
+    """
     yml, problems = study.yml_path, []
     files = study.definition.files
 
@@ -260,20 +306,35 @@ def validate_section(study: Study, section: dict[str, Any]) -> JourneysSection:
     >>> validate_section(study, study.section("journeys")).sources[0].file
     'events'
     """
-    parsed = parse_section(study, section)
-    for problem in section_problems(study, parsed):
+    parsed = parse_journeys_section(study, section)
+    for problem in journeys_section_problems(study, parsed):
         raise problem
     return parsed
 
 
-def load_section(study: Study) -> JourneysSection:
-    """The study's validated ``journeys:`` section; a DataError when it has none."""
+#: What to do when a study has no ``journeys:`` section.
+NO_SECTION_HINT = "Add one naming the event log(s) (see research.journeys.schema)."
+
+
+def load_journeys_section(study: Study) -> JourneysSection:
+    """The study's validated ``journeys:`` section.
+
+    Parameters
+    ----------
+    study : Study
+        The study.
+
+    Returns
+    -------
+    JourneysSection
+        Checked against the study's files and catalog (:func:`validate_section`).
+
+    Raises
+    ------
+    DataError
+        The study has no ``journeys:`` section, or it is invalid.
+    """
     section = study.section(SECTION)
     if not section:
-        raise DataError(
-            "The study has no journeys: section",
-            file=study.yml_path,
-            column=SECTION,
-            hint="Add one naming the event log(s) (see research.journeys.schema).",
-        )
+        raise no_section_error(study, SECTION, NO_SECTION_HINT)
     return validate_section(study, section)

@@ -9,7 +9,7 @@ import ibis
 import pandas as pd
 
 from research.errors import DataError
-from research.journeys.paths import check_columns, seconds, tidy, window_keys
+from research.journeys.paths import check_columns, seconds, sorted_frame, window_keys
 
 
 def _gap_seconds(gap: timedelta | float) -> int:
@@ -69,7 +69,7 @@ def sessions(events: ibis.Table, gap: timedelta | float = timedelta(minutes=30))
         n_touchpoints=t.touchpoint.count(),
         duration_s=seconds(t.ts).max() - seconds(t.ts).min(),
     )
-    frame = tidy(grouped.to_pandas(), ["person_id", "session"])
+    frame = sorted_frame(grouped.to_pandas(), ["person_id", "session"])
     for column in ("session", "n_events", "n_touchpoints", "duration_s"):
         frame[column] = frame[column].astype("int64")
     frame["person_id"] = frame["person_id"].astype(object)
@@ -79,8 +79,10 @@ def sessions(events: ibis.Table, gap: timedelta | float = timedelta(minutes=30))
 def _episode_bounds(
     events: ibis.Table, start: str | Sequence[str], outcome: str | Sequence[str]
 ) -> ibis.Table:
-    """One row per episode: ``person_id``, ``episode``, ``start``, ``_start_seq``, ``_start_sec``,
-    ``_end``, ``_end_seq``, ``_end_sec`` (outcome; null while censored). See :func:`episodes`.
+    """One row per episode, from a start to its outcome (see :func:`episodes`).
+
+    Columns ``person_id``, ``episode``, ``start``, ``_start_seq``, ``_start_sec``, ``_end``,
+    ``_end_seq``, ``_end_sec`` (the outcome; null while censored).
     """
     check_columns(events, ["person_id", "ts", "touchpoint", "event_seq"])
     starts = [start] if isinstance(start, str) else list(start)
@@ -185,7 +187,7 @@ def episodes(
             reached, (grouped._end_sec - grouped._start_sec).cast("float64"), ibis.null("float64")
         ),
     )
-    frame = tidy(result.to_pandas(), ["person_id", "episode"])
+    frame = sorted_frame(result.to_pandas(), ["person_id", "episode"])
     frame["episode"] = frame["episode"].astype("int64")
     frame["converted"] = frame["converted"].astype("int64")
     frame["person_id"] = frame["person_id"].astype(object)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -10,21 +11,28 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from research.plots import NEGATIVE, NEUTRAL, PALETTE, POSITIVE, text, use_style
+from research.wording import resolve_language
 
 #: The row of items no code covers, in every share table.
 UNCODED = "uncoded"
 
 
-def code_share_chart(shares: pd.DataFrame, language: str = "zh", *, top: int = 20) -> Figure:
+def code_share_chart(data: pd.DataFrame, language: str | None = None, *, top: int = 20) -> Figure:
     """Horizontal bars of code shares (0-1) with 95% intervals; the uncoded share in grey.
 
     Parameters
     ----------
-    shares : DataFrame
+    data : DataFrame
         ``code, label, estimate, ci_low, ci_high`` per code (:func:`research.feedback.shares`).
-    language : {"zh", "en"}
+    language : {"zh", "en"}, optional
+        The labels' language; ``None``: the report's language.
     top : int
         The largest codes shown (the uncoded row always).
+
+    Returns
+    -------
+    Figure
+        One bar per code, the uncoded row at the bottom.
 
     Examples
     --------
@@ -34,32 +42,28 @@ def code_share_chart(shares: pd.DataFrame, language: str = "zh", *, top: int = 2
     'Share of items (95% CI)'
     """
     use_style()
-    coded = shares[shares["code"] != UNCODED].nlargest(top, "estimate")
-    rows = pd.concat([coded, shares[shares["code"] == UNCODED]]).iloc[::-1]
+    language = resolve_language(language)
+    coded = data[data["code"] != UNCODED].nlargest(top, "estimate")
+    rows = pd.concat([coded, data[data["code"] == UNCODED]]).iloc[::-1]
     fig, ax = plt.subplots(figsize=(8, 0.38 * len(rows) + 1.4))
-    y = np.arange(len(rows))
-    values = rows["estimate"].to_numpy(dtype=float)
     colours = [NEUTRAL if code == UNCODED else PALETTE[0] for code in rows["code"]]
-    errors = [values - rows["ci_low"].to_numpy(dtype=float), rows["ci_high"].to_numpy(dtype=float) - values]
-    ax.barh(y, values, color=colours, xerr=errors, capsize=2, error_kw={"elinewidth": 1})
-    ax.set_yticks(y, [str(label) for label in rows["label"]])
-    ax.set_xlabel(text(language, "提及该编码的条目占比（95% 置信区间）", "Share of items (95% CI)"))
-    ax.set_title(
+    _interval_bars(ax, rows, "estimate", "ci_low", "ci_high", colours)
+    return _finish_bars(
+        fig,
+        ax,
+        text(language, "提及该编码的条目占比（95% 置信区间）", "Share of items (95% CI)"),
         text(
             language,
             "各编码的反馈占比（灰色：未被任何编码覆盖）",
             "Feedback share per code (grey: no code covers the item)",
-        )
+        ),
     )
-    ax.grid(axis="y", visible=False)
-    fig.tight_layout()
-    return fig
 
 
 def trend_chart(
-    trend: pd.DataFrame,
+    data: pd.DataFrame,
     codes: Sequence[str],
-    language: str = "zh",
+    language: str | None = None,
     *,
     labels: Mapping[str, str] | None = None,
     recent_start: pd.Timestamp | None = None,
@@ -69,16 +73,24 @@ def trend_chart(
 
     Parameters
     ----------
-    trend : DataFrame
-        ``period, code, estimate, ci_low, ci_high`` (:attr:`research.feedback.Emerging.trend`).
+    data : DataFrame
+        The trend: ``period, code, estimate, ci_low, ci_high``
+        (:attr:`research.feedback.EmergingResult.trend`).
     codes : sequence of str
         The codes drawn.
+    language : {"zh", "en"}, optional
+        The labels' language; ``None``: the report's language.
     labels : mapping, optional
         Display names of the codes.
     recent_start : Timestamp, optional
         Start of the recent window, drawn as a vertical line.
     period_name : str
         ``W``/``week`` or ``M``/``month``, for the axis label.
+
+    Returns
+    -------
+    Figure
+        The chart.
 
     Examples
     --------
@@ -89,9 +101,10 @@ def trend_chart(
     'Share of items per month'
     """
     use_style()
+    language = resolve_language(language)
     fig, ax = plt.subplots(figsize=(9, 4))
     for index, code in enumerate(codes):
-        rows = trend[trend["code"] == code].sort_values("period")
+        rows = data[data["code"] == code].sort_values("period")
         colour = PALETTE[index % len(PALETTE)]
         name = (labels or {}).get(code, code)
         ax.plot(rows["period"], rows["estimate"], marker="o", color=colour, label=name)
@@ -117,16 +130,23 @@ def trend_chart(
     return fig
 
 
-def lift_chart(lift: pd.DataFrame, language: str = "zh", *, top: int = 12) -> Figure:
+def lift_chart(data: pd.DataFrame, language: str | None = None, *, top: int = 12) -> Figure:
     """Share among detractors minus share among promoters per code, with Newcombe intervals.
 
     Parameters
     ----------
-    lift : DataFrame
-        ``code, label, difference, diff_ci_low, diff_ci_high, p_adjusted``
+    data : DataFrame
+        The lift: ``code, label, difference, diff_ci_low, diff_ci_high, p_adjusted``
         (:func:`research.feedback.detractors`).
+    language : {"zh", "en"}, optional
+        The labels' language; ``None``: the report's language.
     top : int
         The codes with the largest absolute difference.
+
+    Returns
+    -------
+    Figure
+        The chart.
 
     Examples
     --------
@@ -136,32 +156,41 @@ def lift_chart(lift: pd.DataFrame, language: str = "zh", *, top: int = 12) -> Fi
     'Share among detractors − share among promoters (95% CI)'
     """
     use_style()
-    rows = lift.reindex(lift["difference"].abs().sort_values(ascending=False).index).head(top).iloc[::-1]
+    language = resolve_language(language)
+    rows = data.reindex(data["difference"].abs().sort_values(ascending=False).index).head(top).iloc[::-1]
     fig, ax = plt.subplots(figsize=(8, 0.42 * len(rows) + 1.4))
-    y = np.arange(len(rows))
-    values = rows["difference"].to_numpy(dtype=float)
-    colours = [NEGATIVE if v > 0 else POSITIVE for v in values]
-    errors = [
-        values - rows["diff_ci_low"].to_numpy(dtype=float),
-        rows["diff_ci_high"].to_numpy(dtype=float) - values,
-    ]
-    ax.barh(y, values, color=colours, xerr=errors, capsize=2, error_kw={"elinewidth": 1})
+    colours = [NEGATIVE if v > 0 else POSITIVE for v in rows["difference"].to_numpy(dtype=float)]
+    _interval_bars(ax, rows, "difference", "diff_ci_low", "diff_ci_high", colours)
     ax.axvline(0, color=NEUTRAL, lw=1)
-    ax.set_yticks(y, [str(label) for label in rows["label"]])
-    ax.set_xlabel(
+    return _finish_bars(
+        fig,
+        ax,
         text(
             language,
             "贬损者占比 − 推荐者占比（95% 置信区间）",
             "Share among detractors − share among promoters (95% CI)",
-        )
-    )
-    ax.set_title(
+        ),
         text(
             language,
             "贬损者更常提到什么（红：贬损者更多）",
             "What detractors mention more (red: more among detractors)",
-        )
+        ),
     )
+
+
+def _interval_bars(ax: Any, rows: pd.DataFrame, value: str, low: str, high: str, colours: list[str]) -> None:
+    """Horizontal bars of *value* with error bars from *low* to *high*, labelled by ``label``."""
+    y = np.arange(len(rows))
+    values = rows[value].to_numpy(dtype=float)
+    errors = [values - rows[low].to_numpy(dtype=float), rows[high].to_numpy(dtype=float) - values]
+    ax.barh(y, values, color=colours, xerr=errors, capsize=2, error_kw={"elinewidth": 1})
+    ax.set_yticks(y, [str(label) for label in rows["label"]])
+
+
+def _finish_bars(fig: Figure, ax: Any, xlabel: str, title: str) -> Figure:
+    """Label the axis and title a bar chart (no horizontal grid), laid out tight."""
+    ax.set_xlabel(xlabel)
+    ax.set_title(title)
     ax.grid(axis="y", visible=False)
     fig.tight_layout()
     return fig

@@ -9,6 +9,7 @@ language and never calls ``plt.show()``. An empty table gives a figure with one 
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -19,6 +20,7 @@ from matplotlib.path import Path as MplPath
 from matplotlib.ticker import PercentFormatter
 
 from research.plots import NEUTRAL, PALETTE, empty_note, text, use_style
+from research.wording import resolve_language
 
 #: Node label the flows primitive gives to touchpoints beyond the top k of a step.
 OTHER = "other"
@@ -33,6 +35,17 @@ def _empty(language: str, title: str) -> Figure:
     return fig
 
 
+def _begin(
+    data: pd.DataFrame | None, language: str | None, zh: str, en: str, title: str | None = None
+) -> tuple[str, str, Figure | None]:
+    """The report's style; the language and title resolved; a figure saying so when *data* is empty."""
+    use_style()
+    language = resolve_language(language)
+    title = title or text(language, zh, en)
+    empty = _empty(language, title) if data is None or data.empty else None
+    return language, title, empty
+
+
 def _duration(seconds: float) -> str:
     """Short human duration: 45s, 12m, 3.5h, 2.1d."""
     if seconds is None or not math.isfinite(seconds):
@@ -44,16 +57,23 @@ def _duration(seconds: float) -> str:
     return f"{seconds:.0f}s"
 
 
-def sankey(flows_table: pd.DataFrame, language: str = "zh", title: str | None = None) -> Figure:
+def sankey(data: pd.DataFrame, language: str | None = None, title: str | None = None) -> Figure:
     """Sankey diagram of anchored flows, drawn with matplotlib patches.
 
     Parameters
     ----------
-    flows_table : DataFrame
-        ``step, source, target, n, share`` (:func:`research.journeys.flows`); step 0 is the anchor.
-    language : {"zh", "en"}
+    data : DataFrame
+        The flows: ``step, source, target, n, share`` (:func:`research.journeys.flows`); step 0
+        is the anchor.
+    language : {"zh", "en"}, optional
+        The labels' language; ``None``: the report's language.
     title : str, optional
         Figure title (default: a generic one in *language*).
+
+    Returns
+    -------
+    Figure
+        The diagram.
 
     Examples
     --------
@@ -62,11 +82,12 @@ def sankey(flows_table: pd.DataFrame, language: str = "zh", title: str | None = 
     >>> sankey(table, "en").axes[0].get_xlabel()
     'Steps from the anchor'
     """
-    use_style()
-    title = title or text(language, "锚定触点后的流向", "Flows from the anchor touchpoint")
-    if flows_table is None or flows_table.empty:
-        return _empty(language, title)
-    table = flows_table.copy()
+    language, title, empty = _begin(
+        data, language, "锚定触点后的流向", "Flows from the anchor touchpoint", title
+    )
+    if empty is not None:
+        return empty
+    table = data.copy()
     table["step"] = table["step"].astype(int)
     table["n"] = table["n"].astype(float)
     value: dict[tuple[int, str], float] = {}
@@ -141,15 +162,21 @@ def sankey(flows_table: pd.DataFrame, language: str = "zh", title: str | None = 
     return fig
 
 
-def funnel_chart(funnel_table: pd.DataFrame, language: str = "zh") -> Figure:
+def funnel_chart(data: pd.DataFrame, language: str | None = None) -> Figure:
     """Bars of the share reaching each funnel step, with Wilson intervals and drop-off.
 
     Parameters
     ----------
-    funnel_table : DataFrame
-        ``segment, step, touchpoint, n, reached, estimate, ci_low, ci_high, drop_off``
-        (:func:`research.journeys.funnel`); several segments are drawn side by side.
-    language : {"zh", "en"}
+    data : DataFrame
+        The funnel: ``segment, step, touchpoint, n, reached, estimate, ci_low, ci_high,
+        drop_off`` (:func:`research.journeys.funnel`); several segments are drawn side by side.
+    language : {"zh", "en"}, optional
+        The labels' language; ``None``: the report's language.
+
+    Returns
+    -------
+    Figure
+        The bars.
 
     Examples
     --------
@@ -159,11 +186,12 @@ def funnel_chart(funnel_table: pd.DataFrame, language: str = "zh") -> Figure:
     >>> funnel_chart(table, "en").axes[0].get_ylabel()
     'Share of journeys reaching the step (95% CI)'
     """
-    use_style()
-    title = text(language, "漏斗：各步到达比例与流失", "Funnel: share reaching each step and drop-off")
-    if funnel_table is None or funnel_table.empty:
-        return _empty(language, title)
-    table = funnel_table.sort_values(["segment", "step"])
+    language, title, empty = _begin(
+        data, language, "漏斗：各步到达比例与流失", "Funnel: share reaching each step and drop-off"
+    )
+    if empty is not None:
+        return empty
+    table = data.sort_values(["segment", "step"])
     segments = list(dict.fromkeys(table["segment"].astype(str)))
     steps = sorted(table["step"].unique())
     labels = [str(table.loc[table["step"] == s, "touchpoint"].iloc[0]) for s in steps]
@@ -223,7 +251,7 @@ def funnel_chart(funnel_table: pd.DataFrame, language: str = "zh") -> Figure:
     return fig
 
 
-def _layers(graph: object, weight: dict[str, float]) -> dict[str, int]:
+def _layers(graph: Any, weight: dict[str, float]) -> dict[str, int]:
     """Layer of each node: breadth-first distance from the nodes most journeys leave from."""
     import networkx as nx
 
@@ -238,18 +266,24 @@ def _layers(graph: object, weight: dict[str, float]) -> dict[str, int]:
     return layers
 
 
-def dfg_chart(dfg_table: pd.DataFrame, language: str = "zh", top: int = 15) -> Figure:
+def dfg_chart(data: pd.DataFrame, language: str | None = None, top: int = 15) -> Figure:
     """Directly-follows graph of the *top* edges, laid out in layers with networkx (no Graphviz).
 
     Edge width grows with the number of transitions; edge labels give the median time between.
 
     Parameters
     ----------
-    dfg_table : DataFrame
-        ``source, target, n, median_s`` (:func:`research.journeys.dfg`).
-    language : {"zh", "en"}
+    data : DataFrame
+        The graph's edges: ``source, target, n, median_s`` (:func:`research.journeys.dfg`).
+    language : {"zh", "en"}, optional
+        The labels' language; ``None``: the report's language.
     top : int
         The most frequent edges drawn.
+
+    Returns
+    -------
+    Figure
+        The graph.
 
     Examples
     --------
@@ -260,15 +294,15 @@ def dfg_chart(dfg_table: pd.DataFrame, language: str = "zh", top: int = 15) -> F
     """
     import networkx as nx
 
-    use_style()
-    title = text(
+    language, title, empty = _begin(
+        data,
         language,
         f"直接后继图（前 {top} 条转移；标注：间隔时间中位数）",
         f"Directly-follows graph (top {top} transitions; label: median time between)",
     )
-    if dfg_table is None or dfg_table.empty:
-        return _empty(language, title)
-    edges = dfg_table.sort_values(["n", "source", "target"], ascending=[False, True, True]).head(top)
+    if empty is not None:
+        return empty
+    edges = data.sort_values(["n", "source", "target"], ascending=[False, True, True]).head(top)
     graph = nx.DiGraph()
     for row in edges.itertuples(index=False):
         graph.add_edge(
@@ -329,15 +363,22 @@ def dfg_chart(dfg_table: pd.DataFrame, language: str = "zh", top: int = 15) -> F
     return fig
 
 
-def top_paths_chart(variants_table: pd.DataFrame, language: str = "zh", top: int = 10) -> Figure:
+def top_paths_chart(data: pd.DataFrame, language: str | None = None, top: int = 10) -> Figure:
     """Horizontal bars of the *top* path variants' share of journeys, with their conversion.
 
     Parameters
     ----------
-    variants_table : DataFrame
-        ``path, n, share, conversion`` (:func:`research.journeys.variants`).
-    language : {"zh", "en"}
+    data : DataFrame
+        The path variants: ``path, n, share, conversion`` (:func:`research.journeys.variants`).
+    language : {"zh", "en"}, optional
+        The labels' language; ``None``: the report's language.
     top : int
+        The most frequent variants drawn.
+
+    Returns
+    -------
+    Figure
+        One bar per variant, the most frequent on top.
 
     Examples
     --------
@@ -346,11 +387,12 @@ def top_paths_chart(variants_table: pd.DataFrame, language: str = "zh", top: int
     >>> top_paths_chart(table, "en").axes[0].get_xlabel()
     'Share of journeys'
     """
-    use_style()
-    title = text(language, f"最常见的 {top} 条路径（右侧：转化率）", f"Top {top} paths (right: conversion)")
-    if variants_table is None or variants_table.empty:
-        return _empty(language, title)
-    rows = variants_table.sort_values("n", ascending=False, kind="stable").head(top).iloc[::-1]
+    language, title, empty = _begin(
+        data, language, f"最常见的 {top} 条路径（右侧：转化率）", f"Top {top} paths (right: conversion)"
+    )
+    if empty is not None:
+        return empty
+    rows = data.sort_values("n", ascending=False, kind="stable").head(top).iloc[::-1]
     fig, ax = plt.subplots(figsize=(9, 0.4 * len(rows) + 1.5))
     y = np.arange(len(rows))
     shares = rows["share"].to_numpy(dtype=float)
@@ -361,7 +403,7 @@ def top_paths_chart(variants_table: pd.DataFrame, language: str = "zh", top: int
     label = text(language, "转化", "conv.")
     for yi, share, conv in zip(y, shares, conversion, strict=True):
         note = f"{share:.1%}" + (f"  {label} {conv:.0%}" if np.isfinite(conv) else "")
-        ax.text(share, yi, " " + note, va="center", fontsize=8)
+        ax.text(float(share), float(yi), " " + note, va="center", fontsize=8)
     ax.set_xlim(0, max(shares.max(), 1e-9) * 1.35)
     ax.xaxis.set_major_formatter(PercentFormatter(1.0))
     ax.set_xlabel(text(language, "旅程占比", "Share of journeys"))
