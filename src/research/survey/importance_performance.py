@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from research.errors import DataError
+from research.wording import resolve_language
 
 #: Quadrant key -> (zh, en) label.
 QUADRANTS = {
@@ -34,7 +35,7 @@ QUADRANTS = {
 }
 
 
-def quadrant_label(quadrant: str, language: str = "en") -> str:
+def quadrant_label(quadrant: str, language: str | None = None) -> str:
     """The display label of a quadrant key in the study language.
 
     Examples
@@ -42,6 +43,7 @@ def quadrant_label(quadrant: str, language: str = "en") -> str:
     >>> quadrant_label("concentrate_here", "zh")
     '重点改进'
     """
+    language = resolve_language(language)
     zh, en = QUADRANTS[quadrant]
     return zh if language == "zh" else en
 
@@ -51,7 +53,7 @@ def ipa(
     performance: pd.Series,
     *,
     centre: Literal["mean", "median"] = "mean",
-    language: str = "en",
+    language: str | None = None,
 ) -> pd.DataFrame:
     """Classify items into the four importance-performance quadrants.
 
@@ -86,6 +88,7 @@ def ipa(
       store          low_priority
      wechat     possible_overkill
     """
+    language = resolve_language(language)
     if centre not in ("mean", "median"):
         raise DataError("Unknown crosshair position", value=centre, hint="Use 'mean' or 'median'.")
     importance = pd.Series(importance, dtype=float)

@@ -145,7 +145,7 @@ def check_run(study: Study, parameters: dict[str, Any]) -> list[DataError]:
     label of its scale or a declared missing code (all offending rows summarised per column);
     the segment parameter is a column of every file of the wave; the outcome parameter is a
     declared outcome or an item; ``weighted`` needs a weight column or margins whose
-    variables are columns and whose file reads; ``padjust``, ``n_resamples`` and ``language``
+    variables are columns and whose file reads; ``padjust``, ``n_boot`` and ``language``
     are allowed values.
 
     Returns
@@ -163,7 +163,7 @@ def check_run(study: Study, parameters: dict[str, Any]) -> list[DataError]:
     ['padjust', 'wave']
     """
     from research.survey.readers import read_margins
-    from research.survey.schema import parse_section
+    from research.survey.schema import parse_survey_section
 
     yml = study.yml_path
     if not study.section("survey"):
@@ -176,7 +176,7 @@ def check_run(study: Study, parameters: dict[str, Any]) -> list[DataError]:
             )
         ]
     try:
-        section = parse_section(study, study.section("survey"))
+        section = parse_survey_section(study, study.section("survey"))
     except DataError as problem:
         return [problem]
     problems: list[DataError] = []
@@ -194,15 +194,15 @@ def check_run(study: Study, parameters: dict[str, Any]) -> list[DataError]:
                 hint=f"Use one of {list(PADJUST)}.",
             )
         )
-    n_resamples = parameters.get("n_resamples", 1000)
-    whole = isinstance(n_resamples, int) and not isinstance(n_resamples, bool)
-    if not whole or n_resamples == 1 or n_resamples < 0:
+    n_boot = parameters.get("n_boot", 1000)
+    whole = isinstance(n_boot, int) and not isinstance(n_boot, bool)
+    if not whole or n_boot == 1 or n_boot < 0:
         problems.append(
             DataError(
-                "n_resamples must be 0 (no bootstrap) or a whole number of at least 2",
+                "n_boot must be 0 (no bootstrap) or a whole number of at least 2",
                 file=yml,
-                column="n_resamples",
-                value=n_resamples,
+                column="n_boot",
+                value=n_boot,
             )
         )
     problems += report_language_problems(study, parameters.get("language"))

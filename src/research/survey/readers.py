@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -40,7 +40,7 @@ class RawTable:
 
 
 def read_raw(path: str | Path, spec: DataFile | None = None) -> RawTable:
-    """Read a survey export without interpreting its answers.
+    r"""Read a survey export without interpreting its answers.
 
     CSV cells stay text (``"N/A"`` is not turned into NaN: it is a declared code), Excel
     cells keep their types, SPSS files keep codes plus value labels and user-missing codes.
@@ -49,7 +49,7 @@ def read_raw(path: str | Path, spec: DataFile | None = None) -> RawTable:
     --------
     >>> import tempfile, pathlib
     >>> p = pathlib.Path(tempfile.mkdtemp()) / "w.csv"
-    >>> _ = p.write_bytes("respondent_id,q1\\nr1,非常满意\\nr2,N/A\\n".encode("gbk"))
+    >>> _ = p.write_bytes("respondent_id,q1\nr1,非常满意\nr2,N/A\n".encode("gbk"))
     >>> read_raw(p).frame["q1"].tolist()
     ['非常满意', 'N/A']
     """
@@ -103,7 +103,7 @@ def _read_sav(path: Path) -> RawTable:
     for column, ranges in (meta.missing_ranges or {}).items():
         codes = set()
         for entry in ranges:
-            low, high = entry["lo"], entry["hi"]
+            low, high = entry["lo"], entry["hi"]  # type: ignore[index]
             if isinstance(low, int | float) and low == high:
                 codes.add(float(low))
             elif isinstance(low, int | float):
@@ -162,10 +162,10 @@ def code_answers(
     [5.0, 4.0, nan, nan]
     """
     labels: dict[str, int] = {}
-    for code, label in scale.labels.items():
+    for scale_code, label in scale.labels.items():
         for text in (label.zh, label.en):
             if text:
-                labels[text.strip().casefold()] = code
+                labels[text.strip().casefold()] = scale_code
     value_labels = value_labels or {}
 
     def code(value: Any) -> Any:
@@ -232,8 +232,9 @@ def code_segment(
     column: str | None = None,
     first_row: int = 2,
 ) -> pd.Series:
-    """Turn segment answers (codes, Chinese or English labels, SPSS codes with value labels)
-    into the segment codes declared in study.yml; blanks stay missing.
+    """Turn segment answers into the segment codes declared in study.yml; blanks stay missing.
+
+    Answers may be codes, Chinese or English labels, or SPSS codes with value labels.
 
     With no declared labels, every value is its own code (text; SPSS value labels applied,
     whole numbers without ``.0``).
@@ -296,16 +297,36 @@ def _respondent_ids(series: pd.Series, file: Path, first_row: int) -> pd.Series:
     return ids.astype(str)
 
 
+class WaveFile(NamedTuple):
+    """One survey file as coded by :func:`read_wave_file`."""
+
+    #: Coded responses (``respondent_id``, segments, items, and ``__weight__`` when the study
+    #: declares a weight column).
+    responses: pd.DataFrame
+    #: Per response row, the ``file`` and spreadsheet ``row`` it came from.
+    source: pd.DataFrame
+
+
 def read_wave_file(
     study: Study, section: SurveySection, file_id: str, *, extra_segments: list[str] | tuple[str, ...] = ()
-) -> tuple[pd.DataFrame, pd.DataFrame]:
+) -> WaveFile:
     """Read and code one declared survey file (plus *extra_segments* columns, codes as they are).
+
+    Parameters
+    ----------
+    study : Study
+        The loaded study.
+    section : SurveySection
+        Its validated ``survey:`` section.
+    file_id : str
+        A declared file with role ``survey``.
+    extra_segments : list of str
+        Further columns to keep as segments, their values as they are.
 
     Returns
     -------
-    (responses, source)
-        Coded responses (``respondent_id``, segments, items, and ``__weight__`` when the study
-        declares a weight column) and, per row, the ``file`` and spreadsheet ``row``.
+    WaveFile
+        ``responses`` and ``source``.
     """
     spec = study.file_spec(file_id)
     path = study.file(file_id)
@@ -349,7 +370,7 @@ def read_wave_file(
         out["__weight__"] = frame[section.weight]
     responses = pd.DataFrame(out)
     source = pd.DataFrame({"file": str(path), "row": np.arange(len(frame)) + raw.first_row})
-    return responses, source
+    return WaveFile(responses, source)
 
 
 def _check_value_labels(value_labels: dict[Any, str] | None, scale: Scale, path: Path, column: str) -> None:
@@ -386,9 +407,9 @@ def read_margins(study: Study, section: SurveySection, file_id: str) -> pd.DataF
     Examples
     --------
     >>> from research import load_study
-    >>> from research.survey.schema import parse_section
+    >>> from research.survey.schema import parse_survey_section
     >>> study = load_study("sample")
-    >>> section = parse_section(study, study.section("survey"))
+    >>> section = parse_survey_section(study, study.section("survey"))
     >>> margins = read_margins(study, section, "margins")
     >>> margins.groupby("variable")["share"].sum().round(6).unique().tolist()
     [1.0]

@@ -12,11 +12,13 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from research.errors import NotApplicable
-from research.survey.metrics import box_text, nps_item, outcome_summary
-from research.survey.schema import SurveyData
+from research.survey.analysis import nps_item, outcome_summary
+from research.survey.data import SurveyData
+from research.survey.metrics import box_text
+from research.wording import resolve_language
 
 if TYPE_CHECKING:
-    from research.survey.drivers import DriverAnalysis
+    from research.survey.drivers import DriverResult
 
 
 def _t(language: str, zh: str, en: str) -> str:
@@ -49,7 +51,7 @@ def _item_scale(data: SurveyData, item: str) -> tuple[int, int]:
     return int(row["scale_min"]), int(row["scale_max"])
 
 
-def box_rules(data: SurveyData, rows: list[str] | None = None, language: str = "en") -> str:
+def box_rules(data: SurveyData, rows: list[str] | None = None, language: str | None = None) -> str:
     """The top-box answers of each scale of the report rows, e.g. ``"9-10 on 0-10"``.
 
     Examples
@@ -58,9 +60,10 @@ def box_rules(data: SurveyData, rows: list[str] | None = None, language: str = "
     >>> box_rules(load_survey("sample", "before"))
     '4-5 on 1-5'
     """
+    language = resolve_language(language)
     ranges = dict.fromkeys(data.row_range(r) for r in (data.touchpoints if rows is None else rows))
     parts = [
-        f"{box_text(low, high)[0]} {_t(language, '分（量表', 'on')} {_span(low, high)}"
+        f"{box_text(low, high).top} {_t(language, '分（量表', 'on')} {_span(low, high)}"
         + _t(language, "）", "")
         for low, high in ranges
     ]
@@ -80,7 +83,7 @@ def scales_text(data: SurveyData) -> str:
     return " and ".join(_span(low, high) for low, high in ranges)
 
 
-def scorecard_text(data: SurveyData, language: str = "en", ci: float = 0.95) -> str:
+def scorecard_text(data: SurveyData, language: str | None = None, ci: float = 0.95) -> str:
     """The sentence under the scorecard: scale, interval, top/bottom box, rows.
 
     Examples
@@ -92,8 +95,9 @@ def scorecard_text(data: SurveyData, language: str = "en", ci: float = 0.95) -> 
     box; Wilson intervals on the effective sample size n_eff. Rows are the touchpoints rated by
     the items; items without a touchpoint are grouped by attribute (one item = one row).
     """
+    language = resolve_language(language)
     ranges = dict.fromkeys(data.row_range(r) for r in data.touchpoints)
-    bottoms = "; ".join(f"{box_text(lo, hi)[1]} on {_span(lo, hi)}" for lo, hi in ranges)
+    bottoms = "; ".join(f"{box_text(lo, hi).bottom} on {_span(lo, hi)}" for lo, hi in ranges)
     if language == "zh":
         return (
             f"每行（触点或题项）得分为其题项的平均值（量表 {scales_text(data)}），附 {ci:.0%} 置信区间；"
@@ -110,7 +114,7 @@ def scorecard_text(data: SurveyData, language: str = "en", ci: float = 0.95) -> 
     )
 
 
-def outcomes_text(data: SurveyData, language: str = "en") -> str:
+def outcomes_text(data: SurveyData, language: str | None = None) -> str:
     """What NPS, CSAT and CES mean for this survey's declared outcome items (only those declared).
 
     Examples
@@ -119,6 +123,7 @@ def outcomes_text(data: SurveyData, language: str = "en") -> str:
     >>> print(outcomes_text(load_survey("sample", "before")).split("; ")[1])
     CSAT = percent of respondents answering 4-5 on Overall satisfaction (1-5), 0..100
     """
+    language = resolve_language(language)
     parts = []
     if nps_item(data):
         label = item_label(data, nps_item(data), language)
@@ -132,7 +137,7 @@ def outcomes_text(data: SurveyData, language: str = "en") -> str:
     if data.outcome.get("overall"):
         item = data.outcome["overall"]
         low, high = _item_scale(data, item)
-        top = box_text(low, high)[0]
+        top = box_text(low, high).top
         label = item_label(data, item, language)
         parts.append(
             _t(
@@ -207,7 +212,7 @@ def study_outcomes(data: SurveyData, *, weighted: bool = True, ci: float = 0.95)
     return table
 
 
-def performance_label(data: SurveyData, rows: list[str], language: str = "en") -> str:
+def performance_label(data: SurveyData, rows: list[str], language: str | None = None) -> str:
     """Axis title of IPA performance: mean score on the rows' scale, or POMP when scales differ.
 
     Examples
@@ -217,6 +222,7 @@ def performance_label(data: SurveyData, rows: list[str], language: str = "en") -
     >>> performance_label(data, data.touchpoints)
     'Performance: mean score (1-5)'
     """
+    language = resolve_language(language)
     ranges = {data.row_range(r) for r in rows}
     if len(ranges) == 1:
         span = _span(*ranges.pop())
@@ -242,10 +248,12 @@ def show_notes(notes: list[str], section: str = "") -> None:
 
 
 def ipa_quadrants(
-    drivers: DriverAnalysis | None, card: pd.DataFrame, data: SurveyData, language: str = "en"
+    drivers: DriverResult | None, card: pd.DataFrame, data: SurveyData, language: str | None = None
 ) -> pd.DataFrame:
-    """IPA of the key-driver rows: importance = rescaled relative weight, performance = mean score
-    (POMP 0-100 when the rows' scales differ).
+    """IPA of the key-driver rows: importance against performance.
+
+    Importance is the rescaled relative weight, performance the mean score (POMP 0-100 when
+    the rows' scales differ).
 
     Raises
     ------
@@ -256,10 +264,11 @@ def ipa_quadrants(
     --------
     >>> from research.survey import load_survey, scorecard, touchpoint_drivers
     >>> data = load_survey("sample", "before")
-    >>> table = ipa_quadrants(touchpoint_drivers(data, n_resamples=0), scorecard(data), data)
+    >>> table = ipa_quadrants(touchpoint_drivers(data, n_boot=0), scorecard(data), data)
     >>> "concentrate_here" in set(table["quadrant"])
     True
     """
+    language = resolve_language(language)
     from research.survey.importance_performance import ipa
 
     if drivers is None or len(drivers.table) < 2:
