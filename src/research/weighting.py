@@ -46,7 +46,7 @@ def design_effect(weights: pd.Series | np.ndarray | list[float]) -> float:
     Parameters
     ----------
     weights : array-like
-        Survey weights, one per respondent (non-negative, no gaps).
+        Survey weights of the respondents.
 
     Returns
     -------

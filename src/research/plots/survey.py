@@ -119,7 +119,7 @@ def driver_importance(
     Parameters
     ----------
     data : DataFrame
-        ``DriverResult.data``: ``driver``, ``rescaled_weight`` and optionally
+        ``DriverResult.table``: ``driver``, ``rescaled_weight`` and optionally
         ``weight_ci_low`` / ``weight_ci_high`` (percent).
 
     Examples

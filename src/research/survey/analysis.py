@@ -85,7 +85,7 @@ def scorecard(
     for key, index in grouped:
         for touchpoint in data.touchpoints:
             low, high = data.row_range(touchpoint)
-            boxes = box_rule(low, high)["boxes"]
+            boxes = int(box_rule(low, high)["boxes"])
             values, w = scores.loc[index, touchpoint], weight.loc[index]
             row = dict(zip(groups, key, strict=True)) | {
                 "touchpoint": touchpoint,
@@ -176,7 +176,7 @@ def outcome_summary(
             item = data.outcome["overall"]
             values = data.responses.loc[index, item]
             low, high = int(items.loc[item, "scale_min"]), int(items.loc[item, "scale_max"])
-            results["csat"] = csat(values, high, box_rule(low, high)["boxes"], w, ci, scale_min=low)
+            results["csat"] = csat(values, high, int(box_rule(low, high)["boxes"]), w, ci, scale_min=low)
             results["overall_mean"] = mean_ci(values, w, ci)
         if data.outcome.get("ces"):
             item = data.outcome["ces"]
@@ -480,7 +480,7 @@ def compare_segments(
             missing_zh=f"分群 {segment} 中至少有 {min_n} 个回答的组别少于两个，无可比较。",
             remedy_zh="请选择有两个或以上样本充足组别的分群。",
         )
-    common = {
+    common: dict[str, Any] = {
         "padjust": padjust,
         "alpha": alpha,
         "language": language,

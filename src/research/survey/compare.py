@@ -182,6 +182,11 @@ def _signed(row: Any, sign: float) -> tuple[float, float, float]:
     return -row.difference, -row.ci_high, -row.ci_low
 
 
+def _percent(values: tuple[float, float, float]) -> tuple[float, float, float]:
+    difference, low, high = values
+    return 100 * difference, 100 * low, 100 * high
+
+
 def _difference_text(d: float, low: float, high: float, ci: float, language: str, unit: str = "") -> str:
     level = f"{round(ci * 100):d}%"
     if language == "zh":
@@ -690,7 +695,7 @@ def compare_proportions(
     pairwise["reading"] = _readings(
         pairwise,
         "difference",
-        lambda row, sign: _difference_text(*(100 * v for v in _signed(row, sign)), ci, language, unit),
+        lambda row, sign: _difference_text(*_percent(_signed(row, sign)), ci, language, unit),
         dv=dv_label or dv,
         group_labels=group_labels,
         language=language,

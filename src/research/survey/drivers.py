@@ -244,13 +244,13 @@ def r_squared(
     data : DataFrame
         One row per respondent.
     outcome : str
-        Outcome column.
+        Column regressed on the drivers.
     drivers : list of str
         Driver columns.
     weights : str or array, optional
-        Survey weights (column name of *data* or an array aligned with its rows).
+        Survey weights (a column of *data* or one per row): the correlations are weighted.
     missing : {"listwise", "pairwise"}
-        Deletion of missing answers, as in :func:`relative_weights`.
+        Listwise or pairwise deletion of missing answers.
 
     Returns
     -------
@@ -320,13 +320,13 @@ def shapley_r2(
     data : DataFrame
         One row per respondent.
     outcome : str
-        Outcome column.
+        Column whose R² is decomposed.
     drivers : list of str
         Driver columns.
     weights : str or array, optional
         Survey weights (column name of *data* or an array aligned with its rows).
     missing : {"listwise", "pairwise"}
-        Deletion of missing answers, as in :func:`relative_weights`.
+        Missing answers: ``listwise`` drops a respondent, ``pairwise`` keeps every pair.
 
     Returns
     -------
@@ -377,11 +377,11 @@ def standardized_coefficients(
     data : DataFrame
         One row per respondent.
     outcome : str
-        Outcome column.
+        Column of the dependent score.
     drivers : list of str
         Driver columns.
     weights : str or array, optional
-        Survey weights (column name of *data* or an array aligned with its rows).
+        Survey weights (column or array): a weighted least-squares fit.
     ci : float
         Confidence level of the coefficients' intervals.
 
@@ -497,11 +497,11 @@ def bootstrap_importance(
     data : DataFrame
         One row per respondent.
     outcome : str
-        Outcome column.
+        Column of the outcome score.
     drivers : list of str
         Driver columns.
     weights : str or array, optional
-        Survey weights (column name of *data* or an array aligned with its rows).
+        Survey weights (column or array): every resample keeps its respondents' weights.
     method : {"relative_weights", "shapley"}
         The importance to bootstrap.
     n_boot : int
@@ -654,13 +654,13 @@ def key_drivers(
     data : DataFrame
         One row per respondent.
     outcome : str
-        Outcome column.
+        The score to explain (overall satisfaction, NPS answer).
     drivers : list of str
         Driver columns.
     weights : str or array, optional
-        Survey weights (column name of *data* or an array aligned with its rows).
+        Survey weights (column name or array), used by every view.
     missing : {"listwise", "pairwise"}
-        Deletion of missing answers, as in :func:`relative_weights`.
+        Deletion of missing answers for the importances (the coefficients use complete cases).
     n_boot : int
         Number of bootstrap resamples (0: no bootstrap).
     ci : float

@@ -110,29 +110,27 @@ def _check_file(study: Study, section: SurveySection, file_id: str, segment: str
         ids = frame[section.respondent_id].astype(str).str.strip()
         blank = frame[section.respondent_id].isna() | (ids == "")
         repeated = ids.duplicated(keep=False) & ~blank
-        if blank.any():
-            rows = (np.flatnonzero(blank.to_numpy()) + raw.first_row).tolist()
-            problems.append(
-                DataError(
-                    f"{len(rows)} row(s) without a respondent id",
-                    file=path,
-                    row=rows[0],
-                    column=section.respondent_id,
-                    hint="Every response needs an id.",
+        for mask, message, value, hint in (
+            (blank, "{count} row(s) without a respondent id", None, "Every response needs an id."),
+            (
+                repeated,
+                "Respondent ids are not unique: {count} rows share an id",
+                sorted(set(ids[repeated]))[:5],
+                "Remove repeated interviews or give each its own id.",
+            ),
+        ):
+            if mask.any():
+                rows = (np.flatnonzero(mask.to_numpy()) + raw.first_row).tolist()
+                problems.append(
+                    DataError(
+                        message.format(count=len(rows)),
+                        file=path,
+                        row=rows[0],
+                        column=section.respondent_id,
+                        value=value,
+                        hint=hint,
+                    )
                 )
-            )
-        if repeated.any():
-            rows = (np.flatnonzero(repeated.to_numpy()) + raw.first_row).tolist()
-            problems.append(
-                DataError(
-                    f"Respondent ids are not unique: {len(rows)} rows share an id",
-                    file=path,
-                    row=rows[0],
-                    column=section.respondent_id,
-                    value=sorted(set(ids[repeated]))[:5],
-                    hint="Remove repeated interviews or give each its own id.",
-                )
-            )
     problems += _scan_answers(raw, section, path)
     return problems, columns
 

@@ -428,25 +428,24 @@ def read_margins(study: Study, section: SurveySection, file_id: str) -> pd.DataF
     frame["variable"] = frame["variable"].str.strip()
     for position, variable in enumerate(frame["variable"]):
         if variable not in section.segments:
-            raise DataError(
+            raise _margins_error(
                 "Margin for an undeclared segment",
-                file=path,
-                row=position + 2,
+                path,
+                position,
+                variable,
+                f"Declared segments: {list(section.segments)}",
                 column="variable",
-                value=variable,
-                hint=f"Declared segments: {list(section.segments)}",
             )
     share = pd.to_numeric(frame["share"], errors="coerce")
     bad = share.isna() | (share < 0) | (share > 1)
     if bad.any():
         at = int(np.flatnonzero(bad.to_numpy())[0])
-        raise DataError(
+        raise _margins_error(
             "Margin share must be a proportion between 0 and 1",
-            file=path,
-            row=at + 2,
-            column="share",
-            value=frame["share"].iloc[at],
-            hint="Write shares as proportions (0.35), not percentages (35).",
+            path,
+            at,
+            frame["share"].iloc[at],
+            "Write shares as proportions (0.35), not percentages (35).",
         )
     frame["share"] = share.astype(float)
     categories = []
@@ -454,13 +453,13 @@ def read_margins(study: Study, section: SurveySection, file_id: str) -> pd.DataF
         lookup = segment_lookup(section.segments[variable])
         code = lookup.get(str(category).strip().casefold())
         if code is None:
-            raise DataError(
+            raise _margins_error(
                 "Unknown category in the margins",
-                file=path,
-                row=position + 2,
+                path,
+                position,
+                category,
+                f"Categories of {variable!r}: {sorted(set(lookup.values()))}.",
                 column="category",
-                value=category,
-                hint=f"Categories of {variable!r}: {sorted(set(lookup.values()))}.",
             )
         categories.append(code)
     frame["category"] = categories
@@ -468,13 +467,19 @@ def read_margins(study: Study, section: SurveySection, file_id: str) -> pd.DataF
     off = (totals - 1).abs() > 0.01
     if off.any():
         at = int(np.flatnonzero(off.to_numpy())[0])
-        raise DataError(
+        raise _margins_error(
             "Margin shares of a variable do not sum to 1",
-            file=path,
-            row=at + 2,
-            column="share",
-            value=round(float(totals.iloc[at]), 4),
-            hint=f"Check the categories of {frame['variable'].iloc[at]!r}.",
+            path,
+            at,
+            round(float(totals.iloc[at]), 4),
+            f"Check the categories of {frame['variable'].iloc[at]!r}.",
         )
     frame["share"] = frame["share"] / totals
     return frame.reset_index(drop=True)
+
+
+def _margins_error(
+    message: str, path: Path, at: int, value: Any, hint: str, *, column: str = "share"
+) -> DataError:
+    """A problem in *column* of data row *at* (0-based; the spreadsheet row is at + 2) of a margins file."""
+    return DataError(message, file=path, row=at + 2, column=column, value=value, hint=hint)

@@ -143,7 +143,7 @@ def mcdonald_omega(data: pd.DataFrame) -> float:
     Parameters
     ----------
     data : DataFrame
-        One column per item, one row per respondent.
+        Item columns; a one-factor model needs three or more.
 
     Returns
     -------

@@ -7,22 +7,24 @@ the study's declaration, so the text is right for 0-10, 1-5, 1-7, 1-10 or 0-100 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from research.defaults import CI
 from research.errors import NotApplicable
 from research.survey.analysis import nps_item, outcome_summary
 from research.survey.data import SurveyData
 from research.survey.metrics import box_text
-from research.wording import resolve_language
+from research.wording import resolve_language, say
 
 if TYPE_CHECKING:
     from research.survey.drivers import DriverResult
 
 
-def _t(language: str, zh: str, en: str) -> str:
-    return zh if language == "zh" else en
+def _say(key: str, language: str | None, **values: Any) -> str:
+    return say("survey", key, language, **values)
 
 
 def _span(low: float, high: float) -> str:
@@ -60,14 +62,21 @@ def box_rules(data: SurveyData, rows: list[str] | None = None, language: str | N
     >>> box_rules(load_survey("sample", "before"))
     '4-5 on 1-5'
     """
-    language = resolve_language(language)
     ranges = dict.fromkeys(data.row_range(r) for r in (data.touchpoints if rows is None else rows))
+    return _box_rules(ranges, language, bottom=False)
+
+
+def _box_rules(ranges: Iterable[tuple[int, int]], language: str | None, *, bottom: bool) -> str:
     parts = [
-        f"{box_text(low, high).top} {_t(language, '分（量表', 'on')} {_span(low, high)}"
-        + _t(language, "）", "")
+        _say(
+            "texts_box_rule",
+            language,
+            answers=box_text(low, high).bottom if bottom else box_text(low, high).top,
+            scale=_span(low, high),
+        )
         for low, high in ranges
     ]
-    return _t(language, "；", "; ").join(parts)
+    return _say("texts_separator", language).join(parts)
 
 
 def scales_text(data: SurveyData) -> str:
@@ -83,7 +92,7 @@ def scales_text(data: SurveyData) -> str:
     return " and ".join(_span(low, high) for low, high in ranges)
 
 
-def scorecard_text(data: SurveyData, language: str | None = None, ci: float = 0.95) -> str:
+def scorecard_text(data: SurveyData, language: str | None = None, ci: float = CI) -> str:
     """The sentence under the scorecard: scale, interval, top/bottom box, rows.
 
     Examples
@@ -95,22 +104,14 @@ def scorecard_text(data: SurveyData, language: str | None = None, ci: float = 0.
     box; Wilson intervals on the effective sample size n_eff. Rows are the touchpoints rated by
     the items; items without a touchpoint are grouped by attribute (one item = one row).
     """
-    language = resolve_language(language)
-    ranges = dict.fromkeys(data.row_range(r) for r in data.touchpoints)
-    bottoms = "; ".join(f"{box_text(lo, hi).bottom} on {_span(lo, hi)}" for lo, hi in ranges)
-    if language == "zh":
-        return (
-            f"每行（触点或题项）得分为其题项的平均值（量表 {scales_text(data)}），附 {ci:.0%} 置信区间；"
-            f"top_box 为得分落在最高档（{box_rules(data, language='zh')}）的受访者比例（0..1），"
-            f"bottom_box 为最低档（{bottoms}）的比例；Wilson 区间基于有效样本量 n_eff。"
-            "没有触点的题项按属性归组（单个题项自成一行）。"
-        )
-    return (
-        f"Mean of each row's items on its answer scale ({scales_text(data)}) with a {ci:.0%} CI; "
-        f"top_box is the share (0..1) of respondents whose score is in the top box "
-        f"({box_rules(data)}), bottom_box in the bottom box; Wilson intervals on the effective "
-        "sample size n_eff. Rows are the touchpoints rated by the items; items without a touchpoint "
-        "are grouped by attribute (one item = one row)."
+    ranges = list(dict.fromkeys(data.row_range(r) for r in data.touchpoints))
+    return _say(
+        "texts_scorecard",
+        language,
+        scales=scales_text(data),
+        ci=ci,
+        tops=_box_rules(ranges, language, bottom=False),
+        bottoms=_box_rules(ranges, language, bottom=True),
     )
 
 
@@ -125,39 +126,20 @@ def outcomes_text(data: SurveyData, language: str | None = None) -> str:
     """
     language = resolve_language(language)
     parts = []
-    if nps_item(data):
-        label = item_label(data, nps_item(data), language)
-        parts.append(
-            _t(
-                language,
-                f"NPS 取值 −100..100（{label}：9–10 分推荐者比例减 0–6 分贬损者比例）",
-                f"NPS on −100..100 (promoters 9-10 minus detractors 0-6 on {label})",
-            )
-        )
-    if data.outcome.get("overall"):
-        item = data.outcome["overall"]
-        low, high = _item_scale(data, item)
+    nps = nps_item(data)
+    if nps:
+        parts.append(_say("texts_nps", language, label=item_label(data, nps, language)))
+    overall = data.outcome.get("overall")
+    if overall:
+        low, high = _item_scale(data, overall)
+        label = item_label(data, overall, language)
         top = box_text(low, high).top
-        label = item_label(data, item, language)
-        parts.append(
-            _t(
-                language,
-                f"CSAT = {label}（{_span(low, high)}）回答 {top} 分的受访者百分比（0..100）",
-                f"CSAT = percent of respondents answering {top} on {label} ({_span(low, high)}), 0..100",
-            )
-        )
-    if data.outcome.get("ces"):
-        item = data.outcome["ces"]
-        label = item_label(data, item, language)
-        span = _span(*_item_scale(data, item))
-        parts.append(
-            _t(
-                language,
-                f"CES = {label} 的平均分（{span}，方向取决于题目措辞）",
-                f"CES = mean of {label} ({span}; its direction follows the wording of the question)",
-            )
-        )
-    return _t(language, "；", "; ").join(parts) + _t(language, "。", ".")
+        parts.append(_say("texts_csat", language, label=label, scale=_span(low, high), top=top))
+    ces = data.outcome.get("ces")
+    if ces:
+        scale = _span(*_item_scale(data, ces))
+        parts.append(_say("texts_ces", language, label=item_label(data, ces, language), scale=scale))
+    return _say("summary_outcomes", language, parts=_say("texts_separator", language).join(parts))
 
 
 def outcome_notes(data: SurveyData) -> list[str]:
@@ -186,7 +168,7 @@ def outcome_notes(data: SurveyData) -> list[str]:
     return notes
 
 
-def study_outcomes(data: SurveyData, *, weighted: bool = True, ci: float = 0.95) -> pd.DataFrame:
+def study_outcomes(data: SurveyData, *, weighted: bool = True, ci: float = CI) -> pd.DataFrame:
     """:func:`research.survey.outcome_summary` for a report section.
 
     Raises
@@ -222,16 +204,10 @@ def performance_label(data: SurveyData, rows: list[str], language: str | None = 
     >>> performance_label(data, data.touchpoints)
     'Performance: mean score (1-5)'
     """
-    language = resolve_language(language)
     ranges = {data.row_range(r) for r in rows}
     if len(ranges) == 1:
-        span = _span(*ranges.pop())
-        return _t(language, f"表现：平均得分（{span} 分）", f"Performance: mean score ({span})")
-    return _t(
-        language,
-        "表现：得分占量表满分的百分比（POMP，0-100）",
-        "Performance: percent of the scale maximum (POMP, 0-100)",
-    )
+        return _say("texts_performance", language, scale=_span(*ranges.pop()))
+    return _say("texts_performance_pomp", language)
 
 
 def show_notes(notes: list[str], section: str = "") -> None:
