@@ -8,17 +8,15 @@ by the run's parameters. It reads every file the run reads and returns all probl
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from research.errors import DataError
-from research.study import report_language_problems
-
-if TYPE_CHECKING:
-    from research.study import Study
-    from research.survey.schema import SurveySection
+from research.study import Study, report_language_problems
+from research.survey.readers import code_answers, read_margins, read_raw
+from research.survey.schema import SurveySection, parse_survey_section
 
 #: Values the notebook's ``padjust`` parameter accepts.
 PADJUST = ("holm", "fdr", "bonferroni", "none")
@@ -37,8 +35,6 @@ def _missing_codes(section: SurveySection) -> tuple[set[str], set[float]]:
 
 def _scan_answers(raw: Any, section: SurveySection, path: Any) -> list[DataError]:
     """One problem per item column holding values outside its scale: rows and values summarised."""
-    from research.survey.readers import code_answers
-
     text, numbers = _missing_codes(section)
     problems = []
     for item_id, item in section.items.items():
@@ -78,8 +74,6 @@ def _scan_answers(raw: Any, section: SurveySection, path: Any) -> list[DataError
 
 def _check_file(study: Study, section: SurveySection, file_id: str, segment: str) -> tuple[list, set[str]]:
     """Problems of one survey file, and its columns."""
-    from research.survey.readers import read_raw
-
     try:
         path = study.file(file_id)
         raw = read_raw(path, study.file_spec(file_id))
@@ -160,9 +154,6 @@ def check_run(study: Study, parameters: dict[str, Any]) -> list[DataError]:
     >>> [p.column for p in check_run(study, {"wave": "later", "segment": "age", "padjust": "sidak"})]
     ['padjust', 'wave']
     """
-    from research.survey.readers import read_margins
-    from research.survey.schema import parse_survey_section
-
     yml = study.yml_path
     if not study.section("survey"):
         return [

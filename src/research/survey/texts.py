@@ -8,7 +8,7 @@ the study's declaration, so the text is right for 0-10, 1-5, 1-7, 1-10 or 0-100 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pandas as pd
 
@@ -16,11 +16,10 @@ from research.defaults import CI
 from research.errors import NotApplicable
 from research.survey.analysis import nps_item, outcome_summary
 from research.survey.data import SurveyData
+from research.survey.drivers import DriverResult
+from research.survey.importance_performance import ipa
 from research.survey.metrics import box_text
 from research.wording import resolve_language, say
-
-if TYPE_CHECKING:
-    from research.survey.drivers import DriverResult
 
 
 def _say(key: str, language: str | None, **values: Any) -> str:
@@ -245,8 +244,6 @@ def ipa_quadrants(
     True
     """
     language = resolve_language(language)
-    from research.survey.importance_performance import ipa
-
     if drivers is None or len(drivers.table) < 2:
         raise NotApplicable(
             "Importance-performance analysis needs the key-driver weights of at least two "
