@@ -27,6 +27,7 @@ from research.survey.data import SurveyData
 from research.survey.drivers import DriverResult, Missing, key_drivers
 from research.survey.metrics import bottom_box, box_rule, box_text, ces, csat, mean_ci, nps, top_box
 from research.survey.scale_reliability import ReliabilityResult, item_reliability
+from research.wording import say
 
 
 def _groups(keys: pd.DataFrame, groups: list[str]) -> list[tuple[tuple, pd.Index]]:
@@ -456,7 +457,7 @@ def compare_segments(
     elif dv in data.touchpoints:
         values = data.touchpoint_scores()[dv]
         name = study.touchpoint_label(dv, language)
-        dv_label = f"{name}满意度" if language == "zh" else f"{name} satisfaction"
+        dv_label = say("survey", "compare_satisfaction", language, name=name)
     else:
         raise DataError(
             "Unknown item or touchpoint to compare",

@@ -35,7 +35,7 @@ from research.checks import check_alpha, check_ci
 from research.defaults import ALPHA, CI
 from research.errors import DataError
 from research.multitest import adjust_pvalues
-from research.wording import resolve_language
+from research.wording import resolve_language, say
 
 PAdjust = Literal["holm", "fdr", "bonferroni", "none"]
 
@@ -118,7 +118,7 @@ def _label(value: Any, labels: dict | None) -> str:
 
 def _format_p(p: float, language: str, adjusted: bool = True) -> str:
     # Without a correction the p-value is not "adjusted"; saying so would overstate it.
-    name = ("校正后 p" if language == "zh" else "adjusted p") if adjusted else "p"
+    name = say("survey", "compare_adjusted_p", language) if adjusted else "p"
     return f"{name} < 0.001" if p < 0.001 else f"{name} = {p:.3f}"
 
 
@@ -139,12 +139,8 @@ def _reading(
     p_text = _format_p(p_adjusted, language, adjusted)
     if significant:
         high, low, shown = (a, b, detail) if difference > 0 else (b, a, negative_detail)
-        if language == "zh":
-            return f"{high}的{dv}显著高于{low}（{shown}，{p_text}）"
-        return f"{dv} is significantly higher in {high} than in {low} ({shown}, {p_text})"
-    if language == "zh":
-        return f"{a}与{b}的{dv}无显著差异（{detail}，{p_text}）"
-    return f"No significant difference in {dv} between {a} and {b} ({detail}, {p_text})"
+        return say("survey", "compare_higher", language, high=high, low=low, dv=dv, detail=shown, p=p_text)
+    return say("survey", "compare_no_difference", language, a=a, b=b, dv=dv, detail=detail, p=p_text)
 
 
 def _readings(
@@ -189,9 +185,9 @@ def _percent(values: tuple[float, float, float]) -> tuple[float, float, float]:
 
 def _difference_text(d: float, low: float, high: float, ci: float, language: str, unit: str = "") -> str:
     level = f"{round(ci * 100):d}%"
-    if language == "zh":
-        return f"差值 {d:.2f}{unit}，{level} CI {low:.2f}–{high:.2f}"
-    return f"difference {d:.2f}{unit}, {level} CI {low:.2f} to {high:.2f}"
+    return say(
+        "survey", "compare_difference", language, difference=d, unit=unit, level=level, low=low, high=high
+    )
 
 
 def _adjust(pairwise: pd.DataFrame, padjust: PAdjust, alpha: float) -> pd.DataFrame:
@@ -546,8 +542,7 @@ def compare_ranks(
     dv_text = dv_label or dv
 
     def detail(row: Any, sign: float) -> str:
-        difference = sign * row.rank_difference
-        return f"平均秩差 {difference:.2f}" if language == "zh" else f"mean rank difference {difference:.2f}"
+        return say("survey", "compare_rank_difference", language, difference=sign * row.rank_difference)
 
     pairwise["reading"] = _readings(
         pairwise,
@@ -691,7 +686,7 @@ def compare_proportions(
             }
         )
     pairwise = _adjust(pd.DataFrame(rows), padjust, alpha)
-    unit = " 个百分点" if language == "zh" else " pp"
+    unit = say("survey", "compare_percentage_points", language)
     pairwise["reading"] = _readings(
         pairwise,
         "difference",
