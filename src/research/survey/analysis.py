@@ -27,7 +27,7 @@ from research.survey.data import SurveyData
 from research.survey.drivers import DriverResult, Missing, key_drivers
 from research.survey.metrics import bottom_box, box_rule, box_text, ces, csat, mean_ci, nps, top_box
 from research.survey.scale_reliability import ReliabilityResult, item_reliability
-from research.wording import say
+from research.wording import resolve_language, say
 
 
 def _groups(keys: pd.DataFrame, groups: list[str]) -> list[tuple[tuple, pd.Index]]:
@@ -355,7 +355,7 @@ def segment_labels(study: Study, segment: str, language: str | None = None) -> d
     >>> segment_labels(load_study("sample"), "region", "zh")["east"]
     '华东'
     """
-    language = language or study.language
+    language = resolve_language(language)
     names = study.section("survey").get("segments", {}).get(segment, {})
     return {code: labels.get(language, code) for code, labels in names.items()}
 
@@ -378,7 +378,7 @@ def compare_segments(
 
     ``dv`` is an item id (a column of ``data.responses``, e.g. ``"overall_sat"``) or a
     touchpoint id (its score from :meth:`SurveyData.touchpoint_scores`). Segment codes and the
-    score are labelled in ``language`` (default: the study's) from study.yml, so the
+    score are labelled in ``language`` (``None``: the report's language) from study.yml, so the
     ``reading`` column can go straight into a report. Unweighted tests (see module notes).
     Segment levels with fewer than ``min_n`` answers are left out of the comparison and named
     in ``notes``.
@@ -402,7 +402,7 @@ def compare_segments(
     alpha : float
         Significance level for ``significant``.
     language : {"en", "zh"}, optional
-        Language of the labels and readings (``None``: the study's).
+        Language of the labels and readings (``None``: the report's language).
     ci : float
         Confidence level of the pairwise intervals.
     min_n : int
@@ -428,7 +428,7 @@ def compare_segments(
     >>> result.omnibus.loc[0, "k"]
     np.int64(3)
     """
-    language = language or study.language
+    language = resolve_language(language)
     if not segment:
         raise NotApplicable(
             "No segment was chosen, so segments are not compared.",

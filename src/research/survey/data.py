@@ -20,6 +20,7 @@ from research.study import Study, load_study
 from research.survey.readers import read_margins, read_wave_file
 from research.survey.schema import Scale, items_table, parse_survey_section
 from research.survey.weights import RakeResult, rake
+from research.wording import resolve_language
 
 
 class RowRange(NamedTuple):
@@ -123,7 +124,7 @@ class SurveyData:
         >>> load_survey(study, "before").row_labels(study, "en")["hotline"]
         'Service hotline'
         """
-        language = language or study.language
+        language = resolve_language(language)
         labels = {}
         for row in self.touchpoints:
             items = self.items[self.items["item"].isin(self.touchpoint_items(row))]
