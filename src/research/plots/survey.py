@@ -67,6 +67,11 @@ def means_with_ci(
         The answer scale, for the x-axis. Default: from the data's ``scale_min`` /
         ``scale_max`` columns (the scorecard has them), else the range of the intervals.
 
+    Returns
+    -------
+    Figure
+        The dot plot.
+
     Examples
     --------
     >>> card = pd.DataFrame({"touchpoint": ["hotline", "app"], "mean": [2.9, 3.9],
@@ -122,6 +127,11 @@ def driver_importance(
         ``DriverResult.table``: ``driver``, ``rescaled_weight`` and optionally
         ``weight_ci_low`` / ``weight_ci_high`` (percent).
 
+    Returns
+    -------
+    Figure
+        The bar chart.
+
     Examples
     --------
     >>> table = pd.DataFrame({"driver": ["hotline", "bill"], "rescaled_weight": [60.0, 40.0],
@@ -170,6 +180,11 @@ def ipa_chart(
         ``quadrant``, ``importance_cut``, ``performance_cut``.
     importance_label, performance_label : str, optional
         Axis titles with units (defaults: relative weight in % / mean score).
+
+    Returns
+    -------
+    Figure
+        The quadrant chart.
 
     Examples
     --------

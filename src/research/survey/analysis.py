@@ -62,6 +62,17 @@ def scorecard(
         (:func:`nps_item`), also the NPS of the row's users (respondents who rated it):
         ``nps, nps_ci_low, nps_ci_high, nps_n``.
 
+    Parameters
+    ----------
+    data : SurveyData
+        The survey (one or more waves).
+    by : str or list of str, optional
+        Segment columns to break the rows down by.
+    weighted : bool
+        Whether to apply the survey weights the study declares.
+    ci : float
+        Confidence level of the intervals.
+
     Examples
     --------
     >>> from research.survey import load_survey
@@ -151,6 +162,22 @@ def outcome_summary(
     ``survey.outcomes``; NPS only when the declared item is on a 0-10 scale
     (:func:`nps_item`). The result may have no rows.
 
+    Parameters
+    ----------
+    data : SurveyData
+        The survey whose declared outcomes are summarised.
+    by : str or list of str, optional
+        Segment columns to group by (besides the wave).
+    weighted : bool
+        Apply the declared survey weights.
+    ci : float
+        Confidence level.
+
+    Returns
+    -------
+    DataFrame
+        ``[wave], [by...], metric, estimate, se, ci_low, ci_high, n, n_eff``.
+
     Examples
     --------
     >>> from research.survey import load_survey
@@ -212,6 +239,16 @@ def nps_item(data: SurveyData) -> str | None:
     The declared ``survey.outcomes.nps`` item if it is on a 0-10 scale, else None (NPS is
     defined on the 0-10 likelihood-to-recommend question only).
 
+    Parameters
+    ----------
+    data : SurveyData
+        A loaded survey.
+
+    Returns
+    -------
+    str or None
+        The item id.
+
     Examples
     --------
     >>> from research.survey import load_survey
@@ -231,6 +268,18 @@ def resolve_outcome(data: SurveyData, outcome: str = "") -> str | None:
     ``outcome`` is empty (then the declared ``survey.outcomes``: ``overall``, else ``nps``),
     a key of ``survey.outcomes`` with a declared item, or an item id. None when it is empty and
     the study declares no outcome.
+
+    Parameters
+    ----------
+    data : SurveyData
+        The survey.
+    outcome : str
+        Empty, a ``survey.outcomes`` key or an item id.
+
+    Returns
+    -------
+    str or None
+        The outcome item.
 
     Raises
     ------
@@ -280,6 +329,28 @@ def touchpoint_drivers(
     itself would inflate R². Pairwise deletion is the default because respondents rate only
     the touchpoints they used; the regression coefficients in ``coefficients`` always use the
     complete cases.
+
+    Parameters
+    ----------
+    data : SurveyData
+        The survey.
+    outcome : str
+        As :func:`resolve_outcome` takes it.
+    weighted : bool
+        Use the declared survey weights.
+    missing : {"listwise", "pairwise"}
+        Deletion of missing row scores.
+    n_boot : int
+        Bootstrap resamples of the relative weights (0: none).
+    ci : float
+        Confidence level of the intervals.
+    seed : int
+        Seed of the bootstrap.
+
+    Returns
+    -------
+    DriverResult
+        With ``outcome`` the item id and ``notes``.
 
     Raises
     ------
@@ -348,6 +419,20 @@ def touchpoint_drivers(
 
 def segment_labels(study: Study, segment: str, language: str | None = None) -> dict[str, str]:
     """Display names of a segment's codes in ``language``, from study.yml's ``survey.segments``.
+
+    Parameters
+    ----------
+    study : Study
+        The study declaring ``survey.segments``.
+    segment : str
+        The segment column.
+    language : {"zh", "en"}, optional
+        ``None``: the report's language.
+
+    Returns
+    -------
+    dict
+        Code -> label (codes without a label are absent).
 
     Examples
     --------

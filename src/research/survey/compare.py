@@ -65,7 +65,13 @@ class ComparisonResult:
     notes: list[str] = field(default_factory=list)
 
     def summary(self) -> pd.DataFrame:
-        """The omnibus test with the number of significant pairs (one row)."""
+        """The omnibus test with the number of significant pairs (one row).
+
+        Returns
+        -------
+        DataFrame
+            ``omnibus`` with a ``significant_pairs`` column.
+        """
         return self.omnibus.assign(significant_pairs=int(self.pairwise["significant"].sum()))
 
 
@@ -209,6 +215,20 @@ def _anova_table(data: pd.DataFrame, dv: str, group: str) -> pd.DataFrame:
 def eta_squared(data: pd.DataFrame, dv: str, group: str) -> float:
     """Eta-squared, ``SS_between / SS_total`` of a one-way ANOVA (0..1).
 
+    Parameters
+    ----------
+    data : DataFrame
+        One row per respondent.
+    dv : str
+        Numeric score column.
+    group : str
+        Group column.
+
+    Returns
+    -------
+    float
+        Eta-squared.
+
     Examples
     --------
     >>> df = pd.DataFrame({"score": [1, 2, 3, 4, 5, 6], "g": list("aabbcc")})
@@ -225,6 +245,18 @@ def omega_squared(data: pd.DataFrame, dv: str, group: str) -> float:
     ``(SS_between - df_between * MS_within) / (SS_total + MS_within)``; negative estimates
     are returned as they are (they mean "no effect").
 
+    Parameters
+    ----------
+    data : DataFrame
+        One row per observation.
+    dv, group : str
+        The score column and the grouping column.
+
+    Returns
+    -------
+    float
+        Omega-squared (may be negative).
+
     Examples
     --------
     >>> df = pd.DataFrame({"score": [1, 2, 3, 4, 5, 6], "g": list("aabbcc")})
@@ -240,6 +272,18 @@ def omega_squared(data: pd.DataFrame, dv: str, group: str) -> float:
 def epsilon_squared(h: float, n: int) -> float:
     """Epsilon-squared of a Kruskal-Wallis test, ``H / (n - 1)`` (Tomczak & Tomczak 2014), 0..1.
 
+    Parameters
+    ----------
+    h : float
+        Kruskal-Wallis H.
+    n : int
+        Number of observations.
+
+    Returns
+    -------
+    float
+        Epsilon-squared.
+
     Examples
     --------
     >>> round(epsilon_squared(10.58863, 19), 4)
@@ -254,6 +298,16 @@ def cramers_v(table: pd.DataFrame | np.ndarray) -> float:
     """Cramér's V of a contingency table, ``sqrt(chi2 / (n * (min(r, c) - 1)))`` (0..1).
 
     Uses :func:`scipy.stats.contingency.association` (no bias correction).
+
+    Parameters
+    ----------
+    table : DataFrame or array
+        Counts, rows by columns.
+
+    Returns
+    -------
+    float
+        Cramér's V.
 
     Examples
     --------
@@ -418,6 +472,17 @@ def dunn_test(data: pd.DataFrame, dv: str, group: str, *, padjust: PAdjust = "ho
     DataFrame
         group_a, group_b, mean_rank_a, mean_rank_b, rank_difference (a - b), statistic (z),
         p_value (two-sided, unadjusted), p_adjusted.
+
+    Parameters
+    ----------
+    data : DataFrame
+        One row per observation.
+    dv : str
+        Numeric column to rank.
+    group : str
+        Group column.
+    padjust : {"holm", "fdr", "bonferroni", "none"}
+        Correction of the pairwise p-values.
 
     Examples
     --------

@@ -255,6 +255,24 @@ def channel_gaps(
     ``channels`` maps touchpoint ids to their channel, e.g.
     ``{t.id: t.channel for t in study.touchpoints}`` (empty without a catalog).
 
+    Parameters
+    ----------
+    data : SurveyData
+        The survey.
+    channels : mapping
+        Touchpoint id -> ``"online"`` or ``"offline"``.
+    attributes : list of str, optional
+        The attributes to compare (default: every one rated on both channels).
+    weighted : bool
+        Apply the declared survey weights.
+    ci : float
+        Confidence level of the gaps' intervals.
+
+    Returns
+    -------
+    DataFrame
+        One :func:`channel_gap` row per attribute.
+
     Raises
     ------
     NotApplicable
@@ -322,6 +340,24 @@ def consistency_by_segment(
     ci: float = CI,
 ) -> pd.DataFrame:
     """:func:`spread_by_segment` of a survey's row scores, by *segment* (empty: overall only).
+
+    Parameters
+    ----------
+    data : SurveyData
+        The survey.
+    segment : str
+        A segment column; empty: overall only.
+    weighted : bool
+        Whether the declared survey weights apply.
+    labels : mapping, optional
+        Display names of the segment codes.
+    ci : float
+        Confidence level of the mean spreads.
+
+    Returns
+    -------
+    DataFrame
+        As :func:`spread_by_segment`.
 
     Raises
     ------

@@ -88,7 +88,18 @@ class SurveyData:
         return list(dict.fromkeys(self.items[column].dropna()))
 
     def touchpoint_items(self, touchpoint: str) -> list[str]:
-        """The item ids of the row *touchpoint* (a touchpoint, attribute group or item)."""
+        """The item ids of the row *touchpoint* (a touchpoint, attribute group or item).
+
+        Parameters
+        ----------
+        touchpoint : str
+            A report row: touchpoint, attribute group or item.
+
+        Returns
+        -------
+        list of str
+            Its item ids.
+        """
         column = "group" if "group" in self.items.columns else "touchpoint"
         items = self.items.loc[self.items[column] == touchpoint, "item"].tolist()
         if not items:
@@ -101,6 +112,16 @@ class SurveyData:
 
     def row_range(self, row: str) -> RowRange:
         """The scale range (lowest ``scale_min``, highest ``scale_max``) of a row's items.
+
+        Parameters
+        ----------
+        row : str
+            A report row.
+
+        Returns
+        -------
+        RowRange
+            ``low`` and ``high``.
 
         Examples
         --------
@@ -116,6 +137,18 @@ class SurveyData:
         A touchpoint row shows the catalog's name (its id without a catalog); a row of one item
         without a touchpoint shows the item's label (its id without a label); an attribute
         group of several items shows the attribute.
+
+        Parameters
+        ----------
+        study : Study
+            The study (its catalog names the touchpoints).
+        language : {"zh", "en"}, optional
+            ``None``: the report's language.
+
+        Returns
+        -------
+        dict
+            Row id -> display name.
 
         Examples
         --------
@@ -145,6 +178,16 @@ class SurveyData:
         know). Same index as :attr:`responses`; these are the inputs of key-driver analysis.
         Items in *exclude* are left out (a row left with no item is dropped).
 
+        Parameters
+        ----------
+        exclude : list of str
+            Item ids to leave out.
+
+        Returns
+        -------
+        DataFrame
+            One column per row, one row per respondent.
+
         Examples
         --------
         >>> data = load_survey("sample", "before")
@@ -160,7 +203,18 @@ class SurveyData:
         return pd.DataFrame(columns, index=self.responses.index)
 
     def wave(self, name: str) -> SurveyData:
-        """The responses of one wave as their own :class:`SurveyData`."""
+        """The responses of one wave as their own :class:`SurveyData`.
+
+        Parameters
+        ----------
+        name : str
+            A wave of :attr:`waves`.
+
+        Returns
+        -------
+        SurveyData
+            Its respondents only.
+        """
         if name not in self.waves:
             raise DataError("Unknown survey wave", value=name, hint=f"Waves: {self.waves}")
         keep = (self.responses["wave"] == name).to_numpy()
@@ -365,6 +419,11 @@ def load_wave(study: Study | str, wave: str = "", *, weighted: bool = False, seg
     segment : str
         A segment column to keep (declared under ``survey.segments`` or any column of the
         survey files, whose values are then the codes); empty: none beyond the declared ones.
+
+    Returns
+    -------
+    SurveyData
+        The wave, coded.
 
     Examples
     --------

@@ -622,11 +622,23 @@ class DriverResult:
     notes: list[str] = field(default_factory=list)
 
     def ranking(self) -> list[str]:
-        """Drivers from most to least important (by relative weight)."""
+        """Drivers from most to least important (by relative weight).
+
+        Returns
+        -------
+        list of str
+            Driver names, rank 1 first.
+        """
         return self.table.sort_values("rank")["driver"].tolist()
 
     def summary(self) -> pd.DataFrame:
-        """The driver table: one row per driver, most important first."""
+        """The driver table: one row per driver, most important first.
+
+        Returns
+        -------
+        DataFrame
+            A copy of ``table``.
+        """
         return self.table.copy()
 
 

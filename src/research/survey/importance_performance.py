@@ -38,6 +38,18 @@ QUADRANTS = {
 def quadrant_label(quadrant: str, language: str | None = None) -> str:
     """The display label of a quadrant key in the study language.
 
+    Parameters
+    ----------
+    quadrant : str
+        A key of :data:`QUADRANTS`.
+    language : {"zh", "en"}, optional
+        ``None``: the report's language.
+
+    Returns
+    -------
+    str
+        The quadrant's display name.
+
     Examples
     --------
     >>> quadrant_label("concentrate_here", "zh")

@@ -473,6 +473,11 @@ def box_rule(scale_min: float, scale_max: float) -> dict[str, float]:
         ``top`` (lowest top-box score), ``bottom`` (highest bottom-box score) and ``boxes``
         (how many top categories; the ``boxes`` argument of :func:`top_box`).
 
+    Parameters
+    ----------
+    scale_min, scale_max : float
+        The lowest and highest answer of the scale.
+
     Examples
     --------
     >>> [box_rule(*scale)["top"] for scale in [(1, 5), (1, 7), (0, 10), (1, 10), (0, 100), (1, 3)]]

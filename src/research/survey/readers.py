@@ -45,6 +45,18 @@ def read_raw(path: str | Path, spec: DataFile | None = None) -> RawTable:
     CSV cells stay text (``"N/A"`` is not turned into NaN: it is a declared code), Excel
     cells keep their types, SPSS files keep codes plus value labels and user-missing codes.
 
+    Parameters
+    ----------
+    path : str or Path
+        The export (CSV, Excel or SPSS .sav).
+    spec : DataFile, optional
+        Its declaration in study.yml (encoding, sheet, reader options).
+
+    Returns
+    -------
+    RawTable
+        The frame with the first data row's number, value labels and user-missing codes.
+
     Examples
     --------
     >>> import tempfile, pathlib
@@ -213,7 +225,18 @@ def code_answers(
 
 
 def segment_lookup(labels: dict[str, Any]) -> dict[str, str]:
-    """Casefolded code, zh and en label -> segment code."""
+    """Casefolded code, zh and en label -> segment code.
+
+    Parameters
+    ----------
+    labels : dict
+        Segment code -> labels (``zh``, ``en``).
+
+    Returns
+    -------
+    dict
+        Lookup key -> code.
+    """
     lookup: dict[str, str] = {}
     for code, label in labels.items():
         lookup[str(code).casefold()] = code
@@ -403,6 +426,20 @@ def read_margins(study: Study, section: SurveySection, file_id: str) -> pd.DataF
 
     Shares are proportions (0..1) that sum to 1 within each variable (to within 0.01; they
     are then rescaled to sum exactly to 1). Categories may be given as codes or labels.
+
+    Parameters
+    ----------
+    study : Study
+        The loaded study.
+    section : SurveySection
+        Its survey section (segments and their labels).
+    file_id : str
+        A declared file with role ``margins``.
+
+    Returns
+    -------
+    DataFrame
+        ``variable, category, share`` with the categories as segment codes.
 
     Examples
     --------

@@ -61,7 +61,13 @@ class ReliabilityResult:
         return float(self.scales["omega"].iloc[0])
 
     def summary(self) -> pd.DataFrame:
-        """One row per scale: items, complete cases, alpha with its interval, standardised alpha, omega."""
+        """One row per scale: items, complete cases, alpha with its interval, standardised alpha, omega.
+
+        Returns
+        -------
+        DataFrame
+            A copy of ``scales``.
+        """
         return self.scales.copy()
 
 

@@ -130,6 +130,18 @@ class SurveySection(StrictModel):
 def parse_survey_section(study: Study, section: dict[str, Any]) -> SurveySection:
     """Validate a ``survey:`` section against the study (catalog, files) and return it.
 
+    Parameters
+    ----------
+    study : Study
+        The loaded study (catalog and declared files).
+    section : dict
+        The raw ``survey:`` mapping of study.yml.
+
+    Returns
+    -------
+    SurveySection
+        The validated section.
+
     Raises
     ------
     DataError
@@ -232,6 +244,13 @@ def parse_survey_section(study: Study, section: dict[str, Any]) -> SurveySection
 def validate_section(study: Study, section: dict[str, Any]) -> None:
     """Validate the ``survey:`` section on study load (registered in ``research.study``).
 
+    Parameters
+    ----------
+    study : Study
+        The loaded study.
+    section : dict
+        Its ``survey:`` mapping.
+
     Examples
     --------
     >>> from research import load_study
@@ -247,6 +266,16 @@ def items_table(section: SurveySection) -> pd.DataFrame:
     ``group`` is the report row the item belongs to (see :class:`Item`): its touchpoint; else
     its attribute when every touchpoint-less item of that attribute shares its scale; else the
     item id; None for a study-level outcome item without a touchpoint.
+
+    Parameters
+    ----------
+    section : SurveySection
+        A validated survey section.
+
+    Returns
+    -------
+    DataFrame
+        ``item, touchpoint, attribute, group, scale, scale_min, scale_max, reverse, label_zh, label_en``.
 
     Examples
     --------

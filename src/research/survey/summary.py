@@ -13,6 +13,9 @@ import numpy as np
 import pandas as pd
 
 from research.defaults import CI
+from research.survey.compare import ComparisonResult
+from research.survey.drivers import DriverResult
+from research.survey.scale_reliability import ReliabilityResult
 from research.wording import join, resolve_language, say
 
 
@@ -59,6 +62,11 @@ def plain_summary(
         The segment variable compared.
     ci : float
         Confidence level of the intervals (for the wording).
+
+    Returns
+    -------
+    list of str
+        One sentence per part the report computed.
 
     Examples
     --------
@@ -144,11 +152,11 @@ def report_results(
     n: int,
     card: pd.DataFrame,
     outcomes: pd.DataFrame | None = None,
-    drivers: Any = None,
+    drivers: DriverResult | None = None,
     quadrants: pd.DataFrame | None = None,
     segment: str = "",
-    segment_test: Any = None,
-    reliability: Any = None,
+    segment_test: ComparisonResult | None = None,
+    reliability: ReliabilityResult | None = None,
     spread: pd.DataFrame | None = None,
     gaps: pd.DataFrame | None = None,
 ) -> dict[str, Any]:
@@ -161,6 +169,38 @@ def report_results(
     CI, p, VIF, LMG share), ``top_drivers``, ``ipa``, ``segment_comparison`` (Welch F, df, p,
     omega squared, pairs), ``reliability`` (alpha raw with CI, standardised alpha, omega),
     ``alpha``, ``experience_spread``, ``channel_gaps``.
+
+    Parameters
+    ----------
+    wave : str
+        The wave analysed.
+    weighted : bool
+        Whether the figures use survey weights.
+    n : int
+        Respondents.
+    card : DataFrame
+        :func:`research.survey.scorecard`.
+    outcomes : DataFrame, optional
+        :func:`research.survey.outcome_summary`.
+    drivers : DriverResult, optional
+        :func:`research.survey.touchpoint_drivers`.
+    quadrants : DataFrame, optional
+        :func:`research.survey.ipa_quadrants`.
+    segment : str
+        The segment compared.
+    segment_test : ComparisonResult, optional
+        :func:`research.survey.compare_segments`.
+    reliability : ReliabilityResult, optional
+        :func:`research.survey.reliability`.
+    spread : DataFrame, optional
+        :func:`research.survey.consistency_by_segment`.
+    gaps : DataFrame, optional
+        :func:`research.survey.channel_gaps`.
+
+    Returns
+    -------
+    dict
+        Plain JSON types only.
 
     Examples
     --------
@@ -289,7 +329,7 @@ def survey_at_a_glance(
     Returns
     -------
     list of str
-        The sentences.
+        Three to five sentences.
 
     Examples
     --------

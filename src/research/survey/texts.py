@@ -33,6 +33,20 @@ def _span(low: float, high: float) -> str:
 def item_label(data: SurveyData, item: str, language: str) -> str:
     """The label of *item* in *language* (the other language, or the id, when missing).
 
+    Parameters
+    ----------
+    data : SurveyData
+        The survey declaring the item.
+    item : str
+        An item id.
+    language : {"zh", "en"}
+        The label's language.
+
+    Returns
+    -------
+    str
+        The item's label.
+
     Examples
     --------
     >>> from research.survey import load_survey
@@ -54,6 +68,20 @@ def _item_scale(data: SurveyData, item: str) -> tuple[int, int]:
 
 def box_rules(data: SurveyData, rows: list[str] | None = None, language: str | None = None) -> str:
     """The top-box answers of each scale of the report rows, e.g. ``"9-10 on 0-10"``.
+
+    Parameters
+    ----------
+    data : SurveyData
+        The survey.
+    rows : list of str, optional
+        Report rows (default: all).
+    language : {"zh", "en"}, optional
+        ``None``: the report's language.
+
+    Returns
+    -------
+    str
+        One rule per distinct scale.
 
     Examples
     --------
@@ -81,6 +109,16 @@ def _box_rules(ranges: Iterable[tuple[int, int]], language: str | None, *, botto
 def scales_text(data: SurveyData) -> str:
     """The answer scales of the report rows, e.g. ``"1-5"`` or ``"0-10 and 1-5"``.
 
+    Parameters
+    ----------
+    data : SurveyData
+        Its report rows' scales are listed.
+
+    Returns
+    -------
+    str
+        The distinct scales.
+
     Examples
     --------
     >>> from research.survey import load_survey
@@ -93,6 +131,20 @@ def scales_text(data: SurveyData) -> str:
 
 def scorecard_text(data: SurveyData, language: str | None = None, ci: float = CI) -> str:
     """The sentence under the scorecard: scale, interval, top/bottom box, rows.
+
+    Parameters
+    ----------
+    data : SurveyData
+        The survey behind the scorecard.
+    language : {"zh", "en"}, optional
+        ``None``: the report's language.
+    ci : float
+        Confidence level the scorecard used.
+
+    Returns
+    -------
+    str
+        The sentence.
 
     Examples
     --------
@@ -116,6 +168,18 @@ def scorecard_text(data: SurveyData, language: str | None = None, ci: float = CI
 
 def outcomes_text(data: SurveyData, language: str | None = None) -> str:
     """What NPS, CSAT and CES mean for this survey's declared outcome items (only those declared).
+
+    Parameters
+    ----------
+    data : SurveyData
+        The survey with its declared outcomes.
+    language : {"zh", "en"}, optional
+        Language of the sentence (``None``: the report's).
+
+    Returns
+    -------
+    str
+        One sentence.
 
     Examples
     --------
@@ -144,6 +208,16 @@ def outcomes_text(data: SurveyData, language: str | None = None) -> str:
 def outcome_notes(data: SurveyData) -> list[str]:
     """Sentences for the study-level outcomes that are not shown, and why.
 
+    Parameters
+    ----------
+    data : SurveyData
+        The survey.
+
+    Returns
+    -------
+    list of str
+        The notes (empty when every declared outcome is shown).
+
     Examples
     --------
     >>> from research.survey import load_survey
@@ -169,6 +243,20 @@ def outcome_notes(data: SurveyData) -> list[str]:
 
 def study_outcomes(data: SurveyData, *, weighted: bool = True, ci: float = CI) -> pd.DataFrame:
     """:func:`research.survey.outcome_summary` for a report section.
+
+    Parameters
+    ----------
+    data : SurveyData
+        The survey.
+    weighted : bool
+        Apply the study's survey weights.
+    ci : float
+        Confidence level of the intervals.
+
+    Returns
+    -------
+    DataFrame
+        As :func:`research.survey.outcome_summary`.
 
     Raises
     ------
@@ -196,6 +284,20 @@ def study_outcomes(data: SurveyData, *, weighted: bool = True, ci: float = CI) -
 def performance_label(data: SurveyData, rows: list[str], language: str | None = None) -> str:
     """Axis title of IPA performance: mean score on the rows' scale, or POMP when scales differ.
 
+    Parameters
+    ----------
+    data : SurveyData
+        The survey.
+    rows : list of str
+        The rows on the chart.
+    language : {"zh", "en"}, optional
+        Axis language (``None``: the report's).
+
+    Returns
+    -------
+    str
+        The axis title.
+
     Examples
     --------
     >>> from research.survey import load_survey
@@ -211,6 +313,13 @@ def performance_label(data: SurveyData, rows: list[str], language: str | None = 
 
 def show_notes(notes: list[str], section: str = "") -> None:
     """Show each note in the report (see :func:`research.reports.show_note`).
+
+    Parameters
+    ----------
+    notes : list of str
+        The sentences.
+    section : str
+        The report section they belong to.
 
     Examples
     --------
@@ -229,6 +338,22 @@ def ipa_quadrants(
 
     Importance is the rescaled relative weight, performance the mean score (POMP 0-100 when
     the rows' scales differ).
+
+    Parameters
+    ----------
+    drivers : DriverResult or None
+        The key-driver analysis.
+    card : DataFrame
+        The scorecard (:func:`research.survey.scorecard`).
+    data : SurveyData
+        The survey (for the rows' scales).
+    language : {"zh", "en"}, optional
+        Quadrant labels' language (``None``: the report's).
+
+    Returns
+    -------
+    DataFrame
+        As :func:`research.survey.ipa`.
 
     Raises
     ------

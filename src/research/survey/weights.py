@@ -53,7 +53,13 @@ class RakeResult:
     margins: pd.DataFrame = field(repr=False)
 
     def summary(self) -> pd.DataFrame:
-        """The diagnostics as a one-row table."""
+        """The diagnostics as a one-row table.
+
+        Returns
+        -------
+        DataFrame
+            n, n_eff, design effect, iterations, convergence, trimming and the weight range.
+        """
         return pd.DataFrame(
             [
                 {
@@ -73,6 +79,16 @@ class RakeResult:
 
 def margins_table(margins: pd.DataFrame | dict[str, dict[Any, float]]) -> pd.DataFrame:
     """Margins as a tidy ``variable, category, share`` table (accepts the dict form too).
+
+    Parameters
+    ----------
+    margins : DataFrame or dict
+        A ``variable, category, share`` table or ``{variable: {category: share}}``.
+
+    Returns
+    -------
+    DataFrame
+        ``variable, category, share``.
 
     Examples
     --------
