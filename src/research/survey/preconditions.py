@@ -145,6 +145,13 @@ def check_run(study: Study, parameters: dict[str, Any]) -> list[DataError]:
     list of DataError
         Empty when the run can go ahead.
 
+    Parameters
+    ----------
+    study : Study
+        The loaded study.
+    parameters : dict
+        The notebook's defaults overlaid by the run's parameters.
+
     Examples
     --------
     >>> from research import load_study

@@ -165,6 +165,24 @@ def code_answers(
     Text labels of the scale (either language, case-insensitive) map to their codes; declared
     missing codes map to NaN; anything else must be an integer inside the scale.
 
+    Parameters
+    ----------
+    series : Series
+        The answers as read.
+    scale : Scale
+        The item's scale (codes and labels).
+    missing_text, missing_numbers : set
+        Declared missing codes, as casefolded text and as numbers.
+    value_labels : dict, optional
+        SPSS value labels of the column.
+    file, column, first_row : optional
+        Where the answers come from, for error messages.
+
+    Returns
+    -------
+    Series
+        Float codes, NaN for missing.
+
     Examples
     --------
     >>> from research.survey.schema import Scale
@@ -261,6 +279,22 @@ def code_segment(
 
     With no declared labels, every value is its own code (text; SPSS value labels applied,
     whole numbers without ``.0``).
+
+    Parameters
+    ----------
+    series : Series
+        The segment answers as read.
+    labels : dict
+        Declared code -> labels (empty: values are their own codes).
+    value_labels : dict, optional
+        SPSS value labels of the column.
+    file, column, first_row : optional
+        Where the values come from, for error messages.
+
+    Returns
+    -------
+    Series
+        Segment codes (text), NaN for blanks.
 
     Examples
     --------
