@@ -101,7 +101,8 @@ def main() -> None:
     print(f"  pandas groupby().apply ............... {t_plain:6.2f} s\n")
 
     items = frame[drivers]
-    (alpha, low, high), t_ours = timed(cronbach_alpha, items)
+    table, t_ours = timed(cronbach_alpha, items)
+    alpha, low, high = (float(table.loc[0, c]) for c in ("alpha", "ci_low", "ci_high"))
     reference, t_plain = timed(pg.cronbach_alpha, data=items)
     assert abs(alpha - reference[0]) < 1e-9
     print(
@@ -112,7 +113,7 @@ def main() -> None:
     print(f"  pingouin.cronbach_alpha .............. {t_plain:6.2f} s\n")
 
     sample = frame.iloc[:N_BOOT_ROWS]
-    boot, t_ours = timed(bootstrap_importance, sample, "overall", drivers, n_resamples=N_RESAMPLES, seed=1)
+    boot, t_ours = timed(bootstrap_importance, sample, "overall", drivers, n_boot=N_RESAMPLES, seed=1)
     rng = np.random.default_rng(1)
     _, t_few = timed(lambda: [plain_bootstrap_one(sample, drivers, rng) for _ in range(PLAIN_RESAMPLES)])
     top = boot.sort_values("estimate", ascending=False).head(3)

@@ -169,7 +169,7 @@ def test_interviews_link_only_through_person_ids(sample):
 
 def test_survey_scores_by_journey_when_respondents_link(sample):
     from research.survey.metrics import mean_ci
-    from research.survey.schema import load_wave
+    from research.survey.data import load_wave
 
     survey = load_wave(sample.study, "")
     item = survey.outcome["overall"]

@@ -39,7 +39,7 @@ def test_notebook_recovers_planted_drivers(tmp_path):
             "study": "sample",
             "wave": "before",
             "output_dir": str(out),
-            "n_resamples": 200,
+            "n_boot": 200,
             "weighted": True,
             "segment": "tier",
         },

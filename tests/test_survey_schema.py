@@ -74,7 +74,7 @@ def test_excel_question_row_is_skipped_and_reverse_item_reversed():
 
 
 def test_touchpoint_scores_are_item_means():
-    data = load_survey("sample", "before", weights="none")
+    data = load_survey("sample", "before", weighting="none")
     scores = data.touchpoint_scores()
     items = data.touchpoint_items("bill")
     assert scores["bill"].equals(data.responses[items].mean(axis=1))

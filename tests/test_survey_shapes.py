@@ -69,9 +69,7 @@ ESS_YML = {
         "items": {item: {"scale": "s11"} for item in ESS_ITEMS},
         "outcomes": {"overall": "imwbcnt"},
     },
-    "runs": [
-        {"id": "survey", "notebook": NOTEBOOK.name, "title": "Survey", "parameters": {"n_resamples": 200}}
-    ],
+    "runs": [{"id": "survey", "notebook": NOTEBOOK.name, "title": "Survey", "parameters": {"n_boot": 200}}],
 }
 
 BEPS_YML = {
@@ -92,7 +90,7 @@ BEPS_YML = {
             "id": "survey",
             "notebook": NOTEBOOK.name,
             "title": "Survey",
-            "parameters": {"segment": "vote", "n_resamples": 200},
+            "parameters": {"segment": "vote", "n_boot": 200},
         }
     ],
 }
@@ -286,12 +284,12 @@ def test_dry_run_reports_every_problem(at_project):
         assert check_run(study, {}) != []
         problems = check_run(
             study,
-            {"segment": "tier", "outcome": "nps", "padjust": "sidak", "n_resamples": 1, "language": "fr"},
+            {"segment": "tier", "outcome": "nps", "padjust": "sidak", "n_boot": 1, "language": "fr"},
         )
         by_column = {p.column: p for p in problems}
         assert {
             "padjust",
-            "n_resamples",
+            "n_boot",
             "language",
             "outcome",
             "imwbcnt",

@@ -10,21 +10,21 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from research.errors import DataError
-
-
-def _weights_array(weights: pd.Series | np.ndarray | list[float]) -> np.ndarray:
-    w = np.asarray(weights, dtype=float)
-    if np.isnan(w).any() or (w < 0).any():
-        raise DataError(
-            "Weights must be non-negative numbers without missing values",
-            hint="Drop or impute respondents without a weight before analysis.",
-        )
-    return w
+from research.checks import survey_weights
 
 
 def effective_n(weights: pd.Series | np.ndarray | list[float]) -> float:
     """Kish's effective sample size ``(sum w)^2 / sum w^2``.
+
+    Parameters
+    ----------
+    weights : array-like
+        Survey weights, one per respondent (non-negative, no gaps).
+
+    Returns
+    -------
+    float
+        The effective sample size (0.0 when every weight is 0).
 
     Examples
     --------
@@ -35,7 +35,7 @@ def effective_n(weights: pd.Series | np.ndarray | list[float]) -> float:
     >>> round(effective_n([1, 1, 1, 3]), 4)
     3.0
     """
-    w = _weights_array(weights)
+    w = survey_weights(weights)
     denominator = float(np.sum(w**2))
     return float(np.sum(w) ** 2 / denominator) if denominator > 0 else 0.0
 
@@ -43,10 +43,20 @@ def effective_n(weights: pd.Series | np.ndarray | list[float]) -> float:
 def design_effect(weights: pd.Series | np.ndarray | list[float]) -> float:
     """Kish's design effect of unequal weighting, ``n / n_eff = 1 + CV(w)^2``.
 
+    Parameters
+    ----------
+    weights : array-like
+        Survey weights of the respondents.
+
+    Returns
+    -------
+    float
+        The design effect (NaN without respondents).
+
     Examples
     --------
     >>> round(design_effect([1, 1, 1, 3]), 4)
     1.3333
     """
-    w = _weights_array(weights)
+    w = survey_weights(weights)
     return float(len(w) / effective_n(w)) if len(w) else float("nan")

@@ -288,7 +288,7 @@ def _compare_independent_nps(
     _require_n(a.size, 1, "after", "An NPS needs at least one answer per wave.")
     level_b = nps(b, weights=wb, ci=ci).iloc[0]
     level_a = nps(a, weights=wa, ci=ci).iloc[0]
-    diff = nps_difference(a, b, weights_a=wa, weights_b=wb, ci=ci).iloc[0]  # NPS(a) - NPS(b)
+    diff = nps_difference(a, b, weights=(wa, wb), ci=ci).iloc[0]  # NPS(a) - NPS(b)
     return pd.DataFrame(
         [
             {

@@ -115,7 +115,7 @@ def survey_wave_effects(
     rated, before, after, has_nps = _waves(study, touchpoint, before, after)
     waves = {}
     for name in (before, after):
-        data = load_survey(study, name, weights="auto" if weighted else "none")
+        data = load_survey(study, name, weighting="auto" if weighted else "none")
         frame = data.responses[["respondent_id", "weight"]].copy()
         frame["touchpoint_mean"] = data.touchpoint_scores()[touchpoint]
         if has_nps:

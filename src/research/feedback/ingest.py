@@ -440,7 +440,7 @@ def open_item_items(study: Study, parsed: FeedbackSection, item: OpenItem, index
         )
         file_id = item.file
     else:
-        data = load_survey(study, item.wave, weights="none", segments=[item.text_column])
+        data = load_survey(study, item.wave, weighting="none", segments=[item.text_column])
         frame = data.responses
         rows = (
             data.source["row"].astype(int).tolist()
@@ -491,7 +491,7 @@ def _respondent_scores(study: Study, score: str, waves: list[str], field: str) -
     """Per (wave, respondent id): the score item and the survey's segments."""
     from research.survey import load_survey
 
-    data = load_survey(study, waves, weights="none")
+    data = load_survey(study, waves, weighting="none")
     columns = [score, *data.segments]
     table = data.responses.assign(respondent_id=data.responses["respondent_id"].astype(str))
     table = table.drop_duplicates(["wave", "respondent_id"]).set_index(["wave", "respondent_id"])

@@ -433,7 +433,7 @@ def survey_by_journey(data: JourneyData, *, wave: str = "", touchpoint: str = ""
     Raises NotApplicable when the study has no survey, no outcome item, or no respondent id
     that is a person id of the event log.
     """
-    from research.survey.schema import load_wave
+    from research.survey.data import load_wave
 
     _require_section(
         data,

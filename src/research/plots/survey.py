@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -11,6 +12,7 @@ from matplotlib.figure import Figure
 
 from research.plots import NEGATIVE, NEUTRAL, PALETTE, POSITIVE, text, use_style
 from research.survey.importance_performance import QUADRANTS, quadrant_label
+from research.wording import resolve_language
 
 #: Colour of each IPA quadrant (colour-blind safe: Okabe & Ito).
 _QUADRANT_COLOURS = {
@@ -25,9 +27,24 @@ def _names(keys: pd.Series, labels: Mapping | None) -> list[str]:
     return [str(labels.get(k, k)) if labels else str(k) for k in keys]
 
 
+def _row_axes(rows: int) -> tuple[Figure, Any, np.ndarray]:
+    """A figure with one horizontal line per row, and the rows' y positions."""
+    use_style()
+    fig, ax = plt.subplots(figsize=(8, 0.45 * rows + 1.4))
+    return fig, ax, np.arange(rows)
+
+
+def _finish_rows(fig: Figure, ax: Any, xlabel: str, title: str) -> Figure:
+    ax.set_xlabel(xlabel)
+    ax.grid(axis="y", visible=False)
+    ax.set_title(title)
+    fig.tight_layout()
+    return fig
+
+
 def means_with_ci(
-    table: pd.DataFrame,
-    language: str = "zh",
+    data: pd.DataFrame,
+    language: str | None = None,
     *,
     item: str = "touchpoint",
     estimate: str = "mean",
@@ -39,15 +56,21 @@ def means_with_ci(
 
     Parameters
     ----------
-    table : DataFrame
+    data : DataFrame
         One row per item with ``item``, ``estimate``, ``ci_low`` and ``ci_high`` columns (the
         scorecard of :func:`research.survey.scorecard` fits as it is).
-    language : {"zh", "en"}
+    language : {"zh", "en"}, optional
+        Language of the axis labels (``None``: the report's language).
     labels : mapping, optional
         Display names of the items (e.g. touchpoint labels in the study language).
     scale : (low, high), optional
-        The answer scale, for the x-axis. Default: from the table's ``scale_min`` /
+        The answer scale, for the x-axis. Default: from the data's ``scale_min`` /
         ``scale_max`` columns (the scorecard has them), else the range of the intervals.
+
+    Returns
+    -------
+    Figure
+        The dot plot.
 
     Examples
     --------
@@ -59,15 +82,14 @@ def means_with_ci(
     >>> means_with_ci(card.assign(scale_min=0, scale_max=10), "en").axes[0].get_xlabel()
     'Mean score (0-10, 95% CI)'
     """
-    use_style()
-    rows = table.dropna(subset=[estimate]).sort_values(estimate, ascending=False)
+    language = resolve_language(language)
+    rows = data.dropna(subset=[estimate]).sort_values(estimate, ascending=False)
     if scale is None:
         if {"scale_min", "scale_max"} <= set(rows.columns):
             scale = (float(rows["scale_min"].min()), float(rows["scale_max"].max()))
         else:
             scale = (float(np.floor(rows["ci_low"].min())), float(np.ceil(rows["ci_high"].max())))
-    fig, ax = plt.subplots(figsize=(8, 0.45 * len(rows) + 1.4))
-    y = np.arange(len(rows))
+    fig, ax, y = _row_axes(len(rows))
     values = rows[estimate].to_numpy()
     ax.errorbar(
         values,
@@ -82,20 +104,17 @@ def means_with_ci(
     ax.axvline(np.mean(values), color=NEUTRAL, lw=1, ls="--")
     ax.set_xlim(scale[0] - 0.05, scale[1] + 0.05)
     low, high = (int(v) if float(v).is_integer() else v for v in scale)
-    ax.set_xlabel(
-        text(language, f"平均得分（{low}-{high}，95% 置信区间）", f"Mean score ({low}-{high}, 95% CI)")
+    return _finish_rows(
+        fig,
+        ax,
+        text(language, f"平均得分（{low}-{high}，95% 置信区间）", f"Mean score ({low}-{high}, 95% CI)"),
+        title or text(language, "各项平均得分（虚线=总体平均）", "Mean score per row (dashed = average)"),
     )
-    ax.grid(axis="y", visible=False)
-    ax.set_title(
-        title or text(language, "各项平均得分（虚线=总体平均）", "Mean score per row (dashed = average)")
-    )
-    fig.tight_layout()
-    return fig
 
 
 def driver_importance(
-    table: pd.DataFrame,
-    language: str = "zh",
+    data: pd.DataFrame,
+    language: str | None = None,
     *,
     labels: Mapping | None = None,
     title: str | None = None,
@@ -104,9 +123,14 @@ def driver_importance(
 
     Parameters
     ----------
-    table : DataFrame
-        ``DriverAnalysis.table``: ``driver``, ``rescaled_weight`` and optionally
+    data : DataFrame
+        ``DriverResult.table``: ``driver``, ``rescaled_weight`` and optionally
         ``weight_ci_low`` / ``weight_ci_high`` (percent).
+
+    Returns
+    -------
+    Figure
+        The bar chart.
 
     Examples
     --------
@@ -116,10 +140,9 @@ def driver_importance(
     >>> fig.axes[0].get_xlabel()
     '相对权重（占 R² 的百分比，95% 自助法置信区间）'
     """
-    use_style()
-    rows = table.sort_values("rescaled_weight", ascending=True)
-    fig, ax = plt.subplots(figsize=(8, 0.45 * len(rows) + 1.4))
-    y = np.arange(len(rows))
+    language = resolve_language(language)
+    rows = data.sort_values("rescaled_weight", ascending=True)
+    fig, ax, y = _row_axes(len(rows))
     weights = rows["rescaled_weight"].to_numpy()
     has_ci = {"weight_ci_low", "weight_ci_high"} <= set(rows.columns)
     error = (
@@ -130,19 +153,18 @@ def driver_importance(
     ax.barh(y, weights, color=PALETTE[0], xerr=error, ecolor="#333333", capsize=3)
     ax.set_yticks(y, _names(rows["driver"], labels))
     suffix = text(language, "，95% 自助法置信区间", ", 95% bootstrap CI") if has_ci else ""
-    ax.set_xlabel(text(language, f"相对权重（占 R² 的百分比{suffix}）", f"Relative weight (% of R²{suffix})"))
-    ax.grid(axis="y", visible=False)
-    ax.set_title(
+    return _finish_rows(
+        fig,
+        ax,
+        text(language, f"相对权重（占 R² 的百分比{suffix}）", f"Relative weight (% of R²{suffix})"),
         title
-        or text(language, "关键驱动因素（Johnson 相对权重）", "Key drivers (Johnson's relative weights)")
+        or text(language, "关键驱动因素（Johnson 相对权重）", "Key drivers (Johnson's relative weights)"),
     )
-    fig.tight_layout()
-    return fig
 
 
 def ipa_chart(
-    table: pd.DataFrame,
-    language: str = "zh",
+    data: pd.DataFrame,
+    language: str | None = None,
     *,
     labels: Mapping | None = None,
     importance_label: str | None = None,
@@ -153,11 +175,16 @@ def ipa_chart(
 
     Parameters
     ----------
-    table : DataFrame
+    data : DataFrame
         The result of :func:`research.survey.ipa`: ``item``, ``importance``, ``performance``,
         ``quadrant``, ``importance_cut``, ``performance_cut``.
     importance_label, performance_label : str, optional
         Axis titles with units (defaults: relative weight in % / mean score).
+
+    Returns
+    -------
+    Figure
+        The quadrant chart.
 
     Examples
     --------
@@ -167,11 +194,12 @@ def ipa_chart(
     >>> sorted(t.get_text() for t in fig.axes[0].texts)[:2]
     ['Concentrate here', 'Keep up the good work']
     """
+    language = resolve_language(language)
     use_style()
     fig, ax = plt.subplots(figsize=(8, 6))
-    x_cut, y_cut = table["performance_cut"].iloc[0], table["importance_cut"].iloc[0]
+    x_cut, y_cut = data["performance_cut"].iloc[0], data["importance_cut"].iloc[0]
     for key in QUADRANTS:
-        part = table[table["quadrant"] == key]
+        part = data[data["quadrant"] == key]
         if len(part):
             ax.scatter(
                 part["performance"],
@@ -181,7 +209,7 @@ def ipa_chart(
                 label=quadrant_label(key, language),
                 zorder=3,
             )
-    for _, row in table.iterrows():
+    for _, row in data.iterrows():
         ax.annotate(
             _names(pd.Series([row["item"]]), labels)[0],
             (row["performance"], row["importance"]),
@@ -191,11 +219,11 @@ def ipa_chart(
         )
     ax.axvline(x_cut, color=NEUTRAL, lw=1, ls="--")
     ax.axhline(y_cut, color=NEUTRAL, lw=1, ls="--")
-    x_span = max(table["performance"].max() - x_cut, x_cut - table["performance"].min()) * 1.3 or 0.5
-    y_span = max(table["importance"].max() - y_cut, y_cut - table["importance"].min()) * 1.3 or 1.0
+    x_span = max(data["performance"].max() - x_cut, x_cut - data["performance"].min()) * 1.3 or 0.5
+    y_span = max(data["importance"].max() - y_cut, y_cut - data["importance"].min()) * 1.3 or 1.0
     ax.set_xlim(x_cut - x_span, x_cut + x_span)
     bottom = y_cut - y_span
-    ax.set_ylim(max(0.0, bottom) if table["importance"].min() >= 0 else bottom, y_cut + y_span)
+    ax.set_ylim(max(0.0, bottom) if data["importance"].min() >= 0 else bottom, y_cut + y_span)
     corners = {
         "concentrate_here": (0.02, 0.97, "left"),
         "keep_up_the_good_work": (0.98, 0.97, "right"),

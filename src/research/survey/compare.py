@@ -18,6 +18,7 @@ weighted estimates with :mod:`research.survey.metrics` instead.
 from __future__ import annotations
 
 import warnings
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import combinations
@@ -30,17 +31,18 @@ from scipy import stats
 from scipy.stats.contingency import association
 from statsmodels.stats.proportion import confint_proportions_2indep, proportions_ztest
 
-from research.errors import DataError, NotApplicable
+from research.checks import check_alpha, check_ci
+from research.defaults import ALPHA, CI
+from research.errors import DataError
 from research.multitest import adjust_pvalues
-from research.study import Study
-from research.survey.schema import SurveyData
+from research.wording import resolve_language, say
 
 PAdjust = Literal["holm", "fdr", "bonferroni", "none"]
 
 
 @dataclass
-class Comparison:
-    """The result of one group comparison.
+class ComparisonResult:
+    """The result of one group comparison; :meth:`summary` is its omnibus test.
 
     Attributes
     ----------
@@ -61,6 +63,16 @@ class Comparison:
     details: dict[str, Any] = field(default_factory=dict)
     #: Plain sentences about what was left out (segment levels with too few respondents).
     notes: list[str] = field(default_factory=list)
+
+    def summary(self) -> pd.DataFrame:
+        """The omnibus test with the number of significant pairs (one row).
+
+        Returns
+        -------
+        DataFrame
+            ``omnibus`` with a ``significant_pairs`` column.
+        """
+        return self.omnibus.assign(significant_pairs=int(self.pairwise["significant"].sum()))
 
 
 @contextmanager
@@ -112,7 +124,7 @@ def _label(value: Any, labels: dict | None) -> str:
 
 def _format_p(p: float, language: str, adjusted: bool = True) -> str:
     # Without a correction the p-value is not "adjusted"; saying so would overstate it.
-    name = ("校正后 p" if language == "zh" else "adjusted p") if adjusted else "p"
+    name = say("survey", "compare_adjusted_p", language) if adjusted else "p"
     return f"{name} < 0.001" if p < 0.001 else f"{name} = {p:.3f}"
 
 
@@ -133,19 +145,55 @@ def _reading(
     p_text = _format_p(p_adjusted, language, adjusted)
     if significant:
         high, low, shown = (a, b, detail) if difference > 0 else (b, a, negative_detail)
-        if language == "zh":
-            return f"{high}的{dv}显著高于{low}（{shown}，{p_text}）"
-        return f"{dv} is significantly higher in {high} than in {low} ({shown}, {p_text})"
-    if language == "zh":
-        return f"{a}与{b}的{dv}无显著差异（{detail}，{p_text}）"
-    return f"No significant difference in {dv} between {a} and {b} ({detail}, {p_text})"
+        return say("survey", "compare_higher", language, high=high, low=low, dv=dv, detail=shown, p=p_text)
+    return say("survey", "compare_no_difference", language, a=a, b=b, dv=dv, detail=detail, p=p_text)
+
+
+def _readings(
+    pairwise: pd.DataFrame,
+    difference: str,
+    detail: Callable[[Any, float], str],
+    *,
+    dv: str,
+    group_labels: dict | None,
+    language: str,
+    padjust: str,
+) -> list[str]:
+    """The ``reading`` of every pair; ``detail(row, sign)`` words the difference (sign -1: b - a)."""
+    return [
+        _reading(
+            _label(row.group_a, group_labels),
+            _label(row.group_b, group_labels),
+            getattr(row, difference),
+            row.p_adjusted,
+            row.significant,
+            dv=dv,
+            language=language,
+            detail=detail(row, 1.0),
+            negative_detail=detail(row, -1.0),
+            adjusted=padjust != "none",
+        )
+        for row in pairwise.itertuples()
+    ]
+
+
+def _signed(row: Any, sign: float) -> tuple[float, float, float]:
+    """A pair's difference and interval, as a - b (sign 1) or b - a (sign -1)."""
+    if sign > 0:
+        return row.difference, row.ci_low, row.ci_high
+    return -row.difference, -row.ci_high, -row.ci_low
+
+
+def _percent(values: tuple[float, float, float]) -> tuple[float, float, float]:
+    difference, low, high = values
+    return 100 * difference, 100 * low, 100 * high
 
 
 def _difference_text(d: float, low: float, high: float, ci: float, language: str, unit: str = "") -> str:
     level = f"{round(ci * 100):d}%"
-    if language == "zh":
-        return f"差值 {d:.2f}{unit}，{level} CI {low:.2f}–{high:.2f}"
-    return f"difference {d:.2f}{unit}, {level} CI {low:.2f} to {high:.2f}"
+    return say(
+        "survey", "compare_difference", language, difference=d, unit=unit, level=level, low=low, high=high
+    )
 
 
 def _adjust(pairwise: pd.DataFrame, padjust: PAdjust, alpha: float) -> pd.DataFrame:
@@ -167,6 +215,20 @@ def _anova_table(data: pd.DataFrame, dv: str, group: str) -> pd.DataFrame:
 def eta_squared(data: pd.DataFrame, dv: str, group: str) -> float:
     """Eta-squared, ``SS_between / SS_total`` of a one-way ANOVA (0..1).
 
+    Parameters
+    ----------
+    data : DataFrame
+        One row per respondent.
+    dv : str
+        Numeric score column.
+    group : str
+        Group column.
+
+    Returns
+    -------
+    float
+        Eta-squared.
+
     Examples
     --------
     >>> df = pd.DataFrame({"score": [1, 2, 3, 4, 5, 6], "g": list("aabbcc")})
@@ -183,6 +245,18 @@ def omega_squared(data: pd.DataFrame, dv: str, group: str) -> float:
     ``(SS_between - df_between * MS_within) / (SS_total + MS_within)``; negative estimates
     are returned as they are (they mean "no effect").
 
+    Parameters
+    ----------
+    data : DataFrame
+        One row per observation.
+    dv, group : str
+        The score column and the grouping column.
+
+    Returns
+    -------
+    float
+        Omega-squared (may be negative).
+
     Examples
     --------
     >>> df = pd.DataFrame({"score": [1, 2, 3, 4, 5, 6], "g": list("aabbcc")})
@@ -198,6 +272,18 @@ def omega_squared(data: pd.DataFrame, dv: str, group: str) -> float:
 def epsilon_squared(h: float, n: int) -> float:
     """Epsilon-squared of a Kruskal-Wallis test, ``H / (n - 1)`` (Tomczak & Tomczak 2014), 0..1.
 
+    Parameters
+    ----------
+    h : float
+        Kruskal-Wallis H.
+    n : int
+        Number of observations.
+
+    Returns
+    -------
+    float
+        Epsilon-squared.
+
     Examples
     --------
     >>> round(epsilon_squared(10.58863, 19), 4)
@@ -212,6 +298,16 @@ def cramers_v(table: pd.DataFrame | np.ndarray) -> float:
     """Cramér's V of a contingency table, ``sqrt(chi2 / (n * (min(r, c) - 1)))`` (0..1).
 
     Uses :func:`scipy.stats.contingency.association` (no bias correction).
+
+    Parameters
+    ----------
+    table : DataFrame or array
+        Counts, rows by columns.
+
+    Returns
+    -------
+    float
+        Cramér's V.
 
     Examples
     --------
@@ -235,12 +331,12 @@ def compare_means(
     group: str,
     *,
     padjust: PAdjust = "holm",
-    alpha: float = 0.05,
-    ci: float = 0.95,
-    language: str = "en",
+    alpha: float = ALPHA,
+    ci: float = CI,
+    language: str | None = None,
     dv_label: str | None = None,
     group_labels: dict | None = None,
-) -> Comparison:
+) -> ComparisonResult:
     """Compare mean scores across groups: Welch's ANOVA and Games-Howell pairwise tests.
 
     Welch's ANOVA does not assume equal variances (Welch 1951); the Games-Howell procedure
@@ -264,18 +360,19 @@ def compare_means(
     group : str
         Segment column (region, tier, channel ...).
     padjust : {"holm", "fdr", "bonferroni", "none"}
+        Multiple-comparison correction of the pairwise p-values.
     alpha : float
         Significance level for ``significant``.
     ci : float
         Confidence level of the pairwise intervals.
-    language : {"en", "zh"}
-        Language of the ``reading`` column.
+    language : {"en", "zh"}, optional
+        Language of the ``reading`` column (``None``: the report's language).
     dv_label, group_labels : optional
         Display names of the score and of the group codes.
 
     Returns
     -------
-    Comparison
+    ComparisonResult
         ``omnibus`` columns: test, statistic (F), df1, df2, p_value, eta_squared,
         omega_squared, n, k. ``pairwise``: group_a, group_b, mean_a, mean_b, difference
         (a - b), se, ci_low, ci_high, statistic (t), df, p_value, p_adjusted, p_games_howell,
@@ -292,6 +389,7 @@ def compare_means(
     hotline satisfaction is significantly higher in east than in north
     (difference 1.20, 95% CI 0.29 to 2.11, adjusted p = 0.011)
     """
+    language, ci, alpha = resolve_language(language), check_ci(ci), check_alpha(alpha)
     frame = _clean(data, dv, group)
     dv_text = dv_label or dv
     with _quiet_pingouin():
@@ -346,22 +444,16 @@ def compare_means(
         }
     )
     pairwise = _adjust(pairwise, padjust, alpha)
-    pairwise["reading"] = [
-        _reading(
-            _label(row.group_a, group_labels),
-            _label(row.group_b, group_labels),
-            row.difference,
-            row.p_adjusted,
-            row.significant,
-            dv=dv_text,
-            language=language,
-            detail=_difference_text(row.difference, row.ci_low, row.ci_high, ci, language),
-            negative_detail=_difference_text(-row.difference, -row.ci_high, -row.ci_low, ci, language),
-            adjusted=padjust != "none",
-        )
-        for row in pairwise.itertuples()
-    ]
-    return Comparison(omnibus, pairwise, groups, {"padjust": padjust, "alpha": alpha, "ci": ci})
+    pairwise["reading"] = _readings(
+        pairwise,
+        "difference",
+        lambda row, sign: _difference_text(*_signed(row, sign), ci, language),
+        dv=dv_text,
+        group_labels=group_labels,
+        language=language,
+        padjust=padjust,
+    )
+    return ComparisonResult(omnibus, pairwise, groups, {"padjust": padjust, "alpha": alpha, "ci": ci})
 
 
 # --- ranks: Kruskal-Wallis + Dunn ----------------------------------------------------------
@@ -380,6 +472,17 @@ def dunn_test(data: pd.DataFrame, dv: str, group: str, *, padjust: PAdjust = "ho
     DataFrame
         group_a, group_b, mean_rank_a, mean_rank_b, rank_difference (a - b), statistic (z),
         p_value (two-sided, unadjusted), p_adjusted.
+
+    Parameters
+    ----------
+    data : DataFrame
+        One row per observation.
+    dv : str
+        Numeric column to rank.
+    group : str
+        Group column.
+    padjust : {"holm", "fdr", "bonferroni", "none"}
+        Correction of the pairwise p-values.
 
     Examples
     --------
@@ -424,19 +527,36 @@ def compare_ranks(
     group: str,
     *,
     padjust: PAdjust = "holm",
-    alpha: float = 0.05,
-    language: str = "en",
+    alpha: float = ALPHA,
+    language: str | None = None,
     dv_label: str | None = None,
     group_labels: dict | None = None,
-) -> Comparison:
+) -> ComparisonResult:
     """Compare score distributions across groups: Kruskal-Wallis and Dunn's pairwise tests.
 
     The rank-based alternative to :func:`compare_means` for ordinal Likert answers.
     Effect size: epsilon-squared ``H / (n - 1)``.
 
+    Parameters
+    ----------
+    data : DataFrame
+        One row per respondent.
+    dv : str
+        Numeric score column.
+    group : str
+        Segment column.
+    padjust : {"holm", "fdr", "bonferroni", "none"}
+        Multiple-comparison correction of the pairwise p-values.
+    alpha : float
+        Significance level for ``significant``.
+    language : {"en", "zh"}, optional
+        Language of the ``reading`` column (``None``: the report's language).
+    dv_label, group_labels : optional
+        Display names of the score and of the group codes.
+
     Returns
     -------
-    Comparison
+    ComparisonResult
         ``omnibus``: test, statistic (H), df1, df2 (NaN), p_value, epsilon_squared, n, k.
         ``pairwise``: as :func:`dunn_test` plus significant and reading. ``groups``: group,
         n, median, mean_rank.
@@ -452,6 +572,7 @@ def compare_ranks(
     >>> print(result.pairwise.loc[1, "reading"])
     华东的热线满意度显著高于西部（平均秩差 8.90，校正后 p = 0.003）
     """
+    language, alpha = resolve_language(language), check_alpha(alpha)
     frame = _clean(data, dv, group)
     with _quiet_pingouin():
         kw = pg.kruskal(data=frame, dv=dv, between=group)
@@ -485,25 +606,19 @@ def compare_ranks(
     pairwise["significant"] = pairwise["p_adjusted"] < alpha
     dv_text = dv_label or dv
 
-    def detail(difference: float) -> str:
-        return f"平均秩差 {difference:.2f}" if language == "zh" else f"mean rank difference {difference:.2f}"
+    def detail(row: Any, sign: float) -> str:
+        return say("survey", "compare_rank_difference", language, difference=sign * row.rank_difference)
 
-    pairwise["reading"] = [
-        _reading(
-            _label(row.group_a, group_labels),
-            _label(row.group_b, group_labels),
-            row.rank_difference,
-            row.p_adjusted,
-            row.significant,
-            dv=dv_text,
-            language=language,
-            detail=detail(row.rank_difference),
-            negative_detail=detail(-row.rank_difference),
-            adjusted=padjust != "none",
-        )
-        for row in pairwise.itertuples()
-    ]
-    return Comparison(omnibus, pairwise, groups, {"padjust": padjust, "alpha": alpha})
+    pairwise["reading"] = _readings(
+        pairwise,
+        "rank_difference",
+        detail,
+        dv=dv_text,
+        group_labels=group_labels,
+        language=language,
+        padjust=padjust,
+    )
+    return ComparisonResult(omnibus, pairwise, groups, {"padjust": padjust, "alpha": alpha})
 
 
 # --- proportions: chi-square ---------------------------------------------------------------
@@ -516,12 +631,12 @@ def compare_proportions(
     *,
     success: Any = True,
     padjust: PAdjust = "holm",
-    alpha: float = 0.05,
-    ci: float = 0.95,
-    language: str = "en",
+    alpha: float = ALPHA,
+    ci: float = CI,
+    language: str | None = None,
     dv_label: str | None = None,
     group_labels: dict | None = None,
-) -> Comparison:
+) -> ComparisonResult:
     """Compare a proportion (share of ``dv == success``) across groups.
 
     Omnibus: Pearson's chi-square on the groups x (success, other) table, without continuity
@@ -531,12 +646,28 @@ def compare_proportions(
 
     Parameters
     ----------
+    data : DataFrame
+        One row per respondent.
+    dv : str
+        The answer column.
+    group : str
+        Segment column.
     success : value, default True
         The answer counted as a success; for 0/1 columns use ``1`` (``True == 1``).
+    padjust : {"holm", "fdr", "bonferroni", "none"}
+        Multiple-comparison correction of the pairwise p-values.
+    alpha : float
+        Significance level for ``significant``.
+    ci : float
+        Confidence level of the pairwise intervals.
+    language : {"en", "zh"}, optional
+        Language of the ``reading`` column (``None``: the report's language).
+    dv_label, group_labels : optional
+        Display names of the answer and of the group codes.
 
     Returns
     -------
-    Comparison
+    ComparisonResult
         ``omnibus``: test, statistic (chi2), df1, df2 (NaN), p_value, cramers_v, n, k.
         ``pairwise``: group_a, group_b, proportion_a, proportion_b, difference (a - b, 0..1),
         ci_low, ci_high, statistic (z), p_value, p_adjusted, significant, reading (difference
@@ -554,6 +685,7 @@ def compare_proportions(
     share of promoters is significantly higher in gold than in standard
     (difference 25.00 pp, 95% CI 11.18 to 37.52, adjusted p < 0.001)
     """
+    language, ci, alpha = resolve_language(language), check_ci(ci), check_alpha(alpha)
     frame = _clean(data, dv, group, numeric=False)
     if (
         isinstance(success, bool | np.bool_)
@@ -619,151 +751,14 @@ def compare_proportions(
             }
         )
     pairwise = _adjust(pd.DataFrame(rows), padjust, alpha)
-    unit = " 个百分点" if language == "zh" else " pp"
-    pairwise["reading"] = [
-        _reading(
-            _label(row.group_a, group_labels),
-            _label(row.group_b, group_labels),
-            row.difference,
-            row.p_adjusted,
-            row.significant,
-            dv=dv_label or dv,
-            language=language,
-            detail=_difference_text(
-                100 * row.difference, 100 * row.ci_low, 100 * row.ci_high, ci, language, unit
-            ),
-            negative_detail=_difference_text(
-                -100 * row.difference, -100 * row.ci_high, -100 * row.ci_low, ci, language, unit
-            ),
-            adjusted=padjust != "none",
-        )
-        for row in pairwise.itertuples()
-    ]
-    return Comparison(omnibus, pairwise, groups, {"padjust": padjust, "alpha": alpha, "ci": ci})
-
-
-# --- on a survey --------------------------------------------------------------------------
-
-
-def segment_labels(study: Study, segment: str, language: str | None = None) -> dict[str, str]:
-    """Display names of a segment's codes in ``language``, from study.yml's ``survey.segments``.
-
-    Examples
-    --------
-    >>> from research import load_study
-    >>> segment_labels(load_study("sample"), "region", "zh")["east"]
-    '华东'
-    """
-    language = language or study.language
-    names = study.section("survey").get("segments", {}).get(segment, {})
-    return {code: labels.get(language, code) for code, labels in names.items()}
-
-
-def compare_segments(
-    data: SurveyData,
-    study: Study,
-    dv: str,
-    segment: str,
-    *,
-    test: Literal["means", "ranks", "proportions"] = "means",
-    success: Any = True,
-    padjust: PAdjust = "holm",
-    alpha: float = 0.05,
-    language: str | None = None,
-    ci: float = 0.95,
-    min_n: int = 5,
-) -> Comparison:
-    """Compare an item or a touchpoint's score across the categories of a survey segment.
-
-    ``dv`` is an item id (a column of ``data.responses``, e.g. ``"overall_sat"``) or a
-    touchpoint id (its score from :meth:`SurveyData.touchpoint_scores`). Segment codes and the
-    score are labelled in ``language`` (default: the study's) from study.yml, so the
-    ``reading`` column can go straight into a report. Unweighted tests (see module notes).
-    Segment levels with fewer than ``min_n`` answers are left out of the comparison and named
-    in ``notes``.
-
-    Raises
-    ------
-    NotApplicable
-        No segment named (``segment`` empty), no outcome (``dv`` empty), or fewer than two
-        levels with ``min_n`` answers.
-
-    Examples
-    --------
-    >>> from research import load_study
-    >>> from research.survey.schema import load_survey
-    >>> study = load_study("sample")
-    >>> result = compare_segments(load_survey(study, "before"), study, "hotline", "tier")
-    >>> result.omnibus.loc[0, "k"]
-    np.int64(3)
-    """
-    language = language or study.language
-    if not segment:
-        raise NotApplicable(
-            "No segment was chosen, so segments are not compared.",
-            "Set the segment parameter to a column of the survey (e.g. an age group or "
-            "customer type) to compare them.",
-            missing_zh="未选择分群，因此不比较分群。",
-            remedy_zh="将 segment 参数设为问卷中的一列（如年龄段或客户类型）即可比较。",
-        )
-    if not dv:
-        raise NotApplicable(
-            "The survey declares no outcome item to compare across segments.",
-            "Declare one under survey.outcomes or set the outcome parameter.",
-            missing_zh="问卷未声明可在分群间比较的结果题目。",
-            remedy_zh="在 survey.outcomes 下声明一个，或设置 outcome 参数。",
-        )
-    if segment not in data.responses.columns:
-        raise DataError("Unknown segment column", column=segment, hint=f"Segments: {data.segments}.")
-    if dv in data.responses.columns:
-        values = data.responses[dv]
-        labelled = data.items.set_index("item")
-        dv_label = (
-            str(labelled.loc[dv, f"label_{language}"])
-            if dv in labelled.index and f"label_{language}" in labelled.columns
-            else dv
-        )
-    elif dv in data.touchpoints:
-        values = data.touchpoint_scores()[dv]
-        name = study.touchpoint_label(dv, language)
-        dv_label = f"{name}满意度" if language == "zh" else f"{name} satisfaction"
-    else:
-        raise DataError(
-            "Unknown item or touchpoint to compare",
-            value=dv,
-            hint=f"Use an item column or one of the touchpoints {data.touchpoints}.",
-        )
-    group_labels = segment_labels(study, segment, language)
-    frame = pd.DataFrame({dv: values, segment: data.responses[segment]}).dropna()
-    counts = frame[segment].value_counts()
-    small = [str(level) for level, n in counts.items() if n < min_n]
-    notes = []
-    if small:
-        shown = ", ".join(f"{group_labels.get(level, level)} (n = {counts[level]})" for level in small)
-        notes.append(f"Left out of the {segment} comparison, fewer than {min_n} answers: {shown}.")
-        frame = frame[~frame[segment].astype(str).isin(small)]
-    if frame[segment].nunique() < 2:
-        raise NotApplicable(
-            f"The segment {segment} has fewer than two levels with at least {min_n} answers, so there is "
-            "nothing to compare." + (" " + notes[0] if notes else ""),
-            "Choose a segment with two or more well-filled levels.",
-            missing_zh=f"分群 {segment} 中至少有 {min_n} 个回答的组别少于两个，无可比较。",
-            remedy_zh="请选择有两个或以上样本充足组别的分群。",
-        )
-    common = {
-        "padjust": padjust,
-        "alpha": alpha,
-        "language": language,
-        "dv_label": dv_label,
-        "group_labels": group_labels,
-    }
-    if test == "means":
-        result = compare_means(frame, dv, segment, ci=ci, **common)
-    elif test == "ranks":
-        result = compare_ranks(frame, dv, segment, **common)
-    elif test == "proportions":
-        result = compare_proportions(frame, dv, segment, success=success, ci=ci, **common)
-    else:
-        raise DataError("Unknown comparison test", value=test, hint="Use 'means', 'ranks' or 'proportions'.")
-    result.notes = notes
-    return result
+    unit = say("survey", "compare_percentage_points", language)
+    pairwise["reading"] = _readings(
+        pairwise,
+        "difference",
+        lambda row, sign: _difference_text(*_percent(_signed(row, sign)), ci, language, unit),
+        dv=dv_label or dv,
+        group_labels=group_labels,
+        language=language,
+        padjust=padjust,
+    )
+    return ComparisonResult(omnibus, pairwise, groups, {"padjust": padjust, "alpha": alpha, "ci": ci})

@@ -1,4 +1,4 @@
-"""Experience consistency: is the service equally good at every touchpoint a customer meets?
+"""Experience consistency: whether the service is equally good at every touchpoint a customer meets.
 
 Two views:
 
@@ -23,21 +23,21 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from research.checks import survey_weights
+from research.defaults import CI
 from research.errors import DataError, NotApplicable
+from research.survey.data import SurveyData
 from research.survey.metrics import mean_ci
-from research.survey.schema import SurveyData
 
 Measure = Literal["sd", "range"]
 
 
-def experience_spread(
-    scores: pd.DataFrame, *, measure: Measure = "sd", min_touchpoints: int = 2
-) -> pd.Series:
-    """Each respondent's spread of scores across the touchpoints they rated.
+def experience_spread(data: pd.DataFrame, *, measure: Measure = "sd", min_touchpoints: int = 2) -> pd.Series:
+    """Each respondent's spread of data across the touchpoints they rated.
 
     Parameters
     ----------
-    scores : DataFrame
+    data : DataFrame
         Respondent x touchpoint scores (e.g. ``SurveyData.touchpoint_scores()``), NaN where a
         touchpoint was not rated.
     measure : {"sd", "range"}
@@ -48,39 +48,56 @@ def experience_spread(
     Returns
     -------
     Series
-        One value per respondent (same index as ``scores``), named ``spread``.
+        One value per respondent (same index as ``data``), named ``spread``.
 
     Examples
     --------
-    >>> scores = pd.DataFrame({"store": [4, 5, 3], "hotline": [2, 5, None], "app": [3, 5, None]})
-    >>> experience_spread(scores).round(3).tolist()
+    >>> data = pd.DataFrame({"store": [4, 5, 3], "hotline": [2, 5, None], "app": [3, 5, None]})
+    >>> experience_spread(data).round(3).tolist()
     [1.0, 0.0, nan]
-    >>> experience_spread(scores, measure="range").tolist()
+    >>> experience_spread(data, measure="range").tolist()
     [2.0, 0.0, nan]
     """
     if measure not in ("sd", "range"):
         raise DataError("Unknown spread measure", value=measure, hint="Use 'sd' or 'range'.")
     if min_touchpoints < 2:
         raise DataError("A spread needs at least two touchpoints per respondent", value=min_touchpoints)
-    values = scores.apply(pd.to_numeric, errors="coerce")
+    values = data.apply(pd.to_numeric, errors="coerce")
     rated = values.notna().sum(axis=1)
     spread = values.std(axis=1, ddof=1) if measure == "sd" else values.max(axis=1) - values.min(axis=1)
     return spread.where(rated >= min_touchpoints).rename("spread")
 
 
 def spread_by_segment(
-    scores: pd.DataFrame,
+    data: pd.DataFrame,
     segment: pd.Series | None = None,
     *,
     weights: pd.Series | np.ndarray | None = None,
     measure: Measure = "sd",
     min_touchpoints: int = 2,
-    ci: float = 0.95,
+    ci: float = CI,
     labels: Mapping | None = None,
 ) -> pd.DataFrame:
     """Mean experience spread per segment (and overall) with confidence intervals.
 
     Higher values mean a less consistent experience across touchpoints.
+
+    Parameters
+    ----------
+    data : DataFrame
+        Respondent x touchpoint scores, NaN where a touchpoint was not rated.
+    segment : Series, optional
+        Segment code per respondent (aligned with *data*); None: overall only.
+    weights : array-like, optional
+        Survey weights, one per respondent.
+    measure : {"sd", "range"}
+        As in :func:`experience_spread`.
+    min_touchpoints : int
+        As in :func:`experience_spread`.
+    ci : float
+        Confidence level of the intervals.
+    labels : mapping, optional
+        Display names of the segment codes.
 
     Returns
     -------
@@ -90,17 +107,17 @@ def spread_by_segment(
 
     Examples
     --------
-    >>> scores = pd.DataFrame({"store": [4, 5, 3, 4], "hotline": [2, 5, 3, 1], "app": [3, 5, 3, 4]})
-    >>> table = spread_by_segment(scores, pd.Series(["east", "east", "west", "west"]))
+    >>> data = pd.DataFrame({"store": [4, 5, 3, 4], "hotline": [2, 5, 3, 1], "app": [3, 5, 3, 4]})
+    >>> table = spread_by_segment(data, pd.Series(["east", "east", "west", "west"]))
     >>> table[["segment", "estimate", "n"]].round(3).values.tolist()
     [['east', 0.5, 2], ['west', 0.866, 2], ['all', 0.683, 4]]
     """
-    spread = experience_spread(scores, measure=measure, min_touchpoints=min_touchpoints)
-    w = pd.Series(1.0 if weights is None else np.asarray(weights, dtype=float), index=scores.index)
+    spread = experience_spread(data, measure=measure, min_touchpoints=min_touchpoints)
+    w = pd.Series(survey_weights(weights, len(data)), index=data.index)
     keys = (
-        pd.Series("all", index=scores.index)
+        pd.Series("all", index=data.index)
         if segment is None
-        else pd.Series(np.asarray(segment, dtype=object), index=scores.index)
+        else pd.Series(np.asarray(segment, dtype=object), index=data.index)
     )
     rows = []
     groups = [] if segment is None else sorted(keys.dropna().unique(), key=str)
@@ -116,19 +133,19 @@ def spread_by_segment(
         raise DataError(
             "No respondent rated enough touchpoints for a spread",
             value=min_touchpoints,
-            hint="Lower min_touchpoints or check the scores.",
+            hint="Lower min_touchpoints or check the data.",
         )
     return pd.DataFrame(rows)
 
 
 def channel_gap(
-    responses: pd.DataFrame,
+    data: pd.DataFrame,
     items: pd.DataFrame,
     channels: Mapping[str, str],
     attribute: str,
     *,
     weights: str | pd.Series | np.ndarray | None = None,
-    ci: float = 0.95,
+    ci: float = CI,
 ) -> pd.DataFrame:
     """Online minus offline score on one shared attribute, paired within respondents.
 
@@ -139,7 +156,7 @@ def channel_gap(
 
     Parameters
     ----------
-    responses : DataFrame
+    data : DataFrame
         One row per respondent, one numeric column per item.
     items : DataFrame
         Item catalogue with columns ``item``, ``touchpoint``, ``attribute``.
@@ -148,7 +165,9 @@ def channel_gap(
     attribute : str
         The shared attribute, e.g. ``"speed"``.
     weights : str or array, optional
-        Survey weights (column of ``responses`` or array).
+        Survey weights (column of ``data`` or array).
+    ci : float
+        Confidence level of the interval.
 
     Returns
     -------
@@ -159,11 +178,11 @@ def channel_gap(
 
     Examples
     --------
-    >>> responses = pd.DataFrame({"app_speed": [4, 5, 4, 3], "store_wait": [3, 3, 4, 2],
+    >>> data = pd.DataFrame({"app_speed": [4, 5, 4, 3], "store_wait": [3, 3, 4, 2],
     ...                           "hotline_wait": [2, None, 3, 2]})
     >>> items = pd.DataFrame({"item": ["app_speed", "store_wait", "hotline_wait"],
     ...                       "touchpoint": ["app", "store", "hotline"], "attribute": ["speed"] * 3})
-    >>> gap = channel_gap(responses, items, {"app": "online", "store": "offline", "hotline": "offline"},
+    >>> gap = channel_gap(data, items, {"app": "online", "store": "offline", "hotline": "offline"},
     ...                   "speed")
     >>> gap[["gap", "n"]].round(3).values.tolist()
     [[1.25, 4.0]]
@@ -180,17 +199,13 @@ def channel_gap(
             hint=f"Online items: {online or 'none'}; offline items: {offline or 'none'}.",
         )
     for item in online + offline:
-        if item not in responses.columns:
+        if item not in data.columns:
             raise DataError("Item column missing from the responses", column=item)
-    w_all = (
-        pd.Series(1.0, index=responses.index)
-        if weights is None
-        else responses[weights]
-        if isinstance(weights, str)
-        else pd.Series(np.asarray(weights, dtype=float), index=responses.index)
+    w_all = pd.Series(
+        survey_weights(data[weights] if isinstance(weights, str) else weights, len(data)), index=data.index
     )
-    online_mean = responses[online].mean(axis=1)
-    offline_mean = responses[offline].mean(axis=1)
+    online_mean = data[online].mean(axis=1)
+    offline_mean = data[offline].mean(axis=1)
     both = online_mean.notna() & offline_mean.notna()
     if both.sum() < 2:
         raise DataError(
@@ -233,12 +248,30 @@ def channel_gaps(
     *,
     attributes: list[str] | None = None,
     weighted: bool = True,
-    ci: float = 0.95,
+    ci: float = CI,
 ) -> pd.DataFrame:
     """:func:`channel_gap` for every attribute rated on both online and offline touchpoints.
 
     ``channels`` maps touchpoint ids to their channel, e.g.
     ``{t.id: t.channel for t in study.touchpoints}`` (empty without a catalog).
+
+    Parameters
+    ----------
+    data : SurveyData
+        The survey.
+    channels : mapping
+        Touchpoint id -> ``"online"`` or ``"offline"``.
+    attributes : list of str, optional
+        The attributes to compare (default: every one rated on both channels).
+    weighted : bool
+        Apply the declared survey weights.
+    ci : float
+        Confidence level of the gaps' intervals.
+
+    Returns
+    -------
+    DataFrame
+        One :func:`channel_gap` row per attribute.
 
     Raises
     ------
@@ -249,7 +282,7 @@ def channel_gaps(
     Examples
     --------
     >>> from research import load_study
-    >>> from research.survey.schema import load_survey
+    >>> from research.survey.data import load_survey
     >>> study = load_study("sample")
     >>> data = load_survey(study, "before")
     >>> gaps = channel_gaps(data, {t.id: t.channel for t in study.touchpoints})
@@ -304,9 +337,27 @@ def consistency_by_segment(
     *,
     weighted: bool = True,
     labels: Mapping | None = None,
-    ci: float = 0.95,
+    ci: float = CI,
 ) -> pd.DataFrame:
     """:func:`spread_by_segment` of a survey's row scores, by *segment* (empty: overall only).
+
+    Parameters
+    ----------
+    data : SurveyData
+        The survey.
+    segment : str
+        A segment column; empty: overall only.
+    weighted : bool
+        Whether the declared survey weights apply.
+    labels : mapping, optional
+        Display names of the segment codes.
+    ci : float
+        Confidence level of the mean spreads.
+
+    Returns
+    -------
+    DataFrame
+        As :func:`spread_by_segment`.
 
     Raises
     ------
@@ -316,7 +367,7 @@ def consistency_by_segment(
 
     Examples
     --------
-    >>> from research.survey.schema import load_survey
+    >>> from research.survey.data import load_survey
     >>> table = consistency_by_segment(load_survey("sample", "before"))
     >>> table["segment"].tolist()
     ['all']

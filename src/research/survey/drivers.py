@@ -1,4 +1,4 @@
-"""Key driver analysis: which touchpoints move overall satisfaction (or NPS)?
+"""Key driver analysis: which touchpoints move overall satisfaction or NPS.
 
 Four views of the same regression of the outcome on touchpoint scores:
 
@@ -29,8 +29,9 @@ import statsmodels.api as sm
 from statsmodels.stats.outliers_influence import variance_inflation_factor
 from threadpoolctl import threadpool_limits
 
-from research.errors import DataError, NotApplicable
-from research.survey.schema import SurveyData
+from research.checks import survey_weights
+from research.defaults import CI, SEED
+from research.errors import DataError
 
 #: Exact Shapley/LMG needs 2^p subset regressions; beyond this it is refused.
 MAX_SHAPLEY_DRIVERS = 12
@@ -42,7 +43,7 @@ Method = Literal["relative_weights", "shapley"]
 # --- preparing the data --------------------------------------------------------------------
 
 
-def _check_columns(df: pd.DataFrame, outcome: str, drivers: Sequence[str]) -> list[str]:
+def _check_columns(data: pd.DataFrame, outcome: str, drivers: Sequence[str]) -> list[str]:
     drivers = list(drivers)
     if not drivers:
         raise DataError("Key driver analysis needs at least one driver", hint="Pass driver columns.")
@@ -50,41 +51,49 @@ def _check_columns(df: pd.DataFrame, outcome: str, drivers: Sequence[str]) -> li
         raise DataError("The outcome cannot also be a driver", column=outcome)
     if len(set(drivers)) != len(drivers):
         raise DataError("A driver is listed twice", value=drivers)
-    missing = [c for c in [outcome, *drivers] if c not in df.columns]
+    missing = [c for c in [outcome, *drivers] if c not in data.columns]
     if missing:
         raise DataError(
             "Column not found for the driver analysis",
             column=missing[0],
-            hint=f"Available columns: {', '.join(map(str, df.columns))}.",
+            hint=f"Available columns: {', '.join(map(str, data.columns))}.",
         )
     for column in [outcome, *drivers]:
-        if not pd.api.types.is_numeric_dtype(df[column]):
+        if not pd.api.types.is_numeric_dtype(data[column]):
             raise DataError(
                 "Driver analysis needs numeric scores",
                 column=column,
-                value=str(df[column].dtype),
+                value=str(data[column].dtype),
                 hint="Map answer labels to numbers when loading the survey.",
             )
     return drivers
 
 
-def _weights_vector(df: pd.DataFrame, weights: str | pd.Series | np.ndarray | None) -> np.ndarray:
-    if weights is None:
-        return np.ones(len(df))
-    w = df[weights] if isinstance(weights, str) else weights
-    w = np.asarray(w, dtype=float)
-    if len(w) != len(df) or np.isnan(w).any() or (w < 0).any():
-        raise DataError(
-            "Weights must be one non-negative number per respondent",
-            column=weights if isinstance(weights, str) else None,
-            hint="Use the survey's weight column (1.0 when unweighted).",
-        )
-    return w
+def _weights_vector(data: pd.DataFrame, weights: str | pd.Series | np.ndarray | None) -> np.ndarray:
+    if isinstance(weights, str):
+        if weights not in data.columns:
+            raise DataError("Weight column not found", column=weights, hint="Use the survey's weight column.")
+        weights = data[weights]
+    return survey_weights(weights, len(data))
 
 
-def _matrix(df: pd.DataFrame, outcome: str, drivers: list[str]) -> np.ndarray:
+def _correlation(
+    data: pd.DataFrame,
+    outcome: str,
+    drivers: Sequence[str],
+    weights: str | pd.Series | np.ndarray | None,
+    missing: Missing,
+) -> tuple[list[str], np.ndarray, float]:
+    """Checked drivers, the checked (weighted) correlation matrix and the rows behind it."""
+    checked = _check_columns(data, outcome, drivers)
+    corr, n = _weighted_correlation(_matrix(data, outcome, checked), _weights_vector(data, weights), missing)
+    _check_correlation(corr, [outcome, *checked])
+    return checked, corr, n
+
+
+def _matrix(data: pd.DataFrame, outcome: str, drivers: list[str]) -> np.ndarray:
     """Outcome in column 0, drivers after it, as floats (NaN for missing)."""
-    return df[[outcome, *drivers]].to_numpy(dtype=float)
+    return data[[outcome, *drivers]].to_numpy(dtype=float)
 
 
 def _weighted_correlation(x: np.ndarray, w: np.ndarray, missing: Missing) -> tuple[np.ndarray, float]:
@@ -160,7 +169,7 @@ def _relative_weights_from_corr(corr: np.ndarray) -> np.ndarray:
 
 
 def relative_weights(
-    df: pd.DataFrame,
+    data: pd.DataFrame,
     outcome: str,
     drivers: Sequence[str],
     *,
@@ -176,7 +185,7 @@ def relative_weights(
 
     Parameters
     ----------
-    df : DataFrame
+    data : DataFrame
         One row per respondent.
     outcome : str
         Outcome column (overall satisfaction, NPS score).
@@ -199,18 +208,16 @@ def relative_weights(
     --------
     >>> rng = np.random.default_rng(1)
     >>> x = rng.normal(size=(500, 3))
-    >>> df = pd.DataFrame(x, columns=["hotline", "bill", "website"])
-    >>> df["overall"] = 0.6 * df.hotline + 0.3 * df.bill + rng.normal(size=500)
-    >>> rw = relative_weights(df, "overall", ["hotline", "bill", "website"])
+    >>> data = pd.DataFrame(x, columns=["hotline", "bill", "website"])
+    >>> data["overall"] = 0.6 * data.hotline + 0.3 * data.bill + rng.normal(size=500)
+    >>> rw = relative_weights(data, "overall", ["hotline", "bill", "website"])
     >>> rw[["driver", "rank"]].to_dict("list")
     {'driver': ['hotline', 'bill', 'website'], 'rank': [1, 2, 3]}
-    >>> r2 = r_squared(df, "overall", ["hotline", "bill", "website"])
+    >>> r2 = r_squared(data, "overall", ["hotline", "bill", "website"])
     >>> bool(abs(rw.raw_weight.sum() - r2) < 1e-12)
     True
     """
-    drivers = _check_columns(df, outcome, drivers)
-    corr, n = _weighted_correlation(_matrix(df, outcome, drivers), _weights_vector(df, weights), missing)
-    _check_correlation(corr, [outcome, *drivers])
+    drivers, corr, n = _correlation(data, outcome, drivers, weights, missing)
     raw = _relative_weights_from_corr(corr).ravel()
     return _importance_table(drivers, raw, "raw_weight", "rescaled_weight", n)
 
@@ -223,7 +230,7 @@ def _importance_table(drivers: list[str], raw: np.ndarray, raw_name: str, share_
 
 
 def r_squared(
-    df: pd.DataFrame,
+    data: pd.DataFrame,
     outcome: str,
     drivers: Sequence[str],
     *,
@@ -232,15 +239,31 @@ def r_squared(
 ) -> float:
     """R² of the linear regression of ``outcome`` on ``drivers``, from the correlation matrix.
 
+    Parameters
+    ----------
+    data : DataFrame
+        One row per respondent.
+    outcome : str
+        Column regressed on the drivers.
+    drivers : list of str
+        Driver columns.
+    weights : str or array, optional
+        Survey weights (a column of *data* or one per row): the correlations are weighted.
+    missing : {"listwise", "pairwise"}
+        Listwise or pairwise deletion of missing answers.
+
+    Returns
+    -------
+    float
+        R² (0..1).
+
     Examples
     --------
-    >>> df = pd.DataFrame({"y": [1.0, 2, 3, 4, 5], "x": [2.0, 1, 4, 3, 5]})
-    >>> round(r_squared(df, "y", ["x"]), 2)
+    >>> data = pd.DataFrame({"y": [1.0, 2, 3, 4, 5], "x": [2.0, 1, 4, 3, 5]})
+    >>> round(r_squared(data, "y", ["x"]), 2)
     0.64
     """
-    drivers = _check_columns(df, outcome, drivers)
-    corr, _ = _weighted_correlation(_matrix(df, outcome, drivers), _weights_vector(df, weights), missing)
-    _check_correlation(corr, [outcome, *drivers])
+    _, corr, _ = _correlation(data, outcome, drivers, weights, missing)
     rxy = corr[1:, 0]
     return float(rxy @ np.linalg.solve(corr[1:, 1:], rxy))
 
@@ -279,7 +302,7 @@ def _shapley_from_corr(corr: np.ndarray) -> np.ndarray:
 
 
 def shapley_r2(
-    df: pd.DataFrame,
+    data: pd.DataFrame,
     outcome: str,
     drivers: Sequence[str],
     *,
@@ -292,6 +315,19 @@ def shapley_r2(
     combined with Shapley weights ``|S|! (p - |S| - 1)! / p!`` (Lindeman, Merenda & Gold
     1980; Grömping 2006, relaimpo's ``lmg``). Limited to 12 drivers.
 
+    Parameters
+    ----------
+    data : DataFrame
+        One row per respondent.
+    outcome : str
+        Column whose R² is decomposed.
+    drivers : list of str
+        Driver columns.
+    weights : str or array, optional
+        Survey weights (column name of *data* or an array aligned with its rows).
+    missing : {"listwise", "pairwise"}
+        Missing answers: ``listwise`` drops a respondent, ``pairwise`` keeps every pair.
+
     Returns
     -------
     DataFrame
@@ -301,20 +337,19 @@ def shapley_r2(
     Examples
     --------
     >>> rng = np.random.default_rng(1)
-    >>> df = pd.DataFrame(rng.normal(size=(400, 3)), columns=["hotline", "bill", "app"])
-    >>> df["overall"] = 0.5 * df.hotline + 0.2 * df.app + rng.normal(size=400)
-    >>> shapley_r2(df, "overall", ["hotline", "bill", "app"])["rank"].tolist()
+    >>> data = pd.DataFrame(rng.normal(size=(400, 3)), columns=["hotline", "bill", "app"])
+    >>> data["overall"] = 0.5 * data.hotline + 0.2 * data.app + rng.normal(size=400)
+    >>> shapley_r2(data, "overall", ["hotline", "bill", "app"])["rank"].tolist()
     [1, 3, 2]
     """
-    drivers = _check_columns(df, outcome, drivers)
+    drivers = _check_columns(data, outcome, drivers)
     if len(drivers) > MAX_SHAPLEY_DRIVERS:
         raise DataError(
             f"Exact Shapley decomposition is limited to {MAX_SHAPLEY_DRIVERS} drivers",
             value=len(drivers),
             hint="Use relative_weights(), which scales to many drivers.",
         )
-    corr, n = _weighted_correlation(_matrix(df, outcome, drivers), _weights_vector(df, weights), missing)
-    _check_correlation(corr, [outcome, *drivers])
+    drivers, corr, n = _correlation(data, outcome, drivers, weights, missing)
     return _importance_table(drivers, _shapley_from_corr(corr), "lmg", "lmg_share", n)
 
 
@@ -322,20 +357,33 @@ def shapley_r2(
 
 
 def standardized_coefficients(
-    df: pd.DataFrame,
+    data: pd.DataFrame,
     outcome: str,
     drivers: Sequence[str],
     *,
     weights: str | pd.Series | np.ndarray | None = None,
-    ci: float = 0.95,
+    ci: float = CI,
 ) -> pd.DataFrame:
     """Standardised regression coefficients with HC3 robust standard errors, and VIFs.
 
     Outcome and drivers are z-scored (weighted when ``weights`` are given) on the complete
     cases, then fitted by OLS/WLS (statsmodels) with the HC3 heteroskedasticity-consistent
-    covariance (MacKinnon & White 1985); p-values and intervals use t with ``n - p - 1`` df.
+    covariance (MacKinnon & White 1985); p-values and intervals use t with ``n - p - 1`` data.
     VIFs come from
     ``statsmodels.stats.outliers_influence.variance_inflation_factor``.
+
+    Parameters
+    ----------
+    data : DataFrame
+        One row per respondent.
+    outcome : str
+        Column of the dependent score.
+    drivers : list of str
+        Driver columns.
+    weights : str or array, optional
+        Survey weights (column or array): a weighted least-squares fit.
+    ci : float
+        Confidence level of the coefficients' intervals.
 
     Returns
     -------
@@ -346,17 +394,17 @@ def standardized_coefficients(
     Examples
     --------
     >>> rng = np.random.default_rng(2)
-    >>> df = pd.DataFrame(rng.normal(size=(300, 2)), columns=["hotline", "bill"])
-    >>> df["overall"] = 0.5 * df.hotline + rng.normal(size=300)
-    >>> table = standardized_coefficients(df, "overall", ["hotline", "bill"])
+    >>> data = pd.DataFrame(rng.normal(size=(300, 2)), columns=["hotline", "bill"])
+    >>> data["overall"] = 0.5 * data.hotline + rng.normal(size=300)
+    >>> table = standardized_coefficients(data, "overall", ["hotline", "bill"])
     >>> print(table[["driver", "estimate", "vif"]].round(2).to_string(index=False))
      driver  estimate  vif
     hotline      0.52  1.0
        bill      0.05  1.0
     """
-    drivers = _check_columns(df, outcome, drivers)
-    w_all = _weights_vector(df, weights)
-    x = _matrix(df, outcome, drivers)
+    drivers = _check_columns(data, outcome, drivers)
+    w_all = _weights_vector(data, weights)
+    x = _matrix(data, outcome, drivers)
     rows = ~np.isnan(x).any(axis=1) & (w_all > 0)
     if rows.sum() < len(drivers) + 2:
         raise DataError(
@@ -370,7 +418,7 @@ def standardized_coefficients(
         raise DataError("A score has no variation among complete answers", column=column)
     z = (xs - mean) / sd
     design = sm.add_constant(z[:, 1:], has_constant="add")
-    # t with the residual df, as R's lmtest::coeftest(fit, vcov = sandwich::vcovHC(fit, "HC3"))
+    # t with the residual data, as R's lmtest::coeftest(fit, vcov = sandwich::vcovHC(fit, "HC3"))
     # and Long & Ervin (2000), whose small-sample results for HC3 are for t tests.
     fit = sm.WLS(z[:, 0], design, weights=w).fit(cov_type="HC3", use_t=True)
     low, high = fit.conf_int(alpha=1 - ci).T
@@ -425,14 +473,14 @@ def _correlations_from_sums(sums: np.ndarray, q: int, missing: Missing) -> np.nd
 
 
 def bootstrap_importance(
-    df: pd.DataFrame,
+    data: pd.DataFrame,
     outcome: str,
     drivers: Sequence[str],
     *,
     method: Method = "relative_weights",
-    n_resamples: int = 1000,
-    ci: float = 0.95,
-    seed: int = 0,
+    n_boot: int = 1000,
+    ci: float = CI,
+    seed: int = SEED,
     weights: str | pd.Series | np.ndarray | None = None,
     missing: Missing = "listwise",
     chunk_size: int | None = None,
@@ -446,9 +494,20 @@ def bootstrap_importance(
 
     Parameters
     ----------
+    data : DataFrame
+        One row per respondent.
+    outcome : str
+        Column of the outcome score.
+    drivers : list of str
+        Driver columns.
+    weights : str or array, optional
+        Survey weights (column or array): every resample keeps its respondents' weights.
     method : {"relative_weights", "shapley"}
-    n_resamples : int
+        The importance to bootstrap.
+    n_boot : int
+        Number of bootstrap resamples.
     ci : float
+        Confidence level of the percentile intervals.
     seed : int
         Seed of ``numpy.random.default_rng``: the same seed gives the same intervals.
     chunk_size : int, optional
@@ -460,18 +519,18 @@ def bootstrap_importance(
     DataFrame
         One row per driver: ``driver``, ``estimate`` (full-sample raw importance, 0..1),
         ``se`` (bootstrap SD), ``ci_low``, ``ci_high``, ``share`` (percent of R²),
-        ``share_ci_low``, ``share_ci_high``, ``n_resamples``, ``n``.
+        ``share_ci_low``, ``share_ci_high``, ``n_boot``, ``n``.
 
     Examples
     --------
     >>> rng = np.random.default_rng(3)
-    >>> df = pd.DataFrame(rng.normal(size=(300, 2)), columns=["hotline", "bill"])
-    >>> df["overall"] = 0.6 * df.hotline + 0.2 * df.bill + rng.normal(size=300)
-    >>> boot = bootstrap_importance(df, "overall", ["hotline", "bill"], n_resamples=200, seed=1)
+    >>> data = pd.DataFrame(rng.normal(size=(300, 2)), columns=["hotline", "bill"])
+    >>> data["overall"] = 0.6 * data.hotline + 0.2 * data.bill + rng.normal(size=300)
+    >>> boot = bootstrap_importance(data, "overall", ["hotline", "bill"], n_boot=200, seed=1)
     >>> bool((boot.ci_low < boot.estimate).all() and (boot.estimate < boot.ci_high).all())
     True
     """
-    drivers = _check_columns(df, outcome, drivers)
+    drivers = _check_columns(data, outcome, drivers)
     if method not in ("relative_weights", "shapley"):
         raise DataError(
             "Unknown importance method", value=method, hint="Use 'relative_weights' or 'shapley'."
@@ -480,11 +539,11 @@ def bootstrap_importance(
         raise DataError(
             f"Exact Shapley decomposition is limited to {MAX_SHAPLEY_DRIVERS} drivers", value=len(drivers)
         )
-    if n_resamples < 2:
-        raise DataError("The bootstrap needs at least 2 resamples", value=n_resamples)
+    if n_boot < 2:
+        raise DataError("The bootstrap needs at least 2 resamples", value=n_boot)
     importance = _relative_weights_from_corr if method == "relative_weights" else _shapley_from_corr
-    w = _weights_vector(df, weights)
-    x = _matrix(df, outcome, drivers)
+    w = _weights_vector(data, weights)
+    x = _matrix(data, outcome, drivers)
     if missing == "listwise":
         keep = ~np.isnan(x).any(axis=1) & (w > 0)
         x, w = x[keep], w[keep]
@@ -502,8 +561,8 @@ def bootstrap_importance(
     # One BLAS thread: the many mid-sized products are fast single-threaded, and on a busy
     # machine (papermill workers, parallel tests) multi-threaded BLAS spins and stalls.
     with threadpool_limits(limits=1, user_api="blas"):
-        for start in range(0, n_resamples, chunk_size):
-            size = min(chunk_size, n_resamples - start)
+        for start in range(0, n_boot, chunk_size):
+            size = min(chunk_size, n_boot - start)
             picks = rng.integers(0, n_rows, size=(size, n_rows), dtype=np.int32)
             counts = np.empty((size, n_rows))
             for i, row in enumerate(picks):  # row-wise bincount stays in cache
@@ -525,7 +584,7 @@ def bootstrap_importance(
             "share": 100 * estimate / estimate.sum(),
             "share_ci_low": share_low,
             "share_ci_high": share_high,
-            "n_resamples": n_resamples,
+            "n_boot": n_boot,
             "n": int(n),
         }
     )
@@ -535,8 +594,22 @@ def bootstrap_importance(
 
 
 @dataclass
-class DriverAnalysis:
-    """Everything :func:`key_drivers` computed; ``table`` is the one to show."""
+class DriverResult:
+    """Everything :func:`key_drivers` computed; ``table`` (or :meth:`summary`) is the one to show.
+
+    Attributes
+    ----------
+    table : DataFrame
+        One row per driver, ranked: relative weight with its bootstrap interval, beta with its
+        interval, p-value, VIF and (up to 12 drivers) the LMG share.
+    coefficients, relative_weights, shapley, bootstrap : DataFrame
+        The tables of :func:`standardized_coefficients`, :func:`relative_weights`,
+        :func:`shapley_r2` and :func:`bootstrap_importance` (None when not computed).
+    r_squared : float
+        R² of the outcome on all drivers.
+    outcome : str
+        The outcome column (the item id for a survey).
+    """
 
     table: pd.DataFrame
     coefficients: pd.DataFrame
@@ -549,51 +622,91 @@ class DriverAnalysis:
     notes: list[str] = field(default_factory=list)
 
     def ranking(self) -> list[str]:
-        """Drivers from most to least important (by relative weight)."""
+        """Drivers from most to least important (by relative weight).
+
+        Returns
+        -------
+        list of str
+            Driver names, rank 1 first.
+        """
         return self.table.sort_values("rank")["driver"].tolist()
+
+    def summary(self) -> pd.DataFrame:
+        """The driver table: one row per driver, most important first.
+
+        Returns
+        -------
+        DataFrame
+            A copy of ``table``.
+        """
+        return self.table.copy()
 
 
 def key_drivers(
-    df: pd.DataFrame,
+    data: pd.DataFrame,
     outcome: str,
     drivers: Sequence[str],
     *,
     weights: str | pd.Series | np.ndarray | None = None,
     missing: Missing = "listwise",
-    n_resamples: int = 1000,
-    ci: float = 0.95,
-    seed: int = 0,
-) -> DriverAnalysis:
+    n_boot: int = 1000,
+    ci: float = CI,
+    seed: int = SEED,
+) -> DriverResult:
     """Key driver analysis in one call: coefficients, relative weights, Shapley, bootstrap.
 
     ``table`` has one row per driver, sorted by relative weight: ``driver``, ``beta``,
     ``beta_ci_low``, ``beta_ci_high``, ``p_value``, ``vif``, ``raw_weight``,
     ``rescaled_weight`` (percent), ``weight_ci_low``/``weight_ci_high`` (bootstrap percentile
     interval of the rescaled weight, percent), ``lmg`` and ``lmg_share`` (when at most 12
-    drivers), ``rank``. Set ``n_resamples=0`` to skip the bootstrap.
+    drivers), ``rank``. Set ``n_boot=0`` to skip the bootstrap.
+
+    Parameters
+    ----------
+    data : DataFrame
+        One row per respondent.
+    outcome : str
+        The score to explain (overall satisfaction, NPS answer).
+    drivers : list of str
+        Driver columns.
+    weights : str or array, optional
+        Survey weights (column name or array), used by every view.
+    missing : {"listwise", "pairwise"}
+        Deletion of missing answers for the importances (the coefficients use complete cases).
+    n_boot : int
+        Number of bootstrap resamples (0: no bootstrap).
+    ci : float
+        Confidence level of every interval.
+    seed : int
+        Seed of the bootstrap.
+
+    Returns
+    -------
+    DriverResult
+        The driver table and the tables behind it.
 
     Examples
     --------
     >>> rng = np.random.default_rng(4)
-    >>> df = pd.DataFrame(rng.normal(size=(300, 3)), columns=["hotline", "bill", "app"])
-    >>> df["overall"] = 0.6 * df.hotline + 0.3 * df.bill + rng.normal(size=300)
-    >>> kda = key_drivers(df, "overall", ["hotline", "bill", "app"], n_resamples=100)
+    >>> data = pd.DataFrame(rng.normal(size=(300, 3)), columns=["hotline", "bill", "app"])
+    >>> data["overall"] = 0.6 * data.hotline + 0.3 * data.bill + rng.normal(size=300)
+    >>> kda = key_drivers(data, "overall", ["hotline", "bill", "app"], n_boot=100)
     >>> kda.ranking()
     ['hotline', 'bill', 'app']
     """
-    drivers = _check_columns(df, outcome, drivers)
-    coefficients = standardized_coefficients(df, outcome, drivers, weights=weights, ci=ci)
-    rw = relative_weights(df, outcome, drivers, weights=weights, missing=missing)
+    drivers = _check_columns(data, outcome, drivers)
+    coefficients = standardized_coefficients(data, outcome, drivers, weights=weights, ci=ci)
+    rw = relative_weights(data, outcome, drivers, weights=weights, missing=missing)
     shapley = (
-        shapley_r2(df, outcome, drivers, weights=weights, missing=missing)
+        shapley_r2(data, outcome, drivers, weights=weights, missing=missing)
         if len(drivers) <= MAX_SHAPLEY_DRIVERS
         else None
     )
     boot = (
         bootstrap_importance(
-            df, outcome, drivers, n_resamples=n_resamples, ci=ci, seed=seed, weights=weights, missing=missing
+            data, outcome, drivers, n_boot=n_boot, ci=ci, seed=seed, weights=weights, missing=missing
         )
-        if n_resamples
+        if n_boot
         else None
     )
     table = rw.merge(
@@ -614,125 +727,4 @@ def key_drivers(
     table = table.sort_values("rank", kind="stable").reset_index(drop=True)
     front = ["driver", "rank", "rescaled_weight", "raw_weight"]
     table = table[front + [c for c in table.columns if c not in front]]
-    return DriverAnalysis(table, coefficients, rw, shapley, boot, float(rw.raw_weight.sum()), outcome)
-
-
-def resolve_outcome(data: SurveyData, outcome: str = "") -> str | None:
-    """The item id of a report's outcome.
-
-    ``outcome`` is empty (then the declared ``survey.outcomes``: ``overall``, else ``nps``),
-    a key of ``survey.outcomes`` with a declared item, or an item id. None when it is empty and
-    the study declares no outcome.
-
-    Raises
-    ------
-    DataError
-        For a name that is neither a declared outcome nor an item.
-
-    Examples
-    --------
-    >>> from research.survey.schema import load_survey
-    >>> data = load_survey("sample", "before")
-    >>> resolve_outcome(data), resolve_outcome(data, "nps"), resolve_outcome(data, "effort")
-    ('overall_sat', 'recommend', 'effort')
-    """
-    if not outcome:
-        return next((data.outcome[k] for k in ("overall", "nps") if data.outcome.get(k)), None)
-    if data.outcome.get(outcome):
-        return data.outcome[outcome]
-    if outcome in set(data.items["item"]):
-        return outcome
-    declared = [k for k, v in data.outcome.items() if v]
-    raise DataError(
-        "Unknown outcome",
-        column="outcome",
-        value=outcome,
-        hint=f"Use a declared outcome {declared} (survey.outcomes) or an item id: "
-        f"{data.items['item'].tolist()[:30]}; or leave it empty.",
-    )
-
-
-def touchpoint_drivers(
-    data: SurveyData,
-    outcome: str = "",
-    *,
-    weighted: bool = True,
-    missing: Missing = "pairwise",
-    n_resamples: int = 1000,
-    ci: float = 0.95,
-    seed: int = 0,
-) -> DriverAnalysis:
-    """Key drivers of a survey outcome among its row scores (touchpoints, attribute groups, items).
-
-    ``outcome`` is resolved by :func:`resolve_outcome` (empty: the declared overall
-    satisfaction, else the NPS item). The drivers are the row scores
-    (:meth:`SurveyData.touchpoint_scores`). When the outcome item also belongs to a row (a
-    touchpoint's item, or an item chosen as outcome that is its own row), it is left out of that
-    row's score (a row left empty is no driver) and ``notes`` says so: an outcome predicting
-    itself would inflate R². Pairwise deletion is the default because respondents rate only
-    the touchpoints they used; the regression coefficients in ``coefficients`` always use the
-    complete cases.
-
-    Raises
-    ------
-    NotApplicable
-        No outcome (none declared, none given), or fewer than two drivers.
-
-    Examples
-    --------
-    >>> from research.survey.schema import load_survey
-    >>> kda = touchpoint_drivers(load_survey("sample", "before"), n_resamples=0)
-    >>> kda.ranking()[0] in {"hotline", "bill"}
-    True
-    """
-    item = resolve_outcome(data, outcome)
-    if item is None:
-        raise NotApplicable(
-            "The survey declares no outcome item, so there is no key-driver analysis.",
-            "Declare one under survey.outcomes (overall: <item>) in study.yml or set the "
-            "outcome parameter to an item id.",
-            missing_zh="问卷未声明结果题目，因此没有关键驱动因素分析。",
-            remedy_zh="在 study.yml 的 survey.outcomes 下声明一个（overall: <题目>），"
-            "或将 outcome 参数设为题目编号。",
-        )
-    notes = []
-    owner = data.items.set_index("item")["group"].get(item) if "group" in data.items.columns else None
-    if owner is not None and not pd.isna(owner):
-        alone = data.touchpoint_items(owner) == [item]
-        notes.append(
-            f"The outcome {item} is itself the row {owner}; it is not used as a driver."
-            if alone
-            else f"The outcome {item} is one of the items of {owner}; it is left out of {owner}'s score "
-            "in the driver analysis (an outcome cannot explain itself)."
-        )
-    scores = data.touchpoint_scores(exclude=[item])
-    usable = [c for c in scores.columns if scores[c].notna().sum() >= 3 and scores[c].std() > 0]
-    if len(usable) < 2:
-        raise NotApplicable(
-            f"Key-driver analysis needs at least two drivers (touchpoints or items besides the outcome "
-            f"{item}); this survey has {len(usable)}.",
-            "Add items for more touchpoints or attributes to compare their importance.",
-            missing_zh=f"关键驱动因素分析需要至少两个驱动因素（结果 {item} 以外的触点或题目）；"
-            f"本问卷只有 {len(usable)} 个。",
-            remedy_zh="为更多触点或属性加入题目，即可比较其重要性。",
-        )
-    scores = scores[usable]
-    frame = scores.assign(
-        **{
-            "__outcome__": data.responses[item].to_numpy(),
-            "__weight__": data.responses["weight"].to_numpy() if weighted else 1.0,
-        }
-    )
-    result = key_drivers(
-        frame,
-        "__outcome__",
-        list(scores.columns),
-        weights="__weight__",
-        missing=missing,
-        n_resamples=n_resamples,
-        ci=ci,
-        seed=seed,
-    )
-    result.outcome = item
-    result.notes = notes
-    return result
+    return DriverResult(table, coefficients, rw, shapley, boot, float(rw.raw_weight.sum()), outcome)

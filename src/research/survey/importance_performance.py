@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from research.errors import DataError
+from research.wording import resolve_language
 
 #: Quadrant key -> (zh, en) label.
 QUADRANTS = {
@@ -34,14 +35,27 @@ QUADRANTS = {
 }
 
 
-def quadrant_label(quadrant: str, language: str = "en") -> str:
+def quadrant_label(quadrant: str, language: str | None = None) -> str:
     """The display label of a quadrant key in the study language.
+
+    Parameters
+    ----------
+    quadrant : str
+        A key of :data:`QUADRANTS`.
+    language : {"zh", "en"}, optional
+        ``None``: the report's language.
+
+    Returns
+    -------
+    str
+        The quadrant's display name.
 
     Examples
     --------
     >>> quadrant_label("concentrate_here", "zh")
     '重点改进'
     """
+    language = resolve_language(language)
     zh, en = QUADRANTS[quadrant]
     return zh if language == "zh" else en
 
@@ -51,7 +65,7 @@ def ipa(
     performance: pd.Series,
     *,
     centre: Literal["mean", "median"] = "mean",
-    language: str = "en",
+    language: str | None = None,
 ) -> pd.DataFrame:
     """Classify items into the four importance-performance quadrants.
 
@@ -86,6 +100,7 @@ def ipa(
       store          low_priority
      wechat     possible_overkill
     """
+    language = resolve_language(language)
     if centre not in ("mean", "median"):
         raise DataError("Unknown crosshair position", value=centre, hint="Use 'mean' or 'median'.")
     importance = pd.Series(importance, dtype=float)

@@ -12,18 +12,19 @@ including "don't know" and "not applicable") are dropped together with their wei
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Literal, NamedTuple, TypeAlias
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 from statsmodels.stats.proportion import proportion_confint
 
+from research.checks import check_ci, survey_weights
+from research.defaults import CI
 from research.errors import DataError
-from research.survey.schema import SurveyData
 from research.weighting import effective_n
 
-ArrayLike = pd.Series | np.ndarray | list
+ArrayLike: TypeAlias = pd.Series | np.ndarray | list
 
 
 def _observed(values: ArrayLike, weights: ArrayLike | None, what: str) -> tuple[np.ndarray, np.ndarray]:
@@ -35,17 +36,8 @@ def _observed(values: ArrayLike, weights: ArrayLike | None, what: str) -> tuple[
             f"{what} must be numbers (NaN for missing)",
             hint="Code text answers to numbers first (load_survey does).",
         ) from None
-    if weights is None:
-        w = np.ones_like(x)
-    else:
-        w = np.asarray(weights, dtype=float)
-        if w.shape != x.shape:
-            raise DataError("Weights and values differ in length", value=(len(w), len(x)))
-        if np.isnan(w).any() or (w < 0).any():
-            raise DataError(
-                "Weights must be non-negative numbers without missing values",
-                hint="Drop respondents without a weight first.",
-            )
+    x = x.reshape(-1)
+    w = survey_weights(weights, len(x))
     keep = ~np.isnan(x)
     return x[keep], w[keep]
 
@@ -61,15 +53,13 @@ def _check_range(x: np.ndarray, low: float, high: float, what: str) -> None:
 
 
 def _z(ci: float) -> float:
-    if not 0 < ci < 1:
-        raise DataError("Confidence level must be between 0 and 1", value=ci, hint="E.g. ci=0.95.")
-    return float(stats.norm.ppf(0.5 + ci / 2))
+    return float(stats.norm.ppf(0.5 + check_ci(ci) / 2))
 
 
 def nps(
     scores: ArrayLike,
     weights: ArrayLike | None = None,
-    ci: float = 0.95,
+    ci: float = CI,
     method: Literal["wald", "adjusted_wald"] = "wald",
 ) -> pd.DataFrame:
     """Net Promoter Score (-100..100) with a confidence interval.
@@ -86,7 +76,7 @@ def nps(
     weights : array-like, optional
         Survey weights; then shares are weighted and ``n`` in the variance is Kish's ``n_eff``.
     ci : float
-        Confidence level.
+        Confidence level of the interval.
     method : {"wald", "adjusted_wald"}
         ``"adjusted_wald"`` adds 3/4 to the promoter and detractor counts and 3 to n before
         computing the interval, which keeps coverage near nominal in small samples (Rocks 2016;
@@ -144,9 +134,8 @@ def nps(
 def nps_difference(
     a: ArrayLike,
     b: ArrayLike,
-    weights_a: ArrayLike | None = None,
-    weights_b: ArrayLike | None = None,
-    ci: float = 0.95,
+    weights: tuple[ArrayLike | None, ArrayLike | None] = (None, None),
+    ci: float = CI,
     method: Literal["wald", "adjusted_wald"] = "wald",
 ) -> pd.DataFrame:
     """Difference of two NPS from independent samples, ``NPS(a) - NPS(b)``, with a z-test.
@@ -157,6 +146,17 @@ def nps_difference(
     the interval and the z-test are centred on the difference of the *adjusted* scores, as
     :func:`nps` centres its interval, so the interval excludes 0 exactly when p < 1 - ci;
     ``difference`` itself is always the unadjusted ``NPS(a) - NPS(b)``.
+
+    Parameters
+    ----------
+    a, b : array-like
+        Answers 0-10 of the two samples; NaN are dropped.
+    weights : tuple of (array-like or None, array-like or None)
+        Survey weights of *a* and of *b* (either side ``None``: unweighted).
+    ci : float
+        Confidence level of the interval.
+    method : {"wald", "adjusted_wald"}
+        As in :func:`nps`.
 
     Returns
     -------
@@ -173,6 +173,7 @@ def nps_difference(
     >>> nps_difference(after, before).round(3).loc[0, ["difference", "se", "z", "p_value"]].tolist()
     [20.0, 11.402, 1.754, 0.079]
     """
+    weights_a, weights_b = weights
     first, second = nps(a, weights_a, ci, method), nps(b, weights_b, ci, method)
     difference = float(first["nps"].iloc[0] - second["nps"].iloc[0])
     se = float(np.hypot(first["se"].iloc[0], second["se"].iloc[0]))
@@ -204,12 +205,21 @@ def _adjusted_nps(row: pd.DataFrame) -> float:
     return float(100 * ((first["promoters"] - first["detractors"]) * first["n_eff"]) / m)
 
 
-def mean_ci(values: ArrayLike, weights: ArrayLike | None = None, ci: float = 0.95) -> pd.DataFrame:
+def mean_ci(values: ArrayLike, weights: ArrayLike | None = None, ci: float = CI) -> pd.DataFrame:
     """(Weighted) mean with a t-based confidence interval.
 
     The standard error is the Taylor-linearised SE of a ratio mean,
     ``sqrt(n/(n-1) * sum w_i^2 (y_i - ybar)^2) / sum w_i`` (Lumley 2010, *Complex Surveys*,
     sec. 2.3; with equal weights it is ``s / sqrt(n)``); the interval uses t with n - 1 df.
+
+    Parameters
+    ----------
+    values : array-like
+        The answers; NaN are dropped.
+    weights : array-like, optional
+        Survey weights, one per answer (``None``: unweighted).
+    ci : float
+        Confidence level of the interval.
 
     Returns
     -------
@@ -273,7 +283,7 @@ def top_box(
     scale_max: int,
     boxes: int = 2,
     weights: ArrayLike | None = None,
-    ci: float = 0.95,
+    ci: float = CI,
     *,
     scale_min: float | None = None,
 ) -> pd.DataFrame:
@@ -282,6 +292,21 @@ def top_box(
     With weights, the Wilson interval (Wilson 1927; Newcombe 1998, method 3) is computed
     with the effective sample size in place of n (Kish 1965). Give ``scale_min`` too so that
     codes below the scale (e.g. -9 = refused) raise an error instead of counting as "not top".
+
+    Parameters
+    ----------
+    values : array-like
+        The answers; NaN are dropped.
+    scale_max : int
+        The highest answer of the scale.
+    boxes : int
+        How many categories from the top count.
+    weights : array-like, optional
+        Survey weights, one per answer (``None``: unweighted).
+    ci : float
+        Confidence level of the interval.
+    scale_min : float, optional
+        The lowest answer of the scale (answers below it are an error).
 
     Returns
     -------
@@ -304,7 +329,7 @@ def bottom_box(
     scale_min: int,
     boxes: int = 2,
     weights: ArrayLike | None = None,
-    ci: float = 0.95,
+    ci: float = CI,
     *,
     scale_max: float | None = None,
 ) -> pd.DataFrame:
@@ -312,6 +337,26 @@ def bottom_box(
 
     Give ``scale_max`` too so that codes above the scale (e.g. 99 = don't know) raise an error
     instead of silently counting as "not bottom".
+
+    Parameters
+    ----------
+    values : array-like
+        The answers; NaN are dropped.
+    scale_min : int
+        The lowest answer of the scale.
+    boxes : int
+        How many categories from the bottom count.
+    weights : array-like, optional
+        Survey weights, one per answer (``None``: unweighted).
+    ci : float
+        Confidence level of the interval.
+    scale_max : float, optional
+        The highest answer of the scale (answers above it are an error).
+
+    Returns
+    -------
+    DataFrame
+        One row, as :func:`top_box`.
 
     Examples
     --------
@@ -328,7 +373,7 @@ def csat(
     scale_max: int = 5,
     boxes: int = 2,
     weights: ArrayLike | None = None,
-    ci: float = 0.95,
+    ci: float = CI,
     *,
     scale_min: float | None = None,
 ) -> pd.DataFrame:
@@ -336,6 +381,26 @@ def csat(
 
     "Satisfied" means one of the top *boxes* answers (4 or 5 on a 1-5 scale). The interval is
     the Wilson interval of the share, times 100.
+
+    Parameters
+    ----------
+    values : array-like
+        The answers; NaN are dropped.
+    scale_max : int
+        The highest answer of the scale.
+    boxes : int
+        How many categories from the top count as satisfied.
+    weights : array-like, optional
+        Survey weights, one per answer (``None``: unweighted).
+    ci : float
+        Confidence level of the interval.
+    scale_min : float, optional
+        The lowest answer of the scale.
+
+    Returns
+    -------
+    DataFrame
+        One row, as :func:`top_box`, on 0..100.
 
     Examples
     --------
@@ -353,7 +418,7 @@ def ces(
     scale_min: int = 1,
     scale_max: int = 7,
     weights: ArrayLike | None = None,
-    ci: float = 0.95,
+    ci: float = CI,
 ) -> pd.DataFrame:
     """Customer Effort Score: the mean answer with a confidence interval.
 
@@ -361,6 +426,22 @@ def ces(
     it easy to handle my issue" on 1-7, so higher = *less* effort (the sample study's
     ``effort`` item); the original CES asked "How much effort..." where higher = *more*
     effort. Say which in the report.
+
+    Parameters
+    ----------
+    values : array-like
+        The answers; NaN are dropped.
+    scale_min, scale_max : int
+        The range of the effort scale.
+    weights : array-like, optional
+        Survey weights, one per answer (``None``: unweighted).
+    ci : float
+        Confidence level of the interval.
+
+    Returns
+    -------
+    DataFrame
+        One row, as :func:`mean_ci`.
 
     Examples
     --------
@@ -392,6 +473,11 @@ def box_rule(scale_min: float, scale_max: float) -> dict[str, float]:
         ``top`` (lowest top-box score), ``bottom`` (highest bottom-box score) and ``boxes``
         (how many top categories; the ``boxes`` argument of :func:`top_box`).
 
+    Parameters
+    ----------
+    scale_min, scale_max : float
+        The lowest and highest answer of the scale.
+
     Examples
     --------
     >>> [box_rule(*scale)["top"] for scale in [(1, 5), (1, 7), (0, 10), (1, 10), (0, 100), (1, 3)]]
@@ -412,209 +498,36 @@ def box_rule(scale_min: float, scale_max: float) -> dict[str, float]:
     return {"top": high - boxes + 1, "bottom": low + boxes - 1, "boxes": boxes}
 
 
-def box_text(scale_min: float, scale_max: float) -> tuple[str, str]:
-    """The top-box and bottom-box answers as text, e.g. ``("4-5", "1-2")`` on 1-5.
+class BoxText(NamedTuple):
+    """The top-box and bottom-box answers of a scale as text (:func:`box_text`)."""
+
+    top: str
+    bottom: str
+
+
+def box_text(scale_min: float, scale_max: float) -> BoxText:
+    """The top-box and bottom-box answers as text, e.g. ``top="4-5", bottom="1-2"`` on 1-5.
+
+    Parameters
+    ----------
+    scale_min, scale_max : float
+        The range of the scale.
+
+    Returns
+    -------
+    BoxText
+        ``top`` and ``bottom``.
 
     Examples
     --------
-    >>> box_text(0, 10), box_text(0, 100), box_text(1, 3)
-    (('9-10', '0-1'), ('80-100', '0-20'), ('3', '1'))
+    >>> box_text(0, 10)
+    BoxText(top='9-10', bottom='0-1')
+    >>> box_text(0, 100).top, box_text(1, 3).bottom
+    ('80-100', '1')
     """
     rule = box_rule(scale_min, scale_max)
 
     def span(a: float, b: float) -> str:
         return f"{a:g}" if a == b else f"{a:g}-{b:g}"
 
-    return span(rule["top"], float(scale_max)), span(float(scale_min), rule["bottom"])
-
-
-def _groups(keys: pd.DataFrame, groups: list[str]) -> list[tuple[tuple, pd.Index]]:
-    """(key tuple, row index) per group, in order of appearance; one group of all rows if none."""
-    if not groups:
-        return [((), keys.index)]
-    return [
-        (key if isinstance(key, tuple) else (key,), frame.index)
-        for key, frame in keys.groupby(groups, sort=False, dropna=True)
-    ]
-
-
-def scorecard(
-    data: SurveyData, by: str | list[str] | None = None, weighted: bool = True, ci: float = 0.95
-) -> pd.DataFrame:
-    """Per row (touchpoint, attribute group or item; and wave, and segment): mean, top-box,
-    bottom-box, n and n_eff.
-
-    The score of a respondent is the mean of the row's answered items
-    (:meth:`SurveyData.touchpoint_scores`). Top-box is the share (0..1) of respondents whose
-    score reaches the top box of the row's scale, bottom-box the share in the bottom box, as
-    :func:`box_rule` defines them (4-5 on 1-5, 9-10 on 0-10, 80-100 on 0-100); both with
-    Wilson intervals on ``n_eff``. When the data holds several waves, rows are per wave too.
-
-    Returns
-    -------
-    DataFrame
-        ``[wave], [by...], touchpoint, scale_min, scale_max, top_box_answers, n, n_eff, mean,
-        se, ci_low, ci_high, top_box, top_box_ci_low, top_box_ci_high, bottom_box,
-        bottom_box_ci_low, bottom_box_ci_high``; when the survey declares a 0-10 NPS item
-        (:func:`nps_item`), also the NPS of the row's users (respondents who rated it):
-        ``nps, nps_ci_low, nps_ci_high, nps_n``.
-
-    Examples
-    --------
-    >>> from research.survey import load_survey
-    >>> card = scorecard(load_survey("sample", "before"))
-    >>> card.sort_values("mean").iloc[0]["touchpoint"] in {"hotline", "complaints"}
-    True
-    """
-    by = [] if by is None else [by] if isinstance(by, str) else list(by)
-    groups = (["wave"] if len(data.waves) > 1 and "wave" not in by else []) + by
-    for column in groups:
-        if column not in data.responses.columns:
-            raise DataError(
-                "Cannot break the scorecard down by an unknown column",
-                column=column,
-                hint=f"Use a segment: {data.segments}, or 'wave'.",
-            )
-    scores = data.touchpoint_scores()
-    weight = data.responses["weight"] if weighted else pd.Series(1.0, index=data.responses.index)
-    rows = []
-    keys = data.responses[groups] if groups else pd.DataFrame(index=data.responses.index)
-    grouped = _groups(keys, groups)
-    for key, index in grouped:
-        for touchpoint in data.touchpoints:
-            low, high = data.row_range(touchpoint)
-            boxes = box_rule(low, high)["boxes"]
-            values, w = scores.loc[index, touchpoint], weight.loc[index]
-            row = dict(zip(groups, key, strict=True)) | {
-                "touchpoint": touchpoint,
-                "scale_min": low,
-                "scale_max": high,
-                "top_box_answers": box_text(low, high)[0],
-            }
-            if values.notna().sum() < 2:
-                rows.append(row | {"n": int(values.notna().sum())})
-                continue
-            mean = mean_ci(values, w, ci).iloc[0]
-            top = top_box(values, high, boxes, w, ci, scale_min=low).iloc[0]
-            bottom = bottom_box(values, low, boxes, w, ci, scale_max=high).iloc[0]
-            rows.append(
-                row
-                | {
-                    "n": int(mean["n"]),
-                    "n_eff": mean["n_eff"],
-                    "mean": mean["estimate"],
-                    "se": mean["se"],
-                    "ci_low": mean["ci_low"],
-                    "ci_high": mean["ci_high"],
-                    "top_box": top["estimate"],
-                    "top_box_ci_low": top["ci_low"],
-                    "top_box_ci_high": top["ci_high"],
-                    "bottom_box": bottom["estimate"],
-                    "bottom_box_ci_low": bottom["ci_low"],
-                    "bottom_box_ci_high": bottom["ci_high"],
-                }
-                | _users_nps(data, values, w, ci)
-            )
-    return pd.DataFrame(rows)
-
-
-def _users_nps(data: SurveyData, values: pd.Series, weights: pd.Series, ci: float) -> dict[str, Any]:
-    """NPS (-100..100) of the respondents who rated the row (its users), when the survey has NPS."""
-    item = nps_item(data)
-    if not item:
-        return {}
-    users = values.notna()
-    answers = data.responses.loc[users[users].index, item]
-    if answers.notna().sum() < 2:
-        return {"nps_n": int(answers.notna().sum())}
-    result = nps(answers, weights.loc[answers.index], ci).iloc[0]
-    return {
-        "nps": result["nps"],
-        "nps_ci_low": result["ci_low"],
-        "nps_ci_high": result["ci_high"],
-        "nps_n": int(result["n"]),
-    }
-
-
-def outcome_summary(
-    data: SurveyData, by: str | list[str] | None = None, weighted: bool = True, ci: float = 0.95
-) -> pd.DataFrame:
-    """Study-level outcomes per wave (and segment): NPS, CSAT, overall mean and CES.
-
-    One row per group and metric: ``metric`` is ``nps`` (-100..100), ``csat`` (percent
-    satisfied with the overall-satisfaction item, 0..100: its top box by :func:`box_rule`),
-    ``overall_mean`` (its mean on the item's scale) or ``ces`` (mean of the effort item, scale
-    as declared in study.yml). A metric appears only when study.yml declares its item under
-    ``survey.outcomes``; NPS only when the declared item is on a 0-10 scale
-    (:func:`nps_item`). The result may have no rows.
-
-    Examples
-    --------
-    >>> from research.survey import load_survey
-    >>> summary = outcome_summary(load_survey("sample"))
-    >>> sorted(summary["metric"].unique())
-    ['ces', 'csat', 'nps', 'overall_mean']
-    """
-    by = [] if by is None else [by] if isinstance(by, str) else list(by)
-    groups = (["wave"] if len(data.waves) > 1 and "wave" not in by else []) + by
-    weight = data.responses["weight"] if weighted else pd.Series(1.0, index=data.responses.index)
-    items = data.items.set_index("item")
-    keys = data.responses[groups] if groups else pd.DataFrame(index=data.responses.index)
-    grouped = _groups(keys, groups)
-    rows = []
-    for key, index in grouped:
-        label = dict(zip(groups, key, strict=True))
-        w = weight.loc[index]
-        results = {}
-        if nps_item(data):
-            results["nps"] = nps(data.responses.loc[index, nps_item(data)], w, ci).rename(
-                columns={"nps": "estimate"}
-            )
-        if data.outcome.get("overall"):
-            item = data.outcome["overall"]
-            values = data.responses.loc[index, item]
-            low, high = int(items.loc[item, "scale_min"]), int(items.loc[item, "scale_max"])
-            results["csat"] = csat(values, high, box_rule(low, high)["boxes"], w, ci, scale_min=low)
-            results["overall_mean"] = mean_ci(values, w, ci)
-        if data.outcome.get("ces"):
-            item = data.outcome["ces"]
-            results["ces"] = ces(
-                data.responses.loc[index, item],
-                int(items.loc[item, "scale_min"]),
-                int(items.loc[item, "scale_max"]),
-                w,
-                ci,
-            )
-        for metric, frame in results.items():
-            first = frame.iloc[0]
-            rows.append(
-                label
-                | {
-                    "metric": metric,
-                    "estimate": first["estimate"],
-                    "se": first["se"],
-                    "ci_low": first["ci_low"],
-                    "ci_high": first["ci_high"],
-                    "n": int(first["n"]),
-                    "n_eff": first["n_eff"],
-                }
-            )
-    columns = [*groups, "metric", "estimate", "se", "ci_low", "ci_high", "n", "n_eff"]
-    return pd.DataFrame(rows, columns=columns)
-
-
-def nps_item(data: SurveyData) -> str | None:
-    """The item NPS is computed from: the declared ``survey.outcomes.nps`` item if it is on a
-    0-10 scale, else None (NPS is defined on the 0-10 likelihood-to-recommend question only).
-
-    Examples
-    --------
-    >>> from research.survey import load_survey
-    >>> nps_item(load_survey("sample", "before"))
-    'recommend'
-    """
-    item = data.outcome.get("nps")
-    if not item:
-        return None
-    row = data.items.set_index("item").loc[item]
-    return item if (int(row["scale_min"]), int(row["scale_max"])) == (0, 10) else None
+    return BoxText(span(rule["top"], float(scale_max)), span(float(scale_min), rule["bottom"]))

@@ -8,17 +8,15 @@ by the run's parameters. It reads every file the run reads and returns all probl
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from research.errors import DataError
-from research.study import report_language_problems
-
-if TYPE_CHECKING:
-    from research.study import Study
-    from research.survey.schema import SurveySection
+from research.study import Study, report_language_problems
+from research.survey.readers import code_answers, read_margins, read_raw
+from research.survey.schema import SurveySection, parse_survey_section
 
 #: Values the notebook's ``padjust`` parameter accepts.
 PADJUST = ("holm", "fdr", "bonferroni", "none")
@@ -37,8 +35,6 @@ def _missing_codes(section: SurveySection) -> tuple[set[str], set[float]]:
 
 def _scan_answers(raw: Any, section: SurveySection, path: Any) -> list[DataError]:
     """One problem per item column holding values outside its scale: rows and values summarised."""
-    from research.survey.readers import code_answers
-
     text, numbers = _missing_codes(section)
     problems = []
     for item_id, item in section.items.items():
@@ -78,8 +74,6 @@ def _scan_answers(raw: Any, section: SurveySection, path: Any) -> list[DataError
 
 def _check_file(study: Study, section: SurveySection, file_id: str, segment: str) -> tuple[list, set[str]]:
     """Problems of one survey file, and its columns."""
-    from research.survey.readers import read_raw
-
     try:
         path = study.file(file_id)
         raw = read_raw(path, study.file_spec(file_id))
@@ -110,29 +104,27 @@ def _check_file(study: Study, section: SurveySection, file_id: str, segment: str
         ids = frame[section.respondent_id].astype(str).str.strip()
         blank = frame[section.respondent_id].isna() | (ids == "")
         repeated = ids.duplicated(keep=False) & ~blank
-        if blank.any():
-            rows = (np.flatnonzero(blank.to_numpy()) + raw.first_row).tolist()
-            problems.append(
-                DataError(
-                    f"{len(rows)} row(s) without a respondent id",
-                    file=path,
-                    row=rows[0],
-                    column=section.respondent_id,
-                    hint="Every response needs an id.",
+        for mask, message, value, hint in (
+            (blank, "{count} row(s) without a respondent id", None, "Every response needs an id."),
+            (
+                repeated,
+                "Respondent ids are not unique: {count} rows share an id",
+                sorted(set(ids[repeated]))[:5],
+                "Remove repeated interviews or give each its own id.",
+            ),
+        ):
+            if mask.any():
+                rows = (np.flatnonzero(mask.to_numpy()) + raw.first_row).tolist()
+                problems.append(
+                    DataError(
+                        message.format(count=len(rows)),
+                        file=path,
+                        row=rows[0],
+                        column=section.respondent_id,
+                        value=value,
+                        hint=hint,
+                    )
                 )
-            )
-        if repeated.any():
-            rows = (np.flatnonzero(repeated.to_numpy()) + raw.first_row).tolist()
-            problems.append(
-                DataError(
-                    f"Respondent ids are not unique: {len(rows)} rows share an id",
-                    file=path,
-                    row=rows[0],
-                    column=section.respondent_id,
-                    value=sorted(set(ids[repeated]))[:5],
-                    hint="Remove repeated interviews or give each its own id.",
-                )
-            )
     problems += _scan_answers(raw, section, path)
     return problems, columns
 
@@ -145,13 +137,20 @@ def check_run(study: Study, parameters: dict[str, Any]) -> list[DataError]:
     label of its scale or a declared missing code (all offending rows summarised per column);
     the segment parameter is a column of every file of the wave; the outcome parameter is a
     declared outcome or an item; ``weighted`` needs a weight column or margins whose
-    variables are columns and whose file reads; ``padjust``, ``n_resamples`` and ``language``
+    variables are columns and whose file reads; ``padjust``, ``n_boot`` and ``language``
     are allowed values.
 
     Returns
     -------
     list of DataError
         Empty when the run can go ahead.
+
+    Parameters
+    ----------
+    study : Study
+        The loaded study.
+    parameters : dict
+        The notebook's defaults overlaid by the run's parameters.
 
     Examples
     --------
@@ -162,9 +161,6 @@ def check_run(study: Study, parameters: dict[str, Any]) -> list[DataError]:
     >>> [p.column for p in check_run(study, {"wave": "later", "segment": "age", "padjust": "sidak"})]
     ['padjust', 'wave']
     """
-    from research.survey.readers import read_margins
-    from research.survey.schema import parse_section
-
     yml = study.yml_path
     if not study.section("survey"):
         return [
@@ -176,7 +172,7 @@ def check_run(study: Study, parameters: dict[str, Any]) -> list[DataError]:
             )
         ]
     try:
-        section = parse_section(study, study.section("survey"))
+        section = parse_survey_section(study, study.section("survey"))
     except DataError as problem:
         return [problem]
     problems: list[DataError] = []
@@ -194,15 +190,15 @@ def check_run(study: Study, parameters: dict[str, Any]) -> list[DataError]:
                 hint=f"Use one of {list(PADJUST)}.",
             )
         )
-    n_resamples = parameters.get("n_resamples", 1000)
-    whole = isinstance(n_resamples, int) and not isinstance(n_resamples, bool)
-    if not whole or n_resamples == 1 or n_resamples < 0:
+    n_boot = parameters.get("n_boot", 1000)
+    whole = isinstance(n_boot, int) and not isinstance(n_boot, bool)
+    if not whole or n_boot == 1 or n_boot < 0:
         problems.append(
             DataError(
-                "n_resamples must be 0 (no bootstrap) or a whole number of at least 2",
+                "n_boot must be 0 (no bootstrap) or a whole number of at least 2",
                 file=yml,
-                column="n_resamples",
-                value=n_resamples,
+                column="n_boot",
+                value=n_boot,
             )
         )
     problems += report_language_problems(study, parameters.get("language"))

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -40,16 +40,28 @@ class RawTable:
 
 
 def read_raw(path: str | Path, spec: DataFile | None = None) -> RawTable:
-    """Read a survey export without interpreting its answers.
+    r"""Read a survey export without interpreting its answers.
 
     CSV cells stay text (``"N/A"`` is not turned into NaN: it is a declared code), Excel
     cells keep their types, SPSS files keep codes plus value labels and user-missing codes.
+
+    Parameters
+    ----------
+    path : str or Path
+        The export (CSV, Excel or SPSS .sav).
+    spec : DataFile, optional
+        Its declaration in study.yml (encoding, sheet, reader options).
+
+    Returns
+    -------
+    RawTable
+        The frame with the first data row's number, value labels and user-missing codes.
 
     Examples
     --------
     >>> import tempfile, pathlib
     >>> p = pathlib.Path(tempfile.mkdtemp()) / "w.csv"
-    >>> _ = p.write_bytes("respondent_id,q1\\nr1,非常满意\\nr2,N/A\\n".encode("gbk"))
+    >>> _ = p.write_bytes("respondent_id,q1\nr1,非常满意\nr2,N/A\n".encode("gbk"))
     >>> read_raw(p).frame["q1"].tolist()
     ['非常满意', 'N/A']
     """
@@ -103,7 +115,7 @@ def _read_sav(path: Path) -> RawTable:
     for column, ranges in (meta.missing_ranges or {}).items():
         codes = set()
         for entry in ranges:
-            low, high = entry["lo"], entry["hi"]
+            low, high = entry["lo"], entry["hi"]  # type: ignore[index]
             if isinstance(low, int | float) and low == high:
                 codes.add(float(low))
             elif isinstance(low, int | float):
@@ -153,6 +165,24 @@ def code_answers(
     Text labels of the scale (either language, case-insensitive) map to their codes; declared
     missing codes map to NaN; anything else must be an integer inside the scale.
 
+    Parameters
+    ----------
+    series : Series
+        The answers as read.
+    scale : Scale
+        The item's scale (codes and labels).
+    missing_text, missing_numbers : set
+        Declared missing codes, as casefolded text and as numbers.
+    value_labels : dict, optional
+        SPSS value labels of the column.
+    file, column, first_row : optional
+        Where the answers come from, for error messages.
+
+    Returns
+    -------
+    Series
+        Float codes, NaN for missing.
+
     Examples
     --------
     >>> from research.survey.schema import Scale
@@ -162,10 +192,10 @@ def code_answers(
     [5.0, 4.0, nan, nan]
     """
     labels: dict[str, int] = {}
-    for code, label in scale.labels.items():
+    for scale_code, label in scale.labels.items():
         for text in (label.zh, label.en):
             if text:
-                labels[text.strip().casefold()] = code
+                labels[text.strip().casefold()] = scale_code
     value_labels = value_labels or {}
 
     def code(value: Any) -> Any:
@@ -213,7 +243,18 @@ def code_answers(
 
 
 def segment_lookup(labels: dict[str, Any]) -> dict[str, str]:
-    """Casefolded code, zh and en label -> segment code."""
+    """Casefolded code, zh and en label -> segment code.
+
+    Parameters
+    ----------
+    labels : dict
+        Segment code -> labels (``zh``, ``en``).
+
+    Returns
+    -------
+    dict
+        Lookup key -> code.
+    """
     lookup: dict[str, str] = {}
     for code, label in labels.items():
         lookup[str(code).casefold()] = code
@@ -232,11 +273,28 @@ def code_segment(
     column: str | None = None,
     first_row: int = 2,
 ) -> pd.Series:
-    """Turn segment answers (codes, Chinese or English labels, SPSS codes with value labels)
-    into the segment codes declared in study.yml; blanks stay missing.
+    """Turn segment answers into the segment codes declared in study.yml; blanks stay missing.
+
+    Answers may be codes, Chinese or English labels, or SPSS codes with value labels.
 
     With no declared labels, every value is its own code (text; SPSS value labels applied,
     whole numbers without ``.0``).
+
+    Parameters
+    ----------
+    series : Series
+        The segment answers as read.
+    labels : dict
+        Declared code -> labels (empty: values are their own codes).
+    value_labels : dict, optional
+        SPSS value labels of the column.
+    file, column, first_row : optional
+        Where the values come from, for error messages.
+
+    Returns
+    -------
+    Series
+        Segment codes (text), NaN for blanks.
 
     Examples
     --------
@@ -296,16 +354,36 @@ def _respondent_ids(series: pd.Series, file: Path, first_row: int) -> pd.Series:
     return ids.astype(str)
 
 
+class WaveFile(NamedTuple):
+    """One survey file as coded by :func:`read_wave_file`."""
+
+    #: Coded responses (``respondent_id``, segments, items, and ``__weight__`` when the study
+    #: declares a weight column).
+    responses: pd.DataFrame
+    #: Per response row, the ``file`` and spreadsheet ``row`` it came from.
+    source: pd.DataFrame
+
+
 def read_wave_file(
     study: Study, section: SurveySection, file_id: str, *, extra_segments: list[str] | tuple[str, ...] = ()
-) -> tuple[pd.DataFrame, pd.DataFrame]:
+) -> WaveFile:
     """Read and code one declared survey file (plus *extra_segments* columns, codes as they are).
+
+    Parameters
+    ----------
+    study : Study
+        The loaded study.
+    section : SurveySection
+        Its validated ``survey:`` section.
+    file_id : str
+        A declared file with role ``survey``.
+    extra_segments : list of str
+        Further columns to keep as segments, their values as they are.
 
     Returns
     -------
-    (responses, source)
-        Coded responses (``respondent_id``, segments, items, and ``__weight__`` when the study
-        declares a weight column) and, per row, the ``file`` and spreadsheet ``row``.
+    WaveFile
+        ``responses`` and ``source``.
     """
     spec = study.file_spec(file_id)
     path = study.file(file_id)
@@ -349,7 +427,7 @@ def read_wave_file(
         out["__weight__"] = frame[section.weight]
     responses = pd.DataFrame(out)
     source = pd.DataFrame({"file": str(path), "row": np.arange(len(frame)) + raw.first_row})
-    return responses, source
+    return WaveFile(responses, source)
 
 
 def _check_value_labels(value_labels: dict[Any, str] | None, scale: Scale, path: Path, column: str) -> None:
@@ -383,12 +461,26 @@ def read_margins(study: Study, section: SurveySection, file_id: str) -> pd.DataF
     Shares are proportions (0..1) that sum to 1 within each variable (to within 0.01; they
     are then rescaled to sum exactly to 1). Categories may be given as codes or labels.
 
+    Parameters
+    ----------
+    study : Study
+        The loaded study.
+    section : SurveySection
+        Its survey section (segments and their labels).
+    file_id : str
+        A declared file with role ``margins``.
+
+    Returns
+    -------
+    DataFrame
+        ``variable, category, share`` with the categories as segment codes.
+
     Examples
     --------
     >>> from research import load_study
-    >>> from research.survey.schema import parse_section
+    >>> from research.survey.schema import parse_survey_section
     >>> study = load_study("sample")
-    >>> section = parse_section(study, study.section("survey"))
+    >>> section = parse_survey_section(study, study.section("survey"))
     >>> margins = read_margins(study, section, "margins")
     >>> margins.groupby("variable")["share"].sum().round(6).unique().tolist()
     [1.0]
@@ -407,25 +499,24 @@ def read_margins(study: Study, section: SurveySection, file_id: str) -> pd.DataF
     frame["variable"] = frame["variable"].str.strip()
     for position, variable in enumerate(frame["variable"]):
         if variable not in section.segments:
-            raise DataError(
+            raise _margins_error(
                 "Margin for an undeclared segment",
-                file=path,
-                row=position + 2,
+                path,
+                position,
+                variable,
+                f"Declared segments: {list(section.segments)}",
                 column="variable",
-                value=variable,
-                hint=f"Declared segments: {list(section.segments)}",
             )
     share = pd.to_numeric(frame["share"], errors="coerce")
     bad = share.isna() | (share < 0) | (share > 1)
     if bad.any():
         at = int(np.flatnonzero(bad.to_numpy())[0])
-        raise DataError(
+        raise _margins_error(
             "Margin share must be a proportion between 0 and 1",
-            file=path,
-            row=at + 2,
-            column="share",
-            value=frame["share"].iloc[at],
-            hint="Write shares as proportions (0.35), not percentages (35).",
+            path,
+            at,
+            frame["share"].iloc[at],
+            "Write shares as proportions (0.35), not percentages (35).",
         )
     frame["share"] = share.astype(float)
     categories = []
@@ -433,13 +524,13 @@ def read_margins(study: Study, section: SurveySection, file_id: str) -> pd.DataF
         lookup = segment_lookup(section.segments[variable])
         code = lookup.get(str(category).strip().casefold())
         if code is None:
-            raise DataError(
+            raise _margins_error(
                 "Unknown category in the margins",
-                file=path,
-                row=position + 2,
+                path,
+                position,
+                category,
+                f"Categories of {variable!r}: {sorted(set(lookup.values()))}.",
                 column="category",
-                value=category,
-                hint=f"Categories of {variable!r}: {sorted(set(lookup.values()))}.",
             )
         categories.append(code)
     frame["category"] = categories
@@ -447,13 +538,19 @@ def read_margins(study: Study, section: SurveySection, file_id: str) -> pd.DataF
     off = (totals - 1).abs() > 0.01
     if off.any():
         at = int(np.flatnonzero(off.to_numpy())[0])
-        raise DataError(
+        raise _margins_error(
             "Margin shares of a variable do not sum to 1",
-            file=path,
-            row=at + 2,
-            column="share",
-            value=round(float(totals.iloc[at]), 4),
-            hint=f"Check the categories of {frame['variable'].iloc[at]!r}.",
+            path,
+            at,
+            round(float(totals.iloc[at]), 4),
+            f"Check the categories of {frame['variable'].iloc[at]!r}.",
         )
     frame["share"] = frame["share"] / totals
     return frame.reset_index(drop=True)
+
+
+def _margins_error(
+    message: str, path: Path, at: int, value: Any, hint: str, *, column: str = "share"
+) -> DataError:
+    """A problem in *column* of data row *at* (0-based; the spreadsheet row is at + 2) of a margins file."""
+    return DataError(message, file=path, row=at + 2, column=column, value=value, hint=hint)

@@ -26,8 +26,8 @@ from scipy import stats
 from statsmodels.multivariate.factor import Factor
 from statsmodels.tools.sm_exceptions import ConvergenceWarning
 
-from research.errors import DataError, NotApplicable
-from research.survey.schema import SurveyData
+from research.defaults import CI
+from research.errors import DataError
 
 
 @dataclass
@@ -36,7 +36,7 @@ class ReliabilityResult:
 
     Attributes
     ----------
-    summary : DataFrame
+    scales : DataFrame
         One row per scale: ``scale``, ``n_items``, ``n`` (complete cases), ``alpha`` (raw),
         ``ci_low``, ``ci_high`` (of raw alpha), ``alpha_std`` (standardised alpha), ``omega``.
     items : DataFrame
@@ -45,7 +45,7 @@ class ReliabilityResult:
         ``alpha_if_deleted``.
     """
 
-    summary: pd.DataFrame
+    scales: pd.DataFrame
     items: pd.DataFrame
     #: Rows of the survey that could not be assessed, and why (one sentence each).
     notes: list[str] = field(default_factory=list)
@@ -53,29 +53,47 @@ class ReliabilityResult:
     @property
     def alpha(self) -> float:
         """Alpha of the first (or only) scale."""
-        return float(self.summary["alpha"].iloc[0])
+        return float(self.scales["alpha"].iloc[0])
 
     @property
     def omega(self) -> float:
         """Omega of the first (or only) scale."""
-        return float(self.summary["omega"].iloc[0])
+        return float(self.scales["omega"].iloc[0])
+
+    def summary(self) -> pd.DataFrame:
+        """One row per scale: items, complete cases, alpha with its interval, standardised alpha, omega.
+
+        Returns
+        -------
+        DataFrame
+            A copy of ``scales``.
+        """
+        return self.scales.copy()
 
 
-def cronbach_alpha(items: pd.DataFrame, ci: float = 0.95) -> tuple[float, float, float]:
-    """Cronbach's alpha of the complete cases of *items*, with its confidence interval.
+def cronbach_alpha(data: pd.DataFrame, ci: float = CI) -> pd.DataFrame:
+    """Cronbach's alpha of the complete cases of *data*, with its confidence interval.
+
+    Parameters
+    ----------
+    data : DataFrame
+        One column per item, one row per respondent; rows with a missing item are dropped.
+    ci : float
+        Confidence level of the Feldt (1965) interval.
 
     Returns
     -------
-    (alpha, ci_low, ci_high)
+    DataFrame
+        One row: ``alpha``, ``ci_low``, ``ci_high``, ``n`` (complete cases), ``k`` (items).
 
     Examples
     --------
     >>> import pingouin as pg
     >>> data = pg.read_dataset("cronbach_wide_missing")
-    >>> round(cronbach_alpha(data)[0], 4)  # psych::alpha(data, use="complete.obs") gives 0.8017
+    >>> round(float(cronbach_alpha(data).loc[0, "alpha"]), 4)  # psych::alpha(use="complete.obs"): 0.8017
     0.8017
     """
-    complete = _complete(items)
+    complete = _complete(data)
     alpha, _ = pingouin.cronbach_alpha(data=complete, ci=ci)
     # pingouin rounds its interval to 3 decimals, which can exclude the unrounded alpha on large
     # samples; the same Feldt (1965) interval unrounded: (1 - alpha) scaled by F quantiles.
@@ -84,15 +102,27 @@ def cronbach_alpha(items: pd.DataFrame, ci: float = 0.95) -> tuple[float, float,
     tail = (1 - ci) / 2
     low = 1 - (1 - alpha) * stats.f.ppf(1 - tail, df1, df2)
     high = 1 - (1 - alpha) * stats.f.ppf(tail, df1, df2)
-    return float(alpha), float(low), float(high)
+    return pd.DataFrame(
+        [{"alpha": float(alpha), "ci_low": float(low), "ci_high": float(high), "n": n, "k": k}]
+    )
 
 
-def standardized_alpha(items: pd.DataFrame) -> float:
+def standardized_alpha(data: pd.DataFrame) -> float:
     """Standardised Cronbach's alpha of the complete cases: ``k rbar / (1 + (k - 1) rbar)``.
 
     ``rbar`` is the mean of the off-diagonal item correlations; this equals Cronbach's alpha of
     the z-scored items (Cronbach 1951; ``std.alpha`` in R ``psych::alpha``, "Cronbach's Alpha
     Based on Standardized Items" in SPSS RELIABILITY).
+
+    Parameters
+    ----------
+    data : DataFrame
+        One column per item, one row per respondent.
+
+    Returns
+    -------
+    float
+        The standardised alpha.
 
     Examples
     --------
@@ -104,17 +134,27 @@ def standardized_alpha(items: pd.DataFrame) -> float:
     >>> bool(round(standardized_alpha(data), 10) == round(pg.cronbach_alpha(z)[0], 10))
     True
     """
-    complete = _complete(items)
+    complete = _complete(data)
     k = complete.shape[1]
     correlation = np.corrcoef(complete.to_numpy(), rowvar=False)
     rbar = (correlation.sum() - k) / (k * (k - 1))
     return float(k * rbar / (1 + (k - 1) * rbar))
 
 
-def mcdonald_omega(items: pd.DataFrame) -> float:
+def mcdonald_omega(data: pd.DataFrame) -> float:
     """McDonald's omega total from a one-factor ML model of the item correlations.
 
     NaN for fewer than three items (a one-factor model of two items is not identified).
+
+    Parameters
+    ----------
+    data : DataFrame
+        Item columns; a one-factor model needs three or more.
+
+    Returns
+    -------
+    float
+        Omega total (NaN when no one-factor model can be trusted).
 
     Examples
     --------
@@ -128,9 +168,9 @@ def mcdonald_omega(items: pd.DataFrame) -> float:
     >>> round(mcdonald_omega(items), 2)
     0.75
     """
-    complete = _complete(items)
+    complete = _complete(data)
     loadings, uniqueness = _one_factor(complete)
-    if loadings is None:
+    if loadings is None or uniqueness is None:
         return float("nan")
     common = loadings.sum() ** 2
     return float(common / (common + uniqueness.sum()))
@@ -176,7 +216,7 @@ def _one_factor(complete: pd.DataFrame) -> tuple[np.ndarray | None, np.ndarray |
 
 def _scale_rows(name: str, items: pd.DataFrame, ci: float) -> tuple[dict, pd.DataFrame]:
     complete = _complete(items)
-    alpha, low, high = cronbach_alpha(complete, ci)
+    alpha = cronbach_alpha(complete, ci).iloc[0]
     loadings, _ = _one_factor(complete)
     total = complete.sum(axis=1)
     per_item = []
@@ -197,75 +237,38 @@ def _scale_rows(name: str, items: pd.DataFrame, ci: float) -> tuple[dict, pd.Dat
         "scale": name,
         "n_items": complete.shape[1],
         "n": len(complete),
-        "alpha": alpha,
-        "ci_low": low,
-        "ci_high": high,
+        "alpha": float(alpha["alpha"]),
+        "ci_low": float(alpha["ci_low"]),
+        "ci_high": float(alpha["ci_high"]),
         "alpha_std": standardized_alpha(complete),
         "omega": mcdonald_omega(complete),
     }
     return summary, pd.DataFrame(per_item)
 
 
-def reliability(data: SurveyData | pd.DataFrame, ci: float = 0.95) -> ReliabilityResult:
-    """Reliability of every touchpoint scale of a survey, or of one scale given as item columns.
+def item_reliability(data: pd.DataFrame, ci: float = CI, *, name: str = "scale") -> ReliabilityResult:
+    """Reliability of one scale given as item columns: alpha, standardised alpha, omega, items.
 
     Parameters
     ----------
-    data : SurveyData or DataFrame
-        A survey (one scale per touchpoint with at least two items; reverse-keyed items are
-        already reversed by :func:`load_survey`) or a DataFrame with one column per item.
+    data : DataFrame
+        One column per item, one row per respondent (reverse-keyed items already reversed).
     ci : float
         Confidence level of alpha's interval.
+    name : str
+        The scale's name in the ``scale`` columns of the result.
 
     Returns
     -------
     ReliabilityResult
-        ``summary`` (one row per scale: raw alpha with CI, standardised alpha, omega, n),
-        ``items`` (loading, corrected item-total correlation, alpha if deleted) and ``notes``
-        (rows of a survey that were not assessed: one item, too few complete answers, an item
-        without variance).
-
-    Raises
-    ------
-    NotApplicable
-        For a survey in which no row has two or more items with enough complete answers.
+        ``scales`` (one row) and ``items``.
 
     Examples
     --------
-    >>> from research.survey import load_survey
-    >>> result = reliability(load_survey("sample", "before"))
-    >>> bool(result.summary.set_index("scale").loc["hotline", "alpha"] > 0.7)
-    True
+    >>> import pingouin as pg
+    >>> result = item_reliability(pg.read_dataset("cronbach_wide_missing"))
+    >>> round(result.alpha, 4)
+    0.8017
     """
-    if isinstance(data, pd.DataFrame):
-        summary, per_item = _scale_rows("scale", data, ci)
-        return ReliabilityResult(summary=pd.DataFrame([summary]), items=per_item)
-    if not isinstance(data, SurveyData):
-        raise DataError(
-            "reliability() takes a SurveyData or a DataFrame of item columns", value=type(data).__name__
-        )
-    summaries, items, notes = [], [], []
-    single = [row for row in data.touchpoints if len(data.touchpoint_items(row)) < 2]
-    if single:
-        notes.append(f"One item only, no reliability: {', '.join(map(str, single))}.")
-    for name in data.touchpoints:
-        if name in single:
-            continue
-        try:
-            summary, per_item = _scale_rows(name, data.responses[data.touchpoint_items(name)], ci)
-        except DataError as problem:  # too few complete answers, or an item without variance
-            notes.append(f"{name}: {problem.message.lower()}.")
-            continue
-        summaries.append(summary)
-        items.append(per_item)
-    if not summaries:
-        raise NotApplicable(
-            "Reliability needs a touchpoint (or attribute) measured by at least two items answered "
-            "together; " + (" ".join(notes) if notes else "there is none."),
-            "Give several items the same touchpoint or attribute in study.yml to assess them as a scale.",
-            missing_zh="信度分析需要至少由两个一起作答的题目测量的触点（或属性）；本问卷没有。",
-            remedy_zh="在 study.yml 中为多个题目设置相同的触点或属性，即可作为量表评估。",
-        )
-    return ReliabilityResult(
-        summary=pd.DataFrame(summaries), items=pd.concat(items, ignore_index=True), notes=notes
-    )
+    scale, per_item = _scale_rows(name, data, ci)
+    return ReliabilityResult(scales=pd.DataFrame([scale]), items=per_item)

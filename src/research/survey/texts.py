@@ -7,20 +7,23 @@ the study's declaration, so the text is right for 0-10, 1-5, 1-7, 1-10 or 0-100 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Iterable
+from typing import Any
 
 import pandas as pd
 
+from research.defaults import CI
 from research.errors import NotApplicable
-from research.survey.metrics import box_text, nps_item, outcome_summary
-from research.survey.schema import SurveyData
+from research.survey.analysis import nps_item, outcome_summary
+from research.survey.data import SurveyData
+from research.survey.drivers import DriverResult
+from research.survey.importance_performance import ipa
+from research.survey.metrics import box_text
+from research.wording import resolve_language, say
 
-if TYPE_CHECKING:
-    from research.survey.drivers import DriverAnalysis
 
-
-def _t(language: str, zh: str, en: str) -> str:
-    return zh if language == "zh" else en
+def _say(key: str, language: str | None, **values: Any) -> str:
+    return say("survey", key, language, **values)
 
 
 def _span(low: float, high: float) -> str:
@@ -29,6 +32,20 @@ def _span(low: float, high: float) -> str:
 
 def item_label(data: SurveyData, item: str, language: str) -> str:
     """The label of *item* in *language* (the other language, or the id, when missing).
+
+    Parameters
+    ----------
+    data : SurveyData
+        The survey declaring the item.
+    item : str
+        An item id.
+    language : {"zh", "en"}
+        The label's language.
+
+    Returns
+    -------
+    str
+        The item's label.
 
     Examples
     --------
@@ -49,8 +66,22 @@ def _item_scale(data: SurveyData, item: str) -> tuple[int, int]:
     return int(row["scale_min"]), int(row["scale_max"])
 
 
-def box_rules(data: SurveyData, rows: list[str] | None = None, language: str = "en") -> str:
+def box_rules(data: SurveyData, rows: list[str] | None = None, language: str | None = None) -> str:
     """The top-box answers of each scale of the report rows, e.g. ``"9-10 on 0-10"``.
+
+    Parameters
+    ----------
+    data : SurveyData
+        The survey.
+    rows : list of str, optional
+        Report rows (default: all).
+    language : {"zh", "en"}, optional
+        ``None``: the report's language.
+
+    Returns
+    -------
+    str
+        One rule per distinct scale.
 
     Examples
     --------
@@ -59,16 +90,34 @@ def box_rules(data: SurveyData, rows: list[str] | None = None, language: str = "
     '4-5 on 1-5'
     """
     ranges = dict.fromkeys(data.row_range(r) for r in (data.touchpoints if rows is None else rows))
+    return _box_rules(ranges, language, bottom=False)
+
+
+def _box_rules(ranges: Iterable[tuple[int, int]], language: str | None, *, bottom: bool) -> str:
     parts = [
-        f"{box_text(low, high)[0]} {_t(language, '分（量表', 'on')} {_span(low, high)}"
-        + _t(language, "）", "")
+        _say(
+            "texts_box_rule",
+            language,
+            answers=box_text(low, high).bottom if bottom else box_text(low, high).top,
+            scale=_span(low, high),
+        )
         for low, high in ranges
     ]
-    return _t(language, "；", "; ").join(parts)
+    return _say("texts_separator", language).join(parts)
 
 
 def scales_text(data: SurveyData) -> str:
     """The answer scales of the report rows, e.g. ``"1-5"`` or ``"0-10 and 1-5"``.
+
+    Parameters
+    ----------
+    data : SurveyData
+        Its report rows' scales are listed.
+
+    Returns
+    -------
+    str
+        The distinct scales.
 
     Examples
     --------
@@ -80,8 +129,22 @@ def scales_text(data: SurveyData) -> str:
     return " and ".join(_span(low, high) for low, high in ranges)
 
 
-def scorecard_text(data: SurveyData, language: str = "en", ci: float = 0.95) -> str:
+def scorecard_text(data: SurveyData, language: str | None = None, ci: float = CI) -> str:
     """The sentence under the scorecard: scale, interval, top/bottom box, rows.
+
+    Parameters
+    ----------
+    data : SurveyData
+        The survey behind the scorecard.
+    language : {"zh", "en"}, optional
+        ``None``: the report's language.
+    ci : float
+        Confidence level the scorecard used.
+
+    Returns
+    -------
+    str
+        The sentence.
 
     Examples
     --------
@@ -92,26 +155,31 @@ def scorecard_text(data: SurveyData, language: str = "en", ci: float = 0.95) -> 
     box; Wilson intervals on the effective sample size n_eff. Rows are the touchpoints rated by
     the items; items without a touchpoint are grouped by attribute (one item = one row).
     """
-    ranges = dict.fromkeys(data.row_range(r) for r in data.touchpoints)
-    bottoms = "; ".join(f"{box_text(lo, hi)[1]} on {_span(lo, hi)}" for lo, hi in ranges)
-    if language == "zh":
-        return (
-            f"每行（触点或题项）得分为其题项的平均值（量表 {scales_text(data)}），附 {ci:.0%} 置信区间；"
-            f"top_box 为得分落在最高档（{box_rules(data, language='zh')}）的受访者比例（0..1），"
-            f"bottom_box 为最低档（{bottoms}）的比例；Wilson 区间基于有效样本量 n_eff。"
-            "没有触点的题项按属性归组（单个题项自成一行）。"
-        )
-    return (
-        f"Mean of each row's items on its answer scale ({scales_text(data)}) with a {ci:.0%} CI; "
-        f"top_box is the share (0..1) of respondents whose score is in the top box "
-        f"({box_rules(data)}), bottom_box in the bottom box; Wilson intervals on the effective "
-        "sample size n_eff. Rows are the touchpoints rated by the items; items without a touchpoint "
-        "are grouped by attribute (one item = one row)."
+    ranges = list(dict.fromkeys(data.row_range(r) for r in data.touchpoints))
+    return _say(
+        "texts_scorecard",
+        language,
+        scales=scales_text(data),
+        ci=ci,
+        tops=_box_rules(ranges, language, bottom=False),
+        bottoms=_box_rules(ranges, language, bottom=True),
     )
 
 
-def outcomes_text(data: SurveyData, language: str = "en") -> str:
+def outcomes_text(data: SurveyData, language: str | None = None) -> str:
     """What NPS, CSAT and CES mean for this survey's declared outcome items (only those declared).
+
+    Parameters
+    ----------
+    data : SurveyData
+        The survey with its declared outcomes.
+    language : {"zh", "en"}, optional
+        Language of the sentence (``None``: the report's).
+
+    Returns
+    -------
+    str
+        One sentence.
 
     Examples
     --------
@@ -119,44 +187,36 @@ def outcomes_text(data: SurveyData, language: str = "en") -> str:
     >>> print(outcomes_text(load_survey("sample", "before")).split("; ")[1])
     CSAT = percent of respondents answering 4-5 on Overall satisfaction (1-5), 0..100
     """
+    language = resolve_language(language)
     parts = []
-    if nps_item(data):
-        label = item_label(data, nps_item(data), language)
-        parts.append(
-            _t(
-                language,
-                f"NPS 取值 −100..100（{label}：9–10 分推荐者比例减 0–6 分贬损者比例）",
-                f"NPS on −100..100 (promoters 9-10 minus detractors 0-6 on {label})",
-            )
-        )
-    if data.outcome.get("overall"):
-        item = data.outcome["overall"]
-        low, high = _item_scale(data, item)
-        top = box_text(low, high)[0]
-        label = item_label(data, item, language)
-        parts.append(
-            _t(
-                language,
-                f"CSAT = {label}（{_span(low, high)}）回答 {top} 分的受访者百分比（0..100）",
-                f"CSAT = percent of respondents answering {top} on {label} ({_span(low, high)}), 0..100",
-            )
-        )
-    if data.outcome.get("ces"):
-        item = data.outcome["ces"]
-        label = item_label(data, item, language)
-        span = _span(*_item_scale(data, item))
-        parts.append(
-            _t(
-                language,
-                f"CES = {label} 的平均分（{span}，方向取决于题目措辞）",
-                f"CES = mean of {label} ({span}; its direction follows the wording of the question)",
-            )
-        )
-    return _t(language, "；", "; ").join(parts) + _t(language, "。", ".")
+    nps = nps_item(data)
+    if nps:
+        parts.append(_say("texts_nps", language, label=item_label(data, nps, language)))
+    overall = data.outcome.get("overall")
+    if overall:
+        low, high = _item_scale(data, overall)
+        label = item_label(data, overall, language)
+        top = box_text(low, high).top
+        parts.append(_say("texts_csat", language, label=label, scale=_span(low, high), top=top))
+    ces = data.outcome.get("ces")
+    if ces:
+        scale = _span(*_item_scale(data, ces))
+        parts.append(_say("texts_ces", language, label=item_label(data, ces, language), scale=scale))
+    return _say("summary_outcomes", language, parts=_say("texts_separator", language).join(parts))
 
 
 def outcome_notes(data: SurveyData) -> list[str]:
     """Sentences for the study-level outcomes that are not shown, and why.
+
+    Parameters
+    ----------
+    data : SurveyData
+        The survey.
+
+    Returns
+    -------
+    list of str
+        The notes (empty when every declared outcome is shown).
 
     Examples
     --------
@@ -181,8 +241,22 @@ def outcome_notes(data: SurveyData) -> list[str]:
     return notes
 
 
-def study_outcomes(data: SurveyData, *, weighted: bool = True, ci: float = 0.95) -> pd.DataFrame:
+def study_outcomes(data: SurveyData, *, weighted: bool = True, ci: float = CI) -> pd.DataFrame:
     """:func:`research.survey.outcome_summary` for a report section.
+
+    Parameters
+    ----------
+    data : SurveyData
+        The survey.
+    weighted : bool
+        Apply the study's survey weights.
+    ci : float
+        Confidence level of the intervals.
+
+    Returns
+    -------
+    DataFrame
+        As :func:`research.survey.outcome_summary`.
 
     Raises
     ------
@@ -207,8 +281,22 @@ def study_outcomes(data: SurveyData, *, weighted: bool = True, ci: float = 0.95)
     return table
 
 
-def performance_label(data: SurveyData, rows: list[str], language: str = "en") -> str:
+def performance_label(data: SurveyData, rows: list[str], language: str | None = None) -> str:
     """Axis title of IPA performance: mean score on the rows' scale, or POMP when scales differ.
+
+    Parameters
+    ----------
+    data : SurveyData
+        The survey.
+    rows : list of str
+        The rows on the chart.
+    language : {"zh", "en"}, optional
+        Axis language (``None``: the report's).
+
+    Returns
+    -------
+    str
+        The axis title.
 
     Examples
     --------
@@ -219,17 +307,19 @@ def performance_label(data: SurveyData, rows: list[str], language: str = "en") -
     """
     ranges = {data.row_range(r) for r in rows}
     if len(ranges) == 1:
-        span = _span(*ranges.pop())
-        return _t(language, f"表现：平均得分（{span} 分）", f"Performance: mean score ({span})")
-    return _t(
-        language,
-        "表现：得分占量表满分的百分比（POMP，0-100）",
-        "Performance: percent of the scale maximum (POMP, 0-100)",
-    )
+        return _say("texts_performance", language, scale=_span(*ranges.pop()))
+    return _say("texts_performance_pomp", language)
 
 
 def show_notes(notes: list[str], section: str = "") -> None:
     """Show each note in the report (see :func:`research.reports.show_note`).
+
+    Parameters
+    ----------
+    notes : list of str
+        The sentences.
+    section : str
+        The report section they belong to.
 
     Examples
     --------
@@ -242,10 +332,28 @@ def show_notes(notes: list[str], section: str = "") -> None:
 
 
 def ipa_quadrants(
-    drivers: DriverAnalysis | None, card: pd.DataFrame, data: SurveyData, language: str = "en"
+    drivers: DriverResult | None, card: pd.DataFrame, data: SurveyData, language: str | None = None
 ) -> pd.DataFrame:
-    """IPA of the key-driver rows: importance = rescaled relative weight, performance = mean score
-    (POMP 0-100 when the rows' scales differ).
+    """IPA of the key-driver rows: importance against performance.
+
+    Importance is the rescaled relative weight, performance the mean score (POMP 0-100 when
+    the rows' scales differ).
+
+    Parameters
+    ----------
+    drivers : DriverResult or None
+        The key-driver analysis.
+    card : DataFrame
+        The scorecard (:func:`research.survey.scorecard`).
+    data : SurveyData
+        The survey (for the rows' scales).
+    language : {"zh", "en"}, optional
+        Quadrant labels' language (``None``: the report's).
+
+    Returns
+    -------
+    DataFrame
+        As :func:`research.survey.ipa`.
 
     Raises
     ------
@@ -256,12 +364,11 @@ def ipa_quadrants(
     --------
     >>> from research.survey import load_survey, scorecard, touchpoint_drivers
     >>> data = load_survey("sample", "before")
-    >>> table = ipa_quadrants(touchpoint_drivers(data, n_resamples=0), scorecard(data), data)
+    >>> table = ipa_quadrants(touchpoint_drivers(data, n_boot=0), scorecard(data), data)
     >>> "concentrate_here" in set(table["quadrant"])
     True
     """
-    from research.survey.importance_performance import ipa
-
+    language = resolve_language(language)
     if drivers is None or len(drivers.table) < 2:
         raise NotApplicable(
             "Importance-performance analysis needs the key-driver weights of at least two "

@@ -53,7 +53,13 @@ class RakeResult:
     margins: pd.DataFrame = field(repr=False)
 
     def summary(self) -> pd.DataFrame:
-        """The diagnostics as a one-row table."""
+        """The diagnostics as a one-row table.
+
+        Returns
+        -------
+        DataFrame
+            n, n_eff, design effect, iterations, convergence, trimming and the weight range.
+        """
         return pd.DataFrame(
             [
                 {
@@ -73,6 +79,16 @@ class RakeResult:
 
 def margins_table(margins: pd.DataFrame | dict[str, dict[Any, float]]) -> pd.DataFrame:
     """Margins as a tidy ``variable, category, share`` table (accepts the dict form too).
+
+    Parameters
+    ----------
+    margins : DataFrame or dict
+        A ``variable, category, share`` table or ``{variable: {category: share}}``.
+
+    Returns
+    -------
+    DataFrame
+        ``variable, category, share``.
 
     Examples
     --------
@@ -237,9 +253,9 @@ def rake(
 
     converged, iterations, trimmed = False, 0, 0
     for iterations in range(1, max_iter + 1):  # noqa: B007 (the count is reported)
-        for index, target in zip(codes, targets, strict=True):
-            current = np.bincount(index, weights=weights, minlength=len(target)) / weights.sum()
-            factor = np.divide(target, current, out=np.ones_like(target), where=current > 0)
+        for index, shares in zip(codes, targets, strict=True):
+            current = np.bincount(index, weights=weights, minlength=len(shares)) / weights.sum()
+            factor = np.divide(shares, current, out=np.ones_like(shares), where=current > 0)
             weights = weights * factor[index]
         if trim is not None:
             low, high = trim[0] * weights.mean(), trim[1] * weights.mean()
@@ -258,16 +274,16 @@ def rake(
         )
     weights = weights / weights.mean()
     report = []
-    for variable, index, target in zip(variables, codes, targets, strict=True):
+    for variable, index, shares in zip(variables, codes, targets, strict=True):
         categories = list(table.loc[table["variable"] == variable, "category"])
         report.append(
             pd.DataFrame(
                 {
                     "variable": variable,
                     "category": categories,
-                    "target": target,
-                    "sample_share": np.bincount(index, minlength=len(target)) / n,
-                    "weighted_share": np.bincount(index, weights=weights, minlength=len(target))
+                    "target": shares,
+                    "sample_share": np.bincount(index, minlength=len(shares)) / n,
+                    "weighted_share": np.bincount(index, weights=weights, minlength=len(shares))
                     / weights.sum(),
                 }
             )
