@@ -56,6 +56,8 @@ _EXPORTS = {
         "agreement_section",
         "autocode_section",
         "choose_reference_coder",
+        "coding_at_a_glance",
+        "coding_names",
         "coding_results",
         "cooccurrence_section",
         "frequent_words_section",

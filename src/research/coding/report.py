@@ -16,7 +16,7 @@ data and calls the statistics modules.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,7 +35,6 @@ from research.coding.analysis import (
 from research.coding.autocoding import attribute_touchpoints, autocode, autocode_performance
 from research.coding.codebook import Codebook, _declares_stages, load_codebook
 from research.coding.codings import CODING_COLUMNS, codings_to_units, load_codings
-from research.coding.prose import say
 from research.coding.schema import CodingFiles, coding_files, coding_settings
 from research.coding.sentiment import (
     SentimentAgreement,
@@ -48,6 +47,7 @@ from research.coding.sentiment import (
 from research.coding.tokens import word_frequencies
 from research.coding.transcripts import Transcript, load_cases, load_transcripts, units_frame
 from research.errors import DataError, NotApplicable
+from research.wording import join, resolve_language, say
 
 #: How the report names a coding that no human checked.
 AUTO_CODED = "auto-coded, not checked by a coder"
@@ -583,12 +583,12 @@ def sentiment_section(
         scored = text_sentiment(data.units, data.codebook)
         extended = label_agreement(scored, labels)
         builtin = label_agreement(text_sentiment(data.units, adapt=False), labels)
-        basis = say("sentiment_basis_labels", language, column=repr(label_column))
+        basis = say("coding", "sentiment_basis_labels", language, column=repr(label_column))
     elif not data.auto_coded:
         scored = sentiment
         extended = sentiment_agreement(sentiment, data.coded, data.codebook)
         builtin = sentiment_agreement(unit_sentiment(data.units, adapt=False), data.coded, data.codebook)
-        basis = say("sentiment_basis_coder", language, coder=data.reference_coder)
+        basis = say("coding", "sentiment_basis_coder", language, coder=data.reference_coder)
     else:
         raise NotApplicable(
             "The texts are auto-coded and have no sentiment labels, so the sentiment suggestion "
@@ -600,10 +600,12 @@ def sentiment_section(
             "或加入编码员的编码。",
         )
     parts = [
-        builtin.summary().assign(lexicon=say("method_builtin", language)),
+        builtin.summary().assign(lexicon=say("coding", "method_builtin", language)),
         extended.summary().assign(
             lexicon=say(
-                "method_adapted" if scored.attrs.get("method") == "adapted" else "method_keywords", language
+                "coding",
+                "method_adapted" if scored.attrs.get("method") == "adapted" else "method_keywords",
+                language,
             )
         ),
     ]
@@ -611,7 +613,7 @@ def sentiment_section(
     if supervised is not None:
         parts.append(
             supervised.supervised.summary().assign(
-                lexicon=say("method_supervised", language, folds=supervised.folds)
+                lexicon=say("coding", "method_supervised", language, folds=supervised.folds)
             )
         )
     table = pd.concat(parts, ignore_index=True).assign(compared_with=basis)[
@@ -809,3 +811,95 @@ def coding_results(
             },
         }
     return results
+
+
+def coding_at_a_glance(
+    results: Mapping[str, Any], language: str | None = None, labels: Mapping[str, str] | None = None
+) -> list[str]:
+    """Three to five sentences summing up a coding report, from its ``results.json`` figures.
+
+    Parameters
+    ----------
+    results : mapping
+        The report's results (:func:`coding_results`).
+    language : str, optional
+        ``"zh"`` or ``"en"``; None is the report's language.
+    labels : mapping, optional
+        Names of codes and touchpoints in *language*, by id (ids are shown without them).
+
+    Returns
+    -------
+    list of str
+        The sentences, at most five.
+
+    Examples
+    --------
+    >>> results = {"n_transcripts": 10, "n_units": 80, "reference_coder": "A",
+    ...            "top_pain_points": ["wait"], "respondents": {"wait": 6}}
+    >>> for line in coding_at_a_glance(results, "en", {"wait": "Long waits"}):
+    ...     print(line)
+    10 transcripts (80 coding units) were analysed, using coder A's coding.
+    The top pain points: Long waits (mentioned by 60% of respondents).
+    >>> coding_at_a_glance(results, "zh", {"wait": "等待久"})[1]
+    '最突出的痛点：等待久（60% 的受访者提及）。'
+    """
+    language = resolve_language(language)
+    names = labels or {}
+
+    def tell(key: str, **values: Any) -> str:
+        return say("coding", key, language, **values)
+
+    n = int(results.get("n_transcripts") or 0)
+    coder = results.get("reference_coder")
+    coding = tell("coder", coder=coder) if coder else tell("auto")
+    lines = [tell("texts", n=n, units=int(results.get("n_units") or 0), coding=coding)]
+    pains = list(results.get("top_pain_points") or [])[:3]
+    if pains:
+        reach = results.get("respondents") or {}
+        items = [
+            tell("pain_item", name=names.get(code, code), share=(reach.get(code, 0) / n) if n else 0.0)
+            for code in pains
+        ]
+        lines.append(tell("pains", items=join(items, language)))
+    else:
+        lines.append(tell("no_pains"))
+    touchpoints = list(results.get("top_pain_touchpoints") or [])[:3]
+    if touchpoints:
+        lines.append(tell("touchpoints", items=join((names.get(t, t) for t in touchpoints), language)))
+    agreement = results.get("agreement")
+    if agreement and agreement.get("cohen_kappa") is not None:
+        coders = join(agreement.get("coders", []), language)
+        lines.append(tell("agreement", coders=coders, kappa=agreement["cohen_kappa"]))
+    autocode = results.get("autocode")
+    if autocode and autocode.get("precision") is not None:
+        lines.append(tell("autocode", precision=autocode["precision"], recall=autocode["recall"]))
+    return lines[:5]
+
+
+def coding_names(data: CodingData, language: str | None = None) -> dict[str, str]:
+    """Names of a coding report's codes and touchpoints in *language*, by id.
+
+    They label the ids in :func:`coding_at_a_glance`.
+
+    Parameters
+    ----------
+    data : CodingData
+        The report's data (:func:`load_coding_data`).
+    language : str, optional
+        ``"zh"`` or ``"en"``; None is the report's language.
+
+    Returns
+    -------
+    dict
+        ``{code or touchpoint id: name}``.
+
+    Examples
+    --------
+    >>> from research.study import load_study
+    >>> coding_names(load_coding_data(load_study("sample")), "en")["hotline"]  # doctest: +SKIP
+    'Hotline'
+    """
+    language = resolve_language(language)
+    labels = {code.id: code.label(language) for code in data.codebook.codes}
+    labels.update({t.id: data.study.touchpoint_label(t.id, language) for t in data.study.touchpoints})
+    return labels
