@@ -42,6 +42,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from research.errors import DataError, from_validation_error
 from research.io import read_yaml, write_text
 from research.study import LANGUAGES, check_language
+from research.wording import resolve_language
 
 VALENCES = ("pain_point", "delight", "neutral")
 
@@ -67,11 +68,12 @@ class Code:
     codable: bool = True
     exclude_keywords: dict[str, list[str]] = field(default_factory=dict)
 
-    def label(self, language: str = "zh") -> str:
+    def label(self, language: str | None = None) -> str:
         """The name in *language*, falling back to the other language, then the id.
 
         A *language* other than ``zh``/``en`` (the report's language parameter) is a DataError.
         """
+        language = resolve_language(language)
         if language not in LANGUAGES:
             check_language(language, hint="set the run's language parameter to one of them or leave it out.")
         return self.name.get(language) or self.name.get("en") or self.name.get("zh") or self.id

@@ -132,7 +132,7 @@ def _check_quoted_text(
 
 
 def validate_codings(
-    codings: pd.DataFrame,
+    data: pd.DataFrame,
     *,
     codebook: Any = None,
     transcripts: Any = None,
@@ -151,7 +151,7 @@ def validate_codings(
     """
     path = Path(file) if file is not None else None
     texts = _transcript_map(transcripts)
-    frame = codings.copy()
+    frame = data.copy()
     frame.columns = [str(c).strip() for c in frame.columns]
     from_units = "unit_id" in frame and ("start" not in frame or "end" not in frame)
     if from_units:
@@ -280,12 +280,12 @@ def write_codings(path: str | Path, codings: pd.DataFrame) -> Path:
     return write_table(path, clean)
 
 
-def codings_to_units(codings: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
+def codings_to_units(data: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
     """Map coded spans to the coding units they overlap (by at least one character).
 
     Parameters
     ----------
-    codings : DataFrame
+    data : DataFrame
         Long form (:data:`CODING_COLUMNS`).
     units : DataFrame
         From :func:`research.coding.units_frame`.
@@ -307,11 +307,11 @@ def codings_to_units(codings: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame
     ['en01-T002-S01', 'en01-T002-S02']
     """
     columns = ["transcript_id", "unit_id", "code", "coder"]
-    if codings.empty or units.empty:
+    if data.empty or units.empty:
         return pd.DataFrame(columns=columns)
-    hits = _overlaps_sorted(codings, units)
+    hits = _overlaps_sorted(data, units)
     if hits is None:  # overlapping units (a custom segmentation): pairwise comparison
-        left = codings[CODING_COLUMNS].rename(columns={"start": "coding_start", "end": "coding_end"})
+        left = data[CODING_COLUMNS].rename(columns={"start": "coding_start", "end": "coding_end"})
         right = units[["transcript_id", "unit_id", "start", "end"]].reset_index(names="unit_order")
         merged = left.merge(right, on="transcript_id", how="inner")
         overlap = (merged["start"] < merged["coding_end"]) & (merged["coding_start"] < merged["end"])
@@ -360,9 +360,9 @@ def _overlaps_sorted(codings: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame
     )
 
 
-def coders(codings: pd.DataFrame) -> list[str]:
+def coders(data: pd.DataFrame) -> list[str]:
     """The coders of a codings table, sorted."""
-    return sorted(codings["coder"].astype(str).unique())
+    return sorted(data["coder"].astype(str).unique())
 
 
 def combine_codings(tables: Iterable[pd.DataFrame]) -> pd.DataFrame:

@@ -84,6 +84,7 @@ from research.coding.transcripts import Transcript
 from research.errors import DataError
 from research.io import atomic_open, detect_encoding
 from research.privacy import PersonalData, find_personal_data
+from research.wording import resolve_language
 
 NS_CODEBOOK = "urn:QDA-XML:codebook:1.0"
 SCHEMA_DIR = Path(__file__).resolve().parent / "schemas"
@@ -114,7 +115,7 @@ def _namespace(root: ET.Element) -> str:
 # --- codebook (.qdc) -----------------------------------------------------------------------------
 
 
-def write_qdc(path: str | Path, codebook: Codebook, *, language: str = "zh") -> Path:
+def write_qdc(path: str | Path, codebook: Codebook, *, language: str | None = None) -> Path:
     """Write *codebook* as a REFI-QDA codebook file (``.qdc``).
 
     A codebook read with :func:`read_qdc` or :func:`read_qdpx` is written back with its GUIDs,
@@ -125,9 +126,9 @@ def write_qdc(path: str | Path, codebook: Codebook, *, language: str = "zh") -> 
     ----------
     path : str or Path
     codebook : Codebook
-    language : {"zh", "en"}
+    language : {"zh", "en"}, optional
         Language of the names of codes the workbench wrote (the other names travel in the
-        workbench's processing instruction).
+        workbench's processing instruction). None is the report's language.
 
     Examples
     --------
@@ -139,6 +140,7 @@ def write_qdc(path: str | Path, codebook: Codebook, *, language: str = "zh") -> 
     >>> read_qdc(p).codes == cb.codes
     True
     """
+    language = resolve_language(language)
     from_file = isinstance(codebook, QdaCodebook)
     origin = codebook.origin if from_file else ORIGIN
     attributes = {"origin": origin} if origin is not None else {}
@@ -350,7 +352,7 @@ def write_qdpx(
     *,
     redact: bool = False,
     redact_names: Iterable[str] = (),
-    language: str = "zh",
+    language: str | None = None,
     project_name: str = "Touchpoint Workbench project",
     cases: pd.DataFrame | None = None,
 ) -> Path:
@@ -375,8 +377,8 @@ def write_qdpx(
         module notes). Default False: exchange between coders keeps the text as it is.
     redact_names : iterable of str
         Names to mask when *redact* is true (study.yml ``coding.redact_names``).
-    language : {"zh", "en"}
-        Language of the names of codes the workbench wrote.
+    language : {"zh", "en"}, optional
+        Language of the names of codes the workbench wrote. None is the report's language.
     project_name : str
     cases : DataFrame, optional
         Case attributes indexed by transcript id (:func:`research.coding.load_cases`); written
@@ -404,6 +406,7 @@ def write_qdpx(
     >>> read_qdpx(again).sources[0].guid == project.sources[0].guid
     True
     """
+    language = resolve_language(language)
     if isinstance(project, QdaProject):
         if redact:
             raise DataError(

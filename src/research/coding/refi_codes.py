@@ -18,7 +18,7 @@ import re
 import uuid
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from research.coding.codebook import Code, Codebook
 from research.errors import DataError
@@ -168,10 +168,32 @@ def _fields(instruction: str | None, description: str) -> dict[str, Any]:
     return {}
 
 
-def read_codes(
-    codes_element: ET.Element | None, ns: str
-) -> tuple[list[Code], dict[str, CodeRecord], dict[str, str]]:
-    """Codes (depth first), their records and GUID key -> code id."""
+class ReadCodes(NamedTuple):
+    """What :func:`read_codes` found in a REFI-QDA ``<Codes>`` element."""
+
+    #: The codes, depth first.
+    codes: list[Code]
+    #: Each code's REFI-QDA record, by code id.
+    records: dict[str, CodeRecord]
+    #: Code id by GUID key.
+    by_guid: dict[str, str]
+
+
+def read_codes(codes_element: ET.Element | None, ns: str) -> ReadCodes:
+    """Codes (depth first), their records and GUID key -> code id.
+
+    Parameters
+    ----------
+    codes_element : Element or None
+        The ``<Codes>`` element (None: no codes).
+    ns : str
+        The XML namespace of the file.
+
+    Returns
+    -------
+    ReadCodes
+        ``codes, records, by_guid``.
+    """
     codes: list[Code] = []
     records: dict[str, CodeRecord] = {}
     by_guid: dict[str, str] = {}
@@ -237,7 +259,7 @@ def read_codes(
     if codes_element is not None:
         for element in codes_element.findall(q(ns, "Code")):
             visit(element, None)
-    return codes, records, by_guid
+    return ReadCodes(codes, records, by_guid)
 
 
 def _human_description(code: Code) -> str | None:

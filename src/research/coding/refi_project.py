@@ -41,6 +41,7 @@ from research.coding.refi_codes import (
 )
 from research.coding.transcripts import Transcript, transcript_from_text
 from research.errors import DataError
+from research.wording import resolve_language
 
 NS_PROJECT = "urn:QDA-XML:project:1.0"
 #: ``xs:choice`` of the value of a ``VariableValue``, by ``typeOfVariable``.
@@ -540,8 +541,9 @@ def text_source_element(source: QdaTextSource, tag: str) -> ET.Element:
     return element
 
 
-def project_to_xml(project: QdaProject, *, language: str = "zh") -> ET.Element:
+def project_to_xml(project: QdaProject, *, language: str | None = None) -> ET.Element:
     """The ``Project`` element of *project* (children in the schema's order)."""
+    language = resolve_language(language)
     root = ET.Element(
         q(NS_PROJECT, "Project"), _attributes(project, _PROJECT_ATTRIBUTES) | project.extra_attributes
     )

@@ -106,7 +106,7 @@ class CodingData:
         """Every transcript id (the base of reach: respondents who said nothing coded count)."""
         return [t.id for t in self.transcripts]
 
-    def source(self, language: str = "en") -> str:
+    def source(self, language: str | None = None) -> str:
         """One sentence saying which coding the analysis uses, in *language* (zh or en).
 
         Examples
@@ -115,6 +115,7 @@ class CodingData:
         >>> load_coding_data(load_study("sample")).source()  # doctest: +SKIP
         "The analysis uses coder A's coding (24 of 24 transcripts)."
         """
+        language = resolve_language(language)
         if self.auto_coded and language == "zh":
             return (
                 f"本分析为自动编码（未经编码员核对）：码本的关键词与模式应用于 "
@@ -138,11 +139,12 @@ class CodingData:
             f"({coded} of {len(self.transcripts)} transcripts)."
         )
 
-    def overview(self, language: str = "en") -> pd.DataFrame:
+    def overview(self, language: str | None = None) -> pd.DataFrame:
         """One-row table: transcripts by language, units, codable codes, coded units, coders.
 
         Column names and the coding are in *language* (``"zh"`` or ``"en"``).
         """
+        language = resolve_language(language)
         zh = language == "zh"
         coding = AUTO_CODED if self.auto_coded else f"coder {self.reference_coder}"
         if zh:
@@ -160,10 +162,10 @@ class CodingData:
         return pd.DataFrame({name[0] if zh else name[1]: [value] for name, value in columns.items()})
 
 
-def choose_reference_coder(codings: pd.DataFrame, requested: str = "") -> str | None:
+def choose_reference_coder(data: pd.DataFrame, requested: str = "") -> str | None:
     """The coder whose coding the analysis uses.
 
-    *requested* if given (it must be a coder of *codings*); else the coder who coded the most
+    *requested* if given (it must be a coder of *data*); else the coder who coded the most
     transcripts (all of them, in a usual design), the first in the file on ties; None without
     codings.
 
@@ -179,7 +181,7 @@ def choose_reference_coder(codings: pd.DataFrame, requested: str = "") -> str | 
     >>> choose_reference_coder(codings), choose_reference_coder(codings.iloc[:0]) is None
     ('lee', True)
     """
-    coders = list(dict.fromkeys(codings["coder"].astype(str)))
+    coders = list(dict.fromkeys(data["coder"].astype(str)))
     if requested:
         if str(requested) not in coders:
             raise DataError(
@@ -191,7 +193,7 @@ def choose_reference_coder(codings: pd.DataFrame, requested: str = "") -> str | 
         return str(requested)
     if not coders:
         return None
-    coverage = codings.assign(coder=codings["coder"].astype(str)).groupby("coder")["transcript_id"].nunique()
+    coverage = data.assign(coder=data["coder"].astype(str)).groupby("coder")["transcript_id"].nunique()
     return max(coders, key=lambda c: (coverage[c], -coders.index(c)))
 
 
@@ -469,7 +471,7 @@ def cooccurrence_section(data: CodingData, language: str) -> Cooccurrence:
     )
 
 
-def top_pain_points(ranking: pd.DataFrame, top: int = 4) -> list[str]:
+def top_pain_points(data: pd.DataFrame, top: int = 4) -> list[str]:
     """The *top* pain points of a ranking that anybody mentioned (ids, best first).
 
     Examples
@@ -477,17 +479,17 @@ def top_pain_points(ranking: pd.DataFrame, top: int = 4) -> list[str]:
     >>> top_pain_points(pd.DataFrame({"code": ["wait", "bill"], "mentions": [3, 0]}))
     ['wait']
     """
-    return ranking.loc[ranking["mentions"] > 0, "code"].head(top).tolist()
+    return data.loc[data["mentions"] > 0, "code"].head(top).tolist()
 
 
 def quote_codes(
-    frequencies: pd.DataFrame, ranking: pd.DataFrame, codes: Sequence[str] = (), top: int = 4
+    data: pd.DataFrame, ranking: pd.DataFrame, codes: Sequence[str] = (), top: int = 4
 ) -> list[str]:
     """*codes*, else the *top* mentioned pain points and the two most mentioned delights."""
     if codes:
         return list(codes)
     pains = top_pain_points(ranking, top)
-    delights = frequencies.loc[(frequencies["valence"] == "delight") & (frequencies["mentions"] > 0), "code"]
+    delights = data.loc[(data["valence"] == "delight") & (data["mentions"] > 0), "code"]
     return pains + delights.head(2).tolist()
 
 
@@ -539,7 +541,7 @@ class SentimentCheck:
 
 
 def sentiment_section(
-    data: CodingData, sentiment: pd.DataFrame, label_column: str = "", language: str = "en"
+    data: CodingData, sentiment: pd.DataFrame, label_column: str = "", language: str | None = None
 ) -> SentimentCheck:
     """Check the sentiment suggestion against researcher labels or human-coded valence.
 
@@ -562,6 +564,7 @@ def sentiment_section(
         The label column is not in the respondents file, there is no respondents file, or a
         label is not accepted.
     """
+    language = resolve_language(language)
     if label_column:
         if data.cases is None:
             raise DataError(

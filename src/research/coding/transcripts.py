@@ -52,7 +52,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import pandas as pd
 
@@ -731,9 +731,16 @@ def load_transcripts(study: Any, *, file_id: str | None = None) -> list[Transcri
     return transcripts
 
 
-def transcript_problems(
-    study: Any, *, file_id: str | None = None
-) -> tuple[list[Transcript], list[DataError]]:
+class TranscriptProblems(NamedTuple):
+    """The transcripts of a source that could be read, and every problem found reading it."""
+
+    #: The transcripts read, sorted by id; complete only when there are no problems.
+    transcripts: list[Transcript]
+    #: One DataError per problem.
+    problems: list[DataError]
+
+
+def transcript_problems(study: Any, *, file_id: str | None = None) -> TranscriptProblems:
     """Read every transcript of a source and collect every problem instead of stopping at one.
 
     Checks (each a :class:`~research.errors.DataError` naming the file and, where there is one,
@@ -744,8 +751,8 @@ def transcript_problems(
 
     Returns
     -------
-    tuple of (list of Transcript, list of DataError)
-        The transcripts that could be read (sorted by id) and the problems; the transcripts
+    TranscriptProblems
+        ``transcripts`` that could be read (sorted by id) and ``problems``; the transcripts
         are complete only when there are no problems.
 
     Examples
@@ -766,7 +773,7 @@ def transcript_problems(
     try:
         patterns = speaker_pattern_list(_coding_section(study).get("speaker_patterns"), file=yml)
     except DataError as problem:
-        return [], [problem]
+        return TranscriptProblems([], [problem])
     language = spec.options.get("language") or None
     if language is not None:
         try:
@@ -778,12 +785,13 @@ def transcript_problems(
         from research.coding.refi import read_qdpx
 
         try:
-            return read_qdpx(folder, language=language, speaker_patterns=patterns).transcripts, problems
+            project = read_qdpx(folder, language=language, speaker_patterns=patterns)
         except DataError as problem:
-            return [], [*problems, problem]
+            return TranscriptProblems([], [*problems, problem])
+        return TranscriptProblems(project.transcripts, problems)
     if folder.is_file() and folder.suffix.lower() in TABLE_SUFFIXES:
         transcripts = _table_transcripts(folder, spec, patterns, language, problems)
-        return sorted(transcripts, key=lambda t: t.id), problems
+        return TranscriptProblems(sorted(transcripts, key=lambda t: t.id), problems)
     files = (
         sorted(p for p in folder.iterdir() if p.suffix.lower() in TRANSCRIPT_SUFFIXES and p.is_file())
         if folder.is_dir()
@@ -818,7 +826,7 @@ def transcript_problems(
             )
         except DataError as problem:
             problems.append(problem)
-    return sorted(transcripts, key=lambda t: t.id), problems
+    return TranscriptProblems(sorted(transcripts, key=lambda t: t.id), problems)
 
 
 def _table_transcripts(
