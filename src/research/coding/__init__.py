@@ -1,6 +1,6 @@
-"""Qualitative interview coding: transcripts, codebooks, REFI-QDA exchange, auto-coding,
-agreement, analysis and sentiment.
+"""Qualitative interview coding.
 
+Transcripts, codebooks, REFI-QDA exchange, auto-coding, agreement, analysis and sentiment.
 The public API is re-exported here and imported on first use (see research._lazy).
 """
 

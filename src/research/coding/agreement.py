@@ -1,5 +1,7 @@
-"""Inter-coder agreement: Cohen's kappa, Fleiss' kappa, Krippendorff's alpha, and per-code
-agreement of coders' codings at the unit level.
+"""Inter-coder agreement.
+
+Cohen's kappa, Fleiss' kappa, Krippendorff's alpha, and per-code agreement of coders' codings
+at the unit level.
 
 The coefficients come from the field's libraries (statsmodels ``cohens_kappa`` /
 ``fleiss_kappa``, the ``krippendorff`` package); this module shapes codings into their inputs.
@@ -17,7 +19,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import krippendorff
 import numpy as np
@@ -215,7 +217,7 @@ def krippendorff_alpha(reliability_data: Any, level_of_measurement: str = "nomin
     pairable = (~np.isnan(values)).sum(0) >= 2
     if not pairable.any():
         raise DataError("No unit is coded by two coders", hint="Alpha needs units coded at least twice.")
-    return float(krippendorff.alpha(reliability_data=values, level_of_measurement=level))
+    return float(krippendorff.alpha(reliability_data=values, level_of_measurement=cast(Any, level)))
 
 
 # --- agreement of codings --------------------------------------------------------------------
@@ -314,7 +316,7 @@ def code_agreement(
     coders: Sequence[str] | None = None,
     redact_names: Sequence[str] = (),
 ) -> AgreementResult:
-    """Agreement of two or more coders, per code and overall, at the unit level.
+    r"""Agreement of two or more coders, per code and overall, at the unit level.
 
     Each coder's spans are mapped to coding units by overlap
     (:func:`research.coding.codings_to_units`); for every unit and code a coder either applied
@@ -354,7 +356,7 @@ def code_agreement(
     Examples
     --------
     >>> from research.coding.transcripts import transcript_from_text, units_frame
-    >>> t = transcript_from_text("Q: a\\nA: wait\\nQ: b\\nA: bill\\nQ: c\\nA: wait, bill", "r1")
+    >>> t = transcript_from_text("Q: a\nA: wait\nQ: b\nA: bill\nQ: c\nA: wait, bill", "r1")
     >>> units = units_frame([t])
     >>> def span(turn):
     ...     return units.loc[turn - 1, "start"], units.loc[turn - 1, "end"]
@@ -454,7 +456,7 @@ def _disagreements(
     redact_names: Sequence[str],
 ) -> pd.DataFrame:
     columns = ["transcript_id", "unit_id", "text", "code", "coded_by", "not_coded_by"]
-    split = present.any(0) & ~present.all(0)  # codes x units
+    split = np.asarray(present.any(0) & ~present.all(0))  # codes x units
     rows = []
     for unit_position in np.flatnonzero(split.any(0)):
         unit = units.iloc[unit_position]

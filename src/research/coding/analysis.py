@@ -1,5 +1,6 @@
-"""What the coded interviews say: code frequencies, crosstabs, co-occurrence, pain-point ranking
-and representative quotes.
+"""What the coded interviews say.
+
+Code frequencies, crosstabs, co-occurrence, pain-point ranking and representative quotes.
 
 Everything works on codings mapped to coding units (``transcript_id, unit_id, code``, e.g. from
 :func:`research.coding.codings_to_units`): a *mention* is one unit coded with the code (a code
@@ -24,7 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -246,8 +247,10 @@ def code_by_segment(
 
 @dataclass
 class Cooccurrence:
-    """Co-occurrence of codes: ``counts`` (square, diagonal = units or transcripts with the code)
-    and ``jaccard`` (|A and B| / |A or B|, 0..1, diagonal 1); ``level`` says what was counted.
+    """Co-occurrence of codes.
+
+    ``counts`` (square, diagonal = units or transcripts with the code) and ``jaccard``
+    (|A and B| / |A or B|, 0..1, diagonal 1); ``level`` says what was counted.
     """
 
     counts: pd.DataFrame
@@ -472,7 +475,10 @@ def representative_quotes(
     """
     language = resolve_language(language)
     require_columns(data, ["transcript_id", "start", "end", "code"], file=None)
-    text_of = dict(transcripts) if isinstance(transcripts, Mapping) else {t.id: t.text for t in transcripts}
+    if isinstance(transcripts, Mapping):
+        text_of = dict(transcripts)
+    else:
+        text_of = {t.id: t.text for t in cast(Iterable[Any], transcripts)}
     names = tuple(names)
     wanted = list(codes) if codes is not None else sorted(data["code"].unique())
     rows = []

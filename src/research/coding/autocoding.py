@@ -85,11 +85,12 @@ class Rule:
 
     @property
     def name(self) -> str:
+        """``kind:language``, e.g. ``keyword:zh``."""
         return f"{self.kind}:{self.language}"
 
 
 class RuleMatcher:
-    """Keywords in one Aho-Corasick automaton plus patterns in one combined regex.
+    r"""Keywords in one Aho-Corasick automaton plus patterns in one combined regex.
 
     Parameters
     ----------
@@ -103,7 +104,7 @@ class RuleMatcher:
     Examples
     --------
     >>> m = RuleMatcher([Rule("wait", "keyword", "zh", "等了半天"), Rule("wait", "keyword", "en", "on hold"),
-    ...                  Rule("ad", "keyword", "en", "ad"), Rule("wait", "pattern", "zh", r"等了\\d+分钟")])
+    ...                  Rule("ad", "keyword", "en", "ad"), Rule("wait", "pattern", "zh", r"等了\d+分钟")])
     >>> [(s, e, r.label, r.kind) for s, e, r in m.scan("I had been ON HOLD; 等了半天，等了40分钟")]
     [(11, 18, 'wait', 'keyword'), (20, 24, 'wait', 'keyword'), (25, 31, 'wait', 'pattern')]
     """
@@ -370,7 +371,7 @@ def _add_touchpoints(
     for unit_id, code_id in zip(frame["unit_id"], frame["code"], strict=True):
         linked = list(codebook.code(code_id).touchpoints)
         named = [t for t in linked if t in mentioned.get(unit_id, set())]
-        chosen.append((named or linked or [None])[0])
+        chosen.append(next(iter(named or linked), None))
     frame = frame.copy()
     frame["touchpoint"] = chosen
     frame["stage"] = [stage_of.get(t) if t else None for t in chosen]

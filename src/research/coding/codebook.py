@@ -1,4 +1,4 @@
-"""The codebook: hierarchical themes and codes, with their definitions and auto-coding rules.
+r"""The codebook: hierarchical themes and codes, with their definitions and auto-coding rules.
 
 A codebook is a YAML file (file role ``codebook`` in study.yml)::
 
@@ -20,7 +20,7 @@ A codebook is a YAML file (file role ``codebook`` in study.yml)::
         stages: [after-sales]
         keywords: {zh: [等了半天, 打不进去], en: [on hold, waited]}
         exclude_keywords: {zh: [营业厅等了半天]}  # a match inside one of these does not count
-        patterns: {zh: ['等了?\\d+分钟'], en: ['\\bon hold for \\d+']}
+        patterns: {zh: ['等了?\d+分钟'], en: ['\bon hold for \d+']}
         color: "#D55E00"
 
 Validation (:func:`load_codebook`) reports the file and the field path (``codes[3].parent``)
@@ -118,6 +118,7 @@ class Codebook:
 
     @property
     def ids(self) -> list[str]:
+        """Every code's id, in codebook order."""
         return [c.id for c in self.codes]
 
     @property
@@ -164,8 +165,10 @@ class Codebook:
         return chain[-1] if chain else code_id
 
     def frame(self) -> pd.DataFrame:
-        """One row per code: ``id, parent, theme, level, name_zh, name_en, valence, touchpoints,
-        stages, codable, definition, include, exclude, example, color`` (lists joined by ``; ``).
+        """One row per code.
+
+        Columns ``id, parent, theme, level, name_zh, name_en, valence, touchpoints, stages,
+        codable, definition, include, exclude, example, color`` (lists joined by ``; ``).
         """
         rows = [
             {
@@ -324,7 +327,7 @@ def codebook_from_dict(data: Any, *, file: str | Path | None = None, study: Any 
         Code(
             id=c.id,
             parent=c.parent,
-            name=dict(c.name),
+            name={str(language): name for language, name in c.name.items()},
             definition=c.definition,
             include=c.include,
             exclude=c.exclude,
@@ -351,8 +354,9 @@ def _declares_stages(study: Any) -> bool:
 
 
 def _check_against_study(codes: list[_CodeModel], study: Any, file: str | Path | None) -> None:
-    """Touchpoints of codes must be in the catalog, stages among the study's stages; a study
-    without a catalog (or without declared stages) accepts any id there.
+    """Check that the codes' touchpoints are in the catalog and their stages the study's.
+
+    A study without a catalog (or without declared stages) accepts any id there.
     """
     touchpoints = {t.id for t in study.touchpoints}
     check_touchpoints = bool(getattr(study, "has_catalog", True))
@@ -414,7 +418,14 @@ def load_codebook(path: str | Path, *, study: Any = None) -> Codebook:
     if path.suffix.lower() in (".qdc", ".qdpx"):  # REFI-QDA codebook or project
         from research.coding.refi import read_qdc, read_qdpx
 
-        return read_qdc(path) if path.suffix.lower() == ".qdc" else read_qdpx(path).codebook
+        if path.suffix.lower() == ".qdc":
+            return read_qdc(path)
+        codebook = read_qdpx(path).codebook
+        if codebook is None:
+            raise DataError(
+                "The REFI-QDA project has no codebook", file=path, hint="Export it with its codes."
+            )
+        return codebook
     data = read_yaml(
         path,
         what="The codebook",

@@ -1,7 +1,7 @@
-"""Codings in long form: one row per coded span (transcript, start, end, code, coder).
+r"""Codings in long form: one row per coded span (transcript, start, end, code, coder).
 
 Positions are code points into :attr:`research.coding.Transcript.text` (line endings
-normalised to ``\\n``), end exclusive. A file may instead name coding units (``unit_id``
+normalised to ``\n``), end exclusive. A file may instead name coding units (``unit_id``
 column without ``start``/``end``); the spans are then taken from the transcripts' units.
 Optional columns kept as they are: ``unit_id``, ``text``, ``memo``.
 """
@@ -32,7 +32,7 @@ def _transcript_map(transcripts: Any) -> dict[str, Any]:
     return {t.id: t for t in transcripts}
 
 
-def _spans_from_units(frame: pd.DataFrame, transcripts: dict[str, Any], path: Path) -> pd.DataFrame:
+def _spans_from_units(frame: pd.DataFrame, transcripts: dict[str, Any], path: Path | None) -> pd.DataFrame:
     if not transcripts:
         raise DataError(
             "The codings name units but have no start/end columns",
@@ -222,8 +222,9 @@ def read_codings(
     encoding: str | None = None,
     sheet: str | int | None = None,
 ) -> pd.DataFrame:
-    """Read a codings file (CSV, CSV.GZ, TSV, XLSX, or the codings of a REFI-QDA ``.qdpx``
-    project) in long form and validate it.
+    r"""Read a codings file in long form and validate it.
+
+    The file is a CSV, CSV.GZ, TSV or XLSX table, or the codings of a REFI-QDA ``.qdpx`` project.
 
     Parameters
     ----------
@@ -250,7 +251,7 @@ def read_codings(
     --------
     >>> import tempfile, pathlib
     >>> p = pathlib.Path(tempfile.mkdtemp()) / "codings.csv"
-    >>> _ = p.write_text("transcript_id,start,end,code,coder\\nzh01,5,12,hotline_wait,A\\n")
+    >>> _ = p.write_text("transcript_id,start,end,code,coder\nzh01,5,12,hotline_wait,A\n")
     >>> read_codings(p).dtypes["start"]
     dtype('int64')
     """
@@ -281,7 +282,7 @@ def write_codings(path: str | Path, codings: pd.DataFrame) -> Path:
 
 
 def codings_to_units(data: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
-    """Map coded spans to the coding units they overlap (by at least one character).
+    r"""Map coded spans to the coding units they overlap (by at least one character).
 
     Parameters
     ----------
@@ -299,7 +300,7 @@ def codings_to_units(data: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
     Examples
     --------
     >>> from research.coding.transcripts import transcript_from_text, units_frame
-    >>> t = transcript_from_text("Q: Hi.\\nA: Long wait. Rude staff.", "en01")
+    >>> t = transcript_from_text("Q: Hi.\nA: Long wait. Rude staff.", "en01")
     >>> units = units_frame([t], unit="sentence")
     >>> spans = pd.DataFrame({"transcript_id": ["en01"], "start": [10], "end": [26],
     ...                       "code": ["wait"], "coder": ["A"]})

@@ -100,7 +100,7 @@ def _check_codings_file(
             )
     if transcripts is not None:
         ids = frame["transcript_id"].dropna().astype(str).str.strip()
-        unknown_ids = sorted(set(ids) - {t.id for t in transcripts} - unreadable)
+        unknown_ids = sorted(set(ids) - {t.id for t in transcripts} - (unreadable or set()))
         if unknown_ids:
             row = int(ids[ids.isin(unknown_ids)].index[0]) + 2
             problems.append(

@@ -1,5 +1,7 @@
-"""REFI-QDA exchange: codebooks (``.qdc``) and projects (``.qdpx``) for NVivo, ATLAS.ti, MAXQDA,
-QualCoder and other tools that implement the REFI-QDA 1.5 standard (www.qdasoftware.org).
+r"""REFI-QDA exchange: codebooks (``.qdc``) and projects (``.qdpx``).
+
+For NVivo, ATLAS.ti, MAXQDA, QualCoder and other tools that implement the REFI-QDA 1.5
+standard (www.qdasoftware.org).
 
 What is written validates against the published schemas vendored in
 ``research/coding/schemas`` (see :func:`validate_qdc`, :func:`validate_qdpx`).
@@ -29,7 +31,7 @@ Choices
 * **Positions.** ``startPosition``/``endPosition`` count Unicode code points from 0, end
   exclusive (REFI-QDA). Sources are kept as stored (BOM and encoding remembered, CRLF kept), so
   positions stay valid on a round trip; the workbench views (``project.transcripts``,
-  ``project.codings``) normalise CRLF to ``\\n`` and shift every position accordingly. Text
+  ``project.codings``) normalise CRLF to ``\n`` and shift every position accordingly. Text
   given inline as ``PlainTextContent`` reaches us with LF line ends (XML parsers normalise
   them), so positions there count the LF text.
 * **Redaction.** Exchange between coders needs the full text, so the default is ``redact=False``.
@@ -141,13 +143,15 @@ def write_qdc(path: str | Path, codebook: Codebook, *, language: str | None = No
     True
     """
     language = resolve_language(language)
-    from_file = isinstance(codebook, QdaCodebook)
-    origin = codebook.origin if from_file else ORIGIN
+    if isinstance(codebook, QdaCodebook):
+        origin, extra, code_sets = codebook.origin, codebook.extra_attributes, codebook.sets
+    else:
+        origin, extra, code_sets = ORIGIN, {}, []
     attributes = {"origin": origin} if origin is not None else {}
-    attributes |= codebook.extra_attributes if from_file else {}
+    attributes |= extra
     root = ET.Element(q(NS_CODEBOOK, "CodeBook"), attributes)
     root.append(codes_element(codebook, NS_CODEBOOK, language, notes=False))
-    sets = sets_element(codebook.sets if from_file else [], NS_CODEBOOK, member_attribute="guid")
+    sets = sets_element(code_sets, NS_CODEBOOK, member_attribute="guid")
     if sets is not None:
         root.append(sets)
     with atomic_open(path, "wb") as handle:
@@ -273,7 +277,7 @@ def project_from_workbench(
     project_name: str = "Touchpoint Workbench project",
     cases: pd.DataFrame | None = None,
 ) -> QdaProject:
-    """A :class:`QdaProject` of the workbench's transcripts, codebook, codings and cases.
+    r"""A :class:`QdaProject` of the workbench's transcripts, codebook, codings and cases.
 
     Parameters are those of :func:`write_qdpx`. GUIDs are stable: a code read from a file keeps
     its GUID (:class:`~research.coding.refi_codes.QdaCodebook`), everything else gets a UUID-5
@@ -283,7 +287,7 @@ def project_from_workbench(
     --------
     >>> from research.coding.codebook import codebook_from_dict
     >>> from research.coding.transcripts import transcript_from_text
-    >>> t = transcript_from_text("Q: Hotline?\\nA: On hold for ages.", "en01")
+    >>> t = transcript_from_text("Q: Hotline?\nA: On hold for ages.", "en01")
     >>> cb = codebook_from_dict({"codes": [{"id": "wait", "name": {"en": "Long wait"}}]})
     >>> c = pd.DataFrame({"transcript_id": ["en01"], "start": [15], "end": [32], "code": ["wait"],
     ...                   "coder": ["A"]})
@@ -298,7 +302,7 @@ def project_from_workbench(
     coders = sorted(codings["coder"].astype(str).unique()) if len(codings) else []
     users = [QdaUser(stable_guid("user", coder), coder) for coder in coders]
     has_memo = "memo" in codings.columns
-    sources = []
+    sources: list[QdaTextSource | ET.Element] = []
     for transcript in transcripts:
         items = find_personal_data(transcript.text, redact_names) if redact else []
         source_text = _redacted(transcript.text, items)
@@ -356,7 +360,7 @@ def write_qdpx(
     project_name: str = "Touchpoint Workbench project",
     cases: pd.DataFrame | None = None,
 ) -> Path:
-    """Write a REFI-QDA project (``.qdpx``).
+    r"""Write a REFI-QDA project (``.qdpx``).
 
     Either a whole :class:`QdaProject` (as read by :func:`read_qdpx`: written back with
     everything it holds), or the workbench's transcripts, codebook and codings, turned into a
@@ -393,7 +397,7 @@ def write_qdpx(
     >>> import tempfile, pathlib
     >>> from research.coding.codebook import codebook_from_dict
     >>> from research.coding.transcripts import transcript_from_text
-    >>> t = transcript_from_text("Q: Hotline?\\nA: On hold for ages.", "en01")
+    >>> t = transcript_from_text("Q: Hotline?\nA: On hold for ages.", "en01")
     >>> cb = codebook_from_dict({"codes": [{"id": "wait", "name": {"en": "Long wait"}}]})
     >>> c = pd.DataFrame({"transcript_id": ["en01"], "start": [15], "end": [32], "code": ["wait"],
     ...                   "coder": ["A"]})
@@ -444,9 +448,9 @@ def _archive_texts(
 ) -> dict[str, tuple[str, str, bool]]:
     """Decoded text of every ``internal://`` plain-text file: path -> (text, encoding, bom)."""
     ns = _namespace(root)
-    texts = {}
+    texts: dict[str, tuple[str, str, bool]] = {}
     for element in [*root.iter(q(ns, "TextSource")), *root.iter(q(ns, "Note"))]:
-        plain_path = element.get("plainTextPath")
+        plain_path = element.get("plainTextPath") or ""
         member = source_member(plain_path, folder)
         if member is None or element.find(q(ns, "PlainTextContent")) is not None:
             continue
@@ -525,14 +529,15 @@ def read_qdpx(
             n: archive.read(n) for n in names if n != qde[0] and n not in consumed and not n.endswith("/")
         }
     project = project_from_xml(root, texts, f"{path}!{qde[0]}")
-    project.codebook.path = path
+    if project.codebook is not None:
+        project.codebook.path = path
     project.files, project.source_folder, project.qde_name = files, folder, qde[0]
     project.language, project.speaker_patterns = language, speaker_patterns
     return project
 
 
 def read_qdpx_cases(path: str | Path) -> pd.DataFrame:
-    """Case variables of a REFI-QDA project, one row per case, indexed by ``transcript_id``.
+    r"""Case variables of a REFI-QDA project, one row per case, indexed by ``transcript_id``.
 
     The same as ``read_qdpx(path).case_variables()``: a case linked to one source is keyed by
     that source's name (suffix dropped), else by the case name. Values are returned as text.
@@ -542,7 +547,7 @@ def read_qdpx_cases(path: str | Path) -> pd.DataFrame:
     >>> import tempfile, pathlib
     >>> from research.coding.codebook import codebook_from_dict
     >>> from research.coding.transcripts import transcript_from_text
-    >>> t = transcript_from_text("Q: Hi\\nA: Hello", "zh01")
+    >>> t = transcript_from_text("Q: Hi\nA: Hello", "zh01")
     >>> cb = codebook_from_dict({"codes": [{"id": "x", "name": {"en": "X"}}]})
     >>> cases = pd.DataFrame({"region": ["east"]}, index=pd.Index(["zh01"], name="transcript_id"))
     >>> p = write_qdpx(pathlib.Path(tempfile.mkdtemp()) / "p.qdpx", [t], cb, cases=cases)
@@ -577,8 +582,9 @@ def validate_qdc(path: str | Path) -> None:
 
 
 def validate_qdpx(path: str | Path) -> None:
-    """Raise :class:`DataError` unless the project inside *path* validates against the REFI-QDA
-    project schema (``Project-mrt2019.xsd``).
+    """Raise :class:`DataError` unless the project inside *path* validates.
+
+    The schema is REFI-QDA's project schema (``Project-mrt2019.xsd``).
     """
     path = Path(path)
     with zipfile.ZipFile(path) as archive:

@@ -100,9 +100,11 @@ class QdaSet:
 
 
 class QdaCodebook(Codebook):
-    """A :class:`Codebook` read from a REFI-QDA file: it remembers each code's GUID, the
-    file's own attributes and descriptions (:class:`CodeRecord`), the code sets, the origin and
-    other attributes of a ``.qdc`` root (``extra_attributes``, e.g. ``xsi:schemaLocation``).
+    """A :class:`Codebook` read from a REFI-QDA file.
+
+    It remembers each code's GUID, the file's own attributes and descriptions
+    (:class:`CodeRecord`), the code sets, the origin and other attributes of a ``.qdc`` root
+    (``extra_attributes``, e.g. ``xsi:schemaLocation``).
 
     Examples
     --------
@@ -328,7 +330,7 @@ def read_sets(sets_element: ET.Element | None, ns: str) -> list[QdaSet]:
         return []
     out = []
     for element in sets_element.findall(q(ns, "Set")):
-        members = [m.get("targetGUID") or m.get("guid", "") for m in element.findall(q(ns, "MemberCode"))]
+        members = [m.get("targetGUID") or m.get("guid") or "" for m in element.findall(q(ns, "MemberCode"))]
         out.append(
             QdaSet(
                 guid=element.get("guid", ""),

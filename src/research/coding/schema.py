@@ -1,4 +1,4 @@
-"""The ``coding:`` section of study.yml, validated when the study is loaded.
+r"""The ``coding:`` section of study.yml, validated when the study is loaded.
 
 Shape (every field optional)::
 
@@ -13,7 +13,7 @@ Shape (every field optional)::
                                         # codings (each unless named above)
       unit: turn                        # coding unit: "turn", "paragraph" or "sentence"
       speaker_patterns:                 # speaker labels, tried before the built-in ones
-        interviewer: ['客服(?:\\d+)?', 'Agent']   # regex of the label before the colon
+        interviewer: ['客服(?:\d+)?', 'Agent']   # regex of the label before the colon
         respondent: ['被访人', '客户经理']
         other: ['翻译']                # a third speaker: not analysed as a respondent
         not_speaker: ['比如']          # a line start like "比如：" that is text, not a speaker

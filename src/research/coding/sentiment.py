@@ -354,7 +354,7 @@ def parse_sentiment_labels(values: pd.Series, *, file: Any = None, column: str |
     >>> parse_sentiment_labels(pd.Series(["Positive", "差评", None, "neu"])).tolist()
     ['positive', 'negative', nan, 'neutral']
     """
-    parsed = []
+    parsed: list[Any] = []
     for position, raw in enumerate(values.tolist()):
         if raw is None or (isinstance(raw, float) and np.isnan(raw)) or not str(raw).strip():
             parsed.append(np.nan)

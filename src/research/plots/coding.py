@@ -1,5 +1,6 @@
-"""Figures of the interview-coding pillar: code frequencies, pain-point ranking, co-occurrence and
-code x stage heatmaps. Each takes the table of :mod:`research.coding.analysis` and returns a
+"""Figures of the interview-coding pillar.
+
+Code frequencies, pain-point ranking, co-occurrence and code x stage heatmaps. Each takes the table of :mod:`research.coding.analysis` and returns a
 matplotlib Figure labelled in the study's language. Figures are built outside pyplot, so a
 notebook shows each once (as the cell's value) and nothing accumulates in pyplot's registry.
 """

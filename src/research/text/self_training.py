@@ -41,8 +41,8 @@ C = 3.0
 class PseudoLabels(NamedTuple):
     """Texts chosen as pseudo-labels and their labels (:func:`pseudo_labels`)."""
 
-    #: Positions of the chosen texts.
-    index: np.ndarray
+    #: Positions of the chosen texts (``index`` would shadow :meth:`tuple.index`).
+    positions: np.ndarray
     #: 0 (negative end) or 1 (positive end), one per chosen text.
     labels: np.ndarray
 
