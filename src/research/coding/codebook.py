@@ -37,9 +37,9 @@ from typing import Any, Literal
 
 import pandas as pd
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
-from research.errors import DataError, from_validation_error
+from research.errors import DataError, validated
 from research.io import read_yaml, write_text
 from research.study import LANGUAGES, check_language
 from research.wording import resolve_language
@@ -264,15 +264,13 @@ def codebook_from_dict(data: Any, *, file: str | Path | None = None, study: Any 
     """
     if not isinstance(data, dict):
         raise DataError("A codebook must be a mapping with a 'codes' list", file=file)
-    try:
-        model = _CodebookModel.model_validate(data)
-    except ValidationError as exc:
-        raise from_validation_error(
-            exc,
-            file=file,
-            what="codebook",
-            hint="See data/raw/sample/interviews/codebook.yml for a valid example.",
-        ) from None
+    model = validated(
+        _CodebookModel,
+        data,
+        file=file,
+        what="codebook",
+        hint="See data/raw/sample/interviews/codebook.yml for a valid example.",
+    )
     codes = model.codes
     seen: dict[str, int] = {}
     for index, code in enumerate(codes):

@@ -285,15 +285,16 @@ def project_from_workbench(
 
     Examples
     --------
-    >>> from research.coding.codebook import codebook_from_dict
-    >>> from research.coding.transcripts import transcript_from_text
-    >>> t = transcript_from_text("Q: Hotline?\nA: On hold for ages.", "en01")
-    >>> cb = codebook_from_dict({"codes": [{"id": "wait", "name": {"en": "Long wait"}}]})
-    >>> c = pd.DataFrame({"transcript_id": ["en01"], "start": [15], "end": [32], "code": ["wait"],
-    ...                   "coder": ["A"]})
-    >>> p = project_from_workbench([t], cb, c)
-    >>> [u.name for u in p.users], p.sources[0].selections[0].start
-    (['A'], 15)
+    >>> from research.coding import codebook_from_dict, transcript_from_text
+    >>> texts = [transcript_from_text("A: On hold for ages.", "en01")]
+    >>> codebook = codebook_from_dict({"codes": [{"id": "wait", "name": {"en": "Long wait"}}]})
+    >>> spans = pd.DataFrame({"transcript_id": ["en01"], "start": [3], "end": [20], "code": ["wait"],
+    ...                       "coder": ["A"]})
+    >>> project = project_from_workbench(texts, codebook, spans)
+    >>> [u.name for u in project.users], project.sources[0].selections[0].start
+    (['A'], 3)
+    >>> project_from_workbench(texts, codebook, spans).sources[0].guid == project.sources[0].guid
+    True
     """
     transcripts = sorted(transcripts, key=lambda t: t.id)
     codings = codings if codings is not None else pd.DataFrame(columns=CODING_COLUMNS)
@@ -544,13 +545,12 @@ def read_qdpx_cases(path: str | Path) -> pd.DataFrame:
 
     Examples
     --------
-    >>> import tempfile, pathlib
-    >>> from research.coding.codebook import codebook_from_dict
-    >>> from research.coding.transcripts import transcript_from_text
-    >>> t = transcript_from_text("Q: Hi\nA: Hello", "zh01")
-    >>> cb = codebook_from_dict({"codes": [{"id": "x", "name": {"en": "X"}}]})
+    >>> import pathlib, tempfile
+    >>> from research.coding import codebook_from_dict, transcript_from_text
     >>> cases = pd.DataFrame({"region": ["east"]}, index=pd.Index(["zh01"], name="transcript_id"))
-    >>> p = write_qdpx(pathlib.Path(tempfile.mkdtemp()) / "p.qdpx", [t], cb, cases=cases)
+    >>> texts, codes = [transcript_from_text("A: Hello", "zh01")], [{"id": "x", "name": {"en": "X"}}]
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> p = write_qdpx(folder / "p.qdpx", texts, codebook_from_dict({"codes": codes}), cases=cases)
     >>> read_qdpx_cases(p).loc["zh01", "region"]
     'east'
     """

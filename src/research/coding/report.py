@@ -425,15 +425,22 @@ def segment_section(data: CodingData, segment: str, codes: Iterable[str] | None 
             missing_zh=f"本研究没有受访者文件，无法按 {segment!r} 比较编码。",
             remedy_zh="声明一个 role 为 respondents 的文件（含访谈稿编号列与分群列）。",
         )
-    if segment not in data.cases.columns:
-        raise DataError(
-            "The segment is not a column of the respondents file",
-            file=data.study.file(data.files.respondents),
-            column=segment,
-            hint=f"Columns: {list(data.cases.columns)}.",
-        )
+    _respondents_column(data, segment, "segment")
     table = code_by_segment(data.coded, data.cases, segment, codes=codes)
     return table.pivot(index="code", columns=segment, values="reach")
+
+
+def _respondents_column(data: CodingData, column: str, what: str) -> pd.Series:
+    """The respondents file's *column*; a DataError naming the file's columns when it has none."""
+    cases = data.cases if data.cases is not None else pd.DataFrame()
+    if column not in cases.columns:
+        raise DataError(
+            f"The {what} is not a column of the respondents file",
+            file=data.study.file(data.files.respondents),
+            column=column,
+            hint=f"Columns: {list(cases.columns)}.",
+        )
+    return cases[column]
 
 
 def cooccurrence_section(data: CodingData, language: str) -> Cooccurrence:
@@ -573,15 +580,10 @@ def sentiment_section(
                 value=label_column,
                 hint="Declare a file with role respondents that holds the labels.",
             )
-        if label_column not in data.cases.columns:
-            raise DataError(
-                "The sentiment label column is not a column of the respondents file",
-                file=data.study.file(data.files.respondents),
-                column=label_column,
-                hint=f"Columns: {list(data.cases.columns)}.",
-            )
         labels = parse_sentiment_labels(
-            data.cases[label_column], file=data.study.file(data.files.respondents), column=label_column
+            _respondents_column(data, label_column, "sentiment label column"),
+            file=data.study.file(data.files.respondents),
+            column=label_column,
         )
         scored = text_sentiment(data.units, data.codebook)
         extended = label_agreement(scored, labels)

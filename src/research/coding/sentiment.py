@@ -28,6 +28,7 @@ from research.coding.transcripts import detect_language
 from research.errors import DataError
 from research.io import require_columns
 from research.text.self_training import MIN_TEXTS
+from research.text.supervised import label_confusion
 
 POSITIVE_THRESHOLD, NEGATIVE_THRESHOLD = 0.05, -0.05
 #: Lexicon weight of codebook keywords (pysenti's weights run to about +-6, VADER's to +-4).
@@ -319,13 +320,7 @@ def _agreement(compared: pd.DataFrame) -> SentimentAgreement:
 
     accuracy = float((compared["human"] == compared["suggested"]).mean())
     kappa = float(cohen_kappa(compared["human"], compared["suggested"]))
-    confusion = pd.crosstab(
-        pd.Categorical(compared["human"], categories=LABELS),
-        pd.Categorical(compared["suggested"], categories=LABELS),
-        rownames=["human"],
-        colnames=["suggested"],
-        dropna=False,
-    )
+    confusion = label_confusion(compared["human"], compared["suggested"], LABELS, ("human", "suggested"))
     return SentimentAgreement(accuracy, kappa, len(compared), confusion, compared)
 
 
@@ -354,23 +349,18 @@ def parse_sentiment_labels(values: pd.Series, *, file: Any = None, column: str |
     >>> parse_sentiment_labels(pd.Series(["Positive", "差评", None, "neu"])).tolist()
     ['positive', 'negative', nan, 'neutral']
     """
-    parsed: list[Any] = []
-    for position, raw in enumerate(values.tolist()):
-        if raw is None or (isinstance(raw, float) and np.isnan(raw)) or not str(raw).strip():
-            parsed.append(np.nan)
-            continue
-        text = str(raw).strip().lower()
-        if text not in _LABEL_OF:
-            raise DataError(
-                "Unknown sentiment label",
-                file=file,
-                row=position + 2,
-                column=column,
-                value=raw,
-                hint="Use positive/negative/neutral (or 正面/负面/中性, 积极/消极, 好评/差评/中评).",
-            )
-        parsed.append(_LABEL_OF[text])
-    return pd.Series(parsed, index=values.index, dtype=object)
+    texts = values.map(lambda raw: "" if pd.isna(raw) else str(raw).strip().lower())
+    unknown = np.flatnonzero(((texts != "") & ~texts.isin(list(_LABEL_OF))).to_numpy())
+    if unknown.size:
+        raise DataError(
+            "Unknown sentiment label",
+            file=file,
+            row=int(unknown[0]) + 2,
+            column=column,
+            value=values.iloc[unknown[0]],
+            hint="Use positive/negative/neutral (or 正面/负面/中性, 积极/消极, 好评/差评/中评).",
+        )
+    return texts.map(_LABEL_OF).astype(object)
 
 
 def text_sentiment(data: pd.DataFrame, codebook: Any = None, adapt: bool | None = None) -> pd.DataFrame:

@@ -10,7 +10,6 @@ scikit-learn; the n-gram + linear model baseline of Wang & Manning (2012), "Base
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -18,34 +17,9 @@ from research import defaults
 from research.coding.sentiment import SentimentAgreement, _agreement
 from research.errors import NotApplicable
 from research.io import require_columns
-from research.text.supervised import FOLDS, MIN_PER_CLASS, cross_validate, text_pipeline
+from research.text.supervised import FOLDS, MIN_PER_CLASS, cross_validate
 
-if TYPE_CHECKING:
-    from sklearn.pipeline import Pipeline
-
-__all__ = ["FOLDS", "MIN_PER_CLASS", "SentimentComparison", "compare_supervised", "sentiment_pipeline"]
-
-
-def sentiment_pipeline(c: float = 4.0) -> Pipeline:
-    """The supervised pipeline (:func:`research.text.supervised.text_pipeline`).
-
-    Parameters
-    ----------
-    c : float
-        Inverse L2 penalty of the logistic regression.
-
-    Returns
-    -------
-    Pipeline
-        An unfitted scikit-learn pipeline.
-
-    Examples
-    --------
-    >>> p = sentiment_pipeline().fit(["很好", "太差", "不错", "太慢"] * 3, ["positive", "negative"] * 6)
-    >>> p.predict(["很好"]).tolist()
-    ['positive']
-    """
-    return text_pipeline(c)
+__all__ = ["FOLDS", "MIN_PER_CLASS", "SentimentComparison", "compare_supervised"]
 
 
 @dataclass

@@ -67,6 +67,42 @@ def text_pipeline(c: float = 4.0, multilabel: bool = False) -> Pipeline:
     )
 
 
+def label_confusion(
+    truth: Sequence[Any] | pd.Series,
+    predicted: Sequence[Any] | pd.Series,
+    categories: Sequence[Any],
+    names: tuple[str, str] = ("label", "predicted"),
+) -> pd.DataFrame:
+    """Counts of true labels (rows) by predicted labels (columns), every category shown.
+
+    Parameters
+    ----------
+    truth, predicted : sequence
+        One label each per text.
+    categories : sequence
+        The labels in the order of the rows and columns (unused ones get zeros).
+    names : tuple of str
+        Names of the row and column axes.
+
+    Returns
+    -------
+    DataFrame
+        Square table of counts.
+
+    Examples
+    --------
+    >>> label_confusion(["a", "b", "b"], ["a", "a", "b"], ["a", "b"]).values.tolist()
+    [[1, 0], [1, 1]]
+    """
+    return pd.crosstab(
+        pd.Categorical(np.asarray(truth), categories=categories),
+        pd.Categorical(np.asarray(predicted), categories=categories),
+        rownames=[names[0]],
+        colnames=[names[1]],
+        dropna=False,
+    )
+
+
 def _texts(texts: Any) -> pd.Series:
     return pd.Series(texts).reset_index(drop=True).fillna("").astype(str)
 
@@ -163,13 +199,7 @@ def cross_validate(
     predicted = cross_val_predict(text_pipeline(), frame["text"], frame["label"], cv=splitter)
     frame["predicted"] = np.asarray(predicted).astype(str)
     classes = sorted(set(frame["label"]) | set(frame["predicted"]))
-    confusion = pd.crosstab(
-        pd.Categorical(frame["label"], categories=classes),
-        pd.Categorical(frame["predicted"], categories=classes),
-        rownames=["label"],
-        colnames=["predicted"],
-        dropna=False,
-    )
+    confusion = label_confusion(frame["label"], frame["predicted"], classes)
     return CrossValidated(
         predicted=frame[["label", "predicted"]],
         folds=folds,
