@@ -230,28 +230,22 @@ def check_run(study: Any, parameters: dict[str, Any]) -> list[DataError]:
     []
     """
     problems: list[DataError] = []
-    language = parameters.get("language", "") or ""
-    if language and language not in LANGUAGES:
-        problems.append(
-            DataError(
-                "Unknown report language",
-                file=study.yml_path,
-                column="language",
-                value=language,
-                hint=f"Use one of {list(LANGUAGES)} or leave it empty for the study's main language.",
+    choices = (
+        ("language", LANGUAGES, "Unknown report language", "the study's main language"),
+        ("unit", UNITS, "Unknown coding unit", "coding.unit of study.yml"),
+    )
+    for parameter, allowed, message, default in choices:
+        value = parameters.get(parameter, "") or ""
+        if value and value not in allowed:
+            problems.append(
+                DataError(
+                    message,
+                    file=study.yml_path,
+                    column=parameter,
+                    value=value,
+                    hint=f"Use one of {list(allowed)} or leave it empty for {default}.",
+                )
             )
-        )
-    unit = parameters.get("unit", "") or ""
-    if unit and unit not in UNITS:
-        problems.append(
-            DataError(
-                "Unknown coding unit",
-                file=study.yml_path,
-                column="unit",
-                value=unit,
-                hint=f"Use one of {list(UNITS)} or leave it empty for coding.unit of study.yml.",
-            )
-        )
     n_boot = parameters.get("n_boot", 0)
     if not isinstance(n_boot, int) or n_boot < 0:
         problems.append(
