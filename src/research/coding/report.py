@@ -337,7 +337,7 @@ def autocode_section(data: CodingData) -> pd.DataFrame:
     return autocode_performance(suggestions, data.coded)
 
 
-def stage_section(data: CodingData, language: str) -> pd.DataFrame:
+def stage_section(data: CodingData, language: str | None = None) -> pd.DataFrame:
     """Mentions of each code by journey stage (the stages codes name), labelled in *language*.
 
     Raises
@@ -345,6 +345,7 @@ def stage_section(data: CodingData, language: str) -> pd.DataFrame:
     NotApplicable
         No code of the codebook names a stage.
     """
+    language = resolve_language(language)
     named = list(dict.fromkeys(s for c in data.codebook.codes for s in c.stages))
     if not named:
         raise NotApplicable(
@@ -381,7 +382,7 @@ def touchpoint_section(data: CodingData) -> pd.DataFrame:
 
 
 def touchpoint_ranking_section(
-    data: CodingData, sentiment: pd.DataFrame | None, language: str
+    data: CodingData, sentiment: pd.DataFrame | None, language: str | None = None
 ) -> pd.DataFrame:
     """Pain points ranked by touchpoint (the touchpoints codes name in the codebook).
 
@@ -443,7 +444,7 @@ def _respondents_column(data: CodingData, column: str, what: str) -> pd.Series:
     return cases[column]
 
 
-def cooccurrence_section(data: CodingData, language: str) -> Cooccurrence:
+def cooccurrence_section(data: CodingData, language: str | None = None) -> Cooccurrence:
     """Codes applied to the same unit, labelled in *language*.
 
     Raises
@@ -451,6 +452,7 @@ def cooccurrence_section(data: CodingData, language: str) -> Cooccurrence:
     NotApplicable
         Fewer than two codes were applied, or no two codes share a unit.
     """
+    language = resolve_language(language)
     applied = data.coded["code"].nunique()
     if applied < 2:
         raise NotApplicable(
@@ -500,7 +502,9 @@ def quote_codes(
     return pains + delights.head(2).tolist()
 
 
-def quotes_section(data: CodingData, codes: Sequence[str], language: str, n: int = 2) -> pd.DataFrame:
+def quotes_section(
+    data: CodingData, codes: Sequence[str], language: str | None = None, n: int = 2
+) -> pd.DataFrame:
     """Representative (redacted) quotes of *codes*, from texts in *language* when there are any.
 
     Raises
@@ -508,6 +512,7 @@ def quotes_section(data: CodingData, codes: Sequence[str], language: str, n: int
     NotApplicable
         Nothing was coded with these codes.
     """
+    language = resolve_language(language)
     if not codes or data.spans.empty:
         raise NotApplicable(
             "No passage is coded, so there are no quotes.",
@@ -645,7 +650,7 @@ def _supervised_comparison(data: CodingData, extended: SentimentAgreement, label
         return None
 
 
-def frequent_words_section(data: CodingData, language: str, top: int = 20) -> pd.DataFrame:
+def frequent_words_section(data: CodingData, language: str | None = None, top: int = 20) -> pd.DataFrame:
     """The most frequent words of the respondents' units in *language*.
 
     Raises
@@ -653,6 +658,7 @@ def frequent_words_section(data: CodingData, language: str, top: int = 20) -> pd
     NotApplicable
         No text in *language*.
     """
+    language = resolve_language(language)
     texts = data.units.loc[data.units["language"] == language, "text"]
     if texts.empty:
         raise NotApplicable(
