@@ -267,6 +267,28 @@ def test_code_agreement_matches_coefficients_on_unit_vectors():
     assert len(result.disagreements) == n_disagree
 
 
+def test_code_agreement_ci_sets_the_percentiles_of_the_same_draws():
+    codings, units = _toy_codings()
+    wide = code_agreement(codings, units, n_boot=300, seed=11).table.set_index("code")
+    narrow = code_agreement(codings, units, n_boot=300, seed=11, ci=0.8).table.set_index("code")
+    assert (narrow["alpha_ci_low"] >= wide["alpha_ci_low"]).all()
+    assert (narrow["alpha_ci_high"] <= wide["alpha_ci_high"]).all()
+    assert (
+        narrow["alpha_ci_high"] - narrow["alpha_ci_low"] < wide["alpha_ci_high"] - wide["alpha_ci_low"]
+    ).any()
+    with pytest.raises(DataError, match="confidence level"):
+        code_agreement(codings, units, n_boot=10, ci=95)
+
+
+def test_agreement_result_summary_is_its_table():
+    codings, units = _toy_codings()
+    result = code_agreement(codings, units, n_boot=0)
+    summary = result.summary()
+    pd.testing.assert_frame_equal(summary, result.table)
+    summary.loc[0, "units"] = -1  # a copy: the result keeps its table
+    assert result.table.loc[0, "units"] != -1
+
+
 def test_code_agreement_three_coders_and_errors():
     codings, units = _toy_codings()
     third = codings[codings["coder"] == "A"].assign(coder="C")

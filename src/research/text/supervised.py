@@ -391,6 +391,10 @@ def train(
     >>> model = train(["很好", "太差", "不错", "太慢"] * 3, ["positive", "negative"] * 6)
     >>> model.predict(["太差"]).tolist()
     ['negative']
+    >>> texts, labels = ["等太久", "扣费错", "等很久又扣费"] * 5, [["wait"], ["bill"], ["wait", "bill"]] * 5
+    >>> codes = train(texts, labels, multilabel=True)
+    >>> codes.labels, codes.predict(["等太久"]).shape
+    (['bill', 'wait'], (1, 2))
     """
     text = _texts(texts)
     if not multilabel:
