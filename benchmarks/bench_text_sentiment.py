@@ -36,7 +36,7 @@ import numpy as np
 import pandas as pd
 
 from research.coding.agreement import cohen_kappa
-from research.coding.sentiment import label
+from research.coding.sentiment import sentiment_label
 from research.coding.sentiment_zh import (
     ChineseScorer,
     adapted_scores,
@@ -55,7 +55,7 @@ WEIGHTS_PATH = (
 def metrics(truth: list[int], scores: list[float]) -> dict[str, float]:
     """Accuracy, recall per class and kappa of score labels against 0/1 truth."""
     human = np.where(np.asarray(truth) == 1, "positive", "negative")
-    suggested = np.asarray([label(s) for s in scores])
+    suggested = np.asarray([sentiment_label(s) for s in scores])
     correct = human == suggested
     return {
         "n": len(truth),

@@ -45,7 +45,7 @@ def test_cohen_kappa_sas_example_unweighted_and_linear():
     # linear) kappa 0.4701.
     a, b = _labels_from_table([[0, 4, 1], [0, 8, 0], [0, 1, 5]])
     assert cohen_kappa(a, b) == pytest.approx(0.4842, abs=5e-4)
-    assert cohen_kappa(a, b, weights="linear") == pytest.approx(0.4701, abs=5e-4)
+    assert cohen_kappa(a, b, kappa_weights="linear") == pytest.approx(0.4701, abs=5e-4)
 
 
 def test_cohen_kappa_quadratic_matches_the_textbook_formula():
@@ -59,7 +59,7 @@ def test_cohen_kappa_quadratic_matches_the_textbook_formula():
     expected_table = np.outer(p.sum(1), p.sum(0))
     reference = ((w * p).sum() - (w * expected_table).sum()) / (1 - (w * expected_table).sum())
     a, b = _labels_from_table(table)
-    assert cohen_kappa(a, b, weights="quadratic") == pytest.approx(reference, abs=1e-9)
+    assert cohen_kappa(a, b, kappa_weights="quadratic") == pytest.approx(reference, abs=1e-9)
 
 
 def test_weighted_kappa_of_text_labels_needs_the_scale_order():
@@ -68,9 +68,11 @@ def test_weighted_kappa_of_text_labels_needs_the_scale_order():
     scale = ["low", "medium", "high"]
     a_text, b_text = [scale[i] for i in a], [scale[i] for i in b]
     with pytest.raises(DataError, match="scale order"):
-        cohen_kappa(a_text, b_text, weights="linear")
+        cohen_kappa(a_text, b_text, kappa_weights="linear")
     # SAS PROC FREQ value as above (0.4701) once the order is given.
-    assert cohen_kappa(a_text, b_text, weights="linear", categories=scale) == pytest.approx(0.4701, abs=5e-4)
+    assert cohen_kappa(a_text, b_text, kappa_weights="linear", categories=scale) == pytest.approx(
+        0.4701, abs=5e-4
+    )
     assert cohen_kappa(a_text, b_text) == pytest.approx(0.4842, abs=5e-4)  # unweighted: order irrelevant
 
 
@@ -80,7 +82,7 @@ def test_cohen_kappa_unused_category_and_errors():
     with pytest.raises(DataError, match="differ in length"):
         cohen_kappa([1, 2], [1])
     with pytest.raises(DataError, match="Unknown kappa weights"):
-        cohen_kappa([1, 2], [1, 2], weights="cubic")
+        cohen_kappa([1, 2], [1, 2], kappa_weights="cubic")
 
 
 # Fleiss (1971) psychiatric diagnoses: 30 patients, 6 psychiatrists, 5 categories (also in R
@@ -170,7 +172,9 @@ KRIPPENDORFF_4X12 = [
     ("level", "expected"), [("nominal", 0.743), ("ordinal", 0.815), ("interval", 0.849), ("ratio", 0.797)]
 )
 def test_krippendorff_alpha_4_coders_12_units_with_missing(level, expected):
-    assert krippendorff_alpha(KRIPPENDORFF_4X12, level=level) == pytest.approx(expected, abs=5e-4)
+    assert krippendorff_alpha(KRIPPENDORFF_4X12, level_of_measurement=level) == pytest.approx(
+        expected, abs=5e-4
+    )
 
 
 def test_krippendorff_alpha_binary_two_coders():
@@ -183,9 +187,9 @@ def test_krippendorff_alpha_binary_two_coders():
 
 def test_krippendorff_alpha_errors():
     with pytest.raises(DataError, match="Unknown level"):
-        krippendorff_alpha(KRIPPENDORFF_4X12, level="ordinal-ish")
+        krippendorff_alpha(KRIPPENDORFF_4X12, level_of_measurement="ordinal-ish")
     with pytest.raises(DataError, match="numeric"):
-        krippendorff_alpha([["a", "b"], ["a", "a"]], level="interval")
+        krippendorff_alpha([["a", "b"], ["a", "a"]], level_of_measurement="interval")
     assert np.isnan(krippendorff_alpha([[1, 1], [1, 1]]))
 
 
@@ -261,6 +265,28 @@ def test_code_agreement_matches_coefficients_on_unit_vectors():
     pd.testing.assert_frame_equal(again.table, result.table)
     n_disagree = sum(int((vectors[c, "A"] != vectors[c, "B"]).sum()) for c in ("bill", "wait"))
     assert len(result.disagreements) == n_disagree
+
+
+def test_code_agreement_ci_sets_the_percentiles_of_the_same_draws():
+    codings, units = _toy_codings()
+    wide = code_agreement(codings, units, n_boot=300, seed=11).table.set_index("code")
+    narrow = code_agreement(codings, units, n_boot=300, seed=11, ci=0.8).table.set_index("code")
+    assert (narrow["alpha_ci_low"] >= wide["alpha_ci_low"]).all()
+    assert (narrow["alpha_ci_high"] <= wide["alpha_ci_high"]).all()
+    assert (
+        narrow["alpha_ci_high"] - narrow["alpha_ci_low"] < wide["alpha_ci_high"] - wide["alpha_ci_low"]
+    ).any()
+    with pytest.raises(DataError, match="confidence level"):
+        code_agreement(codings, units, n_boot=10, ci=95)
+
+
+def test_agreement_result_summary_is_its_table():
+    codings, units = _toy_codings()
+    result = code_agreement(codings, units, n_boot=0)
+    summary = result.summary()
+    pd.testing.assert_frame_equal(summary, result.table)
+    summary.loc[0, "units"] = -1  # a copy: the result keeps its table
+    assert result.table.loc[0, "units"] != -1
 
 
 def test_code_agreement_three_coders_and_errors():

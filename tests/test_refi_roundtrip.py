@@ -195,8 +195,8 @@ def test_changed_codes_keep_guid_and_description_and_carry_workbench_fields(tmp_
     new_code = codebook_from_dict({"codes": [{"id": "new_code", "name": {"en": "Added here"}}]}).codes[0]
     codes = [changed if c.id == wait.id else c for c in codebook.codes] + [new_code]
     project.codebook = QdaCodebook(codes, records=codebook.records, sets=codebook.sets)
-    out = write_qdpx(tmp_path / "changed.qdpx", project)
-    again = write_qdpx(tmp_path / "again.qdpx", project)
+    out = write_qdpx(tmp_path / "changed.qdpx", project, language="zh")
+    again = write_qdpx(tmp_path / "again.qdpx", project, language="zh")
     assert out.read_bytes() == again.read_bytes()  # stable GUIDs for the added code
     with zipfile.ZipFile(out) as archive:
         qde = archive.read("project.qde")

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from research.coding import unit_sentiment
-from research.coding.sentiment import label
+from research.coding.sentiment import sentiment_label
 from research.coding.sentiment_zh import ChineseScorer, adapted_scores, marked_words, review_corpus, tokens
 from research.errors import NotApplicable
 from research.text.self_training import MIN_TEXTS, pseudo_labels, self_train
@@ -46,7 +46,7 @@ def book_reviews() -> pd.DataFrame:
 
 def _accuracy(scores, truth) -> float:
     expected = np.where(np.asarray(truth) == 1, "positive", "negative")
-    return float(np.mean([label(s) == e for s, e in zip(scores, expected, strict=True)]))
+    return float(np.mean([sentiment_label(s) == e for s, e in zip(scores, expected, strict=True)]))
 
 
 def test_adapting_to_unlabelled_reviews_beats_the_seed(book_reviews):

@@ -234,6 +234,41 @@ def from_validation_error(
     return first
 
 
+def validated(
+    model: Any, data: Any, *, file: str | Path | None, what: str, prefix: str = "", hint: str | None = None
+) -> Any:
+    """*data* validated by the pydantic *model*, or the :class:`DataError` of its first problem.
+
+    Parameters
+    ----------
+    model : type of pydantic.BaseModel
+        The model that checks *data*.
+    data : Any
+        The content read (e.g. a section of study.yml).
+    file, what, prefix, hint
+        As for :func:`from_validation_error`.
+
+    Returns
+    -------
+    BaseModel
+        The validated model instance.
+
+    Examples
+    --------
+    >>> from pydantic import BaseModel
+    >>> class Touchpoint(BaseModel):
+    ...     channel: str
+    >>> validated(Touchpoint, {"channel": "web"}, file="study.yml", what="touchpoint").channel
+    'web'
+    """
+    from pydantic import ValidationError
+
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise from_validation_error(exc, file=file, what=what, prefix=prefix, hint=hint) from None
+
+
 def validation_problems(
     exc: Any, *, file: str | Path | None, what: str, prefix: str = "", hint: str | None = None
 ) -> list[DataError]:

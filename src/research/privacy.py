@@ -50,13 +50,10 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import logging
 import re
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 from research.errors import DataError
@@ -288,15 +285,11 @@ def _jieba() -> tuple[Any, Any]:
     Own instances (not jieba's global ones), cached in ``<tmp>/research-jieba`` like
     :mod:`research.coding.tokens`, so a study's added words never change what counts as a name.
     """
-    import jieba
     import jieba.posseg
 
-    jieba.setLogLevel(logging.WARNING)
-    tokenizer = jieba.Tokenizer()
-    cache_dir = Path(tempfile.gettempdir()) / "research-jieba"
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    tokenizer.tmp_dir = str(cache_dir)
-    tokenizer.initialize()
+    from research.text.segmentation import jieba_tokenizer
+
+    tokenizer = jieba_tokenizer()
     return tokenizer, jieba.posseg.POSTokenizer(tokenizer)
 
 

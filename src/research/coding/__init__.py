@@ -1,6 +1,6 @@
-"""Qualitative interview coding: transcripts, codebooks, REFI-QDA exchange, auto-coding,
-agreement, analysis and sentiment.
+"""Qualitative interview coding.
 
+Transcripts, codebooks, REFI-QDA exchange, auto-coding, agreement, analysis and sentiment.
 The public API is re-exported here and imported on first use (see research._lazy).
 """
 
@@ -56,6 +56,8 @@ _EXPORTS = {
         "agreement_section",
         "autocode_section",
         "choose_reference_coder",
+        "coding_at_a_glance",
+        "coding_names",
         "coding_results",
         "cooccurrence_section",
         "frequent_words_section",

@@ -1,5 +1,7 @@
-"""Inter-coder agreement: Cohen's kappa, Fleiss' kappa, Krippendorff's alpha, and per-code
-agreement of coders' codings at the unit level.
+"""Inter-coder agreement.
+
+Cohen's kappa, Fleiss' kappa, Krippendorff's alpha, and per-code agreement of coders' codings
+at the unit level.
 
 The coefficients come from the field's libraries (statsmodels ``cohens_kappa`` /
 ``fleiss_kappa``, the ``krippendorff`` package); this module shapes codings into their inputs.
@@ -17,12 +19,14 @@ from __future__ import annotations
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import krippendorff
 import numpy as np
 import pandas as pd
 
+from research import defaults
+from research.checks import check_ci
 from research.coding.codings import codings_to_units
 from research.errors import DataError
 from research.privacy import redact
@@ -53,7 +57,7 @@ def _sorted_categories(values: Sequence[Any]) -> list[Any]:
 def cohen_kappa(
     a: Sequence[Any],
     b: Sequence[Any],
-    weights: str | None = None,
+    kappa_weights: str | None = None,
     *,
     categories: Sequence[Any] | None = None,
 ) -> float:
@@ -63,7 +67,7 @@ def cohen_kappa(
     ----------
     a, b : array-like
         Labels by coder A and coder B, one per unit; pairs with a missing label are dropped.
-    weights : {None, "linear", "quadratic"}
+    kappa_weights : {None, "linear", "quadratic"}
         Unweighted kappa, or weighted kappa with linear (Cicchetti-Allison) or quadratic
         (Fleiss-Cohen) disagreement weights over the category order.
     categories : sequence, optional
@@ -82,8 +86,10 @@ def cohen_kappa(
     ...                   ["yes"] * 20 + ["no"] * 5 + ["yes"] * 10 + ["no"] * 15), 3)
     0.4
     """
-    if weights not in (None, "linear", "quadratic"):
-        raise DataError("Unknown kappa weights", value=weights, hint='Use None, "linear" or "quadratic".')
+    if kappa_weights not in (None, "linear", "quadratic"):
+        raise DataError(
+            "Unknown kappa weights", value=kappa_weights, hint='Use None, "linear" or "quadratic".'
+        )
     left, right = pd.Series(list(a), dtype=object), pd.Series(list(b), dtype=object)
     if len(left) != len(right):
         raise DataError(
@@ -97,7 +103,7 @@ def cohen_kappa(
         raise DataError("No unit has labels from both coders", hint="Check the coders' unit ids match.")
     if categories is None:
         seen = [*left, *right]
-        if weights is not None and not all(
+        if kappa_weights is not None and not all(
             isinstance(v, int | float | np.integer | np.floating) and not isinstance(v, bool) for v in seen
         ):
             raise DataError(
@@ -119,9 +125,9 @@ def cohen_kappa(
         return float("nan")
     from statsmodels.stats import inter_rater  # lazy: pulls in scipy.stats
 
-    if weights is None:
+    if kappa_weights is None:
         return float(inter_rater.cohens_kappa(table, return_results=False))
-    return float(inter_rater.cohens_kappa(table, wt=weights, return_results=False))
+    return float(inter_rater.cohens_kappa(table, wt=kappa_weights, return_results=False))
 
 
 def fleiss_kappa(table: Any) -> float:
@@ -165,7 +171,7 @@ def fleiss_kappa(table: Any) -> float:
     return float(inter_rater.fleiss_kappa(counts, method="fleiss"))
 
 
-def krippendorff_alpha(reliability_data: Any, level: str = "nominal") -> float:
+def krippendorff_alpha(reliability_data: Any, level_of_measurement: str = "nominal") -> float:
     """Krippendorff's alpha for any number of coders, with missing values (Krippendorff 2011).
 
     Parameters
@@ -173,7 +179,7 @@ def krippendorff_alpha(reliability_data: Any, level: str = "nominal") -> float:
     reliability_data : array-like or DataFrame, coders x units
         One row per coder, one column per unit; NaN (or None) where a coder did not code a unit.
         Nominal labels may be strings.
-    level : {"nominal", "ordinal", "interval", "ratio"}
+    level_of_measurement : {"nominal", "ordinal", "interval", "ratio"}
         Level of measurement (the difference function).
 
     Returns
@@ -187,6 +193,7 @@ def krippendorff_alpha(reliability_data: Any, level: str = "nominal") -> float:
     ...                           [1, 1, 1, 0, 0, 1, 0, 0, 0, 0]]), 3)
     0.095
     """
+    level = level_of_measurement
     if level not in LEVELS:
         raise DataError("Unknown level of measurement", value=level, hint=f"Use one of {list(LEVELS)}.")
     table = reliability_data.to_numpy() if hasattr(reliability_data, "to_numpy") else reliability_data
@@ -210,7 +217,7 @@ def krippendorff_alpha(reliability_data: Any, level: str = "nominal") -> float:
     pairable = (~np.isnan(values)).sum(0) >= 2
     if not pairable.any():
         raise DataError("No unit is coded by two coders", hint="Alpha needs units coded at least twice.")
-    return float(krippendorff.alpha(reliability_data=values, level_of_measurement=level))
+    return float(krippendorff.alpha(reliability_data=values, level_of_measurement=cast(Any, level)))
 
 
 # --- agreement of codings --------------------------------------------------------------------
@@ -229,6 +236,16 @@ class AgreementResult:
     coders: list[str]
     transcripts: list[str]
     n_boot: int
+
+    def summary(self) -> pd.DataFrame:
+        """The agreement table: one row per code plus ``overall``.
+
+        Returns
+        -------
+        DataFrame
+            Columns :data:`AGREEMENT_COLUMNS`.
+        """
+        return self.table.copy()
 
     def __repr__(self) -> str:
         overall = self.table.iloc[-1]
@@ -259,9 +276,9 @@ def _alpha_from_parts(d: np.ndarray, ones: np.ndarray, values: np.ndarray) -> np
 
 
 def _bootstrap_intervals(
-    d: np.ndarray, ones: np.ndarray, values_per_unit: np.ndarray, n_boot: int, seed: int
+    d: np.ndarray, ones: np.ndarray, values_per_unit: np.ndarray, n_boot: int, seed: int, ci: float
 ) -> tuple[np.ndarray, np.ndarray]:
-    """95% percentile intervals of binary nominal alpha, resampling units with replacement.
+    """Percentile intervals (confidence level *ci*) of binary nominal alpha, resampling units with replacement.
 
     *d* and *ones* are units x estimates (one column per code plus the pooled one); every
     resample reweights all columns at once (a unit drawn twice counts twice). Resamples in
@@ -283,21 +300,23 @@ def _bootstrap_intervals(
     alphas = np.vstack(draws)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN columns give NaN bounds
-        low, high = np.nanpercentile(alphas, [2.5, 97.5], axis=0)
+        tail = round(50 * (1 - ci), 10)  # 2.5 exactly for ci=0.95
+        low, high = np.nanpercentile(alphas, [tail, 100 - tail], axis=0)
     return low, high
 
 
 def code_agreement(
-    codings: pd.DataFrame,
+    data: pd.DataFrame,
     units: pd.DataFrame,
     codes: Sequence[str] | None = None,
     n_boot: int = 1000,
-    seed: int = 0,
+    seed: int = defaults.SEED,
     *,
+    ci: float = defaults.CI,
     coders: Sequence[str] | None = None,
     redact_names: Sequence[str] = (),
 ) -> AgreementResult:
-    """Agreement of two or more coders, per code and overall, at the unit level.
+    r"""Agreement of two or more coders, per code and overall, at the unit level.
 
     Each coder's spans are mapped to coding units by overlap
     (:func:`research.coding.codings_to_units`); for every unit and code a coder either applied
@@ -308,13 +327,13 @@ def code_agreement(
     Per code: ``units`` compared, ``units_coded_by_any``, ``percent_agreement`` (share of units
     on which all coders agree, absent-absent included; a proportion 0..1), ``cohen_kappa``
     (exactly two coders, else NaN), ``krippendorff_alpha`` (nominal) with a percentile
-    bootstrap interval over units (``alpha_ci_low``, ``alpha_ci_high``; 95%). The ``overall``
+    bootstrap interval over units (``alpha_ci_low``, ``alpha_ci_high``; confidence level *ci*). The ``overall``
     row pools every unit x code decision (alpha over all of them, bootstrap clustered by unit).
 
     Parameters
     ----------
-    codings : DataFrame
-        Long form with a ``coder`` column holding at least two coders.
+    data : DataFrame
+        The codings, long form with a ``coder`` column holding at least two coders.
     units : DataFrame
         From :func:`research.coding.units_frame` (the unit of analysis: turns or sentences).
     codes : sequence of str, optional
@@ -323,8 +342,10 @@ def code_agreement(
         Bootstrap resamples (0 for no interval).
     seed : int
         Seed of the bootstrap.
+    ci : float
+        Confidence level of the bootstrap interval.
     coders : sequence of str, optional
-        Coders to compare; default all coders in *codings*.
+        Coders to compare; default all coders in *data*.
     redact_names : sequence of str
         Names masked in the disagreement texts (the texts are always redacted).
 
@@ -335,7 +356,7 @@ def code_agreement(
     Examples
     --------
     >>> from research.coding.transcripts import transcript_from_text, units_frame
-    >>> t = transcript_from_text("Q: a\\nA: wait\\nQ: b\\nA: bill\\nQ: c\\nA: wait, bill", "r1")
+    >>> t = transcript_from_text("Q: a\nA: wait\nQ: b\nA: bill\nQ: c\nA: wait, bill", "r1")
     >>> units = units_frame([t])
     >>> def span(turn):
     ...     return units.loc[turn - 1, "start"], units.loc[turn - 1, "end"]
@@ -352,9 +373,10 @@ def code_agreement(
     >>> result.disagreements[["unit_id", "code", "coded_by", "not_coded_by"]].values.tolist()
     [['r1-T006', 'wait', 'A', 'B']]
     """
-    if "coder" not in codings.columns:
+    ci = check_ci(ci)
+    if "coder" not in data.columns:
         raise DataError("The codings have no coder column", column="coder")
-    codings = codings.assign(coder=codings["coder"].astype(str))  # coder ids 1, 2 read as ints
+    codings = data.assign(coder=data["coder"].astype(str))  # coder ids 1, 2 read as ints
     coders = sorted(codings["coder"].unique()) if coders is None else [str(c) for c in coders]
     if len(coders) < 2:
         raise DataError(
@@ -389,7 +411,7 @@ def code_agreement(
     d = np.column_stack([p[0] for p in parts] + [sum((p[0] for p in parts), np.zeros(n_units))])
     ones = np.column_stack([p[1] for p in parts] + [sum((p[1] for p in parts), np.zeros(n_units))])
     per_unit = np.array([len(coders)] * len(codes) + [len(coders) * len(codes)], dtype=float)
-    lows, highs = _bootstrap_intervals(d, ones, per_unit, n_boot, seed)
+    lows, highs = _bootstrap_intervals(d, ones, per_unit, n_boot, seed, ci)
 
     rows = [_agreement_row(code, present[:, k, :], lows[k], highs[k]) for k, code in enumerate(codes)]
     pooled = present.transpose(0, 2, 1).reshape(len(coders), n_units * len(codes))
@@ -434,7 +456,7 @@ def _disagreements(
     redact_names: Sequence[str],
 ) -> pd.DataFrame:
     columns = ["transcript_id", "unit_id", "text", "code", "coded_by", "not_coded_by"]
-    split = present.any(0) & ~present.all(0)  # codes x units
+    split = np.asarray(present.any(0) & ~present.all(0))  # codes x units
     rows = []
     for unit_position in np.flatnonzero(split.any(0)):
         unit = units.iloc[unit_position]

@@ -1,5 +1,6 @@
-"""What the coded interviews say: code frequencies, crosstabs, co-occurrence, pain-point ranking
-and representative quotes.
+"""What the coded interviews say.
+
+Code frequencies, crosstabs, co-occurrence, pain-point ranking and representative quotes.
 
 Everything works on codings mapped to coding units (``transcript_id, unit_id, code``, e.g. from
 :func:`research.coding.codings_to_units`): a *mention* is one unit coded with the code (a code
@@ -24,7 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -32,6 +33,7 @@ import pandas as pd
 from research.errors import DataError, NotApplicable
 from research.io import require_columns
 from research.privacy import redact
+from research.wording import resolve_language
 
 VALENCE_NEGATIVITY = {"pain_point": 1.0, "neutral": 0.5, "delight": 0.0}
 
@@ -80,23 +82,23 @@ def _listed_codes(codebook: Any, coded: pd.DataFrame, codes: Iterable[str] | Non
 
 
 def code_frequencies(
-    coded_units: pd.DataFrame,
+    data: pd.DataFrame,
     codebook: Any,
     respondents: int | Iterable[str] | None = None,
-    language: str = "en",
+    language: str | None = None,
     codes: Iterable[str] | None = None,
 ) -> pd.DataFrame:
     """Mentions and distinct respondents per code, codes nobody mentioned included (zeros).
 
     Parameters
     ----------
-    coded_units : DataFrame
+    data : DataFrame
         One coder's codings mapped to units (``transcript_id, unit_id, code``).
     codebook : Codebook
     respondents : int or iterable of ids, optional
-        All respondents (the base of ``reach``); default: those in *coded_units*.
-    language : {"zh", "en"}
-        Language of the ``name`` column.
+        All respondents (the base of ``reach``); default: those in *data*.
+    language : {"zh", "en"}, optional
+        Language of the ``name`` column. None is the report's language.
     codes : iterable of str, optional
         Codes to list; default every codable code of the codebook (a code with no mention gets
         a row of zeros: that nobody raised it is a finding too).
@@ -121,7 +123,8 @@ def code_frequencies(
        code  mentions  reach  frequency
     0  wait         0    0.0        0.0
     """
-    coded = _coded(coded_units)
+    language = resolve_language(language)
+    coded = _coded(data)
     n = _n_respondents(coded, respondents)
     listed = _listed_codes(codebook, coded, codes)
     stats = coded.groupby("code").agg(mentions=("unit_id", "size"), respondents=("transcript_id", "nunique"))
@@ -138,7 +141,7 @@ def code_frequencies(
 
 
 def code_crosstab(
-    coded_units: pd.DataFrame,
+    data: pd.DataFrame,
     codebook: Any,
     by: str = "touchpoint",
     attribution: pd.DataFrame | None = None,
@@ -174,7 +177,7 @@ def code_crosstab(
     queue            0         1
     wait             2         0
     """
-    coded = _coded(coded_units)
+    coded = _coded(data)
     if by not in ("touchpoint", "stage"):
         raise DataError(
             "Unknown crosstab dimension",
@@ -197,7 +200,7 @@ def code_crosstab(
 
 
 def code_by_segment(
-    coded_units: pd.DataFrame, cases: pd.DataFrame, segment: str, codes: Iterable[str] | None = None
+    data: pd.DataFrame, cases: pd.DataFrame, segment: str, codes: Iterable[str] | None = None
 ) -> pd.DataFrame:
     """Reach of each code within each segment of the respondents.
 
@@ -224,7 +227,7 @@ def code_by_segment(
     0  wait      gold            1  2    0.5
     1  wait  standard            1  1    1.0
     """
-    coded = _coded(coded_units)
+    coded = _coded(data)
     if segment not in cases.columns:
         raise DataError(
             "Unknown segment column", column=segment, hint=f"The respondent table has {list(cases.columns)}."
@@ -244,8 +247,10 @@ def code_by_segment(
 
 @dataclass
 class Cooccurrence:
-    """Co-occurrence of codes: ``counts`` (square, diagonal = units or transcripts with the code)
-    and ``jaccard`` (|A and B| / |A or B|, 0..1, diagonal 1); ``level`` says what was counted.
+    """Co-occurrence of codes.
+
+    ``counts`` (square, diagonal = units or transcripts with the code) and ``jaccard``
+    (|A and B| / |A or B|, 0..1, diagonal 1); ``level`` says what was counted.
     """
 
     counts: pd.DataFrame
@@ -267,9 +272,7 @@ class Cooccurrence:
         ).reset_index(drop=True)
 
 
-def cooccurrence(
-    coded_units: pd.DataFrame, level: str = "unit", codes: Iterable[str] | None = None
-) -> Cooccurrence:
+def cooccurrence(data: pd.DataFrame, level: str = "unit", codes: Iterable[str] | None = None) -> Cooccurrence:
     """How often two codes are applied to the same unit (or the same transcript).
 
     Parameters
@@ -293,7 +296,7 @@ def cooccurrence(
     >>> float(result.jaccard.loc["wait", "complaint"])
     0.3333333333333333
     """
-    coded = _coded(coded_units)
+    coded = _coded(data)
     if level not in ("unit", "transcript"):
         raise DataError(
             "Unknown co-occurrence level", column="level", value=level, hint='Use "unit" or "transcript".'
@@ -320,24 +323,24 @@ def _negativity(units: pd.DataFrame, sentiment: pd.DataFrame | None, valence: st
 
 
 def pain_point_ranking(
-    coded_units: pd.DataFrame,
+    data: pd.DataFrame,
     codebook: Any,
     respondents: int | Iterable[str] | None = None,
     sentiment: pd.DataFrame | None = None,
     by: str = "code",
     valence: Iterable[str] = ("pain_point",),
-    language: str = "en",
+    language: str | None = None,
     study: Any = None,
 ) -> pd.DataFrame:
     """Rank pain points by reach x frequency x negativity (formula in the module docstring).
 
     Parameters
     ----------
-    coded_units : DataFrame
+    data : DataFrame
         One coder's codings mapped to units.
     codebook : Codebook
     respondents : int or iterable of ids, optional
-        All respondents (base of reach); default: those in *coded_units*.
+        All respondents (base of reach); default: those in *data*.
     sentiment : DataFrame, optional
         From :func:`research.coding.unit_sentiment` (``unit_id, label``); without it negativity
         follows the codes' valence.
@@ -346,8 +349,8 @@ def pain_point_ranking(
         codes of the chosen valence).
     valence : iterable of str
         Which codes take part (default pain points only).
-    language : {"zh", "en"}
-        Language of the ``name`` column.
+    language : {"zh", "en"}, optional
+        Language of the ``name`` column. None is the report's language.
     study : Study, optional
         Names touchpoints by the catalog (else the id is the name).
 
@@ -376,7 +379,8 @@ def pain_point_ranking(
     0     1  wait   0.50        1.5   0.75
     1     2  bill   0.25        1.0   0.25
     """
-    coded = _coded(coded_units)
+    language = resolve_language(language)
+    coded = _coded(data)
     n = _n_respondents(coded, respondents)
     wanted = set(valence)
     for code_id in set(coded["code"]):
@@ -426,14 +430,14 @@ def pain_point_ranking(
 
 
 def representative_quotes(
-    codings: pd.DataFrame,
+    data: pd.DataFrame,
     transcripts: Iterable[Any] | Mapping[str, str],
     codebook: Any,
     codes: Iterable[str] | None = None,
     n: int = 2,
     names: Iterable[str] = (),
     max_chars: int = 120,
-    language: str = "en",
+    language: str | None = None,
 ) -> pd.DataFrame:
     """The most typical coded passages of each code, redacted.
 
@@ -443,7 +447,7 @@ def representative_quotes(
 
     Parameters
     ----------
-    codings : DataFrame
+    data : DataFrame
         One coder's codings, long form with spans (``transcript_id, start, end, code``).
     transcripts : list of Transcript, or mapping id -> text
         The texts the spans point into.
@@ -469,15 +473,19 @@ def representative_quotes(
     >>> representative_quotes(codings, texts, cb, n=1)["quote"].tolist()
     ['Call [phone]: on hold, then on hold again!']
     """
-    require_columns(codings, ["transcript_id", "start", "end", "code"], file=None)
-    text_of = dict(transcripts) if isinstance(transcripts, Mapping) else {t.id: t.text for t in transcripts}
+    language = resolve_language(language)
+    require_columns(data, ["transcript_id", "start", "end", "code"], file=None)
+    if isinstance(transcripts, Mapping):
+        text_of = dict(transcripts)
+    else:
+        text_of = {t.id: t.text for t in cast(Iterable[Any], transcripts)}
     names = tuple(names)
-    wanted = list(codes) if codes is not None else sorted(codings["code"].unique())
+    wanted = list(codes) if codes is not None else sorted(data["code"].unique())
     rows = []
     for code_id in wanted:
         code = codebook.code(code_id)
         keywords = [k.lower() for words in (code.keywords or {}).values() for k in words]
-        spans = codings.loc[codings["code"] == code_id, ["transcript_id", "start", "end"]].drop_duplicates()
+        spans = data.loc[data["code"] == code_id, ["transcript_id", "start", "end"]].drop_duplicates()
         candidates = []
         for tid, start, end in spans.itertuples(index=False):
             if tid not in text_of:

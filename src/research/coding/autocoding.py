@@ -85,11 +85,12 @@ class Rule:
 
     @property
     def name(self) -> str:
+        """``kind:language``, e.g. ``keyword:zh``."""
         return f"{self.kind}:{self.language}"
 
 
 class RuleMatcher:
-    """Keywords in one Aho-Corasick automaton plus patterns in one combined regex.
+    r"""Keywords in one Aho-Corasick automaton plus patterns in one combined regex.
 
     Parameters
     ----------
@@ -103,7 +104,7 @@ class RuleMatcher:
     Examples
     --------
     >>> m = RuleMatcher([Rule("wait", "keyword", "zh", "等了半天"), Rule("wait", "keyword", "en", "on hold"),
-    ...                  Rule("ad", "keyword", "en", "ad"), Rule("wait", "pattern", "zh", r"等了\\d+分钟")])
+    ...                  Rule("ad", "keyword", "en", "ad"), Rule("wait", "pattern", "zh", r"等了\d+分钟")])
     >>> [(s, e, r.label, r.kind) for s, e, r in m.scan("I had been ON HOLD; 等了半天，等了40分钟")]
     [(11, 18, 'wait', 'keyword'), (20, 24, 'wait', 'keyword'), (25, 31, 'wait', 'pattern')]
     """
@@ -252,7 +253,7 @@ def _check_units(units: pd.DataFrame, *, file: Any = None) -> None:
 
 
 def autocode(
-    units: pd.DataFrame,
+    data: pd.DataFrame,
     codebook: Codebook,
     study: Any = None,
     negation: bool | str = False,
@@ -262,7 +263,7 @@ def autocode(
 
     Parameters
     ----------
-    units : DataFrame
+    data : DataFrame
         Coding units from :func:`research.coding.units_frame` (``transcript_id, unit_id, start,
         text`` are used; ``start`` is the unit's offset in its transcript).
     codebook : Codebook
@@ -315,7 +316,7 @@ def autocode(
     1      r3      5  delivery_slow       慢
     2      r4      9       location      周围
     """
-    _check_units(units)
+    _check_units(data)
     if negation not in (False, True, "flag", "drop"):
         raise DataError(
             "Unknown negation mode",
@@ -324,9 +325,9 @@ def autocode(
             hint='Use False, True/"drop" or "flag".',
         )
     words = TokenBoundaries(study_tokenizer(study, codebook)) if word_boundaries else None
-    matches = _drop_excluded(_scan_units(units, RuleMatcher(codebook_rules(codebook), words)))
-    texts = units["text"].fillna("").astype(str).tolist()
-    unit_starts = units["start"].to_numpy()
+    matches = _drop_excluded(_scan_units(data, RuleMatcher(codebook_rules(codebook), words)))
+    texts = data["text"].fillna("").astype(str).tolist()
+    unit_starts = data["start"].to_numpy()
     valenced = {c.id for c in codebook.codes if c.valence in NEGATABLE_VALENCES}
     rows = []
     for position, start, end, rule in matches:
@@ -351,12 +352,12 @@ def autocode(
     frame = frame.drop_duplicates(["position", "start", "end", "code"]).astype(
         {"position": "int64", "negated": bool}
     )
-    frame.insert(0, "transcript_id", units["transcript_id"].to_numpy()[frame["position"].to_numpy()])
-    frame.insert(1, "unit_id", units["unit_id"].to_numpy()[frame["position"].to_numpy()])
+    frame.insert(0, "transcript_id", data["transcript_id"].to_numpy()[frame["position"].to_numpy()])
+    frame.insert(1, "unit_id", data["unit_id"].to_numpy()[frame["position"].to_numpy()])
     frame["coder"] = "auto"
     frame = frame.sort_values(["position", "start", "end", "code"], kind="stable")
     if study is not None:
-        frame = _add_touchpoints(frame, units, codebook, study)
+        frame = _add_touchpoints(frame, data, codebook, study)
     columns = SUGGESTION_COLUMNS + (["touchpoint", "stage"] if study is not None else [])
     return frame[columns].reset_index(drop=True).astype({"start": "int64", "end": "int64"})
 
@@ -370,14 +371,14 @@ def _add_touchpoints(
     for unit_id, code_id in zip(frame["unit_id"], frame["code"], strict=True):
         linked = list(codebook.code(code_id).touchpoints)
         named = [t for t in linked if t in mentioned.get(unit_id, set())]
-        chosen.append((named or linked or [None])[0])
+        chosen.append(next(iter(named or linked), None))
     frame = frame.copy()
     frame["touchpoint"] = chosen
     frame["stage"] = [stage_of.get(t) if t else None for t in chosen]
     return frame
 
 
-def attribute_touchpoints(units: pd.DataFrame, study: Any) -> pd.DataFrame:
+def attribute_touchpoints(data: pd.DataFrame, study: Any) -> pd.DataFrame:
     """Which touchpoints each unit names, from the catalog's names and synonyms.
 
     Overlapping mentions keep the longest (``"网络广告"`` is the online ads touchpoint, not also
@@ -399,12 +400,12 @@ def attribute_touchpoints(units: pd.DataFrame, study: Any) -> pd.DataFrame:
     0    hotline  after-sales   10086
     1        app     purchase     App
     """
-    _check_units(units)
+    _check_units(data)
     words = TokenBoundaries(study_tokenizer(study))
-    matches = _scan_units(units, RuleMatcher(catalog_rules(study), words))
+    matches = _scan_units(data, RuleMatcher(catalog_rules(study), words))
     stage_of = {t.id: t.stage for t in study.touchpoints}
-    texts = units["text"].fillna("").astype(str).tolist()
-    unit_starts = units["start"].to_numpy()
+    texts = data["text"].fillna("").astype(str).tolist()
+    unit_starts = data["start"].to_numpy()
     rows = []
     by_unit: dict[int, list[tuple[int, int, Rule]]] = {}
     for position, start, end, rule in matches:
@@ -414,8 +415,8 @@ def attribute_touchpoints(units: pd.DataFrame, study: Any) -> pd.DataFrame:
             offset = int(unit_starts[position])
             rows.append(
                 (
-                    units["transcript_id"].iat[position],
-                    units["unit_id"].iat[position],
+                    data["transcript_id"].iat[position],
+                    data["unit_id"].iat[position],
                     rule.label,
                     stage_of[rule.label],
                     offset + start,
@@ -435,14 +436,14 @@ def _longest_first(matches: Sequence[tuple[int, int, Rule]]) -> list[tuple[int, 
     return sorted(kept, key=lambda m: (m[0], m[1]))
 
 
-def autocode_performance(suggestions: pd.DataFrame, reference: pd.DataFrame) -> pd.DataFrame:
+def autocode_performance(data: pd.DataFrame, reference: pd.DataFrame) -> pd.DataFrame:
     """Precision and recall of auto-coding against a human coding, at the unit level.
 
     A suggestion is right when the reference coder applied the same code to the same unit.
 
     Parameters
     ----------
-    suggestions : DataFrame
+    data : DataFrame
         From :func:`autocode` (``unit_id, code``).
     reference : DataFrame
         The human coding mapped to units (``unit_id, code``), e.g. from
@@ -466,7 +467,7 @@ def autocode_performance(suggestions: pd.DataFrame, reference: pd.DataFrame) -> 
     1     wait              1      0.500   1.000
     2  overall              2      0.667   0.667
     """
-    suggested = suggestions[["unit_id", "code"]].drop_duplicates()
+    suggested = data[["unit_id", "code"]].drop_duplicates()
     truth = reference[["unit_id", "code"]].drop_duplicates()
     hits = suggested.merge(truth, on=["unit_id", "code"])
     codes = sorted(set(suggested["code"]) | set(truth["code"]))

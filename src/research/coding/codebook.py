@@ -1,4 +1,4 @@
-"""The codebook: hierarchical themes and codes, with their definitions and auto-coding rules.
+r"""The codebook: hierarchical themes and codes, with their definitions and auto-coding rules.
 
 A codebook is a YAML file (file role ``codebook`` in study.yml)::
 
@@ -20,7 +20,7 @@ A codebook is a YAML file (file role ``codebook`` in study.yml)::
         stages: [after-sales]
         keywords: {zh: [等了半天, 打不进去], en: [on hold, waited]}
         exclude_keywords: {zh: [营业厅等了半天]}  # a match inside one of these does not count
-        patterns: {zh: ['等了?\\d+分钟'], en: ['\\bon hold for \\d+']}
+        patterns: {zh: ['等了?\d+分钟'], en: ['\bon hold for \d+']}
         color: "#D55E00"
 
 Validation (:func:`load_codebook`) reports the file and the field path (``codes[3].parent``)
@@ -37,11 +37,12 @@ from typing import Any, Literal
 
 import pandas as pd
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
-from research.errors import DataError, from_validation_error
+from research.errors import DataError, validated
 from research.io import read_yaml, write_text
 from research.study import LANGUAGES, check_language
+from research.wording import resolve_language
 
 VALENCES = ("pain_point", "delight", "neutral")
 
@@ -67,11 +68,12 @@ class Code:
     codable: bool = True
     exclude_keywords: dict[str, list[str]] = field(default_factory=dict)
 
-    def label(self, language: str = "zh") -> str:
+    def label(self, language: str | None = None) -> str:
         """The name in *language*, falling back to the other language, then the id.
 
         A *language* other than ``zh``/``en`` (the report's language parameter) is a DataError.
         """
+        language = resolve_language(language)
         if language not in LANGUAGES:
             check_language(language, hint="set the run's language parameter to one of them or leave it out.")
         return self.name.get(language) or self.name.get("en") or self.name.get("zh") or self.id
@@ -116,6 +118,7 @@ class Codebook:
 
     @property
     def ids(self) -> list[str]:
+        """Every code's id, in codebook order."""
         return [c.id for c in self.codes]
 
     @property
@@ -162,8 +165,10 @@ class Codebook:
         return chain[-1] if chain else code_id
 
     def frame(self) -> pd.DataFrame:
-        """One row per code: ``id, parent, theme, level, name_zh, name_en, valence, touchpoints,
-        stages, codable, definition, include, exclude, example, color`` (lists joined by ``; ``).
+        """One row per code.
+
+        Columns ``id, parent, theme, level, name_zh, name_en, valence, touchpoints, stages,
+        codable, definition, include, exclude, example, color`` (lists joined by ``; ``).
         """
         rows = [
             {
@@ -259,15 +264,13 @@ def codebook_from_dict(data: Any, *, file: str | Path | None = None, study: Any 
     """
     if not isinstance(data, dict):
         raise DataError("A codebook must be a mapping with a 'codes' list", file=file)
-    try:
-        model = _CodebookModel.model_validate(data)
-    except ValidationError as exc:
-        raise from_validation_error(
-            exc,
-            file=file,
-            what="codebook",
-            hint="See data/raw/sample/interviews/codebook.yml for a valid example.",
-        ) from None
+    model = validated(
+        _CodebookModel,
+        data,
+        file=file,
+        what="codebook",
+        hint="See data/raw/sample/interviews/codebook.yml for a valid example.",
+    )
     codes = model.codes
     seen: dict[str, int] = {}
     for index, code in enumerate(codes):
@@ -322,7 +325,7 @@ def codebook_from_dict(data: Any, *, file: str | Path | None = None, study: Any 
         Code(
             id=c.id,
             parent=c.parent,
-            name=dict(c.name),
+            name={str(language): name for language, name in c.name.items()},
             definition=c.definition,
             include=c.include,
             exclude=c.exclude,
@@ -349,8 +352,9 @@ def _declares_stages(study: Any) -> bool:
 
 
 def _check_against_study(codes: list[_CodeModel], study: Any, file: str | Path | None) -> None:
-    """Touchpoints of codes must be in the catalog, stages among the study's stages; a study
-    without a catalog (or without declared stages) accepts any id there.
+    """Check that the codes' touchpoints are in the catalog and their stages the study's.
+
+    A study without a catalog (or without declared stages) accepts any id there.
     """
     touchpoints = {t.id for t in study.touchpoints}
     check_touchpoints = bool(getattr(study, "has_catalog", True))
@@ -412,7 +416,14 @@ def load_codebook(path: str | Path, *, study: Any = None) -> Codebook:
     if path.suffix.lower() in (".qdc", ".qdpx"):  # REFI-QDA codebook or project
         from research.coding.refi import read_qdc, read_qdpx
 
-        return read_qdc(path) if path.suffix.lower() == ".qdc" else read_qdpx(path).codebook
+        if path.suffix.lower() == ".qdc":
+            return read_qdc(path)
+        codebook = read_qdpx(path).codebook
+        if codebook is None:
+            raise DataError(
+                "The REFI-QDA project has no codebook", file=path, hint="Export it with its codes."
+            )
+        return codebook
     data = read_yaml(
         path,
         what="The codebook",

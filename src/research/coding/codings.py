@@ -1,7 +1,7 @@
-"""Codings in long form: one row per coded span (transcript, start, end, code, coder).
+r"""Codings in long form: one row per coded span (transcript, start, end, code, coder).
 
 Positions are code points into :attr:`research.coding.Transcript.text` (line endings
-normalised to ``\\n``), end exclusive. A file may instead name coding units (``unit_id``
+normalised to ``\n``), end exclusive. A file may instead name coding units (``unit_id``
 column without ``start``/``end``); the spans are then taken from the transcripts' units.
 Optional columns kept as they are: ``unit_id``, ``text``, ``memo``.
 """
@@ -32,7 +32,7 @@ def _transcript_map(transcripts: Any) -> dict[str, Any]:
     return {t.id: t for t in transcripts}
 
 
-def _spans_from_units(frame: pd.DataFrame, transcripts: dict[str, Any], path: Path) -> pd.DataFrame:
+def _spans_from_units(frame: pd.DataFrame, transcripts: dict[str, Any], path: Path | None) -> pd.DataFrame:
     if not transcripts:
         raise DataError(
             "The codings name units but have no start/end columns",
@@ -132,7 +132,7 @@ def _check_quoted_text(
 
 
 def validate_codings(
-    codings: pd.DataFrame,
+    data: pd.DataFrame,
     *,
     codebook: Any = None,
     transcripts: Any = None,
@@ -151,7 +151,7 @@ def validate_codings(
     """
     path = Path(file) if file is not None else None
     texts = _transcript_map(transcripts)
-    frame = codings.copy()
+    frame = data.copy()
     frame.columns = [str(c).strip() for c in frame.columns]
     from_units = "unit_id" in frame and ("start" not in frame or "end" not in frame)
     if from_units:
@@ -222,8 +222,9 @@ def read_codings(
     encoding: str | None = None,
     sheet: str | int | None = None,
 ) -> pd.DataFrame:
-    """Read a codings file (CSV, CSV.GZ, TSV, XLSX, or the codings of a REFI-QDA ``.qdpx``
-    project) in long form and validate it.
+    r"""Read a codings file in long form and validate it.
+
+    The file is a CSV, CSV.GZ, TSV or XLSX table, or the codings of a REFI-QDA ``.qdpx`` project.
 
     Parameters
     ----------
@@ -250,7 +251,7 @@ def read_codings(
     --------
     >>> import tempfile, pathlib
     >>> p = pathlib.Path(tempfile.mkdtemp()) / "codings.csv"
-    >>> _ = p.write_text("transcript_id,start,end,code,coder\\nzh01,5,12,hotline_wait,A\\n")
+    >>> _ = p.write_text("transcript_id,start,end,code,coder\nzh01,5,12,hotline_wait,A\n")
     >>> read_codings(p).dtypes["start"]
     dtype('int64')
     """
@@ -280,12 +281,12 @@ def write_codings(path: str | Path, codings: pd.DataFrame) -> Path:
     return write_table(path, clean)
 
 
-def codings_to_units(codings: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
-    """Map coded spans to the coding units they overlap (by at least one character).
+def codings_to_units(data: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
+    r"""Map coded spans to the coding units they overlap (by at least one character).
 
     Parameters
     ----------
-    codings : DataFrame
+    data : DataFrame
         Long form (:data:`CODING_COLUMNS`).
     units : DataFrame
         From :func:`research.coding.units_frame`.
@@ -299,7 +300,7 @@ def codings_to_units(codings: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame
     Examples
     --------
     >>> from research.coding.transcripts import transcript_from_text, units_frame
-    >>> t = transcript_from_text("Q: Hi.\\nA: Long wait. Rude staff.", "en01")
+    >>> t = transcript_from_text("Q: Hi.\nA: Long wait. Rude staff.", "en01")
     >>> units = units_frame([t], unit="sentence")
     >>> spans = pd.DataFrame({"transcript_id": ["en01"], "start": [10], "end": [26],
     ...                       "code": ["wait"], "coder": ["A"]})
@@ -307,11 +308,11 @@ def codings_to_units(codings: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame
     ['en01-T002-S01', 'en01-T002-S02']
     """
     columns = ["transcript_id", "unit_id", "code", "coder"]
-    if codings.empty or units.empty:
+    if data.empty or units.empty:
         return pd.DataFrame(columns=columns)
-    hits = _overlaps_sorted(codings, units)
+    hits = _overlaps_sorted(data, units)
     if hits is None:  # overlapping units (a custom segmentation): pairwise comparison
-        left = codings[CODING_COLUMNS].rename(columns={"start": "coding_start", "end": "coding_end"})
+        left = data[CODING_COLUMNS].rename(columns={"start": "coding_start", "end": "coding_end"})
         right = units[["transcript_id", "unit_id", "start", "end"]].reset_index(names="unit_order")
         merged = left.merge(right, on="transcript_id", how="inner")
         overlap = (merged["start"] < merged["coding_end"]) & (merged["coding_start"] < merged["end"])
@@ -360,9 +361,9 @@ def _overlaps_sorted(codings: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame
     )
 
 
-def coders(codings: pd.DataFrame) -> list[str]:
+def coders(data: pd.DataFrame) -> list[str]:
     """The coders of a codings table, sorted."""
-    return sorted(codings["coder"].astype(str).unique())
+    return sorted(data["coder"].astype(str).unique())
 
 
 def combine_codings(tables: Iterable[pd.DataFrame]) -> pd.DataFrame:

@@ -44,6 +44,22 @@ def _listed(values: list[str], limit: int = 20) -> str:
     return shown + (f" and {len(values) - limit} more" if len(values) > limit else "")
 
 
+def _unknown_values(
+    frame: pd.DataFrame, column: str, known: set[str], message: str, path: Any, hint: str
+) -> list[DataError]:
+    """One DataError listing the values of *column* outside *known* (at the first one's row)."""
+    values = frame[column].dropna().astype(str).str.strip()
+    unknown = sorted(set(values) - known)
+    if not unknown:
+        return []
+    row = int(values[values.isin(unknown)].index[0]) + 2
+    return [
+        DataError(
+            f"{len(unknown)} {message}: {_listed(unknown)}", file=path, row=row, column=column, hint=hint
+        )
+    ]
+
+
 def _check_codings_file(
     study: Any,
     file_id: str,
@@ -82,39 +98,27 @@ def _check_codings_file(
         ], []
     problems: list[DataError] = []
     coders = list(dict.fromkeys(frame["coder"].dropna().astype(str).str.strip()))
-    codes = frame["code"].dropna().astype(str).str.strip()
-    if codebook is not None:
-        unknown = sorted(set(codes) - set(codebook.codable_ids))
-        if unknown:
-            row = int(codes[codes.isin(unknown)].index[0]) + 2
-            problems.append(
-                DataError(
-                    f"{len(unknown)} code(s) of the codings are not codable codes of the codebook: "
-                    f"{_listed(unknown)}",
-                    file=path,
-                    row=row,
-                    column="code",
-                    hint="Add them to the codebook or correct their spelling"
-                    + (f" (codebook: {codebook.path.name})." if codebook.path else "."),
-                )
-            )
-    if transcripts is not None:
-        ids = frame["transcript_id"].dropna().astype(str).str.strip()
-        unknown_ids = sorted(set(ids) - {t.id for t in transcripts} - unreadable)
-        if unknown_ids:
-            row = int(ids[ids.isin(unknown_ids)].index[0]) + 2
-            problems.append(
-                DataError(
-                    f"{len(unknown_ids)} transcript id(s) of the codings are not transcripts: "
-                    f"{_listed(unknown_ids)}",
-                    file=path,
-                    row=row,
-                    column="transcript_id",
-                    hint=f"Transcript ids are file names without suffix (or the id column of a table "
-                    f"of texts), e.g. {[t.id for t in transcripts[:5]]}.",
-                )
-            )
     unreadable = unreadable or set()
+    if codebook is not None:
+        problems += _unknown_values(
+            frame,
+            "code",
+            set(codebook.codable_ids),
+            "code(s) of the codings are not codable codes of the codebook",
+            path,
+            "Add them to the codebook or correct their spelling"
+            + (f" (codebook: {codebook.path.name})." if codebook.path else "."),
+        )
+    if transcripts is not None:
+        problems += _unknown_values(
+            frame,
+            "transcript_id",
+            {t.id for t in transcripts} | unreadable,
+            "transcript id(s) of the codings are not transcripts",
+            path,
+            "Transcript ids are file names without suffix (or the id column of a table of texts), "
+            f"e.g. {[t.id for t in transcripts[:5]]}.",
+        )
     codes_unreadable = bool(frame["transcript_id"].astype(str).str.strip().isin(unreadable).any())
     if not problems and codebook is not None and transcripts is not None and not codes_unreadable:
         _attempt(
@@ -226,28 +230,22 @@ def check_run(study: Any, parameters: dict[str, Any]) -> list[DataError]:
     []
     """
     problems: list[DataError] = []
-    language = parameters.get("language", "") or ""
-    if language and language not in LANGUAGES:
-        problems.append(
-            DataError(
-                "Unknown report language",
-                file=study.yml_path,
-                column="language",
-                value=language,
-                hint=f"Use one of {list(LANGUAGES)} or leave it empty for the study's main language.",
+    choices = (
+        ("language", LANGUAGES, "Unknown report language", "the study's main language"),
+        ("unit", UNITS, "Unknown coding unit", "coding.unit of study.yml"),
+    )
+    for parameter, allowed, message, default in choices:
+        value = parameters.get(parameter, "") or ""
+        if value and value not in allowed:
+            problems.append(
+                DataError(
+                    message,
+                    file=study.yml_path,
+                    column=parameter,
+                    value=value,
+                    hint=f"Use one of {list(allowed)} or leave it empty for {default}.",
+                )
             )
-        )
-    unit = parameters.get("unit", "") or ""
-    if unit and unit not in UNITS:
-        problems.append(
-            DataError(
-                "Unknown coding unit",
-                file=study.yml_path,
-                column="unit",
-                value=unit,
-                hint=f"Use one of {list(UNITS)} or leave it empty for coding.unit of study.yml.",
-            )
-        )
     n_boot = parameters.get("n_boot", 0)
     if not isinstance(n_boot, int) or n_boot < 0:
         problems.append(

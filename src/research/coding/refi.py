@@ -1,5 +1,7 @@
-"""REFI-QDA exchange: codebooks (``.qdc``) and projects (``.qdpx``) for NVivo, ATLAS.ti, MAXQDA,
-QualCoder and other tools that implement the REFI-QDA 1.5 standard (www.qdasoftware.org).
+r"""REFI-QDA exchange: codebooks (``.qdc``) and projects (``.qdpx``).
+
+For NVivo, ATLAS.ti, MAXQDA, QualCoder and other tools that implement the REFI-QDA 1.5
+standard (www.qdasoftware.org).
 
 What is written validates against the published schemas vendored in
 ``research/coding/schemas`` (see :func:`validate_qdc`, :func:`validate_qdpx`).
@@ -29,7 +31,7 @@ Choices
 * **Positions.** ``startPosition``/``endPosition`` count Unicode code points from 0, end
   exclusive (REFI-QDA). Sources are kept as stored (BOM and encoding remembered, CRLF kept), so
   positions stay valid on a round trip; the workbench views (``project.transcripts``,
-  ``project.codings``) normalise CRLF to ``\\n`` and shift every position accordingly. Text
+  ``project.codings``) normalise CRLF to ``\n`` and shift every position accordingly. Text
   given inline as ``PlainTextContent`` reaches us with LF line ends (XML parsers normalise
   them), so positions there count the LF text.
 * **Redaction.** Exchange between coders needs the full text, so the default is ``redact=False``.
@@ -84,6 +86,7 @@ from research.coding.transcripts import Transcript
 from research.errors import DataError
 from research.io import atomic_open, detect_encoding
 from research.privacy import PersonalData, find_personal_data
+from research.wording import resolve_language
 
 NS_CODEBOOK = "urn:QDA-XML:codebook:1.0"
 SCHEMA_DIR = Path(__file__).resolve().parent / "schemas"
@@ -114,7 +117,7 @@ def _namespace(root: ET.Element) -> str:
 # --- codebook (.qdc) -----------------------------------------------------------------------------
 
 
-def write_qdc(path: str | Path, codebook: Codebook, *, language: str = "zh") -> Path:
+def write_qdc(path: str | Path, codebook: Codebook, *, language: str | None = None) -> Path:
     """Write *codebook* as a REFI-QDA codebook file (``.qdc``).
 
     A codebook read with :func:`read_qdc` or :func:`read_qdpx` is written back with its GUIDs,
@@ -125,9 +128,9 @@ def write_qdc(path: str | Path, codebook: Codebook, *, language: str = "zh") -> 
     ----------
     path : str or Path
     codebook : Codebook
-    language : {"zh", "en"}
+    language : {"zh", "en"}, optional
         Language of the names of codes the workbench wrote (the other names travel in the
-        workbench's processing instruction).
+        workbench's processing instruction). None is the report's language.
 
     Examples
     --------
@@ -139,13 +142,16 @@ def write_qdc(path: str | Path, codebook: Codebook, *, language: str = "zh") -> 
     >>> read_qdc(p).codes == cb.codes
     True
     """
-    from_file = isinstance(codebook, QdaCodebook)
-    origin = codebook.origin if from_file else ORIGIN
+    language = resolve_language(language)
+    if isinstance(codebook, QdaCodebook):
+        origin, extra, code_sets = codebook.origin, codebook.extra_attributes, codebook.sets
+    else:
+        origin, extra, code_sets = ORIGIN, {}, []
     attributes = {"origin": origin} if origin is not None else {}
-    attributes |= codebook.extra_attributes if from_file else {}
+    attributes |= extra
     root = ET.Element(q(NS_CODEBOOK, "CodeBook"), attributes)
     root.append(codes_element(codebook, NS_CODEBOOK, language, notes=False))
-    sets = sets_element(codebook.sets if from_file else [], NS_CODEBOOK, member_attribute="guid")
+    sets = sets_element(code_sets, NS_CODEBOOK, member_attribute="guid")
     if sets is not None:
         root.append(sets)
     with atomic_open(path, "wb") as handle:
@@ -271,7 +277,7 @@ def project_from_workbench(
     project_name: str = "Touchpoint Workbench project",
     cases: pd.DataFrame | None = None,
 ) -> QdaProject:
-    """A :class:`QdaProject` of the workbench's transcripts, codebook, codings and cases.
+    r"""A :class:`QdaProject` of the workbench's transcripts, codebook, codings and cases.
 
     Parameters are those of :func:`write_qdpx`. GUIDs are stable: a code read from a file keeps
     its GUID (:class:`~research.coding.refi_codes.QdaCodebook`), everything else gets a UUID-5
@@ -279,15 +285,16 @@ def project_from_workbench(
 
     Examples
     --------
-    >>> from research.coding.codebook import codebook_from_dict
-    >>> from research.coding.transcripts import transcript_from_text
-    >>> t = transcript_from_text("Q: Hotline?\\nA: On hold for ages.", "en01")
-    >>> cb = codebook_from_dict({"codes": [{"id": "wait", "name": {"en": "Long wait"}}]})
-    >>> c = pd.DataFrame({"transcript_id": ["en01"], "start": [15], "end": [32], "code": ["wait"],
-    ...                   "coder": ["A"]})
-    >>> p = project_from_workbench([t], cb, c)
-    >>> [u.name for u in p.users], p.sources[0].selections[0].start
-    (['A'], 15)
+    >>> from research.coding import codebook_from_dict, transcript_from_text
+    >>> texts = [transcript_from_text("A: On hold for ages.", "en01")]
+    >>> codebook = codebook_from_dict({"codes": [{"id": "wait", "name": {"en": "Long wait"}}]})
+    >>> spans = pd.DataFrame({"transcript_id": ["en01"], "start": [3], "end": [20], "code": ["wait"],
+    ...                       "coder": ["A"]})
+    >>> project = project_from_workbench(texts, codebook, spans)
+    >>> [u.name for u in project.users], project.sources[0].selections[0].start
+    (['A'], 3)
+    >>> project_from_workbench(texts, codebook, spans).sources[0].guid == project.sources[0].guid
+    True
     """
     transcripts = sorted(transcripts, key=lambda t: t.id)
     codings = codings if codings is not None else pd.DataFrame(columns=CODING_COLUMNS)
@@ -296,7 +303,7 @@ def project_from_workbench(
     coders = sorted(codings["coder"].astype(str).unique()) if len(codings) else []
     users = [QdaUser(stable_guid("user", coder), coder) for coder in coders]
     has_memo = "memo" in codings.columns
-    sources = []
+    sources: list[QdaTextSource | ET.Element] = []
     for transcript in transcripts:
         items = find_personal_data(transcript.text, redact_names) if redact else []
         source_text = _redacted(transcript.text, items)
@@ -350,11 +357,11 @@ def write_qdpx(
     *,
     redact: bool = False,
     redact_names: Iterable[str] = (),
-    language: str = "zh",
+    language: str | None = None,
     project_name: str = "Touchpoint Workbench project",
     cases: pd.DataFrame | None = None,
 ) -> Path:
-    """Write a REFI-QDA project (``.qdpx``).
+    r"""Write a REFI-QDA project (``.qdpx``).
 
     Either a whole :class:`QdaProject` (as read by :func:`read_qdpx`: written back with
     everything it holds), or the workbench's transcripts, codebook and codings, turned into a
@@ -375,8 +382,8 @@ def write_qdpx(
         module notes). Default False: exchange between coders keeps the text as it is.
     redact_names : iterable of str
         Names to mask when *redact* is true (study.yml ``coding.redact_names``).
-    language : {"zh", "en"}
-        Language of the names of codes the workbench wrote.
+    language : {"zh", "en"}, optional
+        Language of the names of codes the workbench wrote. None is the report's language.
     project_name : str
     cases : DataFrame, optional
         Case attributes indexed by transcript id (:func:`research.coding.load_cases`); written
@@ -391,7 +398,7 @@ def write_qdpx(
     >>> import tempfile, pathlib
     >>> from research.coding.codebook import codebook_from_dict
     >>> from research.coding.transcripts import transcript_from_text
-    >>> t = transcript_from_text("Q: Hotline?\\nA: On hold for ages.", "en01")
+    >>> t = transcript_from_text("Q: Hotline?\nA: On hold for ages.", "en01")
     >>> cb = codebook_from_dict({"codes": [{"id": "wait", "name": {"en": "Long wait"}}]})
     >>> c = pd.DataFrame({"transcript_id": ["en01"], "start": [15], "end": [32], "code": ["wait"],
     ...                   "coder": ["A"]})
@@ -404,6 +411,7 @@ def write_qdpx(
     >>> read_qdpx(again).sources[0].guid == project.sources[0].guid
     True
     """
+    language = resolve_language(language)
     if isinstance(project, QdaProject):
         if redact:
             raise DataError(
@@ -441,9 +449,9 @@ def _archive_texts(
 ) -> dict[str, tuple[str, str, bool]]:
     """Decoded text of every ``internal://`` plain-text file: path -> (text, encoding, bom)."""
     ns = _namespace(root)
-    texts = {}
+    texts: dict[str, tuple[str, str, bool]] = {}
     for element in [*root.iter(q(ns, "TextSource")), *root.iter(q(ns, "Note"))]:
-        plain_path = element.get("plainTextPath")
+        plain_path = element.get("plainTextPath") or ""
         member = source_member(plain_path, folder)
         if member is None or element.find(q(ns, "PlainTextContent")) is not None:
             continue
@@ -522,27 +530,27 @@ def read_qdpx(
             n: archive.read(n) for n in names if n != qde[0] and n not in consumed and not n.endswith("/")
         }
     project = project_from_xml(root, texts, f"{path}!{qde[0]}")
-    project.codebook.path = path
+    if project.codebook is not None:
+        project.codebook.path = path
     project.files, project.source_folder, project.qde_name = files, folder, qde[0]
     project.language, project.speaker_patterns = language, speaker_patterns
     return project
 
 
 def read_qdpx_cases(path: str | Path) -> pd.DataFrame:
-    """Case variables of a REFI-QDA project, one row per case, indexed by ``transcript_id``.
+    r"""Case variables of a REFI-QDA project, one row per case, indexed by ``transcript_id``.
 
     The same as ``read_qdpx(path).case_variables()``: a case linked to one source is keyed by
     that source's name (suffix dropped), else by the case name. Values are returned as text.
 
     Examples
     --------
-    >>> import tempfile, pathlib
-    >>> from research.coding.codebook import codebook_from_dict
-    >>> from research.coding.transcripts import transcript_from_text
-    >>> t = transcript_from_text("Q: Hi\\nA: Hello", "zh01")
-    >>> cb = codebook_from_dict({"codes": [{"id": "x", "name": {"en": "X"}}]})
+    >>> import pathlib, tempfile
+    >>> from research.coding import codebook_from_dict, transcript_from_text
     >>> cases = pd.DataFrame({"region": ["east"]}, index=pd.Index(["zh01"], name="transcript_id"))
-    >>> p = write_qdpx(pathlib.Path(tempfile.mkdtemp()) / "p.qdpx", [t], cb, cases=cases)
+    >>> texts, codes = [transcript_from_text("A: Hello", "zh01")], [{"id": "x", "name": {"en": "X"}}]
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> p = write_qdpx(folder / "p.qdpx", texts, codebook_from_dict({"codes": codes}), cases=cases)
     >>> read_qdpx_cases(p).loc["zh01", "region"]
     'east'
     """
@@ -574,8 +582,9 @@ def validate_qdc(path: str | Path) -> None:
 
 
 def validate_qdpx(path: str | Path) -> None:
-    """Raise :class:`DataError` unless the project inside *path* validates against the REFI-QDA
-    project schema (``Project-mrt2019.xsd``).
+    """Raise :class:`DataError` unless the project inside *path* validates.
+
+    The schema is REFI-QDA's project schema (``Project-mrt2019.xsd``).
     """
     path = Path(path)
     with zipfile.ZipFile(path) as archive:

@@ -18,7 +18,7 @@ import re
 import uuid
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from research.coding.codebook import Code, Codebook
 from research.errors import DataError
@@ -100,9 +100,11 @@ class QdaSet:
 
 
 class QdaCodebook(Codebook):
-    """A :class:`Codebook` read from a REFI-QDA file: it remembers each code's GUID, the
-    file's own attributes and descriptions (:class:`CodeRecord`), the code sets, the origin and
-    other attributes of a ``.qdc`` root (``extra_attributes``, e.g. ``xsi:schemaLocation``).
+    """A :class:`Codebook` read from a REFI-QDA file.
+
+    It remembers each code's GUID, the file's own attributes and descriptions
+    (:class:`CodeRecord`), the code sets, the origin and other attributes of a ``.qdc`` root
+    (``extra_attributes``, e.g. ``xsi:schemaLocation``).
 
     Examples
     --------
@@ -168,10 +170,32 @@ def _fields(instruction: str | None, description: str) -> dict[str, Any]:
     return {}
 
 
-def read_codes(
-    codes_element: ET.Element | None, ns: str
-) -> tuple[list[Code], dict[str, CodeRecord], dict[str, str]]:
-    """Codes (depth first), their records and GUID key -> code id."""
+class ReadCodes(NamedTuple):
+    """What :func:`read_codes` found in a REFI-QDA ``<Codes>`` element."""
+
+    #: The codes, depth first.
+    codes: list[Code]
+    #: Each code's REFI-QDA record, by code id.
+    records: dict[str, CodeRecord]
+    #: Code id by GUID key.
+    by_guid: dict[str, str]
+
+
+def read_codes(codes_element: ET.Element | None, ns: str) -> ReadCodes:
+    """Codes (depth first), their records and GUID key -> code id.
+
+    Parameters
+    ----------
+    codes_element : Element or None
+        The ``<Codes>`` element (None: no codes).
+    ns : str
+        The XML namespace of the file.
+
+    Returns
+    -------
+    ReadCodes
+        ``codes, records, by_guid``.
+    """
     codes: list[Code] = []
     records: dict[str, CodeRecord] = {}
     by_guid: dict[str, str] = {}
@@ -237,7 +261,7 @@ def read_codes(
     if codes_element is not None:
         for element in codes_element.findall(q(ns, "Code")):
             visit(element, None)
-    return codes, records, by_guid
+    return ReadCodes(codes, records, by_guid)
 
 
 def _human_description(code: Code) -> str | None:
@@ -306,7 +330,7 @@ def read_sets(sets_element: ET.Element | None, ns: str) -> list[QdaSet]:
         return []
     out = []
     for element in sets_element.findall(q(ns, "Set")):
-        members = [m.get("targetGUID") or m.get("guid", "") for m in element.findall(q(ns, "MemberCode"))]
+        members = [m.get("targetGUID") or m.get("guid") or "" for m in element.findall(q(ns, "MemberCode"))]
         out.append(
             QdaSet(
                 guid=element.get("guid", ""),

@@ -41,6 +41,7 @@ from research.coding.refi_codes import (
 )
 from research.coding.transcripts import Transcript, transcript_from_text
 from research.errors import DataError
+from research.wording import resolve_language
 
 NS_PROJECT = "urn:QDA-XML:project:1.0"
 #: ``xs:choice`` of the value of a ``VariableValue``, by ``typeOfVariable``.
@@ -53,7 +54,7 @@ _STAMPS = (
 )
 
 
-def _read_attributes(element: ET.Element, table: Sequence[tuple[str, str]]) -> dict[str, str | None]:
+def _read_attributes(element: ET.Element, table: Sequence[tuple[str, str]]) -> dict[str, Any]:
     return {name: element.get(attribute) for attribute, name in table}
 
 
@@ -94,8 +95,10 @@ class _Stamped:
 
 @dataclass
 class QdaSelection(_Stamped):
-    """A ``PlainTextSelection``: code points ``start`` (inclusive) to ``end`` (exclusive) of the
-    source text as stored, its memo (``description``) and codings.
+    """A ``PlainTextSelection``.
+
+    Code points ``start`` (inclusive) to ``end`` (exclusive) of the source text as stored, its
+    memo (``description``) and codings.
     """
 
     guid: str
@@ -109,8 +112,10 @@ class QdaSelection(_Stamped):
 
 @dataclass
 class QdaValue:
-    """A ``VariableValue``: the variable's GUID, the value element (``TextValue`` ...) and its
-    text as written (None: the element is absent).
+    """A ``VariableValue``.
+
+    The variable's GUID, the value element (``TextValue`` ...) and its text as written (None:
+    the element is absent).
     """
 
     variable_guid: str
@@ -168,7 +173,7 @@ class QdaCase:
 
 @dataclass
 class QdaProject(_Stamped):
-    """A whole REFI-QDA project (:func:`research.coding.read_qdpx`, :func:`research.coding.write_qdpx`).
+    r"""A whole REFI-QDA project (:func:`research.coding.read_qdpx`, :func:`research.coding.write_qdpx`).
 
     ``sources`` holds :class:`QdaTextSource` objects and, for other kinds of sources, the XML
     element as read. ``files`` are archive members other than project XML and text sources;
@@ -179,7 +184,7 @@ class QdaProject(_Stamped):
     --------
     >>> from research.coding.codebook import Code
     >>> cb = QdaCodebook([Code("wait", None, {"en": "Long wait"})], records={}, sets=[])
-    >>> source = QdaTextSource("aaaaaaaa-0000-4000-8000-000000000001", "R1.txt", "Q: hi\\nA: on hold",
+    >>> source = QdaTextSource("aaaaaaaa-0000-4000-8000-000000000001", "R1.txt", "Q: hi\nA: on hold",
     ...     plain_text_path="internal://aaaaaaaa-0000-4000-8000-000000000001.txt",
     ...     selections=[QdaSelection("bbbbbbbb-0000-4000-8000-000000000001", 9, 16,
     ...                              codings=[QdaCoding("cccccccc-0000-4000-8000-000000000001",
@@ -220,8 +225,9 @@ class QdaProject(_Stamped):
 
     @property
     def transcripts(self) -> list[Transcript]:
-        """One :class:`Transcript` per text source, named by the source's name without its
-        suffix, text with CRLF normalised to LF, sorted by id.
+        """One :class:`Transcript` per text source, sorted by id.
+
+        Each is named by the source's name without its suffix; its text has CRLF normalised to LF.
         """
         out, seen = [], set()
         for source in self.text_sources:
@@ -240,9 +246,10 @@ class QdaProject(_Stamped):
 
     @property
     def codings(self) -> pd.DataFrame:
-        """Codings in long form (:data:`research.coding.CODING_COLUMNS`, plus ``memo`` when a
-        selection has one), positions into the LF-normalised transcript texts; coder = the name
-        of the user who created the coding (else the selection).
+        """Codings in long form, positions into the LF-normalised transcript texts.
+
+        Columns :data:`research.coding.CODING_COLUMNS`, plus ``memo`` when a selection has one;
+        coder = the name of the user who created the coding (else the selection).
         """
         by_guid = _code_ids(self.codebook)
         users = {guid_key(u.guid): (u.name or u.id or u.guid) for u in self.users}
@@ -274,9 +281,10 @@ class QdaProject(_Stamped):
         return codings.astype({"start": "int64", "end": "int64"})
 
     def case_variables(self) -> pd.DataFrame:
-        """Case variables, one row per case indexed by ``transcript_id``: a case linked to one
-        text source is keyed by that source's transcript id, else by the case name. Values are
-        the text as written.
+        """Case variables, one row per case indexed by ``transcript_id``.
+
+        A case linked to one text source is keyed by that source's transcript id, else by the
+        case name. Values are the text as written.
         """
         variables = {guid_key(v.guid): v.name for v in self.variables}
         sources = {guid_key(s.guid): _transcript_id(s) for s in self.text_sources}
@@ -327,7 +335,7 @@ def _code_ids(codebook: Codebook | None) -> dict[str, str]:
 def _position(element: ET.Element, attribute: str, file: str) -> int:
     raw = element.get(attribute)
     try:
-        return int(raw)
+        return int(raw)  # type: ignore[arg-type]  # None raises TypeError, reported below
     except (TypeError, ValueError):
         raise DataError(
             "A selection position is not a whole number",
@@ -540,8 +548,9 @@ def text_source_element(source: QdaTextSource, tag: str) -> ET.Element:
     return element
 
 
-def project_to_xml(project: QdaProject, *, language: str = "zh") -> ET.Element:
+def project_to_xml(project: QdaProject, *, language: str | None = None) -> ET.Element:
     """The ``Project`` element of *project* (children in the schema's order)."""
+    language = resolve_language(language)
     root = ET.Element(
         q(NS_PROJECT, "Project"), _attributes(project, _PROJECT_ATTRIBUTES) | project.extra_attributes
     )
@@ -579,8 +588,10 @@ def project_to_xml(project: QdaProject, *, language: str = "zh") -> ET.Element:
     if project.sources:
         sources = ET.SubElement(root, q(NS_PROJECT, "Sources"))
         for source in project.sources:
-            is_text = isinstance(source, QdaTextSource)
-            sources.append(text_source_element(source, "TextSource") if is_text else copy.deepcopy(source))
+            if isinstance(source, QdaTextSource):
+                sources.append(text_source_element(source, "TextSource"))
+            else:
+                sources.append(copy.deepcopy(source))
     if project.notes:
         notes = ET.SubElement(root, q(NS_PROJECT, "Notes"))
         for note in project.notes:

@@ -16,7 +16,7 @@ data and calls the statistics modules.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,7 +35,6 @@ from research.coding.analysis import (
 from research.coding.autocoding import attribute_touchpoints, autocode, autocode_performance
 from research.coding.codebook import Codebook, _declares_stages, load_codebook
 from research.coding.codings import CODING_COLUMNS, codings_to_units, load_codings
-from research.coding.prose import say
 from research.coding.schema import CodingFiles, coding_files, coding_settings
 from research.coding.sentiment import (
     SentimentAgreement,
@@ -48,6 +47,7 @@ from research.coding.sentiment import (
 from research.coding.tokens import word_frequencies
 from research.coding.transcripts import Transcript, load_cases, load_transcripts, units_frame
 from research.errors import DataError, NotApplicable
+from research.wording import join, resolve_language, say
 
 #: How the report names a coding that no human checked.
 AUTO_CODED = "auto-coded, not checked by a coder"
@@ -106,7 +106,7 @@ class CodingData:
         """Every transcript id (the base of reach: respondents who said nothing coded count)."""
         return [t.id for t in self.transcripts]
 
-    def source(self, language: str = "en") -> str:
+    def source(self, language: str | None = None) -> str:
         """One sentence saying which coding the analysis uses, in *language* (zh or en).
 
         Examples
@@ -115,6 +115,7 @@ class CodingData:
         >>> load_coding_data(load_study("sample")).source()  # doctest: +SKIP
         "The analysis uses coder A's coding (24 of 24 transcripts)."
         """
+        language = resolve_language(language)
         if self.auto_coded and language == "zh":
             return (
                 f"本分析为自动编码（未经编码员核对）：码本的关键词与模式应用于 "
@@ -138,11 +139,12 @@ class CodingData:
             f"({coded} of {len(self.transcripts)} transcripts)."
         )
 
-    def overview(self, language: str = "en") -> pd.DataFrame:
+    def overview(self, language: str | None = None) -> pd.DataFrame:
         """One-row table: transcripts by language, units, codable codes, coded units, coders.
 
         Column names and the coding are in *language* (``"zh"`` or ``"en"``).
         """
+        language = resolve_language(language)
         zh = language == "zh"
         coding = AUTO_CODED if self.auto_coded else f"coder {self.reference_coder}"
         if zh:
@@ -160,10 +162,10 @@ class CodingData:
         return pd.DataFrame({name[0] if zh else name[1]: [value] for name, value in columns.items()})
 
 
-def choose_reference_coder(codings: pd.DataFrame, requested: str = "") -> str | None:
+def choose_reference_coder(data: pd.DataFrame, requested: str = "") -> str | None:
     """The coder whose coding the analysis uses.
 
-    *requested* if given (it must be a coder of *codings*); else the coder who coded the most
+    *requested* if given (it must be a coder of *data*); else the coder who coded the most
     transcripts (all of them, in a usual design), the first in the file on ties; None without
     codings.
 
@@ -179,7 +181,7 @@ def choose_reference_coder(codings: pd.DataFrame, requested: str = "") -> str | 
     >>> choose_reference_coder(codings), choose_reference_coder(codings.iloc[:0]) is None
     ('lee', True)
     """
-    coders = list(dict.fromkeys(codings["coder"].astype(str)))
+    coders = list(dict.fromkeys(data["coder"].astype(str)))
     if requested:
         if str(requested) not in coders:
             raise DataError(
@@ -191,7 +193,7 @@ def choose_reference_coder(codings: pd.DataFrame, requested: str = "") -> str | 
         return str(requested)
     if not coders:
         return None
-    coverage = codings.assign(coder=codings["coder"].astype(str)).groupby("coder")["transcript_id"].nunique()
+    coverage = data.assign(coder=data["coder"].astype(str)).groupby("coder")["transcript_id"].nunique()
     return max(coders, key=lambda c: (coverage[c], -coders.index(c)))
 
 
@@ -335,7 +337,7 @@ def autocode_section(data: CodingData) -> pd.DataFrame:
     return autocode_performance(suggestions, data.coded)
 
 
-def stage_section(data: CodingData, language: str) -> pd.DataFrame:
+def stage_section(data: CodingData, language: str | None = None) -> pd.DataFrame:
     """Mentions of each code by journey stage (the stages codes name), labelled in *language*.
 
     Raises
@@ -343,6 +345,7 @@ def stage_section(data: CodingData, language: str) -> pd.DataFrame:
     NotApplicable
         No code of the codebook names a stage.
     """
+    language = resolve_language(language)
     named = list(dict.fromkeys(s for c in data.codebook.codes for s in c.stages))
     if not named:
         raise NotApplicable(
@@ -379,7 +382,7 @@ def touchpoint_section(data: CodingData) -> pd.DataFrame:
 
 
 def touchpoint_ranking_section(
-    data: CodingData, sentiment: pd.DataFrame | None, language: str
+    data: CodingData, sentiment: pd.DataFrame | None, language: str | None = None
 ) -> pd.DataFrame:
     """Pain points ranked by touchpoint (the touchpoints codes name in the codebook).
 
@@ -423,18 +426,25 @@ def segment_section(data: CodingData, segment: str, codes: Iterable[str] | None 
             missing_zh=f"本研究没有受访者文件，无法按 {segment!r} 比较编码。",
             remedy_zh="声明一个 role 为 respondents 的文件（含访谈稿编号列与分群列）。",
         )
-    if segment not in data.cases.columns:
-        raise DataError(
-            "The segment is not a column of the respondents file",
-            file=data.study.file(data.files.respondents),
-            column=segment,
-            hint=f"Columns: {list(data.cases.columns)}.",
-        )
+    _respondents_column(data, segment, "segment")
     table = code_by_segment(data.coded, data.cases, segment, codes=codes)
     return table.pivot(index="code", columns=segment, values="reach")
 
 
-def cooccurrence_section(data: CodingData, language: str) -> Cooccurrence:
+def _respondents_column(data: CodingData, column: str, what: str) -> pd.Series:
+    """The respondents file's *column*; a DataError naming the file's columns when it has none."""
+    cases = data.cases if data.cases is not None else pd.DataFrame()
+    if column not in cases.columns:
+        raise DataError(
+            f"The {what} is not a column of the respondents file",
+            file=data.study.file(data.files.respondents),
+            column=column,
+            hint=f"Columns: {list(cases.columns)}.",
+        )
+    return cases[column]
+
+
+def cooccurrence_section(data: CodingData, language: str | None = None) -> Cooccurrence:
     """Codes applied to the same unit, labelled in *language*.
 
     Raises
@@ -442,6 +452,7 @@ def cooccurrence_section(data: CodingData, language: str) -> Cooccurrence:
     NotApplicable
         Fewer than two codes were applied, or no two codes share a unit.
     """
+    language = resolve_language(language)
     applied = data.coded["code"].nunique()
     if applied < 2:
         raise NotApplicable(
@@ -469,7 +480,7 @@ def cooccurrence_section(data: CodingData, language: str) -> Cooccurrence:
     )
 
 
-def top_pain_points(ranking: pd.DataFrame, top: int = 4) -> list[str]:
+def top_pain_points(data: pd.DataFrame, top: int = 4) -> list[str]:
     """The *top* pain points of a ranking that anybody mentioned (ids, best first).
 
     Examples
@@ -477,21 +488,23 @@ def top_pain_points(ranking: pd.DataFrame, top: int = 4) -> list[str]:
     >>> top_pain_points(pd.DataFrame({"code": ["wait", "bill"], "mentions": [3, 0]}))
     ['wait']
     """
-    return ranking.loc[ranking["mentions"] > 0, "code"].head(top).tolist()
+    return data.loc[data["mentions"] > 0, "code"].head(top).tolist()
 
 
 def quote_codes(
-    frequencies: pd.DataFrame, ranking: pd.DataFrame, codes: Sequence[str] = (), top: int = 4
+    data: pd.DataFrame, ranking: pd.DataFrame, codes: Sequence[str] = (), top: int = 4
 ) -> list[str]:
     """*codes*, else the *top* mentioned pain points and the two most mentioned delights."""
     if codes:
         return list(codes)
     pains = top_pain_points(ranking, top)
-    delights = frequencies.loc[(frequencies["valence"] == "delight") & (frequencies["mentions"] > 0), "code"]
+    delights = data.loc[(data["valence"] == "delight") & (data["mentions"] > 0), "code"]
     return pains + delights.head(2).tolist()
 
 
-def quotes_section(data: CodingData, codes: Sequence[str], language: str, n: int = 2) -> pd.DataFrame:
+def quotes_section(
+    data: CodingData, codes: Sequence[str], language: str | None = None, n: int = 2
+) -> pd.DataFrame:
     """Representative (redacted) quotes of *codes*, from texts in *language* when there are any.
 
     Raises
@@ -499,6 +512,7 @@ def quotes_section(data: CodingData, codes: Sequence[str], language: str, n: int
     NotApplicable
         Nothing was coded with these codes.
     """
+    language = resolve_language(language)
     if not codes or data.spans.empty:
         raise NotApplicable(
             "No passage is coded, so there are no quotes.",
@@ -539,7 +553,7 @@ class SentimentCheck:
 
 
 def sentiment_section(
-    data: CodingData, sentiment: pd.DataFrame, label_column: str = "", language: str = "en"
+    data: CodingData, sentiment: pd.DataFrame, label_column: str = "", language: str | None = None
 ) -> SentimentCheck:
     """Check the sentiment suggestion against researcher labels or human-coded valence.
 
@@ -562,6 +576,7 @@ def sentiment_section(
         The label column is not in the respondents file, there is no respondents file, or a
         label is not accepted.
     """
+    language = resolve_language(language)
     if label_column:
         if data.cases is None:
             raise DataError(
@@ -570,25 +585,20 @@ def sentiment_section(
                 value=label_column,
                 hint="Declare a file with role respondents that holds the labels.",
             )
-        if label_column not in data.cases.columns:
-            raise DataError(
-                "The sentiment label column is not a column of the respondents file",
-                file=data.study.file(data.files.respondents),
-                column=label_column,
-                hint=f"Columns: {list(data.cases.columns)}.",
-            )
         labels = parse_sentiment_labels(
-            data.cases[label_column], file=data.study.file(data.files.respondents), column=label_column
+            _respondents_column(data, label_column, "sentiment label column"),
+            file=data.study.file(data.files.respondents),
+            column=label_column,
         )
         scored = text_sentiment(data.units, data.codebook)
         extended = label_agreement(scored, labels)
         builtin = label_agreement(text_sentiment(data.units, adapt=False), labels)
-        basis = say("sentiment_basis_labels", language, column=repr(label_column))
+        basis = say("coding", "sentiment_basis_labels", language, column=repr(label_column))
     elif not data.auto_coded:
         scored = sentiment
         extended = sentiment_agreement(sentiment, data.coded, data.codebook)
         builtin = sentiment_agreement(unit_sentiment(data.units, adapt=False), data.coded, data.codebook)
-        basis = say("sentiment_basis_coder", language, coder=data.reference_coder)
+        basis = say("coding", "sentiment_basis_coder", language, coder=data.reference_coder)
     else:
         raise NotApplicable(
             "The texts are auto-coded and have no sentiment labels, so the sentiment suggestion "
@@ -600,10 +610,12 @@ def sentiment_section(
             "或加入编码员的编码。",
         )
     parts = [
-        builtin.summary().assign(lexicon=say("method_builtin", language)),
+        builtin.summary().assign(lexicon=say("coding", "method_builtin", language)),
         extended.summary().assign(
             lexicon=say(
-                "method_adapted" if scored.attrs.get("method") == "adapted" else "method_keywords", language
+                "coding",
+                "method_adapted" if scored.attrs.get("method") == "adapted" else "method_keywords",
+                language,
             )
         ),
     ]
@@ -611,7 +623,7 @@ def sentiment_section(
     if supervised is not None:
         parts.append(
             supervised.supervised.summary().assign(
-                lexicon=say("method_supervised", language, folds=supervised.folds)
+                lexicon=say("coding", "method_supervised", language, folds=supervised.folds)
             )
         )
     table = pd.concat(parts, ignore_index=True).assign(compared_with=basis)[
@@ -638,7 +650,7 @@ def _supervised_comparison(data: CodingData, extended: SentimentAgreement, label
         return None
 
 
-def frequent_words_section(data: CodingData, language: str, top: int = 20) -> pd.DataFrame:
+def frequent_words_section(data: CodingData, language: str | None = None, top: int = 20) -> pd.DataFrame:
     """The most frequent words of the respondents' units in *language*.
 
     Raises
@@ -646,6 +658,7 @@ def frequent_words_section(data: CodingData, language: str, top: int = 20) -> pd
     NotApplicable
         No text in *language*.
     """
+    language = resolve_language(language)
     texts = data.units.loc[data.units["language"] == language, "text"]
     if texts.empty:
         raise NotApplicable(
@@ -809,3 +822,95 @@ def coding_results(
             },
         }
     return results
+
+
+def coding_at_a_glance(
+    results: Mapping[str, Any], language: str | None = None, labels: Mapping[str, str] | None = None
+) -> list[str]:
+    """Three to five sentences summing up a coding report, from its ``results.json`` figures.
+
+    Parameters
+    ----------
+    results : mapping
+        The report's results (:func:`coding_results`).
+    language : str, optional
+        ``"zh"`` or ``"en"``; None is the report's language.
+    labels : mapping, optional
+        Names of codes and touchpoints in *language*, by id (ids are shown without them).
+
+    Returns
+    -------
+    list of str
+        The sentences, at most five.
+
+    Examples
+    --------
+    >>> results = {"n_transcripts": 10, "n_units": 80, "reference_coder": "A",
+    ...            "top_pain_points": ["wait"], "respondents": {"wait": 6}}
+    >>> for line in coding_at_a_glance(results, "en", {"wait": "Long waits"}):
+    ...     print(line)
+    10 transcripts (80 coding units) were analysed, using coder A's coding.
+    The top pain points: Long waits (mentioned by 60% of respondents).
+    >>> coding_at_a_glance(results, "zh", {"wait": "等待久"})[1]
+    '最突出的痛点：等待久（60% 的受访者提及）。'
+    """
+    language = resolve_language(language)
+    names = labels or {}
+
+    def tell(key: str, **values: Any) -> str:
+        return say("coding", key, language, **values)
+
+    n = int(results.get("n_transcripts") or 0)
+    coder = results.get("reference_coder")
+    coding = tell("coder", coder=coder) if coder else tell("auto")
+    lines = [tell("texts", n=n, units=int(results.get("n_units") or 0), coding=coding)]
+    pains = list(results.get("top_pain_points") or [])[:3]
+    if pains:
+        reach = results.get("respondents") or {}
+        items = [
+            tell("pain_item", name=names.get(code, code), share=(reach.get(code, 0) / n) if n else 0.0)
+            for code in pains
+        ]
+        lines.append(tell("pains", items=join(items, language)))
+    else:
+        lines.append(tell("no_pains"))
+    touchpoints = list(results.get("top_pain_touchpoints") or [])[:3]
+    if touchpoints:
+        lines.append(tell("touchpoints", items=join((names.get(t, t) for t in touchpoints), language)))
+    agreement = results.get("agreement")
+    if agreement and agreement.get("cohen_kappa") is not None:
+        coders = join(agreement.get("coders", []), language)
+        lines.append(tell("agreement", coders=coders, kappa=agreement["cohen_kappa"]))
+    autocode = results.get("autocode")
+    if autocode and autocode.get("precision") is not None:
+        lines.append(tell("autocode", precision=autocode["precision"], recall=autocode["recall"]))
+    return lines[:5]
+
+
+def coding_names(data: CodingData, language: str | None = None) -> dict[str, str]:
+    """Names of a coding report's codes and touchpoints in *language*, by id.
+
+    They label the ids in :func:`coding_at_a_glance`.
+
+    Parameters
+    ----------
+    data : CodingData
+        The report's data (:func:`load_coding_data`).
+    language : str, optional
+        ``"zh"`` or ``"en"``; None is the report's language.
+
+    Returns
+    -------
+    dict
+        ``{code or touchpoint id: name}``.
+
+    Examples
+    --------
+    >>> from research.study import load_study
+    >>> coding_names(load_coding_data(load_study("sample")), "en")["hotline"]  # doctest: +SKIP
+    'Hotline'
+    """
+    language = resolve_language(language)
+    labels = {code.id: code.label(language) for code in data.codebook.codes}
+    labels.update({t.id: data.study.touchpoint_label(t.id, language) for t in data.study.touchpoints})
+    return labels

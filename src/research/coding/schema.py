@@ -1,4 +1,4 @@
-"""The ``coding:`` section of study.yml, validated when the study is loaded.
+r"""The ``coding:`` section of study.yml, validated when the study is loaded.
 
 Shape (every field optional)::
 
@@ -13,7 +13,7 @@ Shape (every field optional)::
                                         # codings (each unless named above)
       unit: turn                        # coding unit: "turn", "paragraph" or "sentence"
       speaker_patterns:                 # speaker labels, tried before the built-in ones
-        interviewer: ['客服(?:\\d+)?', 'Agent']   # regex of the label before the colon
+        interviewer: ['客服(?:\d+)?', 'Agent']   # regex of the label before the colon
         respondent: ['被访人', '客户经理']
         other: ['翻译']                # a third speaker: not analysed as a respondent
         not_speaker: ['比如']          # a line start like "比如：" that is text, not a speaker
@@ -38,10 +38,10 @@ import os
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from research.coding.transcripts import speaker_pattern_list
-from research.errors import DataError, from_validation_error
+from research.errors import DataError, validated
 
 _EXPECTED_ROLES = {
     "transcripts": "transcripts",
@@ -96,16 +96,14 @@ def validate_section(study: Any, section: dict[str, Any]) -> CodingSection:
     section = dict(section or {})
     if "speaker_patterns" in section:
         section["speaker_patterns"] = speaker_pattern_list(section["speaker_patterns"], file=yml)
-    try:
-        model = CodingSection.model_validate(section)
-    except ValidationError as exc:
-        raise from_validation_error(
-            exc,
-            file=yml,
-            what="coding section",
-            prefix="coding",
-            hint="See data/raw/sample/study.yml for a valid coding section.",
-        ) from None
+    model = validated(
+        CodingSection,
+        section,
+        file=yml,
+        what="coding section",
+        prefix="coding",
+        hint="See data/raw/sample/study.yml for a valid coding section.",
+    )
     files = study.definition.files if hasattr(study, "definition") else {}
     references = [(name, getattr(model, name)) for name in _EXPECTED_ROLES]
     references += [(f"codings[{i}]", file_id) for i, file_id in enumerate(model.codings)]

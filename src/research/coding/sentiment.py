@@ -28,6 +28,7 @@ from research.coding.transcripts import detect_language
 from research.errors import DataError
 from research.io import require_columns
 from research.text.self_training import MIN_TEXTS
+from research.text.supervised import label_confusion
 
 POSITIVE_THRESHOLD, NEGATIVE_THRESHOLD = 0.05, -0.05
 #: Lexicon weight of codebook keywords (pysenti's weights run to about +-6, VADER's to +-4).
@@ -38,12 +39,12 @@ LEARNED_WEIGHTS = False
 VALENCE_LABEL = {"pain_point": "negative", "delight": "positive", "neutral": "neutral"}
 
 
-def label(score: float) -> str:
+def sentiment_label(score: float) -> str:
     """``negative`` / ``neutral`` / ``positive`` by VADER's thresholds (+-0.05).
 
     Examples
     --------
-    >>> label(0.3), label(-0.04), label(-0.5)
+    >>> sentiment_label(0.3), sentiment_label(-0.04), sentiment_label(-0.5)
     ('positive', 'neutral', 'negative')
     """
     if score >= POSITIVE_THRESHOLD:
@@ -53,15 +54,27 @@ def label(score: float) -> str:
     return "neutral"
 
 
-def normalise(raw: float, alpha: float = 15.0) -> float:
-    """VADER's map of an unbounded sum of word scores onto -1..1: ``x / sqrt(x^2 + alpha)``.
+def normalise(raw: float, norm_constant: float = 15.0) -> float:
+    """VADER's map of an unbounded sum of word scores onto -1..1: ``x / sqrt(x^2 + norm_constant)``.
+
+    Parameters
+    ----------
+    raw : float
+        The sum of word scores.
+    norm_constant : float
+        VADER's normalisation constant (``alpha`` in vaderSentiment), 15.
+
+    Returns
+    -------
+    float
+        The score in -1..1.
 
     Examples
     --------
     >>> round(normalise(4.0), 4)
     0.7184
     """
-    return float(raw / np.sqrt(raw * raw + alpha))
+    return float(raw / np.sqrt(raw * raw + norm_constant))
 
 
 def _keyword_weights(codebook: Any, language: str, weight: float) -> dict[str, float]:
@@ -151,12 +164,12 @@ def explain_sentiment(text: str, language: str | None = None, codebook: Any = No
     raise DataError("Unknown language", column="language", value=language, hint='Use "zh" or "en".')
 
 
-def unit_sentiment(units: pd.DataFrame, codebook: Any = None, adapt: bool | None = None) -> pd.DataFrame:
+def unit_sentiment(data: pd.DataFrame, codebook: Any = None, adapt: bool | None = None) -> pd.DataFrame:
     """Suggested sentiment of each coding unit.
 
     Parameters
     ----------
-    units : DataFrame
+    data : DataFrame
         ``unit_id, text`` and, if present, ``transcript_id`` and ``language`` (else detected
         per unit). Usually the respondents' units of :func:`research.coding.units_frame`.
     codebook : Codebook, optional
@@ -186,17 +199,17 @@ def unit_sentiment(units: pd.DataFrame, codebook: Any = None, adapt: bool | None
     0       a       zh  negative
     1       b       en  positive
     """
-    require_columns(units, ["unit_id", "text"], file=None)
-    texts = units["text"].fillna("").astype(str)
-    if "language" in units:
-        languages = units["language"].fillna("").astype(str).tolist()
+    require_columns(data, ["unit_id", "text"], file=None)
+    texts = data["text"].fillna("").astype(str)
+    if "language" in data:
+        languages = data["language"].fillna("").astype(str).tolist()
     else:
         languages = [detect_language(t) for t in texts]
     scores = [score_text(t, lang or None, codebook) for t, lang in zip(texts, languages, strict=True)]
     frame = pd.DataFrame(
         {
-            "transcript_id": units["transcript_id"].to_numpy() if "transcript_id" in units else None,
-            "unit_id": units["unit_id"].to_numpy(),
+            "transcript_id": data["transcript_id"].to_numpy() if "transcript_id" in data else None,
+            "unit_id": data["unit_id"].to_numpy(),
             "language": languages,
             "score": np.asarray(scores, dtype=float),
         }
@@ -209,7 +222,7 @@ def unit_sentiment(units: pd.DataFrame, codebook: Any = None, adapt: bool | None
         seed = ChineseScorer(codebook, learned=True)
         frame.loc[chinese, "score"] = adapted_scores(texts.to_numpy()[chinese].tolist(), seed)
         frame.attrs["method"] = "adapted"
-    frame["label"] = [label(s) for s in frame["score"]]
+    frame["label"] = [sentiment_label(s) for s in frame["score"]]
     return frame
 
 
@@ -233,7 +246,7 @@ class SentimentAgreement:
         return pd.DataFrame({"n": [self.n], "accuracy": [self.accuracy], "cohen_kappa": [self.kappa]})
 
 
-def human_valence(coded_units: pd.DataFrame, codebook: Any) -> pd.DataFrame:
+def human_valence(data: pd.DataFrame, codebook: Any) -> pd.DataFrame:
     """The human valence of each coded unit from its codes' valence.
 
     Units with pain-point codes and no delight code are ``negative`` (neutral codes beside
@@ -246,9 +259,9 @@ def human_valence(coded_units: pd.DataFrame, codebook: Any) -> pd.DataFrame:
     DataFrame
         ``unit_id, human`` (one row per unit that has an unambiguous valence).
     """
-    require_columns(coded_units, ["unit_id", "code"], file=None)
-    valence = coded_units["code"].map(lambda c: VALENCE_LABEL.get(codebook.code(c).valence, "neutral"))
-    kinds = valence.groupby(coded_units["unit_id"].to_numpy()).agg(lambda v: set(v))
+    require_columns(data, ["unit_id", "code"], file=None)
+    valence = data["code"].map(lambda c: VALENCE_LABEL.get(codebook.code(c).valence, "neutral"))
+    kinds = valence.groupby(data["unit_id"].to_numpy()).agg(lambda v: set(v))
     rows = []
     for unit_id, labels in kinds.items():
         polar = labels - {"neutral"}
@@ -258,14 +271,12 @@ def human_valence(coded_units: pd.DataFrame, codebook: Any) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["unit_id", "human"])
 
 
-def sentiment_agreement(
-    sentiment: pd.DataFrame, coded_units: pd.DataFrame, codebook: Any
-) -> SentimentAgreement:
+def sentiment_agreement(data: pd.DataFrame, coded_units: pd.DataFrame, codebook: Any) -> SentimentAgreement:
     """Compare suggested sentiment labels with the human-coded valence of the same units.
 
     Parameters
     ----------
-    sentiment : DataFrame
+    data : DataFrame
         From :func:`unit_sentiment` (``unit_id, label``).
     coded_units : DataFrame
         Human codings mapped to units (``unit_id, code``), e.g. coder A via
@@ -291,9 +302,9 @@ def sentiment_agreement(
     >>> result.n, result.accuracy
     (4, 0.75)
     """
-    require_columns(sentiment, ["unit_id", "label"], file=None)
+    require_columns(data, ["unit_id", "label"], file=None)
     compared = human_valence(coded_units, codebook).merge(
-        sentiment[["unit_id", "label"]].rename(columns={"label": "suggested"}), on="unit_id", how="inner"
+        data[["unit_id", "label"]].rename(columns={"label": "suggested"}), on="unit_id", how="inner"
     )
     if compared.empty:
         raise DataError(
@@ -309,13 +320,7 @@ def _agreement(compared: pd.DataFrame) -> SentimentAgreement:
 
     accuracy = float((compared["human"] == compared["suggested"]).mean())
     kappa = float(cohen_kappa(compared["human"], compared["suggested"]))
-    confusion = pd.crosstab(
-        pd.Categorical(compared["human"], categories=LABELS),
-        pd.Categorical(compared["suggested"], categories=LABELS),
-        rownames=["human"],
-        colnames=["suggested"],
-        dropna=False,
-    )
+    confusion = label_confusion(compared["human"], compared["suggested"], LABELS, ("human", "suggested"))
     return SentimentAgreement(accuracy, kappa, len(compared), confusion, compared)
 
 
@@ -344,26 +349,21 @@ def parse_sentiment_labels(values: pd.Series, *, file: Any = None, column: str |
     >>> parse_sentiment_labels(pd.Series(["Positive", "差评", None, "neu"])).tolist()
     ['positive', 'negative', nan, 'neutral']
     """
-    parsed = []
-    for position, raw in enumerate(values.tolist()):
-        if raw is None or (isinstance(raw, float) and np.isnan(raw)) or not str(raw).strip():
-            parsed.append(np.nan)
-            continue
-        text = str(raw).strip().lower()
-        if text not in _LABEL_OF:
-            raise DataError(
-                "Unknown sentiment label",
-                file=file,
-                row=position + 2,
-                column=column,
-                value=raw,
-                hint="Use positive/negative/neutral (or 正面/负面/中性, 积极/消极, 好评/差评/中评).",
-            )
-        parsed.append(_LABEL_OF[text])
-    return pd.Series(parsed, index=values.index, dtype=object)
+    texts = values.map(lambda raw: "" if pd.isna(raw) else str(raw).strip().lower())
+    unknown = np.flatnonzero(((texts != "") & ~texts.isin(list(_LABEL_OF))).to_numpy())
+    if unknown.size:
+        raise DataError(
+            "Unknown sentiment label",
+            file=file,
+            row=int(unknown[0]) + 2,
+            column=column,
+            value=values.iloc[unknown[0]],
+            hint="Use positive/negative/neutral (or 正面/负面/中性, 积极/消极, 好评/差评/中评).",
+        )
+    return texts.map(_LABEL_OF).astype(object)
 
 
-def text_sentiment(units: pd.DataFrame, codebook: Any = None, adapt: bool | None = None) -> pd.DataFrame:
+def text_sentiment(data: pd.DataFrame, codebook: Any = None, adapt: bool | None = None) -> pd.DataFrame:
     """Suggested sentiment of each transcript: its units' texts joined and scored as one text.
 
     Returns
@@ -378,8 +378,8 @@ def text_sentiment(units: pd.DataFrame, codebook: Any = None, adapt: bool | None
     >>> text_sentiment(units)[["transcript_id", "label"]].values.tolist()
     [['r1', 'negative'], ['r2', 'positive']]
     """
-    require_columns(units, ["transcript_id", "text"], file=None)
-    joined = units.assign(text=units["text"].fillna("").astype(str))
+    require_columns(data, ["transcript_id", "text"], file=None)
+    joined = data.assign(text=data["text"].fillna("").astype(str))
     joined = joined.groupby("transcript_id", sort=True)["text"].agg("\n".join).reset_index()
     scored = unit_sentiment(joined.rename(columns={"transcript_id": "unit_id"}), codebook, adapt)
     result = scored.drop(columns="transcript_id").rename(columns={"unit_id": "transcript_id"})
@@ -387,12 +387,12 @@ def text_sentiment(units: pd.DataFrame, codebook: Any = None, adapt: bool | None
     return result
 
 
-def label_agreement(suggested: pd.DataFrame, labels: pd.Series) -> SentimentAgreement:
+def label_agreement(data: pd.DataFrame, labels: pd.Series) -> SentimentAgreement:
     """Compare suggested sentiment of texts with researcher labels of the same texts.
 
     Parameters
     ----------
-    suggested : DataFrame
+    data : DataFrame
         ``transcript_id, label`` (e.g. from :func:`text_sentiment`).
     labels : Series
         Labels ``negative`` / ``neutral`` / ``positive`` indexed by transcript id (from
@@ -411,10 +411,10 @@ def label_agreement(suggested: pd.DataFrame, labels: pd.Series) -> SentimentAgre
     >>> label_agreement(suggested, labels).accuracy
     0.6666666666666666
     """
-    require_columns(suggested, ["transcript_id", "label"], file=None)
+    require_columns(data, ["transcript_id", "label"], file=None)
     human = labels.dropna().rename("human").rename_axis("transcript_id").reset_index()
     compared = human.merge(
-        suggested[["transcript_id", "label"]].rename(columns={"label": "suggested"}), on="transcript_id"
+        data[["transcript_id", "label"]].rename(columns={"label": "suggested"}), on="transcript_id"
     )
     if compared.empty:
         raise DataError(

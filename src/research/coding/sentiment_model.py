@@ -13,24 +13,13 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from research import defaults
 from research.coding.sentiment import SentimentAgreement, _agreement
 from research.errors import NotApplicable
 from research.io import require_columns
-from research.text.supervised import FOLDS, MIN_PER_CLASS, cross_validate, text_pipeline
+from research.text.supervised import FOLDS, MIN_PER_CLASS, cross_validate
 
-__all__ = ["FOLDS", "MIN_PER_CLASS", "SentimentComparison", "compare_supervised", "sentiment_pipeline"]
-
-
-def sentiment_pipeline(c: float = 4.0):
-    """The supervised pipeline (:func:`research.text.supervised.text_pipeline`).
-
-    Examples
-    --------
-    >>> p = sentiment_pipeline().fit(["很好", "太差", "不错", "太慢"] * 3, ["positive", "negative"] * 6)
-    >>> p.predict(["很好"]).tolist()
-    ['positive']
-    """
-    return text_pipeline(c)
+__all__ = ["FOLDS", "MIN_PER_CLASS", "SentimentComparison", "compare_supervised"]
 
 
 @dataclass
@@ -53,12 +42,14 @@ class SentimentComparison:
         return pd.concat({"default": self.default.confusion, "supervised": self.supervised.confusion}, axis=1)
 
 
-def compare_supervised(labelled: pd.DataFrame, default: pd.DataFrame, seed: int = 0) -> SentimentComparison:
+def compare_supervised(
+    data: pd.DataFrame, default: pd.DataFrame, seed: int = defaults.SEED
+) -> SentimentComparison:
     """Cross-validate the supervised pipeline on labelled units and compare with the default.
 
     Parameters
     ----------
-    labelled : DataFrame
+    data : DataFrame
         ``unit_id, text, human`` (negative / neutral / positive), e.g. units joined with
         :func:`research.coding.sentiment.human_valence`.
     default : DataFrame
@@ -80,12 +71,12 @@ def compare_supervised(labelled: pd.DataFrame, default: pd.DataFrame, seed: int 
     >>> compare_supervised(labelled, default).summary()["n"].tolist()
     [24, 24]
     """
-    require_columns(labelled, ["unit_id", "text", "human"], file=None)
-    labelled = labelled.dropna(subset=["human"]).reset_index(drop=True)
+    require_columns(data, ["unit_id", "text", "human"], file=None)
+    data = data.dropna(subset=["human"]).reset_index(drop=True)
     try:
-        checked = cross_validate(labelled["text"], labelled["human"], seed=seed, what="sentiment")
+        checked = cross_validate(data["text"], data["human"], seed=seed, what="sentiment")
     except NotApplicable:
-        counts = labelled["human"].value_counts()
+        counts = data["human"].value_counts()
         raise NotApplicable(
             f"Too few human-labelled units to train a sentiment model ({counts.to_dict()}).",
             f"Label at least {MIN_PER_CLASS} units of each sentiment to compare a model trained on them.",
@@ -93,13 +84,13 @@ def compare_supervised(labelled: pd.DataFrame, default: pd.DataFrame, seed: int 
     supervised = _agreement(
         pd.DataFrame(
             {
-                "unit_id": labelled["unit_id"],
-                "human": labelled["human"],
+                "unit_id": data["unit_id"],
+                "human": data["human"],
                 "suggested": checked.predicted["predicted"].to_numpy(),
             }
         )
     )
-    compared = labelled[["unit_id", "human"]].merge(
+    compared = data[["unit_id", "human"]].merge(
         default[["unit_id", "label"]].rename(columns={"label": "suggested"}), on="unit_id"
     )
     return SentimentComparison(supervised, _agreement(compared), checked.folds)

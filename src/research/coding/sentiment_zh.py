@@ -197,6 +197,8 @@ def shipped_weights() -> dict[str, float]:
 
 @dataclass
 class Token:
+    """A word of a text: its span, its clause weight, the negators over it and the degree before it."""
+
     word: str
     start: int
     end: int
@@ -282,7 +284,9 @@ class ChineseScorer:
         if codebook is not None:
             for code in codebook.codes:
                 sign = {"pain_point": -1.0, "delight": 1.0}.get(code.valence)
-                for word in (code.keywords or {}).get("zh", []) if sign else []:
+                if sign is None:
+                    continue
+                for word in (code.keywords or {}).get("zh", []):
                     self.keywords[word] = sign * KEYWORD_WEIGHT
         self.lexicon.update(self.keywords)
         self.weights = (weights if weights is not None else shipped_weights()) if learned else {}
@@ -391,7 +395,7 @@ class ChineseScorer:
 
 
 def train_weights(
-    texts: list[str] | list[list[Token]], labels: list[int], c: float = 0.1, min_weight: float = 0.1
+    texts: Sequence[str | list[Token]], labels: list[int], c: float = 0.1, min_weight: float = 0.1
 ) -> dict[str, float]:
     """Fit the learned word weights on labelled texts (1 positive, 0 negative).
 

@@ -11,9 +11,7 @@ silenced. Stopwords (Chinese and English) come from the list shipped with ``pyse
 from __future__ import annotations
 
 import itertools
-import logging
 import re
-import tempfile
 from collections import Counter
 from collections.abc import Iterable
 from functools import lru_cache
@@ -26,6 +24,8 @@ import pandas as pd
 from research.errors import DataError
 from research.privacy import MASK_PATTERN, redact
 from research.text.negation import DEGREE_ZH, NEGATORS_ZH
+from research.text.segmentation import jieba_tokenizer
+from research.wording import resolve_language
 
 #: Interview fillers and domain words too common to tell anything, on top of pysenti's list.
 EXTRA_STOPWORDS = frozenset(
@@ -99,7 +99,7 @@ def stopwords() -> frozenset[str]:
     return frozenset(words | EXTRA_STOPWORDS)
 
 
-def study_words(study: Any = None, codebook: Any = None) -> tuple[str, ...]:
+def study_words(study: Any = None, codebook: Any = None) -> list[str]:
     """Chinese user-dictionary words: codebook keywords and touchpoint names and synonyms.
 
     A code's ``exclude_keywords`` are not loaded: they apply to their own code only, while a
@@ -116,17 +116,12 @@ def study_words(study: Any = None, codebook: Any = None) -> tuple[str, ...]:
             words.update(
                 w for w in [touchpoint.name.zh or "", *touchpoint.synonyms.get("zh", [])] if _CJK.search(w)
             )
-    return tuple(sorted(w for w in words if "、" not in w and "/" not in w))
+    return sorted(w for w in words if "、" not in w and "/" not in w)
 
 
 @lru_cache(maxsize=8)
 def _tokenizer(words: tuple[str, ...]) -> jieba.Tokenizer:
-    jieba.setLogLevel(logging.WARNING)
-    tokenizer = jieba.Tokenizer()
-    cache_dir = Path(tempfile.gettempdir()) / "research-jieba"
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    tokenizer.tmp_dir = str(cache_dir)
-    tokenizer.initialize()
+    tokenizer = jieba_tokenizer()
     for word in words:
         tokenizer.add_word(word, freq=max(tokenizer.suggest_freq(word), 1000))
     return tokenizer
@@ -142,7 +137,7 @@ def study_tokenizer(study: Any = None, codebook: Any = None) -> jieba.Tokenizer:
     >>> study_tokenizer(codebook=cb).lcut("语音菜单太绕")
     ['语音菜单', '太绕']
     """
-    return _tokenizer(study_words(study, codebook))
+    return _tokenizer(tuple(study_words(study, codebook)))
 
 
 def tokenize(text: str, language: str, tokenizer: jieba.Tokenizer | None = None) -> list[str]:
@@ -174,7 +169,7 @@ def word_frequencies(
     texts: Iterable[str],
     study: Any = None,
     codebook: Any = None,
-    language: str = "zh",
+    language: str | None = None,
     top: int | None = 30,
     names: Iterable[str] = (),
 ) -> pd.DataFrame:
@@ -186,7 +181,8 @@ def word_frequencies(
         E.g. the respondents' units of one language: ``units.loc[mask, "text"]``.
     study, codebook : optional
         Their Chinese keywords and touchpoint names join jieba's dictionary.
-    language : {"zh", "en"}
+    language : {"zh", "en"}, optional
+        Language of *texts*; None is the report's language.
     top : int or None
         Keep the *top* most frequent words (None: all).
     names : iterable of str
@@ -206,6 +202,7 @@ def word_frequencies(
     0  hotline      2          2    0.4
     1     long      1          1    0.2
     """
+    language = resolve_language(language)
     tokenizer = study_tokenizer(study, codebook) if language == "zh" else None
     counts: Counter[str] = Counter()
     documents: Counter[str] = Counter()
@@ -223,7 +220,7 @@ def word_frequencies(
 
 
 def keyword_in_context(
-    units: pd.DataFrame, keyword: str, *, width: int = 15, names: Iterable[str] = ()
+    data: pd.DataFrame, keyword: str, *, width: int = 15, names: Iterable[str] = ()
 ) -> pd.DataFrame:
     """Every occurrence of *keyword* in the units with its context (redacted).
 
@@ -245,9 +242,7 @@ def keyword_in_context(
     names = tuple(names)
     rows = []
     needle = keyword.lower()
-    for tid, uid, text in zip(
-        units["transcript_id"], units["unit_id"], units["text"].astype(str), strict=True
-    ):
+    for tid, uid, text in zip(data["transcript_id"], data["unit_id"], data["text"].astype(str), strict=True):
         lowered = text.lower()
         start = lowered.find(needle)
         while start >= 0:

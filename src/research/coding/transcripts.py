@@ -1,4 +1,4 @@
-"""Interview transcripts: reading, speaker turns, coding units, and the cases they belong to.
+r"""Interview transcripts: reading, speaker turns, coding units, and the cases they belong to.
 
 Offsets
 -------
@@ -6,11 +6,11 @@ Every position (``Turn.start``, ``Unit.start``, the ``start``/``end`` of a codin
 Unicode code points from 0 into :attr:`Transcript.text`, end exclusive, exactly like Python
 slicing and like REFI-QDA's ``startPosition``/``endPosition``. ``Transcript.text`` is the text as
 a researcher sees it: decoded (UTF-8 with or without BOM, GBK/GB18030 detected, or the declared
-encoding), the BOM dropped, and line endings normalised to ``\\n`` (CRLF and lone CR). So
+encoding), the BOM dropped, and line endings normalised to ``\n`` (CRLF and lone CR). So
 ``transcript.text[start:end]`` is always the coded passage, and the REFI-QDA export writes this
 normalised text as the source so tools see the same positions.
 
-Formats: ``.txt`` and ``.md`` (plain text), ``.docx`` (paragraphs joined by ``\\n``), ``.vtt``
+Formats: ``.txt`` and ``.md`` (plain text), ``.docx`` (paragraphs joined by ``\n``), ``.vtt``
 and ``.srt`` subtitles (one line per cue; a WebVTT voice ``<v Name>`` becomes a ``Name:`` label).
 
 Speaker turns start at a line beginning with a speaker label (``Q:``, ``访谈者：``,
@@ -52,7 +52,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import pandas as pd
 
@@ -156,13 +156,15 @@ class Transcript:
         return f"Transcript({self.id!r}, {self.language}, {len(self.text)} chars, {len(self.turns)} turns)"
 
     def units(self, unit: str = "turn") -> list[Unit]:
-        """Coding units: ``"turn"`` (one per turn; ``"paragraph"`` is the same, the natural name
-        for a text without speaker labels, whose turns are its paragraphs) or ``"sentence"``
-        (sentences of each turn).
+        r"""Coding units of the transcript.
+
+        ``"turn"`` (one per turn; ``"paragraph"`` is the same, the natural name for a text
+        without speaker labels, whose turns are its paragraphs) or ``"sentence"`` (sentences of
+        each turn).
 
         Examples
         --------
-        >>> t = transcript_from_text("访谈者：您好。\\n受访者：等了半天！没人接。", "zh01")
+        >>> t = transcript_from_text("访谈者：您好。\n受访者：等了半天！没人接。", "zh01")
         >>> [u.text for u in t.units("sentence")]
         ['您好。', '等了半天！', '没人接。']
         >>> t.units()[1].unit_id
@@ -216,7 +218,7 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[t
     ['I waited.', 'Mr. Li helped!', 'Done']
     """
     end = len(text) if end is None else end
-    spans = []
+    spans: list[tuple[int, int]] = []
     piece_start = start
     for match in _SENTENCE_END_RE.finditer(text, start, end):
         if match.group().startswith(".") and _is_abbreviation(text, match.start(), piece_start):
@@ -425,7 +427,7 @@ def split_turns(
     where: Callable[[int], str] = _line_number,
     row: int | None = None,
 ) -> list[Turn]:
-    """Speaker turns of a normalised text (see the module docstring).
+    r"""Speaker turns of a normalised text (see the module docstring).
 
     Without any speaker label the text is one respondent's: every non-empty line (paragraph) is a
     turn of speaker ``""``, role ``"respondent"``.
@@ -433,7 +435,7 @@ def split_turns(
     Parameters
     ----------
     text : str
-        Normalised text (``\\n`` line endings).
+        Normalised text (``\n`` line endings).
     speaker_patterns : mapping or list, optional
         Declared labels (:func:`speaker_pattern_list`), tried before the built-in ones.
     file : str or Path, optional
@@ -451,10 +453,10 @@ def split_turns(
 
     Examples
     --------
-    >>> text = "Interviewer: How was the hotline?\\nRespondent: I was on hold for 40 minutes.\\nIt was awful."
+    >>> text = "Interviewer: How was the hotline?\nRespondent: I was on hold for 40 minutes.\nIt was awful."
     >>> [(t.speaker, t.role, text[t.start:t.end]) for t in split_turns(text)][1]
-    ('Respondent', 'respondent', 'I was on hold for 40 minutes.\\nIt was awful.')
-    >>> split_turns("Interviewer: Hi\\nRespondnet: Hello")
+    ('Respondent', 'respondent', 'I was on hold for 40 minutes.\nIt was awful.')
+    >>> split_turns("Interviewer: Hi\nRespondnet: Hello")
     Traceback (most recent call last):
     ...
     research.errors.DataError: Unknown speaker label(s) in a transcript with speaker labels:
@@ -490,7 +492,7 @@ def transcript_from_text(
     where: Callable[[int], str] = _line_number,
     row: int | None = None,
 ) -> Transcript:
-    """Build a :class:`Transcript` from text already decoded (line endings are normalised here).
+    r"""Build a :class:`Transcript` from text already decoded (line endings are normalised here).
 
     *where* and *row* only shape error messages (see :func:`split_turns`).
 
@@ -501,7 +503,7 @@ def transcript_from_text(
 
     Examples
     --------
-    >>> transcript_from_text("Q: Hi\\r\\nA: Hello", "en01").turns[1]
+    >>> transcript_from_text("Q: Hi\r\nA: Hello", "en01").turns[1]
     Turn(index=2, speaker='A', role='respondent', start=9, end=14)
     """
     text = normalise_newlines(text.removeprefix("\ufeff"))
@@ -609,7 +611,7 @@ def _subtitle_text(path: Path, encoding: str | None) -> tuple[str, list[int]]:
             "opens in a video player.",
         )
     lines = []
-    for caption in captions:
+    for caption in captions:  # type: ignore[attr-defined]  # webvtt's WebVTT is iterable, untyped
         body = " ".join(part.strip() for part in caption.text.split("\n") if part.strip())
         voice = getattr(caption, "voice", None)
         lines.append(f"{voice}: {body}" if voice else body)
@@ -624,7 +626,7 @@ def read_transcript(
     language: str | None = None,
     speaker_patterns: Any = None,
 ) -> Transcript:
-    """Read one transcript file (``.txt``, ``.md``, ``.docx``, ``.vtt``, ``.srt``).
+    r"""Read one transcript file (``.txt``, ``.md``, ``.docx``, ``.vtt``, ``.srt``).
 
     Parameters
     ----------
@@ -643,7 +645,7 @@ def read_transcript(
     Returns
     -------
     Transcript
-        Text normalised to ``\\n`` line endings; offsets are code points into it.
+        Text normalised to ``\n`` line endings; offsets are code points into it.
 
     Raises
     ------
@@ -655,7 +657,7 @@ def read_transcript(
     --------
     >>> import tempfile, pathlib
     >>> p = pathlib.Path(tempfile.mkdtemp()) / "zh01.txt"
-    >>> _ = p.write_bytes("访谈者：热线怎么样？\\r\\n受访者：等了40分钟。".encode("gbk"))
+    >>> _ = p.write_bytes("访谈者：热线怎么样？\r\n受访者：等了40分钟。".encode("gbk"))
     >>> t = read_transcript(p)
     >>> t.id, t.language, t.text[t.turns[1].start:t.turns[1].end]
     ('zh01', 'zh', '等了40分钟。')
@@ -670,7 +672,7 @@ def read_transcript(
         )
     if not path.exists():
         raise DataError("File not found", file=path, hint="Check the transcripts folder in study.yml.")
-    where = _line_number
+    where: Callable[[int], str] = _line_number
     if suffix == ".docx":
         text = _docx_text(path)
         where = _paragraph_number
@@ -731,9 +733,16 @@ def load_transcripts(study: Any, *, file_id: str | None = None) -> list[Transcri
     return transcripts
 
 
-def transcript_problems(
-    study: Any, *, file_id: str | None = None
-) -> tuple[list[Transcript], list[DataError]]:
+class TranscriptProblems(NamedTuple):
+    """The transcripts of a source that could be read, and every problem found reading it."""
+
+    #: The transcripts read, sorted by id; complete only when there are no problems.
+    transcripts: list[Transcript]
+    #: One DataError per problem.
+    problems: list[DataError]
+
+
+def transcript_problems(study: Any, *, file_id: str | None = None) -> TranscriptProblems:
     """Read every transcript of a source and collect every problem instead of stopping at one.
 
     Checks (each a :class:`~research.errors.DataError` naming the file and, where there is one,
@@ -744,8 +753,8 @@ def transcript_problems(
 
     Returns
     -------
-    tuple of (list of Transcript, list of DataError)
-        The transcripts that could be read (sorted by id) and the problems; the transcripts
+    TranscriptProblems
+        ``transcripts`` that could be read (sorted by id) and ``problems``; the transcripts
         are complete only when there are no problems.
 
     Examples
@@ -766,7 +775,7 @@ def transcript_problems(
     try:
         patterns = speaker_pattern_list(_coding_section(study).get("speaker_patterns"), file=yml)
     except DataError as problem:
-        return [], [problem]
+        return TranscriptProblems([], [problem])
     language = spec.options.get("language") or None
     if language is not None:
         try:
@@ -778,12 +787,13 @@ def transcript_problems(
         from research.coding.refi import read_qdpx
 
         try:
-            return read_qdpx(folder, language=language, speaker_patterns=patterns).transcripts, problems
+            project = read_qdpx(folder, language=language, speaker_patterns=patterns)
         except DataError as problem:
-            return [], [*problems, problem]
+            return TranscriptProblems([], [*problems, problem])
+        return TranscriptProblems(project.transcripts, problems)
     if folder.is_file() and folder.suffix.lower() in TABLE_SUFFIXES:
         transcripts = _table_transcripts(folder, spec, patterns, language, problems)
-        return sorted(transcripts, key=lambda t: t.id), problems
+        return TranscriptProblems(sorted(transcripts, key=lambda t: t.id), problems)
     files = (
         sorted(p for p in folder.iterdir() if p.suffix.lower() in TRANSCRIPT_SUFFIXES and p.is_file())
         if folder.is_dir()
@@ -818,7 +828,7 @@ def transcript_problems(
             )
         except DataError as problem:
             problems.append(problem)
-    return sorted(transcripts, key=lambda t: t.id), problems
+    return TranscriptProblems(sorted(transcripts, key=lambda t: t.id), problems)
 
 
 def _table_transcripts(
@@ -892,13 +902,13 @@ UNIT_COLUMNS = ["transcript_id", "unit_id", "turn", "speaker", "role", "start", 
 
 
 def units_frame(transcripts: Iterable[Transcript], unit: str = "turn") -> pd.DataFrame:
-    """All coding units of *transcripts* as a tidy table, one row per unit.
+    r"""All coding units of *transcripts* as a tidy table, one row per unit.
 
     Columns: ``transcript_id, unit_id, turn, speaker, role, start, end, text, language``.
 
     Examples
     --------
-    >>> t = transcript_from_text("Q: Any problems?\\nA: My bill doubled. Nobody told me.", "en01")
+    >>> t = transcript_from_text("Q: Any problems?\nA: My bill doubled. Nobody told me.", "en01")
     >>> units_frame([t], unit="sentence")[["unit_id", "role", "text"]]
              unit_id         role              text
     0  en01-T001-S01  interviewer     Any problems?

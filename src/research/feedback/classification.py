@@ -123,7 +123,7 @@ def _classify_chunk(
     Identical (text, language) pairs are classified once.
     """
     from research.coding import autocode
-    from research.coding.sentiment import label, score_text
+    from research.coding.sentiment import score_text, sentiment_label
     from research.feedback.types import classify_type
 
     text, language = _texts_and_languages(chunk)
@@ -156,7 +156,7 @@ def _classify_chunk(
             "item_id": chunk["item_id"].to_numpy(),
             "type": kinds[position],
             "sentiment": scores[position],
-            "sentiment_label": [label(s) if s == s else "neutral" for s in scores[position]],
+            "sentiment_label": [sentiment_label(s) if s == s else "neutral" for s in scores[position]],
             "n_codes": counts[position].astype(int),
         }
     )

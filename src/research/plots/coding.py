@@ -1,5 +1,6 @@
-"""Figures of the interview-coding pillar: code frequencies, pain-point ranking, co-occurrence and
-code x stage heatmaps. Each takes the table of :mod:`research.coding.analysis` and returns a
+"""Figures of the interview-coding pillar.
+
+Code frequencies, pain-point ranking, co-occurrence and code x stage heatmaps. Each takes the table of :mod:`research.coding.analysis` and returns a
 matplotlib Figure labelled in the study's language. Figures are built outside pyplot, so a
 notebook shows each once (as the cell's value) and nothing accumulates in pyplot's registry.
 """
@@ -11,16 +12,17 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from research.plots import NEGATIVE, NEUTRAL, POSITIVE, text, use_style
+from research.wording import resolve_language
 
 VALENCE_COLORS = {"pain_point": NEGATIVE, "delight": POSITIVE, "neutral": NEUTRAL}
 
 
-def code_frequency_bars(frequencies: pd.DataFrame, language: str = "zh", top: int = 20) -> Figure:
+def code_frequency_bars(data: pd.DataFrame, language: str | None = None, top: int = 20) -> Figure:
     """Horizontal bars of mentions per code, coloured by valence.
 
     Parameters
     ----------
-    frequencies : DataFrame
+    data : DataFrame
         From :func:`research.coding.code_frequencies` (``name, mentions, respondents, valence``).
 
     Examples
@@ -30,13 +32,14 @@ def code_frequency_bars(frequencies: pd.DataFrame, language: str = "zh", top: in
     >>> code_frequency_bars(table, "en").axes[0].get_xlabel()
     'Mentions (coded units)'
     """
+    language = resolve_language(language)
     use_style()
-    data = frequencies.head(top).iloc[::-1]
-    fig = Figure(layout="constrained", figsize=(8, max(2.5, 0.32 * len(data) + 1)))
+    shown = data.head(top).iloc[::-1]
+    fig = Figure(layout="constrained", figsize=(8, max(2.5, 0.32 * len(shown) + 1)))
     ax = fig.subplots()
-    colors = [VALENCE_COLORS.get(v, NEUTRAL) for v in data["valence"]]
-    ax.barh(data["name"], data["mentions"], color=colors)
-    for y, (mentions, people) in enumerate(zip(data["mentions"], data["respondents"], strict=True)):
+    colors = [VALENCE_COLORS.get(v, NEUTRAL) for v in shown["valence"]]
+    ax.barh(shown["name"], shown["mentions"], color=colors)
+    for y, (mentions, people) in enumerate(zip(shown["mentions"], shown["respondents"], strict=True)):
         ax.text(mentions, y, f" {people}", va="center", fontsize=8, color="#333333")
     ax.set_xlabel(text(language, "提及次数（编码单元数）", "Mentions (coded units)"))
     ax.set_title(
@@ -50,7 +53,7 @@ def code_frequency_bars(frequencies: pd.DataFrame, language: str = "zh", top: in
     return fig
 
 
-def pain_point_ranking_bars(ranking: pd.DataFrame, language: str = "zh", top: int = 10) -> Figure:
+def pain_point_ranking_bars(data: pd.DataFrame, language: str | None = None, top: int = 10) -> Figure:
     """Bars of the pain-point score (reach x frequency x negativity), highest on top.
 
     Examples
@@ -59,12 +62,13 @@ def pain_point_ranking_bars(ranking: pd.DataFrame, language: str = "zh", top: in
     >>> len(pain_point_ranking_bars(ranking, "en").axes[0].patches)
     2
     """
+    language = resolve_language(language)
     use_style()
-    data = ranking.head(top).iloc[::-1]
-    fig = Figure(layout="constrained", figsize=(8, max(2.5, 0.4 * len(data) + 1)))
+    shown = data.head(top).iloc[::-1]
+    fig = Figure(layout="constrained", figsize=(8, max(2.5, 0.4 * len(shown) + 1)))
     ax = fig.subplots()
-    ax.barh(data["name"], data["score"], color=NEGATIVE)
-    for y, (score, reach) in enumerate(zip(data["score"], data["reach"], strict=True)):
+    ax.barh(shown["name"], shown["score"], color=NEGATIVE)
+    for y, (score, reach) in enumerate(zip(shown["score"], shown["reach"], strict=True)):
         ax.text(
             score, y, f" {score:.2f} ({text(language, '覆盖', 'reach')} {reach:.0%})", va="center", fontsize=8
         )
@@ -111,7 +115,7 @@ def _heatmap(matrix: pd.DataFrame, title: str, colorbar: str, fmt: str) -> Figur
 
 
 def cooccurrence_heatmap(
-    matrix: pd.DataFrame, language: str = "zh", level: str = "unit", measure: str = "count"
+    data: pd.DataFrame, language: str | None = None, level: str = "unit", measure: str = "count"
 ) -> Figure:
     """Heatmap of code co-occurrence (counts or Jaccard), diagonal blanked.
 
@@ -121,9 +125,10 @@ def cooccurrence_heatmap(
     >>> cooccurrence_heatmap(m, "en").axes[0].get_title()
     'Code co-occurrence (same coded turn)'
     """
-    values = matrix.to_numpy(dtype=float, copy=True)
+    language = resolve_language(language)
+    values = data.to_numpy(dtype=float, copy=True)
     np.fill_diagonal(values, 0.0)
-    shown = pd.DataFrame(values, index=matrix.index, columns=matrix.columns)
+    shown = pd.DataFrame(values, index=data.index, columns=data.columns)
     where = (
         text(language, "同一话轮", "same coded turn")
         if level == "unit"
@@ -134,7 +139,7 @@ def cooccurrence_heatmap(
     return _heatmap(shown, title, label, "g" if measure == "count" else ".2f")
 
 
-def code_stage_heatmap(crosstab: pd.DataFrame, language: str = "zh") -> Figure:
+def code_stage_heatmap(data: pd.DataFrame, language: str | None = None) -> Figure:
     """Heatmap of mentions by code (rows) and journey stage (columns).
 
     Examples
@@ -143,5 +148,6 @@ def code_stage_heatmap(crosstab: pd.DataFrame, language: str = "zh") -> Figure:
     >>> code_stage_heatmap(m, "en").axes[0].get_title()
     'Mentions by code and journey stage'
     """
+    language = resolve_language(language)
     title = text(language, "各旅程阶段的编码提及", "Mentions by code and journey stage")
-    return _heatmap(crosstab, title, text(language, "提及次数（编码单元）", "Mentions (coded units)"), "g")
+    return _heatmap(data, title, text(language, "提及次数（编码单元）", "Mentions (coded units)"), "g")

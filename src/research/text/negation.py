@@ -35,6 +35,7 @@ from __future__ import annotations
 import itertools
 import re
 from functools import lru_cache
+from typing import Any
 
 #: Chinese negators, longest first where one contains another.
 NEGATORS_ZH: tuple[str, ...] = (
@@ -304,7 +305,7 @@ def _masked(pattern: re.Pattern[str], text: str) -> list[bool]:
     return mask
 
 
-def negators(text: str, language: str = "zh") -> list[tuple[int, int]]:
+def negators(text: str, language: str | None = None) -> list[tuple[int, int]]:
     """Character spans of the negators in *text* (words like 不错, 没想到, not only left out).
 
     Chinese negators are found in any text (mixed-language units are common); English ones only
@@ -357,7 +358,7 @@ def _scope_end(text: str, start: int, is_latin: bool) -> int:
     return end
 
 
-def _scopes(text: str, language: str) -> list[tuple[int, int, int]]:
+def _scopes(text: str, language: str | None) -> list[tuple[int, int, int]]:
     """``(negator_start, scope_start, scope_end)`` of each negator."""
     out = []
     for start, end in negators(text, language):
@@ -366,7 +367,7 @@ def _scopes(text: str, language: str) -> list[tuple[int, int, int]]:
     return out
 
 
-def negation_count(text: str, start: int, end: int, language: str = "zh", scopes=None) -> int:
+def negation_count(text: str, start: int, end: int, language: str | None = None, scopes: Any = None) -> int:
     """How many negators have ``text[start:end]`` in their scope (ending at or before *start*).
 
     Examples
@@ -378,7 +379,7 @@ def negation_count(text: str, start: int, end: int, language: str = "zh", scopes
     return sum(1 for _, scope_start, scope_end in scopes if scope_start <= start and start < scope_end)
 
 
-def negated(text: str, start: int, end: int, language: str = "zh") -> bool:
+def negated(text: str, start: int, end: int, language: str | None = None) -> bool:
     """Whether ``text[start:end]`` is negated: under an odd number of negator scopes.
 
     Parameters
@@ -386,7 +387,7 @@ def negated(text: str, start: int, end: int, language: str = "zh") -> bool:
     text : str
     start, end : int
         Character offsets of the word or keyword.
-    language : {"zh", "en"}
+    language : {"zh", "en"}, optional
         Kept for the API; Chinese and English negators are both recognised in any text.
 
     Examples
@@ -404,7 +405,7 @@ def negated(text: str, start: int, end: int, language: str = "zh") -> bool:
     return negation_count(text, start, end, language) % 2 == 1
 
 
-def negation_spans(text: str, language: str = "zh") -> list[tuple[int, int]]:
+def negation_spans(text: str, language: str | None = None) -> list[tuple[int, int]]:
     """Character spans of *text* under negation (an odd number of negator scopes).
 
     Examples

@@ -22,6 +22,7 @@ learn a domain from.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import NamedTuple
 
 import numpy as np
 
@@ -37,7 +38,16 @@ ITERATIONS = 3
 C = 3.0
 
 
-def pseudo_labels(scores: np.ndarray, share: float = PSEUDO_LABEL_SHARE) -> tuple[np.ndarray, np.ndarray]:
+class PseudoLabels(NamedTuple):
+    """Texts chosen as pseudo-labels and their labels (:func:`pseudo_labels`)."""
+
+    #: Positions of the chosen texts (``index`` would shadow :meth:`tuple.index`).
+    positions: np.ndarray
+    #: 0 (negative end) or 1 (positive end), one per chosen text.
+    labels: np.ndarray
+
+
+def pseudo_labels(scores: np.ndarray, share: float = PSEUDO_LABEL_SHARE) -> PseudoLabels:
     """Indices and 0/1 labels of the ``share`` of texts at the two ends of *scores*.
 
     Half of the chosen texts are the lowest scores (label 0), half the highest (label 1); ties
@@ -53,7 +63,7 @@ def pseudo_labels(scores: np.ndarray, share: float = PSEUDO_LABEL_SHARE) -> tupl
     order = np.argsort(np.asarray(scores, dtype=float), kind="stable")
     index = np.concatenate([order[:per_side], order[len(order) - per_side :]])
     labels = np.concatenate([np.zeros(per_side, dtype=int), np.ones(per_side, dtype=int)])
-    return index, labels
+    return PseudoLabels(index, labels)
 
 
 def self_train(

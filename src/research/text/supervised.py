@@ -19,19 +19,35 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
+from research import defaults
 from research.errors import DataError, NotApplicable
+
+if TYPE_CHECKING:
+    from sklearn.pipeline import Pipeline
 
 #: Fewest labelled texts per class (and most folds) for a cross-validated evaluation.
 MIN_PER_CLASS, FOLDS = 5, 5
 
 
-def text_pipeline(c: float = 4.0, multilabel: bool = False):
+def text_pipeline(c: float = 4.0, multilabel: bool = False) -> Pipeline:
     """The supervised pipeline: char 1-3-gram TF-IDF + logistic regression (one-vs-rest if multi-label).
+
+    Parameters
+    ----------
+    c : float
+        Inverse L2 penalty of the logistic regression.
+    multilabel : bool
+        One regression per label (one-vs-rest) for texts with several labels.
+
+    Returns
+    -------
+    Pipeline
+        An unfitted scikit-learn pipeline.
 
     Examples
     --------
@@ -48,6 +64,42 @@ def text_pipeline(c: float = 4.0, multilabel: bool = False):
     return make_pipeline(
         TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 3), sublinear_tf=True),
         OneVsRestClassifier(model) if multilabel else model,
+    )
+
+
+def label_confusion(
+    truth: Sequence[Any] | pd.Series,
+    predicted: Sequence[Any] | pd.Series,
+    categories: Sequence[Any],
+    names: tuple[str, str] = ("label", "predicted"),
+) -> pd.DataFrame:
+    """Counts of true labels (rows) by predicted labels (columns), every category shown.
+
+    Parameters
+    ----------
+    truth, predicted : sequence
+        One label each per text.
+    categories : sequence
+        The labels in the order of the rows and columns (unused ones get zeros).
+    names : tuple of str
+        Names of the row and column axes.
+
+    Returns
+    -------
+    DataFrame
+        Square table of counts.
+
+    Examples
+    --------
+    >>> label_confusion(["a", "b", "b"], ["a", "a", "b"], ["a", "b"]).values.tolist()
+    [[1, 0], [1, 1]]
+    """
+    return pd.crosstab(
+        pd.Categorical(np.asarray(truth), categories=categories),
+        pd.Categorical(np.asarray(predicted), categories=categories),
+        rownames=[names[0]],
+        colnames=[names[1]],
+        dropna=False,
     )
 
 
@@ -105,7 +157,11 @@ def _folds(counts: pd.Series, what: str) -> int:
 
 
 def cross_validate(
-    texts: Sequence[str] | pd.Series, labels: Sequence[Any] | pd.Series, *, seed: int = 0, what: str = "text"
+    texts: Sequence[str] | pd.Series,
+    labels: Sequence[Any] | pd.Series,
+    *,
+    seed: int = defaults.SEED,
+    what: str = "text",
 ) -> CrossValidated:
     """Stratified k-fold cross-validated predictions of the pipeline on labelled texts.
 
@@ -143,13 +199,7 @@ def cross_validate(
     predicted = cross_val_predict(text_pipeline(), frame["text"], frame["label"], cv=splitter)
     frame["predicted"] = np.asarray(predicted).astype(str)
     classes = sorted(set(frame["label"]) | set(frame["predicted"]))
-    confusion = pd.crosstab(
-        pd.Categorical(frame["label"], categories=classes),
-        pd.Categorical(frame["predicted"], categories=classes),
-        rownames=["label"],
-        colnames=["predicted"],
-        dropna=False,
-    )
+    confusion = label_confusion(frame["label"], frame["predicted"], classes)
     return CrossValidated(
         predicted=frame[["label", "predicted"]],
         folds=folds,
@@ -199,7 +249,11 @@ class MultiLabelCrossValidated:
 
 
 def cross_validate_multilabel(
-    texts: Sequence[str] | pd.Series, labels: Sequence[Any] | pd.Series, *, seed: int = 0, what: str = "code"
+    texts: Sequence[str] | pd.Series,
+    labels: Sequence[Any] | pd.Series,
+    *,
+    seed: int = defaults.SEED,
+    what: str = "code",
 ) -> MultiLabelCrossValidated:
     """K-fold cross-validated predictions for several labels per text (one-vs-rest).
 
@@ -278,26 +332,79 @@ def cross_validate_multilabel(
     return MultiLabelCrossValidated(predicted=frame, folds=FOLDS, table=table)
 
 
-def train(texts: Sequence[str] | pd.Series, labels: Sequence[Any] | pd.Series, *, multilabel: bool = False):
+@dataclass
+class TextModel:
+    """A pipeline fitted on all labelled texts (:func:`train`).
+
+    Attributes
+    ----------
+    pipeline : Pipeline
+        The fitted scikit-learn pipeline.
+    labels : list of str
+        The labels it predicts (for a multi-label model, the columns of :meth:`predict`).
+    multilabel : bool
+        Whether a text can have several labels.
+    """
+
+    pipeline: Pipeline
+    labels: list[str]
+    multilabel: bool = False
+
+    def predict(self, texts: Sequence[str] | pd.Series) -> np.ndarray:
+        """Predicted labels (single label), or a 0/1 matrix with one column per label.
+
+        Parameters
+        ----------
+        texts : sequence of str
+            The texts to classify.
+
+        Returns
+        -------
+        ndarray
+            One label per text, or texts x :attr:`labels` of 0/1 (multi-label).
+        """
+        return np.asarray(self.pipeline.predict(_texts(texts)))
+
+
+def train(
+    texts: Sequence[str] | pd.Series, labels: Sequence[Any] | pd.Series, *, multilabel: bool = False
+) -> TextModel:
     """Fit the pipeline on all labelled texts (after checking it by :func:`cross_validate`).
 
-    Returns a fitted pipeline (single label) or a ``(pipeline, labels)`` pair whose ``predict``
-    gives a 0/1 matrix with one column per label (multi-label).
+    Parameters
+    ----------
+    texts : sequence of str
+        The labelled texts.
+    labels : sequence
+        One label per text, or (*multilabel*) a list of labels per text.
+    multilabel : bool
+        Whether a text can have several labels; labels used fewer than
+        :data:`MIN_PER_CLASS` times (or on every text) are left out.
+
+    Returns
+    -------
+    TextModel
+        The fitted pipeline and the labels it predicts.
 
     Examples
     --------
     >>> model = train(["很好", "太差", "不错", "太慢"] * 3, ["positive", "negative"] * 6)
     >>> model.predict(["太差"]).tolist()
     ['negative']
+    >>> texts, labels = ["等太久", "扣费错", "等很久又扣费"] * 5, [["wait"], ["bill"], ["wait", "bill"]] * 5
+    >>> codes = train(texts, labels, multilabel=True)
+    >>> codes.labels, codes.predict(["等太久"]).shape
+    (['bill', 'wait'], (1, 2))
     """
     text = _texts(texts)
     if not multilabel:
         frame = pd.DataFrame({"text": text, "label": pd.Series(labels).reset_index(drop=True)}).dropna()
-        return text_pipeline().fit(frame["text"], frame["label"].astype(str))
+        pipeline = text_pipeline().fit(frame["text"], frame["label"].astype(str))
+        return TextModel(pipeline, [str(label) for label in pipeline.classes_])
     from sklearn.preprocessing import MultiLabelBinarizer
 
     sets = _label_sets(labels)
     counts = pd.Series([label for s in sets for label in s], dtype=object).value_counts()
     kept = sorted(counts[(counts >= MIN_PER_CLASS) & (counts < len(text))].index)
     matrix = MultiLabelBinarizer(classes=kept).fit_transform([[x for x in s if x in kept] for s in sets])
-    return text_pipeline(multilabel=True).fit(text, matrix), kept
+    return TextModel(text_pipeline(multilabel=True).fit(text, matrix), kept, multilabel=True)
