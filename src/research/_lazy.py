@@ -38,6 +38,6 @@ def lazy_exports(
     names = sorted(where)
 
     def __dir__() -> list[str]:
-        return names
+        return sorted({*importlib.import_module(package).__dict__, *names})
 
     return __getattr__, __dir__, names
