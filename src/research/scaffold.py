@@ -30,7 +30,6 @@ starts valid.
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import json
 import re
@@ -43,7 +42,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from research.errors import DataError, display_path
+from research.errors import DataError
 from research.paths import project_root, raw_dir
 
 NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_-]*$")
@@ -145,6 +144,7 @@ class TimeGuess:
     n_periods: int
 
     def describe(self) -> str:
+        """The guess in words, e.g. ``weeks, 52 periods from 2025-01-06 to 2025-12-29``."""
         return f"{self.kind}s, {self.n_periods} periods from {self.first} to {self.last}"
 
 
@@ -200,7 +200,7 @@ class FileProposal:
 
 @dataclass
 class Scaffold:
-    """What :func:`scaffold_study` wrote: the folder, the file proposals and the study.yml text."""
+    """What :func:`new_study` wrote: the folder, the file proposals and the study.yml text."""
 
     folder: Path
     files: list[FileProposal]
@@ -209,6 +209,7 @@ class Scaffold:
 
     @property
     def yml_path(self) -> Path:
+        """The written study.yml."""
         return self.folder / "study.yml"
 
 
@@ -779,22 +780,23 @@ def propose_table(path: Path, file_id: str) -> FileProposal:
     survey = inspect_survey(
         frame, value_labels=raw.value_labels, column_labels=questions, user_missing=raw.user_missing
     )
-    series = inspect_series(frame, time) if time is not None else None
-    panel = series is not None and (series.unit is not None or time.n_periods == len(frame))
-    repeated = series is not None and survey.id_column is None and 2 <= time.n_periods <= len(frame) / 2
+    series = None if time is None else inspect_series(frame, time)
+    n_periods = 0 if time is None else time.n_periods
+    panel = series is not None and (series.unit is not None or n_periods == len(frame))
+    repeated = series is not None and survey.id_column is None and 2 <= n_periods <= len(frame) / 2
     if survey.id_column and survey.items and (len(survey.items) >= 2 or not panel):
         proposal.role, proposal.survey = "survey", survey
         proposal.note = (
             f"{len(frame)} rows, one per respondent (id column {survey.id_column!r} is unique); "
             f"{len(survey.items)} rating item(s)"
         )
-    elif series is not None and series.kpis and (panel or repeated):
+    elif series is not None and time is not None and series.kpis and (panel or repeated):
         proposal.role, proposal.series = "kpi_series", series
         shape = (
             f"{len(series.units)} units"
             if series.unit
             else "one series"
-            if time.n_periods == len(frame)
+            if n_periods == len(frame)
             else "repeated cross-sections"
         )
         proposal.note = f"{len(frame)} rows: {shape} over {time.describe()}"
@@ -962,7 +964,7 @@ def _preview(values: Sequence[Any], n: int = 6) -> str:
     return shown + (f" ... ({len(values)} in all)" if len(values) > n else "")
 
 
-def header_lines(name: str, language: str) -> list[str]:
+def _header_lines(name: str, language: str) -> list[str]:
     """The opening comment, name, title and languages."""
     return [
         f"# study.yml of the study {name!r}, proposed by `research new` on {dt.date.today().isoformat()}.",
@@ -982,7 +984,7 @@ def header_lines(name: str, language: str) -> list[str]:
     ]
 
 
-def files_lines(files: list[FileProposal]) -> list[str]:
+def _files_lines(files: list[FileProposal]) -> list[str]:
     """The ``files:`` section: one entry per copied file, its role and what was seen in it."""
     lines = [
         "",
@@ -1011,8 +1013,9 @@ def _merged_survey(files: list[FileProposal]) -> tuple[SurveyGuess, dict[str, st
     merged = SurveyGuess(id_column=first.id_column, weight=first.weight)
     notes: dict[str, str] = {}
     for item, info in first.items.items():
-        others = [g.items.get(item) for g in guesses[1:]]
-        if any(o is None for o in others):
+        maybe_items = [g.items.get(item) for g in guesses[1:]]
+        others = [o for o in maybe_items if o is not None]
+        if len(others) < len(maybe_items):
             notes[item] = "rated in some survey files only: left out"
             continue
         scales = {info.scale, *(o.scale for o in others)}
@@ -1027,11 +1030,12 @@ def _merged_survey(files: list[FileProposal]) -> tuple[SurveyGuess, dict[str, st
         label = info.label or next((o.label for o in others if o.label), "")
         merged.items[item] = ItemGuess(scale, low, high, label)
     for segment, levels in first.segments.items():
-        others = [g.segments.get(segment) for g in guesses[1:]]
-        if any(o is None for o in others):
+        maybe_levels = [g.segments.get(segment) for g in guesses[1:]]
+        other_levels = [o for o in maybe_levels if o is not None]
+        if len(other_levels) < len(maybe_levels):
             notes[segment] = "a segment in some survey files only: left out"
             continue
-        merged.segments[segment] = list(dict.fromkeys([*levels, *(lv for o in others for lv in o)]))
+        merged.segments[segment] = list(dict.fromkeys([*levels, *(lv for o in other_levels for lv in o)]))
     for info in merged.items.values():
         info.attribute = None
     _group_attributes(merged)  # on the merged scales: one file's codes may hide another's labels
@@ -1040,12 +1044,12 @@ def _merged_survey(files: list[FileProposal]) -> tuple[SurveyGuess, dict[str, st
     return merged, notes
 
 
-def survey_lines(files: list[FileProposal], language: str) -> tuple[list[str], list[dict[str, Any]]]:
+def _survey_lines(files: list[FileProposal], language: str) -> tuple[list[str], list[dict[str, Any]]]:
     """The ``survey:`` section and its report runs (one per wave = per survey file)."""
-    surveys = [p for p in files if p.survey is not None]
+    surveys = [(p, p.survey) for p in files if p.survey is not None]
     if not surveys:
         return [], []
-    merged, notes = _merged_survey(surveys)
+    merged, notes = _merged_survey([p for p, _ in surveys])
     lines = ["", "# Survey: one wave per file (put files of one wave together under one wave).", "survey:"]
     if merged.id_column:
         lines.append(
@@ -1063,17 +1067,17 @@ def survey_lines(files: list[FileProposal], language: str) -> tuple[list[str], l
     if merged.weight:
         lines.append(_line(2, "weight", merged.weight, "check: survey weight column (positive numbers)"))
     lines.append(_line(2, "waves"))
-    for proposal in surveys:
+    for proposal, survey in surveys:
         wave = proposal.file_id
         lines.append(_line(4, wave))
         lines.append(_line(6, "files", raw=_flow([proposal.file_id])))
-        if proposal.survey.date is not None:
+        if survey.date is not None:
             lines.append(
                 _line(
                     6,
                     "date",
-                    proposal.survey.date,
-                    f"check: fieldwork date (median of {proposal.survey.date_column})",
+                    survey.date,
+                    f"check: fieldwork date (median of {survey.date_column})",
                 )
             )
     if merged.segments:
@@ -1128,9 +1132,9 @@ def survey_lines(files: list[FileProposal], language: str) -> tuple[list[str], l
                 comment="check: answers seen outside the scales; they become missing",
             )
         )
-    weighting, weighted = weighting_lines(files, merged)
+    weighting, weighted = _weighting_lines(files, merged)
     lines += weighting
-    unused = sorted({**{c: r for p in surveys for c, r in p.survey.unused.items()}, **notes}.items())
+    unused = sorted({**{c: r for _, survey in surveys for c, r in survey.unused.items()}, **notes}.items())
     if unused:
         lines.append("  # Columns not used: " + _comment("; ".join(f"{c} ({r})" for c, r in unused)))
     segment = next(iter(merged.segments), "")
@@ -1146,12 +1150,12 @@ def survey_lines(files: list[FileProposal], language: str) -> tuple[list[str], l
                 "outcome": "overall" if overall else "nps" if recommend else "",
             },
         }
-        for proposal in surveys
+        for proposal, _ in surveys
     ]
     return lines, runs
 
 
-def weighting_lines(files: list[FileProposal], merged: SurveyGuess) -> tuple[list[str], bool]:
+def _weighting_lines(files: list[FileProposal], merged: SurveyGuess) -> tuple[list[str], bool]:
     """``survey.weighting`` when a margins file fits the segments, and whether runs are weighted.
 
     Raking is proposed only when every margin variable is a segment and every level seen in
@@ -1208,7 +1212,7 @@ def _scale_lines(scale: str, language: str) -> list[str]:
     return [_line(4, scale), _line(6, "min", low), _line(6, "max", high)]
 
 
-def evaluation_lines(
+def _evaluation_lines(
     files: list[FileProposal], language: str
 ) -> tuple[list[str], list[dict[str, Any]], bool]:
     """The ``evaluation:`` section (active only when the intervention was inferred) and its run.
@@ -1216,9 +1220,9 @@ def evaluation_lines(
     Returns the lines, the runs and whether the section is active.
     """
     series_files = [p for p in files if p.series is not None]
-    if not series_files:
+    proposal = series_files[0] if series_files else None
+    if proposal is None or proposal.series is None:
         return [], [], False
-    proposal = series_files[0]
     series = proposal.series
     body = [_line(0, "evaluation")]
     body.append(_line(2, "series_file", proposal.file_id))
@@ -1288,7 +1292,7 @@ def evaluation_lines(
         body.append(
             f"  # Another KPI series, {extra.file_id}: one evaluation per study; make a second study for it."
         )
-    runs = [
+    runs: list[dict[str, Any]] = [
         {
             "id": "evaluation",
             "notebook": EVALUATION_NOTEBOOK,
@@ -1308,7 +1312,7 @@ def evaluation_lines(
     return intro + body, runs, True
 
 
-def coding_lines(files: list[FileProposal], language: str) -> tuple[list[str], list[dict[str, Any]]]:
+def _coding_lines(files: list[FileProposal], language: str) -> tuple[list[str], list[dict[str, Any]]]:
     """The ``coding:`` section (when there are transcripts) and its report run."""
     if not any(p.role == "transcripts" for p in files):
         return [], []
@@ -1338,7 +1342,7 @@ def coding_lines(files: list[FileProposal], language: str) -> tuple[list[str], l
     return lines, runs
 
 
-def runs_lines(runs: list[dict[str, Any]], commented: Iterable[str] = ()) -> list[str]:
+def _runs_lines(runs: list[dict[str, Any]], commented: Iterable[str] = ()) -> list[str]:
     """The ``runs:`` section; runs whose id is in *commented* are written commented out."""
     commented = set(commented)
     if not runs:
@@ -1365,7 +1369,7 @@ def runs_lines(runs: list[dict[str, Any]], commented: Iterable[str] = ()) -> lis
     return lines
 
 
-def study_text(
+def _study_text(
     name: str, files: list[FileProposal], language: str, *, demote_evaluation: str | None = None
 ) -> str:
     """The whole commented study.yml for *files*.
@@ -1373,9 +1377,9 @@ def study_text(
     *demote_evaluation* (a reason) writes the evaluation section commented out even when the
     intervention was inferred.
     """
-    survey, survey_runs = survey_lines(files, language)
-    coding, coding_runs = coding_lines(files, language)
-    evaluation, evaluation_runs, active = evaluation_lines(files, language)
+    survey, survey_runs = _survey_lines(files, language)
+    coding, coding_runs = _coding_lines(files, language)
+    evaluation, evaluation_runs, active = _evaluation_lines(files, language)
     if active and demote_evaluation:
         evaluation = [
             evaluation[0],
@@ -1384,8 +1388,8 @@ def study_text(
         ] + ["# " + line for line in evaluation[1:]]
         active = False
     all_runs = coding_runs + survey_runs + evaluation_runs
-    lines_runs = runs_lines(all_runs, [] if active else [r["id"] for r in evaluation_runs])
-    parts = [*header_lines(name, language), *files_lines(files), *coding, *survey, *evaluation, *lines_runs]
+    lines_runs = _runs_lines(all_runs, [] if active else [r["id"] for r in evaluation_runs])
+    parts = [*_header_lines(name, language), *_files_lines(files), *coding, *survey, *evaluation, *lines_runs]
     return "\n".join(parts) + "\n"
 
 
@@ -1423,14 +1427,50 @@ def _respondents(files: list[FileProposal], transcripts: list[Path]) -> None:
             proposal.note = f"one row per interview (ids in {proposal.id_column!r} match the transcripts)"
 
 
-def scaffold_study(
+def new_study(
     name: str,
     from_files: Sequence[str | Path] = (),
     *,
     root: Path | None = None,
     language: str | None = None,
 ) -> Scaffold:
-    """Create the study folder, copy and inspect the files, write study.yml; see :func:`new_study`."""
+    r"""Scaffold ``data/raw/<name>/`` with a commented study.yml proposed from the given files.
+
+    Parameters
+    ----------
+    name : str
+        Study name: lower-case letters, digits, ``_`` and ``-``, starting with a letter.
+    from_files : sequence of str or Path
+        Data files or folders to copy into the study (CSV/TSV/XLSX/SAV tables, transcript
+        files or folders of them, a YAML codebook). The originals are not changed.
+    root : Path, optional
+        Project folder (default: found automatically, see :func:`research.paths.project_root`).
+    language : {"zh", "en"}, optional
+        Language of the labels; default: zh when the files hold Chinese text, else en.
+
+    Returns
+    -------
+    Scaffold
+        The new study folder, the proposal for each file and the study.yml text.
+
+    Raises
+    ------
+    DataError
+        For a name that is not an identifier, an existing non-empty folder, a file that does
+        not exist or cannot be read.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> root = pathlib.Path(tempfile.mkdtemp()); (root / "data" / "raw").mkdir(parents=True)
+    >>> data = root / "kpis.csv"
+    >>> _ = data.write_text("year,volume\n1871,1120\n1872,1160\n1873,963\n1874,1210\n")
+    >>> folder = new_study("nile", [data], root=root).folder
+    >>> sorted(p.name for p in folder.rglob("*") if p.is_file())
+    ['kpis.csv', 'study.yml']
+    >>> "time_column: year" in (folder / "study.yml").read_text()
+    True
+    """
     _check_name(name)
     root = Path(root or project_root())
     folder = raw_dir(root) / name
@@ -1462,13 +1502,13 @@ def scaffold_study(
                 note=f"{len(transcripts)} interview transcript(s)",
             ),
         )
-    text = study_text(name, files, chosen)
+    text = _study_text(name, files, chosen)
     yml = folder / "study.yml"
     yml.write_text(text, encoding="utf-8")
     scaffold = Scaffold(folder, files, text)
     reason = _evaluation_problem(folder, root)
     if reason:
-        scaffold.text = study_text(name, files, chosen, demote_evaluation=reason)
+        scaffold.text = _study_text(name, files, chosen, demote_evaluation=reason)
         yml.write_text(scaffold.text, encoding="utf-8")
         scaffold.demoted.append(reason)
     return scaffold
@@ -1493,97 +1533,3 @@ def _evaluation_problem(folder: Path, root: Path) -> str | None:
         if problem.run == "evaluation" or (problem.run is None and "evaluation" in f"{error.column} {error}"):
             return error.message
     return None
-
-
-def new_study(
-    name: str,
-    from_files: Sequence[str | Path] = (),
-    *,
-    root: Path | None = None,
-    language: str | None = None,
-) -> Path:
-    """Scaffold ``data/raw/<name>/`` with a commented study.yml proposed from the given files.
-
-    Parameters
-    ----------
-    name : str
-        Study name: lower-case letters, digits, ``_`` and ``-``, starting with a letter.
-    from_files : sequence of str or Path
-        Data files or folders to copy into the study (CSV/TSV/XLSX/SAV tables, transcript
-        files or folders of them, a YAML codebook). The originals are not changed.
-    root : Path, optional
-        Project folder (default: found automatically, see :func:`research.paths.project_root`).
-    language : {"zh", "en"}, optional
-        Language of the labels; default: zh when the files hold Chinese text, else en.
-
-    Returns
-    -------
-    Path
-        The new study folder.
-
-    Raises
-    ------
-    DataError
-        For a name that is not an identifier, an existing non-empty folder, a file that does
-        not exist or cannot be read.
-
-    Examples
-    --------
-    >>> import tempfile, pathlib
-    >>> root = pathlib.Path(tempfile.mkdtemp()); (root / "data" / "raw").mkdir(parents=True)
-    >>> data = root / "kpis.csv"
-    >>> _ = data.write_text("year,volume\\n1871,1120\\n1872,1160\\n1873,963\\n1874,1210\\n")
-    >>> folder = new_study("nile", [data], root=root)
-    >>> sorted(p.name for p in folder.rglob("*") if p.is_file())
-    ['kpis.csv', 'study.yml']
-    >>> "time_column: year" in (folder / "study.yml").read_text()
-    True
-    """
-    return scaffold_study(name, from_files, root=root, language=language).folder
-
-
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """Arguments of ``research new``."""
-    parser.add_argument("name", help="study name (a folder data/raw/NAME is created)")
-    parser.add_argument(
-        "--from",
-        dest="from_files",
-        nargs="+",
-        action="extend",
-        default=[],
-        metavar="FILE",
-        help="data files or folders to copy in and inspect (CSV, XLSX, SAV, transcripts, "
-        "codebook); the originals are not changed",
-    )
-    parser.add_argument(
-        "--language",
-        choices=("zh", "en"),
-        default=None,
-        help="label language (default: zh if the files hold Chinese text, else en)",
-    )
-
-
-def run(args: argparse.Namespace) -> int:
-    """Run ``research new``: scaffold the study and print what was written and what to do next."""
-    scaffold = scaffold_study(args.name, args.from_files, language=args.language)
-    print(f"Created {display_path(scaffold.folder)}/")
-    for proposal in scaffold.files:
-        print(f"  {proposal.path:<40} role {proposal.role:<12} {proposal.note}")
-    print(f"  {'study.yml':<40} the proposed study definition (lines marked 'check:' are guesses)")
-    for reason in scaffold.demoted:
-        print(f"The proposed evaluation was left commented out: {reason}")
-    result = _validate_study(scaffold.folder)
-    if result.ok:
-        print("research validate: no problem found.")
-    else:
-        print(f"research validate: {result.report()}")
-    name = args.name
-    print("Next steps:")
-    print(
-        f"  1. Edit {display_path(scaffold.yml_path)}: check the lines marked 'check:'"
-        + (", fill in those marked FILL IN" if "FILL IN" in scaffold.text else "")
-        + "."
-    )
-    print(f"  2. research validate --study {name}")
-    print(f"  3. research reports --study {name}")
-    return 0

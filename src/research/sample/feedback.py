@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import gzip
 import json
+from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
@@ -207,7 +208,7 @@ def _compose(codes: list[str], kind: str, language: str, rng: np.random.Generato
     return text
 
 
-def _draw_codes(rng: np.random.Generator, weights: dict[str, float], p_emerging: float) -> list[str]:
+def _draw_codes(rng: np.random.Generator, weights: Mapping[str, float], p_emerging: float) -> list[str]:
     if rng.random() < p_emerging:
         return [EMERGING_CODE]
     if rng.random() < UNCODED_SHARE / (1 - p_emerging):
@@ -230,7 +231,7 @@ def stream(ctx: SampleContext) -> pd.DataFrame:
     rows = []
     for i in range(n):
         day = YEAR_START + dt.timedelta(days=int(days[i]))
-        weights = dict(STREAM_WEIGHTS)
+        weights: dict[str, float] = dict(STREAM_WEIGHTS)
         if day >= story.INTERVENTION_DATE:
             weights["hotline_wait"] *= HOTLINE_AFTER
         p_emerging = EMERGING_AFTER if day >= APP_RELEASE else EMERGING_BEFORE

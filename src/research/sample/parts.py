@@ -8,6 +8,8 @@ from typing import Any
 
 import numpy as np
 
+from research.defaults import SEED
+
 
 @dataclass(frozen=True)
 class SampleContext:
@@ -18,7 +20,7 @@ class SampleContext:
     """
 
     out: Path
-    seed: int = 20261126
+    seed: int = SEED
     scale: float = 1.0
 
     def rng(self, part: str) -> np.random.Generator:
@@ -40,3 +42,19 @@ class SamplePart:
     runs: list[dict[str, Any]] = field(default_factory=list)
     section: dict[str, Any] | None = None
     truths: str = ""
+
+
+def kpi_definition(
+    column: str, label: tuple[str, str], unit: tuple[str, str], higher_is_better: bool, threshold: float
+) -> dict[str, Any]:
+    """One KPI of study.yml's ``evaluation.kpis``; *label* and *unit* are (zh, en) pairs.
+
+    *threshold* is the practical threshold: the smallest change that matters to the business.
+    """
+    return {
+        "column": column,
+        "label": dict(zip(("zh", "en"), label, strict=True)),
+        "unit": dict(zip(("zh", "en"), unit, strict=True)),
+        "higher_is_better": higher_is_better,
+        "threshold": threshold,
+    }

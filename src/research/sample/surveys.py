@@ -21,6 +21,8 @@ Population truths are computed by simulating the same model at the population ma
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 import pyreadstat
@@ -232,7 +234,7 @@ def _plant_missing(rng: np.random.Generator, answers: pd.DataFrame) -> pd.DataFr
 def _population_truths(rng: np.random.Generator) -> dict:
     n = 200_000
     segments = _draw_segments(rng, n, POPULATION_SHARES)
-    result = {}
+    result: dict[str, Any] = {}
     for wave in ("before", "after"):
         answers = _simulate(rng, segments, wave)
         hotline = answers[list(ITEMS["hotline"])].to_numpy()
@@ -294,7 +296,7 @@ def _write_after(folder, ids, segments, answers, rng) -> None:
     for column in _question_columns():
         values = answers[column].to_numpy()
         as_text = rng.random(len(values)) < 0.5  # survey tool wrote some missing codes as text
-        cells = []
+        cells: list[str | int | None] = []
         for value, text in zip(values, as_text, strict=True):
             if np.isnan(value):
                 cells.append(None)
@@ -316,7 +318,7 @@ def _write_panel(folder, ids, segments, answers) -> None:
         codes = list(SEGMENT_LABELS[var])
         frame[var] = segments[var].map({c: i + 1 for i, c in enumerate(codes)}).astype(float).to_numpy()
         value_labels[var] = {float(i + 1): SEGMENT_LABELS[var][c]["zh"] for i, c in enumerate(codes)}
-    missing = {}
+    missing: dict[str, list] = {}  # pyreadstat missing_ranges: column -> user-missing codes
     for column in _question_columns():
         frame[column] = answers[column].to_numpy()
         labels = (
@@ -457,7 +459,7 @@ def generate(ctx: SampleContext) -> SamplePart:
   (98, 不适用, N/A) for touchpoints the respondent did not use (usage {usage}).
 - CES (`effort`, 1-7) is agreement with "StarLink made it easy": higher = less effort.
 """
-    files = {
+    files: dict[str, dict[str, Any]] = {
         "survey_before": {
             "path": f"{SUBFOLDER}/before.csv",
             "role": "survey",
