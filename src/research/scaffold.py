@@ -37,13 +37,15 @@ import shutil
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
 
 from research.errors import DataError
 from research.paths import project_root, raw_dir
+
+_T = TypeVar("_T")
 
 NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_-]*$")
 TABLE_SUFFIXES = (".csv", ".tsv", ".xlsx", ".xlsm", ".xls", ".sav", ".zsav")
@@ -65,22 +67,27 @@ ROLE_FOLDERS = {
     "other": "other",
 }
 
-#: Answer scales with text labels that survey exports often carry instead of codes.
+#: Answer scales with text labels that survey exports often carry instead of codes: the
+#: (zh, en) labels of codes 1, 2, ... in order.
+_SCALE_LABELS = {
+    "satisfaction5": [
+        ("非常不满意", "Very dissatisfied"),
+        ("不满意", "Dissatisfied"),
+        ("一般", "Neutral"),
+        ("满意", "Satisfied"),
+        ("非常满意", "Very satisfied"),
+    ],
+    "agree5": [
+        ("非常不同意", "Strongly disagree"),
+        ("不同意", "Disagree"),
+        ("一般", "Neither agree nor disagree"),
+        ("同意", "Agree"),
+        ("非常同意", "Strongly agree"),
+    ],
+}
 LABELLED_SCALES: dict[str, dict[int, dict[str, str]]] = {
-    "satisfaction5": {
-        1: {"zh": "非常不满意", "en": "Very dissatisfied"},
-        2: {"zh": "不满意", "en": "Dissatisfied"},
-        3: {"zh": "一般", "en": "Neutral"},
-        4: {"zh": "满意", "en": "Satisfied"},
-        5: {"zh": "非常满意", "en": "Very satisfied"},
-    },
-    "agree5": {
-        1: {"zh": "非常不同意", "en": "Strongly disagree"},
-        2: {"zh": "不同意", "en": "Disagree"},
-        3: {"zh": "一般", "en": "Neither agree nor disagree"},
-        4: {"zh": "同意", "en": "Agree"},
-        5: {"zh": "非常同意", "en": "Strongly agree"},
-    },
+    scale: {code: {"zh": zh, "en": en} for code, (zh, en) in enumerate(labels, start=1)}
+    for scale, labels in _SCALE_LABELS.items()
 }
 #: Answers that are not opinions (matched case-insensitively).
 MISSING_TEXTS = (
@@ -1006,6 +1013,12 @@ def _files_lines(files: list[FileProposal]) -> list[str]:
     return lines
 
 
+def _in_every(key: str, tables: list[dict[str, _T]]) -> list[_T] | None:
+    """*key*'s value in each of *tables*, or None when one of them lacks it."""
+    found = [table[key] for table in tables if key in table]
+    return found if len(found) == len(tables) else None
+
+
 def _merged_survey(files: list[FileProposal]) -> tuple[SurveyGuess, dict[str, str]]:
     """One survey proposal over all survey files: items and segments present in every file."""
     guesses = [p.survey for p in files if p.survey is not None]
@@ -1013,9 +1026,8 @@ def _merged_survey(files: list[FileProposal]) -> tuple[SurveyGuess, dict[str, st
     merged = SurveyGuess(id_column=first.id_column, weight=first.weight)
     notes: dict[str, str] = {}
     for item, info in first.items.items():
-        maybe_items = [g.items.get(item) for g in guesses[1:]]
-        others = [o for o in maybe_items if o is not None]
-        if len(others) < len(maybe_items):
+        others = _in_every(item, [g.items for g in guesses[1:]])
+        if others is None:
             notes[item] = "rated in some survey files only: left out"
             continue
         scales = {info.scale, *(o.scale for o in others)}
@@ -1030,9 +1042,8 @@ def _merged_survey(files: list[FileProposal]) -> tuple[SurveyGuess, dict[str, st
         label = info.label or next((o.label for o in others if o.label), "")
         merged.items[item] = ItemGuess(scale, low, high, label)
     for segment, levels in first.segments.items():
-        maybe_levels = [g.segments.get(segment) for g in guesses[1:]]
-        other_levels = [o for o in maybe_levels if o is not None]
-        if len(other_levels) < len(maybe_levels):
+        other_levels = _in_every(segment, [g.segments for g in guesses[1:]])
+        if other_levels is None:
             notes[segment] = "a segment in some survey files only: left out"
             continue
         merged.segments[segment] = list(dict.fromkeys([*levels, *(lv for o in other_levels for lv in o)]))

@@ -7,8 +7,14 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import yaml
 
 from research.defaults import SEED
+
+
+def read_data(name: str) -> Any:
+    """The YAML data file *name* next to the generator's modules (tables and texts of the story)."""
+    return yaml.safe_load((Path(__file__).parent / name).read_text(encoding="utf-8"))
 
 
 @dataclass(frozen=True)

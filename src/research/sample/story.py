@@ -13,20 +13,15 @@ plants its truths relative to these constants and writes them into the study REA
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
-import yaml
+from research.sample.parts import read_data
 
 COMPANY = {"zh": "星联通信", "en": "StarLink Telecom"}
 
-STAGES = ["awareness", "consideration", "decision", "purchase", "after-sales"]
-STAGE_NAMES = {
-    "awareness": {"zh": "认知", "en": "Awareness"},
-    "consideration": {"zh": "考虑", "en": "Consideration"},
-    "decision": {"zh": "决策", "en": "Decision"},
-    "purchase": {"zh": "购买", "en": "Purchase"},
-    "after-sales": {"zh": "售后", "en": "After-sales"},
-}
+_DATA = read_data("story.yml")
+#: The journey stages in order, id -> zh/en label.
+STAGE_NAMES: dict[str, dict[str, str]] = _DATA["stages"]
+STAGES = list(STAGE_NAMES)
 
 #: The touchpoint improved by the intervention.
 IMPROVED_TOUCHPOINT = "hotline"
@@ -48,24 +43,9 @@ MAIN_PAIN_POINTS = [
     ("number_porting", "porting-out obstruction and retention pressure"),
 ]
 
-#: Segments used across surveys and interview cases.
-REGIONS = {
-    "east": {"zh": "华东", "en": "East"},
-    "south": {"zh": "华南", "en": "South"},
-    "north": {"zh": "华北", "en": "North"},
-    "west": {"zh": "西部", "en": "West"},
-}
-TIERS = {
-    "standard": {"zh": "普通", "en": "Standard"},
-    "silver": {"zh": "银卡", "en": "Silver"},
-    "gold": {"zh": "金卡", "en": "Gold"},
-}
-CHANNEL_PREFERENCES = {
-    "online": {"zh": "线上", "en": "Online"},
-    "offline": {"zh": "线下", "en": "Offline"},
-    "mixed": {"zh": "线上线下", "en": "Mixed"},
-}
-
-
-#: The touchpoint catalog in study.yml form (data: catalog.yml next to this module).
-CATALOG: list[dict] = yaml.safe_load(Path(__file__).with_name("catalog.yml").read_text(encoding="utf-8"))
+#: Segments used across surveys and interview cases: id -> zh/en label.
+REGIONS: dict[str, dict[str, str]] = _DATA["segments"]["region"]
+TIERS: dict[str, dict[str, str]] = _DATA["segments"]["tier"]
+CHANNEL_PREFERENCES: dict[str, dict[str, str]] = _DATA["segments"]["channel"]
+#: The touchpoint catalog in study.yml form.
+CATALOG: list[dict] = _DATA["touchpoints"]
