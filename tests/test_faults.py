@@ -206,6 +206,7 @@ def test_every_problem_at_once(broken_sample):
 # --- batch faults --------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_a_pillar_problem_fails_only_the_runs_of_that_pillar(broken_sample, tmp_path):
     def fault(folder, study):
         study["evaluation"]["kpis"][0]["column"] = "no_such_kpi"  # not in the KPI file

@@ -6,9 +6,12 @@ import json
 from pathlib import Path
 
 import papermill
+import pytest
 from test_report_language import assert_reads_in_chinese
 
 from research.sample import story
+
+pytestmark = pytest.mark.slow  # runs the notebook with papermill
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "10_interview_coding.ipynb"
 

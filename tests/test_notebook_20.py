@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import papermill
+import pytest
 from test_report_language import assert_reads_in_chinese
 
 from research.sample import surveys
@@ -24,6 +25,7 @@ def test_runs_match_the_notebook_parameters():
         assert set(run["parameters"]) <= names
 
 
+@pytest.mark.slow
 def test_notebook_recovers_planted_drivers(tmp_path):
     out = tmp_path / "report"
     papermill.execute_notebook(

@@ -4,10 +4,13 @@ import json
 from pathlib import Path
 
 import papermill
+import pytest
 from test_report_language import assert_reads_in_chinese
 
 from research import load_study
 from research.sample import kpis
+
+pytestmark = pytest.mark.slow  # runs the notebook with papermill
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "30_improvement_evaluation.ipynb"
 

@@ -44,6 +44,7 @@ def results(tmp_path_factory):
     return json.loads((out / "report" / "results.json").read_text(encoding="utf-8"))["results"]
 
 
+@pytest.mark.slow
 def test_planted_truths_in_results(results):
     failure = {row["group"]: row for row in results["failure"]}
     assert round(failure["failed"]["share"], 2) == planted.MISSED_INSTALL_RATE  # 18% missed
@@ -58,6 +59,7 @@ def test_planted_truths_in_results(results):
     assert conversion == pytest.approx(planted.CONVERSION, abs=0.02)
 
 
+@pytest.mark.slow
 def test_core_and_notes(results):
     assert results["events"] == 207037 and len(results["paths"]) > 0 and len(results["behaviour"]) > 0
     assert results["said"] is None
@@ -65,6 +67,7 @@ def test_core_and_notes(results):
     assert [n["section"] for n in results["notes"]] == ["survey", "interviews"]
 
 
+@pytest.mark.slow
 def test_minimal_study_renders_the_core(tmp_path, monkeypatch):
     """No catalog, no customers, no survey, no run parameters: paths, graph and behaviour render,
     every secondary section is one sentence, and results.json is written."""

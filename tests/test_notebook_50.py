@@ -79,6 +79,7 @@ def _survey_results(root, wave):
     )
 
 
+@pytest.mark.slow
 def test_scorecard_ranks_the_planted_pain_first_and_the_index_names_it(project_copy):
     root = project_copy
     folder = copy_sample(root)
