@@ -21,6 +21,9 @@ from conftest import PROJECT, copy_sample
 
 from research.validate import validate_study
 
+# Each test copies the whole sample study and dry-runs every report run of it (~5 s).
+pytestmark = pytest.mark.slow
+
 PHONE = "13912345678"
 
 
@@ -206,7 +209,6 @@ def test_every_problem_at_once(broken_sample):
 # --- batch faults --------------------------------------------------------------------------
 
 
-@pytest.mark.slow
 def test_a_pillar_problem_fails_only_the_runs_of_that_pillar(broken_sample, tmp_path):
     def fault(folder, study):
         study["evaluation"]["kpis"][0]["column"] = "no_such_kpi"  # not in the KPI file
