@@ -37,7 +37,7 @@ import shutil
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -126,6 +126,13 @@ MAX_SEGMENT_LEVELS = 12
 
 # --------------------------------------------------------------------------------------------
 # What the inspection proposes
+
+
+class ScaleRange(NamedTuple):
+    """The lowest and highest code of a rating scale (see :func:`infer_scale`)."""
+
+    low: int
+    high: int
 
 
 @dataclass
@@ -256,7 +263,7 @@ def _is_integer(numbers: pd.Series) -> bool:
     return len(numbers) > 0 and bool(np.all(np.isclose(numbers, np.round(numbers))))
 
 
-def infer_scale(low: float, high: float, *, recommend: bool = False) -> tuple[int, int] | None:
+def infer_scale(low: float, high: float, *, recommend: bool = False) -> ScaleRange | None:
     """The rating scale an item's observed codes most likely come from, or None.
 
     The observed range itself when it is a usual scale (1-4, 1-5, 1-6, 1-7, 0-10, 1-10,
@@ -266,24 +273,26 @@ def infer_scale(low: float, high: float, *, recommend: bool = False) -> tuple[in
 
     Examples
     --------
-    >>> infer_scale(1, 5), infer_scale(2, 5), infer_scale(1, 9), infer_scale(3, 10, recommend=True)
-    ((1, 5), (1, 5), (1, 10), (0, 10))
-    >>> infer_scale(0, 100), infer_scale(15, 94) is None, infer_scale(0, 30) is None
-    ((0, 100), True, True)
+    >>> infer_scale(1, 5)
+    ScaleRange(low=1, high=5)
+    >>> [tuple(infer_scale(*r)) for r in [(2, 5), (1, 9), (0, 100)]], infer_scale(3, 10, recommend=True)
+    ([(1, 5), (1, 10), (0, 100)], ScaleRange(low=0, high=10))
+    >>> infer_scale(15, 94) is None, infer_scale(0, 30) is None
+    (True, True)
     """
     if low < 0 or high <= low:
         return None
     if recommend and high <= 10:
-        return (0, 10)
+        return ScaleRange(0, 10)
     if (low, high) in STANDARD_SCALES:
-        return (int(low), int(high))
+        return ScaleRange(int(low), int(high))
     if low > 1 and high > 10:
         return None
     for scale_min, scale_max in STANDARD_SCALES:
         if scale_max == 100 and high < 50:
             return None
         if scale_min <= low and high <= scale_max:
-            return (scale_min, scale_max)
+            return ScaleRange(scale_min, scale_max)
     return None
 
 
@@ -344,7 +353,7 @@ def _date_kind(dates: pd.Series) -> str:
     return "date"
 
 
-def detect_time(frame: pd.DataFrame, exclude: Iterable[str] = ()) -> TimeGuess | None:
+def detect_time(data: pd.DataFrame, exclude: Iterable[str] = ()) -> TimeGuess | None:
     """The time column of a table and its frequency, or None.
 
     Columns whose values all read as periods or dates qualify: quarter strings (``2011Q3``,
@@ -354,25 +363,25 @@ def detect_time(frame: pd.DataFrame, exclude: Iterable[str] = ()) -> TimeGuess |
 
     Examples
     --------
-    >>> frame = pd.DataFrame({"State": ["A", "A", "B", "B"], "Quarter": ["Q42010", "Q12011"] * 2,
+    >>> data = pd.DataFrame({"State": ["A", "A", "B", "B"], "Quarter": ["Q42010", "Q12011"] * 2,
     ...                       "Rate": [0.1, 0.2, 0.3, 0.4]})
-    >>> guess = detect_time(frame)
+    >>> guess = detect_time(data)
     >>> guess.column, guess.kind, guess.first, guess.last, guess.n_periods
     ('Quarter', 'quarter', 'Q42010', 'Q12011', 2)
     """
     best: TimeGuess | None = None
-    for column in frame.columns:
+    for column in data.columns:
         if column in exclude:
             continue
-        found = _time_keys(frame[column], str(column))
+        found = _time_keys(data[column], str(column))
         if found is None:
             continue
         kind, keys = found
         order = keys.dropna().sort_values()
         if order.nunique() < 2:
             continue
-        first = str(frame[column].loc[order.index[0]]).strip()
-        last = str(frame[column].loc[order.index[-1]]).strip()
+        first = str(data[column].loc[order.index[0]]).strip()
+        last = str(data[column].loc[order.index[-1]]).strip()
         guess = TimeGuess(str(column), kind, keys, first, last, int(order.nunique()))
         score = (guess.n_periods, bool(_TIME_HINT.search(str(column))))
         if best is None or score > (best.n_periods, bool(_TIME_HINT.search(best.column))):
@@ -420,7 +429,7 @@ def _natural(text: str) -> Any:
 
 
 def inspect_survey(
-    frame: pd.DataFrame,
+    data: pd.DataFrame,
     *,
     value_labels: dict[str, dict[Any, str]] | None = None,
     column_labels: dict[str, str] | None = None,
@@ -430,7 +439,7 @@ def inspect_survey(
 
     Parameters
     ----------
-    frame : DataFrame
+    data : DataFrame
         The export as read (text or numbers; see :func:`research.survey.readers.read_raw`).
     value_labels : dict, optional
         SPSS value labels per column (codes -> text).
@@ -441,9 +450,9 @@ def inspect_survey(
 
     Examples
     --------
-    >>> frame = pd.DataFrame({"id": ["r1", "r2", "r3", "r4"], "region": ["东", "西", "东", "西"],
+    >>> data = pd.DataFrame({"id": ["r1", "r2", "r3", "r4"], "region": ["东", "西", "东", "西"],
     ...                       "q1": ["1", "5", "3", "99"], "nps": ["0", "10", "7", "9"]})
-    >>> guess = inspect_survey(frame)
+    >>> guess = inspect_survey(data)
     >>> guess.id_column, guess.segments, guess.missing_codes
     ('id', {'region': ['东', '西']}, {99})
     >>> {item: (g.scale, g.low, g.high) for item, g in guess.items.items()}
@@ -451,13 +460,13 @@ def inspect_survey(
     """
     value_labels = value_labels or {}
     column_labels = column_labels or {}
-    periods = {str(c): found for c in frame.columns if (found := _time_keys(frame[c], str(c))) is not None}
-    guess = SurveyGuess(id_column=_id_column(frame, exclude=periods))
-    for column in frame.columns:
+    periods = {str(c): found for c in data.columns if (found := _time_keys(data[c], str(c))) is not None}
+    guess = SurveyGuess(id_column=_id_column(data, exclude=periods))
+    for column in data.columns:
         name = str(column)
         if name == guess.id_column:
             continue
-        values = _values(frame[column])
+        values = _values(data[column])
         if values.empty:
             guess.unused[name] = "empty"
             continue
@@ -598,7 +607,7 @@ def _group_attributes(guess: SurveyGuess) -> None:
                 guess.items[item].attribute = stem
 
 
-def inspect_series(frame: pd.DataFrame, time: TimeGuess) -> SeriesGuess:
+def inspect_series(data: pd.DataFrame, time: TimeGuess) -> SeriesGuess:
     """Propose the columns of a KPI series given its time column: unit, treated, KPIs.
 
     The intervention is inferred only from a 0/1 column that is 1 exactly for the treated
@@ -607,57 +616,57 @@ def inspect_series(frame: pd.DataFrame, time: TimeGuess) -> SeriesGuess:
 
     Examples
     --------
-    >>> frame = pd.DataFrame({"year": [1978, 1978, 1981, 1981] * 2, "near": [0, 1] * 4,
+    >>> data = pd.DataFrame({"year": [1978, 1978, 1981, 1981] * 2, "near": [0, 1] * 4,
     ...                       "near_after": [0, 0, 0, 1] * 2, "price": [1.0, 2, 3, 5, 1, 2, 4, 6]})
-    >>> guess = inspect_series(frame, detect_time(frame))
+    >>> guess = inspect_series(data, detect_time(data))
     >>> guess.treated, guess.intervention, list(guess.kpis)
     ('near', 1981, ['price'])
     """
     guess = SeriesGuess(time=time)
     keys = time.keys
-    single = time.n_periods == len(frame)  # one row per period: every column "follows" time
-    columns = [str(c) for c in frame.columns if str(c) != time.column]
+    single = time.n_periods == len(data)  # one row per period: every column "follows" time
+    columns = [str(c) for c in data.columns if str(c) != time.column]
     binary, numeric = [], []
     for column in columns:
-        values = _values(frame[column])
+        values = _values(data[column])
         numbers, texts = _numbers(values)
         if values.astype(str).nunique() <= 1:
             guess.unused[column] = "constant"
         elif not texts and set(numbers.unique()) <= {0.0, 1.0}:
             binary.append(column)
         elif texts:
-            if guess.unit is None and _is_unit(frame[column], keys):
+            if guess.unit is None and _is_unit(data[column], keys):
                 guess.unit = column
                 guess.units = sorted(map(str, values.unique()))
             elif re.search(r"touchpoint|触点", column, re.I):
                 guess.touchpoint = column
             else:
                 guess.unused[column] = "text"
-        elif not single and _follows_time(frame[column], keys):
+        elif not single and _follows_time(data[column], keys):
             guess.unused[column] = "a function of the time column"
         else:
             numeric.append(column)
-    if guess.unit is None and time.n_periods * 2 <= len(frame):
+    if guess.unit is None and time.n_periods * 2 <= len(data):
         for column in numeric:
-            if _is_unit(frame[column], keys) and _is_integer(_numbers(frame[column])[0]):
-                guess.unit, guess.units = column, sorted(map(str, _values(frame[column]).unique()))
+            if _is_unit(data[column], keys) and _is_integer(_numbers(data[column])[0]):
+                guess.unit, guess.units = column, sorted(map(str, _values(data[column]).unique()))
                 numeric.remove(column)
                 break
     groups = [
         c
         for c in binary
-        if not single and _constant_within(frame, c, guess.unit) and not _follows_time(frame[c], keys)
+        if not single and _constant_within(data, c, guess.unit) and not _follows_time(data[c], keys)
     ]
     groups.sort(key=lambda c: not _TREATED_HINT.search(c))
     for column in binary:
         others = [g for g in groups if g != column]
-        found = _intervention(frame, column, keys, guess.unit, others, single=single)
+        found = _intervention(data, column, keys, guess.unit, others, single=single)
         if found is not None:
             group, start = found
             guess.intervention_source = column
-            guess.intervention = _plain_number(frame.loc[keys == start, time.column].iloc[0])
+            guess.intervention = _plain_number(data.loc[keys == start, time.column].iloc[0])
             if guess.unit is not None:
-                treated = frame.loc[pd.to_numeric(frame[column], errors="coerce") == 1, guess.unit]
+                treated = data.loc[pd.to_numeric(data[column], errors="coerce") == 1, guess.unit]
                 guess.treated_units = sorted(map(str, treated.unique()))
             guess.treated = group
             break
@@ -667,7 +676,7 @@ def inspect_series(frame: pd.DataFrame, time: TimeGuess) -> SeriesGuess:
         if column not in (guess.treated, guess.intervention_source):
             guess.unused[column] = "0/1"
     for column in numeric:
-        numbers = _numbers(frame[column])[0]
+        numbers = _numbers(data[column])[0]
         guess.kpis[column] = (float(numbers.min()), float(numbers.max()), float(numbers.std(ddof=1)))
     return guess
 
