@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 STUDY ?= sample
 JOBS ?=
 
-.PHONY: setup reports test lab lint bench sample clean
+.PHONY: setup reports test test-fast check lab lint bench sample clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -21,8 +21,19 @@ setup: $(STAMP)
 reports: setup
 	$(BIN)/research reports --study $(STUDY) $(if $(JOBS),--jobs $(JOBS))
 
+# The whole suite (what CI runs after `make check`).
 test: setup
 	$(BIN)/python -m pytest -n 2 --dist loadfile
+
+# The edit-test loop: everything but the tests marked slow (notebooks, report batches, Spark).
+test-fast: setup
+	$(BIN)/python -m pytest -n 2 --dist loadfile -m "not slow"
+
+# What CI runs before the tests: lint (code and notebooks), format check, type check.
+check: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 lab: setup
 	$(BIN)/jupyter lab --ServerApp.root_dir=$(CURDIR) --LabApp.default_url=/lab/tree/notebooks \

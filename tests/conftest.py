@@ -12,6 +12,17 @@ PROJECT = Path(__file__).resolve().parents[1]
 SAMPLE = PROJECT / "data" / "raw" / "sample"
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests that start Spark (the session's ``spark_backend``, conftest_journeys.py) are slow.
+
+    The other slow tests (papermill runs of notebooks, report batches) carry the mark in their
+    module; ``make test-fast`` (``pytest -m "not slow"``) leaves all of them out.
+    """
+    for item in items:
+        if "spark_backend" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture
 def project_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """An empty project folder (data/raw, data/processed, reports) used as project root."""

@@ -10,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from conftest import PROJECT, copy_sample
 
 from research.cli import main
@@ -46,6 +47,7 @@ def test_sample_subcommand_writes_a_valid_study(tmp_path, capsys):
     assert main(["sample", "--out", str(tmp_path / "data" / "raw" / "x"), "--scale", "0.05"]) == 2
 
 
+@pytest.mark.slow
 def test_sample_batch_end_to_end(tmp_path):
     """The real sample batch through the console entry point with two workers."""
     copy_sample(tmp_path)

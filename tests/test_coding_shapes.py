@@ -32,6 +32,8 @@ from research.coding.preconditions import check_run
 from research.reports.runner import run_reports
 from research.study import load_study
 
+pytestmark = pytest.mark.slow  # renders the fixture studies with the report runner
+
 PROJECT = Path(__file__).resolve().parents[1]
 NOTEBOOK = PROJECT / "notebooks" / "10_interview_coding.ipynb"
 

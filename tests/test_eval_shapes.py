@@ -35,6 +35,8 @@ from causaldata import organ_donations
 from research.evaluation import newey_west_lags
 from research.reports.runner import run_reports
 
+pytestmark = pytest.mark.slow  # renders the fixture studies with the report runner
+
 NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "30_improvement_evaluation.ipynb"
 
 

@@ -21,6 +21,9 @@ from conftest import PROJECT, copy_sample
 
 from research.validate import validate_study
 
+# Each test copies the whole sample study and dry-runs every report run of it (~5 s).
+pytestmark = pytest.mark.slow
+
 PHONE = "13912345678"
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 
-import nbformat
 import papermill
 import pytest
 from conftest import PROJECT
@@ -17,13 +16,6 @@ from research.reports.params import notebook_parameters
 from research.sample import events as planted
 
 NOTEBOOK = PROJECT / "notebooks" / "40_journey_analytics.ipynb"
-
-
-def test_notebook_is_committed_clean():
-    nb = nbformat.read(NOTEBOOK, as_version=4)
-    assert nb.metadata["kernelspec"]["name"] == "research"
-    assert "parameters" in nb.cells[1].metadata["tags"]
-    assert all(c.get("outputs", []) == [] for c in nb.cells if c.cell_type == "code")
 
 
 def test_sample_runs_pass_the_dry_run():
@@ -52,6 +44,7 @@ def results(tmp_path_factory):
     return json.loads((out / "report" / "results.json").read_text(encoding="utf-8"))["results"]
 
 
+@pytest.mark.slow
 def test_planted_truths_in_results(results):
     failure = {row["group"]: row for row in results["failure"]}
     assert round(failure["failed"]["share"], 2) == planted.MISSED_INSTALL_RATE  # 18% missed
@@ -66,6 +59,7 @@ def test_planted_truths_in_results(results):
     assert conversion == pytest.approx(planted.CONVERSION, abs=0.02)
 
 
+@pytest.mark.slow
 def test_core_and_notes(results):
     assert results["events"] == 207037 and len(results["paths"]) > 0 and len(results["behaviour"]) > 0
     assert results["said"] is None
@@ -73,6 +67,7 @@ def test_core_and_notes(results):
     assert [n["section"] for n in results["notes"]] == ["survey", "interviews"]
 
 
+@pytest.mark.slow
 def test_minimal_study_renders_the_core(tmp_path, monkeypatch):
     """No catalog, no customers, no survey, no run parameters: paths, graph and behaviour render,
     every secondary section is one sentence, and results.json is written."""

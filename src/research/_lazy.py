@@ -11,15 +11,31 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NamedTuple
 
 
-def lazy_exports(
-    package: str, exports: dict[str, list[str]]
-) -> tuple[Callable[[str], Any], Callable[[], list[str]], list[str]]:
+class LazyExports(NamedTuple):
+    """A package's ``__getattr__``, ``__dir__`` and ``__all__`` (unpack them in this order)."""
+
+    getattr: Callable[[str], Any]
+    dir: Callable[[], list[str]]
+    all: list[str]
+
+
+def lazy_exports(package: str, exports: dict[str, list[str]]) -> LazyExports:
     """Build ``__getattr__``, ``__dir__`` and ``__all__`` for *package*.
 
-    *exports* maps a submodule name (relative to the package) to the names it exports.
+    Parameters
+    ----------
+    package : str
+        The package's ``__name__``.
+    exports : dict of str to list of str
+        Submodule name (relative to the package) -> the names it exports.
+
+    Returns
+    -------
+    LazyExports
+        To unpack into the package's ``__getattr__, __dir__, __all__``.
     """
     where = {name: module for module, names in exports.items() for name in names}
 
@@ -38,6 +54,6 @@ def lazy_exports(
     names = sorted(where)
 
     def __dir__() -> list[str]:
-        return names
+        return sorted({*importlib.import_module(package).__dict__, *names})
 
-    return __getattr__, __dir__, names
+    return LazyExports(__getattr__, __dir__, names)

@@ -4,8 +4,8 @@ Subcommands::
 
     research reports [--study NAME] [--only PATTERN] [--jobs N] [--force] [--show-code]
     research validate [--study NAME]
-    research new NAME [--from FILE ...]
-    research sample --out DIR [--scale X] [--seed N] [--allow-raw]
+    research new NAME [--from FILE ...] [--language zh|en]
+    research sample --out DIR [--scale X] [--seed N] [--allow-raw] [--parts PART ...]
 
 Problems with the data or the study definition print one clear line to stderr and exit with
 code 2; a batch in which some report failed exits with code 1 after its summary.
@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from research.defaults import SEED
 from research.errors import DataError
 
 EXIT_FAILED_REPORTS = 1
@@ -48,10 +49,10 @@ def _validate(args: argparse.Namespace) -> int:
     from research.validate import validate_study
 
     validation = validate_study(args.study)
-    if not validation.ok:
+    study = validation.study
+    if study is None or not validation.ok:
         print(f"research validate: {validation.report()}", file=sys.stderr)
         return EXIT_DATA_ERROR
-    study = validation.study
     print(
         f"OK: study {study.name!r} ({display_path(study.yml_path)}): {len(study.touchpoints)} "
         f"touchpoints, {len(study.definition.files)} data files, {len(study.runs)} report runs; "
@@ -61,17 +62,65 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _new(args: argparse.Namespace) -> int:
-    from research.scaffold import run
+    from research.errors import display_path
+    from research.scaffold import new_study
+    from research.validate import validate_study
 
-    return run(args)
+    scaffold = new_study(args.name, args.from_files, language=args.language)
+    print(f"Created {display_path(scaffold.folder)}/")
+    for proposal in scaffold.files:
+        print(f"  {proposal.path:<40} role {proposal.role:<12} {proposal.note}")
+    print(f"  {'study.yml':<40} the proposed study definition (lines marked 'check:' are guesses)")
+    for reason in scaffold.demoted:
+        print(f"The proposed evaluation was left commented out: {reason}")
+    validation = validate_study(scaffold.folder)
+    print(f"research validate: {'no problem found.' if validation.ok else validation.report()}")
+    fill_in = ", fill in those marked FILL IN" if "FILL IN" in scaffold.text else ""
+    print("Next steps:")
+    print(f"  1. Edit {display_path(scaffold.yml_path)}: check the lines marked 'check:'{fill_in}.")
+    print(f"  2. research validate --study {args.name}")
+    print(f"  3. research reports --study {args.name}")
+    return 0
 
 
 def _sample(args: argparse.Namespace) -> int:
     from research.sample import generate
 
-    folder = generate(args.out, seed=args.seed, scale=args.scale, allow_raw=args.allow_raw)
+    folder = generate(args.out, seed=args.seed, scale=args.scale, allow_raw=args.allow_raw, parts=args.parts)
     print(f"sample study written to {folder}")
     return 0
+
+
+# Each subcommand: name, handler, help (the one-line list of `research -h`), description.
+_COMMANDS = (
+    (
+        "reports",
+        _reports,
+        "run the study's report notebooks and render HTML reports",
+        "Run every report run of the study with papermill in parallel, render HTML to "
+        "reports/<study>/, update reports/index.html. Unchanged runs are skipped.",
+    ),
+    (
+        "validate",
+        _validate,
+        "dry-run every report run: study.yml, files, columns, scales, parameters",
+        "Read study.yml and every declared file, check what each report run will use, "
+        "and list all problems at once (exit code 2 if there are any).",
+    ),
+    (
+        "new",
+        _new,
+        "start a study of your own: data/raw/NAME with a commented study.yml",
+        "Scaffold data/raw/NAME/ with a commented study.yml; with --from, inspect "
+        "CSV/XLSX/SAV files (and transcript folders) and propose roles and columns to edit.",
+    ),
+    (
+        "sample",
+        _sample,
+        "generate the fictional sample study",
+        "Write the seeded fictional sample study (the committed one is --scale 1).",
+    ),
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -80,16 +129,16 @@ def build_parser() -> argparse.ArgumentParser:
         prog="research", description="Touchpoint Workbench: customer touchpoint research in Jupyter."
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    sub = {}
+    for name, handler, help_line, description in _COMMANDS:
+        sub[name] = commands.add_parser(name, help=help_line, description=description)
+        sub[name].set_defaults(handler=handler)
+    for name in ("reports", "validate"):
+        sub[name].add_argument(
+            "--study", default="sample", help="study name under data/raw or folder (default: sample)"
+        )
 
-    reports = commands.add_parser(
-        "reports",
-        help="run the study's report notebooks and render HTML reports",
-        description="Run every report run of the study with papermill in parallel, render HTML to "
-        "reports/<study>/, update reports/index.html. Unchanged runs are skipped.",
-    )
-    reports.add_argument(
-        "--study", default="sample", help="study name under data/raw or folder (default: sample)"
-    )
+    reports = sub["reports"]
     reports.add_argument(
         "--only", metavar="PATTERN", help="run only runs whose id matches this glob (e.g. 'survey-*')"
     )
@@ -99,39 +148,32 @@ def build_parser() -> argparse.ArgumentParser:
     reports.add_argument("--force", action="store_true", help="re-run unchanged runs too")
     reports.add_argument("--show-code", action="store_true", help="show code cells in the HTML")
     reports.add_argument("--no-progress", action="store_true", help="no progress bar")
-    reports.set_defaults(handler=_reports)
 
-    validate = commands.add_parser(
-        "validate",
-        help="dry-run every report run: study.yml, files, columns, scales, parameters",
-        description="Read study.yml and every declared file, check what each report run will use, "
-        "and list all problems at once (exit code 2 if there are any).",
+    new = sub["new"]
+    new.add_argument("name", help="study name (a folder data/raw/NAME is created)")
+    new.add_argument(
+        "--from",
+        dest="from_files",
+        nargs="+",
+        action="extend",
+        default=[],
+        metavar="FILE",
+        help="data files or folders to copy in and inspect (CSV, XLSX, SAV, transcripts, "
+        "codebook); the originals are not changed",
     )
-    validate.add_argument(
-        "--study", default="sample", help="study name under data/raw or folder (default: sample)"
+    new.add_argument(
+        "--language",
+        choices=("zh", "en"),
+        default=None,
+        help="label language (default: zh if the files hold Chinese text, else en)",
     )
-    validate.set_defaults(handler=_validate)
 
-    new = commands.add_parser(
-        "new",
-        help="start a study of your own: data/raw/NAME with a commented study.yml",
-        description="Scaffold data/raw/NAME/ with a commented study.yml; with --from, inspect "
-        "CSV/XLSX/SAV files (and transcript folders) and propose roles and columns to edit.",
-    )
-    try:
-        from research.scaffold import add_arguments
-    except ImportError:  # pragma: no cover - scaffold is part of the package
-        add_arguments = None
-    if add_arguments is not None:
-        add_arguments(new)
-    new.set_defaults(handler=_new)
-
-    sample = commands.add_parser("sample", help="generate the fictional sample study")
+    sample = sub["sample"]
     sample.add_argument("--out", required=True, help="target study folder (replaced)")
     sample.add_argument("--scale", type=float, default=1.0, help="size multiplier (1 = committed sample)")
-    sample.add_argument("--seed", type=int, default=20261126, help="random seed")
+    sample.add_argument("--seed", type=int, default=SEED, help=f"random seed (default: {SEED})")
     sample.add_argument("--allow-raw", action="store_true", help="allow writing under data/raw")
-    sample.set_defaults(handler=_sample)
+    sample.add_argument("--parts", nargs="+", help="regenerate only these parts (e.g. surveys kpis)")
     return parser
 
 

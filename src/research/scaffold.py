@@ -30,7 +30,6 @@ starts valid.
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import json
 import re
@@ -38,13 +37,15 @@ import shutil
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple, TypeVar
 
 import numpy as np
 import pandas as pd
 
-from research.errors import DataError, display_path
+from research.errors import DataError
 from research.paths import project_root, raw_dir
+
+_T = TypeVar("_T")
 
 NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_-]*$")
 TABLE_SUFFIXES = (".csv", ".tsv", ".xlsx", ".xlsm", ".xls", ".sav", ".zsav")
@@ -66,22 +67,27 @@ ROLE_FOLDERS = {
     "other": "other",
 }
 
-#: Answer scales with text labels that survey exports often carry instead of codes.
+#: Answer scales with text labels that survey exports often carry instead of codes: the
+#: (zh, en) labels of codes 1, 2, ... in order.
+_SCALE_LABELS = {
+    "satisfaction5": [
+        ("非常不满意", "Very dissatisfied"),
+        ("不满意", "Dissatisfied"),
+        ("一般", "Neutral"),
+        ("满意", "Satisfied"),
+        ("非常满意", "Very satisfied"),
+    ],
+    "agree5": [
+        ("非常不同意", "Strongly disagree"),
+        ("不同意", "Disagree"),
+        ("一般", "Neither agree nor disagree"),
+        ("同意", "Agree"),
+        ("非常同意", "Strongly agree"),
+    ],
+}
 LABELLED_SCALES: dict[str, dict[int, dict[str, str]]] = {
-    "satisfaction5": {
-        1: {"zh": "非常不满意", "en": "Very dissatisfied"},
-        2: {"zh": "不满意", "en": "Dissatisfied"},
-        3: {"zh": "一般", "en": "Neutral"},
-        4: {"zh": "满意", "en": "Satisfied"},
-        5: {"zh": "非常满意", "en": "Very satisfied"},
-    },
-    "agree5": {
-        1: {"zh": "非常不同意", "en": "Strongly disagree"},
-        2: {"zh": "不同意", "en": "Disagree"},
-        3: {"zh": "一般", "en": "Neither agree nor disagree"},
-        4: {"zh": "同意", "en": "Agree"},
-        5: {"zh": "非常同意", "en": "Strongly agree"},
-    },
+    scale: {code: {"zh": zh, "en": en} for code, (zh, en) in enumerate(labels, start=1)}
+    for scale, labels in _SCALE_LABELS.items()
 }
 #: Answers that are not opinions (matched case-insensitively).
 MISSING_TEXTS = (
@@ -122,6 +128,13 @@ MAX_SEGMENT_LEVELS = 12
 # What the inspection proposes
 
 
+class ScaleRange(NamedTuple):
+    """The lowest and highest code of a rating scale (see :func:`infer_scale`)."""
+
+    low: int
+    high: int
+
+
 @dataclass
 class ItemGuess:
     """A survey item: its scale, observed range and label."""
@@ -145,6 +158,7 @@ class TimeGuess:
     n_periods: int
 
     def describe(self) -> str:
+        """The guess in words, e.g. ``weeks, 52 periods from 2025-01-06 to 2025-12-29``."""
         return f"{self.kind}s, {self.n_periods} periods from {self.first} to {self.last}"
 
 
@@ -200,7 +214,7 @@ class FileProposal:
 
 @dataclass
 class Scaffold:
-    """What :func:`scaffold_study` wrote: the folder, the file proposals and the study.yml text."""
+    """What :func:`new_study` wrote: the folder, the file proposals and the study.yml text."""
 
     folder: Path
     files: list[FileProposal]
@@ -209,6 +223,7 @@ class Scaffold:
 
     @property
     def yml_path(self) -> Path:
+        """The written study.yml."""
         return self.folder / "study.yml"
 
 
@@ -248,7 +263,7 @@ def _is_integer(numbers: pd.Series) -> bool:
     return len(numbers) > 0 and bool(np.all(np.isclose(numbers, np.round(numbers))))
 
 
-def infer_scale(low: float, high: float, *, recommend: bool = False) -> tuple[int, int] | None:
+def infer_scale(low: float, high: float, *, recommend: bool = False) -> ScaleRange | None:
     """The rating scale an item's observed codes most likely come from, or None.
 
     The observed range itself when it is a usual scale (1-4, 1-5, 1-6, 1-7, 0-10, 1-10,
@@ -258,24 +273,26 @@ def infer_scale(low: float, high: float, *, recommend: bool = False) -> tuple[in
 
     Examples
     --------
-    >>> infer_scale(1, 5), infer_scale(2, 5), infer_scale(1, 9), infer_scale(3, 10, recommend=True)
-    ((1, 5), (1, 5), (1, 10), (0, 10))
-    >>> infer_scale(0, 100), infer_scale(15, 94) is None, infer_scale(0, 30) is None
-    ((0, 100), True, True)
+    >>> infer_scale(1, 5)
+    ScaleRange(low=1, high=5)
+    >>> [tuple(infer_scale(*r)) for r in [(2, 5), (1, 9), (0, 100)]], infer_scale(3, 10, recommend=True)
+    ([(1, 5), (1, 10), (0, 100)], ScaleRange(low=0, high=10))
+    >>> infer_scale(15, 94) is None, infer_scale(0, 30) is None
+    (True, True)
     """
     if low < 0 or high <= low:
         return None
     if recommend and high <= 10:
-        return (0, 10)
+        return ScaleRange(0, 10)
     if (low, high) in STANDARD_SCALES:
-        return (int(low), int(high))
+        return ScaleRange(int(low), int(high))
     if low > 1 and high > 10:
         return None
     for scale_min, scale_max in STANDARD_SCALES:
         if scale_max == 100 and high < 50:
             return None
         if scale_min <= low and high <= scale_max:
-            return (scale_min, scale_max)
+            return ScaleRange(scale_min, scale_max)
     return None
 
 
@@ -336,7 +353,7 @@ def _date_kind(dates: pd.Series) -> str:
     return "date"
 
 
-def detect_time(frame: pd.DataFrame, exclude: Iterable[str] = ()) -> TimeGuess | None:
+def detect_time(data: pd.DataFrame, exclude: Iterable[str] = ()) -> TimeGuess | None:
     """The time column of a table and its frequency, or None.
 
     Columns whose values all read as periods or dates qualify: quarter strings (``2011Q3``,
@@ -346,25 +363,25 @@ def detect_time(frame: pd.DataFrame, exclude: Iterable[str] = ()) -> TimeGuess |
 
     Examples
     --------
-    >>> frame = pd.DataFrame({"State": ["A", "A", "B", "B"], "Quarter": ["Q42010", "Q12011"] * 2,
+    >>> data = pd.DataFrame({"State": ["A", "A", "B", "B"], "Quarter": ["Q42010", "Q12011"] * 2,
     ...                       "Rate": [0.1, 0.2, 0.3, 0.4]})
-    >>> guess = detect_time(frame)
+    >>> guess = detect_time(data)
     >>> guess.column, guess.kind, guess.first, guess.last, guess.n_periods
     ('Quarter', 'quarter', 'Q42010', 'Q12011', 2)
     """
     best: TimeGuess | None = None
-    for column in frame.columns:
+    for column in data.columns:
         if column in exclude:
             continue
-        found = _time_keys(frame[column], str(column))
+        found = _time_keys(data[column], str(column))
         if found is None:
             continue
         kind, keys = found
         order = keys.dropna().sort_values()
         if order.nunique() < 2:
             continue
-        first = str(frame[column].loc[order.index[0]]).strip()
-        last = str(frame[column].loc[order.index[-1]]).strip()
+        first = str(data[column].loc[order.index[0]]).strip()
+        last = str(data[column].loc[order.index[-1]]).strip()
         guess = TimeGuess(str(column), kind, keys, first, last, int(order.nunique()))
         score = (guess.n_periods, bool(_TIME_HINT.search(str(column))))
         if best is None or score > (best.n_periods, bool(_TIME_HINT.search(best.column))):
@@ -412,7 +429,7 @@ def _natural(text: str) -> Any:
 
 
 def inspect_survey(
-    frame: pd.DataFrame,
+    data: pd.DataFrame,
     *,
     value_labels: dict[str, dict[Any, str]] | None = None,
     column_labels: dict[str, str] | None = None,
@@ -422,7 +439,7 @@ def inspect_survey(
 
     Parameters
     ----------
-    frame : DataFrame
+    data : DataFrame
         The export as read (text or numbers; see :func:`research.survey.readers.read_raw`).
     value_labels : dict, optional
         SPSS value labels per column (codes -> text).
@@ -433,9 +450,9 @@ def inspect_survey(
 
     Examples
     --------
-    >>> frame = pd.DataFrame({"id": ["r1", "r2", "r3", "r4"], "region": ["东", "西", "东", "西"],
+    >>> data = pd.DataFrame({"id": ["r1", "r2", "r3", "r4"], "region": ["东", "西", "东", "西"],
     ...                       "q1": ["1", "5", "3", "99"], "nps": ["0", "10", "7", "9"]})
-    >>> guess = inspect_survey(frame)
+    >>> guess = inspect_survey(data)
     >>> guess.id_column, guess.segments, guess.missing_codes
     ('id', {'region': ['东', '西']}, {99})
     >>> {item: (g.scale, g.low, g.high) for item, g in guess.items.items()}
@@ -443,13 +460,13 @@ def inspect_survey(
     """
     value_labels = value_labels or {}
     column_labels = column_labels or {}
-    periods = {str(c): found for c in frame.columns if (found := _time_keys(frame[c], str(c))) is not None}
-    guess = SurveyGuess(id_column=_id_column(frame, exclude=periods))
-    for column in frame.columns:
+    periods = {str(c): found for c in data.columns if (found := _time_keys(data[c], str(c))) is not None}
+    guess = SurveyGuess(id_column=_id_column(data, exclude=periods))
+    for column in data.columns:
         name = str(column)
         if name == guess.id_column:
             continue
-        values = _values(frame[column])
+        values = _values(data[column])
         if values.empty:
             guess.unused[name] = "empty"
             continue
@@ -590,7 +607,7 @@ def _group_attributes(guess: SurveyGuess) -> None:
                 guess.items[item].attribute = stem
 
 
-def inspect_series(frame: pd.DataFrame, time: TimeGuess) -> SeriesGuess:
+def inspect_series(data: pd.DataFrame, time: TimeGuess) -> SeriesGuess:
     """Propose the columns of a KPI series given its time column: unit, treated, KPIs.
 
     The intervention is inferred only from a 0/1 column that is 1 exactly for the treated
@@ -599,57 +616,57 @@ def inspect_series(frame: pd.DataFrame, time: TimeGuess) -> SeriesGuess:
 
     Examples
     --------
-    >>> frame = pd.DataFrame({"year": [1978, 1978, 1981, 1981] * 2, "near": [0, 1] * 4,
+    >>> data = pd.DataFrame({"year": [1978, 1978, 1981, 1981] * 2, "near": [0, 1] * 4,
     ...                       "near_after": [0, 0, 0, 1] * 2, "price": [1.0, 2, 3, 5, 1, 2, 4, 6]})
-    >>> guess = inspect_series(frame, detect_time(frame))
+    >>> guess = inspect_series(data, detect_time(data))
     >>> guess.treated, guess.intervention, list(guess.kpis)
     ('near', 1981, ['price'])
     """
     guess = SeriesGuess(time=time)
     keys = time.keys
-    single = time.n_periods == len(frame)  # one row per period: every column "follows" time
-    columns = [str(c) for c in frame.columns if str(c) != time.column]
+    single = time.n_periods == len(data)  # one row per period: every column "follows" time
+    columns = [str(c) for c in data.columns if str(c) != time.column]
     binary, numeric = [], []
     for column in columns:
-        values = _values(frame[column])
+        values = _values(data[column])
         numbers, texts = _numbers(values)
         if values.astype(str).nunique() <= 1:
             guess.unused[column] = "constant"
         elif not texts and set(numbers.unique()) <= {0.0, 1.0}:
             binary.append(column)
         elif texts:
-            if guess.unit is None and _is_unit(frame[column], keys):
+            if guess.unit is None and _is_unit(data[column], keys):
                 guess.unit = column
                 guess.units = sorted(map(str, values.unique()))
             elif re.search(r"touchpoint|触点", column, re.I):
                 guess.touchpoint = column
             else:
                 guess.unused[column] = "text"
-        elif not single and _follows_time(frame[column], keys):
+        elif not single and _follows_time(data[column], keys):
             guess.unused[column] = "a function of the time column"
         else:
             numeric.append(column)
-    if guess.unit is None and time.n_periods * 2 <= len(frame):
+    if guess.unit is None and time.n_periods * 2 <= len(data):
         for column in numeric:
-            if _is_unit(frame[column], keys) and _is_integer(_numbers(frame[column])[0]):
-                guess.unit, guess.units = column, sorted(map(str, _values(frame[column]).unique()))
+            if _is_unit(data[column], keys) and _is_integer(_numbers(data[column])[0]):
+                guess.unit, guess.units = column, sorted(map(str, _values(data[column]).unique()))
                 numeric.remove(column)
                 break
     groups = [
         c
         for c in binary
-        if not single and _constant_within(frame, c, guess.unit) and not _follows_time(frame[c], keys)
+        if not single and _constant_within(data, c, guess.unit) and not _follows_time(data[c], keys)
     ]
     groups.sort(key=lambda c: not _TREATED_HINT.search(c))
     for column in binary:
         others = [g for g in groups if g != column]
-        found = _intervention(frame, column, keys, guess.unit, others, single=single)
+        found = _intervention(data, column, keys, guess.unit, others, single=single)
         if found is not None:
             group, start = found
             guess.intervention_source = column
-            guess.intervention = _plain_number(frame.loc[keys == start, time.column].iloc[0])
+            guess.intervention = _plain_number(data.loc[keys == start, time.column].iloc[0])
             if guess.unit is not None:
-                treated = frame.loc[pd.to_numeric(frame[column], errors="coerce") == 1, guess.unit]
+                treated = data.loc[pd.to_numeric(data[column], errors="coerce") == 1, guess.unit]
                 guess.treated_units = sorted(map(str, treated.unique()))
             guess.treated = group
             break
@@ -659,7 +676,7 @@ def inspect_series(frame: pd.DataFrame, time: TimeGuess) -> SeriesGuess:
         if column not in (guess.treated, guess.intervention_source):
             guess.unused[column] = "0/1"
     for column in numeric:
-        numbers = _numbers(frame[column])[0]
+        numbers = _numbers(data[column])[0]
         guess.kpis[column] = (float(numbers.min()), float(numbers.max()), float(numbers.std(ddof=1)))
     return guess
 
@@ -779,22 +796,23 @@ def propose_table(path: Path, file_id: str) -> FileProposal:
     survey = inspect_survey(
         frame, value_labels=raw.value_labels, column_labels=questions, user_missing=raw.user_missing
     )
-    series = inspect_series(frame, time) if time is not None else None
-    panel = series is not None and (series.unit is not None or time.n_periods == len(frame))
-    repeated = series is not None and survey.id_column is None and 2 <= time.n_periods <= len(frame) / 2
+    series = None if time is None else inspect_series(frame, time)
+    n_periods = 0 if time is None else time.n_periods
+    panel = series is not None and (series.unit is not None or n_periods == len(frame))
+    repeated = series is not None and survey.id_column is None and 2 <= n_periods <= len(frame) / 2
     if survey.id_column and survey.items and (len(survey.items) >= 2 or not panel):
         proposal.role, proposal.survey = "survey", survey
         proposal.note = (
             f"{len(frame)} rows, one per respondent (id column {survey.id_column!r} is unique); "
             f"{len(survey.items)} rating item(s)"
         )
-    elif series is not None and series.kpis and (panel or repeated):
+    elif series is not None and time is not None and series.kpis and (panel or repeated):
         proposal.role, proposal.series = "kpi_series", series
         shape = (
             f"{len(series.units)} units"
             if series.unit
             else "one series"
-            if time.n_periods == len(frame)
+            if n_periods == len(frame)
             else "repeated cross-sections"
         )
         proposal.note = f"{len(frame)} rows: {shape} over {time.describe()}"
@@ -962,7 +980,7 @@ def _preview(values: Sequence[Any], n: int = 6) -> str:
     return shown + (f" ... ({len(values)} in all)" if len(values) > n else "")
 
 
-def header_lines(name: str, language: str) -> list[str]:
+def _header_lines(name: str, language: str) -> list[str]:
     """The opening comment, name, title and languages."""
     return [
         f"# study.yml of the study {name!r}, proposed by `research new` on {dt.date.today().isoformat()}.",
@@ -982,7 +1000,7 @@ def header_lines(name: str, language: str) -> list[str]:
     ]
 
 
-def files_lines(files: list[FileProposal]) -> list[str]:
+def _files_lines(files: list[FileProposal]) -> list[str]:
     """The ``files:`` section: one entry per copied file, its role and what was seen in it."""
     lines = [
         "",
@@ -1004,6 +1022,12 @@ def files_lines(files: list[FileProposal]) -> list[str]:
     return lines
 
 
+def _in_every(key: str, tables: list[dict[str, _T]]) -> list[_T] | None:
+    """*key*'s value in each of *tables*, or None when one of them lacks it."""
+    found = [table[key] for table in tables if key in table]
+    return found if len(found) == len(tables) else None
+
+
 def _merged_survey(files: list[FileProposal]) -> tuple[SurveyGuess, dict[str, str]]:
     """One survey proposal over all survey files: items and segments present in every file."""
     guesses = [p.survey for p in files if p.survey is not None]
@@ -1011,8 +1035,8 @@ def _merged_survey(files: list[FileProposal]) -> tuple[SurveyGuess, dict[str, st
     merged = SurveyGuess(id_column=first.id_column, weight=first.weight)
     notes: dict[str, str] = {}
     for item, info in first.items.items():
-        others = [g.items.get(item) for g in guesses[1:]]
-        if any(o is None for o in others):
+        others = _in_every(item, [g.items for g in guesses[1:]])
+        if others is None:
             notes[item] = "rated in some survey files only: left out"
             continue
         scales = {info.scale, *(o.scale for o in others)}
@@ -1027,11 +1051,11 @@ def _merged_survey(files: list[FileProposal]) -> tuple[SurveyGuess, dict[str, st
         label = info.label or next((o.label for o in others if o.label), "")
         merged.items[item] = ItemGuess(scale, low, high, label)
     for segment, levels in first.segments.items():
-        others = [g.segments.get(segment) for g in guesses[1:]]
-        if any(o is None for o in others):
+        other_levels = _in_every(segment, [g.segments for g in guesses[1:]])
+        if other_levels is None:
             notes[segment] = "a segment in some survey files only: left out"
             continue
-        merged.segments[segment] = list(dict.fromkeys([*levels, *(lv for o in others for lv in o)]))
+        merged.segments[segment] = list(dict.fromkeys([*levels, *(lv for o in other_levels for lv in o)]))
     for info in merged.items.values():
         info.attribute = None
     _group_attributes(merged)  # on the merged scales: one file's codes may hide another's labels
@@ -1040,12 +1064,12 @@ def _merged_survey(files: list[FileProposal]) -> tuple[SurveyGuess, dict[str, st
     return merged, notes
 
 
-def survey_lines(files: list[FileProposal], language: str) -> tuple[list[str], list[dict[str, Any]]]:
+def _survey_lines(files: list[FileProposal], language: str) -> tuple[list[str], list[dict[str, Any]]]:
     """The ``survey:`` section and its report runs (one per wave = per survey file)."""
-    surveys = [p for p in files if p.survey is not None]
+    surveys = [(p, p.survey) for p in files if p.survey is not None]
     if not surveys:
         return [], []
-    merged, notes = _merged_survey(surveys)
+    merged, notes = _merged_survey([p for p, _ in surveys])
     lines = ["", "# Survey: one wave per file (put files of one wave together under one wave).", "survey:"]
     if merged.id_column:
         lines.append(
@@ -1063,17 +1087,17 @@ def survey_lines(files: list[FileProposal], language: str) -> tuple[list[str], l
     if merged.weight:
         lines.append(_line(2, "weight", merged.weight, "check: survey weight column (positive numbers)"))
     lines.append(_line(2, "waves"))
-    for proposal in surveys:
+    for proposal, survey in surveys:
         wave = proposal.file_id
         lines.append(_line(4, wave))
         lines.append(_line(6, "files", raw=_flow([proposal.file_id])))
-        if proposal.survey.date is not None:
+        if survey.date is not None:
             lines.append(
                 _line(
                     6,
                     "date",
-                    proposal.survey.date,
-                    f"check: fieldwork date (median of {proposal.survey.date_column})",
+                    survey.date,
+                    f"check: fieldwork date (median of {survey.date_column})",
                 )
             )
     if merged.segments:
@@ -1128,9 +1152,9 @@ def survey_lines(files: list[FileProposal], language: str) -> tuple[list[str], l
                 comment="check: answers seen outside the scales; they become missing",
             )
         )
-    weighting, weighted = weighting_lines(files, merged)
+    weighting, weighted = _weighting_lines(files, merged)
     lines += weighting
-    unused = sorted({**{c: r for p in surveys for c, r in p.survey.unused.items()}, **notes}.items())
+    unused = sorted({**{c: r for _, survey in surveys for c, r in survey.unused.items()}, **notes}.items())
     if unused:
         lines.append("  # Columns not used: " + _comment("; ".join(f"{c} ({r})" for c, r in unused)))
     segment = next(iter(merged.segments), "")
@@ -1146,12 +1170,12 @@ def survey_lines(files: list[FileProposal], language: str) -> tuple[list[str], l
                 "outcome": "overall" if overall else "nps" if recommend else "",
             },
         }
-        for proposal in surveys
+        for proposal, _ in surveys
     ]
     return lines, runs
 
 
-def weighting_lines(files: list[FileProposal], merged: SurveyGuess) -> tuple[list[str], bool]:
+def _weighting_lines(files: list[FileProposal], merged: SurveyGuess) -> tuple[list[str], bool]:
     """``survey.weighting`` when a margins file fits the segments, and whether runs are weighted.
 
     Raking is proposed only when every margin variable is a segment and every level seen in
@@ -1208,7 +1232,7 @@ def _scale_lines(scale: str, language: str) -> list[str]:
     return [_line(4, scale), _line(6, "min", low), _line(6, "max", high)]
 
 
-def evaluation_lines(
+def _evaluation_lines(
     files: list[FileProposal], language: str
 ) -> tuple[list[str], list[dict[str, Any]], bool]:
     """The ``evaluation:`` section (active only when the intervention was inferred) and its run.
@@ -1216,9 +1240,9 @@ def evaluation_lines(
     Returns the lines, the runs and whether the section is active.
     """
     series_files = [p for p in files if p.series is not None]
-    if not series_files:
+    proposal = series_files[0] if series_files else None
+    if proposal is None or proposal.series is None:
         return [], [], False
-    proposal = series_files[0]
     series = proposal.series
     body = [_line(0, "evaluation")]
     body.append(_line(2, "series_file", proposal.file_id))
@@ -1288,7 +1312,7 @@ def evaluation_lines(
         body.append(
             f"  # Another KPI series, {extra.file_id}: one evaluation per study; make a second study for it."
         )
-    runs = [
+    runs: list[dict[str, Any]] = [
         {
             "id": "evaluation",
             "notebook": EVALUATION_NOTEBOOK,
@@ -1308,7 +1332,7 @@ def evaluation_lines(
     return intro + body, runs, True
 
 
-def coding_lines(files: list[FileProposal], language: str) -> tuple[list[str], list[dict[str, Any]]]:
+def _coding_lines(files: list[FileProposal], language: str) -> tuple[list[str], list[dict[str, Any]]]:
     """The ``coding:`` section (when there are transcripts) and its report run."""
     if not any(p.role == "transcripts" for p in files):
         return [], []
@@ -1338,7 +1362,7 @@ def coding_lines(files: list[FileProposal], language: str) -> tuple[list[str], l
     return lines, runs
 
 
-def runs_lines(runs: list[dict[str, Any]], commented: Iterable[str] = ()) -> list[str]:
+def _runs_lines(runs: list[dict[str, Any]], commented: Iterable[str] = ()) -> list[str]:
     """The ``runs:`` section; runs whose id is in *commented* are written commented out."""
     commented = set(commented)
     if not runs:
@@ -1365,7 +1389,7 @@ def runs_lines(runs: list[dict[str, Any]], commented: Iterable[str] = ()) -> lis
     return lines
 
 
-def study_text(
+def _study_text(
     name: str, files: list[FileProposal], language: str, *, demote_evaluation: str | None = None
 ) -> str:
     """The whole commented study.yml for *files*.
@@ -1373,9 +1397,9 @@ def study_text(
     *demote_evaluation* (a reason) writes the evaluation section commented out even when the
     intervention was inferred.
     """
-    survey, survey_runs = survey_lines(files, language)
-    coding, coding_runs = coding_lines(files, language)
-    evaluation, evaluation_runs, active = evaluation_lines(files, language)
+    survey, survey_runs = _survey_lines(files, language)
+    coding, coding_runs = _coding_lines(files, language)
+    evaluation, evaluation_runs, active = _evaluation_lines(files, language)
     if active and demote_evaluation:
         evaluation = [
             evaluation[0],
@@ -1384,8 +1408,8 @@ def study_text(
         ] + ["# " + line for line in evaluation[1:]]
         active = False
     all_runs = coding_runs + survey_runs + evaluation_runs
-    lines_runs = runs_lines(all_runs, [] if active else [r["id"] for r in evaluation_runs])
-    parts = [*header_lines(name, language), *files_lines(files), *coding, *survey, *evaluation, *lines_runs]
+    lines_runs = _runs_lines(all_runs, [] if active else [r["id"] for r in evaluation_runs])
+    parts = [*_header_lines(name, language), *_files_lines(files), *coding, *survey, *evaluation, *lines_runs]
     return "\n".join(parts) + "\n"
 
 
@@ -1423,14 +1447,50 @@ def _respondents(files: list[FileProposal], transcripts: list[Path]) -> None:
             proposal.note = f"one row per interview (ids in {proposal.id_column!r} match the transcripts)"
 
 
-def scaffold_study(
+def new_study(
     name: str,
     from_files: Sequence[str | Path] = (),
     *,
     root: Path | None = None,
     language: str | None = None,
 ) -> Scaffold:
-    """Create the study folder, copy and inspect the files, write study.yml; see :func:`new_study`."""
+    r"""Scaffold ``data/raw/<name>/`` with a commented study.yml proposed from the given files.
+
+    Parameters
+    ----------
+    name : str
+        Study name: lower-case letters, digits, ``_`` and ``-``, starting with a letter.
+    from_files : sequence of str or Path
+        Data files or folders to copy into the study (CSV/TSV/XLSX/SAV tables, transcript
+        files or folders of them, a YAML codebook). The originals are not changed.
+    root : Path, optional
+        Project folder (default: found automatically, see :func:`research.paths.project_root`).
+    language : {"zh", "en"}, optional
+        Language of the labels; default: zh when the files hold Chinese text, else en.
+
+    Returns
+    -------
+    Scaffold
+        The new study folder, the proposal for each file and the study.yml text.
+
+    Raises
+    ------
+    DataError
+        For a name that is not an identifier, an existing non-empty folder, a file that does
+        not exist or cannot be read.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> root = pathlib.Path(tempfile.mkdtemp()); (root / "data" / "raw").mkdir(parents=True)
+    >>> data = root / "kpis.csv"
+    >>> _ = data.write_text("year,volume\n1871,1120\n1872,1160\n1873,963\n1874,1210\n")
+    >>> folder = new_study("nile", [data], root=root).folder
+    >>> sorted(p.name for p in folder.rglob("*") if p.is_file())
+    ['kpis.csv', 'study.yml']
+    >>> "time_column: year" in (folder / "study.yml").read_text()
+    True
+    """
     _check_name(name)
     root = Path(root or project_root())
     folder = raw_dir(root) / name
@@ -1462,13 +1522,13 @@ def scaffold_study(
                 note=f"{len(transcripts)} interview transcript(s)",
             ),
         )
-    text = study_text(name, files, chosen)
+    text = _study_text(name, files, chosen)
     yml = folder / "study.yml"
     yml.write_text(text, encoding="utf-8")
     scaffold = Scaffold(folder, files, text)
     reason = _evaluation_problem(folder, root)
     if reason:
-        scaffold.text = study_text(name, files, chosen, demote_evaluation=reason)
+        scaffold.text = _study_text(name, files, chosen, demote_evaluation=reason)
         yml.write_text(scaffold.text, encoding="utf-8")
         scaffold.demoted.append(reason)
     return scaffold
@@ -1493,97 +1553,3 @@ def _evaluation_problem(folder: Path, root: Path) -> str | None:
         if problem.run == "evaluation" or (problem.run is None and "evaluation" in f"{error.column} {error}"):
             return error.message
     return None
-
-
-def new_study(
-    name: str,
-    from_files: Sequence[str | Path] = (),
-    *,
-    root: Path | None = None,
-    language: str | None = None,
-) -> Path:
-    """Scaffold ``data/raw/<name>/`` with a commented study.yml proposed from the given files.
-
-    Parameters
-    ----------
-    name : str
-        Study name: lower-case letters, digits, ``_`` and ``-``, starting with a letter.
-    from_files : sequence of str or Path
-        Data files or folders to copy into the study (CSV/TSV/XLSX/SAV tables, transcript
-        files or folders of them, a YAML codebook). The originals are not changed.
-    root : Path, optional
-        Project folder (default: found automatically, see :func:`research.paths.project_root`).
-    language : {"zh", "en"}, optional
-        Language of the labels; default: zh when the files hold Chinese text, else en.
-
-    Returns
-    -------
-    Path
-        The new study folder.
-
-    Raises
-    ------
-    DataError
-        For a name that is not an identifier, an existing non-empty folder, a file that does
-        not exist or cannot be read.
-
-    Examples
-    --------
-    >>> import tempfile, pathlib
-    >>> root = pathlib.Path(tempfile.mkdtemp()); (root / "data" / "raw").mkdir(parents=True)
-    >>> data = root / "kpis.csv"
-    >>> _ = data.write_text("year,volume\\n1871,1120\\n1872,1160\\n1873,963\\n1874,1210\\n")
-    >>> folder = new_study("nile", [data], root=root)
-    >>> sorted(p.name for p in folder.rglob("*") if p.is_file())
-    ['kpis.csv', 'study.yml']
-    >>> "time_column: year" in (folder / "study.yml").read_text()
-    True
-    """
-    return scaffold_study(name, from_files, root=root, language=language).folder
-
-
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """Arguments of ``research new``."""
-    parser.add_argument("name", help="study name (a folder data/raw/NAME is created)")
-    parser.add_argument(
-        "--from",
-        dest="from_files",
-        nargs="+",
-        action="extend",
-        default=[],
-        metavar="FILE",
-        help="data files or folders to copy in and inspect (CSV, XLSX, SAV, transcripts, "
-        "codebook); the originals are not changed",
-    )
-    parser.add_argument(
-        "--language",
-        choices=("zh", "en"),
-        default=None,
-        help="label language (default: zh if the files hold Chinese text, else en)",
-    )
-
-
-def run(args: argparse.Namespace) -> int:
-    """Run ``research new``: scaffold the study and print what was written and what to do next."""
-    scaffold = scaffold_study(args.name, args.from_files, language=args.language)
-    print(f"Created {display_path(scaffold.folder)}/")
-    for proposal in scaffold.files:
-        print(f"  {proposal.path:<40} role {proposal.role:<12} {proposal.note}")
-    print(f"  {'study.yml':<40} the proposed study definition (lines marked 'check:' are guesses)")
-    for reason in scaffold.demoted:
-        print(f"The proposed evaluation was left commented out: {reason}")
-    result = _validate_study(scaffold.folder)
-    if result.ok:
-        print("research validate: no problem found.")
-    else:
-        print(f"research validate: {result.report()}")
-    name = args.name
-    print("Next steps:")
-    print(
-        f"  1. Edit {display_path(scaffold.yml_path)}: check the lines marked 'check:'"
-        + (", fill in those marked FILL IN" if "FILL IN" in scaffold.text else "")
-        + "."
-    )
-    print(f"  2. research validate --study {name}")
-    print(f"  3. research reports --study {name}")
-    return 0

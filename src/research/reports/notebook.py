@@ -94,9 +94,11 @@ def report_display(precision: int = 3) -> None:
 
     Examples
     --------
+    >>> showwarning = warnings.showwarning
     >>> report_display()
     >>> pd.get_option("display.max_colwidth") is None
     True
+    >>> pd.reset_option("^display[.]"); warnings.showwarning = showwarning  # as it was
     """
     pd.set_option("display.max_colwidth", None)
     pd.set_option("display.precision", precision)

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import yaml
 
+from research.defaults import SEED
 from research.errors import DataError
 from research.paths import is_inside_raw
 from research.sample import story
@@ -51,7 +52,9 @@ def _load_parts(only: list[str] | None = None) -> list:
 
 def study_definition(parts: list[SamplePart], scale: float, name: str = "sample") -> dict:
     """Compose study.yml content from the parts (*name*: the study folder's name)."""
-    definition = {
+    files: dict[str, dict] = {}
+    runs: list[dict] = []
+    definition: dict = {
         "name": name,
         "title": "5G 升级与携号转网触点研究（示例）/ 5G upgrade & number-porting touchpoint study (sample)",
         "languages": ["zh", "en"],
@@ -62,12 +65,12 @@ def study_definition(parts: list[SamplePart], scale: float, name: str = "sample"
         "stages": story.STAGES,
         "stage_names": story.STAGE_NAMES,
         "touchpoints": story.CATALOG,
-        "files": {},
-        "runs": [],
+        "files": files,
+        "runs": runs,
     }
     for part in parts:
-        definition["files"].update(part.files)
-        definition["runs"].extend(part.runs)
+        files.update(part.files)
+        runs.extend(part.runs)
         if part.section is not None:
             definition[part.name] = part.section
     return definition
@@ -96,7 +99,7 @@ Analyses of this study should recover these; the tests check that they do.
 def generate(
     out: str | Path,
     *,
-    seed: int = 20261126,
+    seed: int = SEED,
     scale: float = 1.0,
     allow_raw: bool = False,
     parts: list[str] | None = None,

@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import gzip
 import json
+from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
@@ -27,7 +28,7 @@ import pyreadstat
 
 from research.sample import story
 from research.sample.interview_texts import codebook_yaml_dict
-from research.sample.parts import SampleContext, SamplePart
+from research.sample.parts import SampleContext, SamplePart, read_data
 
 SUBFOLDER = "feedback"
 NOTEBOOK = "15_feedback_analytics.ipynb"
@@ -67,92 +68,14 @@ OPEN_ANSWER_RATE = 0.85
 EMPTY_COMMENT_RATE = 0.005
 PHONE_RATE = 0.02
 
+_TEXTS = read_data("feedback_texts.yml")
 #: Short sentences per code; each holds one of the code's codebook keywords.
-SNIPPETS: dict[str, dict[str, list[str]]] = {
-    "hotline_wait": {
-        "zh": ["打客服热线等了半天", "热线一直占线，根本打不进去", "语音菜单绕来绕去转不了人工"],
-        "en": ["I was on hold for ages", "the phone menu is a maze"],
-    },
-    "hotline_helpful": {
-        "zh": ["客服很耐心地帮我处理", "客服回电一次就解决了"],
-        "en": ["they called me back quickly"],
-    },
-    "store_queue": {
-        "zh": ["营业厅排队排了一个小时", "去营业厅叫号等了好久"],
-        "en": ["the queue in the shop was huge"],
-    },
-    "bill_shock": {
-        "zh": ["升级5G以后话费突然多扣了几十块", "莫名其妙扣了流量费", "每个月都被乱扣费"],
-        "en": ["they overcharged me after the 5G upgrade", "an unexpected charge on my bill"],
-    },
-    "bill_unclear": {
-        "zh": ["账单明细根本看不懂", "账单我完全看不懂"],
-        "en": ["the bill has confusing line items"],
-    },
-    "package_value": {"zh": ["5G套餐挺划算", "这次优惠力度大还送流量"], "en": ["the 5G plan is good value"]},
-    "sms_reminder": {
-        "zh": ["流量用完前有短信提醒", "余额提醒很及时"],
-        "en": ["the reminder text came in time"],
-    },
-    "install_missed": {
-        "zh": ["装宽带的师傅爽约了", "约好上门结果又推迟"],
-        "en": ["the installer was a no-show"],
-    },
-    "installer_professional": {
-        "zh": ["装机师傅很专业", "师傅手脚麻利还收拾干净"],
-        "en": ["the installer was very professional"],
-    },
-    "work_order_slow": {"zh": ["报修的工单没人跟进"], "en": ["nobody followed up on my repair"]},
-    "porting_obstruction": {
-        "zh": ["携号转网一直不给转", "要授权码还被各种挽留"],
-        "en": ["they kept refusing to port out my number"],
-    },
-    "porting_smooth": {"zh": ["转网很顺利", "一天就转好了"], "en": ["porting was quick"]},
-    "app_self_service": {
-        "zh": ["在App上自助办理很方便", "手机上就能办业务"],
-        "en": ["I did it myself in the app"],
-    },
-    "app_glitch": {
-        "zh": ["新版App一打开就闪退", "App卡顿一直转圈", "更新后App登不上"],
-        "en": ["the new app version crashes on start", "the app froze after the update"],
-    },
-    "website_info": {"zh": ["在官网上查了资费"], "en": ["I checked the plans on the website"]},
-    "wechat_service": {"zh": ["公众号上办理的", "用小程序查流量"], "en": ["I used the wechat mini program"]},
-    "store_staff_helpful": {
-        "zh": ["店员很耐心讲得很清楚", "营业员很热情"],
-        "en": ["the store staff were friendly staff"],
-    },
-    "sales_pushy": {
-        "zh": ["营业员一直推销硬塞增值业务", "被捆绑了一堆服务"],
-        "en": ["the sales guy was pushy"],
-    },
-    "ad_misleading": {"zh": ["宣传的和实际说的不一样", "广告夸大了网速"], "en": ["the ad was misleading"]},
-    "complaint_slow": {"zh": ["投诉了一个月都没人回复"], "en": ["I complained twice and nothing happened"]},
-}
+SNIPPETS: dict[str, dict[str, list[str]]] = _TEXTS["snippets"]
 #: Texts no code covers: network signal (the planted codebook gap) and plain remarks.
-GAP_TEXTS = {
-    "zh": [
-        "5G信号太差了",
-        "家里信号不好经常断网",
-        "地铁里没信号",
-        "网速慢得要命",
-        "信号时有时无",
-        "小区信号太弱",
-    ],
-    "en": ["no signal at home", "the 5G signal keeps dropping", "mobile network is so slow"],
-}
-PLAIN_TEXTS = {
-    "zh": ["还行吧", "一般般", "没什么特别的", "就那样吧", "凑合用"],
-    "en": ["ok I guess", "nothing to add", "it is fine"],
-}
-#: Type tails: (zh, en) per planted feedback type.
-TAILS = {
-    "complaint": (["太差了。", "非常失望！"], ["Terrible.", "Very disappointed."]),
-    "suggestion": (["建议尽快优化。", "希望改进一下。"], ["Please improve this.", "You should fix it."]),
-    "question": (["这个怎么解决？", "请问能处理吗？"], ["How do I sort this out?", "What is going on?"]),
-    "praise": (["谢谢！", "点赞！"], ["Thanks!", "Great job."]),
-    "none": ([""], [""]),
-}
+GAP_TEXTS: dict[str, list[str]] = _TEXTS["gap_texts"]
+PLAIN_TEXTS: dict[str, list[str]] = _TEXTS["plain_texts"]
+#: Type tails: [zh endings, en endings] per planted feedback type.
+TAILS: dict[str, list[list[str]]] = _TEXTS["tails"]
 #: Relative frequency of each code in the stream (the emerging code is drawn separately).
 STREAM_WEIGHTS = {
     "hotline_wait": 8,
@@ -207,7 +130,7 @@ def _compose(codes: list[str], kind: str, language: str, rng: np.random.Generato
     return text
 
 
-def _draw_codes(rng: np.random.Generator, weights: dict[str, float], p_emerging: float) -> list[str]:
+def _draw_codes(rng: np.random.Generator, weights: Mapping[str, float], p_emerging: float) -> list[str]:
     if rng.random() < p_emerging:
         return [EMERGING_CODE]
     if rng.random() < UNCODED_SHARE / (1 - p_emerging):
@@ -230,7 +153,7 @@ def stream(ctx: SampleContext) -> pd.DataFrame:
     rows = []
     for i in range(n):
         day = YEAR_START + dt.timedelta(days=int(days[i]))
-        weights = dict(STREAM_WEIGHTS)
+        weights: dict[str, float] = dict(STREAM_WEIGHTS)
         if day >= story.INTERVENTION_DATE:
             weights["hotline_wait"] *= HOTLINE_AFTER
         p_emerging = EMERGING_AFTER if day >= APP_RELEASE else EMERGING_BEFORE

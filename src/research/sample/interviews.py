@@ -326,7 +326,7 @@ def _compose(tid: str, language: str, mentions: Counter, rng: np.random.Generato
                 if position == 0
                 else FOLLOW_UP[language][rng.integers(len(FOLLOW_UP[language]))]
             )
-            pieces = []
+            pieces: list[tuple[str | None, str]] = []
             sentence = _with_prefix(_pick(code, language, used, orders, rng), language, rng)
             if pii and pii[0] == code and used[code] == 1 and _language_of(pii[1]) == language:
                 sentence += joiner + pii[1]
@@ -500,8 +500,8 @@ def _write_csv(path: Path, rows: list[dict]) -> None:
 
 
 def _unit_counts(rows: list[dict]) -> tuple[Counter, Counter]:
-    units = Counter()
-    people = Counter()
+    units: Counter[str] = Counter()
+    people: Counter[str] = Counter()
     for code, _unit in {(r["code"], r["unit_id"]) for r in rows}:
         units[code] += 1
     for code, _tid in {(r["code"], r["transcript_id"]) for r in rows}:

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from research.sample import story
-from research.sample.parts import SampleContext, SamplePart
+from research.sample.parts import SampleContext, SamplePart, kpi_definition
 
 SUBFOLDER = "kpis"
 FILE_NAME = "weekly_kpis.csv"
@@ -32,34 +32,16 @@ UNITS_PER_TOUCHPOINT = {"hotline": 12, "store": 8, "app": 4}
 #: KPI columns, their labels, units, direction and the practical threshold (smallest change
 #: that matters to the business), as declared in study.yml's ``evaluation.kpis``.
 KPIS = [
-    {
-        "column": "wait_seconds",
-        "label": {"zh": "平均等待时长", "en": "Average wait time"},
-        "unit": {"zh": "秒", "en": "s"},
-        "higher_is_better": False,
-        "threshold": 30.0,
-    },
-    {
-        "column": "fcr",
-        "label": {"zh": "首次解决率", "en": "First-contact resolution"},
-        "unit": {"zh": "比例 (0-1)", "en": "share (0-1)"},
-        "higher_is_better": True,
-        "threshold": 0.02,
-    },
-    {
-        "column": "complaint_rate",
-        "label": {"zh": "投诉率", "en": "Complaint rate"},
-        "unit": {"zh": "每千次接触", "en": "per 1,000 contacts"},
-        "higher_is_better": False,
-        "threshold": 0.5,
-    },
-    {
-        "column": "satisfaction",
-        "label": {"zh": "满意度均值", "en": "Mean satisfaction"},
-        "unit": {"zh": "分 (1-5)", "en": "points (1-5)"},
-        "higher_is_better": True,
-        "threshold": 0.1,
-    },
+    kpi_definition("wait_seconds", ("平均等待时长", "Average wait time"), ("秒", "s"), False, 30.0),
+    kpi_definition(
+        "fcr", ("首次解决率", "First-contact resolution"), ("比例 (0-1)", "share (0-1)"), True, 0.02
+    ),
+    kpi_definition(
+        "complaint_rate", ("投诉率", "Complaint rate"), ("每千次接触", "per 1,000 contacts"), False, 0.5
+    ),
+    kpi_definition(
+        "satisfaction", ("满意度均值", "Mean satisfaction"), ("分 (1-5)", "points (1-5)"), True, 0.1
+    ),
 ]
 
 #: Planted immediate level change on treated units from the intervention week on (KPI units).
@@ -170,7 +152,9 @@ def weekly_panel(ctx: SampleContext) -> pd.DataFrame:
         }
     )
     contacts_base = units["touchpoint"].map(_CONTACTS).to_numpy(dtype=float)[:, None]
-    season_volume = np.array([{"pre_cny": 1.3, "cny": 0.7, "summer": 1.15}.get(s, 1.0) for s in seasons])
+    season_volume = np.array(
+        [{"pre_cny": 1.3, "cny": 0.7, "summer": 1.15}.get(s or "", 1.0) for s in seasons]
+    )
     contacts = rng.poisson(contacts_base * season_volume * rng.lognormal(0, 0.05, (n_units, n_weeks)))
     frame["contacts"] = contacts.ravel()
     for kpi in PLANTED_LEVEL:

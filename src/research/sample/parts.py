@@ -7,6 +7,14 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import yaml
+
+from research.defaults import SEED
+
+
+def read_data(name: str) -> Any:
+    """The YAML data file *name* next to the generator's modules (tables and texts of the story)."""
+    return yaml.safe_load((Path(__file__).parent / name).read_text(encoding="utf-8"))
 
 
 @dataclass(frozen=True)
@@ -18,7 +26,7 @@ class SampleContext:
     """
 
     out: Path
-    seed: int = 20261126
+    seed: int = SEED
     scale: float = 1.0
 
     def rng(self, part: str) -> np.random.Generator:
@@ -40,3 +48,19 @@ class SamplePart:
     runs: list[dict[str, Any]] = field(default_factory=list)
     section: dict[str, Any] | None = None
     truths: str = ""
+
+
+def kpi_definition(
+    column: str, label: tuple[str, str], unit: tuple[str, str], higher_is_better: bool, threshold: float
+) -> dict[str, Any]:
+    """One KPI of study.yml's ``evaluation.kpis``; *label* and *unit* are (zh, en) pairs.
+
+    *threshold* is the practical threshold: the smallest change that matters to the business.
+    """
+    return {
+        "column": column,
+        "label": dict(zip(("zh", "en"), label, strict=True)),
+        "unit": dict(zip(("zh", "en"), unit, strict=True)),
+        "higher_is_better": higher_is_better,
+        "threshold": threshold,
+    }

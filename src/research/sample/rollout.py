@@ -20,7 +20,7 @@ import pandas as pd
 
 from research.sample import story
 from research.sample.kpis import _ar1, season_of
-from research.sample.parts import SampleContext
+from research.sample.parts import SampleContext, kpi_definition
 
 FILE_NAME = "store_rollout.csv"
 FILE_ID = "kpi_store_rollout"
@@ -36,13 +36,9 @@ PLANTED_WAVE_LEVEL = (-6.0, -4.0, -2.0)
 #: ... and its growth per week of exposure (all waves).
 PLANTED_GROWTH = -0.06
 KPIS = [
-    {
-        "column": "queue_minutes",
-        "label": {"zh": "门店平均排队时长", "en": "Mean queue time in store"},
-        "unit": {"zh": "分钟", "en": "min"},
-        "higher_is_better": False,
-        "threshold": 1.0,
-    }
+    kpi_definition(
+        "queue_minutes", ("门店平均排队时长", "Mean queue time in store"), ("分钟", "min"), False, 1.0
+    )
 ]
 _BASE, _TREND, _LEVEL_SD, _UNIT_SD, _COMMON_SD = 14.0, 0.01, 2.5, 0.6, 0.5
 _SEASON = {"pre_cny": 3.0, "cny": -2.0, "summer": 1.5}
@@ -117,8 +113,10 @@ def planted_event_effect(exposure: int) -> float:
 
 
 def store_panel(ctx: SampleContext) -> pd.DataFrame:
-    """One row per store and week: ``store, region, store_group, week_start, queue_start,
-    visits, queue_minutes`` (``queue_start`` empty for stores not yet reached).
+    """One row per store and week of the rollout.
+
+    Columns ``store, region, store_group, week_start, queue_start, visits, queue_minutes``
+    (``queue_start`` empty for stores not yet reached).
     """
     rng = ctx.rng("store_rollout")
     per_wave = max(2, round(STORES_PER_WAVE * ctx.scale))

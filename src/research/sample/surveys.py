@@ -21,12 +21,14 @@ Population truths are computed by simulating the same model at the population ma
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 import pyreadstat
 
 from research.sample import story
-from research.sample.parts import SampleContext, SamplePart
+from research.sample.parts import SampleContext, SamplePart, read_data
 
 #: Report runs of the survey notebook (notebook 20 belongs to the comparisons/drivers helper,
 #: who edits this list). Parameters must exist in the notebook's parameters cell.
@@ -47,71 +49,17 @@ RUNS: list[dict] = [
 
 SUBFOLDER = "survey"
 
-#: Satisfaction labels, code -> (zh, en).
-SATISFACTION = {
-    1: ("非常不满意", "Very dissatisfied"),
-    2: ("不满意", "Dissatisfied"),
-    3: ("一般", "Neutral"),
-    4: ("满意", "Satisfied"),
-    5: ("非常满意", "Very satisfied"),
-}
-AGREEMENT = {
-    1: ("非常不同意", "Strongly disagree"),
-    2: ("不同意", "Disagree"),
-    3: ("一般", "Neither"),
-    4: ("同意", "Agree"),
-    5: ("非常同意", "Strongly agree"),
-}
-EFFORT = {
-    1: ("非常不同意", "Strongly disagree"),
-    4: ("一般", "Neither agree nor disagree"),
-    7: ("非常同意", "Strongly agree"),
-}
-RECOMMEND = {0: ("完全不可能", "Not at all likely"), 10: ("非常可能", "Extremely likely")}
+_DATA = read_data("survey_items.yml")
+#: Answer labels, code -> [zh, en].
+SATISFACTION: dict[int, list[str]] = _DATA["scales"]["satisfaction"]
+AGREEMENT: dict[int, list[str]] = _DATA["scales"]["agreement"]
+EFFORT: dict[int, list[str]] = _DATA["scales"]["effort"]
+RECOMMEND: dict[int, list[str]] = _DATA["scales"]["recommend"]
 DONT_KNOW = [99, "不知道", "Don't know"]
 NOT_APPLICABLE = [98, "不适用", "N/A"]
 
-#: Items per surveyed touchpoint: id -> (attribute, zh, en, reverse-keyed).
-ITEMS: dict[str, dict[str, tuple[str, str, str, bool]]] = {
-    "store": {
-        "store_wait": ("speed", "营业厅排队等候时间", "Waiting time in the store", False),
-        "store_staff": ("friendliness", "营业员服务态度", "Friendliness of store staff", False),
-        "store_solved": ("resolution", "一次办结业务", "Business done in one visit", False),
-    },
-    "hotline": {
-        "hotline_wait": ("speed", "热线接通等待时间", "Waiting time on the hotline", False),
-        "hotline_ivr": ("ease", "语音菜单易用程度", "Ease of the phone menu (IVR)", False),
-        "hotline_agent": ("resolution", "客服解决问题的能力", "Agent solved my problem", False),
-    },
-    "app": {
-        "app_ease": ("ease", "App 操作便捷", "Ease of use of the app", False),
-        "app_speed": ("speed", "App 办理速度", "Speed of getting things done in the app", False),
-        "app_info": ("clarity", "App 信息清楚", "Clarity of information in the app", False),
-    },
-    "website": {
-        "web_info": ("clarity", "官网信息清楚", "Clarity of information on the website", False),
-        "web_ease": ("ease", "官网操作便捷", "Ease of use of the website", False),
-    },
-    "wechat": {
-        "wechat_info": ("clarity", "公众号信息清楚", "Clarity of the WeChat account", False),
-        "wechat_ease": ("ease", "公众号办理便捷", "Ease of use of the WeChat account", False),
-    },
-    "home_install": {
-        "install_punctual": ("reliability", "师傅按约定时间上门", "Installer came on time", False),
-        "install_quality": ("quality", "安装质量", "Quality of the installation", False),
-        "install_courtesy": ("friendliness", "师傅服务态度", "Courtesy of the installer", False),
-    },
-    "bill": {
-        "bill_clarity": ("clarity", "账单清楚易懂", "Clarity of the bill", False),
-        "bill_accuracy": ("accuracy", "扣费准确", "Accuracy of the charges", False),
-        "bill_confusing": ("confusion", "账单上的费用让我困惑", "The charges on my bill confuse me", True),
-    },
-    "complaints": {
-        "complaint_speed": ("speed", "投诉处理速度", "Speed of complaint handling", False),
-        "complaint_fair": ("fairness", "投诉处理结果公平", "Fairness of the outcome", False),
-        "complaint_solved": ("resolution", "投诉问题得到解决", "Complaint resolved", False),
-    },
-}
+#: Items per surveyed touchpoint: id -> [attribute, zh, en, reverse-keyed].
+ITEMS: dict[str, dict[str, list]] = _DATA["items"]
 #: Latent 1-5 baseline per touchpoint (standard tier, before wave).
 BASELINE = {
     "store": 3.75,
@@ -232,7 +180,7 @@ def _plant_missing(rng: np.random.Generator, answers: pd.DataFrame) -> pd.DataFr
 def _population_truths(rng: np.random.Generator) -> dict:
     n = 200_000
     segments = _draw_segments(rng, n, POPULATION_SHARES)
-    result = {}
+    result: dict[str, Any] = {}
     for wave in ("before", "after"):
         answers = _simulate(rng, segments, wave)
         hotline = answers[list(ITEMS["hotline"])].to_numpy()
@@ -248,7 +196,7 @@ def _population_truths(rng: np.random.Generator) -> dict:
     return result
 
 
-def _label(code: float, labels: dict[int, tuple[str, str]]) -> object:
+def _label(code: float, labels: dict[int, list[str]]) -> object:
     if np.isnan(code):
         return ""
     code = int(code)
@@ -294,7 +242,7 @@ def _write_after(folder, ids, segments, answers, rng) -> None:
     for column in _question_columns():
         values = answers[column].to_numpy()
         as_text = rng.random(len(values)) < 0.5  # survey tool wrote some missing codes as text
-        cells = []
+        cells: list[str | int | None] = []
         for value, text in zip(values, as_text, strict=True):
             if np.isnan(value):
                 cells.append(None)
@@ -316,7 +264,7 @@ def _write_panel(folder, ids, segments, answers) -> None:
         codes = list(SEGMENT_LABELS[var])
         frame[var] = segments[var].map({c: i + 1 for i, c in enumerate(codes)}).astype(float).to_numpy()
         value_labels[var] = {float(i + 1): SEGMENT_LABELS[var][c]["zh"] for i, c in enumerate(codes)}
-    missing = {}
+    missing: dict[str, list] = {}  # pyreadstat missing_ranges: column -> user-missing codes
     for column in _question_columns():
         frame[column] = answers[column].to_numpy()
         labels = (
@@ -457,7 +405,7 @@ def generate(ctx: SampleContext) -> SamplePart:
   (98, 不适用, N/A) for touchpoints the respondent did not use (usage {usage}).
 - CES (`effort`, 1-7) is agreement with "StarLink made it easy": higher = less effort.
 """
-    files = {
+    files: dict[str, dict[str, Any]] = {
         "survey_before": {
             "path": f"{SUBFOLDER}/before.csv",
             "role": "survey",
