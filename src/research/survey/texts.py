@@ -152,8 +152,8 @@ def scorecard_text(data: SurveyData, language: str | None = None, ci: float = CI
     >>> print(scorecard_text(load_survey("sample", "before")))  # doctest: +NORMALIZE_WHITESPACE
     Mean of each row's items on its answer scale (1-5) with a 95% CI; top_box is the share
     (0..1) of respondents whose score is in the top box (4-5 on 1-5), bottom_box in the bottom
-    box; Wilson intervals on the effective sample size n_eff. Rows are the touchpoints rated by
-    the items; items without a touchpoint are grouped by attribute (one item = one row).
+    box (1-2 on 1-5); Wilson intervals on the effective sample size n_eff. Rows are the touchpoints
+    rated by the items; items without a touchpoint are grouped by attribute (one item = one row).
     """
     ranges = list(dict.fromkeys(data.row_range(r) for r in data.touchpoints))
     return _say(
