@@ -370,6 +370,17 @@ def codebook_file(study: Study, parsed: FeedbackSection) -> str:
     return next(iter(sorted(study.files_with_role("codebook"))))
 
 
-def validate_section(study: Study, section: dict[str, Any]) -> None:
-    """Validate the ``feedback:`` section on study load (registered in ``research.study``)."""
-    parse_section(study, section)
+def validate_section(study: Study) -> list[DataError]:
+    """The problems of study.yml's ``feedback:`` section (the pillar hook of :mod:`research.study`).
+
+    Examples
+    --------
+    >>> from research import load_study
+    >>> validate_section(load_study("sample"))
+    []
+    """
+    try:
+        parse_section(study, study.section(SECTION))
+    except DataError as error:
+        return [error]
+    return []

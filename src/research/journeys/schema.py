@@ -245,25 +245,22 @@ def section_problems(study: Study, parsed: JourneysSection) -> list[DataError]:
     return problems
 
 
-def validate_section(study: Study, section: dict[str, Any]) -> JourneysSection:
-    """Validate study.yml's ``journeys:`` section against the study's files and catalog.
+def validate_section(study: Study) -> list[DataError]:
+    """The problems of study.yml's ``journeys:`` section (the pillar hook of :mod:`research.study`).
 
-    Raises
-    ------
-    DataError
-        The first problem, naming the field path (``journeys.sources[0].timestamp``).
+    Each names the field path (``journeys.sources[0].timestamp``).
 
     Examples
     --------
     >>> from research import load_study
-    >>> study = load_study("sample")
-    >>> validate_section(study, study.section("journeys")).sources[0].file
-    'events'
+    >>> validate_section(load_study("sample"))
+    []
     """
-    parsed = parse_section(study, section)
-    for problem in section_problems(study, parsed):
-        raise problem
-    return parsed
+    try:
+        parsed = parse_section(study, study.section(SECTION))
+    except DataError as error:
+        return [error]
+    return section_problems(study, parsed)
 
 
 def load_section(study: Study) -> JourneysSection:
@@ -276,4 +273,7 @@ def load_section(study: Study) -> JourneysSection:
             column=SECTION,
             hint="Add one naming the event log(s) (see research.journeys.schema).",
         )
-    return validate_section(study, section)
+    parsed = parse_section(study, section)
+    for problem in section_problems(study, parsed):
+        raise problem
+    return parsed
