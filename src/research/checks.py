@@ -49,6 +49,16 @@ def check_ci(ci: Any) -> float:
 def check_alpha(alpha: Any) -> float:
     """*alpha* as a float when it is a significance level strictly between 0 and 1.
 
+    Parameters
+    ----------
+    alpha : float
+        The significance level of a test or a power calculation.
+
+    Returns
+    -------
+    float
+        *alpha*.
+
     Examples
     --------
     >>> check_alpha(0.05)

@@ -25,6 +25,7 @@ from matplotlib.ticker import PercentFormatter
 from research.errors import NotApplicable
 from research.plots import NEGATIVE, NEUTRAL, PALETTE, POSITIVE, empty_note, text, use_style
 from research.plots.journey import _wrap
+from research.wording import resolve_language
 
 #: Lanes top to bottom: (channel, visibility, zh label, en label).
 LANES = (
@@ -44,19 +45,19 @@ def _missing(value: object) -> bool:
 
 
 def scorecard_journey_map(
-    ranked: pd.DataFrame,
+    data: pd.DataFrame,
     emotion: pd.DataFrame,
     stages: list[str],
     stage_names: dict[str, str] | None = None,
-    language: str = "en",
+    language: str | None = None,
     callouts: int = 5,
 ) -> Figure:
     """The data-driven journey map of a scorecard.
 
     Parameters
     ----------
-    ranked : DataFrame
-        From :func:`research.scorecard.priority_scores` (``touchpoint, name, stage, channel,
+    data : DataFrame
+        The ranked touchpoints, from :func:`research.scorecard.priority_scores` (``touchpoint, name, stage, channel,
         visibility, priority, rank``, optionally ``verdict``).
     emotion : DataFrame
         From :func:`research.scorecard.stage_emotion` (may be empty).
@@ -64,7 +65,8 @@ def scorecard_journey_map(
         Journey stages in order.
     stage_names : dict, optional
         Display name per stage id.
-    language : {"zh", "en"}
+    language : {"zh", "en"}, optional
+        Label language (default: the report's).
     callouts : int
         How many of the touchpoints ranked first get a numbered call-out.
 
@@ -87,9 +89,8 @@ def scorecard_journey_map(
     >>> sorted(t.get_text() for t in fig.axes[1].texts if t.get_text() in ("1", "2"))
     ['1', '2']
     """
-    placed = (
-        ranked[ranked["stage"].isin(stages) & ranked["channel"].notna()] if "stage" in ranked else ranked[:0]
-    )
+    language = resolve_language(language)
+    placed = data[data["stage"].isin(stages) & data["channel"].notna()] if "stage" in data else data[:0]
     if placed.empty:
         raise NotApplicable(
             "No touchpoint has a journey stage and a channel, so the journey map cannot be drawn.",

@@ -14,6 +14,7 @@ from typing import Any
 import pandas as pd
 
 from research.scorecard.evidence import RunResults
+from research.wording import resolve_language
 
 #: Section of the scorecard report that shows the priority ranking.
 PRIORITY_SECTION = "priority"
@@ -157,9 +158,9 @@ def emerging_sentence(labels: list[str], language: str) -> str:
 
 
 def top_findings(
-    ranked: pd.DataFrame,
+    data: pd.DataFrame,
     verdicts: list[dict[str, Any]],
-    language: str,
+    language: str | None = None,
     *,
     scorecard_run: str | None = None,
     feedback: RunResults | None = None,
@@ -174,11 +175,12 @@ def top_findings(
 
     Parameters
     ----------
-    ranked : DataFrame
-        From :func:`research.scorecard.priority_scores`.
+    data : DataFrame
+        The ranked touchpoints, from :func:`research.scorecard.priority_scores`.
     verdicts : list of dict
         From :func:`research.scorecard.evaluation_verdict`.
-    language : {"zh", "en"}
+    language : {"zh", "en"}, optional
+        Language of the sentences (default: the report's).
     scorecard_run : str, optional
         The scorecard's own run id (the priority findings link to its ``priority`` section).
     feedback : RunResults, optional
@@ -193,7 +195,8 @@ def top_findings(
     ['A is the first place to act: it carries 50% of what drives satisfaction.']
     """
     labels, names = labels or {}, names or {}
-    scored = ranked[ranked["rank"].notna()]
+    language = resolve_language(language)
+    scored = data[data["rank"].notna()]
     priority = [
         {
             "text": priority_sentence(row, position, language),

@@ -40,7 +40,7 @@ class Scorecard:
     language: str
     runs: list[RunResults]
     ranked: pd.DataFrame
-    weights: dict[str, float]
+    priority_weights: dict[str, float]
     sensitivity: pd.DataFrame
     emotion: pd.DataFrame
     verdicts: list[dict[str, Any]] = field(default_factory=list)
@@ -59,7 +59,7 @@ def build_scorecard(
     output_dir: str | Path = "",
     inputs: list[str] | None = None,
     language: str | None = None,
-    weights: dict[str, float] | None = None,
+    priority_weights: dict[str, float] | None = None,
 ) -> Scorecard:
     """Read the runs' results and build the scorecard of *study*.
 
@@ -71,8 +71,8 @@ def build_scorecard(
     inputs : list of str, optional
         Run ids to read (default: the run's ``needs``, else every run).
     language : {"zh", "en"}, optional
-    weights : dict, optional
-        Priority weights (see :mod:`research.scorecard.priority`).
+    priority_weights : dict, optional
+        Weights of the priority factors (see :mod:`research.scorecard.priority`).
 
     Raises
     ------
@@ -85,7 +85,7 @@ def build_scorecard(
     >>> card = build_scorecard(load_study("sample"), inputs=["coding-zh"])  # doctest: +SKIP
     """
     language = language or study.language
-    weights = _check_weights(weights)
+    weights = _check_weights(priority_weights)
     runs = [run for run in read_run_results(study, input_runs(study, output_dir, inputs)) if run.pillar]
     if not runs:
         raise NotApplicable(
@@ -119,7 +119,7 @@ def build_scorecard(
         language=language,
         runs=runs,
         ranked=ranked,
-        weights=weights,
+        priority_weights=weights,
         sensitivity=sensitivity(card, weights, n=TOP_N, labels=names),
         emotion=stage_emotion(card, stages),
         verdicts=verdicts,
@@ -128,7 +128,7 @@ def build_scorecard(
     )
 
 
-def formula_text(weights: dict[str, float], language: str) -> str:
+def formula_text(priority_weights: dict[str, float], language: str) -> str:
     """The priority formula with its weights, in *language* (shown above the ranking).
 
     Examples
@@ -136,7 +136,7 @@ def formula_text(weights: dict[str, float], language: str) -> str:
     >>> formula_text({"importance": 1, "gap": 1, "pain": 1}, "en")[:60]
     'Priority = (1 x importance + 1 x performance gap + 1 x bread'
     """
-    w = {k: f"{weights[k]:g}" for k in COMPONENTS}
+    w = {k: f"{priority_weights[k]:g}" for k in COMPONENTS}
     if language == "zh":
         return (
             f"优先级 = ({w['importance']} × 重要性 + {w['gap']} × 表现差距 + {w['pain']} × 痛点广度)"
@@ -258,7 +258,7 @@ def _shown(value: Any, column: str, language: str) -> str:
     return str(_WORDS.get(language, {}).get(value, value))
 
 
-def scorecard_table(ranked: pd.DataFrame, language: str, quotes: bool = False) -> pd.DataFrame:
+def scorecard_table(data: pd.DataFrame, language: str, quotes: bool = False) -> pd.DataFrame:
     """The scorecard as shown in the report: headers in *language*, percentages, "—" when missing.
 
     Means, top-box shares, importance and the negative share of feedback are followed by their
@@ -270,24 +270,24 @@ def scorecard_table(ranked: pd.DataFrame, language: str, quotes: bool = False) -
     >>> scorecard_table(ranked, "en").to_dict("records")
     [{'#': '1', 'Touchpoint': 'A', 'Priority': '0.50', 'Mean': '—'}]
     """
-    columns = [c for c in _HEADERS["en"] if c in ranked.columns and (quotes or c != "quote")]
+    columns = [c for c in _HEADERS["en"] if c in data.columns and (quotes or c != "quote")]
     headers = _HEADERS.get(language, _HEADERS["en"])
     shown = {}
     for column in columns:
-        values = [_shown(v, column, language) for v in ranked[column]]
+        values = [_shown(v, column, language) for v in data[column]]
         low, high = _INTERVALS.get(column, ("", ""))
-        if low in ranked.columns and high in ranked.columns:
+        if low in data.columns and high in data.columns:
             values = [
                 value
                 if value == MISSING or _shown(a, column, language) == MISSING
                 else f"{value} [{_shown(a, column, language)}, {_shown(b, column, language)}]"
-                for value, a, b in zip(values, ranked[low], ranked[high], strict=True)
+                for value, a, b in zip(values, data[low], data[high], strict=True)
             ]
         shown[headers[column]] = values
     return pd.DataFrame(shown)
 
 
-def sensitivity_table(table: pd.DataFrame, language: str) -> pd.DataFrame:
+def sensitivity_table(data: pd.DataFrame, language: str) -> pd.DataFrame:
     """The sensitivity table with headers and words in *language*.
 
     Examples
@@ -305,10 +305,10 @@ def sensitivity_table(table: pd.DataFrame, language: str) -> pd.DataFrame:
     yes, no = ("是", "否") if zh else ("yes", "no")
     return pd.DataFrame(
         {
-            ("权重" if zh else "Weight"): [names.get(w, w) for w in table["weight"]],
-            ("倍数" if zh else "Factor"): [f"×{f:g}" for f in table["factor"]],
-            ("前五" if zh else f"Top {TOP_N}"): table["top"],
-            ("是否变化" if zh else "Changed?"): [yes if c else no for c in table["changed"]],
+            ("权重" if zh else "Weight"): [names.get(w, w) for w in data["weight"]],
+            ("倍数" if zh else "Factor"): [f"×{f:g}" for f in data["factor"]],
+            ("前五" if zh else f"Top {TOP_N}"): data["top"],
+            ("是否变化" if zh else "Changed?"): [yes if c else no for c in data["changed"]],
         }
     )
 
@@ -339,8 +339,8 @@ def scorecard_results(card: Scorecard) -> dict[str, Any]:
     return {
         "language": card.language,
         "inputs": card.used,
-        "weights": card.weights,
-        "formula": formula_text(card.weights, card.language),
+        "weights": card.priority_weights,
+        "formula": formula_text(card.priority_weights, card.language),
         "top": ranked.loc[ranked["rank"].notna(), "touchpoint"].head(TOP_N).tolist(),
         "touchpoints": records(ranked),
         "sensitivity": records(card.sensitivity),
@@ -350,7 +350,7 @@ def scorecard_results(card: Scorecard) -> dict[str, Any]:
     }
 
 
-def quotes_table(ranked: pd.DataFrame, language: str) -> pd.DataFrame:
+def quotes_table(data: pd.DataFrame, language: str) -> pd.DataFrame:
     """Touchpoint, its main pain points and one redacted quote, for touchpoints that have one.
 
     Raises
@@ -364,7 +364,7 @@ def quotes_table(ranked: pd.DataFrame, language: str) -> pd.DataFrame:
     >>> quotes_table(ranked, "en").to_dict("records")
     [{'Touchpoint': 'A', 'Top pain points': 'waits', 'Quote': 'Too long.'}]
     """
-    quoted = ranked[ranked["quote"].notna()] if "quote" in ranked else ranked[:0]
+    quoted = data[data["quote"].notna()] if "quote" in data else data[:0]
     if quoted.empty:
         raise NotApplicable(
             "No interview quote is available, so the customers' words are not shown.",
