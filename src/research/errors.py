@@ -11,6 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from research.wording import resolve_language
+
 
 class DataError(ValueError):
     """Bad input: a file, a field, a row or a value the workbench cannot use.
@@ -146,9 +148,20 @@ class NotApplicable(Exception):
         self.remedy_zh = remedy_zh
         super().__init__(f"{missing} {remedy}".strip())
 
-    def text(self, language: str = "en") -> str:
-        """The sentence(s) in *language* (``"zh"`` or ``"en"``); English when no Chinese is given."""
-        if language == "zh" and self.missing_zh:
+    def text(self, language: str | None = None) -> str:
+        """The sentence(s) in *language* (``"zh"`` or ``"en"``); English when no Chinese is given.
+
+        Parameters
+        ----------
+        language : {"zh", "en"}, optional
+            Default: the report's language (:func:`research.wording.use_language`).
+
+        Returns
+        -------
+        str
+            The missing part and its remedy, in one line.
+        """
+        if resolve_language(language) == "zh" and self.missing_zh:
             return f"{self.missing_zh}{self.remedy_zh}"
         return str(self)
 
@@ -173,9 +186,20 @@ class Bilingual(str):
         sentence.zh = zh
         return sentence
 
-    def text(self, language: str = "en") -> str:
-        """The sentence in *language* (English when no Chinese is given)."""
-        return self.zh if language == "zh" and self.zh else str(self)
+    def text(self, language: str | None = None) -> str:
+        """The sentence in *language* (English when no Chinese is given).
+
+        Parameters
+        ----------
+        language : {"zh", "en"}, optional
+            Default: the report's language (:func:`research.wording.use_language`).
+
+        Returns
+        -------
+        str
+            The sentence.
+        """
+        return self.zh if resolve_language(language) == "zh" and self.zh else str(self)
 
 
 class FieldProblem(ValueError):

@@ -134,7 +134,7 @@ def page_anchor(page: Path, section: str | None) -> str | None:
     return next((found for found in re.findall(r'\bid="([^"]+)"', text) if found.lower() == wanted), None)
 
 
-def study_findings(root: Path | None, study: str, manifest: dict[str, Any]) -> tuple[str, str, list[dict]]:
+def _study_findings(root: Path | None, study: str, manifest: dict[str, Any]) -> tuple[str, str, list[dict]]:
     """The findings of *study*: (run id, language, findings) of its first run that has them.
 
     Read from ``reports/<study>/<run>/results.json`` of runs that succeeded; ``("", "", [])``
@@ -154,7 +154,7 @@ def study_findings(root: Path | None, study: str, manifest: dict[str, Any]) -> t
 
 
 def _findings_box(root: Path | None, study: str, manifest: dict[str, Any]) -> str:
-    run_id, language, findings = study_findings(root, study, manifest)
+    run_id, language, findings = _study_findings(root, study, manifest)
     if not findings:
         return ""
     words = _FINDINGS_WORDS.get(language, _FINDINGS_WORDS["en"])

@@ -179,7 +179,7 @@ def finish(
     notebook: str,
     inputs: list[str] | None = None,
     summary: Sequence[str] | None = None,
-    language: str = "",
+    language: str | None = None,
 ) -> pd.DataFrame:
     """Write ``results.json`` (key figures + provenance) and return the provenance table.
 
@@ -204,8 +204,9 @@ def finish(
         Ids of the data files the report used (default: all).
     summary : sequence of str, optional
         The report's at-a-glance sentences (a pillar's ``at_a_glance(results, language)``).
-    language : str
-        The report's language, ``"zh"`` or ``"en"`` (for the at-a-glance box).
+    language : {"zh", "en"}, optional
+        The report's language, for the at-a-glance box and the provenance table (default: the
+        study's main language).
     """
     info = provenance(study, parameters, inputs)
     folder = output_folder(study, output_dir, notebook)

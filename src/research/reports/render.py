@@ -24,6 +24,7 @@ from typing import Any
 from research.io import write_text
 from research.reports.fonts import embed_cjk_font
 from research.reports.sections import GLANCE_CLASS
+from research.wording import resolve_language
 
 #: Cells removed from every report: papermill's injected parameters and the defaults cell.
 HIDDEN_CELL_TAGS = frozenset({"injected-parameters", "parameters"})
@@ -168,7 +169,7 @@ def _for_readers(notebook: Any) -> None:
         cell["outputs"] = kept
 
 
-def failed_cell(notebook: Any) -> tuple[int | None, str, str]:
+def _failed_cell(notebook: Any) -> tuple[int | None, str, str]:
     """(1-based code cell number, source, "Error: message") of the first cell that errored."""
     number = 0
     for cell in notebook.cells:
@@ -192,7 +193,7 @@ def report_header(
     generated_at: str,
     error: str | None = None,
     failed_source: str | None = None,
-    language: str = "en",
+    language: str | None = None,
 ) -> str:
     """The escaped HTML header of a report: title, parameters table, failure banner.
 
@@ -206,7 +207,7 @@ def report_header(
     >>> "<b>T</b>" in head, "&lt;b&gt;T&lt;/b&gt;" in head
     (False, True)
     """
-    words = _HEADER_WORDS.get(language, _HEADER_WORDS["en"])
+    words = _HEADER_WORDS.get(resolve_language(language), _HEADER_WORDS["en"])
     rows = [
         (words["study"], study),
         (words["report"], run_id),
@@ -353,7 +354,7 @@ def render_report(
     import nbformat
 
     notebook = nbformat.read(str(executed), as_version=4)
-    _, failed_source, failed_message = failed_cell(notebook)
+    _, failed_source, failed_message = _failed_cell(notebook)
     _for_readers(notebook)
     drop_titles(notebook)
     language = lift_glance(notebook) or ("zh" if parameters.get("language") == "zh" else "en")

@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from research.errors import Bilingual, NotApplicable
-from research.wording import Prose, report_language
+from research.wording import Prose, report_language, resolve_language
 
 T = TypeVar("T")
 
@@ -296,12 +296,12 @@ def _number_formatter(precision: int) -> Callable[[Any], str]:
 
 
 def show_table(
-    frame: pd.DataFrame | pd.Series | None,
+    data: pd.DataFrame | pd.Series | None,
     *,
     percent: Sequence[str] | bool = (),
     units: Mapping[str, str] | None = None,
     columns: Mapping[str, str] | None = None,
-    language: str = "",
+    language: str | None = None,
     precision: int = 3,
     max_rows: int = 200,
 ) -> Any:
@@ -309,7 +309,7 @@ def show_table(
 
     Parameters
     ----------
-    frame : DataFrame or Series or None
+    data : DataFrame or Series or None
         A named index (a pivot's rows) becomes the first column; an unnamed one is hidden.
         None gives None, so ``show_table(optional_section(...))`` works.
     percent : sequence of str or True
@@ -323,8 +323,8 @@ def show_table(
     columns : mapping, optional
         Column -> header text. Without it, common tidy columns get Chinese headers in a zh
         report (:data:`COLUMN_LABELS_ZH`); others keep their names.
-    language : str
-        ``"zh"`` or ``"en"``; empty: the report's language (:func:`use_language`).
+    language : {"zh", "en"}, optional
+        Default: the report's language (:func:`research.wording.use_language`).
     precision : int
         Decimals of non-integer numbers below 100 (one decimal to 1,000, none above); p-values
         show 3 decimals or ``<0.001``.
@@ -343,9 +343,10 @@ def show_table(
     >>> "66.7%" in page, "12,345" in page, ">0<" in page
     (True, True, False)
     """
-    if frame is None:
+    if data is None:
         return None
-    language = language or report_language()
+    language = resolve_language(language)
+    frame = data
     if isinstance(frame, pd.Series):
         frame = frame.to_frame(frame.name if frame.name is not None else "value")
     if any(name is not None for name in frame.index.names):
