@@ -187,18 +187,7 @@ class Bilingual(str):
         return sentence
 
     def text(self, language: str | None = None) -> str:
-        """The sentence in *language* (English when no Chinese is given).
-
-        Parameters
-        ----------
-        language : {"zh", "en"}, optional
-            Default: the report's language (:func:`research.wording.use_language`).
-
-        Returns
-        -------
-        str
-            The sentence.
-        """
+        """The sentence in *language*, ``None`` for the report's (English when no Chinese is given)."""
         return self.zh if resolve_language(language) == "zh" and self.zh else str(self)
 
 

@@ -21,7 +21,7 @@ from collections.abc import Callable
 from functools import cached_property
 from graphlib import CycleError, TopologicalSorter
 from pathlib import Path
-from typing import Any, Literal, cast
+from typing import Any, Literal, cast, get_args
 
 import pandas as pd
 from pydantic import Field, ValidationError, field_validator, model_validator
@@ -32,12 +32,12 @@ from research.io import read_yaml
 from research.paths import processed_dir, project_root, raw_dir, reports_dir
 
 DEFAULT_STAGES = ["awareness", "consideration", "decision", "purchase", "after-sales"]
-PHASES = ("pre-purchase", "purchase", "usage", "feedback")
-CHANNELS = ("online", "offline")
-TOUCHPOINT_TYPES = ("physical", "digital", "interpersonal")
-VISIBILITIES = ("front-stage", "back-stage")
-LIFECYCLES = ("creation", "development", "maturity", "decline")
-FILE_ROLES = (
+Phase = Literal["pre-purchase", "purchase", "usage", "feedback"]
+Channel = Literal["online", "offline"]
+TouchpointType = Literal["physical", "digital", "interpersonal"]
+Visibility = Literal["front-stage", "back-stage"]
+Lifecycle = Literal["creation", "development", "maturity", "decline"]
+FileRole = Literal[
     "transcripts",
     "respondents",
     "codebook",
@@ -48,7 +48,13 @@ FILE_ROLES = (
     "event_log",
     "feedback",
     "other",
-)
+]
+PHASES: tuple[str, ...] = get_args(Phase)
+CHANNELS: tuple[str, ...] = get_args(Channel)
+TOUCHPOINT_TYPES: tuple[str, ...] = get_args(TouchpointType)
+VISIBILITIES: tuple[str, ...] = get_args(Visibility)
+LIFECYCLES: tuple[str, ...] = get_args(Lifecycle)
+FILE_ROLES: tuple[str, ...] = get_args(FileRole)
 
 #: Pillar sections of study.yml and the schema module of the pillar that checks each. Every one
 #: defines the same hook, ``validate_section(study) -> list[DataError]``: the section's problems
@@ -154,11 +160,11 @@ class Touchpoint(StrictModel):
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     name: Names
     stage: str
-    phase: Literal["pre-purchase", "purchase", "usage", "feedback"]
-    channel: Literal["online", "offline"]
-    type: Literal["physical", "digital", "interpersonal"]
-    visibility: Literal["front-stage", "back-stage"] = "front-stage"
-    lifecycle: Literal["creation", "development", "maturity", "decline"] = "maturity"
+    phase: Phase
+    channel: Channel
+    type: TouchpointType
+    visibility: Visibility = "front-stage"
+    lifecycle: Lifecycle = "maturity"
     owner: str = ""
     synonyms: dict[str, list[str]] = Field(default_factory=dict)
     description: str = ""
@@ -168,18 +174,7 @@ class DataFile(StrictModel):
     """A data file (or folder of files) of the study and its role."""
 
     path: str
-    role: Literal[
-        "transcripts",
-        "respondents",
-        "codebook",
-        "codings",
-        "survey",
-        "margins",
-        "kpi_series",
-        "event_log",
-        "feedback",
-        "other",
-    ]
+    role: FileRole
     description: str = ""
     encoding: str | None = None
     sheet: str | int | None = None

@@ -55,18 +55,9 @@ def show_note(text: str, *, section: str = "") -> None:
     """
     from research.privacy import redact
 
-    text = redact(text.text(report_language()) if isinstance(text, Bilingual) else text)
+    text = redact(text.text() if isinstance(text, Bilingual) else text)
     _NOTES.append({"section": section, "note": text})
-    try:
-        from IPython import get_ipython
-        from IPython.display import HTML, display
-    except ImportError:  # pragma: no cover - IPython ships with ipykernel
-        print(text)
-        return
-    if get_ipython() is None:
-        print(text)
-        return
-    display(HTML(f'<p class="research-note"><em>{html.escape(text)}</em></p>'))
+    _display_html(f'<p class="research-note"><em>{html.escape(text)}</em></p>', text)
 
 
 def optional_section(function: Callable[..., T], *args: Any, section: str = "", **kwargs: Any) -> T | None:
@@ -101,7 +92,7 @@ def optional_section(function: Callable[..., T], *args: Any, section: str = "", 
     try:
         return function(*args, **kwargs)
     except NotApplicable as reason:
-        show_note(reason.text(report_language()), section=section)
+        show_note(reason.text(), section=section)
         return None
 
 
@@ -191,6 +182,7 @@ def show_glance(sentences: Sequence[str], language: str) -> None:
 
 
 def _display_html(markup: str, plain: str) -> None:
+    """Display *markup* in a notebook; print *plain* outside IPython."""
     try:
         from IPython import get_ipython
         from IPython.display import HTML, display
