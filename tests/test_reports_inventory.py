@@ -70,7 +70,14 @@ def test_journey_map_places_touchpoints_by_stage_channel_and_visibility(sample):
 
 
 def test_journey_map_chinese_labels(sample):
-    labels = {t.get_text() for t in journey_map(sample).axes[0].texts}
+    from research.wording import report_language, use_language
+
+    before = report_language()
+    use_language("zh")  # language=None: the report's language
+    try:
+        labels = {t.get_text() for t in journey_map(sample).axes[0].texts}
+    finally:
+        use_language(before)
     assert {"认知", "售后", "客服热线", "可见线"} <= labels
 
 

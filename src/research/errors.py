@@ -182,6 +182,7 @@ class Bilingual(str):
     zh: str
 
     def __new__(cls, en: str, *, zh: str = "") -> Bilingual:
+        """The English sentence *en*, carrying its Chinese version *zh*."""
         sentence = super().__new__(cls, en)
         sentence.zh = zh
         return sentence

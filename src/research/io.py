@@ -32,7 +32,7 @@ FALLBACK_ENCODINGS = ("utf-8-sig", "gb18030")
 
 
 def detect_encoding(data: bytes, *, file: str | Path | None = None) -> str:
-    """Return the encoding of *data*: ``utf-8-sig`` (with or without BOM) or ``gb18030``.
+    r"""Return the encoding of *data*: ``utf-8-sig`` (with or without BOM) or ``gb18030``.
 
     UTF-16 with a BOM is recognised too. Anything else raises :class:`DataError`.
 
@@ -59,10 +59,10 @@ def detect_encoding(data: bytes, *, file: str | Path | None = None) -> str:
 
 
 def read_text(path: str | Path, encoding: str | None = None) -> str:
-    """Read a text file, detecting UTF-8/UTF-8-BOM/GBK when *encoding* is not given.
+    r"""Read a text file, detecting UTF-8/UTF-8-BOM/GBK when *encoding* is not given.
 
     Line endings are returned exactly as stored (CRLF is not rewritten), so character offsets
-    match the file; callers that need ``\\n`` normalise with an offset map.
+    match the file; callers that need ``\n`` normalise with an offset map.
 
     Examples
     --------
@@ -128,7 +128,7 @@ def read_table(
     required_columns: list[str] | None = None,
     **kwargs: Any,
 ) -> pd.DataFrame:
-    """Read a CSV (optionally gzipped), TSV or Excel table into a DataFrame.
+    r"""Read a CSV (optionally gzipped), TSV or Excel table into a DataFrame.
 
     CSV encodings are detected as in :func:`read_text`. Missing *required_columns* raise
     :class:`DataError` listing what is missing and what the file has. SPSS ``.sav`` files have
@@ -138,7 +138,7 @@ def read_table(
     --------
     >>> import tempfile, pathlib
     >>> p = pathlib.Path(tempfile.mkdtemp()) / "t.csv"
-    >>> _ = p.write_bytes("id,满意度\\n1,5\\n".encode("gbk"))
+    >>> _ = p.write_bytes("id,满意度\n1,5\n".encode("gbk"))
     >>> read_table(p).columns.tolist()
     ['id', '满意度']
     """

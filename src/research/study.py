@@ -203,7 +203,7 @@ class StudyDefinition(StrictModel):
 
     name: str = Field(pattern=STUDY_NAME_PATTERN)
     title: str = ""
-    languages: list[Literal["zh", "en"]] = Field(default_factory=lambda: ["en"], min_length=1)
+    languages: list[Literal["zh", "en"]] = Field(default_factory=lambda: ["en"], min_length=1)  # type: ignore[arg-type]
     description: str = ""
     stages: list[str] = Field(default_factory=lambda: list(DEFAULT_STAGES), min_length=1)
     stage_names: dict[str, Names] = Field(default_factory=dict)
@@ -281,10 +281,12 @@ class Study:
 
     @property
     def name(self) -> str:
+        """The study's name: its folder's under data/raw, data/processed and reports."""
         return self.definition.name
 
     @property
     def title(self) -> str:
+        """The study's title, or its name when study.yml gives none."""
         return self.definition.title or self.name
 
     @property
@@ -299,18 +301,22 @@ class Study:
 
     @property
     def stages(self) -> list[str]:
+        """The journey stages, in order."""
         return list(self.definition.stages)
 
     @property
     def touchpoints(self) -> list[Touchpoint]:
+        """The touchpoint catalog (empty without one)."""
         return list(self.definition.touchpoints)
 
     @property
     def runs(self) -> list[ReportRun]:
+        """The study's report runs."""
         return list(self.definition.runs)
 
     @property
     def yml_path(self) -> Path:
+        """The study's ``study.yml``."""
         return self.folder / "study.yml"
 
     @property

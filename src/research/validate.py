@@ -72,8 +72,9 @@ RUN_SECTIONS: dict[str, str] = {
 
 @dataclass(frozen=True)
 class Problem:
-    """One problem found by the dry run and what it concerns: one run, one pillar section
-    (every run of that pillar), or the whole study (both None).
+    """One problem found by the dry run and what it concerns.
+
+    One run, one pillar section (every run of that pillar), or the whole study (both None).
     """
 
     run: str | None
@@ -94,6 +95,7 @@ class Validation:
 
     @property
     def ok(self) -> bool:
+        """Whether the dry run found no problem."""
         return not self.problems
 
     def for_run(self, run_id: str) -> list[DataError]:

@@ -94,9 +94,14 @@ def report_display(precision: int = 3) -> None:
 
     Examples
     --------
-    >>> report_display()
-    >>> pd.get_option("display.max_colwidth") is None
+    >>> import warnings
+    >>> shown = warnings.showwarning
+    >>> with pd.option_context("display.max_colwidth", 50, "display.precision", 6,
+    ...                        "display.max_rows", 60, "display.width", 80):  # leave them as found
+    ...     report_display()
+    ...     print(pd.get_option("display.max_colwidth") is None)
     True
+    >>> warnings.showwarning = shown
     """
     pd.set_option("display.max_colwidth", None)
     pd.set_option("display.precision", precision)

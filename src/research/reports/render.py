@@ -17,6 +17,7 @@ import html
 import json
 import re
 import sys
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -105,7 +106,7 @@ _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
 
 def error_summary(ename: str, evalue: str) -> str:
-    """The one line a reader sees for an error: its message, never a traceback.
+    r"""The one line a reader sees for an error: its message, never a traceback.
 
     A :class:`~research.errors.DataError` already says what to do, so its class name is left
     out; other errors keep their type, which helps whoever fixes the code.
@@ -125,7 +126,7 @@ def error_summary(ename: str, evalue: str) -> str:
     return message if ename == "DataError" else f"{ename}: {message}".strip()
 
 
-def scrub_paths(text: str, folders: list[str | Path]) -> str:
+def scrub_paths(text: str, folders: Sequence[str | Path]) -> str:
     """Replace the machine's folders in *text* by paths relative to them.
 
     Examples
@@ -304,7 +305,7 @@ def render_report(
     generated_at: str,
     error: str | None = None,
     show_code: bool = False,
-    private_folders: list[str | Path] = (),
+    private_folders: Sequence[str | Path] = (),
 ) -> Path:
     """Render the executed notebook *executed* to the self-contained HTML file *html_path*.
 

@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from research.errors import Bilingual, NotApplicable
-from research.wording import Prose, report_language, resolve_language
+from research.wording import Prose, resolve_language
 
 T = TypeVar("T")
 

@@ -196,7 +196,7 @@ def label(labels: Mapping[str, Mapping[str, str]], key: str, language: str | Non
 
 
 @lru_cache(maxsize=1)
-def _markdown_renderer() -> Callable[[str], str]:
+def _markdown_renderer() -> Callable[[str], Any]:
     import mistune
 
     return mistune.create_markdown(escape=True)
