@@ -27,6 +27,7 @@ from research.scorecard.findings import top_findings
 from research.scorecard.priority import COMPONENTS, _check_weights, priority_scores, sensitivity
 from research.scorecard.stages import stage_emotion
 from research.study import Study
+from research.wording import say
 
 #: Rows of the sensitivity and findings tables; the top of the ranking that is checked.
 TOP_N = 5
@@ -137,23 +138,7 @@ def formula_text(priority_weights: dict[str, float], language: str) -> str:
     'Priority = (1 x importance + 1 x performance gap + 1 x bread'
     """
     w = {k: f"{priority_weights[k]:g}" for k in COMPONENTS}
-    if language == "zh":
-        return (
-            f"优先级 = ({w['importance']} × 重要性 + {w['gap']} × 表现差距 + {w['pain']} × 痛点广度)"
-            " / 权重之和。重要性：触点在满意度关键驱动分析中的相对权重除以最大权重；表现差距：问卷均值距"
-            "量表最高分的距离（(最高分 − 均值) / (最高分 − 最低分)）；痛点广度：访谈中提到该触点痛点的"
-            "受访者比例与客户反馈中负面比例的平均。三项均在 0–1 之间。缺少某项证据的触点只按已有证据计分，"
-            "并排在证据完整的触点之后。"
-        )
-    return (
-        f"Priority = ({w['importance']} x importance + {w['gap']} x performance gap + {w['pain']} x breadth "
-        "of pain) / sum of the weights. Importance: the touchpoint's relative weight in the key-driver "
-        "analysis of satisfaction divided by the largest weight; performance gap: distance of the survey "
-        "mean from the top of its scale ((max - mean) / (max - min)); breadth of pain: the mean of the "
-        "share of interviewees raising a pain point of the touchpoint and the negative share of the "
-        "customer feedback about it. Each is on 0-1. A touchpoint lacking some evidence is scored on what "
-        "it has and ranked after those with complete evidence."
-    )
+    return say("scorecard", "formula", language, **w)
 
 
 #: Column headers of the scorecard table shown in the report, per language.
