@@ -200,9 +200,9 @@ def sensitivity(
     Parameters
     ----------
     data : DataFrame
-        One row per touchpoint (see :func:`priority_components`).
+        The touchpoints' evidence, as for :func:`top_touchpoints`.
     priority_weights : dict, optional
-        Weights of the priority factors (see :func:`priority_scores`).
+        The weights of the priority factors that are varied (default 1 each).
     n : int
         Size of the top that is compared.
     factors : tuple of float
