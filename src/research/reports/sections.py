@@ -8,8 +8,8 @@ missing and how to get it, and goes on. The sentences are kept and :func:`resear
 writes them to ``results.json`` under ``notes``.
 
 The module also holds what a report shows besides figures, in the run's language
-(:func:`use_language`): the headings and explanations of sections (:class:`Prose`, from each
-pillar's sentence table ``prose.yml``), the at-a-glance box (:func:`glance_html`) and tables
+(:func:`research.wording.use_language`): the headings and explanations of sections
+(:class:`~research.wording.Prose`, from :mod:`research.wording`), the at-a-glance box (:func:`glance_html`) and tables
 for readers (:func:`show_table`: no row index, shares as percentages, thousands separators,
 units in headers). Tables use pandas' Styler rather than great_tables: measured with
 great_tables 1.1.0, a three-row table is 10.3 KB of HTML (a CSS block per table) against

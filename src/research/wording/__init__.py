@@ -2,7 +2,8 @@
 
 Each pillar keeps its words in one YAML file beside this module (``coding.yml``,
 ``survey.yml``, ...) with two tables: ``sections`` (a heading and explanation per report section
-and language) and ``sentences`` (lines a report prints, with ``{placeholders}``). Code asks for
+and language) and ``sentences`` (lines a report prints, with ``{placeholders}``); a pillar may add
+label tables (the inventory's ``labels`` and ``fields``, read with :func:`label`). Code asks for
 them by pillar and key; ``language=None`` means the report's language (:func:`use_language`).
 
 Examples
