@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from research.errors import Bilingual, NotApplicable
-from research.wording import Prose, resolve_language
+from research.wording import Prose, resolve_language, say
 
 T = TypeVar("T")
 
@@ -152,7 +152,6 @@ def read_words(path: str | Path) -> dict[str, Any]:
 # --------------------------------------------------------------------------------------------
 
 GLANCE_CLASS = "research-glance"
-_GLANCE_TITLE = {"zh": "要点", "en": "At a glance"}
 
 
 def glance_html(sentences: Sequence[str], language: str) -> str:
@@ -172,7 +171,7 @@ def glance_html(sentences: Sequence[str], language: str) -> str:
     items = "".join(f"<li>{html.escape(text)}</li>" for text in sentences if text)
     return (
         f'<section class="{GLANCE_CLASS}" id="at-a-glance" data-language="{language}">'
-        f"<h2>{_GLANCE_TITLE[language]}</h2><ul>{items}</ul></section>"
+        f"<h2>{say('reports', 'glance_title', language)}</h2><ul>{items}</ul></section>"
     )
 
 
@@ -245,11 +244,6 @@ COLUMN_LABELS_ZH = {
     "precision": "精确率",
     "recall": "召回率",
     "f1": "F1",
-}
-
-_MORE_ROWS = {
-    "zh": "仅显示前 {shown:,} 行，共 {total:,} 行。",
-    "en": "Showing the first {shown:,} of {total:,} rows.",
 }
 
 
@@ -383,7 +377,9 @@ def show_table(
         .set_table_attributes('class="research-table"')
     )
     if total > len(frame):
-        styler = styler.set_caption(html.escape(_MORE_ROWS[language].format(shown=len(frame), total=total)))
+        styler = styler.set_caption(
+            html.escape(say("reports", "more_rows", language, shown=len(frame), total=total))
+        )
     return styler
 
 

@@ -25,8 +25,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-#: The pillars that have a sentence file here.
-PILLARS = ("inventory", "coding", "feedback", "survey", "evaluation", "journeys", "scorecard")
+#: The pillars that have a sentence file here (``reports``: the report frame all pillars share).
+PILLARS = ("inventory", "coding", "feedback", "survey", "evaluation", "journeys", "scorecard", "reports")
 
 #: HTML class of the package's own prose (headings and explanations) in a report's outputs.
 PROSE_CLASS = "research-prose"
