@@ -13,7 +13,7 @@ import pandas as pd
 
 from research.errors import DataError, NotApplicable
 from research.study import Study
-from research.wording import join, resolve_language, say, words
+from research.wording import join, label, resolve_language, say, words
 
 #: Display labels of the catalog's classification values (``labels:`` of the inventory's wording).
 VALUE_LABELS: dict[str, dict[str, dict[str, str]]] = words("inventory")["labels"]
@@ -160,24 +160,21 @@ def overview(study: Study, language: str | None = None) -> pd.DataFrame:
     language = resolve_language(language)
     counts = inventory_counts(study)
     back = counts["by_visibility"]["back-stage"]
-    rows = [
-        (("研究", "Study"), study.title),
-        (("说明", "Description"), study.definition.description),
-        (("触点数", "Touchpoints"), str(counts["n_touchpoints"])),
-    ]
+    rows = [("study", study.title), ("description", study.definition.description)]
+    rows.append(("touchpoints", str(counts["n_touchpoints"])))
     if study.has_catalog:
         journey = " → ".join(study.stage_label(s, language) for s in study.stages)
-        rows += [
-            (("其中后台触点", "of which back-stage"), str(back)),
-            (("旅程阶段", "Journey stages"), journey),
-        ]
+        rows += [("back_stage", str(back)), ("stages", journey)]
     rows += [
-        (("语言", "Languages"), ", ".join(study.definition.languages)),
-        (("数据文件", "Data files"), str(len(study.definition.files))),
-        (("报告", "Report runs"), str(len(study.runs))),
+        ("languages", ", ".join(study.definition.languages)),
+        ("files", str(len(study.definition.files))),
+        ("runs", str(len(study.runs))),
     ]
-    item, value = ("项目", "值") if language == "zh" else ("Item", "Value")
-    return pd.DataFrame([(zh if language == "zh" else en, v) for (zh, en), v in rows], columns=[item, value])
+    names = words("inventory")["overview"]
+    return pd.DataFrame(
+        [(label(names, key, language), shown) for key, shown in rows],
+        columns=[label(names, "item", language), label(names, "value", language)],
+    )
 
 
 def data_files(study: Study, language: str | None = None) -> pd.DataFrame:
@@ -194,8 +191,8 @@ def data_files(study: Study, language: str | None = None) -> pd.DataFrame:
     rows = [
         (file_id, spec.role, spec.path, spec.description) for file_id, spec in study.definition.files.items()
     ]
-    columns = ["文件", "角色", "路径", "说明"] if language == "zh" else ["id", "role", "path", "description"]
-    return pd.DataFrame(rows, columns=columns)
+    names = words("inventory")["data_files"]
+    return pd.DataFrame(rows, columns=[label(names, key, language) for key in names])
 
 
 def inventory_at_a_glance(

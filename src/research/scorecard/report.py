@@ -27,7 +27,7 @@ from research.scorecard.findings import top_findings
 from research.scorecard.priority import COMPONENTS, _check_weights, priority_scores, sensitivity
 from research.scorecard.stages import stage_emotion
 from research.study import Study
-from research.wording import say
+from research.wording import label, say, words
 
 #: Rows of the sensitivity and findings tables; the top of the ranking that is checked.
 TOP_N = 5
@@ -141,71 +141,8 @@ def formula_text(priority_weights: dict[str, float], language: str) -> str:
     return say("scorecard", "formula", language, **w)
 
 
-#: Column headers of the scorecard table shown in the report, per language.
-_HEADERS = {
-    "en": {
-        "rank": "#",
-        "name": "Touchpoint",
-        "stage_name": "Stage",
-        "lifecycle": "Lifecycle",
-        "owner": "Owner",
-        "priority": "Priority",
-        "importance": "Importance",
-        "mean": "Mean",
-        "top_box": "Top-box",
-        "survey_n": "n (survey)",
-        "users_nps": "NPS (users)",
-        "interview_reach": "Interviewees with pain",
-        "interview_delight_reach": "Interviewees praising",
-        "pain_codes": "Top pain points",
-        "feedback_negative_share": "Negative feedback",
-        "journey_reach": "Reach (journeys)",
-        "repeat_contact_rate": "Repeat contact",
-        "drop_off": "Drop-off after",
-        "verdict": "Latest verdict",
-        "evidence": "Evidence",
-        "quote": "Quote",
-    },
-    "zh": {
-        "rank": "序号",
-        "name": "触点",
-        "stage_name": "阶段",
-        "lifecycle": "生命周期",
-        "owner": "负责部门",
-        "priority": "优先级",
-        "importance": "重要性",
-        "mean": "均值",
-        "top_box": "高分比例",
-        "survey_n": "样本量（问卷）",
-        "users_nps": "使用者 NPS",
-        "interview_reach": "提到痛点的受访者",
-        "interview_delight_reach": "称赞的受访者",
-        "pain_codes": "主要痛点",
-        "feedback_negative_share": "负面反馈比例",
-        "journey_reach": "触达率（旅程）",
-        "repeat_contact_rate": "重复联系率",
-        "drop_off": "之后流失",
-        "verdict": "最近评估结论",
-        "evidence": "证据",
-        "quote": "引语",
-    },
-}
-_WORDS = {
-    "zh": {
-        "complete": "完整",
-        "partial": "部分",
-        "none": "无",
-        "improved": "改善",
-        "worse": "变差",
-        "mixed": "不一",
-        "no clear change": "无明显变化",
-        "creation": "导入期",
-        "development": "成长期",
-        "maturity": "成熟期",
-        "decline": "衰退期",
-    },
-    "en": {},
-}
+#: Column headers, cell words and table headers of the scorecard's tables, per language.
+_LABELS: dict[str, dict[str, dict[str, str]]] = words("scorecard")["labels"]
 #: Interval columns shown after a value in the scorecard table (95% intervals).
 _INTERVALS = {
     "mean": ("mean_ci_low", "mean_ci_high"),
@@ -240,7 +177,7 @@ def _shown(value: Any, column: str, language: str) -> str:
         return f"{float(value):+.0f}"
     if column in ("survey_n", "rank"):
         return f"{float(value):,.0f}"
-    return str(_WORDS.get(language, {}).get(value, value))
+    return label(_LABELS["values"], value, language) if isinstance(value, str) else str(value)
 
 
 def scorecard_table(data: pd.DataFrame, language: str, quotes: bool = False) -> pd.DataFrame:
@@ -255,8 +192,7 @@ def scorecard_table(data: pd.DataFrame, language: str, quotes: bool = False) -> 
     >>> scorecard_table(ranked, "en").to_dict("records")
     [{'#': '1', 'Touchpoint': 'A', 'Priority': '0.50', 'Mean': '—'}]
     """
-    columns = [c for c in _HEADERS["en"] if c in data.columns and (quotes or c != "quote")]
-    headers = _HEADERS.get(language, _HEADERS["en"])
+    columns = [c for c in _LABELS["headers"] if c in data.columns and (quotes or c != "quote")]
     shown = {}
     for column in columns:
         values = [_shown(v, column, language) for v in data[column]]
@@ -268,7 +204,7 @@ def scorecard_table(data: pd.DataFrame, language: str, quotes: bool = False) -> 
                 else f"{value} [{_shown(a, column, language)}, {_shown(b, column, language)}]"
                 for value, a, b in zip(values, data[low], data[high], strict=True)
             ]
-        shown[headers[column]] = values
+        shown[label(_LABELS["headers"], column, language)] = values
     return pd.DataFrame(shown)
 
 
@@ -281,19 +217,17 @@ def sensitivity_table(data: pd.DataFrame, language: str) -> pd.DataFrame:
     >>> sensitivity_table(t, "en").columns.tolist()
     ['Weight', 'Factor', 'Top 5', 'Changed?']
     """
-    zh = language == "zh"
-    names = (
-        {"importance": "重要性", "gap": "表现差距", "pain": "痛点广度"}
-        if zh
-        else {"importance": "importance", "gap": "performance gap", "pain": "breadth of pain"}
-    )
-    yes, no = ("是", "否") if zh else ("yes", "no")
+    words = _LABELS["sensitivity"]
+
+    def header(key: str) -> str:
+        return label(words, key, language)
+
     return pd.DataFrame(
         {
-            ("权重" if zh else "Weight"): [names.get(w, w) for w in data["weight"]],
-            ("倍数" if zh else "Factor"): [f"×{f:g}" for f in data["factor"]],
-            ("前五" if zh else f"Top {TOP_N}"): data["top"],
-            ("是否变化" if zh else "Changed?"): [yes if c else no for c in data["changed"]],
+            header("weight"): [label(_LABELS["components"], w, language) for w in data["weight"]],
+            header("factor"): [f"×{f:g}" for f in data["factor"]],
+            header("top"): data["top"],
+            header("changed"): [header("yes") if c else header("no") for c in data["changed"]],
         }
     )
 
@@ -357,9 +291,10 @@ def quotes_table(data: pd.DataFrame, language: str) -> pd.DataFrame:
             missing_zh="没有可用的访谈原话。",
             remedy_zh="请先在有触点清单的研究上运行访谈编码报告（notebook 10）。",
         )
-    headers = _HEADERS.get(language, _HEADERS["en"])
     columns = ("name", "pain_codes", "quote")
-    return pd.DataFrame({headers[c]: quoted[c].fillna(MISSING).to_numpy() for c in columns})
+    return pd.DataFrame(
+        {label(_LABELS["headers"], c, language): quoted[c].fillna(MISSING).to_numpy() for c in columns}
+    )
 
 
 def inputs_table(card: Scorecard, language: str) -> pd.DataFrame:
@@ -370,29 +305,13 @@ def inputs_table(card: Scorecard, language: str) -> pd.DataFrame:
     >>> from research import load_study
     >>> inputs_table(build_scorecard(load_study("sample")), "en")  # doctest: +SKIP
     """
-    zh = language == "zh"
-    pillars = (
-        {
-            "coding": "访谈编码",
-            "survey": "问卷统计",
-            "feedback": "客户反馈",
-            "journeys": "客户旅程",
-            "evaluation": "改进评估",
-        }
-        if zh
-        else {
-            "coding": "Interview coding",
-            "survey": "Survey statistics",
-            "feedback": "Customer feedback",
-            "journeys": "Customer journeys",
-            "evaluation": "Improvement evaluation",
-        }
-    )
     used = card.used
     return pd.DataFrame(
         {
-            ("报告类型" if zh else "Pillar"): [pillars.get(p, p) for p in used],
-            ("运行编号" if zh else "Run"): [", ".join(ids) for ids in used.values()],
+            label(_LABELS["inputs"], "pillar", language): [
+                label(_LABELS["pillars"], p, language) for p in used
+            ],
+            label(_LABELS["inputs"], "run", language): [", ".join(ids) for ids in used.values()],
         }
     )
 
@@ -408,13 +327,13 @@ def findings_table(findings: list[dict[str, Any]], language: str) -> pd.DataFram
     """
     if not findings:
         return None
-    zh = language == "zh"
+    words = _LABELS["findings"]
     return pd.DataFrame(
         {
-            ("序号" if zh else "#"): range(1, len(findings) + 1),
-            ("发现" if zh else "Finding"): [f["text"] for f in findings],
-            ("依据" if zh else "Source"): [
-                f.get("run") or ("本报告" if zh else "this report") for f in findings
+            label(words, "number", language): range(1, len(findings) + 1),
+            label(words, "finding", language): [f["text"] for f in findings],
+            label(words, "source", language): [
+                f.get("run") or label(words, "this_report", language) for f in findings
             ],
         }
     )
