@@ -282,15 +282,18 @@ def is_luhn_valid(number: str) -> bool:
     return total % 10 == 0
 
 
-@lru_cache(maxsize=1)
-def _jieba() -> tuple[Any, Any]:
-    """Jieba's dictionary (word frequencies) and part-of-speech tagger, loaded once on demand.
+def jieba_tokenizer() -> Any:
+    """A new jieba tokenizer with its own dictionary (not jieba's global one), initialised.
 
-    Own instances (not jieba's global ones), cached in ``<tmp>/research-jieba`` like
-    :mod:`research.coding.tokens`, so a study's added words never change what counts as a name.
+    Its dictionary cache lives in ``<tmp>/research-jieba``; words added to it (a study's
+    touchpoint names, in :mod:`research.coding.tokens`) stay in this instance.
+
+    Returns
+    -------
+    jieba.Tokenizer
+        The tokenizer, its dictionary loaded.
     """
     import jieba
-    import jieba.posseg
 
     jieba.setLogLevel(logging.WARNING)
     tokenizer = jieba.Tokenizer()
@@ -298,6 +301,19 @@ def _jieba() -> tuple[Any, Any]:
     cache_dir.mkdir(parents=True, exist_ok=True)
     tokenizer.tmp_dir = str(cache_dir)
     tokenizer.initialize()
+    return tokenizer
+
+
+@lru_cache(maxsize=1)
+def _jieba() -> tuple[Any, Any]:
+    """Jieba's dictionary (word frequencies) and part-of-speech tagger, loaded once on demand.
+
+    Own instances (:func:`jieba_tokenizer`), so a study's added words never change what counts
+    as a name.
+    """
+    import jieba.posseg
+
+    tokenizer = jieba_tokenizer()
     return tokenizer, jieba.posseg.POSTokenizer(tokenizer)
 
 

@@ -11,9 +11,7 @@ silenced. Stopwords (Chinese and English) come from the list shipped with ``pyse
 from __future__ import annotations
 
 import itertools
-import logging
 import re
-import tempfile
 from collections import Counter
 from collections.abc import Iterable
 from functools import lru_cache
@@ -24,7 +22,7 @@ import jieba
 import pandas as pd
 
 from research.errors import DataError
-from research.privacy import MASK_PATTERN, redact
+from research.privacy import MASK_PATTERN, jieba_tokenizer, redact
 from research.text.negation import DEGREE_ZH, NEGATORS_ZH
 
 #: Interview fillers and domain words too common to tell anything, on top of pysenti's list.
@@ -121,12 +119,7 @@ def study_words(study: Any = None, codebook: Any = None) -> tuple[str, ...]:
 
 @lru_cache(maxsize=8)
 def _tokenizer(words: tuple[str, ...]) -> jieba.Tokenizer:
-    jieba.setLogLevel(logging.WARNING)
-    tokenizer = jieba.Tokenizer()
-    cache_dir = Path(tempfile.gettempdir()) / "research-jieba"
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    tokenizer.tmp_dir = str(cache_dir)
-    tokenizer.initialize()
+    tokenizer = jieba_tokenizer()
     for word in words:
         tokenizer.add_word(word, freq=max(tokenizer.suggest_freq(word), 1000))
     return tokenizer
