@@ -9,9 +9,14 @@ the boundary and re-raise them as ``DataError`` so a notebook never shows a bare
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from research.wording import resolve_language
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+Model = TypeVar("Model", bound="BaseModel")
 
 
 class DataError(ValueError):
@@ -246,6 +251,41 @@ def from_validation_error(
             hint=first.hint,
         )
     return first
+
+
+def validated(
+    model: type[Model],
+    content: Any,
+    *,
+    file: str | Path | None,
+    what: str,
+    prefix: str = "",
+    hint: str | None = None,
+) -> Model:
+    """*content* validated by the pydantic *model*, or the :class:`DataError` of its first problem.
+
+    The one place configuration read from a file becomes a model (study.yml, its pillar
+    sections, a codebook): the error names the file and the field path (see
+    :func:`from_validation_error`).
+
+    Examples
+    --------
+    >>> from research.config import StrictModel
+    >>> class Scale(StrictModel):
+    ...     min: int
+    >>> validated(Scale, {"min": 1}, file="study.yml", what="scale").min
+    1
+    >>> validated(Scale, {"min": 1, "max": 5}, file="study.yml", what="scale", prefix="scales.s")
+    Traceback (most recent call last):
+    ...
+    research.errors.DataError: Invalid scale: scales.s.max: unknown field ... [file study.yml, column 'scales.s.max', value 5]
+    """
+    from pydantic import ValidationError
+
+    try:
+        return model.model_validate(content)
+    except ValidationError as exc:
+        raise from_validation_error(exc, file=file, what=what, prefix=prefix, hint=hint) from None
 
 
 def validation_problems(

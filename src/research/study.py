@@ -24,10 +24,10 @@ from pathlib import Path
 from typing import Any, Literal, cast, get_args
 
 import pandas as pd
-from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from research.config import StrictModel
-from research.errors import DataError, FieldProblem, from_validation_error
+from research.errors import DataError, FieldProblem, validated
 from research.io import read_yaml
 from research.paths import processed_dir, project_root, raw_dir, reports_dir
 
@@ -546,15 +546,13 @@ def load_study(
     content = read_yaml(yml_path, what="study.yml")
     if not isinstance(content, dict):
         raise DataError("study.yml must be a mapping of fields", file=yml_path)
-    try:
-        definition = StudyDefinition.model_validate(content)
-    except ValidationError as exc:
-        raise from_validation_error(
-            exc,
-            file=yml_path,
-            what="study definition",
-            hint="See data/raw/sample/study.yml for a complete, valid example.",
-        ) from None
+    definition = validated(
+        StudyDefinition,
+        content,
+        file=yml_path,
+        what="study definition",
+        hint="See data/raw/sample/study.yml for a complete, valid example.",
+    )
     loaded = Study(definition, folder, root)
     problems = containment_problems(loaded)
     if problems:
