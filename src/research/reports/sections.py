@@ -154,12 +154,24 @@ def read_words(path: str | Path) -> dict[str, Any]:
 GLANCE_CLASS = "research-glance"
 
 
-def glance_html(sentences: Sequence[str], language: str) -> str:
+def glance_html(sentences: Sequence[str], language: str | None = None) -> str:
     """The at-a-glance box of a report: a few sentences of its main results (HTML-escaped).
 
     The renderer (:func:`research.reports.render.render_report`) moves this box to the top of
     the report, under its title; its ``data-language`` attribute tells the renderer the report's
     language.
+
+    Parameters
+    ----------
+    sentences : sequence of str
+        The report's at-a-glance sentences (empty ones are left out).
+    language : {"zh", "en"}, optional
+        Default: the report's language (:func:`research.wording.use_language`).
+
+    Returns
+    -------
+    str
+        The box as HTML.
 
     Examples
     --------
@@ -167,7 +179,7 @@ def glance_html(sentences: Sequence[str], language: str) -> str:
     >>> 'data-language="en"' in box, "&lt;waits&gt;" in box
     (True, True)
     """
-    language = "zh" if language == "zh" else "en"
+    language = "zh" if resolve_language(language) == "zh" else "en"
     items = "".join(f"<li>{html.escape(text)}</li>" for text in sentences if text)
     return (
         f'<section class="{GLANCE_CLASS}" id="at-a-glance" data-language="{language}">'
@@ -175,7 +187,7 @@ def glance_html(sentences: Sequence[str], language: str) -> str:
     )
 
 
-def show_glance(sentences: Sequence[str], language: str) -> None:
+def show_glance(sentences: Sequence[str], language: str | None = None) -> None:
     """Display the at-a-glance box (:func:`glance_html`) in the notebook."""
     _display_html(glance_html(sentences, language), " ".join(sentences))
 
