@@ -92,7 +92,7 @@ def section_link(study: str, run_id: str, section: str | None) -> str:
     """The index's link to a section of a report: ``<study>/<run>.html#<section anchor>``.
 
     Section anchors are the report sections' keys with ``_`` written ``-`` (see
-    :class:`research.reports.sections.Prose`).
+    :class:`research.wording.Prose`).
 
     Examples
     --------
