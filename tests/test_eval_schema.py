@@ -6,7 +6,7 @@ import pytest
 
 from research import load_study
 from research.errors import DataError
-from research.evaluation.schema import validate_section
+from research.evaluation.schema import evaluation_section
 
 
 @pytest.fixture(scope="module")
@@ -21,7 +21,7 @@ def _with(study, **changes):
 
 
 def test_sample_section_is_valid(study):
-    parsed = validate_section(study, study.section("evaluation"))
+    parsed = evaluation_section(study, study.section("evaluation"))
     assert parsed.comparison_touchpoints == ["store", "app"]
     assert [k.column for k in parsed.kpis] == ["wait_seconds", "fcr", "complaint_rate", "satisfaction"]
 
@@ -44,7 +44,7 @@ def test_sample_section_is_valid(study):
 )
 def test_errors_name_the_field(study, changes, field, message):
     with pytest.raises(DataError, match=message) as info:
-        validate_section(study, _with(study, **changes))
+        evaluation_section(study, _with(study, **changes))
     assert info.value.column == field
     assert info.value.file == str(study.yml_path)
 
@@ -53,7 +53,7 @@ def test_unknown_kpi_column(study):
     section = _with(study)
     section["kpis"][2] = {**section["kpis"][2], "column": "nps"}
     with pytest.raises(DataError, match="KPI column not in the series file") as info:
-        validate_section(study, section)
+        evaluation_section(study, section)
     assert info.value.column == "evaluation.kpis[2].column"
 
 
@@ -61,5 +61,5 @@ def test_negative_threshold_refused(study):
     section = _with(study)
     section["kpis"][0] = {**section["kpis"][0], "threshold": -1}
     with pytest.raises(DataError) as info:
-        validate_section(study, section)
+        evaluation_section(study, section)
     assert info.value.column == "evaluation.kpis[0].threshold"

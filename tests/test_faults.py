@@ -305,3 +305,19 @@ def test_unit_of_the_treated_touchpoint_marked_untreated_is_noted(broken_sample,
 
     series = load_kpi_series(load_study("sample", root=tmp_path))
     assert len(series.notes) == 1 and "marked untreated" in series.notes[0]
+
+
+# --- a pillar that fails to import is a problem, not a section or run left unchecked --------
+
+
+def test_a_pillar_that_fails_to_import_is_a_problem(broken_sample, monkeypatch):
+    from research import study as study_module
+    from research import validate
+
+    monkeypatch.setitem(study_module.SECTION_VALIDATORS, "survey", "research.survey.schema_gone")
+    monkeypatch.setitem(
+        validate.RUN_CHECKS, "20_survey_statistics.ipynb", "research.survey.preconditions_gone"
+    )
+    messages = broken_sample(lambda folder, study: None)
+    _one(messages, "survey pillar failed to import", "research.survey.schema_gone")
+    _one(messages, "survey pillar failed to import", "research.survey.preconditions_gone")

@@ -93,8 +93,8 @@ def test_write_json_and_table_roundtrip(tmp_path):
     path = write_json(tmp_path / "r.json", {"nps": np.float64(12.5), "n": np.int64(3), "label": "满意"})
     assert '"nps": 12.5' in path.read_text(encoding="utf-8") and "满意" in path.read_text(encoding="utf-8")
     frame = pd.DataFrame({"a": [1, 2], "b": ["x", "营业厅"]})
-    pd.testing.assert_frame_equal(read_table(write_table(tmp_path / "t.csv", frame)), frame)
-    pd.testing.assert_frame_equal(read_table(write_table(tmp_path / "t.xlsx", frame)), frame)
+    pd.testing.assert_frame_equal(read_table(write_table(frame, tmp_path / "t.csv")), frame)
+    pd.testing.assert_frame_equal(read_table(write_table(frame, tmp_path / "t.xlsx")), frame)
 
 
 def test_file_sha256_changes_with_content(tmp_path):

@@ -168,8 +168,8 @@ def test_interviews_link_only_through_person_ids(sample):
 
 
 def test_survey_scores_by_journey_when_respondents_link(sample):
-    from research.survey.metrics import mean_ci
     from research.survey.data import load_wave
+    from research.survey.metrics import mean_ci
 
     survey = load_wave(sample.study, "")
     item = survey.outcome["overall"]

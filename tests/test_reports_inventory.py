@@ -70,7 +70,14 @@ def test_journey_map_places_touchpoints_by_stage_channel_and_visibility(sample):
 
 
 def test_journey_map_chinese_labels(sample):
-    labels = {t.get_text() for t in journey_map(sample).axes[0].texts}
+    from research.wording import report_language, use_language
+
+    before = report_language()
+    use_language("zh")  # language=None: the report's language
+    try:
+        labels = {t.get_text() for t in journey_map(sample).axes[0].texts}
+    finally:
+        use_language(before)
     assert {"认知", "售后", "客服热线", "可见线"} <= labels
 
 
@@ -117,3 +124,17 @@ def test_inventory_report_escapes_data_text(tmp_path):
     assert len(re.findall(r"<h1[^>]*>", page)) == 1 and page.index("research-glance") < page.index("触点目录")
     assert english_sentences(page) == []
     assert results["results"]["at_a_glance"][0].startswith("触点清单共有 14 个触点")
+
+
+def test_at_a_glance_in_english_counts_the_sample_catalog(sample):
+    from research.inventory import inventory_at_a_glance
+
+    counts = inventory_counts(sample)
+    lines = inventory_at_a_glance(counts, "en", {s: sample.stage_label(s, "en") for s in sample.stages})
+    assert lines[0] == "The catalog holds 14 touchpoints across 5 journey stages."
+    online, offline = counts["by_channel"]["online"], counts["by_channel"]["offline"]
+    assert lines[1].startswith(f"By channel: {online} online, {offline} offline; by type: ")
+    busiest = max(counts["by_stage"], key=counts["by_stage"].__getitem__)
+    assert f"{sample.stage_label(busiest, 'en')} ({counts['by_stage'][busiest]})" in lines[2]
+    assert "1 touchpoint(s) are back-stage." in lines
+    assert inventory_at_a_glance({"n_touchpoints": 0}, "zh") == ["本研究没有触点清单。"]

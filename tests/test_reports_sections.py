@@ -13,8 +13,6 @@ from research.reports.sections import (
     glance_html,
     notes,
     optional_section,
-    prose,
-    sentence,
     show_table,
 )
 from research.wording import Prose, use_language
@@ -99,20 +97,23 @@ def test_long_tables_say_how_many_rows_are_left_out():
     assert show_table(None) is None
 
 
-def test_sentences_and_prose_follow_the_language():
-    table = {"items": {"zh": "共 {n:,} 条。", "en": "{n:,} items."}, "only_en": {"en": "English."}}
-    assert sentence(table, "items", "zh", n=1234) == "共 1,234 条。"
-    assert sentence(table, "only_en", "zh") == "English."  # falls back to English
-    section = prose(
-        {
+def test_sentences_and_prose_follow_the_language(monkeypatch):
+    import research.wording as wording
+
+    table = {
+        "sections": {
             "key_drivers": {
                 "zh": {"heading": "关键驱动因素", "text": "**权重**"},
                 "en": {"heading": "Key drivers", "text": "w"},
             }
         },
-        "key_drivers",
-        "zh",
-    )
+        "sentences": {"items": {"zh": "共 {n:,} 条。", "en": "{n:,} items."}, "only_en": {"en": "English."}},
+    }
+    monkeypatch.setattr(wording, "words", lambda pillar: table)
+    assert wording.say("survey", "items", "zh", n=1234) == "共 1,234 条。"
+    assert wording.say("survey", "only_en", "zh") == "English."  # falls back to English
+    assert wording.say("survey", "items", n=3) == "3 items."  # None: the report's language
+    section = wording.explain("survey", "key_drivers", "zh")
     assert section._repr_html_() == (
         '<div class="research-prose">\n<h2 id="key-drivers">关键驱动因素</h2>\n'
         "<p><strong>权重</strong></p>\n</div>"

@@ -131,3 +131,51 @@ def test_unknown_touchpoint_lookup(minimal_study):
     study = load_study("mini")
     with pytest.raises(DataError, match="Known touchpoints"):
         study.touchpoint("hotline")
+
+
+# --- pillar sections: one hook per pillar, and a pillar that fails to import is an error -------
+
+
+def test_every_pillar_registers_one_section_hook():
+    import importlib
+    import inspect
+
+    from research.errors import DataError as Error
+    from research.study import SECTION_VALIDATORS
+
+    study = load_study("sample")
+    for section, module_name in SECTION_VALIDATORS.items():
+        hook = importlib.import_module(module_name).validate_section
+        assert list(inspect.signature(hook).parameters) == ["study"], module_name
+        problems = hook(study)
+        assert problems == [] and isinstance(problems, list), section
+    broken = {"unit": "word"}
+    from research.coding.schema import _coding_section
+
+    with pytest.raises(Error, match="Invalid coding section"):
+        _coding_section(study, broken)
+
+
+def test_a_pillar_that_fails_to_import_is_an_error(monkeypatch):
+    from research import study as study_module
+
+    monkeypatch.setitem(study_module.SECTION_VALIDATORS, "survey", "research.survey.no_such_schema")
+    study = load_study("sample")
+    with pytest.raises(DataError, match="The survey pillar failed to import") as info:
+        study_module.pillar_section_problems(study, "survey")
+    assert "ModuleNotFoundError" in str(info.value)
+    with pytest.raises(DataError, match="survey pillar failed to import"):
+        load_study("sample", check_sections=True)
+    # An absent section needs no pillar: a study without a survey section still loads.
+    assert study_module.pillar_section_problems(study, "evaluation") == []
+
+
+def test_a_section_problem_is_returned_then_raised_on_check(minimal_study):
+    from research.study import pillar_section_problems
+
+    minimal_study(coding={"unit": "word"})
+    study = load_study("mini")
+    problems = pillar_section_problems(study, "coding")
+    assert len(problems) == 1 and problems[0].column == "coding.unit"
+    with pytest.raises(DataError, match="coding section"):
+        load_study("mini", check_sections=True)

@@ -36,32 +36,35 @@ def check_ci(ci: Any) -> float:
     ...
     research.errors.DataError: The confidence level must be a share between 0 and 1 ...
     """
-    if isinstance(ci, bool) or not isinstance(ci, numbers.Real) or not 0 < float(ci) < 1:
-        raise DataError(
-            "The confidence level must be a share between 0 and 1",
-            column="ci",
-            value=ci,
-            hint="Use e.g. ci=0.95 for a 95% interval.",
-        )
-    return float(ci)
+    return _share(ci, "ci", "The confidence level", "Use e.g. ci=0.95 for a 95% interval.")
 
 
 def check_alpha(alpha: Any) -> float:
     """*alpha* as a float when it is a significance level strictly between 0 and 1.
+
+    Parameters
+    ----------
+    alpha : float
+        The significance level of a test or a power calculation.
+
+    Returns
+    -------
+    float
+        *alpha*.
 
     Examples
     --------
     >>> check_alpha(0.05)
     0.05
     """
-    if isinstance(alpha, bool) or not isinstance(alpha, numbers.Real) or not 0 < float(alpha) < 1:
-        raise DataError(
-            "The significance level must be a share between 0 and 1",
-            column="alpha",
-            value=alpha,
-            hint="Use e.g. alpha=0.05.",
-        )
-    return float(alpha)
+    return _share(alpha, "alpha", "The significance level", "Use e.g. alpha=0.05.")
+
+
+def _share(value: Any, name: str, what: str, hint: str) -> float:
+    """*value* as a float strictly between 0 and 1, else a DataError naming the argument *name*."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not 0 < float(value) < 1:
+        raise DataError(f"{what} must be a share between 0 and 1", column=name, value=value, hint=hint)
+    return float(value)
 
 
 def survey_weights(weights: Any, n: int | None = None) -> np.ndarray:

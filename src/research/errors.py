@@ -9,7 +9,14 @@ the boundary and re-raise them as ``DataError`` so a notebook never shows a bare
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from research.wording import resolve_language
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+Model = TypeVar("Model", bound="BaseModel")
 
 
 class DataError(ValueError):
@@ -146,9 +153,20 @@ class NotApplicable(Exception):
         self.remedy_zh = remedy_zh
         super().__init__(f"{missing} {remedy}".strip())
 
-    def text(self, language: str = "en") -> str:
-        """The sentence(s) in *language* (``"zh"`` or ``"en"``); English when no Chinese is given."""
-        if language == "zh" and self.missing_zh:
+    def text(self, language: str | None = None) -> str:
+        """The sentence(s) in *language* (``"zh"`` or ``"en"``); English when no Chinese is given.
+
+        Parameters
+        ----------
+        language : {"zh", "en"}, optional
+            Default: the report's language (:func:`research.wording.use_language`).
+
+        Returns
+        -------
+        str
+            The missing part and its remedy, in one line.
+        """
+        if resolve_language(language) == "zh" and self.missing_zh:
             return f"{self.missing_zh}{self.remedy_zh}"
         return str(self)
 
@@ -169,13 +187,14 @@ class Bilingual(str):
     zh: str
 
     def __new__(cls, en: str, *, zh: str = "") -> Bilingual:
+        """The English sentence *en*, carrying its Chinese version *zh*."""
         sentence = super().__new__(cls, en)
         sentence.zh = zh
         return sentence
 
-    def text(self, language: str = "en") -> str:
-        """The sentence in *language* (English when no Chinese is given)."""
-        return self.zh if language == "zh" and self.zh else str(self)
+    def text(self, language: str | None = None) -> str:
+        """The sentence in *language*, ``None`` for the report's (English when no Chinese is given)."""
+        return self.zh if resolve_language(language) == "zh" and self.zh else str(self)
 
 
 class FieldProblem(ValueError):
@@ -235,36 +254,36 @@ def from_validation_error(
 
 
 def validated(
-    model: Any, data: Any, *, file: str | Path | None, what: str, prefix: str = "", hint: str | None = None
-) -> Any:
-    """*data* validated by the pydantic *model*, or the :class:`DataError` of its first problem.
+    model: type[Model],
+    content: Any,
+    *,
+    file: str | Path | None,
+    what: str,
+    prefix: str = "",
+    hint: str | None = None,
+) -> Model:
+    """*content* validated by the pydantic *model*, or the :class:`DataError` of its first problem.
 
-    Parameters
-    ----------
-    model : type of pydantic.BaseModel
-        The model that checks *data*.
-    data : Any
-        The content read (e.g. a section of study.yml).
-    file, what, prefix, hint
-        As for :func:`from_validation_error`.
-
-    Returns
-    -------
-    BaseModel
-        The validated model instance.
+    The one place configuration read from a file becomes a model (study.yml, its pillar
+    sections, a codebook): the error names the file and the field path (see
+    :func:`from_validation_error`).
 
     Examples
     --------
-    >>> from pydantic import BaseModel
-    >>> class Touchpoint(BaseModel):
-    ...     channel: str
-    >>> validated(Touchpoint, {"channel": "web"}, file="study.yml", what="touchpoint").channel
-    'web'
+    >>> from research.config import StrictModel
+    >>> class Scale(StrictModel):
+    ...     min: int
+    >>> validated(Scale, {"min": 1}, file="study.yml", what="scale").min
+    1
+    >>> validated(Scale, {"min": 1, "max": 5}, file="study.yml", what="scale", prefix="scales.s")
+    Traceback (most recent call last):
+    ...
+    research.errors.DataError: Invalid scale: scales.s.max: unknown field ... [file study.yml, column 'scales.s.max', value 5]
     """
     from pydantic import ValidationError
 
     try:
-        return model.model_validate(data)
+        return model.model_validate(content)
     except ValidationError as exc:
         raise from_validation_error(exc, file=file, what=what, prefix=prefix, hint=hint) from None
 

@@ -6,56 +6,21 @@ names are labelled in the requested language; stages keep the study's journey or
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
 
 from research.errors import DataError, NotApplicable
 from research.study import Study
+from research.wording import join, label, resolve_language, say, words
 
-#: Display labels of the catalog's classification values.
-VALUE_LABELS: dict[str, dict[str, dict[str, str]]] = {
-    "phase": {
-        "pre-purchase": {"zh": "购前", "en": "Pre-purchase"},
-        "purchase": {"zh": "购买", "en": "Purchase"},
-        "usage": {"zh": "使用", "en": "Usage"},
-        "feedback": {"zh": "反馈", "en": "Feedback"},
-    },
-    "channel": {"online": {"zh": "线上", "en": "Online"}, "offline": {"zh": "线下", "en": "Offline"}},
-    "type": {
-        "physical": {"zh": "实体", "en": "Physical"},
-        "digital": {"zh": "数字", "en": "Digital"},
-        "interpersonal": {"zh": "人际", "en": "Interpersonal"},
-    },
-    "visibility": {
-        "front-stage": {"zh": "前台", "en": "Front-stage"},
-        "back-stage": {"zh": "后台", "en": "Back-stage"},
-    },
-    "lifecycle": {
-        "creation": {"zh": "导入期", "en": "Creation"},
-        "development": {"zh": "成长期", "en": "Development"},
-        "maturity": {"zh": "成熟期", "en": "Maturity"},
-        "decline": {"zh": "衰退期", "en": "Decline"},
-    },
-}
+#: Display labels of the catalog's classification values (``labels:`` of the inventory's wording).
+VALUE_LABELS: dict[str, dict[str, dict[str, str]]] = words("inventory")["labels"]
 #: Display names of the catalog's fields.
-FIELD_LABELS = {
-    "touchpoint": {"zh": "触点ID", "en": "Touchpoint id"},
-    "name": {"zh": "触点", "en": "Touchpoint"},
-    "stage": {"zh": "旅程阶段", "en": "Journey stage"},
-    "phase": {"zh": "购买阶段", "en": "Phase"},
-    "channel": {"zh": "渠道", "en": "Channel"},
-    "type": {"zh": "类型", "en": "Type"},
-    "visibility": {"zh": "可见性", "en": "Visibility"},
-    "lifecycle": {"zh": "生命周期", "en": "Lifecycle"},
-    "owner": {"zh": "负责部门", "en": "Owner"},
-}
-TOTAL_LABEL = {"zh": "合计", "en": "Total"}
+FIELD_LABELS: dict[str, dict[str, str]] = words("inventory")["fields"]
+TOTAL_LABEL = FIELD_LABELS["total"]
 CLASSIFICATIONS = ("stage", *VALUE_LABELS)
-
-
-def _language(study: Study, language: str | None) -> str:
-    return language or study.language
 
 
 def require_catalog(study: Study) -> None:
@@ -99,7 +64,7 @@ def catalog_table(study: Study, language: str | None = None) -> pd.DataFrame:
     [['Service hotline', 'After-sales', 'Offline']]
     """
     require_catalog(study)
-    language = _language(study, language)
+    language = resolve_language(language)
     catalog = study.catalog
     table = pd.DataFrame(
         {
@@ -127,7 +92,7 @@ def catalog_crosstab(
         ``lifecycle``. Categories keep their natural order (stages: the study's order) and
         empty ones are shown with 0.
     language : {"zh", "en"}, optional
-        Label language (default: the study's).
+        Label language (default: the report's, :func:`research.wording.use_language`).
 
     Returns
     -------
@@ -148,7 +113,7 @@ def catalog_crosstab(
     Total               8        6     14
     """
     require_catalog(study)
-    language = _language(study, language)
+    language = resolve_language(language)
     row_labels, column_labels = _labels(study, rows, language), _labels(study, columns, language)
     catalog = study.catalog
     table = pd.crosstab(
@@ -192,27 +157,24 @@ def overview(study: Study, language: str | None = None) -> pd.DataFrame:
     >>> overview(load_study("sample"), "en").iloc[2].tolist()
     ['Touchpoints', '14']
     """
-    language = _language(study, language)
+    language = resolve_language(language)
     counts = inventory_counts(study)
     back = counts["by_visibility"]["back-stage"]
-    rows = [
-        (("研究", "Study"), study.title),
-        (("说明", "Description"), study.definition.description),
-        (("触点数", "Touchpoints"), str(counts["n_touchpoints"])),
-    ]
+    rows = [("study", study.title), ("description", study.definition.description)]
+    rows.append(("touchpoints", str(counts["n_touchpoints"])))
     if study.has_catalog:
         journey = " → ".join(study.stage_label(s, language) for s in study.stages)
-        rows += [
-            (("其中后台触点", "of which back-stage"), str(back)),
-            (("旅程阶段", "Journey stages"), journey),
-        ]
+        rows += [("back_stage", str(back)), ("stages", journey)]
     rows += [
-        (("语言", "Languages"), ", ".join(study.definition.languages)),
-        (("数据文件", "Data files"), str(len(study.definition.files))),
-        (("报告", "Report runs"), str(len(study.runs))),
+        ("languages", ", ".join(study.definition.languages)),
+        ("files", str(len(study.definition.files))),
+        ("runs", str(len(study.runs))),
     ]
-    item, value = ("项目", "值") if language == "zh" else ("Item", "Value")
-    return pd.DataFrame([(zh if language == "zh" else en, v) for (zh, en), v in rows], columns=[item, value])
+    names = words("inventory")["overview"]
+    return pd.DataFrame(
+        [(label(names, key, language), shown) for key, shown in rows],
+        columns=[label(names, "item", language), label(names, "value", language)],
+    )
 
 
 def data_files(study: Study, language: str | None = None) -> pd.DataFrame:
@@ -225,9 +187,83 @@ def data_files(study: Study, language: str | None = None) -> pd.DataFrame:
     >>> files.loc[files["id"] == "kpi_weekly", "role"].item()
     'kpi_series'
     """
-    language = _language(study, language)
+    language = resolve_language(language)
     rows = [
         (file_id, spec.role, spec.path, spec.description) for file_id, spec in study.definition.files.items()
     ]
-    columns = ["文件", "角色", "路径", "说明"] if language == "zh" else ["id", "role", "path", "description"]
-    return pd.DataFrame(rows, columns=columns)
+    names = words("inventory")["data_files"]
+    return pd.DataFrame(rows, columns=[label(names, key, language) for key in names])
+
+
+def inventory_at_a_glance(
+    results: Mapping[str, Any], language: str | None = None, stage_labels: Mapping[str, str] | None = None
+) -> list[str]:
+    """Three to five sentences summing up the catalog, from :func:`inventory_counts`.
+
+    Parameters
+    ----------
+    results : mapping
+        The counts of :func:`inventory_counts`.
+    language : {"zh", "en"}, optional
+        Language of the sentences (default: the report's).
+    stage_labels : mapping, optional
+        Stage id -> display name (default: the ids).
+
+    Returns
+    -------
+    list of str
+        The sentences of the report's at-a-glance box.
+
+    Examples
+    --------
+    >>> counts = {"n_touchpoints": 3, "n_stages": 2, "by_stage": {"buy": 2, "use": 1},
+    ...           "by_channel": {"online": 2, "offline": 1}, "by_type": {"digital": 2, "physical": 1},
+    ...           "by_visibility": {"front-stage": 3, "back-stage": 0},
+    ...           "by_lifecycle": {"creation": 1, "maturity": 2}}
+    >>> for line in inventory_at_a_glance(counts, "zh", {"buy": "购买"}):
+    ...     print(line)
+    触点清单共有 3 个触点，分布在 2 个旅程阶段。
+    按渠道：线上 2 个、线下 1 个；按类型：数字 2 个、实体 1 个。
+    触点最多的阶段：购买（2 个）。
+    处于导入期或衰退期、最可能在研究期间变化的触点：1 个。
+    """
+    language = resolve_language(language)
+
+    def line(key: str, **values: Any) -> str:
+        return say("inventory", key, language, **values)
+
+    def counts(field: str) -> str:
+        labels = VALUE_LABELS.get(field, {})
+        named = {value: labels.get(value, {}).get(language, value) for value in labels}
+        return join(
+            (
+                line(
+                    "count",
+                    n=n,
+                    label=named.get(value, value).lower() if language == "en" else named.get(value, value),
+                )
+                for value, n in (results.get(f"by_{field}") or {}).items()
+                if n
+            ),
+            language,
+        )
+
+    n = int(results.get("n_touchpoints") or 0)
+    if not n:
+        return [line("no_catalog")]
+    lines = [
+        line("size", n=n, stages=int(results.get("n_stages") or 0)),
+        line("channels", items=counts("channel"), types=counts("type")),
+    ]
+    stages = results.get("by_stage") or {}
+    if stages:
+        busiest = max(stages, key=stages.__getitem__)
+        lines.append(line("busiest", stage=(stage_labels or {}).get(busiest, busiest), n=stages[busiest]))
+    back = (results.get("by_visibility") or {}).get("back-stage", 0)
+    if back:
+        lines.append(line("back", n=back))
+    lifecycle = results.get("by_lifecycle") or {}
+    changing = lifecycle.get("creation", 0) + lifecycle.get("decline", 0)
+    if changing:
+        lines.append(line("changing", n=changing))
+    return lines[:5]

@@ -32,7 +32,7 @@ FALLBACK_ENCODINGS = ("utf-8-sig", "gb18030")
 
 
 def detect_encoding(data: bytes, *, file: str | Path | None = None) -> str:
-    """Return the encoding of *data*: ``utf-8-sig`` (with or without BOM) or ``gb18030``.
+    r"""Return the encoding of *data*: ``utf-8-sig`` (with or without BOM) or ``gb18030``.
 
     UTF-16 with a BOM is recognised too. Anything else raises :class:`DataError`.
 
@@ -59,10 +59,10 @@ def detect_encoding(data: bytes, *, file: str | Path | None = None) -> str:
 
 
 def read_text(path: str | Path, encoding: str | None = None) -> str:
-    """Read a text file, detecting UTF-8/UTF-8-BOM/GBK when *encoding* is not given.
+    r"""Read a text file, detecting UTF-8/UTF-8-BOM/GBK when *encoding* is not given.
 
     Line endings are returned exactly as stored (CRLF is not rewritten), so character offsets
-    match the file; callers that need ``\\n`` normalise with an offset map.
+    match the file; callers that need ``\n`` normalise with an offset map.
 
     Examples
     --------
@@ -128,7 +128,7 @@ def read_table(
     required_columns: list[str] | None = None,
     **kwargs: Any,
 ) -> pd.DataFrame:
-    """Read a CSV (optionally gzipped), TSV or Excel table into a DataFrame.
+    r"""Read a CSV (optionally gzipped), TSV or Excel table into a DataFrame.
 
     CSV encodings are detected as in :func:`read_text`. Missing *required_columns* raise
     :class:`DataError` listing what is missing and what the file has. SPSS ``.sav`` files have
@@ -138,7 +138,7 @@ def read_table(
     --------
     >>> import tempfile, pathlib
     >>> p = pathlib.Path(tempfile.mkdtemp()) / "t.csv"
-    >>> _ = p.write_bytes("id,满意度\\n1,5\\n".encode("gbk"))
+    >>> _ = p.write_bytes("id,满意度\n1,5\n".encode("gbk"))
     >>> read_table(p).columns.tolist()
     ['id', '满意度']
     """
@@ -280,15 +280,32 @@ def _encoding_of_head(head: bytes, path: Path) -> str:
     return detect_encoding(head, file=path)
 
 
-def require_columns(frame: pd.DataFrame, columns: list[str], *, file: str | Path | None) -> None:
-    """Raise :class:`DataError` if any of *columns* is missing from *frame*."""
-    missing = [c for c in columns if c not in frame.columns]
+def require_columns(data: pd.DataFrame, columns: list[str], *, file: str | Path | None) -> None:
+    """Raise :class:`DataError` if any of *columns* is missing from *data*.
+
+    Parameters
+    ----------
+    data : DataFrame
+        The table read from *file*.
+    columns : list of str
+        The columns it must have.
+    file : str or Path or None
+        The file named in the error.
+
+    Examples
+    --------
+    >>> require_columns(pd.DataFrame({"a": [1]}), ["a", "b"], file="t.csv")
+    Traceback (most recent call last):
+    ...
+    research.errors.DataError: Missing required column(s) ['b'] [file t.csv, column 'b']. ...
+    """
+    missing = [c for c in columns if c not in data.columns]
     if missing:
         raise DataError(
             f"Missing required column(s) {missing}",
             file=file,
             column=missing[0],
-            hint=f"The file has columns {list(map(str, frame.columns))[:30]}; rename or map them.",
+            hint=f"The file has columns {list(map(str, data.columns))[:30]}; rename or map them.",
         )
 
 
@@ -384,13 +401,28 @@ def _json_default(value: Any) -> Any:
     raise TypeError(f"{type(value).__name__} is not JSON serialisable")
 
 
-def write_table(path: str | Path, frame: pd.DataFrame, **kwargs: Any) -> Path:
-    """Atomically write *frame* as CSV (UTF-8) or Excel, chosen by the file suffix."""
+def write_table(data: pd.DataFrame, path: str | Path, **kwargs: Any) -> Path:
+    """Atomically write *data* as CSV (UTF-8) or Excel, chosen by the file suffix.
+
+    Parameters
+    ----------
+    data : DataFrame
+        The table; its index is not written.
+    path : str or Path
+        Where to write (``.xlsx``: Excel, anything else: CSV); never under ``data/raw``.
+    **kwargs
+        Passed to :meth:`pandas.DataFrame.to_csv` or :meth:`pandas.DataFrame.to_excel`.
+
+    Returns
+    -------
+    Path
+        *path*.
+    """
     path = Path(path)
     if path.suffix.lower() == ".xlsx":
         with atomic_open(path, "wb") as handle:
-            frame.to_excel(handle, index=False, **kwargs)
+            data.to_excel(handle, index=False, **kwargs)
     else:
         with atomic_open(path, "w", newline="") as handle:
-            frame.to_csv(handle, index=False, **kwargs)
+            data.to_csv(handle, index=False, **kwargs)
     return path

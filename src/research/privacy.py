@@ -205,6 +205,7 @@ class PersonalData:
 
     @property
     def mask(self) -> str:
+        """The placeholder that replaces this span (``[phone]``, ``[email]`` ...)."""
         return MASKS[self.kind]
 
 
@@ -282,8 +283,8 @@ def is_luhn_valid(number: str) -> bool:
 def _jieba() -> tuple[Any, Any]:
     """Jieba's dictionary (word frequencies) and part-of-speech tagger, loaded once on demand.
 
-    Own instances (not jieba's global ones), cached in ``<tmp>/research-jieba`` like
-    :mod:`research.coding.tokens`, so a study's added words never change what counts as a name.
+    Own instances (:func:`research.text.segmentation.jieba_tokenizer`), so a study's added words
+    never change what counts as a name.
     """
     import jieba.posseg
 
@@ -342,7 +343,8 @@ def _addresses(text: str) -> Iterable[tuple[int, int]]:
             tokens = _jieba()[0].lcut(window, HMM=True)
             if not tokens or not all(_is_cjk(c) for c in tokens[-1]):
                 continue
-            suffix = re.match(r"大街|大道|小区|花园|公寓|大厦|家园|新村|胡同|.", match.group()).group()
+            road = re.match(r"大街|大道|小区|花园|公寓|大厦|家园|新村|胡同|.", match.group())
+            suffix = road.group() if road else ""
             if tokens[-1] + suffix in _NOT_ROADS or (tokens[-1] + suffix)[-2:] in _NOT_ROADS:
                 continue
             # The road or estate name: the last word (two if it is one character: 南京|东 路).

@@ -2,9 +2,10 @@
 
 A study names its language(s), its journey stages, its touchpoint catalog, its data files and
 their roles, and its report runs. Pillar sections (``coding``, ``survey``, ``evaluation``,
-``journeys``) are validated by the pillar that owns them, registered in
+``journeys``, ``feedback``) are validated by the pillar that owns them, registered in
 :data:`SECTION_VALIDATORS`: when the pillar loads its data, by ``research validate`` for all of
-them at once, or on load with ``load_study(..., check_sections=True)``.
+them at once, or on load with ``load_study(..., check_sections=True)``. A pillar whose module
+fails to import is an error, never a section left unchecked.
 
 The catalog follows the usual classification of touchpoints in customer-experience research:
 journey stage, purchase phase (pre-purchase, purchase, usage, feedback; Lemon & Verhoef 2016),
@@ -16,25 +17,27 @@ development, maturity, decline), owner, and the synonyms used to find mentions i
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from functools import cached_property
 from graphlib import CycleError, TopologicalSorter
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, cast, get_args
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
+from research.config import StrictModel
 from research.errors import DataError, FieldProblem, validated
 from research.io import read_yaml
 from research.paths import processed_dir, project_root, raw_dir, reports_dir
 
 DEFAULT_STAGES = ["awareness", "consideration", "decision", "purchase", "after-sales"]
-PHASES = ("pre-purchase", "purchase", "usage", "feedback")
-CHANNELS = ("online", "offline")
-TOUCHPOINT_TYPES = ("physical", "digital", "interpersonal")
-VISIBILITIES = ("front-stage", "back-stage")
-LIFECYCLES = ("creation", "development", "maturity", "decline")
-FILE_ROLES = (
+Phase = Literal["pre-purchase", "purchase", "usage", "feedback"]
+Channel = Literal["online", "offline"]
+TouchpointType = Literal["physical", "digital", "interpersonal"]
+Visibility = Literal["front-stage", "back-stage"]
+Lifecycle = Literal["creation", "development", "maturity", "decline"]
+FileRole = Literal[
     "transcripts",
     "respondents",
     "codebook",
@@ -45,16 +48,23 @@ FILE_ROLES = (
     "event_log",
     "feedback",
     "other",
-)
+]
+PHASES: tuple[str, ...] = get_args(Phase)
+CHANNELS: tuple[str, ...] = get_args(Channel)
+TOUCHPOINT_TYPES: tuple[str, ...] = get_args(TouchpointType)
+VISIBILITIES: tuple[str, ...] = get_args(Visibility)
+LIFECYCLES: tuple[str, ...] = get_args(Lifecycle)
+FILE_ROLES: tuple[str, ...] = get_args(FileRole)
 
-#: Pillar sections of study.yml and the function ("module:function") that validates each.
-#: The function takes ``(study, section_dict)`` and raises :class:`DataError` when it is wrong.
+#: Pillar sections of study.yml and the schema module of the pillar that checks each. Every one
+#: defines the same hook, ``validate_section(study) -> list[DataError]``: the section's problems
+#: (an empty list when it is valid).
 SECTION_VALIDATORS: dict[str, str] = {
-    "coding": "research.coding.schema:validate_section",
-    "survey": "research.survey.schema:validate_section",
-    "evaluation": "research.evaluation.schema:validate_section",
-    "feedback": "research.feedback.schema:validate_section",
-    "journeys": "research.journeys.schema:validate_section",
+    "coding": "research.coding.schema",
+    "survey": "research.survey.schema",
+    "evaluation": "research.evaluation.schema",
+    "feedback": "research.feedback.schema",
+    "journeys": "research.journeys.schema",
 }
 
 
@@ -132,11 +142,7 @@ _CATALOG_COLUMNS = (
 )
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Names(_Strict):
+class Names(StrictModel):
     """A label in each language of the study."""
 
     zh: str | None = None
@@ -148,45 +154,34 @@ class Names(_Strict):
         return primary or self.en or self.zh or ""
 
 
-class Touchpoint(_Strict):
+class Touchpoint(StrictModel):
     """One place where the customer meets the company."""
 
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     name: Names
     stage: str
-    phase: Literal["pre-purchase", "purchase", "usage", "feedback"]
-    channel: Literal["online", "offline"]
-    type: Literal["physical", "digital", "interpersonal"]
-    visibility: Literal["front-stage", "back-stage"] = "front-stage"
-    lifecycle: Literal["creation", "development", "maturity", "decline"] = "maturity"
+    phase: Phase
+    channel: Channel
+    type: TouchpointType
+    visibility: Visibility = "front-stage"
+    lifecycle: Lifecycle = "maturity"
     owner: str = ""
     synonyms: dict[str, list[str]] = Field(default_factory=dict)
     description: str = ""
 
 
-class DataFile(_Strict):
+class DataFile(StrictModel):
     """A data file (or folder of files) of the study and its role."""
 
     path: str
-    role: Literal[
-        "transcripts",
-        "respondents",
-        "codebook",
-        "codings",
-        "survey",
-        "margins",
-        "kpi_series",
-        "event_log",
-        "feedback",
-        "other",
-    ]
+    role: FileRole
     description: str = ""
     encoding: str | None = None
     sheet: str | int | None = None
     options: dict[str, Any] = Field(default_factory=dict)
 
 
-class ReportRun(_Strict):
+class ReportRun(StrictModel):
     """One report: a notebook executed with one parameter set."""
 
     id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
@@ -203,12 +198,12 @@ class ReportRun(_Strict):
         return self.title or self.id
 
 
-class StudyDefinition(_Strict):
+class StudyDefinition(StrictModel):
     """The validated content of ``study.yml``."""
 
     name: str = Field(pattern=STUDY_NAME_PATTERN)
     title: str = ""
-    languages: list[Literal["zh", "en"]] = Field(default_factory=lambda: ["en"], min_length=1)
+    languages: list[Literal["zh", "en"]] = Field(default_factory=lambda: ["en"], min_length=1)  # type: ignore[arg-type]
     description: str = ""
     stages: list[str] = Field(default_factory=lambda: list(DEFAULT_STAGES), min_length=1)
     stage_names: dict[str, Names] = Field(default_factory=dict)
@@ -286,10 +281,12 @@ class Study:
 
     @property
     def name(self) -> str:
+        """The study's name: its folder's under data/raw, data/processed and reports."""
         return self.definition.name
 
     @property
     def title(self) -> str:
+        """The study's title, or its name when study.yml gives none."""
         return self.definition.title or self.name
 
     @property
@@ -304,18 +301,22 @@ class Study:
 
     @property
     def stages(self) -> list[str]:
+        """The journey stages, in order."""
         return list(self.definition.stages)
 
     @property
     def touchpoints(self) -> list[Touchpoint]:
+        """The touchpoint catalog (empty without one)."""
         return list(self.definition.touchpoints)
 
     @property
     def runs(self) -> list[ReportRun]:
+        """The study's report runs."""
         return list(self.definition.runs)
 
     @property
     def yml_path(self) -> Path:
+        """The study's ``study.yml``."""
         return self.folder / "study.yml"
 
     @property
@@ -558,26 +559,73 @@ def load_study(
         raise problems[0]
     if check_sections:
         for section in SECTION_VALIDATORS:
-            validate_section(loaded, section)
+            problems = pillar_section_problems(loaded, section)
+            if problems:
+                raise problems[0]
     return loaded
 
 
-def validate_section(study: Study, section: str) -> None:
-    """Validate one pillar section of study.yml (and the data it names) with its pillar's validator.
+def pillar_hook(module_name: str, hook: str) -> Callable[..., list[DataError]]:
+    """The pillar hook *hook* of the module *module_name*; a module that fails to import is an error.
 
-    Raises :class:`DataError` for its first problem; does nothing for an absent section or a
-    pillar that is not installed.
+    A pillar that cannot be imported (a missing dependency, a syntax error) must not leave its
+    study.yml section or its runs silently unchecked.
+
+    Raises
+    ------
+    DataError
+        Naming the pillar and the import error.
 
     Examples
     --------
-    >>> validate_section(load_study("sample"), "evaluation")
+    >>> pillar_hook("research.survey.schema", "validate_section").__name__
+    'validate_section'
+    >>> pillar_hook("research.nopillar.schema", "validate_section")
+    Traceback (most recent call last):
+    ...
+    research.errors.DataError: The nopillar pillar failed to import [value 'research.nopillar.schema']. ...
     """
-    content = getattr(study.definition, section)
-    if content is None:
-        return
-    module_name, function_name = SECTION_VALIDATORS[section].split(":")
+    pillar = module_name.split(".")[1] if module_name.count(".") else module_name
     try:
         module = importlib.import_module(module_name)
-    except ModuleNotFoundError:
-        return  # pillar not installed in this build: its section is kept unvalidated
-    getattr(module, function_name)(study, content)
+    except ImportError as exc:
+        raise DataError(
+            f"The {pillar} pillar failed to import",
+            value=module_name,
+            hint=f"{type(exc).__name__}: {exc}. Its study.yml section and runs cannot be checked; "
+            "reinstall the package (pip install -e .) or fix the module.",
+        ) from exc
+    return cast(Callable[..., list[DataError]], getattr(module, hook))
+
+
+def pillar_section_problems(study: Study, section: str) -> list[DataError]:
+    """The problems of one pillar section of study.yml (and of the data it names).
+
+    The section's pillar checks it (its schema module's ``validate_section(study)``, registered
+    in :data:`SECTION_VALIDATORS`); an absent section has no problems.
+
+    Parameters
+    ----------
+    study : Study
+        The loaded study.
+    section : str
+        A key of :data:`SECTION_VALIDATORS` (``"coding"``, ``"survey"``, ...).
+
+    Returns
+    -------
+    list of DataError
+        Empty when the section is valid or absent.
+
+    Raises
+    ------
+    DataError
+        When the pillar's module fails to import.
+
+    Examples
+    --------
+    >>> pillar_section_problems(load_study("sample"), "evaluation")
+    []
+    """
+    if getattr(study.definition, section) is None:
+        return []
+    return list(pillar_hook(SECTION_VALIDATORS[section], "validate_section")(study))

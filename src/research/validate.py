@@ -2,16 +2,16 @@
 
 Loading a study checks study.yml; a report run needs more: its files readable, the columns,
 scales and levels it will use present, its parameters known to its notebook. Each pillar
-registers a check for its notebook in :data:`RUN_CHECKS`: a function
-``check_run(study, parameters) -> list[DataError]`` that reads what the run will read and
-returns every problem it finds (it does not raise for data problems). :func:`study_problems`
+registers a check for its notebook in :data:`RUN_CHECKS`: its preconditions module's
+``check_run(study, parameters) -> list[DataError]`` reads what the run will read and returns
+every problem it finds (it does not raise for data problems). A pillar that fails to import is
+a problem, not a check left out. :func:`study_problems`
 collects the problems of the study definition, of every declared file and of every run.
 """
 
 from __future__ import annotations
 
 import difflib
-import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,18 +30,19 @@ from research.study import (
     StudyDefinition,
     check_language,
     containment_problems,
+    pillar_hook,
+    pillar_section_problems,
     resolve_study_folder,
-    validate_section,
 )
 
-#: Notebook file name -> "module:function" checking a run of it (see module docstring).
+#: Notebook file name -> the preconditions module whose ``check_run`` checks a run of it.
 RUN_CHECKS: dict[str, str] = {
-    "10_interview_coding.ipynb": "research.coding.preconditions:check_run",
-    "20_survey_statistics.ipynb": "research.survey.preconditions:check_run",
-    "30_improvement_evaluation.ipynb": "research.evaluation.preconditions:check_run",
-    "15_feedback_analytics.ipynb": "research.feedback.preconditions:check_run",
-    "40_journey_analytics.ipynb": "research.journeys.preconditions:check_run",
-    "50_touchpoint_scorecard.ipynb": "research.scorecard.preconditions:check_run",
+    "10_interview_coding.ipynb": "research.coding.preconditions",
+    "20_survey_statistics.ipynb": "research.survey.preconditions",
+    "30_improvement_evaluation.ipynb": "research.evaluation.preconditions",
+    "15_feedback_analytics.ipynb": "research.feedback.preconditions",
+    "40_journey_analytics.ipynb": "research.journeys.preconditions",
+    "50_touchpoint_scorecard.ipynb": "research.scorecard.preconditions",
 }
 
 
@@ -59,18 +60,6 @@ def closest_name(name: str, candidates: list[str]) -> str | None:
     return matches[0] if matches else None
 
 
-def _import_target(target: str) -> Callable[..., Any] | None:
-    """The function named "module:function", or None if that pillar is not installed."""
-    if not target:
-        return None
-    module_name, function_name = target.split(":")
-    try:
-        module = importlib.import_module(module_name)
-    except ModuleNotFoundError:
-        return None
-    return getattr(module, function_name, None)
-
-
 #: The study.yml section each pillar notebook needs: a problem there fails only its runs.
 RUN_SECTIONS: dict[str, str] = {
     "10_interview_coding.ipynb": "coding",
@@ -83,8 +72,9 @@ RUN_SECTIONS: dict[str, str] = {
 
 @dataclass(frozen=True)
 class Problem:
-    """One problem found by the dry run and what it concerns: one run, one pillar section
-    (every run of that pillar), or the whole study (both None).
+    """One problem found by the dry run and what it concerns.
+
+    One run, one pillar section (every run of that pillar), or the whole study (both None).
     """
 
     run: str | None
@@ -105,6 +95,7 @@ class Validation:
 
     @property
     def ok(self) -> bool:
+        """Whether the dry run found no problem."""
         return not self.problems
 
     def for_run(self, run_id: str) -> list[DataError]:
@@ -151,7 +142,7 @@ def _section_problems(study: Study) -> list[Problem]:
     return [
         Problem(None, error, section)
         for section in SECTION_VALIDATORS
-        for error in _collect(validate_section, study, section, what=f"the {section}: section")
+        for error in _collect(pillar_section_problems, study, section, what=f"the {section}: section")
     ]
 
 
@@ -164,6 +155,11 @@ def _collect(function: Callable[..., Any], *args: Any, what: str) -> list[DataEr
     except Exception as exc:  # a check's own bug must not hide the other problems
         return [DataError(f"Checking {what} failed: {type(exc).__name__}: {exc}")]
     return list(found) if isinstance(found, list) else []
+
+
+def _check_run(notebook: str, study: Study, parameters: dict[str, Any]) -> list[DataError]:
+    """The problems found by the pillar check of *notebook* (its import failing is one)."""
+    return list(pillar_hook(RUN_CHECKS[notebook], "check_run")(study, parameters))
 
 
 def _parameter_problems(
@@ -227,10 +223,9 @@ def _run_problems(study: Study) -> list[Problem]:
             problems.append(Problem(run.id, error))
             continue
         found = _parameter_problems(study, index, run, defaults)
-        check = _import_target(RUN_CHECKS.get(notebook.name, ""))
-        if check is not None:
+        if notebook.name in RUN_CHECKS:
             merged = {**defaults, **run.parameters, "study": str(study.folder)}
-            found += _collect(check, study, merged, what=f"run {run.id!r}")
+            found += _collect(_check_run, notebook.name, study, merged, what=f"run {run.id!r}")
         problems += [Problem(run.id, error) for error in found]
     return problems
 

@@ -278,7 +278,7 @@ def write_codings(path: str | Path, codings: pd.DataFrame) -> Path:
     True
     """
     clean = validate_codings(codings, file=path)
-    return write_table(path, clean)
+    return write_table(clean, path)
 
 
 def codings_to_units(data: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:

@@ -27,6 +27,7 @@ from research.coding.sentiment import parse_sentiment_labels
 from research.coding.transcripts import UNITS, Transcript, load_cases, transcript_problems
 from research.errors import DataError
 from research.io import read_table
+from research.preconditions import unknown_choice
 
 T = TypeVar("T")
 
@@ -229,23 +230,22 @@ def check_run(study: Any, parameters: dict[str, Any]) -> list[DataError]:
     >>> check_run(load_study("sample"), {"segment": "region", "language": "en"})
     []
     """
-    problems: list[DataError] = []
-    choices = (
-        ("language", LANGUAGES, "Unknown report language", "the study's main language"),
-        ("unit", UNITS, "Unknown coding unit", "coding.unit of study.yml"),
+    problems: list[DataError] = unknown_choice(
+        study,
+        parameters,
+        "language",
+        LANGUAGES,
+        message="Unknown report language",
+        hint=f"Use one of {list(LANGUAGES)} or leave it empty for the study's main language.",
     )
-    for parameter, allowed, message, default in choices:
-        value = parameters.get(parameter, "") or ""
-        if value and value not in allowed:
-            problems.append(
-                DataError(
-                    message,
-                    file=study.yml_path,
-                    column=parameter,
-                    value=value,
-                    hint=f"Use one of {list(allowed)} or leave it empty for {default}.",
-                )
-            )
+    problems += unknown_choice(
+        study,
+        parameters,
+        "unit",
+        UNITS,
+        message="Unknown coding unit",
+        hint=f"Use one of {list(UNITS)} or leave it empty for coding.unit of study.yml.",
+    )
     n_boot = parameters.get("n_boot", 0)
     if not isinstance(n_boot, int) or n_boot < 0:
         problems.append(

@@ -80,13 +80,29 @@ class CodingSection(BaseModel):
         return os.environ.get(self.pseudonym_key_env) if self.pseudonym_key_env else None
 
 
-def validate_section(study: Any, section: dict[str, Any]) -> CodingSection:
+def validate_section(study: Any) -> list[DataError]:
+    """The problems of study.yml's ``coding:`` section (the pillar hook of :mod:`research.study`).
+
+    Examples
+    --------
+    >>> from research.study import load_study
+    >>> validate_section(load_study("sample"))
+    []
+    """
+    try:
+        coding_settings(study)
+    except DataError as error:
+        return [error]
+    return []
+
+
+def _coding_section(study: Any, section: dict[str, Any]) -> CodingSection:
     """Validate study.yml's ``coding:`` section against the model and the study's files.
 
     Examples
     --------
     >>> from research.study import load_study
-    >>> validate_section(load_study("sample"), {"unit": "word"})
+    >>> _coding_section(load_study("sample"), {"unit": "word"})
     Traceback (most recent call last):
     ...
     research.errors.DataError: Invalid coding section: coding.unit: not allowed; allowed values: 'turn',
@@ -141,7 +157,7 @@ def validate_section(study: Any, section: dict[str, Any]) -> CodingSection:
 
 def coding_settings(study: Any) -> CodingSection:
     """The study's coding section with defaults (an empty section if study.yml has none)."""
-    return validate_section(study, study.section("coding"))
+    return _coding_section(study, study.section("coding"))
 
 
 @dataclass(frozen=True)

@@ -303,7 +303,7 @@ def evaluation_section_problems(
 ) -> Iterator[DataError]:
     """Every problem of a parsed section against the study and its data, one DataError each.
 
-    Used by :func:`validate_section` (which raises the first) and by
+    Used by :func:`evaluation_section` (which raises the first) and by
     :func:`research.evaluation.preconditions.check_run` (which lists them all). *data* is the
     series file when the caller has read it already.
 
@@ -633,7 +633,23 @@ def _shape_problems(
         )
 
 
-def validate_section(study: Study, section: dict[str, Any]) -> EvaluationSection:
+def validate_section(study: Study) -> list[DataError]:
+    """The problems of study.yml's ``evaluation:`` section (the pillar hook of :mod:`research.study`).
+
+    Examples
+    --------
+    >>> from research import load_study
+    >>> validate_section(load_study("sample"))
+    []
+    """
+    try:
+        evaluation_section(study, study.section("evaluation"))
+    except DataError as error:
+        return [error]
+    return []
+
+
+def evaluation_section(study: Study, section: dict[str, Any]) -> EvaluationSection:
     """Validate study.yml's ``evaluation:`` section against the catalog and the series file.
 
     Raises
@@ -648,7 +664,7 @@ def validate_section(study: Study, section: dict[str, Any]) -> EvaluationSection
     --------
     >>> from research import load_study
     >>> study = load_study("sample")
-    >>> validate_section(study, study.section("evaluation")).treated_touchpoint
+    >>> evaluation_section(study, study.section("evaluation")).treated_touchpoint
     'hotline'
     """
     parsed = parse_evaluation_section(study, section)

@@ -27,6 +27,7 @@ from research.feedback.schema import (
     no_section_error,
     reference_problems,
 )
+from research.preconditions import unknown_choice
 from research.study import report_language_problems
 
 if TYPE_CHECKING:
@@ -141,19 +142,15 @@ def check_run(study: Study, parameters: dict[str, Any]) -> list[DataError]:
 def _item_parameter_problems(
     study: Study, items: pd.DataFrame, parameters: dict[str, Any]
 ) -> list[DataError]:
-    problems = []
-    source = parameters.get("source") or ""
     sources = sorted(items["source"].dropna().astype(str).unique())
-    if source and source not in sources:
-        problems.append(
-            DataError(
-                "Not a feedback source of the study",
-                file=study.yml_path,
-                column="source",
-                value=source,
-                hint=f"Sources: {sources}; leave it empty for all.",
-            )
-        )
+    problems = unknown_choice(
+        study,
+        parameters,
+        "source",
+        sources,
+        message="Not a feedback source of the study",
+        hint=f"Sources: {sources}; leave it empty for all.",
+    )
     segment = parameters.get("segment") or ""
     if segment and segment not in items.columns:
         columns = [c for c in items.columns if c not in ("item_id", "text", "row", "file", "blank")]

@@ -441,14 +441,17 @@ def load_feedback_section(study: Study) -> FeedbackSection:
     return parse_feedback_section(study, section)
 
 
-def validate_section(study: Study, section: dict[str, Any]) -> None:
-    """Validate the ``feedback:`` section on study load (registered in ``research.study``).
+def validate_section(study: Study) -> list[DataError]:
+    """The problems of study.yml's ``feedback:`` section (the pillar hook of :mod:`research.study`).
 
-    Parameters
-    ----------
-    study : Study
-        The study being loaded.
-    section : dict
-        Its ``feedback:`` section.
+    Examples
+    --------
+    >>> from research import load_study
+    >>> validate_section(load_study("sample"))
+    []
     """
-    parse_feedback_section(study, section)
+    try:
+        parse_feedback_section(study, study.section(SECTION))
+    except DataError as error:
+        return [error]
+    return []

@@ -291,25 +291,22 @@ def journeys_section_problems(study: Study, parsed: JourneysSection) -> list[Dat
     return problems
 
 
-def validate_section(study: Study, section: dict[str, Any]) -> JourneysSection:
-    """Validate study.yml's ``journeys:`` section against the study's files and catalog.
+def validate_section(study: Study) -> list[DataError]:
+    """The problems of study.yml's ``journeys:`` section (the pillar hook of :mod:`research.study`).
 
-    Raises
-    ------
-    DataError
-        The first problem, naming the field path (``journeys.sources[0].timestamp``).
+    Each names the field path (``journeys.sources[0].timestamp``).
 
     Examples
     --------
     >>> from research import load_study
-    >>> study = load_study("sample")
-    >>> validate_section(study, study.section("journeys")).sources[0].file
-    'events'
+    >>> validate_section(load_study("sample"))
+    []
     """
-    parsed = parse_journeys_section(study, section)
-    for problem in journeys_section_problems(study, parsed):
-        raise problem
-    return parsed
+    try:
+        parsed = parse_journeys_section(study, study.section(SECTION))
+    except DataError as error:
+        return [error]
+    return journeys_section_problems(study, parsed)
 
 
 #: What to do when a study has no ``journeys:`` section.
@@ -337,4 +334,7 @@ def load_journeys_section(study: Study) -> JourneysSection:
     section = study.section(SECTION)
     if not section:
         raise no_section_error(study, SECTION, NO_SECTION_HINT)
-    return validate_section(study, section)
+    parsed = parse_journeys_section(study, section)
+    for problem in journeys_section_problems(study, parsed):
+        raise problem
+    return parsed

@@ -13,9 +13,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import matplotlib
 import matplotlib.pyplot as plt
 from matplotlib import font_manager
+from matplotlib.rcsetup import cycler
 
 #: Okabe & Ito (2008) colour-blind-safe palette.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
@@ -52,7 +52,7 @@ def use_style() -> None:
             "font.family": ["DejaVu Sans", family],
             "font.sans-serif": ["DejaVu Sans", family],
             "axes.unicode_minus": False,
-            "axes.prop_cycle": matplotlib.cycler(color=PALETTE),
+            "axes.prop_cycle": cycler(color=PALETTE),
             "axes.spines.top": False,
             "axes.spines.right": False,
             "axes.grid": True,

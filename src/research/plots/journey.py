@@ -9,35 +9,41 @@ touchpoint type (physical, digital, interpersonal).
 from __future__ import annotations
 
 import textwrap
+from typing import Any, Literal
 
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyBboxPatch, Patch
 
-from research.inventory import require_catalog
-from research.plots import PALETTE, text, use_style
+from research.inventory import VALUE_LABELS, require_catalog
+from research.plots import PALETTE, use_style
 from research.study import Study, Touchpoint
+from research.wording import label, resolve_language, say
+
+LineStyle = Literal["-", "--", ":"]
 
 #: Colour and edge style per touchpoint type (colour-blind safe, redundant with line style).
-TYPE_STYLE = {
-    "physical": {"color": PALETTE[1], "linestyle": "-", "zh": "实体", "en": "Physical"},
-    "digital": {"color": PALETTE[5], "linestyle": "--", "zh": "数字", "en": "Digital"},
-    "interpersonal": {"color": PALETTE[2], "linestyle": ":", "zh": "人际", "en": "Interpersonal"},
+TYPE_STYLE: dict[str, tuple[str, LineStyle]] = {
+    "physical": (PALETTE[1], "-"),
+    "digital": (PALETTE[5], "--"),
+    "interpersonal": (PALETTE[2], ":"),
 }
 
-_BANDS = (
-    ("online", "线上（前台）", "Online\n(front-stage)"),
-    ("offline", "线下（前台）", "Offline\n(front-stage)"),
-    ("back-stage", "后台", "Back-stage"),
-)
+_BANDS = ("online", "offline", "back-stage")
 
 
 def _band(touchpoint: Touchpoint) -> str:
     return "back-stage" if touchpoint.visibility == "back-stage" else touchpoint.channel
 
 
-def _wrap(label: str, language: str) -> str:
+def _wrap(name: str, language: str) -> str:
     # Chinese labels have no spaces and are short; wrap only Latin text, at word boundaries.
-    return label if language == "zh" else "\n".join(textwrap.wrap(label, 20)) or label
+    return name if language == "zh" else "\n".join(textwrap.wrap(name, 20)) or name
+
+
+def _line_of_visibility(ax: Any, right: float, y: float, text: str) -> None:
+    """The dashed line under which back-stage touchpoints sit, labelled at its right end."""
+    ax.axhline(y, color="#555555", linestyle="--", linewidth=1.2, zorder=1)
+    ax.text(right, y, text, ha="right", va="bottom", fontsize=8, color="#555555", style="italic")
 
 
 def journey_map(study: Study, language: str | None = None) -> Figure:
@@ -48,7 +54,7 @@ def journey_map(study: Study, language: str | None = None) -> Figure:
     study : Study
         The study whose catalog is drawn.
     language : {"zh", "en"}, optional
-        Label language (default: the study's main language).
+        Label language (default: the report's).
 
     Returns
     -------
@@ -66,13 +72,13 @@ def journey_map(study: Study, language: str | None = None) -> Figure:
     """
     require_catalog(study)
     use_style()
-    language = language or study.language
+    language = resolve_language(language)
     stages = study.stages
     cells: dict[tuple[str, str], list[Touchpoint]] = {}
     for touchpoint in study.touchpoints:
         cells.setdefault((_band(touchpoint), touchpoint.stage), []).append(touchpoint)
-    bands = [b for b in _BANDS if b[0] != "back-stage" or any(k[0] == "back-stage" for k in cells)]
-    rows = {b[0]: max([len(v) for k, v in cells.items() if k[0] == b[0]] + [1]) for b in bands}
+    bands = [b for b in _BANDS if b != "back-stage" or any(k[0] == "back-stage" for k in cells)]
+    rows = {b: max([len(v) for k, v in cells.items() if k[0] == b] + [1]) for b in bands}
     total_rows = sum(rows.values())
 
     width = max(7.0, 1.9 * len(stages) + 1.4)
@@ -89,18 +95,10 @@ def journey_map(study: Study, language: str | None = None) -> Figure:
             column + 0.5, -0.05, study.stage_label(stage, language), ha="center", va="bottom", fontsize=12
         )
     y = top
-    for key, zh, en in bands:
+    for key in bands:
         if key == "back-stage":
-            ax.axhline(y + gap / 2, color="#555555", linestyle="--", linewidth=1.2, zorder=1)
-            ax.text(
-                len(stages),
-                y + gap / 2,
-                text(language, "可见线", "line of visibility"),
-                ha="right",
-                va="bottom",
-                fontsize=8,
-                color="#555555",
-                style="italic",
+            _line_of_visibility(
+                ax, len(stages), y + gap / 2, say("inventory", "line_of_visibility", language)
             )
         elif key == "offline":
             ax.axhline(y + gap / 2, color="#bbbbbb", linestyle="-", linewidth=0.8, zorder=1)
@@ -108,7 +106,7 @@ def journey_map(study: Study, language: str | None = None) -> Figure:
         ax.text(
             -0.08,
             y + rows[key] / 2,
-            text(language, zh, en),
+            say("inventory", f"band_{key}", language),
             ha="right",
             va="center",
             fontsize=9,
@@ -116,7 +114,7 @@ def journey_map(study: Study, language: str | None = None) -> Figure:
         )
         for column, stage in enumerate(stages):
             for slot, touchpoint in enumerate(cells.get((key, stage), [])):
-                style = TYPE_STYLE[touchpoint.type]
+                colour, line = TYPE_STYLE[touchpoint.type]
                 x0, y0 = column + 0.06, y + slot + 0.12
                 ax.add_patch(
                     FancyBboxPatch(
@@ -124,11 +122,11 @@ def journey_map(study: Study, language: str | None = None) -> Figure:
                         0.88,
                         0.76,
                         boxstyle="round,pad=0,rounding_size=0.08",
-                        facecolor=style["color"],
+                        facecolor=colour,
                         alpha=0.35,
-                        edgecolor=style["color"],
+                        edgecolor=colour,
                         linewidth=1.6,
-                        linestyle=style["linestyle"],
+                        linestyle=line,
                         zorder=2,
                     )
                 )
@@ -147,18 +145,18 @@ def journey_map(study: Study, language: str | None = None) -> Figure:
     ax.set_ylim(y + 0.1, -0.6)
     handles = [
         Patch(
-            facecolor=s["color"],
+            facecolor=colour,
             alpha=0.5,
-            edgecolor=s["color"],
-            linestyle=s["linestyle"],
+            edgecolor=colour,
+            linestyle=line,
             linewidth=1.5,
-            label=text(language, s["zh"], s["en"]),
+            label=label(VALUE_LABELS["type"], kind, language),
         )
-        for s in TYPE_STYLE.values()
+        for kind, (colour, line) in TYPE_STYLE.items()
     ]
     ax.legend(
         handles=handles,
-        title=text(language, "触点类型", "Touchpoint type"),
+        title=say("inventory", "map_type_legend", language),
         loc="upper center",
         bbox_to_anchor=(0.5, 0.0),
         ncol=3,
@@ -166,6 +164,6 @@ def journey_map(study: Study, language: str | None = None) -> Figure:
         fontsize=9,
         title_fontsize=9,
     )
-    ax.set_title(text(language, "客户旅程触点地图", "Customer journey touchpoint map"), loc="left", pad=22)
+    ax.set_title(say("inventory", "map_title", language), loc="left", pad=22)
     fig.tight_layout()
     return fig

@@ -15,6 +15,7 @@ strength to build on), and one without any evidence is drawn hollow.
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import pandas as pd
 from matplotlib.figure import Figure
@@ -23,20 +24,19 @@ from matplotlib.patches import FancyBboxPatch, Patch
 from matplotlib.ticker import PercentFormatter
 
 from research.errors import NotApplicable
-from research.plots import NEGATIVE, NEUTRAL, PALETTE, POSITIVE, empty_note, text, use_style
-from research.plots.journey import _wrap
+from research.plots import NEGATIVE, NEUTRAL, PALETTE, POSITIVE, empty_note, use_style
+from research.plots.journey import _line_of_visibility, _wrap
+from research.wording import resolve_language, say
 
-#: Lanes top to bottom: (channel, visibility, zh label, en label).
+#: Lanes top to bottom: (channel, visibility).
 LANES = (
-    ("online", "front-stage", "线上·前台", "Online\nfront-stage"),
-    ("offline", "front-stage", "线下·前台", "Offline\nfront-stage"),
-    ("online", "back-stage", "线上·后台", "Online\nback-stage"),
-    ("offline", "back-stage", "线下·后台", "Offline\nback-stage"),
+    ("online", "front-stage"),
+    ("offline", "front-stage"),
+    ("online", "back-stage"),
+    ("offline", "back-stage"),
 )
-_MEASURE_STYLE = {
-    "rating": (PALETTE[0], "o", "满意度（0–1 标度）", "Satisfaction (0-1 scale)"),
-    "not_negative": (PALETTE[1], "s", "非负面反馈比例", "Feedback not negative"),
-}
+#: Colour and marker of each emotion measure.
+_MEASURE_STYLE = {"rating": (PALETTE[0], "o"), "not_negative": (PALETTE[1], "s")}
 
 
 def _missing(value: object) -> bool:
@@ -44,19 +44,19 @@ def _missing(value: object) -> bool:
 
 
 def scorecard_journey_map(
-    ranked: pd.DataFrame,
+    data: pd.DataFrame,
     emotion: pd.DataFrame,
     stages: list[str],
     stage_names: dict[str, str] | None = None,
-    language: str = "en",
+    language: str | None = None,
     callouts: int = 5,
 ) -> Figure:
     """The data-driven journey map of a scorecard.
 
     Parameters
     ----------
-    ranked : DataFrame
-        From :func:`research.scorecard.priority_scores` (``touchpoint, name, stage, channel,
+    data : DataFrame
+        The ranked touchpoints, from :func:`research.scorecard.priority_scores` (``touchpoint, name, stage, channel,
         visibility, priority, rank``, optionally ``verdict``).
     emotion : DataFrame
         From :func:`research.scorecard.stage_emotion` (may be empty).
@@ -64,7 +64,8 @@ def scorecard_journey_map(
         Journey stages in order.
     stage_names : dict, optional
         Display name per stage id.
-    language : {"zh", "en"}
+    language : {"zh", "en"}, optional
+        Label language (default: the report's).
     callouts : int
         How many of the touchpoints ranked first get a numbered call-out.
 
@@ -87,9 +88,12 @@ def scorecard_journey_map(
     >>> sorted(t.get_text() for t in fig.axes[1].texts if t.get_text() in ("1", "2"))
     ['1', '2']
     """
-    placed = (
-        ranked[ranked["stage"].isin(stages) & ranked["channel"].notna()] if "stage" in ranked else ranked[:0]
-    )
+    language = resolve_language(language)
+
+    def words(key: str) -> str:
+        return say("scorecard", key, language)
+
+    placed = data[data["stage"].isin(stages) & data["channel"].notna()] if "stage" in data else data[:0]
     if placed.empty:
         raise NotApplicable(
             "No touchpoint has a journey stage and a channel, so the journey map cannot be drawn.",
@@ -105,25 +109,25 @@ def scorecard_journey_map(
         lane for lane in LANES if ((placed["channel"] == lane[0]) & (placed["_visibility"] == lane[1])).any()
     ]
     cells = {
-        (lane[:2], stage): placed[
+        (lane, stage): placed[
             (placed["channel"] == lane[0]) & (placed["_visibility"] == lane[1]) & (placed["stage"] == stage)
         ]
         for lane in lanes
         for stage in stages
     }
-    heights = [max([len(cells[(lane[:2], s)]) for s in stages] + [1]) for lane in lanes]
+    heights = [max([len(cells[(lane, s)]) for s in stages] + [1]) for lane in lanes]
     priorities = pd.to_numeric(placed["priority"], errors="coerce")
     top = priorities.max() if priorities.notna().any() else 1.0
 
     fig = Figure(figsize=(max(8.0, 2.1 * len(stages) + 1.6), 2.6 + 0.75 * sum(heights) + 0.3 * len(lanes)))
     curve, grid = fig.subplots(2, 1, sharex=True, gridspec_kw={"height_ratios": [2.2, 0.75 * sum(heights)]})
-    for measure, (colour, marker, zh, en) in _MEASURE_STYLE.items():
+    for measure, (colour, marker) in _MEASURE_STYLE.items():
         rows = emotion[emotion["measure"] == measure] if not emotion.empty else emotion
         if rows.empty:
             continue
         where = [stages.index(s) + 0.5 for s in rows["stage"]]
         curve.plot(
-            where, rows["estimate"], marker=marker, color=colour, label=text(language, zh, en), zorder=3
+            where, rows["estimate"], marker=marker, color=colour, label=words(f"measure_{measure}"), zorder=3
         )
         curve.fill_between(where, rows["ci_low"], rows["ci_high"], color=colour, alpha=0.18, lw=0)
         curve.errorbar(
@@ -136,19 +140,12 @@ def scorecard_journey_map(
         )
     curve.set_ylim(0, 1)
     curve.yaxis.set_major_formatter(PercentFormatter(1.0))
-    curve.set_ylabel(text(language, "情绪曲线", "Emotion curve"))
+    curve.set_ylabel(words("emotion_curve"))
     if curve.lines:
         curve.legend(loc="lower right", fontsize=8, frameon=False, ncol=2)
     else:
-        missing = text(language, "没有满意度或反馈数据", "No satisfaction or feedback evidence")
-        empty_note(curve, missing, NEUTRAL)
-    curve.set_title(
-        text(
-            language,
-            "客户旅程地图：情绪曲线与触点优先级",
-            "Journey map: emotion curve and touchpoint priority",
-        )
-    )
+        empty_note(curve, words("no_emotion"), NEUTRAL)
+    curve.set_title(words("map_title"))
 
     grid.set_axis_off()
     grid.grid(False)
@@ -156,24 +153,14 @@ def scorecard_journey_map(
     y = 0.0
     for index, (lane, height) in enumerate(zip(lanes, heights, strict=True)):
         if lane[1] == "back-stage" and (index == 0 or lanes[index - 1][1] == "front-stage"):
-            grid.axhline(y - 0.1, color="#555555", linestyle="--", linewidth=1.2)
-            grid.text(
-                len(stages),
-                y - 0.12,
-                text(language, "可见线", "line of visibility"),
-                ha="right",
-                va="bottom",
-                fontsize=8,
-                color="#555555",
-                style="italic",
-            )
+            _line_of_visibility(grid, len(stages), y - 0.1, words("line_of_visibility"))
         grid.text(
-            -0.05, y + height / 2, text(language, lane[2], lane[3]), ha="right", va="center", fontsize=9
+            -0.05, y + height / 2, words(f"lane_{lane[0]}_{lane[1]}"), ha="right", va="center", fontsize=9
         )
         for column, stage in enumerate(stages):
             if index == 0 and column % 2 == 0:
                 grid.axvspan(column, column + 1, color="#f4f4f4", zorder=0, lw=0)
-            for slot, row in enumerate(cells[(lane[:2], stage)].itertuples()):
+            for slot, row in enumerate(cells[(lane, stage)].itertuples()):
                 _touchpoint_box(grid, row, column, y + slot, top, language, callouts)
         y += height + 0.2
     for column, stage in enumerate(stages):
@@ -192,7 +179,7 @@ def scorecard_journey_map(
             Patch(
                 facecolor=NEGATIVE,
                 alpha=0.8,
-                label=text(language, "优先级高（颜色越深越优先）", "Higher priority (darker)"),
+                label=words("legend_priority"),
             ),
             Line2D(
                 [],
@@ -201,13 +188,13 @@ def scorecard_journey_map(
                 color="white",
                 markerfacecolor=NEGATIVE,
                 markersize=10,
-                label=text(language, "编号 = 记分卡排名", "Number = scorecard rank"),
+                label=words("legend_rank"),
             ),
             Patch(
                 facecolor="white",
                 edgecolor=POSITIVE,
                 linewidth=2.5,
-                label=text(language, "机会：改进已见效", "Opportunity: a change that worked"),
+                label=words("legend_opportunity"),
             ),
             Line2D(
                 [],
@@ -216,19 +203,19 @@ def scorecard_journey_map(
                 color=POSITIVE,
                 markersize=12,
                 linestyle="none",
-                label=text(language, "优势：访谈中好评多于痛点", "Strength: praised more than criticised"),
+                label=words("legend_strength"),
             ),
             Patch(
                 facecolor="white",
                 edgecolor=NEUTRAL,
                 linestyle="--",
-                label=text(language, "无证据", "No evidence"),
+                label=words("legend_no_evidence"),
             ),
             Patch(
                 facecolor="white",
                 edgecolor=NEUTRAL,
                 hatch="///",
-                label=text(language, "证据不全（排在后面）", "Partial evidence (ranked after)"),
+                label=words("legend_partial"),
             ),
         ],
         loc="upper center",
@@ -247,7 +234,20 @@ def _praised(row) -> bool:
     if _missing(delight) or not delight:
         return False
     pain = getattr(row, "interview_reach", None)
-    return _missing(pain) or float(delight) > float(pain)
+    return pain is None or _missing(pain) or float(delight) > float(pain)
+
+
+def _box(ax: Any, column: int, y: float, **style: Any) -> None:
+    """A touchpoint's rounded box in its *column*, its top at *y*."""
+    ax.add_patch(
+        FancyBboxPatch(
+            (column + 0.07, y + 0.1),
+            0.86,
+            0.7,
+            boxstyle="round,pad=0,rounding_size=0.06",
+            **({"edgecolor": "none", "zorder": 2} | style),  # type: ignore[arg-type]
+        )
+    )
 
 
 def _touchpoint_box(ax, row, column: int, y: float, top: float, language: str, callouts: int) -> None:
@@ -259,31 +259,19 @@ def _touchpoint_box(ax, row, column: int, y: float, top: float, language: str, c
     shade = 0.0 if empty else 0.12 + 0.7 * float(priority) / (top or 1.0)
     if partial:  # ranked after every complete one: never as dark as the top of the ranking
         shade = min(shade, 0.3)
-    ax.add_patch(
-        FancyBboxPatch(
-            (column + 0.07, y + 0.1),
-            0.86,
-            0.7,
-            boxstyle="round,pad=0,rounding_size=0.06",
-            facecolor=NEGATIVE if not empty else "white",
-            alpha=shade if not empty else 1.0,
-            edgecolor="none",
-            zorder=2,
-        )
-    )
-    ax.add_patch(
-        FancyBboxPatch(
-            (column + 0.07, y + 0.1),
-            0.86,
-            0.7,
-            boxstyle="round,pad=0,rounding_size=0.06",
-            facecolor="none",
-            hatch="///" if partial else None,
-            edgecolor=POSITIVE if improved else (NEUTRAL if empty or partial else "#666666"),
-            linewidth=2.5 if improved else 1.0,
-            linestyle="--" if empty else "-",
-            zorder=3,
-        )
+    # The fill (shaded by priority) and the edge are two patches: the fill's alpha must not
+    # fade the edge.
+    _box(ax, column, y, facecolor=NEGATIVE if not empty else "white", alpha=shade if not empty else 1.0)
+    _box(
+        ax,
+        column,
+        y,
+        facecolor="none",
+        hatch="///" if partial else None,
+        edgecolor=POSITIVE if improved else (NEUTRAL if empty or partial else "#666666"),
+        linewidth=2.5 if improved else 1.0,
+        linestyle="--" if empty else "-",
+        zorder=3,
     )
     ax.text(
         column + 0.5,

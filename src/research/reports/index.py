@@ -20,6 +20,7 @@ from research.io import write_text
 from research.paths import processed_dir, reports_dir
 from research.reports.fonts import embed_cjk_font
 from research.reports.manifest import MANIFEST_NAME, read_manifest
+from research.wording import say
 
 INDEX_NAME = "index.html"
 
@@ -87,17 +88,11 @@ def _run_row(run_id: str, entry: dict[str, Any]) -> str:
 
 
 #: Heading of the findings box and the words of its links, per language.
-_FINDINGS_WORDS = {
-    "zh": {"heading": "主要发现", "source": "依据：{title}", "from": "来自 {title}"},
-    "en": {"heading": "Key findings", "source": "Evidence: {title}", "from": "From {title}"},
-}
-
-
 def section_link(study: str, run_id: str, section: str | None) -> str:
     """The index's link to a section of a report: ``<study>/<run>.html#<section anchor>``.
 
     Section anchors are the report sections' keys with ``_`` written ``-`` (see
-    :class:`research.reports.sections.Prose`).
+    :class:`research.wording.Prose`).
 
     Examples
     --------
@@ -134,7 +129,7 @@ def page_anchor(page: Path, section: str | None) -> str | None:
     return next((found for found in re.findall(r'\bid="([^"]+)"', text) if found.lower() == wanted), None)
 
 
-def study_findings(root: Path | None, study: str, manifest: dict[str, Any]) -> tuple[str, str, list[dict]]:
+def _study_findings(root: Path | None, study: str, manifest: dict[str, Any]) -> tuple[str, str, list[dict]]:
     """The findings of *study*: (run id, language, findings) of its first run that has them.
 
     Read from ``reports/<study>/<run>/results.json`` of runs that succeeded; ``("", "", [])``
@@ -154,10 +149,14 @@ def study_findings(root: Path | None, study: str, manifest: dict[str, Any]) -> t
 
 
 def _findings_box(root: Path | None, study: str, manifest: dict[str, Any]) -> str:
-    run_id, language, findings = study_findings(root, study, manifest)
+    run_id, language, findings = _study_findings(root, study, manifest)
     if not findings:
         return ""
-    words = _FINDINGS_WORDS.get(language, _FINDINGS_WORDS["en"])
+    language = "zh" if language == "zh" else "en"
+
+    def words(key: str, **values: str) -> str:
+        return say("reports", f"findings_{key}", language, **values)
+
     runs = manifest.get("runs", {})
     items = []
     for finding in findings:
@@ -168,12 +167,12 @@ def _findings_box(root: Path | None, study: str, manifest: dict[str, Any]) -> st
         if entry.get("html"):
             anchor = page_anchor(reports_dir(root) / entry["html"], finding.get("section"))
             href = section_link(study, source, None) + (f"#{anchor}" if anchor else "")
-            link = f' <a href="{_e(href)}">{_e(words["source"].format(title=title))}</a>'
+            link = f' <a href="{_e(href)}">{_e(words("source", title=title))}</a>'
         items.append(f"<li>{_e(finding.get('text', ''))}{link}</li>")
     scorecard = runs.get(run_id, {})
-    origin = words["from"].format(title=scorecard.get("title") or run_id)
+    origin = words("from", title=scorecard.get("title") or run_id)
     return (
-        f'<section class="findings" lang="{_e(language)}"><h3>{_e(words["heading"])}</h3>\n'
+        f'<section class="findings" lang="{_e(language)}"><h3>{_e(words("heading"))}</h3>\n'
         f"<ol>\n{chr(10).join(items)}\n</ol><small>{_e(origin)}</small></section>\n"
     )
 

@@ -22,6 +22,7 @@ import pandas as pd
 from research.io import file_sha256, write_json
 from research.reports.sections import _html_table, notes, show_glance, show_note
 from research.study import Study
+from research.wording import say
 
 _PACKAGE_DIR = Path(__file__).resolve().parents[1]
 
@@ -60,28 +61,6 @@ def _warning_for_readers(
 
 
 #: Words of the provenance table, by report language.
-_PROVENANCE_WORDS = {
-    "en": {
-        "study": "study",
-        "generated": "generated at (UTC)",
-        "no_git": "not a git checkout",
-        "parameter": "parameter",
-        "input": "input",
-        "package": "package",
-        "not_installed": "not installed",
-    },
-    "zh": {
-        "study": "研究",
-        "generated": "生成时间 (UTC)",
-        "no_git": "不是 git 仓库",
-        "parameter": "参数",
-        "input": "输入文件",
-        "package": "程序包",
-        "not_installed": "未安装",
-    },
-}
-
-
 def report_display(precision: int = 3) -> None:
     """Display settings for report notebooks: whole sentences, readable tables, plain warnings.
 
@@ -94,11 +73,14 @@ def report_display(precision: int = 3) -> None:
 
     Examples
     --------
-    >>> showwarning = warnings.showwarning
-    >>> report_display()
-    >>> pd.get_option("display.max_colwidth") is None
+    >>> import warnings
+    >>> shown = warnings.showwarning
+    >>> with pd.option_context("display.max_colwidth", 50, "display.precision", 6,
+    ...                        "display.max_rows", 60, "display.width", 80):  # leave them as found
+    ...     report_display()
+    ...     print(pd.get_option("display.max_colwidth") is None)
     True
-    >>> pd.reset_option("^display[.]"); warnings.showwarning = showwarning  # as it was
+    >>> warnings.showwarning = shown
     """
     pd.set_option("display.max_colwidth", None)
     pd.set_option("display.precision", precision)
@@ -181,7 +163,7 @@ def finish(
     notebook: str,
     inputs: list[str] | None = None,
     summary: Sequence[str] | None = None,
-    language: str = "",
+    language: str | None = None,
 ) -> pd.DataFrame:
     """Write ``results.json`` (key figures + provenance) and return the provenance table.
 
@@ -206,8 +188,9 @@ def finish(
         Ids of the data files the report used (default: all).
     summary : sequence of str, optional
         The report's at-a-glance sentences (a pillar's ``at_a_glance(results, language)``).
-    language : str
-        The report's language, ``"zh"`` or ``"en"`` (for the at-a-glance box).
+    language : {"zh", "en"}, optional
+        The report's language, for the at-a-glance box and the provenance table (default: the
+        study's main language).
     """
     info = provenance(study, parameters, inputs)
     folder = output_folder(study, output_dir, notebook)
@@ -216,10 +199,14 @@ def finish(
         results["at_a_glance"] = list(summary)
         show_glance(list(summary), language or study.language)
     write_json(folder / "results.json", {"results": results, "provenance": info})
-    words = _PROVENANCE_WORDS["zh" if (language or study.language) == "zh" else "en"]
-    rows = [(words["study"], info["study"]), (words["generated"], info["generated_at"])]
-    rows += [("git commit", info["git_commit"] or words["no_git"]), ("python", info["python"])]
-    rows += [(f"{words['parameter']} {k}", repr(v)) for k, v in parameters.items()]
-    rows += [(f"{words['input']} {i['path']}", i["sha256"][:16]) for i in info["inputs"]]
-    rows += [(f"{words['package']} {k}", v or words["not_installed"]) for k, v in info["packages"].items()]
+    language = "zh" if (language or study.language) == "zh" else "en"
+
+    def words(key: str) -> str:
+        return say("reports", f"provenance_{key}", language)
+
+    rows = [(words("study"), info["study"]), (words("generated"), info["generated_at"])]
+    rows += [("git commit", info["git_commit"] or words("no_git")), ("python", info["python"])]
+    rows += [(f"{words('parameter')} {k}", repr(v)) for k, v in parameters.items()]
+    rows += [(f"{words('input')} {i['path']}", i["sha256"][:16]) for i in info["inputs"]]
+    rows += [(f"{words('package')} {k}", v or words("not_installed")) for k, v in info["packages"].items()]
     return pd.DataFrame(rows, columns=["item", "value"])

@@ -40,7 +40,7 @@ def parameters_cell(notebook: dict[str, Any], *, file: str | Path | None = None)
 
 
 def parse_parameters(source: str, *, file: str | Path | None = None) -> dict[str, Any]:
-    """Defaults assigned in a parameters cell, by name, in order.
+    r"""Defaults assigned in a parameters cell, by name, in order.
 
     Parameters
     ----------
@@ -62,7 +62,7 @@ def parse_parameters(source: str, *, file: str | Path | None = None) -> dict[str
 
     Examples
     --------
-    >>> parse_parameters('study = "sample"  # the study\\nalpha: float = 0.05\\nwaves = ["a", "b"]')
+    >>> parse_parameters('study = "sample"  # the study\nalpha: float = 0.05\nwaves = ["a", "b"]')
     {'study': 'sample', 'alpha': 0.05, 'waves': ['a', 'b']}
     """
     try:
@@ -99,13 +99,13 @@ def parse_parameters(source: str, *, file: str | Path | None = None) -> dict[str
 
 
 def notebook_parameters(path: str | Path) -> dict[str, Any]:
-    """Defaults of the ``parameters`` cell of the notebook file at *path*.
+    r"""Defaults of the ``parameters`` cell of the notebook file at *path*.
 
     Examples
     --------
     >>> import json, tempfile, pathlib
     >>> nb = {"cells": [{"cell_type": "code", "metadata": {"tags": ["parameters"]},
-    ...                  "source": "study = 'sample'\\noutput_dir = ''"}]}
+    ...                  "source": "study = 'sample'\noutput_dir = ''"}]}
     >>> path = pathlib.Path(tempfile.mkdtemp()) / "n.ipynb"
     >>> _ = path.write_text(json.dumps(nb))
     >>> notebook_parameters(path)

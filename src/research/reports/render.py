@@ -17,6 +17,7 @@ import html
 import json
 import re
 import sys
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,7 @@ from typing import Any
 from research.io import write_text
 from research.reports.fonts import embed_cjk_font
 from research.reports.sections import GLANCE_CLASS
+from research.wording import resolve_language, say
 
 #: Cells removed from every report: papermill's injected parameters and the defaults cell.
 HIDDEN_CELL_TAGS = frozenset({"injected-parameters", "parameters"})
@@ -65,33 +67,8 @@ table.research-table td { border-bottom: 1px solid #e5e5e5; padding: 3px 10px;
 table.research-table caption { caption-side: bottom; color: #666; font-size: 0.85em; }
 """
 
+
 #: Words of the report header and failure banner, by report language.
-_HEADER_WORDS = {
-    "en": {
-        "study": "Study",
-        "report": "Report",
-        "generated": "Generated (UTC)",
-        "status": "Status",
-        "parameter": "Parameter",
-        "interrupted": "This report was interrupted and is incomplete.",
-        "failed": "This report failed and is incomplete.",
-        "step": "The failing step:",
-        "stop": "The results below stop where the error happened.",
-    },
-    "zh": {
-        "study": "研究",
-        "report": "报告",
-        "generated": "生成时间 (UTC)",
-        "status": "状态",
-        "parameter": "参数",
-        "interrupted": "本报告运行被中断，内容不完整。",
-        "failed": "本报告运行失败，内容不完整。",
-        "step": "出错的步骤：",
-        "stop": "以下结果止于出错之处。",
-    },
-}
-
-
 def _escape(value: Any) -> str:
     return html.escape(str(value), quote=True)
 
@@ -104,7 +81,7 @@ _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
 
 def error_summary(ename: str, evalue: str) -> str:
-    """The one line a reader sees for an error: its message, never a traceback.
+    r"""The one line a reader sees for an error: its message, never a traceback.
 
     A :class:`~research.errors.DataError` already says what to do, so its class name is left
     out; other errors keep their type, which helps whoever fixes the code.
@@ -124,7 +101,7 @@ def error_summary(ename: str, evalue: str) -> str:
     return message if ename == "DataError" else f"{ename}: {message}".strip()
 
 
-def scrub_paths(text: str, folders: list[str | Path]) -> str:
+def scrub_paths(text: str, folders: Sequence[str | Path]) -> str:
     """Replace the machine's folders in *text* by paths relative to them.
 
     Examples
@@ -168,7 +145,7 @@ def _for_readers(notebook: Any) -> None:
         cell["outputs"] = kept
 
 
-def failed_cell(notebook: Any) -> tuple[int | None, str, str]:
+def _failed_cell(notebook: Any) -> tuple[int | None, str, str]:
     """(1-based code cell number, source, "Error: message") of the first cell that errored."""
     number = 0
     for cell in notebook.cells:
@@ -192,7 +169,7 @@ def report_header(
     generated_at: str,
     error: str | None = None,
     failed_source: str | None = None,
-    language: str = "en",
+    language: str | None = None,
 ) -> str:
     """The escaped HTML header of a report: title, parameters table, failure banner.
 
@@ -206,15 +183,19 @@ def report_header(
     >>> "<b>T</b>" in head, "&lt;b&gt;T&lt;/b&gt;" in head
     (False, True)
     """
-    words = _HEADER_WORDS.get(language, _HEADER_WORDS["en"])
+    language = resolve_language(language)
+
+    def words(key: str) -> str:
+        return say("reports", f"header_{key}", language)
+
     rows = [
-        (words["study"], study),
-        (words["report"], run_id),
-        (words["generated"], generated_at),
-        (words["status"], status),
+        (words("study"), study),
+        (words("report"), run_id),
+        (words("generated"), generated_at),
+        (words("status"), status),
     ]
     rows += [
-        (f"{words['parameter']} {name}", _format_parameter(value))
+        (f"{words('parameter')} {name}", _format_parameter(value))
         for name, value in parameters.items()
         if name not in ("study", "output_dir")  # shown above / a local path of no use to readers
     ]
@@ -222,11 +203,11 @@ def report_header(
     parts = ['<header class="research-header">', f"<h1>{_escape(title)}</h1>", f"<table>{table}</table>"]
     if status != "ok":
         parts.append('<div class="research-banner" role="alert">')
-        what = words["interrupted"] if status == "interrupted" else words["failed"]
+        what = words("interrupted") if status == "interrupted" else words("failed")
         parts.append(f"<strong>{what}</strong> {_escape(error or '')}")
         if failed_source:
-            parts.append(f"<p>{words['step']}</p><pre>{_escape(failed_source)}</pre>")
-        parts.append(f"<p>{words['stop']}</p></div>")
+            parts.append(f"<p>{words('step')}</p><pre>{_escape(failed_source)}</pre>")
+        parts.append(f"<p>{words('stop')}</p></div>")
     parts.append("</header>")
     return "\n".join(parts)
 
@@ -303,7 +284,7 @@ def render_report(
     generated_at: str,
     error: str | None = None,
     show_code: bool = False,
-    private_folders: list[str | Path] = (),
+    private_folders: Sequence[str | Path] = (),
 ) -> Path:
     """Render the executed notebook *executed* to the self-contained HTML file *html_path*.
 
@@ -353,7 +334,7 @@ def render_report(
     import nbformat
 
     notebook = nbformat.read(str(executed), as_version=4)
-    _, failed_source, failed_message = failed_cell(notebook)
+    _, failed_source, failed_message = _failed_cell(notebook)
     _for_readers(notebook)
     drop_titles(notebook)
     language = lift_glance(notebook) or ("zh" if parameters.get("language") == "zh" else "en")

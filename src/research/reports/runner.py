@@ -91,7 +91,26 @@ class Job:
 
     @property
     def results(self) -> Path:
+        """The run's ``results.json``."""
         return self.output_dir / "results.json"
+
+    def render(self, source: Path, status: str, generated_at: str, error: str | None) -> Path:
+        """Render *source* (the executed notebook, or the notebook itself) as this run's HTML page."""
+        from research.reports.render import render_report
+
+        return render_report(
+            source,
+            self.html,
+            title=self.title,
+            study=self.study,
+            run_id=self.run_id,
+            parameters=self.parameters,
+            status=status,
+            generated_at=generated_at,
+            error=error,
+            show_code=self.show_code,
+            private_folders=self.private_folders,
+        )
 
     @property
     def running_marker(self) -> Path:
@@ -132,10 +151,12 @@ class BatchResult:
 
     @property
     def failed(self) -> list[Outcome]:
+        """The runs that failed or were interrupted."""
         return [o for o in self.outcomes if o.status in ("failed", "interrupted")]
 
     @property
     def ok(self) -> bool:
+        """Whether every run succeeded."""
         return not self.failed
 
     def summary(self) -> str:
@@ -315,8 +336,10 @@ def needed_results(job: Job, study: Study) -> dict[str, str]:
 
 
 class _Stopped(BaseException):
-    """Raised in a worker when the batch is interrupted: unwinds papermill (its kernel is shut
-    down on the way out) and skips rendering, since the parent marks the run ``interrupted``.
+    """Raised in a worker when the batch is interrupted.
+
+    It unwinds papermill (its kernel is shut down on the way out) and skips rendering, since the
+    parent marks the run ``interrupted``.
     """
 
 
@@ -358,7 +381,7 @@ def execute_job(job: Job) -> Outcome:
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
-    from research.reports.render import error_summary, render_report, scrub_paths
+    from research.reports.render import error_summary, scrub_paths
 
     if _STOP_REQUESTED is not None and _STOP_REQUESTED.is_set():
         return Outcome(job.run_id, "cancelled", 0.0, _now(), "cancelled by Ctrl-C before it started")
@@ -395,19 +418,7 @@ def execute_job(job: Job) -> Outcome:
     source = job.executed if job.executed.exists() else job.notebook
     if source.exists():
         try:
-            render_report(
-                source,
-                job.html,
-                title=job.title,
-                study=job.study,
-                run_id=job.run_id,
-                parameters=job.parameters,
-                status=status,
-                generated_at=generated_at,
-                error=error,
-                show_code=job.show_code,
-                private_folders=job.private_folders,
-            )
+            job.render(source, status, generated_at, error)
         except Exception as exc:
             status, error = "failed", f"rendering HTML failed: {type(exc).__name__}: {exc}"
     else:
@@ -514,25 +525,11 @@ def _stop_workers(pool: ProcessPoolExecutor) -> None:
 
 def _interrupted(job: Job) -> Outcome:
     """Record a run stopped by Ctrl-C: no results, and a page that says so (never the old one)."""
-    from research.reports.render import render_report
-
     job.results.unlink(missing_ok=True)
     generated_at = _now()
     message = "Interrupted (Ctrl-C) before it finished; run the reports again to complete it."
     try:
-        render_report(
-            job.notebook,
-            job.html,
-            title=job.title,
-            study=job.study,
-            run_id=job.run_id,
-            parameters=job.parameters,
-            status="interrupted",
-            generated_at=generated_at,
-            error=message,
-            show_code=job.show_code,
-            private_folders=job.private_folders,
-        )
+        job.render(job.notebook, "interrupted", generated_at, message)
     except Exception:  # an interrupt must never leave the old page looking current
         job.html.unlink(missing_ok=True)
     return Outcome(job.run_id, "interrupted", 0.0, generated_at, message)
@@ -578,23 +575,16 @@ def _refuse_unrunnable(jobs: list[Job], validation: Validation, record: Any) -> 
         if not problems:
             runnable.append(job)
             continue
-        from research.reports.render import render_report, scrub_paths
+        from research.reports.render import scrub_paths
 
         error = scrub_paths(" | ".join(str(problem) for problem in problems), job.private_folders)
         job.results.unlink(missing_ok=True)
         generated_at = _now()
-        render_report(
+        job.render(
             job.notebook,
-            job.html,
-            title=job.title,
-            study=job.study,
-            run_id=job.run_id,
-            parameters=job.parameters,
-            status="failed",
-            generated_at=generated_at,
-            error=f"Not run: {len(problems)} problem(s) in its data or parameters: {error}",
-            show_code=job.show_code,
-            private_folders=job.private_folders,
+            "failed",
+            generated_at,
+            f"Not run: {len(problems)} problem(s) in its data or parameters: {error}",
         )
         record(job, Outcome(job.run_id, "failed", 0.0, generated_at, error))
     return runnable
@@ -664,6 +654,7 @@ def run_reports(
         validation = validate_study(study, root)
         _refuse_study(validation)
         loaded = validation.study
+    assert loaded is not None  # _refuse_study raised otherwise
     if is_inside_raw(loaded.processed_dir):
         raise DataError("Study outputs would land under data/raw", file=loaded.processed_dir)
     planned = plan_jobs(loaded, only=only, show_code=show_code, check=False)

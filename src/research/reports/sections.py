@@ -8,8 +8,8 @@ missing and how to get it, and goes on. The sentences are kept and :func:`resear
 writes them to ``results.json`` under ``notes``.
 
 The module also holds what a report shows besides figures, in the run's language
-(:func:`use_language`): the headings and explanations of sections (:class:`Prose`, from each
-pillar's sentence table ``prose.yml``), the at-a-glance box (:func:`glance_html`) and tables
+(:func:`research.wording.use_language`): the headings and explanations of sections
+(:class:`~research.wording.Prose`, from :mod:`research.wording`), the at-a-glance box (:func:`glance_html`) and tables
 for readers (:func:`show_table`: no row index, shares as percentages, thousands separators,
 units in headers). Tables use pandas' Styler rather than great_tables: measured with
 great_tables 1.1.0, a three-row table is 10.3 KB of HTML (a CSS block per table) against
@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from research.errors import Bilingual, NotApplicable
-from research.wording import Prose, report_language
+from research.wording import Prose, resolve_language, say
 
 T = TypeVar("T")
 
@@ -55,18 +55,9 @@ def show_note(text: str, *, section: str = "") -> None:
     """
     from research.privacy import redact
 
-    text = redact(text.text(report_language()) if isinstance(text, Bilingual) else text)
+    text = redact(text.text() if isinstance(text, Bilingual) else text)
     _NOTES.append({"section": section, "note": text})
-    try:
-        from IPython import get_ipython
-        from IPython.display import HTML, display
-    except ImportError:  # pragma: no cover - IPython ships with ipykernel
-        print(text)
-        return
-    if get_ipython() is None:
-        print(text)
-        return
-    display(HTML(f'<p class="research-note"><em>{html.escape(text)}</em></p>'))
+    _display_html(f'<p class="research-note"><em>{html.escape(text)}</em></p>', text)
 
 
 def optional_section(function: Callable[..., T], *args: Any, section: str = "", **kwargs: Any) -> T | None:
@@ -101,7 +92,7 @@ def optional_section(function: Callable[..., T], *args: Any, section: str = "", 
     try:
         return function(*args, **kwargs)
     except NotApplicable as reason:
-        show_note(reason.text(report_language()), section=section)
+        show_note(reason.text(), section=section)
         return None
 
 
@@ -161,15 +152,26 @@ def read_words(path: str | Path) -> dict[str, Any]:
 # --------------------------------------------------------------------------------------------
 
 GLANCE_CLASS = "research-glance"
-_GLANCE_TITLE = {"zh": "要点", "en": "At a glance"}
 
 
-def glance_html(sentences: Sequence[str], language: str) -> str:
+def glance_html(sentences: Sequence[str], language: str | None = None) -> str:
     """The at-a-glance box of a report: a few sentences of its main results (HTML-escaped).
 
     The renderer (:func:`research.reports.render.render_report`) moves this box to the top of
     the report, under its title; its ``data-language`` attribute tells the renderer the report's
     language.
+
+    Parameters
+    ----------
+    sentences : sequence of str
+        The report's at-a-glance sentences (empty ones are left out).
+    language : {"zh", "en"}, optional
+        Default: the report's language (:func:`research.wording.use_language`).
+
+    Returns
+    -------
+    str
+        The box as HTML.
 
     Examples
     --------
@@ -177,20 +179,21 @@ def glance_html(sentences: Sequence[str], language: str) -> str:
     >>> 'data-language="en"' in box, "&lt;waits&gt;" in box
     (True, True)
     """
-    language = "zh" if language == "zh" else "en"
+    language = "zh" if resolve_language(language) == "zh" else "en"
     items = "".join(f"<li>{html.escape(text)}</li>" for text in sentences if text)
     return (
         f'<section class="{GLANCE_CLASS}" id="at-a-glance" data-language="{language}">'
-        f"<h2>{_GLANCE_TITLE[language]}</h2><ul>{items}</ul></section>"
+        f"<h2>{say('reports', 'glance_title', language)}</h2><ul>{items}</ul></section>"
     )
 
 
-def show_glance(sentences: Sequence[str], language: str) -> None:
+def show_glance(sentences: Sequence[str], language: str | None = None) -> None:
     """Display the at-a-glance box (:func:`glance_html`) in the notebook."""
     _display_html(glance_html(sentences, language), " ".join(sentences))
 
 
 def _display_html(markup: str, plain: str) -> None:
+    """Display *markup* in a notebook; print *plain* outside IPython."""
     try:
         from IPython import get_ipython
         from IPython.display import HTML, display
@@ -255,11 +258,6 @@ COLUMN_LABELS_ZH = {
     "f1": "F1",
 }
 
-_MORE_ROWS = {
-    "zh": "仅显示前 {shown:,} 行，共 {total:,} 行。",
-    "en": "Showing the first {shown:,} of {total:,} rows.",
-}
-
 
 def _is_share(column: Any, values: pd.Series) -> bool:
     if not pd.api.types.is_float_dtype(values) or not _SHARE_NAME.search(str(column)):
@@ -296,12 +294,12 @@ def _number_formatter(precision: int) -> Callable[[Any], str]:
 
 
 def show_table(
-    frame: pd.DataFrame | pd.Series | None,
+    data: pd.DataFrame | pd.Series | None,
     *,
     percent: Sequence[str] | bool = (),
     units: Mapping[str, str] | None = None,
     columns: Mapping[str, str] | None = None,
-    language: str = "",
+    language: str | None = None,
     precision: int = 3,
     max_rows: int = 200,
 ) -> Any:
@@ -309,7 +307,7 @@ def show_table(
 
     Parameters
     ----------
-    frame : DataFrame or Series or None
+    data : DataFrame or Series or None
         A named index (a pivot's rows) becomes the first column; an unnamed one is hidden.
         None gives None, so ``show_table(optional_section(...))`` works.
     percent : sequence of str or True
@@ -323,8 +321,8 @@ def show_table(
     columns : mapping, optional
         Column -> header text. Without it, common tidy columns get Chinese headers in a zh
         report (:data:`COLUMN_LABELS_ZH`); others keep their names.
-    language : str
-        ``"zh"`` or ``"en"``; empty: the report's language (:func:`use_language`).
+    language : {"zh", "en"}, optional
+        Default: the report's language (:func:`research.wording.use_language`).
     precision : int
         Decimals of non-integer numbers below 100 (one decimal to 1,000, none above); p-values
         show 3 decimals or ``<0.001``.
@@ -343,9 +341,10 @@ def show_table(
     >>> "66.7%" in page, "12,345" in page, ">0<" in page
     (True, True, False)
     """
-    if frame is None:
+    if data is None:
         return None
-    language = language or report_language()
+    language = resolve_language(language)
+    frame = data
     if isinstance(frame, pd.Series):
         frame = frame.to_frame(frame.name if frame.name is not None else "value")
     if any(name is not None for name in frame.index.names):
@@ -390,7 +389,9 @@ def show_table(
         .set_table_attributes('class="research-table"')
     )
     if total > len(frame):
-        styler = styler.set_caption(html.escape(_MORE_ROWS[language].format(shown=len(frame), total=total)))
+        styler = styler.set_caption(
+            html.escape(say("reports", "more_rows", language, shown=len(frame), total=total))
+        )
     return styler
 
 

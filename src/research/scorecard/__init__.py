@@ -1,5 +1,6 @@
-"""The touchpoint scorecard: every pillar's results joined per touchpoint, a priority score, the
-journey's emotion curve and the findings that open the reports index.
+"""The touchpoint scorecard: every pillar's results joined per touchpoint.
+
+A priority score, the journey's emotion curve and the findings that open the reports index.
 
 The public API is re-exported here and imported on first use (see research._lazy).
 """
@@ -32,9 +33,6 @@ _EXPORTS = {
         "priority_scores",
         "sensitivity",
         "top_touchpoints",
-    ],
-    "prose": [
-        "explain",
     ],
     "report": [
         "Scorecard",

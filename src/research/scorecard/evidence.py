@@ -37,16 +37,8 @@ from research.errors import DataError
 from research.privacy import redact
 from research.study import Study
 
-#: Every column of the evidence table, in order (absent evidence: all NaN / None).
-EVIDENCE_COLUMNS = (
-    "touchpoint",
-    "name",
-    "stage",
-    "stage_name",
-    "channel",
-    "visibility",
-    "lifecycle",
-    "owner",
+#: The columns a survey run gives a touchpoint (its ``scorecard`` table, renamed).
+_SURVEY_COLUMNS = (
     "mean",
     "mean_ci_low",
     "mean_ci_high",
@@ -59,6 +51,18 @@ EVIDENCE_COLUMNS = (
     "users_nps",
     "users_nps_ci_low",
     "users_nps_ci_high",
+)
+#: Every column of the evidence table, in order (absent evidence: all NaN / None).
+EVIDENCE_COLUMNS = (
+    "touchpoint",
+    "name",
+    "stage",
+    "stage_name",
+    "channel",
+    "visibility",
+    "lifecycle",
+    "owner",
+    *_SURVEY_COLUMNS,
     "importance",
     "importance_ci_low",
     "importance_ci_high",
@@ -247,22 +251,7 @@ def _survey(run: RunResults) -> pd.DataFrame:
             "nps_ci_high": "users_nps_ci_high",
         }
     )
-    keep = [
-        "touchpoint",
-        "mean",
-        "mean_ci_low",
-        "mean_ci_high",
-        "scale_min",
-        "scale_max",
-        "top_box",
-        "top_box_ci_low",
-        "top_box_ci_high",
-        "survey_n",
-        "users_nps",
-        "users_nps_ci_low",
-        "users_nps_ci_high",
-    ]
-    card = card[[c for c in keep if c in card.columns]]
+    card = card[[c for c in ("touchpoint", *_SURVEY_COLUMNS) if c in card.columns]]
     drivers = pd.DataFrame(run.results.get("drivers") or [])
     if not drivers.empty:
         weights = drivers[["touchpoint", "rescaled_weight", "ci_low", "ci_high"]].copy()

@@ -14,6 +14,7 @@ from typing import Any
 import pandas as pd
 
 from research.scorecard.evidence import RunResults
+from research.wording import join, resolve_language, say
 
 #: Section of the scorecard report that shows the priority ranking.
 PRIORITY_SECTION = "priority"
@@ -33,7 +34,7 @@ def _percent(value: float) -> str:
     return f"{value:.0%}"
 
 
-def priority_sentence(row: pd.Series, position: int, language: str) -> str:
+def priority_sentence(row: pd.Series, position: int, language: str | None = None) -> str:
     """One sentence on the touchpoint ranked *position* (1 = first), from its evidence only.
 
     Examples
@@ -46,58 +47,49 @@ def priority_sentence(row: pd.Series, position: int, language: str) -> str:
 customers rate it 3.33 of 5 (30% top-box); 83% of interviewees raised a pain point here, most \
 often “Long waits”.'
     """
-    zh = language == "zh"
+    language = resolve_language(language)
+
+    def words(key: str, **values: Any) -> str:
+        return say("scorecard", key, language, **values)
+
+    def most_often(code: str) -> str:
+        return words("most_often", code=code) if code else ""
+
     parts = []
     importance, mean = _number(row.get("importance")), _number(row.get("mean"))
     if importance is not None:
-        parts.append(
-            f"在满意度的驱动因素中占 {_percent(importance)}"
-            if zh
-            else f"it carries {_percent(importance)} of what drives satisfaction"
-        )
+        parts.append(words("importance", share=_percent(importance)))
     if mean is not None:
         top = _number(row.get("top_box"))
         scale_max = _number(row.get("scale_max"))
         of = f"{scale_max:g}" if scale_max is not None else "?"
-        if zh:
-            boxed = f"，{_percent(top)} 给出高分" if top is not None else ""
-            parts.append(f"评分 {mean:.2f} 分（满分 {of}）{boxed}")
-        else:
-            boxed = f" ({_percent(top)} top-box)" if top is not None else ""
-            parts.append(f"customers rate it {mean:.2f} of {of}{boxed}")
+        boxed = words("top_box", share=_percent(top)) if top is not None else ""
+        parts.append(words("rating", mean=f"{mean:.2f}", of=of, top_box=boxed))
     reach = _number(row.get("interview_reach"))
     codes = str(row.get("pain_codes") or "").split(", ")
     if reach is not None:
-        most = (f"，最常见的是“{codes[0]}”" if zh else f", most often “{codes[0]}”") if codes[0] else ""
-        parts.append(
-            (
-                f"{_percent(reach)} 的受访者提到这里的痛点"
-                if zh
-                else f"{_percent(reach)} of interviewees raised a pain point here"
-            )
-            + most
-        )
+        parts.append(words("interview_pain", share=_percent(reach), most=most_often(codes[0])))
     negative, items = _number(row.get("feedback_negative_share")), _number(row.get("feedback_n"))
     if negative is not None and items is not None:
         complaint = str(row.get("feedback_codes") or "").split(", ")[0] if reach is None else ""
-        most = (f"，最常见的是“{complaint}”" if zh else f", most often “{complaint}”") if complaint else ""
-        said = (
-            f"{items:,.0f} 条客户反馈中 {_percent(negative)} 为负面"
-            if zh
-            else f"{_percent(negative)} of {items:,.0f} feedback items about it are negative"
+        parts.append(
+            words(
+                "feedback_negative",
+                items=f"{items:,.0f}",
+                share=_percent(negative),
+                most=most_often(complaint),
+            )
         )
-        parts.append(said + most)
     name, stage = row.get("name"), row.get("stage_name")
-    where = (f"（{stage}）" if zh else f" ({stage})") if isinstance(stage, str) and stage else ""
-    if zh:
-        rank = "是最需要改进的触点" if position == 1 else f"在改进优先级中排第 {position} 位"
-        return f"{name}{where}{rank}" + ("：" + "；".join(parts) if parts else "") + "。"
-    ordinal = _ORDINAL_EN.get(position, position)
-    rank = "is the first place to act" if position == 1 else f"ranks {ordinal} to improve"
-    return f"{name}{where} {rank}" + (": " + "; ".join(parts) if parts else "") + "."
+    where = words("where", stage=stage) if isinstance(stage, str) and stage else ""
+    because = words("because", parts=words("clause_separator").join(parts)) if parts else ""
+    if position == 1:
+        return words("priority_first", name=name, where=where, because=because)
+    ordinal = _ORDINAL_EN.get(position, position) if language == "en" else position
+    return words("priority_ranked", name=name, where=where, ordinal=ordinal, because=because)
 
 
-def verdict_sentence(verdict: dict[str, Any], name: str, language: str) -> str:
+def verdict_sentence(verdict: dict[str, Any], name: str, language: str | None = None) -> str:
     """One sentence on an evaluated change (from :func:`research.scorecard.evaluation_verdict`).
 
     Examples
@@ -107,40 +99,28 @@ def verdict_sentence(verdict: dict[str, Any], name: str, language: str) -> str:
     >>> verdict_sentence(v, "Hotline", "en")
     'The change at Hotline on 2025-07-07 worked: 1 of 1 KPIs improved (Wait -89.1 s).'
     """
-    zh = language == "zh"
+    language = resolve_language(language)
     effects = [
         f"{label} {est:+.3g} {unit}".strip()
         for label, est, unit, _ in verdict["kpis"]
         if _number(est) is not None
     ]
-    detail = ("（" + "；".join(effects) + "）" if zh else " (" + "; ".join(effects) + ")") if effects else ""
+    separator = say("scorecard", "clause_separator", language)
+    detail = say("scorecard", "effects", language, effects=separator.join(effects)) if effects else ""
     when = verdict.get("intervention") or ""
-    k, n = verdict["improved"], verdict["n_kpis"]
-    if zh:
-        head = f"{name}{f'于 {when} ' if when else ''}的改进"
-        text = {
-            "improved": f"见效：{n} 项指标中 {k} 项改善",
-            "worse": f"效果变差：{n} 项指标中有指标变差",
-            "mixed": f"效果不一：{n} 项指标中 {k} 项改善",
-            "no clear change": f"未见明显效果（{n} 项指标）",
-        }
-        return (
-            head
-            + text[verdict["verdict"]]
-            + (detail if verdict["verdict"] != "no clear change" else "")
-            + "。"
-        )
-    head = f"The change at {name}{f' on {when}' if when else ''}"
-    text = {
-        "improved": f" worked: {k} of {n} KPIs improved",
-        "worse": f" made things worse on {n} KPIs",
-        "mixed": f" had mixed results: {k} of {n} KPIs improved",
-        "no clear change": f" shows no clear effect on its {n} KPIs",
-    }
-    return head + text[verdict["verdict"]] + (detail if verdict["verdict"] != "no clear change" else "") + "."
+    return say(
+        "scorecard",
+        "verdict_" + verdict["verdict"].replace(" ", "_"),
+        language,
+        name=name,
+        when=say("scorecard", "when", language, date=when) if when else "",
+        k=verdict["improved"],
+        n=verdict["n_kpis"],
+        effects=detail,
+    )
 
 
-def emerging_sentence(labels: list[str], language: str) -> str:
+def emerging_sentence(labels: list[str], language: str | None = None) -> str:
     """One sentence on codes rising in customer feedback.
 
     Examples
@@ -148,18 +128,13 @@ def emerging_sentence(labels: list[str], language: str) -> str:
     >>> emerging_sentence(["App crashes"], "en")
     'A new issue is rising in customer feedback: “App crashes”.'
     """
-    quoted = "、".join(f"“{x}”" for x in labels) if language == "zh" else ", ".join(f"“{x}”" for x in labels)
-    return (
-        f"客户反馈中出现上升的新问题：{quoted}。"
-        if language == "zh"
-        else f"A new issue is rising in customer feedback: {quoted}."
-    )
+    return say("scorecard", "emerging", language, codes=join((f"“{x}”" for x in labels), language))
 
 
 def top_findings(
-    ranked: pd.DataFrame,
+    data: pd.DataFrame,
     verdicts: list[dict[str, Any]],
-    language: str,
+    language: str | None = None,
     *,
     scorecard_run: str | None = None,
     feedback: RunResults | None = None,
@@ -174,11 +149,12 @@ def top_findings(
 
     Parameters
     ----------
-    ranked : DataFrame
-        From :func:`research.scorecard.priority_scores`.
+    data : DataFrame
+        The ranked touchpoints, from :func:`research.scorecard.priority_scores`.
     verdicts : list of dict
         From :func:`research.scorecard.evaluation_verdict`.
-    language : {"zh", "en"}
+    language : {"zh", "en"}, optional
+        Language of the sentences (default: the report's).
     scorecard_run : str, optional
         The scorecard's own run id (the priority findings link to its ``priority`` section).
     feedback : RunResults, optional
@@ -193,7 +169,8 @@ def top_findings(
     ['A is the first place to act: it carries 50% of what drives satisfaction.']
     """
     labels, names = labels or {}, names or {}
-    scored = ranked[ranked["rank"].notna()]
+    language = resolve_language(language)
+    scored = data[data["rank"].notna()]
     priority = [
         {
             "text": priority_sentence(row, position, language),

@@ -33,18 +33,18 @@ SENSITIVITY_FACTORS = (0.5, 1.5)
 _PAIN_SOURCES = ("interview_reach", "feedback_negative_share")
 
 
-def _column(card: pd.DataFrame, name: str) -> pd.Series:
-    if name not in card.columns:
-        return pd.Series(np.nan, index=card.index, dtype=float)
-    return pd.to_numeric(card[name], errors="coerce").astype(float)
+def _column(data: pd.DataFrame, name: str) -> pd.Series:
+    if name not in data.columns:
+        return pd.Series(np.nan, index=data.index, dtype=float)
+    return pd.to_numeric(data[name], errors="coerce").astype(float)
 
 
-def priority_components(card: pd.DataFrame) -> pd.DataFrame:
+def priority_components(data: pd.DataFrame) -> pd.DataFrame:
     """The three 0..1 components of every touchpoint (NaN where the evidence is missing).
 
     Parameters
     ----------
-    card : DataFrame
+    data : DataFrame
         From :func:`research.scorecard.touchpoint_evidence` (``importance``, ``mean``,
         ``scale_min``, ``scale_max``, ``interview_reach``, ``feedback_negative_share``; any may
         be absent).
@@ -63,16 +63,16 @@ def priority_components(card: pd.DataFrame) -> pd.DataFrame:
     0          a               1.0      0.500         0.5
     1          b               0.5      0.125         NaN
     """
-    importance = _column(card, "importance")
+    importance = _column(data, "importance")
     largest = importance.max()
-    span = _column(card, "scale_max") - _column(card, "scale_min")
-    pain = pd.concat([_column(card, c) for c in _PAIN_SOURCES], axis=1).mean(axis=1, skipna=True)
+    span = _column(data, "scale_max") - _column(data, "scale_min")
+    pain = pd.concat([_column(data, c) for c in _PAIN_SOURCES], axis=1).mean(axis=1, skipna=True)
     return pd.DataFrame(
         {
-            "touchpoint": card["touchpoint"].to_numpy(),
+            "touchpoint": data["touchpoint"].to_numpy(),
             "importance_score": (importance / largest if largest > 0 else importance * np.nan).to_numpy(),
             "gap_score": (
-                (_column(card, "scale_max") - _column(card, "mean")) / span.where(span > 0)
+                (_column(data, "scale_max") - _column(data, "mean")) / span.where(span > 0)
             ).to_numpy(),
             "pain_score": pain.to_numpy(),
         }
@@ -87,7 +87,7 @@ def _check_weights(weights: dict[str, float] | None) -> dict[str, float]:
     if unknown:
         raise DataError(
             "Unknown priority weight",
-            column="weights",
+            column="priority_weights",
             value=unknown,
             hint=f"Weights are named {list(COMPONENTS)}.",
         )
@@ -95,22 +95,22 @@ def _check_weights(weights: dict[str, float] | None) -> dict[str, float]:
     if bad or not sum(merged.values()) > 0:
         raise DataError(
             "Priority weights must be non-negative numbers, not all 0",
-            column="weights",
+            column="priority_weights",
             value=bad or merged,
             hint="Use e.g. {'importance': 1, 'gap': 1, 'pain': 1}.",
         )
     return merged
 
 
-def priority_scores(card: pd.DataFrame, weights: dict[str, float] | None = None) -> pd.DataFrame:
-    """*card* with its priority components, ``priority`` (0..1), ``evidence`` and ``rank``.
+def priority_scores(data: pd.DataFrame, priority_weights: dict[str, float] | None = None) -> pd.DataFrame:
+    """*data* with its priority components, ``priority`` (0..1), ``evidence`` and ``rank``.
 
     Parameters
     ----------
-    card : DataFrame
+    data : DataFrame
         One row per touchpoint (see :func:`priority_components`).
-    weights : dict, optional
-        Weights of ``importance``, ``gap`` and ``pain`` (default 1 each).
+    priority_weights : dict, optional
+        Weights of the priority factors ``importance``, ``gap`` and ``pain`` (default 1 each).
 
     Returns
     -------
@@ -134,20 +134,20 @@ def priority_scores(card: pd.DataFrame, weights: dict[str, float] | None = None)
     1          b    0.3125 complete     2
     2          c       NaN     none  <NA>
     """
-    weights = _check_weights(weights)
-    parts = priority_components(card)
+    weights = _check_weights(priority_weights)
+    parts = priority_components(data)
     scores = parts[[f"{c}_score" for c in COMPONENTS]]
     used = [c for c in COMPONENTS if scores[f"{c}_score"].notna().any() and weights[c] > 0]
     values = scores[[f"{c}_score" for c in used]].to_numpy(dtype=float)
     w = np.array([weights[c] for c in used], dtype=float)
     available = ~np.isnan(values)
-    total = (np.where(available, values, 0.0) * w).sum(axis=1) if used else np.zeros(len(card))
-    denominator = (available * w).sum(axis=1) if used else np.zeros(len(card))
+    total = (np.where(available, values, 0.0) * w).sum(axis=1) if used else np.zeros(len(data))
+    denominator = (available * w).sum(axis=1) if used else np.zeros(len(data))
     priority = np.where(denominator > 0, total / np.where(denominator > 0, denominator, 1.0), np.nan)
-    n_available = available.sum(axis=1) if used else np.zeros(len(card), dtype=int)
+    n_available = available.sum(axis=1) if used else np.zeros(len(data), dtype=int)
     evidence = np.where(n_available == len(used), "complete", np.where(n_available > 0, "partial", "none"))
     evidence = np.where(np.isnan(priority), "none", evidence)
-    table = card.reset_index(drop=True).copy()
+    table = data.reset_index(drop=True).copy()
     for column in scores.columns:
         table[column] = scores[column].to_numpy()
     table["priority"], table["evidence"] = priority, evidence
@@ -159,8 +159,24 @@ def priority_scores(card: pd.DataFrame, weights: dict[str, float] | None = None)
     return table
 
 
-def top_touchpoints(card: pd.DataFrame, weights: dict[str, float] | None = None, n: int = 5) -> list[str]:
-    """The ids of the *n* touchpoints ranked first under *weights*.
+def top_touchpoints(
+    data: pd.DataFrame, priority_weights: dict[str, float] | None = None, n: int = 5
+) -> list[str]:
+    """The ids of the *n* touchpoints ranked first under *priority_weights*.
+
+    Parameters
+    ----------
+    data : DataFrame
+        One row per touchpoint (see :func:`priority_components`).
+    priority_weights : dict, optional
+        Weights of the priority factors (see :func:`priority_scores`).
+    n : int
+        How many touchpoints.
+
+    Returns
+    -------
+    list of str
+        Touchpoint ids, first-ranked first.
 
     Examples
     --------
@@ -168,24 +184,37 @@ def top_touchpoints(card: pd.DataFrame, weights: dict[str, float] | None = None,
     >>> top_touchpoints(card, n=1)
     ['b']
     """
-    ranked = priority_scores(card, weights)
+    ranked = priority_scores(data, priority_weights)
     return ranked.loc[ranked["rank"].notna(), "touchpoint"].head(n).tolist()
 
 
 def sensitivity(
-    card: pd.DataFrame,
-    weights: dict[str, float] | None = None,
+    data: pd.DataFrame,
+    priority_weights: dict[str, float] | None = None,
     n: int = 5,
     factors: tuple[float, ...] = SENSITIVITY_FACTORS,
     labels: dict[str, str] | None = None,
 ) -> pd.DataFrame:
     """How the top *n* change when each weight in turn is multiplied by each of *factors*.
 
+    Parameters
+    ----------
+    data : DataFrame
+        The touchpoints' evidence, as for :func:`top_touchpoints`.
+    priority_weights : dict, optional
+        The weights of the priority factors that are varied (default 1 each).
+    n : int
+        Size of the top that is compared.
+    factors : tuple of float
+        Multipliers applied to one weight at a time.
+    labels : dict, optional
+        Touchpoint id -> name shown in ``top``.
+
     Returns
     -------
     DataFrame
         ``weight, factor, top`` (the top *n*, by *labels* or id, joined with ", "), ``changed``
-        (True when the top *n* or their order differ from those under *weights*); one row per
+        (True when the top *n* or their order differ from those under *priority_weights*); one row per
         weight of a component the study has and factor.
 
     Examples
@@ -199,16 +228,16 @@ def sensitivity(
     2         gap     0.5  b, a     True
     3         gap     1.5  a, b    False
     """
-    weights = _check_weights(weights)
-    components = priority_components(card)
-    baseline = top_touchpoints(card, weights, n)
+    weights = _check_weights(priority_weights)
+    components = priority_components(data)
+    baseline = top_touchpoints(data, weights, n)
     labels = labels or {}
     rows = []
     for component in COMPONENTS:
         if components[f"{component}_score"].isna().all():
             continue
         for factor in factors:
-            moved = top_touchpoints(card, {**weights, component: weights[component] * factor}, n)
+            moved = top_touchpoints(data, {**weights, component: weights[component] * factor}, n)
             shown = ", ".join(labels.get(t, t) for t in moved)
             rows.append((component, float(factor), shown, moved != baseline))
     return pd.DataFrame(rows, columns=["weight", "factor", "top", "changed"])

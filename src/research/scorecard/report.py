@@ -27,6 +27,7 @@ from research.scorecard.findings import top_findings
 from research.scorecard.priority import COMPONENTS, _check_weights, priority_scores, sensitivity
 from research.scorecard.stages import stage_emotion
 from research.study import Study
+from research.wording import label, say, words
 
 #: Rows of the sensitivity and findings tables; the top of the ranking that is checked.
 TOP_N = 5
@@ -40,7 +41,7 @@ class Scorecard:
     language: str
     runs: list[RunResults]
     ranked: pd.DataFrame
-    weights: dict[str, float]
+    priority_weights: dict[str, float]
     sensitivity: pd.DataFrame
     emotion: pd.DataFrame
     verdicts: list[dict[str, Any]] = field(default_factory=list)
@@ -59,7 +60,7 @@ def build_scorecard(
     output_dir: str | Path = "",
     inputs: list[str] | None = None,
     language: str | None = None,
-    weights: dict[str, float] | None = None,
+    priority_weights: dict[str, float] | None = None,
 ) -> Scorecard:
     """Read the runs' results and build the scorecard of *study*.
 
@@ -71,8 +72,8 @@ def build_scorecard(
     inputs : list of str, optional
         Run ids to read (default: the run's ``needs``, else every run).
     language : {"zh", "en"}, optional
-    weights : dict, optional
-        Priority weights (see :mod:`research.scorecard.priority`).
+    priority_weights : dict, optional
+        Weights of the priority factors (see :mod:`research.scorecard.priority`).
 
     Raises
     ------
@@ -85,7 +86,7 @@ def build_scorecard(
     >>> card = build_scorecard(load_study("sample"), inputs=["coding-zh"])  # doctest: +SKIP
     """
     language = language or study.language
-    weights = _check_weights(weights)
+    weights = _check_weights(priority_weights)
     runs = [run for run in read_run_results(study, input_runs(study, output_dir, inputs)) if run.pillar]
     if not runs:
         raise NotApplicable(
@@ -119,7 +120,7 @@ def build_scorecard(
         language=language,
         runs=runs,
         ranked=ranked,
-        weights=weights,
+        priority_weights=weights,
         sensitivity=sensitivity(card, weights, n=TOP_N, labels=names),
         emotion=stage_emotion(card, stages),
         verdicts=verdicts,
@@ -128,7 +129,7 @@ def build_scorecard(
     )
 
 
-def formula_text(weights: dict[str, float], language: str) -> str:
+def formula_text(priority_weights: dict[str, float], language: str) -> str:
     """The priority formula with its weights, in *language* (shown above the ranking).
 
     Examples
@@ -136,91 +137,12 @@ def formula_text(weights: dict[str, float], language: str) -> str:
     >>> formula_text({"importance": 1, "gap": 1, "pain": 1}, "en")[:60]
     'Priority = (1 x importance + 1 x performance gap + 1 x bread'
     """
-    w = {k: f"{weights[k]:g}" for k in COMPONENTS}
-    if language == "zh":
-        return (
-            f"优先级 = ({w['importance']} × 重要性 + {w['gap']} × 表现差距 + {w['pain']} × 痛点广度)"
-            " / 权重之和。重要性：触点在满意度关键驱动分析中的相对权重除以最大权重；表现差距：问卷均值距"
-            "量表最高分的距离（(最高分 − 均值) / (最高分 − 最低分)）；痛点广度：访谈中提到该触点痛点的"
-            "受访者比例与客户反馈中负面比例的平均。三项均在 0–1 之间。缺少某项证据的触点只按已有证据计分，"
-            "并排在证据完整的触点之后。"
-        )
-    return (
-        f"Priority = ({w['importance']} x importance + {w['gap']} x performance gap + {w['pain']} x breadth "
-        "of pain) / sum of the weights. Importance: the touchpoint's relative weight in the key-driver "
-        "analysis of satisfaction divided by the largest weight; performance gap: distance of the survey "
-        "mean from the top of its scale ((max - mean) / (max - min)); breadth of pain: the mean of the "
-        "share of interviewees raising a pain point of the touchpoint and the negative share of the "
-        "customer feedback about it. Each is on 0-1. A touchpoint lacking some evidence is scored on what "
-        "it has and ranked after those with complete evidence."
-    )
+    w = {k: f"{priority_weights[k]:g}" for k in COMPONENTS}
+    return say("scorecard", "formula", language, **w)
 
 
-#: Column headers of the scorecard table shown in the report, per language.
-_HEADERS = {
-    "en": {
-        "rank": "#",
-        "name": "Touchpoint",
-        "stage_name": "Stage",
-        "lifecycle": "Lifecycle",
-        "owner": "Owner",
-        "priority": "Priority",
-        "importance": "Importance",
-        "mean": "Mean",
-        "top_box": "Top-box",
-        "survey_n": "n (survey)",
-        "users_nps": "NPS (users)",
-        "interview_reach": "Interviewees with pain",
-        "interview_delight_reach": "Interviewees praising",
-        "pain_codes": "Top pain points",
-        "feedback_negative_share": "Negative feedback",
-        "journey_reach": "Reach (journeys)",
-        "repeat_contact_rate": "Repeat contact",
-        "drop_off": "Drop-off after",
-        "verdict": "Latest verdict",
-        "evidence": "Evidence",
-        "quote": "Quote",
-    },
-    "zh": {
-        "rank": "序号",
-        "name": "触点",
-        "stage_name": "阶段",
-        "lifecycle": "生命周期",
-        "owner": "负责部门",
-        "priority": "优先级",
-        "importance": "重要性",
-        "mean": "均值",
-        "top_box": "高分比例",
-        "survey_n": "样本量（问卷）",
-        "users_nps": "使用者 NPS",
-        "interview_reach": "提到痛点的受访者",
-        "interview_delight_reach": "称赞的受访者",
-        "pain_codes": "主要痛点",
-        "feedback_negative_share": "负面反馈比例",
-        "journey_reach": "触达率（旅程）",
-        "repeat_contact_rate": "重复联系率",
-        "drop_off": "之后流失",
-        "verdict": "最近评估结论",
-        "evidence": "证据",
-        "quote": "引语",
-    },
-}
-_WORDS = {
-    "zh": {
-        "complete": "完整",
-        "partial": "部分",
-        "none": "无",
-        "improved": "改善",
-        "worse": "变差",
-        "mixed": "不一",
-        "no clear change": "无明显变化",
-        "creation": "导入期",
-        "development": "成长期",
-        "maturity": "成熟期",
-        "decline": "衰退期",
-    },
-    "en": {},
-}
+#: Column headers, cell words and table headers of the scorecard's tables, per language.
+_LABELS: dict[str, dict[str, dict[str, str]]] = words("scorecard")["labels"]
 #: Interval columns shown after a value in the scorecard table (95% intervals).
 _INTERVALS = {
     "mean": ("mean_ci_low", "mean_ci_high"),
@@ -255,10 +177,10 @@ def _shown(value: Any, column: str, language: str) -> str:
         return f"{float(value):+.0f}"
     if column in ("survey_n", "rank"):
         return f"{float(value):,.0f}"
-    return str(_WORDS.get(language, {}).get(value, value))
+    return label(_LABELS["values"], value, language) if isinstance(value, str) else str(value)
 
 
-def scorecard_table(ranked: pd.DataFrame, language: str, quotes: bool = False) -> pd.DataFrame:
+def scorecard_table(data: pd.DataFrame, language: str, quotes: bool = False) -> pd.DataFrame:
     """The scorecard as shown in the report: headers in *language*, percentages, "—" when missing.
 
     Means, top-box shares, importance and the negative share of feedback are followed by their
@@ -270,24 +192,23 @@ def scorecard_table(ranked: pd.DataFrame, language: str, quotes: bool = False) -
     >>> scorecard_table(ranked, "en").to_dict("records")
     [{'#': '1', 'Touchpoint': 'A', 'Priority': '0.50', 'Mean': '—'}]
     """
-    columns = [c for c in _HEADERS["en"] if c in ranked.columns and (quotes or c != "quote")]
-    headers = _HEADERS.get(language, _HEADERS["en"])
+    columns = [c for c in _LABELS["headers"] if c in data.columns and (quotes or c != "quote")]
     shown = {}
     for column in columns:
-        values = [_shown(v, column, language) for v in ranked[column]]
+        values = [_shown(v, column, language) for v in data[column]]
         low, high = _INTERVALS.get(column, ("", ""))
-        if low in ranked.columns and high in ranked.columns:
+        if low in data.columns and high in data.columns:
             values = [
                 value
                 if value == MISSING or _shown(a, column, language) == MISSING
                 else f"{value} [{_shown(a, column, language)}, {_shown(b, column, language)}]"
-                for value, a, b in zip(values, ranked[low], ranked[high], strict=True)
+                for value, a, b in zip(values, data[low], data[high], strict=True)
             ]
-        shown[headers[column]] = values
+        shown[label(_LABELS["headers"], column, language)] = values
     return pd.DataFrame(shown)
 
 
-def sensitivity_table(table: pd.DataFrame, language: str) -> pd.DataFrame:
+def sensitivity_table(data: pd.DataFrame, language: str) -> pd.DataFrame:
     """The sensitivity table with headers and words in *language*.
 
     Examples
@@ -296,19 +217,17 @@ def sensitivity_table(table: pd.DataFrame, language: str) -> pd.DataFrame:
     >>> sensitivity_table(t, "en").columns.tolist()
     ['Weight', 'Factor', 'Top 5', 'Changed?']
     """
-    zh = language == "zh"
-    names = (
-        {"importance": "重要性", "gap": "表现差距", "pain": "痛点广度"}
-        if zh
-        else {"importance": "importance", "gap": "performance gap", "pain": "breadth of pain"}
-    )
-    yes, no = ("是", "否") if zh else ("yes", "no")
+    words = _LABELS["sensitivity"]
+
+    def header(key: str) -> str:
+        return label(words, key, language)
+
     return pd.DataFrame(
         {
-            ("权重" if zh else "Weight"): [names.get(w, w) for w in table["weight"]],
-            ("倍数" if zh else "Factor"): [f"×{f:g}" for f in table["factor"]],
-            ("前五" if zh else f"Top {TOP_N}"): table["top"],
-            ("是否变化" if zh else "Changed?"): [yes if c else no for c in table["changed"]],
+            header("weight"): [label(_LABELS["components"], w, language) for w in data["weight"]],
+            header("factor"): [f"×{f:g}" for f in data["factor"]],
+            header("top"): data["top"],
+            header("changed"): [header("yes") if c else header("no") for c in data["changed"]],
         }
     )
 
@@ -339,8 +258,8 @@ def scorecard_results(card: Scorecard) -> dict[str, Any]:
     return {
         "language": card.language,
         "inputs": card.used,
-        "weights": card.weights,
-        "formula": formula_text(card.weights, card.language),
+        "weights": card.priority_weights,
+        "formula": formula_text(card.priority_weights, card.language),
         "top": ranked.loc[ranked["rank"].notna(), "touchpoint"].head(TOP_N).tolist(),
         "touchpoints": records(ranked),
         "sensitivity": records(card.sensitivity),
@@ -350,7 +269,7 @@ def scorecard_results(card: Scorecard) -> dict[str, Any]:
     }
 
 
-def quotes_table(ranked: pd.DataFrame, language: str) -> pd.DataFrame:
+def quotes_table(data: pd.DataFrame, language: str) -> pd.DataFrame:
     """Touchpoint, its main pain points and one redacted quote, for touchpoints that have one.
 
     Raises
@@ -364,7 +283,7 @@ def quotes_table(ranked: pd.DataFrame, language: str) -> pd.DataFrame:
     >>> quotes_table(ranked, "en").to_dict("records")
     [{'Touchpoint': 'A', 'Top pain points': 'waits', 'Quote': 'Too long.'}]
     """
-    quoted = ranked[ranked["quote"].notna()] if "quote" in ranked else ranked[:0]
+    quoted = data[data["quote"].notna()] if "quote" in data else data[:0]
     if quoted.empty:
         raise NotApplicable(
             "No interview quote is available, so the customers' words are not shown.",
@@ -372,9 +291,10 @@ def quotes_table(ranked: pd.DataFrame, language: str) -> pd.DataFrame:
             missing_zh="没有可用的访谈原话。",
             remedy_zh="请先在有触点清单的研究上运行访谈编码报告（notebook 10）。",
         )
-    headers = _HEADERS.get(language, _HEADERS["en"])
     columns = ("name", "pain_codes", "quote")
-    return pd.DataFrame({headers[c]: quoted[c].fillna(MISSING).to_numpy() for c in columns})
+    return pd.DataFrame(
+        {label(_LABELS["headers"], c, language): quoted[c].fillna(MISSING).to_numpy() for c in columns}
+    )
 
 
 def inputs_table(card: Scorecard, language: str) -> pd.DataFrame:
@@ -385,29 +305,13 @@ def inputs_table(card: Scorecard, language: str) -> pd.DataFrame:
     >>> from research import load_study
     >>> inputs_table(build_scorecard(load_study("sample")), "en")  # doctest: +SKIP
     """
-    zh = language == "zh"
-    pillars = (
-        {
-            "coding": "访谈编码",
-            "survey": "问卷统计",
-            "feedback": "客户反馈",
-            "journeys": "客户旅程",
-            "evaluation": "改进评估",
-        }
-        if zh
-        else {
-            "coding": "Interview coding",
-            "survey": "Survey statistics",
-            "feedback": "Customer feedback",
-            "journeys": "Customer journeys",
-            "evaluation": "Improvement evaluation",
-        }
-    )
     used = card.used
     return pd.DataFrame(
         {
-            ("报告类型" if zh else "Pillar"): [pillars.get(p, p) for p in used],
-            ("运行编号" if zh else "Run"): [", ".join(ids) for ids in used.values()],
+            label(_LABELS["inputs"], "pillar", language): [
+                label(_LABELS["pillars"], p, language) for p in used
+            ],
+            label(_LABELS["inputs"], "run", language): [", ".join(ids) for ids in used.values()],
         }
     )
 
@@ -423,13 +327,13 @@ def findings_table(findings: list[dict[str, Any]], language: str) -> pd.DataFram
     """
     if not findings:
         return None
-    zh = language == "zh"
+    words = _LABELS["findings"]
     return pd.DataFrame(
         {
-            ("序号" if zh else "#"): range(1, len(findings) + 1),
-            ("发现" if zh else "Finding"): [f["text"] for f in findings],
-            ("依据" if zh else "Source"): [
-                f.get("run") or ("本报告" if zh else "this report") for f in findings
+            label(words, "number", language): range(1, len(findings) + 1),
+            label(words, "finding", language): [f["text"] for f in findings],
+            label(words, "source", language): [
+                f.get("run") or label(words, "this_report", language) for f in findings
             ],
         }
     )

@@ -17,22 +17,25 @@ import numpy as np
 import pandas as pd
 from statsmodels.stats.proportion import proportion_confint
 
+from research.checks import check_ci
+from research.defaults import CI
+
 #: The emotion measures, in plotting order.
 MEASURES = ("rating", "not_negative")
 
 
-def stage_emotion(card: pd.DataFrame, stages: list[str], alpha: float = 0.05) -> pd.DataFrame:
+def stage_emotion(data: pd.DataFrame, stages: list[str], ci: float = CI) -> pd.DataFrame:
     """Satisfaction and the not-negative share of feedback per journey stage (0..1).
 
     Parameters
     ----------
-    card : DataFrame
+    data : DataFrame
         From :func:`research.scorecard.touchpoint_evidence` (``stage, mean, mean_ci_low,
         mean_ci_high, scale_min, scale_max, feedback_n, feedback_negative_share``).
     stages : list of str
         The journey's stages in order.
-    alpha : float
-        1 - confidence level of the intervals.
+    ci : float
+        Confidence level of the intervals (default 0.95).
 
     Returns
     -------
@@ -52,8 +55,9 @@ def stage_emotion(card: pd.DataFrame, stages: list[str], alpha: float = 0.05) ->
     1     a  not_negative      0.60   0.446    0.737  40
     2     b  not_negative      0.75   0.531    0.888  20
     """
+    check_ci(ci)
     rows = []
-    frame = card.copy()
+    frame = data.copy()
     for column in (
         "mean",
         "mean_ci_low",
@@ -77,6 +81,6 @@ def stage_emotion(card: pd.DataFrame, stages: list[str], alpha: float = 0.05) ->
         if len(heard):
             n = int(heard["feedback_n"].sum())
             positive = round(float((heard["feedback_n"] * (1 - heard["feedback_negative_share"])).sum()))
-            ci_low, ci_high = proportion_confint(positive, n, alpha=alpha, method="wilson")
+            ci_low, ci_high = proportion_confint(positive, n, alpha=1 - ci, method="wilson")
             rows.append((stage, "not_negative", positive / n, float(ci_low), float(ci_high), n))
     return pd.DataFrame(rows, columns=["stage", "measure", "estimate", "ci_low", "ci_high", "n"])

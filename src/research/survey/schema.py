@@ -241,23 +241,30 @@ def parse_survey_section(study: Study, section: dict[str, Any]) -> SurveySection
     return parsed
 
 
-def validate_section(study: Study, section: dict[str, Any]) -> None:
-    """Validate the ``survey:`` section on study load (registered in ``research.study``).
+def validate_section(study: Study) -> list[DataError]:
+    """The problems of study.yml's ``survey:`` section (the pillar hook of :mod:`research.study`).
 
     Parameters
     ----------
     study : Study
         The loaded study.
-    section : dict
-        Its ``survey:`` mapping.
+
+    Returns
+    -------
+    list of DataError
+        Empty when the section is valid, else its first problem.
 
     Examples
     --------
     >>> from research import load_study
-    >>> study = load_study("sample")
-    >>> validate_section(study, study.section("survey"))
+    >>> validate_section(load_study("sample"))
+    []
     """
-    parse_survey_section(study, section)
+    try:
+        parse_survey_section(study, study.section("survey"))
+    except DataError as error:
+        return [error]
+    return []
 
 
 def items_table(section: SurveySection) -> pd.DataFrame:

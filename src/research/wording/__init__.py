@@ -2,7 +2,8 @@
 
 Each pillar keeps its words in one YAML file beside this module (``coding.yml``,
 ``survey.yml``, ...) with two tables: ``sections`` (a heading and explanation per report section
-and language) and ``sentences`` (lines a report prints, with ``{placeholders}``). Code asks for
+and language) and ``sentences`` (lines a report prints, with ``{placeholders}``); a pillar may add
+label tables (the inventory's ``labels`` and ``fields``, read with :func:`label`). Code asks for
 them by pillar and key; ``language=None`` means the report's language (:func:`use_language`).
 
 Examples
@@ -24,8 +25,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-#: The pillars that have a sentence file here.
-PILLARS = ("inventory", "coding", "feedback", "survey", "evaluation", "journeys", "scorecard")
+#: The pillars that have a sentence file here (``reports``: the report frame all pillars share).
+PILLARS = ("inventory", "coding", "feedback", "survey", "evaluation", "journeys", "scorecard", "reports")
 
 #: HTML class of the package's own prose (headings and explanations) in a report's outputs.
 PROSE_CLASS = "research-prose"
@@ -196,7 +197,7 @@ def label(labels: Mapping[str, Mapping[str, str]], key: str, language: str | Non
 
 
 @lru_cache(maxsize=1)
-def _markdown_renderer() -> Callable[[str], str]:
+def _markdown_renderer() -> Callable[[str], Any]:
     import mistune
 
     return mistune.create_markdown(escape=True)
