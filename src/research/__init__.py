@@ -17,4 +17,4 @@ if TYPE_CHECKING:  # the names as mypy sees them; at run time __getattr__ import
 
 __version__ = "0.1.0"
 __all__ = ["DataError", "Study", "__version__", "load_study"]
-__getattr__, __dir__, _ = lazy_exports(__name__, {"errors": ["DataError"], "study": ["Study", "load_study"]})
+__getattr__, __dir__, _ = lazy_exports(__name__, "errors: DataError study: Study load_study")
