@@ -265,6 +265,19 @@ def _check_needs(runs: list[ReportRun]) -> None:
         raise FieldProblem("runs[].needs", cycle, "runs need each other in a cycle; remove one") from None
 
 
+def _check_declared(
+    study: Study, value: Any, declared: list[str], message: str, column: str, listing: str
+) -> None:
+    """Raise :class:`DataError` unless *value* is one of the ids study.yml *declared* under *column*.
+
+    The hint lists them: ``"<listing>: [ids]"``.
+    """
+    if value not in declared:
+        raise DataError(
+            message, file=study.yml_path, column=column, value=value, hint=f"{listing}: {declared}"
+        )
+
+
 class Study:
     """A loaded, validated study: definition plus the folders it lives in.
 
@@ -336,9 +349,6 @@ class Study:
 
     def touchpoint(self, touchpoint_id: str) -> Touchpoint:
         """The touchpoint with this id; unknown ids raise :class:`DataError`."""
-        for touchpoint in self.definition.touchpoints:
-            if touchpoint.id == touchpoint_id:
-                return touchpoint
         if not self.has_catalog:
             raise DataError(
                 "The study has no touchpoint catalog",
@@ -347,13 +357,9 @@ class Study:
                 value=touchpoint_id,
                 hint="Add a touchpoints: list to study.yml (see data/raw/sample/study.yml).",
             )
-        raise DataError(
-            "Unknown touchpoint",
-            file=self.yml_path,
-            column="touchpoints",
-            value=touchpoint_id,
-            hint=f"Known touchpoints: {[t.id for t in self.touchpoints]}",
-        )
+        ids = [t.id for t in self.touchpoints]
+        _check_declared(self, touchpoint_id, ids, "Unknown touchpoint", "touchpoints", "Known touchpoints")
+        return self.touchpoints[ids.index(touchpoint_id)]
 
     def touchpoint_label(self, touchpoint_id: str, language: str | None = None) -> str:
         """Display name of a touchpoint in *language* (default: the study's).
@@ -394,16 +400,9 @@ class Study:
 
     def file_spec(self, file_id: str) -> DataFile:
         """The declared data file *file_id* (see ``files:`` in study.yml)."""
-        try:
-            return self.definition.files[file_id]
-        except KeyError:
-            raise DataError(
-                "Unknown data file id",
-                file=self.yml_path,
-                column="files",
-                value=file_id,
-                hint=f"Declared files: {sorted(self.definition.files)}",
-            ) from None
+        declared = sorted(self.definition.files)
+        _check_declared(self, file_id, declared, "Unknown data file id", "files", "Declared files")
+        return self.definition.files[file_id]
 
     def file(self, file_id: str) -> Path:
         """Absolute path of the declared data file (or folder) *file_id*."""
