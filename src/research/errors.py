@@ -8,6 +8,7 @@ the boundary and re-raise them as ``DataError`` so a notebook never shows a bare
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -286,6 +287,38 @@ def validated(
         return model.model_validate(content)
     except ValidationError as exc:
         raise from_validation_error(exc, file=file, what=what, prefix=prefix, hint=hint) from None
+
+
+def problems_of(check: Callable[[], object]) -> list[DataError]:
+    """The :class:`DataError` *check* raises, as a list (empty when it raises none).
+
+    The body of a pillar's ``validate_section(study)`` hook: its section parser raises the first
+    problem; the hook lists it.
+
+    Parameters
+    ----------
+    check : callable
+        Called without arguments; raises :class:`DataError` for a problem.
+
+    Returns
+    -------
+    list of DataError
+        The error *check* raised, or none.
+
+    Examples
+    --------
+    >>> problems_of(lambda: None)
+    []
+    >>> def parse():
+    ...     raise DataError("Invalid survey section", column="survey.items")
+    >>> [p.column for p in problems_of(parse)]
+    ['survey.items']
+    """
+    try:
+        check()
+    except DataError as error:
+        return [error]
+    return []
 
 
 def validation_problems(

@@ -81,14 +81,55 @@ def read_text(path: str | Path, encoding: str | None = None) -> str:
         raise DataError(f"Cannot read the file: {exc.strerror}", file=path) from None
     if encoding is None:
         encoding = detect_encoding(data, file=path)
+    return decode_text(data, encoding, file=path)
+
+
+def decode_text(
+    data: bytes,
+    encoding: str,
+    *,
+    file: str | Path | None,
+    what: str = "file",
+    hint: str = "Fix the declared encoding in study.yml or leave it out to auto-detect.",
+) -> str:
+    r"""*data* decoded as *encoding*, without a leading byte-order mark.
+
+    Parameters
+    ----------
+    data : bytes
+        The file's bytes (or the decompressed bytes of a compressed file).
+    encoding : str
+        The declared or detected encoding (:func:`detect_encoding`).
+    file : str or Path or None
+        The file named in the error.
+    what : str
+        What is decoded, for the message (``"file"``, ``"decompressed file"``).
+    hint : str
+        What to do when *data* is not in *encoding*.
+
+    Returns
+    -------
+    str
+        The text.
+
+    Raises
+    ------
+    DataError
+        *data* is not valid *encoding*, or *encoding* is unknown.
+
+    Examples
+    --------
+    >>> decode_text("\ufeff满意".encode("utf-8"), "utf-8", file="t.csv")
+    '满意'
+    >>> decode_text("满意".encode("gbk"), "utf-8", file="t.csv")
+    Traceback (most recent call last):
+    ...
+    research.errors.DataError: Cannot decode the file as utf-8: ... [file t.csv]. ...
+    """
     try:
         text = data.decode(encoding)
     except (UnicodeDecodeError, LookupError) as exc:
-        raise DataError(
-            f"Cannot decode the file as {encoding}: {exc}",
-            file=path,
-            hint="Fix the declared encoding in study.yml or leave it out to auto-detect.",
-        ) from None
+        raise DataError(f"Cannot decode the {what} as {encoding}: {exc}", file=file, hint=hint) from None
     return text.removeprefix("\ufeff")
 
 

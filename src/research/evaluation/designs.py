@@ -68,6 +68,23 @@ def _refuse_values(bad: np.ndarray, message: str, column: str, hint: str, file: 
         raise DataError(message, file=file, column=column, value=float(bad[0]), hint=hint)
 
 
+def _check_kind(kind: str, allowed: tuple[str, ...], hint: str) -> None:
+    """Raise a DataError naming the argument ``kind`` when it is not one of *allowed*."""
+    if kind not in allowed:
+        raise DataError("Unknown kind of comparison", column="kind", value=kind, hint=hint)
+
+
+def _check_length(size: int, values: np.ndarray, name: str, what: str, hint: str) -> None:
+    """Raise a DataError when the *name* wave's *what* (weights, ids) are not one per value."""
+    if size != values.size:
+        raise DataError(
+            f"The {name} {what} do not match the {name} values in length",
+            column=f"{what}_{name}",
+            value=(size, values.size),
+            hint=hint,
+        )
+
+
 def _check_nps_scores(values: np.ndarray, name: str) -> None:
     valid = values[~np.isnan(values)]
     bad = valid[(valid < 0) | (valid > 10) | (valid != np.round(valid))]
@@ -103,13 +120,7 @@ def _paired_arrays(values: np.ndarray, weights: object, name: str) -> tuple[np.n
     if weights is None:
         return values[~np.isnan(values)], None
     w = _as_float(weights, f"weights_{name}")
-    if w.shape != values.shape:
-        raise DataError(
-            f"The {name} weights do not match the {name} values in length",
-            column=f"weights_{name}",
-            value=(w.size, values.size),
-            hint="Pass one weight per respondent, in the same order.",
-        )
+    _check_length(w.size, values, name, "weights", "Pass one weight per respondent, in the same order.")
     keep = ~np.isnan(values)
     effective_n(w[keep])  # validates: no missing or negative weights
     return values[keep], w[keep]
@@ -192,13 +203,7 @@ def compare_independent(
     >>> round(float(res["hedges_g"].iloc[0]), 3)
     1.251
     """
-    if kind not in ("mean", "nps"):
-        raise DataError(
-            "Unknown kind of comparison",
-            column="kind",
-            value=kind,
-            hint="Use 'mean' or 'nps'; for yes/no KPIs use proportion_difference.",
-        )
+    _check_kind(kind, ("mean", "nps"), "Use 'mean' or 'nps'; for yes/no KPIs use proportion_difference.")
     ci = check_ci(ci)
     weights_before, weights_after = weights if weights is not None else (None, None)
     b_values, a_values = _as_float(before, "before"), _as_float(after, "after")
@@ -350,13 +355,7 @@ def _normalised_ids(ids: object) -> pd.Series:
 
 def _indexed(values: np.ndarray, ids: object, name: str) -> pd.Series:
     id_series = _normalised_ids(ids)
-    if id_series.size != values.size:
-        raise DataError(
-            f"The {name} ids do not match the {name} values in length",
-            column=f"ids_{name}",
-            value=(id_series.size, values.size),
-            hint="Pass one id per value, in the same order.",
-        )
+    _check_length(id_series.size, values, name, "ids", "Pass one id per value, in the same order.")
     if id_series.isna().any():
         row = int(np.flatnonzero(id_series.isna().to_numpy())[0]) + 2
         raise DataError(
@@ -472,13 +471,9 @@ def compare_paired(
     >>> res[["estimate", "n_discordant", "test"]].values.tolist()
     [[0.4, 2, 'mcnemar_exact']]
     """
-    if kind not in ("mean", "binary", "nps"):
-        raise DataError(
-            "Unknown kind of comparison",
-            column="kind",
-            value=kind,
-            hint="Use 'mean', 'binary' (0/1 answers) or 'nps' (0-10 answers).",
-        )
+    _check_kind(
+        kind, ("mean", "binary", "nps"), "Use 'mean', 'binary' (0/1 answers) or 'nps' (0-10 answers)."
+    )
     ci = check_ci(ci)
     b_values, a_values = _as_float(before, "before"), _as_float(after, "after")
     if kind == "nps":
@@ -857,10 +852,7 @@ def compare_waves(
     >>> res["estimate"].round(3).tolist()
     [0.667, 1.333]
     """
-    if kind not in ("mean", "nps", "binary"):
-        raise DataError(
-            "Unknown kind of comparison", column="kind", value=kind, hint="Use 'mean', 'nps' or 'binary'."
-        )
+    _check_kind(kind, ("mean", "nps", "binary"), "Use 'mean', 'nps' or 'binary'.")
     needed = [value, post] + ([id_column] if id_column else []) + ([weights] if weights else [])
     require_columns(data, needed, file=None)
     wave = data[post].map(lambda v: 1 if v in (1, True) else 0 if v in (0, False) else None)

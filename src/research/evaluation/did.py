@@ -374,6 +374,32 @@ def _check_binary(df: pd.DataFrame, column: str, original: pd.DataFrame | None =
         )
 
 
+def require_post_period(post_flags: pd.Series, column: str) -> None:
+    """Raise :class:`DataError` when no row is after the intervention (no ``post == 1``).
+
+    Parameters
+    ----------
+    post_flags : Series
+        The 0/1 post-intervention indicator.
+    column : str
+        Its column name, for the error.
+
+    Examples
+    --------
+    >>> require_post_period(pd.Series([0, 1]), "post")
+    >>> require_post_period(pd.Series([0, 0]), "post")
+    Traceback (most recent call last):
+    ...
+    research.errors.DataError: No post-intervention period [column 'post']. Check the intervention; ...
+    """
+    if not (post_flags == 1).any():
+        raise DataError(
+            "No post-intervention period",
+            column=column,
+            hint="Check the intervention; there is nothing after it to evaluate.",
+        )
+
+
 def _check_did_support(df: pd.DataFrame, treated: str, post: str) -> None:
     cells = df.groupby([treated, post]).size()
     if not (df[post] == 0).any():
@@ -382,12 +408,7 @@ def _check_did_support(df: pd.DataFrame, treated: str, post: str) -> None:
             column=post,
             hint="Report post-only description without a causal claim, or add earlier periods.",
         )
-    if not (df[post] == 1).any():
-        raise DataError(
-            "No post-intervention period",
-            column=post,
-            hint="Check the intervention date; there is nothing after it to evaluate.",
-        )
+    require_post_period(df[post], post)
     if not (df[treated] == 0).any():
         raise DataError(
             "No comparison (untreated) units",

@@ -26,6 +26,7 @@ from research.evaluation.did import (
     MIN_CLUSTERS,
     MIN_PLACEBO_UNITS,
     diff_in_diff,
+    require_post_period,
 )
 from research.evaluation.its import MIN_PERIODS_PER_SIDE, ItsFit, interrupted_time_series
 from research.evaluation.schema import KpiSeries
@@ -291,12 +292,7 @@ def choose_series_design(
     """
     time = time if time is not None else ("period" if "period" in data else None)
     shape = "panel" if unit else ("cross_sections" if treated else "single_series")
-    if not (data[post] == 1).any():
-        raise DataError(
-            "No post-intervention period",
-            column=post,
-            hint="Check the intervention; there is nothing after it to evaluate.",
-        )
+    require_post_period(data[post], post)
     if not (data[post] == 0).any():
         choice = SeriesDesign(
             "descriptive",

@@ -28,6 +28,7 @@ import pandas as pd
 from research import defaults
 from research.checks import check_ci
 from research.errors import DataError
+from research.evaluation.did import require_post_period
 
 #: Default cap on the number of assignments; above it a seeded random sample is drawn.
 MAX_PLACEBOS = 5000
@@ -135,12 +136,7 @@ def _prepare(
             column=post,
             hint="Add periods before the intervention (post = 0).",
         )
-    if not (data["post"] == 1).any():
-        raise DataError(
-            "No post-intervention period",
-            column=post,
-            hint="Check the intervention date; there is nothing after it to evaluate.",
-        )
+    require_post_period(data["post"], post)
     units = pd.Index(pd.unique(data["unit"]))
     times = pd.Index(pd.unique(data["time"]))
     return data, units, times

@@ -57,7 +57,7 @@ import pandas as pd
 from pydantic import Field, ValidationError, model_validator
 
 from research.config import StrictModel
-from research.errors import Bilingual, DataError, FieldProblem, from_validation_error
+from research.errors import Bilingual, DataError, FieldProblem, from_validation_error, problems_of
 from research.evaluation.periods import Periods, frequency_word, intervention_period, parse_periods
 from research.io import read_table
 from research.study import Names
@@ -642,11 +642,7 @@ def validate_section(study: Study) -> list[DataError]:
     >>> validate_section(load_study("sample"))
     []
     """
-    try:
-        evaluation_section(study, study.section("evaluation"))
-    except DataError as error:
-        return [error]
-    return []
+    return problems_of(lambda: evaluation_section(study, study.section("evaluation")))
 
 
 def evaluation_section(study: Study, section: dict[str, Any]) -> EvaluationSection:

@@ -29,7 +29,7 @@ from research.feedback.schema import (
     codebook_file,
     load_feedback_section,
 )
-from research.io import detect_encoding, read_table, read_text, require_columns
+from research.io import decode_text, detect_encoding, read_table, read_text, require_columns
 
 if TYPE_CHECKING:
     from research.coding import Codebook
@@ -120,15 +120,13 @@ def _read_gzip_text(path: Path, encoding: str | None) -> str:
         data = gzip.decompress(path.read_bytes())
     except (OSError, EOFError) as exc:
         raise DataError(f"Cannot read the file: {exc}", file=path) from None
-    encoding = encoding or detect_encoding(data[: 1 << 20], file=path)
-    try:
-        return data.decode(encoding).removeprefix("\ufeff")
-    except (UnicodeDecodeError, LookupError) as exc:
-        raise DataError(
-            f"Cannot decode the decompressed file as {encoding}: {exc}",
-            file=path,
-            hint="Declare the encoding of the compressed text in study.yml, or leave it out to auto-detect.",
-        ) from None
+    return decode_text(
+        data,
+        encoding or detect_encoding(data[: 1 << 20], file=path),
+        file=path,
+        what="decompressed file",
+        hint="Declare the encoding of the compressed text in study.yml, or leave it out to auto-detect.",
+    )
 
 
 def read_feedback_file(study: Study, file_id: str) -> pd.DataFrame:

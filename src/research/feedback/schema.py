@@ -59,7 +59,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import Field, ValidationError, model_validator
 
 from research.config import StrictModel
-from research.errors import DataError, FieldProblem, from_validation_error
+from research.errors import DataError, FieldProblem, from_validation_error, problems_of
 
 if TYPE_CHECKING:
     from research.study import Study
@@ -450,8 +450,4 @@ def validate_section(study: Study) -> list[DataError]:
     >>> validate_section(load_study("sample"))
     []
     """
-    try:
-        parse_feedback_section(study, study.section(SECTION))
-    except DataError as error:
-        return [error]
-    return []
+    return problems_of(lambda: parse_feedback_section(study, study.section(SECTION)))

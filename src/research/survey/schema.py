@@ -38,7 +38,7 @@ import pandas as pd
 from pydantic import Field, ValidationError, model_validator
 
 from research.config import StrictModel
-from research.errors import DataError, from_validation_error
+from research.errors import DataError, from_validation_error, problems_of
 from research.study import Names, Study
 
 #: Column names :func:`load_survey` adds to the responses table; items and segments may not use them.
@@ -260,11 +260,7 @@ def validate_section(study: Study) -> list[DataError]:
     >>> validate_section(load_study("sample"))
     []
     """
-    try:
-        parse_survey_section(study, study.section("survey"))
-    except DataError as error:
-        return [error]
-    return []
+    return problems_of(lambda: parse_survey_section(study, study.section("survey")))
 
 
 def items_table(section: SurveySection) -> pd.DataFrame:
