@@ -41,7 +41,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from research.coding.transcripts import speaker_pattern_list
-from research.errors import DataError, validated
+from research.errors import DataError, problems_of, validated
 
 _EXPECTED_ROLES = {
     "transcripts": "transcripts",
@@ -89,11 +89,7 @@ def validate_section(study: Any) -> list[DataError]:
     >>> validate_section(load_study("sample"))
     []
     """
-    try:
-        coding_settings(study)
-    except DataError as error:
-        return [error]
-    return []
+    return problems_of(lambda: coding_settings(study))
 
 
 def _coding_section(study: Any, section: dict[str, Any]) -> CodingSection:
