@@ -22,15 +22,13 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable, Mapping, Sequence
-from functools import lru_cache
-from pathlib import Path
 from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
 
 from research.errors import Bilingual, NotApplicable
-from research.wording import Prose, resolve_language, say
+from research.wording import resolve_language, say
 
 T = TypeVar("T")
 
@@ -99,52 +97,6 @@ def optional_section(function: Callable[..., T], *args: Any, section: str = "", 
 def notes() -> list[dict[str, str]]:
     """The notes shown so far in this kernel, oldest first (copies)."""
     return [dict(note) for note in _NOTES]
-
-
-def sentence(table: Mapping[str, Mapping[str, str]], key: str, language: str, **values: Any) -> str:
-    """The sentence *key* of a pillar's sentence *table* in *language*, filled with *values*.
-
-    A sentence missing in *language* falls back to English; *values* are inserted with
-    :meth:`str.format`.
-
-    Examples
-    --------
-    >>> table = {"items": {"zh": "共 {n:,} 条。", "en": "{n:,} items."}}
-    >>> sentence(table, "items", "zh", n=1200), sentence(table, "items", "en", n=3)
-    ('共 1,200 条。', '3 items.')
-    """
-    entry = table[key]
-    text = entry.get(language) or entry["en"]
-    return text.format(**values) if values else text
-
-
-def prose(table: Mapping[str, Mapping[str, Any]], section: str, language: str) -> Prose:
-    """The :class:`Prose` of *section* from a pillar's table ``{section: {lang: {heading, text}}}``.
-
-    Examples
-    --------
-    >>> table = {"data": {"zh": {"heading": "数据", "text": "所用数据。"}, "en": {"heading": "Data"}}}
-    >>> prose(table, "data", "zh")
-    Prose(heading='数据', text='所用数据。', anchor='data', level=2)
-    """
-    entry = table[section]
-    words = entry.get(language) or entry["en"]
-    return Prose(words.get("heading", ""), words.get("text", ""), anchor=section.replace("_", "-"))
-
-
-@lru_cache(maxsize=16)
-def read_words(path: str | Path) -> dict[str, Any]:
-    """A pillar's sentence tables: the YAML file *path* (``sections:`` and ``sentences:``), cached.
-
-    Examples
-    --------
-    >>> from research.wording import words_file
-    >>> sorted(read_words(words_file("coding")))
-    ['sections', 'sentences']
-    """
-    import yaml
-
-    return yaml.safe_load(Path(path).read_text(encoding="utf-8"))
 
 
 # --------------------------------------------------------------------------------------------
