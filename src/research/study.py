@@ -265,12 +265,38 @@ def _check_needs(runs: list[ReportRun]) -> None:
         raise FieldProblem("runs[].needs", cycle, "runs need each other in a cycle; remove one") from None
 
 
-def _check_declared(
+def require_declared(
     study: Study, value: Any, declared: list[str], message: str, column: str, listing: str
 ) -> None:
     """Raise :class:`DataError` unless *value* is one of the ids study.yml *declared* under *column*.
 
-    The hint lists them: ``"<listing>: [ids]"``.
+    Parameters
+    ----------
+    study : Study
+        The study whose study.yml the error names.
+    value : Any
+        The id asked for.
+    declared : list of str
+        The ids study.yml declares.
+    message : str
+        The error's message.
+    column : str
+        The study.yml key the ids are declared under.
+    listing : str
+        The words before the ids in the hint (``"<listing>: [ids]"``).
+
+    Raises
+    ------
+    DataError
+        *value* is not declared.
+
+    Examples
+    --------
+    >>> study = load_study("sample")
+    >>> require_declared(study, "nope", ["a", "b"], "Unknown run", "runs", "Run ids")
+    Traceback (most recent call last):
+    ...
+    research.errors.DataError: Unknown run [file ..., column 'runs', value 'nope']. Run ids: ['a', 'b']
     """
     if value not in declared:
         raise DataError(
@@ -358,7 +384,7 @@ class Study:
                 hint="Add a touchpoints: list to study.yml (see data/raw/sample/study.yml).",
             )
         ids = [t.id for t in self.touchpoints]
-        _check_declared(self, touchpoint_id, ids, "Unknown touchpoint", "touchpoints", "Known touchpoints")
+        require_declared(self, touchpoint_id, ids, "Unknown touchpoint", "touchpoints", "Known touchpoints")
         return self.touchpoints[ids.index(touchpoint_id)]
 
     def touchpoint_label(self, touchpoint_id: str, language: str | None = None) -> str:
@@ -401,7 +427,7 @@ class Study:
     def file_spec(self, file_id: str) -> DataFile:
         """The declared data file *file_id* (see ``files:`` in study.yml)."""
         declared = sorted(self.definition.files)
-        _check_declared(self, file_id, declared, "Unknown data file id", "files", "Declared files")
+        require_declared(self, file_id, declared, "Unknown data file id", "files", "Declared files")
         return self.definition.files[file_id]
 
     def file(self, file_id: str) -> Path:

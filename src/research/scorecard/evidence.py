@@ -35,7 +35,7 @@ import pandas as pd
 
 from research.errors import DataError
 from research.privacy import redact
-from research.study import Study, _check_declared
+from research.study import Study, require_declared
 
 #: The columns a survey run gives a touchpoint (its ``scorecard`` table, renamed).
 _SURVEY_COLUMNS = (
@@ -148,7 +148,7 @@ def read_run_results(study: Study, run_ids: list[str]) -> list[RunResults]:
     known = [run.id for run in study.runs]
     found = []
     for run_id in run_ids:
-        _check_declared(study, run_id, known, "Unknown report run", "runs", "Run ids of the study")
+        require_declared(study, run_id, known, "Unknown report run", "runs", "Run ids of the study")
         path = study.reports_dir / run_id / "results.json"
         if not path.is_file():
             continue

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from research.errors import DataError
-from research.study import Study, _check_declared, load_study
+from research.study import Study, load_study, require_declared
 from research.survey.readers import read_margins, read_wave_file
 from research.survey.schema import Scale, items_table, parse_survey_section
 from research.survey.weights import RakeResult, rake
@@ -303,7 +303,7 @@ def load_survey(
     else:
         names = list(section.waves) if wave is None else [wave] if isinstance(wave, str) else list(wave)
         for name in names:
-            _check_declared(
+            require_declared(
                 study, name, list(section.waves), "Unknown survey wave", "survey.waves", "Declared waves"
             )
         plan = {name: section.waves[name].files for name in names}
