@@ -49,8 +49,8 @@ from research.coding.transcripts import Transcript, load_cases, load_transcripts
 from research.errors import DataError, NotApplicable
 from research.wording import join, resolve_language, say
 
-#: How the report names a coding that no human checked.
-AUTO_CODED = "auto-coded, not checked by a coder"
+#: How the report names a coding that no human checked (in ``results.json``, in English).
+AUTO_CODED = say("coding", "overview_auto", "en")
 AUTO_CODER = "auto"
 
 
@@ -115,28 +115,23 @@ class CodingData:
         >>> load_coding_data(load_study("sample")).source()  # doctest: +SKIP
         "The analysis uses coder A's coding (24 of 24 transcripts)."
         """
-        language = resolve_language(language)
-        if self.auto_coded and language == "zh":
-            return (
-                f"本分析为自动编码（未经编码员核对）：码本的关键词与模式应用于 "
-                f"{len(self.transcripts)} 篇文本的 {len(self.units)} 个单元。"
-                "加入编码员的编码文件（role codings）即可改为分析人工编码。"
-            )
         if self.auto_coded:
-            return (
-                f"The analysis is {AUTO_CODED}: the codebook's keywords and patterns were applied "
-                f"to {len(self.units)} {self.unit_name}s of {len(self.transcripts)} texts. "
-                "Add a coder's codings file (role codings) to analyse a human coding instead."
+            return say(
+                "coding",
+                "source_auto",
+                language,
+                units=len(self.units),
+                unit=self.unit_name,
+                texts=len(self.transcripts),
             )
         coded = self.codings.loc[self.codings["coder"] == self.reference_coder, "transcript_id"].nunique()
-        if language == "zh":
-            return (
-                f"本分析采用编码员 {self.reference_coder} 的编码"
-                f"（{len(self.transcripts)} 篇访谈稿中的 {coded} 篇）。"
-            )
-        return (
-            f"The analysis uses coder {self.reference_coder}'s coding "
-            f"({coded} of {len(self.transcripts)} transcripts)."
+        return say(
+            "coding",
+            "source_coder",
+            language,
+            coder=self.reference_coder,
+            coded=coded,
+            texts=len(self.transcripts),
         )
 
     def overview(self, language: str | None = None) -> pd.DataFrame:
@@ -145,21 +140,25 @@ class CodingData:
         Column names and the coding are in *language* (``"zh"`` or ``"en"``).
         """
         language = resolve_language(language)
-        zh = language == "zh"
-        coding = AUTO_CODED if self.auto_coded else f"coder {self.reference_coder}"
-        if zh:
-            coding = "自动编码，未经编码员核对" if self.auto_coded else f"编码员 {self.reference_coder}"
+
+        def name(key: str) -> str:
+            return say("coding", f"overview_{key}", language, unit=self.unit_name)
+
+        if self.auto_coded:
+            coding = say("coding", "overview_auto", language)
+        else:
+            coding = say("coding", "overview_coder", language, coder=self.reference_coder)
         columns = {
-            ("访谈稿", "transcripts"): len(self.transcripts),
-            ("中文", "chinese"): sum(t.language == "zh" for t in self.transcripts),
-            ("英文", "english"): sum(t.language == "en" for t in self.transcripts),
-            ("受访者单元", f"respondent units ({self.unit_name}s)"): len(self.units),
-            ("可编码的编码", "codable codes"): len(self.codebook.codable_ids),
-            ("已编码单元", "coded units"): int(self.coded["unit_id"].nunique()),
-            ("编码来源", "coding"): coding,
-            ("人工编码员", "human coders"): len(self.coders),
+            "transcripts": len(self.transcripts),
+            "chinese": sum(t.language == "zh" for t in self.transcripts),
+            "english": sum(t.language == "en" for t in self.transcripts),
+            "units": len(self.units),
+            "codable": len(self.codebook.codable_ids),
+            "coded": int(self.coded["unit_id"].nunique()),
+            "coding": coding,
+            "coders": len(self.coders),
         }
-        return pd.DataFrame({name[0] if zh else name[1]: [value] for name, value in columns.items()})
+        return pd.DataFrame({name(key): [value] for key, value in columns.items()})
 
 
 def choose_reference_coder(data: pd.DataFrame, requested: str = "") -> str | None:

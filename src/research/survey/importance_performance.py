@@ -24,15 +24,10 @@ import numpy as np
 import pandas as pd
 
 from research.errors import DataError
-from research.wording import resolve_language
+from research.wording import label, resolve_language, words
 
-#: Quadrant key -> (zh, en) label.
-QUADRANTS = {
-    "concentrate_here": ("重点改进", "Concentrate here"),
-    "keep_up_the_good_work": ("继续保持", "Keep up the good work"),
-    "low_priority": ("低优先级", "Low priority"),
-    "possible_overkill": ("过度投入", "Possible overkill"),
-}
+#: Quadrant key -> its label by language (``{"zh": ..., "en": ...}``), from ``survey.yml``.
+QUADRANTS: dict[str, dict[str, str]] = words("survey")["quadrants"]
 
 
 def quadrant_label(quadrant: str, language: str | None = None) -> str:
@@ -55,9 +50,7 @@ def quadrant_label(quadrant: str, language: str | None = None) -> str:
     >>> quadrant_label("concentrate_here", "zh")
     '重点改进'
     """
-    language = resolve_language(language)
-    zh, en = QUADRANTS[quadrant]
-    return zh if language == "zh" else en
+    return label(QUADRANTS, quadrant, language)
 
 
 def ipa(
