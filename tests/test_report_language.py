@@ -100,6 +100,10 @@ def test_chinese_sentences_with_names_units_and_ids_pass():
     assert english_sentences(page) == []
 
 
+#: Sentences whose Chinese names fewer values than the English (Chinese needs no unit type).
+CHINESE_OMITS = {"source_auto", "overview_units"}
+
+
 @pytest.mark.parametrize("pillar", PILLARS)
 def test_every_sentence_exists_in_both_languages_with_the_same_blanks(pillar):
     words = pillar_words(pillar)
@@ -110,7 +114,9 @@ def test_every_sentence_exists_in_both_languages_with_the_same_blanks(pillar):
     for key, entry in (words.get("sentences") or {}).items():
         assert set(entry) == {"zh", "en"}, key
         blanks = [{name for _, name, _, _ in Formatter().parse(entry[lang]) if name} for lang in ("zh", "en")]
-        assert blanks[0] == blanks[1], key
+        # Chinese may leave out a value English names (a unit type such as "turns"), never add one.
+        assert blanks[0] <= blanks[1], key
+        assert blanks[0] == blanks[1] or key in CHINESE_OMITS, key
     # Chinese text is Chinese: no English sentence in a zh entry.
     chinese = [e["zh"]["text"] for e in words["sections"].values()]
     chinese += [e["zh"] for e in (words.get("sentences") or {}).values()]
