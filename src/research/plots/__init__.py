@@ -67,11 +67,6 @@ def use_style() -> None:
     )
 
 
-def text(language: str, zh: str, en: str) -> str:
-    """Pick the label for the study's language (figures are labelled in it)."""
-    return zh if language == "zh" else en
-
-
 def empty_note(ax: Any, note: str, color: str | None = None) -> None:
     """Write *note* in the middle of *ax*: the axes has nothing to draw.
 
@@ -79,7 +74,7 @@ def empty_note(ax: Any, note: str, color: str | None = None) -> None:
     --------
     >>> import matplotlib.pyplot as plt
     >>> fig, ax = plt.subplots()
-    >>> empty_note(ax, text("en", "无数据", "no data"))
+    >>> empty_note(ax, "no data")
     >>> ax.texts[0].get_text()
     'no data'
     """

@@ -11,8 +11,8 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from research.plots import NEGATIVE, NEUTRAL, POSITIVE, text, use_style
-from research.wording import resolve_language
+from research.plots import NEGATIVE, NEUTRAL, POSITIVE, use_style
+from research.wording import resolve_language, say
 
 VALENCE_COLORS = {"pain_point": NEGATIVE, "delight": POSITIVE, "neutral": NEUTRAL}
 
@@ -41,14 +41,8 @@ def code_frequency_bars(data: pd.DataFrame, language: str | None = None, top: in
     ax.barh(shown["name"], shown["mentions"], color=colors)
     for y, (mentions, people) in enumerate(zip(shown["mentions"], shown["respondents"], strict=True)):
         ax.text(mentions, y, f" {people}", va="center", fontsize=8, color="#333333")
-    ax.set_xlabel(text(language, "提及次数（编码单元数）", "Mentions (coded units)"))
-    ax.set_title(
-        text(
-            language,
-            "编码频次（数字为受访者人数；红=痛点，蓝=亮点，灰=中性）",
-            "Code frequencies (labels: respondents; red pain point, blue delight, grey neutral)",
-        )
-    )
+    ax.set_xlabel(say("plots", "code_frequency_axis", language))
+    ax.set_title(say("plots", "code_frequency_title", language))
     ax.grid(axis="y", visible=False)
     return fig
 
@@ -70,16 +64,14 @@ def pain_point_ranking_bars(data: pd.DataFrame, language: str | None = None, top
     ax.barh(shown["name"], shown["score"], color=NEGATIVE)
     for y, (score, reach) in enumerate(zip(shown["score"], shown["reach"], strict=True)):
         ax.text(
-            score, y, f" {score:.2f} ({text(language, '覆盖', 'reach')} {reach:.0%})", va="center", fontsize=8
+            score,
+            y,
+            say("plots", "pain_point_bar", language, score=score, reach=reach),
+            va="center",
+            fontsize=8,
         )
-    ax.set_xlabel(
-        text(
-            language,
-            "痛点得分 = 覆盖率 × 频次 × 负面比例（每位受访者的负面提及数）",
-            "Pain-point score = reach x frequency x negativity (negative mentions per respondent)",
-        )
-    )
-    ax.set_title(text(language, "痛点排序", "Pain-point ranking"))
+    ax.set_xlabel(say("plots", "pain_point_axis", language))
+    ax.set_title(say("plots", "pain_point_title", language))
     ax.grid(axis="y", visible=False)
     ax.margins(x=0.25)
     return fig
@@ -129,13 +121,9 @@ def cooccurrence_heatmap(
     values = data.to_numpy(dtype=float, copy=True)
     np.fill_diagonal(values, 0.0)
     shown = pd.DataFrame(values, index=data.index, columns=data.columns)
-    where = (
-        text(language, "同一话轮", "same coded turn")
-        if level == "unit"
-        else text(language, "同一访谈", "same interview")
-    )
-    title = text(language, f"编码共现（{where}）", f"Code co-occurrence ({where})")
-    label = text(language, "共现次数", "Co-occurrences") if measure == "count" else "Jaccard (0-1)"
+    where = say("plots", "cooccurrence_unit" if level == "unit" else "cooccurrence_interview", language)
+    title = say("plots", "cooccurrence_title", language, where=where)
+    label = say("plots", "cooccurrence_count", language) if measure == "count" else "Jaccard (0-1)"
     return _heatmap(shown, title, label, "g" if measure == "count" else ".2f")
 
 
@@ -149,5 +137,5 @@ def code_stage_heatmap(data: pd.DataFrame, language: str | None = None) -> Figur
     'Mentions by code and journey stage'
     """
     language = resolve_language(language)
-    title = text(language, "各旅程阶段的编码提及", "Mentions by code and journey stage")
-    return _heatmap(data, title, text(language, "提及次数（编码单元）", "Mentions (coded units)"), "g")
+    title = say("plots", "code_stage_title", language)
+    return _heatmap(data, title, say("plots", "code_stage_colorbar", language), "g")

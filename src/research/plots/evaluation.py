@@ -7,8 +7,8 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from research.plots import NEGATIVE, NEUTRAL, PALETTE, POSITIVE, empty_note, text, use_style
-from research.wording import resolve_language
+from research.plots import NEGATIVE, NEUTRAL, PALETTE, POSITIVE, empty_note, use_style
+from research.wording import resolve_language, say
 
 _VERDICT_COLOURS = {"improved": POSITIVE, "worsened": NEGATIVE}
 
@@ -58,7 +58,7 @@ def effect_forest(data: pd.DataFrame, language: str | None = None) -> Figure:
             ]
             ax.errorbar([estimate], [0], xerr=xerr, fmt="o", color=colour, capsize=4)
         else:
-            empty_note(ax, text(language, "无估计值", "no estimate"), NEUTRAL)
+            empty_note(ax, say("plots", "no_estimate", language), NEUTRAL)
         ax.axvline(0, color=NEUTRAL, lw=1)
         finite = [abs(v) for v in (estimate, low, high) if np.isfinite(v)]
         if np.isfinite(threshold) and threshold > 0:
@@ -81,15 +81,11 @@ def effect_forest(data: pd.DataFrame, language: str | None = None) -> Figure:
         ax.set_ylim(-1, 1)
         unit = row.get("unit", "")
         unit = "" if unit is None or (isinstance(unit, float) and np.isnan(unit)) else str(unit)
-        ax.set_xlabel(text(language, "效应", "Effect") + (f" ({unit})" if unit else ""), fontsize=9)
+        ax.set_xlabel(say("plots", "effect", language) + (f" ({unit})" if unit else ""), fontsize=9)
         ax.grid(axis="y", visible=False)
     axes[0, 0].set_title(
-        text(language, "各指标改进效应及95%置信区间", "Effect per KPI with 95% CI")
-        + (
-            text(language, "（虚线=实际意义阈值）", " (dashed = practical threshold)")
-            if drawn_threshold
-            else ""
-        )
+        say("plots", "forest_title", language)
+        + (say("plots", "forest_threshold", language) if drawn_threshold else "")
     )
     fig.tight_layout()
     return fig
@@ -146,20 +142,10 @@ def event_study_plot(
         )
     ax.axhline(0, color=NEUTRAL, lw=1)
     ax.axvline(-0.5, color=NEGATIVE, lw=1, ls="--")
-    step = bin_label or text(language, "期", "periods")
-    ax.set_xlabel(
-        text(
-            language,
-            f"相对干预的时间（单位：{step}，-1 为参照期）",
-            f"Time relative to the intervention ({step}; -1 = reference)",
-        )
-    )
-    ax.set_ylabel(
-        text(language, f"{label}：干预组减对照组（{unit}）", f"{label}: treated minus comparison ({unit})")
-    )
-    ax.set_title(
-        text(language, "事件研究：干预前的系数检验平行趋势", "Event study: leads test parallel pre-trends")
-    )
+    step = bin_label or say("plots", "event_periods", language)
+    ax.set_xlabel(say("plots", "event_time_axis", language, step=step))
+    ax.set_ylabel(say("plots", "event_difference_axis", language, label=label, unit=unit))
+    ax.set_title(say("plots", "event_title", language))
     fig.tight_layout()
     return fig
 
@@ -213,10 +199,12 @@ def its_plot(
     fig, ax = plt.subplots()
     x = data[time]
     post = (data["post"] == 1).to_numpy()
-    ax.plot(x, data["observed"], color=NEUTRAL, lw=1, marker=".", label=text(language, "观测值", "Observed"))
+    ax.plot(
+        x, data["observed"], color=NEUTRAL, lw=1, marker=".", label=say("plots", "its_observed", language)
+    )
     for mask, colour, name in (
-        (~post, PALETTE[0], text(language, "拟合（干预前）", "Fitted (before)")),
-        (post, PALETTE[2], text(language, "拟合（干预后）", "Fitted (after)")),
+        (~post, PALETTE[0], say("plots", "its_fitted_before", language)),
+        (post, PALETTE[2], say("plots", "its_fitted_after", language)),
     ):
         if mask.any():
             ax.plot(x[mask], data["fitted"][mask], color=colour, lw=2, label=name)
@@ -227,7 +215,7 @@ def its_plot(
             color=PALETTE[1],
             lw=2,
             ls="--",
-            label=text(language, "反事实（无干预）", "Counterfactual (no intervention)"),
+            label=say("plots", "its_counterfactual", language),
         )
         ax.fill_between(x[post], data["cf_low"][post], data["cf_high"][post], color=PALETTE[1], alpha=0.2)
         ax.axvline(x[post].iloc[0], color=NEGATIVE, lw=1, ls=":")
@@ -235,11 +223,11 @@ def its_plot(
         step = max(1, int(np.ceil(len(x) / 8)))
         ticks = x.iloc[::step]
         ax.set_xticks(ticks.to_numpy(), data["label"].iloc[::step].astype(str).tolist())
-    what = text(language, "（干预组减对照组）", " (treated minus comparison)") if comparative else ""
+    what = say("plots", "its_difference", language) if comparative else ""
     ax.set_ylabel(f"{label}{what}" + (f" ({unit})" if unit else ""))
     word = frequency_word(frequency or "period", language)
     ax.set_xlabel(word[0].upper() + word[1:] if language != "zh" else word)
-    ax.set_title(text(language, f"中断时间序列：{label}", f"Interrupted time series: {label}"))
+    ax.set_title(say("plots", "its_title", language, label=label))
     ax.legend(fontsize=8, loc="best")
     fig.autofmt_xdate()
     fig.tight_layout()

@@ -10,8 +10,8 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from research.plots import NEGATIVE, NEUTRAL, PALETTE, POSITIVE, text, use_style
-from research.wording import resolve_language
+from research.plots import NEGATIVE, NEUTRAL, PALETTE, POSITIVE, use_style
+from research.wording import resolve_language, say
 
 #: The row of items no code covers, in every share table.
 UNCODED = "uncoded"
@@ -51,12 +51,8 @@ def code_share_chart(data: pd.DataFrame, language: str | None = None, *, top: in
     return _finish_bars(
         fig,
         ax,
-        text(language, "提及该编码的条目占比（95% 置信区间）", "Share of items (95% CI)"),
-        text(
-            language,
-            "各编码的反馈占比（灰色：未被任何编码覆盖）",
-            "Feedback share per code (grey: no code covers the item)",
-        ),
+        say("plots", "share_axis", language),
+        say("plots", "share_title", language),
     )
 
 
@@ -115,15 +111,12 @@ def trend_chart(
             color=NEGATIVE,
             lw=1,
             ls="--",
-            label=text(language, "近期窗口开始", "recent window starts"),
+            label=say("plots", "trend_recent", language),
         )
-    units = {"W": ("周", "week"), "M": ("月", "month"), "week": ("周", "week"), "month": ("月", "month")}
-    unit = units.get(period_name, ("期", "period"))
-    ax.set_ylabel(text(language, f"每{unit[0]}条目占比", f"Share of items per {unit[1]}"))
-    ax.set_xlabel(text(language, "时间", "Period"))
-    ax.set_title(
-        text(language, "新出现的问题：占比走势（95% 置信带）", "Emerging issues: share over time (95% band)")
-    )
+    unit = {"W": "week", "M": "month", "week": "week", "month": "month"}.get(period_name, "period")
+    ax.set_ylabel(say("plots", f"trend_share_{unit}", language))
+    ax.set_xlabel(say("plots", "trend_time", language))
+    ax.set_title(say("plots", "trend_title", language))
     ax.legend(loc="upper left", fontsize=8)
     fig.autofmt_xdate()
     fig.tight_layout()
@@ -165,16 +158,8 @@ def lift_chart(data: pd.DataFrame, language: str | None = None, *, top: int = 12
     return _finish_bars(
         fig,
         ax,
-        text(
-            language,
-            "贬损者占比 − 推荐者占比（95% 置信区间）",
-            "Share among detractors − share among promoters (95% CI)",
-        ),
-        text(
-            language,
-            "贬损者更常提到什么（红：贬损者更多）",
-            "What detractors mention more (red: more among detractors)",
-        ),
+        say("plots", "lift_axis", language),
+        say("plots", "lift_title", language),
     )
 
 

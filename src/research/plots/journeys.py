@@ -19,8 +19,8 @@ from matplotlib.patches import PathPatch, Rectangle
 from matplotlib.path import Path as MplPath
 from matplotlib.ticker import PercentFormatter
 
-from research.plots import NEUTRAL, PALETTE, empty_note, text, use_style
-from research.wording import resolve_language
+from research.plots import NEUTRAL, PALETTE, empty_note, use_style
+from research.wording import resolve_language, say
 
 #: Node label the flows primitive gives to touchpoints beyond the top k of a step.
 OTHER = "other"
@@ -31,17 +31,21 @@ def _empty(language: str, title: str) -> Figure:
     fig, ax = plt.subplots(figsize=(6, 2))
     ax.set_axis_off()
     ax.set_title(title)
-    empty_note(ax, text(language, "没有可绘制的数据。", "No data to draw."))
+    empty_note(ax, say("plots", "no_data", language))
     return fig
 
 
 def _begin(
-    data: pd.DataFrame | None, language: str | None, zh: str, en: str, title: str | None = None
+    data: pd.DataFrame | None, language: str | None, key: str, title: str | None = None, **values: Any
 ) -> tuple[str, str, Figure | None]:
-    """The report's style; the language and title resolved; a figure saying so when *data* is empty."""
+    """The report's style; the language and title resolved; a figure saying so when *data* is empty.
+
+    The default title is the figures' sentence *key* (:mod:`research.wording`, ``plots``), filled
+    with *values*.
+    """
     use_style()
     language = resolve_language(language)
-    title = title or text(language, zh, en)
+    title = title or say("plots", key, language, **values)
     empty = _empty(language, title) if data is None or data.empty else None
     return language, title, empty
 
@@ -82,9 +86,7 @@ def sankey(data: pd.DataFrame, language: str | None = None, title: str | None = 
     >>> sankey(table, "en").axes[0].get_xlabel()
     'Steps from the anchor'
     """
-    language, title, empty = _begin(
-        data, language, "锚定触点后的流向", "Flows from the anchor touchpoint", title
-    )
+    language, title, empty = _begin(data, language, "sankey_title", title)
     if empty is not None:
         return empty
     table = data.copy()
@@ -156,7 +158,7 @@ def sankey(data: pd.DataFrame, language: str | None = None, title: str | None = 
     ax.set_yticks([])
     ax.grid(False)
     ax.spines["left"].set_visible(False)
-    ax.set_xlabel(text(language, "距锚定触点的步数", "Steps from the anchor"))
+    ax.set_xlabel(say("plots", "sankey_axis", language))
     ax.set_title(title)
     fig.tight_layout()
     return fig
@@ -186,9 +188,7 @@ def funnel_chart(data: pd.DataFrame, language: str | None = None) -> Figure:
     >>> funnel_chart(table, "en").axes[0].get_ylabel()
     'Share of journeys reaching the step (95% CI)'
     """
-    language, title, empty = _begin(
-        data, language, "漏斗：各步到达比例与流失", "Funnel: share reaching each step and drop-off"
-    )
+    language, title, empty = _begin(data, language, "funnel_title")
     if empty is not None:
         return empty
     table = data.sort_values(["segment", "step"])
@@ -233,19 +233,11 @@ def funnel_chart(data: pd.DataFrame, language: str | None = None) -> Figure:
     ax.set_xticks(np.arange(len(steps)), labels)
     ax.set_ylim(0, 1.05)
     ax.yaxis.set_major_formatter(PercentFormatter(1.0))
-    ax.set_ylabel(
-        text(language, "到达该步的旅程占比（95% 置信区间）", "Share of journeys reaching the step (95% CI)")
-    )
-    ax.set_xlabel(
-        text(
-            language,
-            "漏斗步骤（柱内：该步流失的旅程）",
-            "Funnel step (in the bar: journeys lost at the step)",
-        )
-    )
+    ax.set_ylabel(say("plots", "funnel_share_axis", language))
+    ax.set_xlabel(say("plots", "funnel_step_axis", language))
     ax.set_title(title)
     if len(segments) > 1:
-        ax.legend(title=text(language, "分组", "Segment"), fontsize=8)
+        ax.legend(title=say("plots", "funnel_segment", language), fontsize=8)
     ax.grid(axis="x", visible=False)
     fig.tight_layout()
     return fig
@@ -294,12 +286,7 @@ def dfg_chart(data: pd.DataFrame, language: str | None = None, top: int = 15) ->
     """
     import networkx as nx
 
-    language, title, empty = _begin(
-        data,
-        language,
-        f"直接后继图（前 {top} 条转移；标注：间隔时间中位数）",
-        f"Directly-follows graph (top {top} transitions; label: median time between)",
-    )
+    language, title, empty = _begin(data, language, "dfg_title", top=top)
     if empty is not None:
         return empty
     edges = data.sort_values(["n", "source", "target"], ascending=[False, True, True]).head(top)
@@ -353,7 +340,7 @@ def dfg_chart(data: pd.DataFrame, language: str | None = None, top: int = 15) ->
         bbox={"alpha": 0.6, "color": "white"},
     )
     ax.set_title(title)
-    ax.set_xlabel(text(language, "边宽：转移次数", "Edge width: number of transitions"))
+    ax.set_xlabel(say("plots", "dfg_axis", language))
     ax.set_xticks([])
     ax.set_yticks([])
     ax.grid(False)
@@ -387,9 +374,7 @@ def top_paths_chart(data: pd.DataFrame, language: str | None = None, top: int = 
     >>> top_paths_chart(table, "en").axes[0].get_xlabel()
     'Share of journeys'
     """
-    language, title, empty = _begin(
-        data, language, f"最常见的 {top} 条路径（右侧：转化率）", f"Top {top} paths (right: conversion)"
-    )
+    language, title, empty = _begin(data, language, "paths_title", top=top)
     if empty is not None:
         return empty
     rows = data.sort_values("n", ascending=False, kind="stable").head(top).iloc[::-1]
@@ -400,13 +385,13 @@ def top_paths_chart(data: pd.DataFrame, language: str | None = None, top: int = 
     paths = [p if len(p) <= 60 else p[:57] + "..." for p in rows["path"].astype(str)]
     ax.set_yticks(y, paths, fontsize=8)
     conversion = rows["conversion"].to_numpy(dtype=float) if "conversion" in rows else [np.nan] * len(rows)
-    label = text(language, "转化", "conv.")
+    label = say("plots", "paths_conversion", language)
     for yi, share, conv in zip(y, shares, conversion, strict=True):
         note = f"{share:.1%}" + (f"  {label} {conv:.0%}" if np.isfinite(conv) else "")
         ax.text(float(share), float(yi), " " + note, va="center", fontsize=8)
     ax.set_xlim(0, max(shares.max(), 1e-9) * 1.35)
     ax.xaxis.set_major_formatter(PercentFormatter(1.0))
-    ax.set_xlabel(text(language, "旅程占比", "Share of journeys"))
+    ax.set_xlabel(say("plots", "paths_axis", language))
     ax.set_title(title)
     ax.grid(axis="y", visible=False)
     fig.tight_layout()

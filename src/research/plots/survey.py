@@ -10,9 +10,9 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from research.plots import NEGATIVE, NEUTRAL, PALETTE, POSITIVE, text, use_style
+from research.plots import NEGATIVE, NEUTRAL, PALETTE, POSITIVE, use_style
 from research.survey.importance_performance import QUADRANTS, quadrant_label
-from research.wording import resolve_language
+from research.wording import resolve_language, say
 
 #: Colour of each IPA quadrant (colour-blind safe: Okabe & Ito).
 _QUADRANT_COLOURS = {
@@ -107,8 +107,8 @@ def means_with_ci(
     return _finish_rows(
         fig,
         ax,
-        text(language, f"平均得分（{low}-{high}，95% 置信区间）", f"Mean score ({low}-{high}, 95% CI)"),
-        title or text(language, "各项平均得分（虚线=总体平均）", "Mean score per row (dashed = average)"),
+        say("plots", "means_axis", language, low=low, high=high),
+        title or say("plots", "means_title", language),
     )
 
 
@@ -152,13 +152,12 @@ def driver_importance(
     )
     ax.barh(y, weights, color=PALETTE[0], xerr=error, ecolor="#333333", capsize=3)
     ax.set_yticks(y, _names(rows["driver"], labels))
-    suffix = text(language, "，95% 自助法置信区间", ", 95% bootstrap CI") if has_ci else ""
+    suffix = say("plots", "drivers_ci", language) if has_ci else ""
     return _finish_rows(
         fig,
         ax,
-        text(language, f"相对权重（占 R² 的百分比{suffix}）", f"Relative weight (% of R²{suffix})"),
-        title
-        or text(language, "关键驱动因素（Johnson 相对权重）", "Key drivers (Johnson's relative weights)"),
+        say("plots", "drivers_axis", language, suffix=suffix),
+        title or say("plots", "drivers_title", language),
     )
 
 
@@ -241,16 +240,8 @@ def ipa_chart(
             fontsize=10,
             color=_QUADRANT_COLOURS[key],
         )
-    ax.set_xlabel(performance_label or text(language, "表现：平均得分", "Performance: mean score"))
-    ax.set_ylabel(
-        importance_label
-        or text(language, "重要性：相对权重（占 R² 的百分比）", "Importance: relative weight (% of R²)")
-    )
-    ax.set_title(
-        title
-        or text(
-            language, "重要性-表现分析（虚线=平均值）", "Importance-performance analysis (dashed = average)"
-        )
-    )
+    ax.set_xlabel(performance_label or say("plots", "ipa_performance", language))
+    ax.set_ylabel(importance_label or say("plots", "ipa_importance", language))
+    ax.set_title(title or say("plots", "ipa_title", language))
     fig.tight_layout()
     return fig

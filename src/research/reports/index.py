@@ -87,7 +87,6 @@ def _run_row(run_id: str, entry: dict[str, Any]) -> str:
     )
 
 
-#: Heading of the findings box and the words of its links, per language.
 def section_link(study: str, run_id: str, section: str | None) -> str:
     """The index's link to a section of a report: ``<study>/<run>.html#<section anchor>``.
 

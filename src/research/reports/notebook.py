@@ -60,7 +60,6 @@ def _warning_for_readers(
         sys.stderr.write(f"{category.__name__}: {message}\n")
 
 
-#: Words of the provenance table, by report language.
 def report_display(precision: int = 3) -> None:
     """Display settings for report notebooks: whole sentences, readable tables, plain warnings.
 

@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from research.errors import Bilingual, NotApplicable
-from research.wording import resolve_language, say
+from research.wording import label, resolve_language, say, words
 
 T = TypeVar("T")
 
@@ -169,47 +169,6 @@ _SHARE_NAME = re.compile(
 _P_NAME = re.compile(r"(^|_)p(_value|_adjusted|_adj)?$|^p_")
 _INTERVAL = ("ci_low", "ci_high", "se")
 
-#: Chinese headers of the tidy columns the package's tables share.
-COLUMN_LABELS_ZH = {
-    "estimate": "估计值",
-    "se": "标准误",
-    "ci_low": "95%置信区间下限",
-    "ci_high": "95%置信区间上限",
-    "p_value": "p 值",
-    "p_adjusted": "校正后 p 值",
-    "n": "样本量",
-    "share": "占比",
-    "reach": "覆盖率",
-    "mentions": "提及次数",
-    "respondents": "受访者数",
-    "frequency": "频次",
-    "count": "数量",
-    "label": "名称",
-    "name": "名称",
-    "touchpoint": "触点",
-    "segment": "分群",
-    "code": "编码",
-    "stage": "阶段",
-    "source": "来源",
-    "persons": "人数",
-    "rank": "排名",
-    "mean": "均值",
-    "difference": "差值",
-    "verdict_label": "结论",
-    "sentence": "解读",
-    "reading": "解读",
-    "item": "项目",
-    "value": "值",
-    "note": "说明",
-    "accuracy": "准确率",
-    "cohen_kappa": "Cohen kappa",
-    "lexicon": "方法",
-    "compared_with": "对照",
-    "precision": "精确率",
-    "recall": "召回率",
-    "f1": "F1",
-}
-
 
 def _is_share(column: Any, values: pd.Series) -> bool:
     if not pd.api.types.is_float_dtype(values) or not _SHARE_NAME.search(str(column)):
@@ -272,7 +231,8 @@ def show_table(
         Column -> unit, shown in the header (``wait_seconds (s)``).
     columns : mapping, optional
         Column -> header text. Without it, common tidy columns get Chinese headers in a zh
-        report (:data:`COLUMN_LABELS_ZH`); others keep their names.
+        report (the ``columns`` table of ``research/wording/reports.yml``); others keep their
+        names.
     language : {"zh", "en"}, optional
         Default: the report's language (:func:`research.wording.use_language`).
     precision : int
@@ -323,11 +283,8 @@ def show_table(
     for column in frame.columns:
         text = (columns or {}).get(column)
         if text is None:
-            text = (
-                COLUMN_LABELS_ZH.get(column, str(column))
-                if language == "zh" and not isinstance(column, tuple)
-                else str(column)
-            )
+            zh = language == "zh" and not isinstance(column, tuple)
+            text = str(label(words("reports")["columns"], column, language) if zh else column)
         if units and column in units:
             text = f"{text} ({units[column]})"
         headers[column] = text

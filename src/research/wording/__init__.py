@@ -25,8 +25,19 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-#: The pillars that have a sentence file here (``reports``: the report frame all pillars share).
-PILLARS = ("inventory", "coding", "feedback", "survey", "evaluation", "journeys", "scorecard", "reports")
+#: The pillars that have a sentence file here (``reports``: the report frame all pillars share;
+#: ``plots``: the figures' axis labels, titles and legends).
+PILLARS = (
+    "inventory",
+    "coding",
+    "feedback",
+    "survey",
+    "evaluation",
+    "journeys",
+    "scorecard",
+    "reports",
+    "plots",
+)
 
 #: HTML class of the package's own prose (headings and explanations) in a report's outputs.
 PROSE_CLASS = "research-prose"
