@@ -34,7 +34,7 @@ from research.errors import DataError
 from research.evaluation.proportions import proportion_difference
 from research.io import require_columns
 from research.weighting import effective_n
-from research.wording import resolve_language
+from research.wording import resolve_language, say
 
 #: Below this many discordant pairs McNemar's test uses the exact binomial distribution.
 MCNEMAR_EXACT_BELOW = 25
@@ -732,6 +732,11 @@ def _id_list(ids: object, name: str) -> list[str]:
     return series.tolist()
 
 
+def _reasons(key: str, **values: object) -> tuple[str, str]:
+    """The sentence *key* in English and in Chinese (a design choice keeps both)."""
+    return say("evaluation", key, "en", **values), say("evaluation", key, "zh", **values)
+
+
 def choose_design(ids_before: object = None, ids_after: object = None) -> DesignChoice:
     """Decide from the respondent ids whether the waves form a panel, independent samples, or both.
 
@@ -759,8 +764,7 @@ def choose_design(ids_before: object = None, ids_after: object = None) -> Design
             0,
             0,
             [],
-            "No respondent ids: the waves can only be compared as independent samples.",
-            "没有受访者编号：两轮只能作为独立样本比较。",
+            *_reasons("waves_no_ids"),
         )
     before, after = _id_list(ids_before, "before"), _id_list(ids_after, "after")
     after_set = set(after)
@@ -774,8 +778,7 @@ def choose_design(ids_before: object = None, ids_after: object = None) -> Design
             fresh_b,
             fresh_a,
             [],
-            "No respondent answered both waves: independent samples (Welch t, Mann-Whitney).",
-            "没有受访者同时参加两轮：按独立样本比较（Welch t 检验、Mann-Whitney 检验）。",
+            *_reasons("waves_no_panel"),
         )
     if fresh_b == 0 and fresh_a == 0:
         return DesignChoice(
@@ -784,8 +787,7 @@ def choose_design(ids_before: object = None, ids_after: object = None) -> Design
             0,
             0,
             panel,
-            f"All {n_panel} respondents answered both waves: panel (paired t, Wilcoxon, McNemar).",
-            f"全部 {n_panel} 名受访者都参加了两轮：按配对样本比较（配对 t 检验、Wilcoxon、McNemar）。",
+            *_reasons("waves_all_panel", n_panel=n_panel),
         )
     return DesignChoice(
         "mixed",
@@ -793,11 +795,7 @@ def choose_design(ids_before: object = None, ids_after: object = None) -> Design
         fresh_b,
         fresh_a,
         panel,
-        f"{n_panel} respondents answered both waves (panel), {fresh_b} only before and {fresh_a} only "
-        "after: the panel is analysed with paired tests and the fresh respondents as independent "
-        "samples, separately; the two are never pooled.",
-        f"{n_panel} 名受访者参加了两轮（追踪样本），{fresh_b} 名只参加了前测、{fresh_a} 名只参加了后测："
-        "追踪样本用配对检验、新受访者按独立样本分别分析，两者不合并。",
+        *_reasons("waves_mixed", n_panel=n_panel, fresh_before=fresh_b, fresh_after=fresh_a),
     )
 
 

@@ -11,8 +11,9 @@ with the statistics of :mod:`research.evaluation.did`, :mod:`research.evaluation
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -30,7 +31,7 @@ from research.evaluation.did import (
 )
 from research.evaluation.its import MIN_PERIODS_PER_SIDE, ItsFit, interrupted_time_series
 from research.evaluation.schema import KpiSeries
-from research.wording import resolve_language
+from research.wording import resolve_language, say
 
 
 @dataclass
@@ -79,41 +80,32 @@ def _count_periods(
     return int(part.loc[part[post] == 0, time].nunique()), int(part.loc[part[post] == 1, time].nunique())
 
 
-_ITS_WHAT = {
-    "comparative": (
-        "Comparative interrupted time series on the treated minus the comparison series",
-        "对干预组减对照组的差值序列做比较中断时间序列分析",
-    ),
-    "treated": (
-        "Interrupted time series on the mean series of the treated units",
-        "对干预组的均值序列做中断时间序列分析",
-    ),
-    "single": (
-        "Interrupted time series: level and slope of the series before and after",
-        "中断时间序列：比较干预前后序列的水平与斜率",
-    ),
-}
+def _reasons(key: str, parts: Mapping[str, str] | None = None, **values: Any) -> tuple[str, str]:
+    """The sentence *key* in English and in Chinese; *parts* fills blanks with sentences first, in order."""
+
+    def one(language: str) -> str:
+        filled = dict(values)
+        for blank, part in (parts or {}).items():
+            filled[blank] = say("evaluation", part, language, **filled)
+        return say("evaluation", key, language, **filled)
+
+    return one("en"), one("zh")
 
 
 def _its_or_descriptive(
-    pre: int, post_n: int, series: str, shape: str, because: tuple[str, str]
+    pre: int, post_n: int, series: str, shape: str, because: Mapping[str, str], **values: Any
 ) -> SeriesDesign:
+    """ITS of *series* (or description when too short), *because* the sentence parts that say why."""
     if min(pre, post_n) >= MIN_PERIODS_PER_SIDE:
-        what_en, what_zh = _ITS_WHAT[series]
         return SeriesDesign(
             "its",
-            f"{because[0]} {what_en} (Newey-West standard errors).",
-            f"{because[1]}{what_zh}（Newey-West 标准误）。",
+            *_reasons("reason_its", {**because, "what": f"reason_its_{series}"}, **values),
             method="comparative_hac" if series == "comparative" else "hac",
             shape=shape,
         )
     return SeriesDesign(
         "descriptive",
-        f"{because[0]} {pre} period(s) before and {post_n} after the intervention are too few for a time "
-        f"series (at least {MIN_PERIODS_PER_SIDE} on each side): the estimate is shown without an interval.",
-        f"{because[1]}干预前 {pre} 期、干预后 {post_n} 期，"
-        f"不足以做时间序列分析（每侧至少 {MIN_PERIODS_PER_SIDE} 期）："
-        "只给出点估计，不给区间。",
+        *_reasons("reason_too_short", because, pre=pre, post=post_n, minimum=MIN_PERIODS_PER_SIDE, **values),
         shape=shape,
     )
 
@@ -142,61 +134,41 @@ def _panel_design(
             post_n,
             "treated",
             "panel",
-            (
-                "No untreated comparison units are observed before and after.",
-                "没有在干预前后都有数据的未干预对照单位。",
-            ),
+            {"because": "reason_no_comparison"},
         )
-    counts_en = f"{n_treated} treated and {both} untreated comparison unit(s) are observed before and after"
-    counts_zh = f"有 {n_treated} 个干预单位和 {both} 个未干预对照单位在干预前后都有数据"
+    counts = {"n_treated": n_treated, "n_untreated": both}
     if n_treated <= FEW_TREATED_CLUSTERS:
         if both >= MIN_PLACEBO_UNITS:
             smallest = 1 / math.comb(n_treated + both, n_treated)
             return SeriesDesign(
                 "did",
-                f"{counts_en}: difference-in-differences (unit and period fixed effects). "
-                "With so few treated "
-                "units no cluster-robust or bootstrap interval can know the spread, so the p-value and "
-                "interval come from randomisation inference over units (placebo-in-space: every untreated "
-                f"unit in turn as if treated; the smallest attainable p-value is {smallest:.3f}).",
-                f"{counts_zh}：双重差分（单位与时期固定效应）。干预单位太少，聚类稳健或自助法区间都不可靠，"
-                "p 值与区间来自对单位的随机化推断"
-                "（空间安慰剂：依次把每个未干预单位当作干预单位；可达到的最小 p 值为 "
-                f"{smallest:.3f}）。",
+                *_reasons("reason_placebo", {"counts": "reason_counts"}, smallest=smallest, **counts),
                 method="placebo_in_space",
                 shape="panel",
             )
-        because = (
-            f"{counts_en}; with {n_treated} treated unit(s) cluster-robust inference is not valid, and "
-            f"{both} untreated unit(s) are too few for randomisation inference "
-            f"(at least {MIN_PLACEBO_UNITS}).",
-            f"{counts_zh}；只有 {n_treated} 个干预单位，聚类稳健推断无效，"
-            f"而 {both} 个未干预单位又不足以做随机化推断"
-            f"（至少需要 {MIN_PLACEBO_UNITS} 个）。",
+        because = {"counts": "reason_counts", "because": "reason_too_few_placebo"}
+        return _its_or_descriptive(
+            pre, post_n, "comparative", "panel", because, minimum_placebo=MIN_PLACEBO_UNITS, **counts
         )
-        return _its_or_descriptive(pre, post_n, "comparative", "panel", because)
     if both <= FEW_TREATED_CLUSTERS or n_treated + both < MIN_CLUSTERS:
-        because = (
-            f"{counts_en}: too few clusters for cluster-robust inference (at least {MIN_CLUSTERS}, and more "
-            f"than {FEW_TREATED_CLUSTERS} on each side).",
-            f"{counts_zh}：聚类太少，无法做聚类稳健推断"
-            f"（至少 {MIN_CLUSTERS} 个，且每组多于 {FEW_TREATED_CLUSTERS} 个）。",
+        because = {"counts": "reason_counts", "because": "reason_few_clusters"}
+        return _its_or_descriptive(
+            pre,
+            post_n,
+            "comparative",
+            "panel",
+            because,
+            minimum_clusters=MIN_CLUSTERS,
+            few_treated=FEW_TREATED_CLUSTERS,
+            **counts,
         )
-        return _its_or_descriptive(pre, post_n, "comparative", "panel", because)
-    clusters = n_treated + both
-    inference = (
-        f"wild cluster bootstrap over the {clusters} units"
-        if clusters < FEW_CLUSTERS
-        else f"cluster-robust standard errors over the {clusters} units"
-    )
     return SeriesDesign(
         "did",
-        f"{counts_en}: difference-in-differences removes common trends and seasons; {inference}.",
-        f"{counts_zh}：双重差分法可以剔除共同趋势和季节性；"
-        + (
-            f"对 {clusters} 个单位做野聚类自助法。"
-            if clusters < FEW_CLUSTERS
-            else f"按 {clusters} 个单位聚类的稳健标准误。"
+        *_reasons(
+            "reason_did_wild" if n_treated + both < FEW_CLUSTERS else "reason_did_cluster",
+            {"counts": "reason_counts"},
+            clusters=n_treated + both,
+            **counts,
         ),
         method="cluster",
         shape="panel",
@@ -215,15 +187,7 @@ def _rollout_design(data: pd.DataFrame, unit: str, start: str) -> SeriesDesign:
     never = int(starts.isna().sum())
     return SeriesDesign(
         "rollout",
-        f"{n_treated} units got the improvement in {n_waves} waves and {never} not within the series: a "
-        "roll-out in waves. Two-way fixed effects would compare later waves with units already treated and "
-        "weight the waves unevenly, so each wave is compared period by period with the units not yet "
-        "treated (Callaway & Sant'Anna group-time effects), then averaged over waves and by time since "
-        "the start; standard errors from the influence functions, clustered by unit.",
-        f"{n_treated} 个单位分 {n_waves} 批获得改进，{never} 个单位在序列期内尚未获得：这是分批上线。"
-        "双向固定效应会把后一批与已获得改进的单位比较，并且对各批的加权不均，"
-        "因此逐批、逐期地与尚未获得改进的单位比较（Callaway–Sant'Anna 组别-时期效应），"
-        "再按批次汇总并按上线后的时间展开；标准误来自影响函数，按单位聚类。",
+        *_reasons("reason_rollout", n_treated=n_treated, n_waves=n_waves, never=never),
         method="group_time",
         shape="panel",
     )
@@ -233,21 +197,17 @@ def _cross_section_design(data: pd.DataFrame, treated: str, post: str, time: str
     cells = data.groupby([treated, post]).size()
     if all((t, q) in cells.index for t in (0, 1) for q in (0, 1)):
         n_periods = data[time].nunique() if time else 2
-        what = "2x2" if n_periods == 2 else f"{n_periods}-period"
         return SeriesDesign(
             "did",
-            f"Individual records in {n_periods} periods, exposed and unexposed both before and after: {what} "
-            "difference-in-differences by OLS with heteroskedasticity-robust (HC1) standard errors.",
-            f"{n_periods} 个时期的个体记录，受影响组与未受影响组在干预前后都有：用 OLS 做双重差分，"
-            "异方差稳健（HC1）标准误。",
+            *_reasons(
+                "reason_records_2x2" if n_periods == 2 else "reason_records_periods", n_periods=n_periods
+            ),
             method="robust",
             shape="cross_sections",
         )
     return SeriesDesign(
         "descriptive",
-        "The records do not hold exposed and unexposed groups both before and after the intervention: "
-        "no difference-in-differences is possible, only description.",
-        "记录中没有在干预前后都出现的受影响组和未受影响组：无法做双重差分，只能描述。",
+        *_reasons("reason_records_unbalanced"),
         shape="cross_sections",
     )
 
@@ -296,8 +256,7 @@ def choose_series_design(
     if not (data[post] == 0).any():
         choice = SeriesDesign(
             "descriptive",
-            "No pre-intervention periods: only post-period description, no causal claim.",
-            "没有干预前数据：只能描述干预后的情况，不能作因果结论。",
+            *_reasons("reason_no_pre_period"),
             shape=shape,
         )
     elif unit and start and _rollout_possible(data, unit, start):
@@ -313,15 +272,14 @@ def choose_series_design(
             post_n,
             "single",
             shape,
-            ("One series without comparison units.", "只有一条序列，没有对照单位。"),
+            {"because": "reason_one_series"},
         )
     if requested in ("auto", choice.design):
         return choice
     if requested == "descriptive":
         return SeriesDesign(
             "descriptive",
-            "Description requested: no causal estimate.",
-            "按要求只作描述，不作因果估计。",
+            *_reasons("reason_description_requested"),
             shape=shape,
         )
     if requested == "its" and choice.design == "did" and unit and treated:
@@ -329,10 +287,7 @@ def choose_series_design(
         if min(pre, post_n) >= MIN_PERIODS_PER_SIDE:
             return SeriesDesign(
                 "its",
-                "Interrupted time series requested (comparison units exist: DiD would also work); "
-                "comparative "
-                "ITS on the treated minus the comparison series (Newey-West standard errors).",
-                "按要求使用中断时间序列（存在对照单位，也可用双重差分）：对干预组减对照组的差值序列做分析。",
+                *_reasons("reason_its_requested"),
                 method="comparative_hac",
                 shape=shape,
             )

@@ -24,34 +24,28 @@ import numpy as np
 import pandas as pd
 
 from research.errors import DataError
-from research.wording import resolve_language
+from research.wording import label, words
 
 Frequency = Literal["year", "quarter", "month", "week", "day", "period"]
 
 
 @dataclass(frozen=True)
 class FrequencyInfo:
-    """What one step of a frequency is called and its seasonal cycle."""
+    """A frequency's pandas code and seasonal cycle (its words: ``frequencies`` of wording/evaluation.yml)."""
 
     pandas: str | None  # pandas Period frequency code (None: plain period numbers)
-    singular: dict[str, str]
-    plural: dict[str, str]
     cycle: float | None  # periods per seasonal cycle (None: no season at this frequency)
     season: Literal["dummies", "fourier"] | None
 
 
 FREQUENCIES: dict[str, FrequencyInfo] = {
-    "year": FrequencyInfo("Y", {"en": "year", "zh": "年"}, {"en": "years", "zh": "年"}, None, None),
-    "quarter": FrequencyInfo(
-        "Q", {"en": "quarter", "zh": "季度"}, {"en": "quarters", "zh": "个季度"}, 4, "dummies"
-    ),
-    "month": FrequencyInfo("M", {"en": "month", "zh": "月"}, {"en": "months", "zh": "个月"}, 12, "dummies"),
+    "year": FrequencyInfo("Y", None, None),
+    "quarter": FrequencyInfo("Q", 4, "dummies"),
+    "month": FrequencyInfo("M", 12, "dummies"),
     # 365.25 / 7 weeks per year: a Fourier cycle, weeks do not divide the year evenly.
-    "week": FrequencyInfo(
-        "W", {"en": "week", "zh": "周"}, {"en": "weeks", "zh": "周"}, 365.25 / 7, "fourier"
-    ),
-    "day": FrequencyInfo("D", {"en": "day", "zh": "天"}, {"en": "days", "zh": "天"}, 365.25, "fourier"),
-    "period": FrequencyInfo(None, {"en": "period", "zh": "期"}, {"en": "periods", "zh": "期"}, None, None),
+    "week": FrequencyInfo("W", 365.25 / 7, "fourier"),
+    "day": FrequencyInfo("D", 365.25, "fourier"),
+    "period": FrequencyInfo(None, None, None),
 }
 
 #: Seasonal terms need this many full cycles on each side of the intervention.
@@ -96,9 +90,9 @@ def frequency_word(frequency: str, language: str | None = None, plural: bool = F
     >>> frequency_word("quarter", "en"), frequency_word("month", "en", plural=True), frequency_word("week", "zh")
     ('quarter', 'months', '周')
     """
-    info = FREQUENCIES[frequency]
-    words = info.plural if plural else info.singular
-    return words.get(resolve_language(language)) or words["en"]
+    if frequency not in FREQUENCIES:
+        raise KeyError(frequency)
+    return label(words("evaluation")["frequencies"], f"{frequency}_plural" if plural else frequency, language)
 
 
 @dataclass

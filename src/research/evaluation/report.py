@@ -32,12 +32,6 @@ if TYPE_CHECKING:
     from research.evaluation.kpi_checks import PretrendChecks
     from research.study import Study
 
-_SHAPES = {
-    "single_series": ("one series", "单一序列"),
-    "panel": ("panel of units", "单位面板"),
-    "cross_sections": ("cross-sections of individual records", "个体记录的横截面"),
-}
-
 
 def treated_label(series: KpiSeries, study: Study, language: str | None = None) -> str:
     """What got the improvement, for report sentences: the touchpoint's name or the treated units.
@@ -98,57 +92,53 @@ def describe_series(series: KpiSeries, study: Study, language: str | None = None
     """
     language = resolve_language(language)
     data, periods = series.data, series.periods
-    last = int(data[series.period].max())
-    first = int(data[series.period].min())
     n_periods = int(data[series.period].nunique())
     pre = int(data.loc[data[series.post] == 0, series.period].nunique())
     post = n_periods - pre
     word = lambda n: frequency_word(periods.frequency, language, plural=n != 1)  # noqa: E731
-    shape_en, shape_zh = _SHAPES[series.shape]
-    who = treated_label(series, study, language)
-    if series.staggered:
-        starts = sorted(int(v) for v in data.groupby(series.unit)[series.start].first().dropna().unique())
-        first_start, last_start = series.label(starts[0]), series.label(starts[-1])
-        if language == "zh":
-            when = f"分 {len(starts)} 批上线，从 {first_start} 到 {last_start}"
-        else:
-            when = f"roll-out in {len(starts)} waves from {first_start} to {last_start}"
-    if language == "zh":
-        parts = [f"{shape_zh}："]
-        if series.shape == "panel":
-            parts.append(f"{data[series.unit].nunique()} 个单位（{series.unit}），")
-        elif series.shape == "cross_sections":
-            parts.append(f"{len(data)} 条记录，")
-        parts.append(
-            f"{n_periods} {word(n_periods)}，从 {series.label(first)} 到 {series.label(last)}；"
-            + (
-                when
-                if series.staggered
-                else f"干预始于 {series.intervention_label}（之前 {pre} {word(pre)}，之后 {post} {word(post)}）"
-            )
-        )
-        if who:
-            parts.append(
-                f"；干预对象：{who}（{len(series.treated_units())} 个单位）"
-                if series.shape == "panel"
-                else f"；干预对象：{who}"
-            )
-        return "".join(parts) + "。"
-    text = f"{shape_en[0].upper()}{shape_en[1:]}: "
+    values: dict[str, Any] = {
+        "shape": say("evaluation", f"series_{series.shape}", language),
+        "n_periods": n_periods,
+        "word": word(n_periods),
+        "first": series.label(int(data[series.period].min())),
+        "last": series.label(int(data[series.period].max())),
+        "intervention": series.intervention_label,
+        "pre": pre,
+        "pre_word": word(pre),
+        "post": post,
+        "post_word": word(post),
+        "who": treated_label(series, study, language),
+        "n_treated": len(series.treated_units()),
+    }
+
+    def part(key: str) -> str:
+        return say("evaluation", key, language, **values)
+
+    # The two languages do not state the same facts (kept as they were): English gives the exposed
+    # records of cross-sections, Chinese the word after the periods from the intervention on and
+    # the treated of every shape (English: of a panel only, counted for a touchpoint only).
+    chinese = language == "zh"
+    count = ""
     if series.shape == "panel":
-        text += f"{data[series.unit].nunique()} units ({series.unit}), "
+        values.update(n_units=data[series.unit].nunique(), unit=series.unit)
+        count = part("series_units")
     elif series.shape == "cross_sections":
         exposed = int((data[series.treated] == 1).sum())
-        text += f"{len(data)} records ({exposed} exposed: {series.config.treated_column} = 1), "
-    text += f"{n_periods} {word(n_periods)} from {series.label(first)} to {series.label(last)}; " + (
-        when
-        if series.staggered
-        else f"intervention from {series.intervention_label} ({pre} {word(pre)} before, {post} from it on)"
-    )
-    if who and series.shape == "panel":
-        n = len(series.treated_units())
-        text += f"; treated: {who}" + (f" ({n} units)" if series.treated_touchpoint else "")
-    return text + "."
+        values.update(n_records=len(data), exposed=exposed, column=series.config.treated_column)
+        count = part("series_records" if chinese else "series_records_exposed")
+    if series.staggered:
+        starts = sorted(int(v) for v in data.groupby(series.unit)[series.start].first().dropna().unique())
+        values.update(
+            waves=len(starts), first_start=series.label(starts[0]), last_start=series.label(starts[-1])
+        )
+        timing = part("series_waves")
+    else:
+        timing = part("series_intervention_words" if chinese else "series_intervention")
+    treated = ""
+    if values["who"] and (series.shape == "panel" or chinese):
+        counted = series.shape == "panel" and (bool(series.treated_touchpoint) or chinese)
+        treated = part("series_treated_units" if counted else "series_treated")
+    return say("evaluation", "series", language, count=count, timing=timing, treated=treated, **values)
 
 
 def undeclared_thresholds(
@@ -231,25 +221,15 @@ def twfe_sentence(
     differ = not (robust["ci_low"] <= plain["estimate"] <= robust["ci_high"]) or (
         threshold > 0 and abs(plain["estimate"] - robust["estimate"]) >= threshold
     )
-    a, b = f"{plain['estimate']:.3g}", f"{robust['estimate']:.3g}"
-    if resolve_language(language) == "zh":
-        if differ:
-            return (
-                f"{label}：普通双向固定效应估计为 {a} {unit}，与分批上线估计 {b} {unit} 不一致。"
-                "各批上线时间不同且效果随时间变化时，双向固定效应会把已获得改进的单位当作对照，"
-                "并对各批加权不均（Goodman-Bacon 2021），因此报告采用分批上线估计。"
-            )
-        return f"{label}：普通双向固定效应估计为 {a} {unit}，与分批上线估计 {b} {unit} 一致。"
-    if differ:
-        return (
-            f"{label}: the plain two-way fixed-effects estimate ({a} {unit}) differs from the roll-out "
-            f"estimate ({b} {unit}). With waves starting at different times and effects that change, "
-            "two-way fixed effects use units already treated as comparisons and weight the waves "
-            "unevenly (Goodman-Bacon 2021); the report reads the roll-out estimate."
-        )
-    return (
-        f"{label}: the plain two-way fixed-effects estimate ({a} {unit}) agrees with the roll-out "
-        f"estimate ({b} {unit})."
+    key = "twfe_differs" if differ else "twfe_agrees"
+    return say(
+        "evaluation",
+        key,
+        language,
+        label=label,
+        unit=unit,
+        plain=f"{plain['estimate']:.3g}",
+        rollout=f"{robust['estimate']:.3g}",
     )
 
 

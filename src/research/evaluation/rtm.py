@@ -31,7 +31,7 @@ import pandas as pd
 from scipy import stats
 
 from research.errors import DataError
-from research.wording import resolve_language
+from research.wording import resolve_language, say
 
 
 class RegressionToMeanWarning(UserWarning):
@@ -240,25 +240,9 @@ def regression_to_mean(
 def _message(
     were_worst: bool, apparent: float, expected: float, r: float, observed: float | None, language: str
 ) -> str:
-    if language == "zh":
-        if not (were_worst and apparent > 0):
-            return f"所选对象并非基线得分最差者；均值回归预期变化为 {expected:.3f}（r = {r:.2f}）。"
-        text = (
-            f"注意均值回归：所选对象因基线得分最差而入选，即使不做任何改进，"
-            f"预计也会改善 {apparent:.3f}（r = {r:.2f}）。"
-        )
-        if observed is not None:
-            text += f"观测到的变化为 {observed:.3f}，扣除均值回归后为 {observed - expected:.3f}。"
-        return text + "应使用对照组（双重差分）确认效果。"
     if not (were_worst and apparent > 0):
-        return (
-            f"The selected units were not the worst at baseline; expected change from regression "
-            f"to the mean: {expected:.3f} (r = {r:.2f})."
-        )
-    text = (
-        f"Regression to the mean: the selected units were chosen for scoring worst, so they are "
-        f"expected to look {apparent:.3f} better even without any change (r = {r:.2f})."
-    )
+        return say("evaluation", "rtm_not_worst", language, expected=expected, r=r)
+    text = say("evaluation", "rtm_worst", language, apparent=apparent, r=r)
     if observed is not None:
-        text += f" Observed change {observed:.3f}; beyond regression to the mean: {observed - expected:.3f}."
-    return text + " Confirm the effect against a comparison group (difference-in-differences)."
+        text += say("evaluation", "rtm_observed", language, observed=observed, beyond=observed - expected)
+    return text + say("evaluation", "rtm_confirm", language)

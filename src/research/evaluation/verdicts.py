@@ -41,7 +41,7 @@ from research import defaults
 from research.checks import check_ci
 from research.errors import DataError
 from research.multitest import adjust_pvalues
-from research.wording import label, resolve_language, say
+from research.wording import label, resolve_language, say, words
 
 if TYPE_CHECKING:
     from research.study import Study
@@ -52,12 +52,8 @@ NO_CHANGE = "no detectable change"
 INCONCLUSIVE = "inconclusive"
 VERDICTS = (IMPROVED, WORSENED, NO_CHANGE, INCONCLUSIVE)
 
-VERDICT_LABELS = {
-    IMPROVED: {"zh": "改善", "en": "improved"},
-    WORSENED: {"zh": "变差", "en": "worsened"},
-    NO_CHANGE: {"zh": "无可察觉的变化", "en": "no detectable change"},
-    INCONCLUSIVE: {"zh": "尚无定论", "en": "inconclusive"},
-}
+#: Each verdict's words in Chinese and English (``verdicts`` of wording/evaluation.yml).
+VERDICT_LABELS: dict[str, dict[str, str]] = words("evaluation")["verdicts"]
 
 
 def _finite(*values: float) -> bool:
