@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from research.errors import DataError
-from research.scorecard.priority import _check_weights
+from research.scorecard.priority import _check_priority_weights
 from research.study import report_language_problems
 
 if TYPE_CHECKING:
@@ -42,7 +42,7 @@ def check_run(study: Study, parameters: dict[str, Any]) -> list[DataError]:
             )
     weights = {name: parameters.get(f"weight_{name}", 1.0) for name in ("importance", "gap", "pain")}
     try:
-        _check_weights({k: float(v) for k, v in weights.items()})
+        _check_priority_weights({k: float(v) for k, v in weights.items()})
     except DataError as error:
         problems.append(
             DataError(error.message, file=study.yml_path, column="weight_*", value=weights, hint=error.hint)

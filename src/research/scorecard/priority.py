@@ -79,7 +79,7 @@ def priority_components(data: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def _check_weights(weights: dict[str, float] | None) -> dict[str, float]:
+def _check_priority_weights(weights: dict[str, float] | None) -> dict[str, float]:
     from research.errors import DataError
 
     merged = {**DEFAULT_WEIGHTS, **(weights or {})}
@@ -134,7 +134,7 @@ def priority_scores(data: pd.DataFrame, priority_weights: dict[str, float] | Non
     1          b    0.3125 complete     2
     2          c       NaN     none  <NA>
     """
-    weights = _check_weights(priority_weights)
+    weights = _check_priority_weights(priority_weights)
     parts = priority_components(data)
     scores = parts[[f"{c}_score" for c in COMPONENTS]]
     used = [c for c in COMPONENTS if scores[f"{c}_score"].notna().any() and weights[c] > 0]
@@ -228,7 +228,7 @@ def sensitivity(
     2         gap     0.5  b, a     True
     3         gap     1.5  a, b    False
     """
-    weights = _check_weights(priority_weights)
+    weights = _check_priority_weights(priority_weights)
     components = priority_components(data)
     baseline = top_touchpoints(data, weights, n)
     labels = labels or {}

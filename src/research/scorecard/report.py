@@ -24,7 +24,7 @@ from research.scorecard.evidence import (
     touchpoint_evidence,
 )
 from research.scorecard.findings import top_findings
-from research.scorecard.priority import COMPONENTS, _check_weights, priority_scores, sensitivity
+from research.scorecard.priority import COMPONENTS, _check_priority_weights, priority_scores, sensitivity
 from research.scorecard.stages import stage_emotion
 from research.study import Study
 from research.wording import label, say, words
@@ -86,7 +86,7 @@ def build_scorecard(
     >>> card = build_scorecard(load_study("sample"), inputs=["coding-zh"])  # doctest: +SKIP
     """
     language = language or study.language
-    weights = _check_weights(priority_weights)
+    weights = _check_priority_weights(priority_weights)
     runs = [run for run in read_run_results(study, input_runs(study, output_dir, inputs)) if run.pillar]
     if not runs:
         raise NotApplicable(
